@@ -1,0 +1,10 @@
+// The web host for end-to-end tests: a fresh data folder every run, so each run starts from the
+// demo organisation as seeded on first run. Playwright starts and stops this process.
+import { rmSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const data = join(process.cwd(), '.tmp', 'e2e-data');
+rmSync(data, { recursive: true, force: true });
+mkdirSync(data, { recursive: true });
+process.env.XIETONG_DATA = data;
+await import('../dist/web.mjs');

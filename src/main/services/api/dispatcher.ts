@@ -1,0 +1,57 @@
+/**
+ * One entry point for every call from the renderer, whichever transport carried it (Electron IPC
+ * or the web host's WebSocket). The raw input is untrusted: it is parsed with the contract's schema
+ * before any handler sees it, and every outcome — including a thrown error — comes back as data.
+ */
+import type { ZodError } from 'zod';
+import { ApiFailure, channelsOf, fail, ok, type ContractShape, type HandlersOf, type Result } from '../../../shared/api';
+
+export interface Dispatcher {
+  /** Runs the call named by `channel` with `rawInput`; never throws. */
+  dispatch(channel: string, rawInput: unknown): Promise<Result<unknown>>;
+  readonly channels: readonly string[];
+}
+
+export interface DispatcherOptions {
+  /** Where unexpected errors go; the renderer only gets a generic message for them. */
+  logError?: (channel: string, error: unknown) => void;
+}
+
+export const describeZodError = (error: ZodError): string =>
+  error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(input)'}: ${issue.message}`).join('; ');
+
+export function createDispatcher<C extends ContractShape, Ctx>(
+  contract: C,
+  handlers: HandlersOf<C, Ctx>,
+  context: Ctx,
+  options: DispatcherOptions = {},
+): Dispatcher {
+  const channels = channelsOf(contract);
+  const table = handlers as unknown as Record<string, Record<string, (input: unknown, ctx: Ctx) => Promise<unknown>>>;
+
+  return {
+    channels: [...channels.keys()],
+    async dispatch(channel, rawInput) {
+      const entry = channels.get(channel);
+      if (!entry) return fail('invalid_input', `未知的调用：${channel}`);
+      const parsed = entry.call.input.safeParse(rawInput ?? {});
+      if (!parsed.success) return fail('invalid_input', `输入无效：${describeZodError(parsed.error)}`);
+      const handler = table[entry.domain]?.[entry.name];
+      if (!handler) return fail('internal', `未实现的调用：${channel}`);
+      try {
+        const value = await handler(parsed.data, context);
+        // Validate what we send back too: a handler bug must not leak a malformed object to the UI.
+        const checked = entry.call.output.safeParse(value);
+        if (!checked.success) {
+          options.logError?.(channel, checked.error);
+          return fail('internal', '内部错误：返回数据不符合约定');
+        }
+        return ok(checked.data);
+      } catch (error) {
+        if (error instanceof ApiFailure) return fail(error.code, error.message);
+        options.logError?.(channel, error);
+        return fail('internal', '内部错误，请稍后重试');
+      }
+    },
+  };
+}

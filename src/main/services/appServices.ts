@@ -1,0 +1,33 @@
+/**
+ * What the main-process services offer to whichever shell hosts them: the Electron shell
+ * (src/main/shell) or the web host (src/main/webHost). Both get the same object from
+ * `createAppServices` in ./app.ts; neither knows the services' internals.
+ */
+import type { ApiEvents, EventPayloadOf } from '../../shared/api';
+import type { Dispatcher } from './api/dispatcher';
+
+/** Pushes an event to the renderer(s) of this app instance. */
+export type EventSink = <K extends keyof ApiEvents>(event: K, payload: EventPayloadOf<ApiEvents, K>) => void;
+
+/** What the services need from their host; Electron supplies safeStorage, the web host a plain file. */
+export interface AppHost {
+  /** Folder for this installation's local data (the replica, settings, logs). */
+  readonly userDataDir: string;
+  /** The sync server to talk to, e.g. `http://127.0.0.1:8787`. */
+  readonly serverUrl: string;
+  /** Encrypts small secrets at rest (tokens); the web host may store them as-is in its data folder. */
+  readonly secrets: SecretBox;
+  /** Where pushed events go. */
+  readonly emit: EventSink;
+}
+
+export interface SecretBox {
+  readonly available: boolean;
+  encrypt(plain: string): Buffer;
+  decrypt(sealed: Buffer): string;
+}
+
+export interface AppServices {
+  readonly dispatcher: Dispatcher;
+  close(): Promise<void>;
+}

@@ -1,0 +1,25 @@
+/**
+ * The whole renderer ↔ main contract: every call and every pushed event. Add a domain by writing
+ * `<domain>.contract.ts` beside this file and naming it here; the preload, the IPC registration and
+ * the web host's bridge all derive from this one object.
+ */
+import type { ClientOf, EventSubscriber } from './contract';
+import { sessionCalls, sessionEvents } from './session.contract';
+
+export const apiContract = {
+  session: sessionCalls,
+} as const;
+
+export const apiEvents = {
+  ...sessionEvents,
+} as const;
+
+export type ApiContract = typeof apiContract;
+export type ApiEvents = typeof apiEvents;
+
+/** The object the renderer talks to, whichever transport carries it. */
+export type XietongApi = ClientOf<ApiContract> & EventSubscriber<ApiEvents>;
+
+export * from './contract';
+export * from './result';
+export * from './session.contract';

@@ -1,0 +1,44 @@
+/** Signing in and out of the sync server, and the state of the connection to it. */
+import { z } from 'zod';
+import { defineCall, defineEvent } from './contract';
+import { RoleSchema } from '../domain/roles';
+
+export const UserSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  name: z.string(),
+  unitId: z.string(),
+  unitName: z.string(),
+  departmentName: z.string().optional(),
+  roles: z.array(RoleSchema),
+});
+export type User = z.infer<typeof UserSchema>;
+
+export const SessionSchema = z.object({
+  user: UserSchema,
+  serverUrl: z.string(),
+  /** Set when the server requires a new password before anything else (one-time passwords). */
+  mustChangePassword: z.boolean().default(false),
+});
+export type Session = z.infer<typeof SessionSchema>;
+
+export const LoginInputSchema = z.object({
+  username: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+
+export const ConnectionStateSchema = z.enum(['online', 'offline', 'connecting']);
+export type ConnectionState = z.infer<typeof ConnectionStateSchema>;
+
+export const sessionCalls = {
+  login: defineCall('session:login', LoginInputSchema, SessionSchema),
+  logout: defineCall('session:logout', z.object({}), z.object({})),
+  current: defineCall('session:current', z.object({}), SessionSchema.nullable()),
+  connection: defineCall('session:connection', z.object({}), z.object({ state: ConnectionStateSchema })),
+};
+
+export const sessionEvents = {
+  connectionChanged: defineEvent('session:connection-changed', z.object({ state: ConnectionStateSchema })),
+  /** The server no longer accepts our token: the UI must ask the person to sign in again. */
+  signedOut: defineEvent('session:signed-out', z.object({ reason: z.string() })),
+};
