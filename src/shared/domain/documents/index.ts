@@ -1,0 +1,4 @@
+/** Official documents: the model (GB/T 9704 elements), the workflow state machine, font roles. */
+export * from './model';
+export * from './workflow';
+export * from './fontRoles';
