@@ -5,6 +5,7 @@
 import { CliError, type CliCommand } from './command';
 
 const commands: Record<string, () => Promise<CliCommand>> = {
+  server: async () => (await import('./commands/server')).default,
 };
 
 const usage = async (): Promise<string> => {

@@ -1,0 +1,4 @@
+/** `GET /healthz`. */
+import { z } from 'zod';
+
+export const HealthResponseSchema = z.object({ ok: z.literal(true) });

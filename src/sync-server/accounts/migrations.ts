@@ -1,0 +1,53 @@
+/** Tables of the accounts module: units, departments, users, server secrets, login throttling, trusted roots. */
+import type { Migration } from '../store/migrations';
+
+const accounts001 = `
+CREATE TABLE units (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  organ_code TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE departments (
+  id TEXT PRIMARY KEY,
+  unit_id TEXT NOT NULL REFERENCES units(id),
+  name TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  UNIQUE (unit_id, name)
+);
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  unit_id TEXT NOT NULL REFERENCES units(id),
+  department_id TEXT REFERENCES departments(id),
+  roles TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  must_change_password INTEGER NOT NULL DEFAULT 0,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  token_version INTEGER NOT NULL DEFAULT 1,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX users_unit ON users (unit_id);
+CREATE TABLE server_secrets (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE login_failures (
+  key TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  first_failure_at BIGINT NOT NULL,
+  last_failure_at BIGINT NOT NULL,
+  locked_until BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE trusted_roots (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  pem TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+`;
+
+export const accountMigrations: Migration[] = [{ id: 'accounts-001-units-users-secrets', sqlite: accounts001, postgres: accounts001 }];

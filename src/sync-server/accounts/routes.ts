@@ -1,0 +1,41 @@
+/** `/api/auth/*`, `/api/me` and the directory routes. */
+import { ChangePasswordRequestSchema, LoginRequestSchema } from '../../shared/http/auth';
+import { DirectoryUsersQuerySchema } from '../../shared/http/directory';
+import { ok, type Router } from '../http/router';
+import type { ServerDeps } from '../deps';
+
+export function registerAccountRoutes(router: Router, deps: ServerDeps): void {
+  const { accounts } = deps;
+
+  router.post(
+    '/api/auth/login',
+    async (ctx) => {
+      const input = await ctx.json(LoginRequestSchema);
+      const result = await accounts.login(input.username, input.password, ctx.ip);
+      deps.metrics.counter('xietong_logins_total', 'Successful logins').inc();
+      ctx.log.info('login', { userId: result.user.id, ip: ctx.ip });
+      return ok(result);
+    },
+    { public: true, maxBodyBytes: 8 * 1024 },
+  );
+
+  router.post(
+    '/api/auth/password',
+    async (ctx) => {
+      const input = await ctx.json(ChangePasswordRequestSchema);
+      const result = await accounts.changePassword(ctx.user.id, input.currentPassword, input.newPassword, ctx.ip);
+      ctx.log.info('password changed', { userId: result.user.id });
+      return ok(result);
+    },
+    { allowPendingPassword: true, maxBodyBytes: 8 * 1024 },
+  );
+
+  router.get('/api/me', (ctx) => ok(ctx.user), { allowPendingPassword: true });
+
+  router.get('/api/directory/units', async () => ok({ items: await accounts.listUnits() }));
+
+  router.get('/api/directory/users', async (ctx) => {
+    const query = ctx.parseQuery(DirectoryUsersQuerySchema);
+    return ok({ items: await accounts.listUsers(query.unitId) });
+  });
+}

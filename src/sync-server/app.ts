@@ -1,0 +1,46 @@
+/**
+ * The server's modules, composed in one list. A module brings its migrations (applied in this order
+ * at start) and registers its routes and room rules:
+ *
+ *     { name: 'documents', migrations: documentMigrations, register: registerDocumentRoutes },
+ *
+ * Adding an area is one line here; docs/server.md explains the pattern.
+ */
+import { registerAccountRoutes } from './accounts/routes';
+import { accountMigrations } from './accounts/migrations';
+import type { ServerDeps } from './deps';
+import { ok, bytes, type Router } from './http/router';
+import { registerBuiltInRoomRules } from './rooms/policy';
+import type { Migration } from './store/migrations';
+
+export interface ServerModule {
+  name: string;
+  /** This module's schema migrations, in order. */
+  migrations?: readonly Migration[];
+  /** Registers routes on `router` and room rules on `deps.rooms`. */
+  register?(router: Router, deps: ServerDeps): void | Promise<void>;
+}
+
+/** Health and metrics: public, no token (load balancers and Prometheus call them). */
+function registerServerRoutes(router: Router, deps: ServerDeps & { metricsText: () => string }): void {
+  router.get('/healthz', async () => {
+    // Healthy means the store answers, not just that the process runs.
+    await deps.db.get('SELECT 1 AS ok');
+    return ok({ ok: true });
+  }, { public: true });
+  router.get('/metrics', () => bytes(deps.metricsText(), 'text/plain; version=0.0.4; charset=utf-8'), { public: true });
+}
+
+export const serverModules: readonly ServerModule[] = [
+  { name: 'accounts', migrations: accountMigrations, register: registerAccountRoutes },
+  { name: 'rooms', register: (_router, deps) => registerBuiltInRoomRules(deps.rooms) },
+];
+
+/** Every module's migrations, in module order. */
+export const allMigrations = (): Migration[] => serverModules.flatMap((module) => module.migrations ?? []);
+
+/** Registers every module on `router`. */
+export async function composeApp(router: Router, deps: ServerDeps & { metricsText: () => string }): Promise<void> {
+  registerServerRoutes(router, deps);
+  for (const module of serverModules) await module.register?.(router, deps);
+}

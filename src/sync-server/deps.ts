@@ -1,0 +1,24 @@
+/**
+ * What every route module receives: `registerXxxRoutes(router, deps)`. Add to it only what several
+ * modules share; a module's own services it builds itself from `db`.
+ */
+import type { Accounts } from './accounts/accounts';
+import type { Logger } from './log';
+import type { MetricsRegistry } from './metrics';
+import type { RoomPolicies } from './rooms/policy';
+import type { Database } from './store/database';
+
+export interface ServerDeps {
+  /** The store (SQLite or PostgreSQL), migrations already applied. */
+  db: Database;
+  /** People, units, sessions, trusted roots. */
+  accounts: Accounts;
+  /** Register a room kind's access rule here (`rooms.register('doc', rule)`). */
+  rooms: RoomPolicies;
+  metrics: MetricsRegistry;
+  log: Logger;
+  /** The server's data folder (blobs and demo files live under it). */
+  dataDir: string;
+  /** The clock (tests move it). */
+  now: () => number;
+}
