@@ -1,0 +1,126 @@
+/**
+ * The y-websocket wire protocol (y-protocols + lib0 encoding) as the server speaks it, and the
+ * frame used between server instances over pub/sub.
+ *
+ * Client → server messages: `[0=sync][0=step1|1=step2|2=update][varUint8Array]`,
+ * `[1=awareness][varUint8Array]`, `[3=query awareness]`. Anything else is a protocol error.
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+export const MESSAGE_QUERY_AWARENESS = 3;
+export const SYNC_STEP1 = 0;
+export const SYNC_STEP2 = 1;
+export const SYNC_UPDATE = 2;
+
+/** A message the client sent, decoded but not yet acted on. */
+export type ClientMessage =
+  | { type: 'step1'; stateVector: Uint8Array }
+  | { type: 'update'; update: Uint8Array }
+  | { type: 'awareness'; update: Uint8Array }
+  | { type: 'queryAwareness' };
+
+/** A message that breaks the protocol; `kind` picks the close code. */
+export class ProtocolError extends Error {
+  constructor(
+    readonly kind: 'malformed' | 'unknown_type',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Decodes one client message. Throws {@link ProtocolError} on a truncated or malformed frame, an
+ * unknown message type, or trailing bytes (a well-behaved client never sends them).
+ */
+export function decodeClientMessage(data: Uint8Array): ClientMessage {
+  const decoder = decoding.createDecoder(data);
+  let message: ClientMessage;
+  try {
+    const type = decoding.readVarUint(decoder);
+    if (type === MESSAGE_SYNC) {
+      const step = decoding.readVarUint(decoder);
+      if (step === SYNC_STEP1) message = { type: 'step1', stateVector: decoding.readVarUint8Array(decoder) };
+      else if (step === SYNC_STEP2 || step === SYNC_UPDATE) message = { type: 'update', update: decoding.readVarUint8Array(decoder) };
+      else throw new ProtocolError('unknown_type', `unknown sync message type ${step}`);
+    } else if (type === MESSAGE_AWARENESS) {
+      message = { type: 'awareness', update: decoding.readVarUint8Array(decoder) };
+    } else if (type === MESSAGE_QUERY_AWARENESS) {
+      message = { type: 'queryAwareness' };
+    } else {
+      throw new ProtocolError('unknown_type', `unknown message type ${type}`);
+    }
+  } catch (error) {
+    if (error instanceof ProtocolError) throw error;
+    // lib0 throws plain errors ("Unexpected end of array") on truncated input.
+    throw new ProtocolError('malformed', 'truncated message');
+  }
+  if (decoding.hasContent(decoder)) throw new ProtocolError('malformed', 'trailing bytes after message');
+  return message;
+}
+
+/** `[sync][step1][stateVector]` */
+export function encodeSyncStep1(stateVector: Uint8Array): Uint8Array {
+  return encodeSync(SYNC_STEP1, stateVector);
+}
+
+/** `[sync][step2][update]` */
+export function encodeSyncStep2(update: Uint8Array): Uint8Array {
+  return encodeSync(SYNC_STEP2, update);
+}
+
+/** `[sync][update][update]` */
+export function encodeSyncUpdate(update: Uint8Array): Uint8Array {
+  return encodeSync(SYNC_UPDATE, update);
+}
+
+/** `[awareness][awarenessUpdate]` */
+export function encodeAwareness(awarenessUpdate: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+  encoding.writeVarUint8Array(encoder, awarenessUpdate);
+  return encoding.toUint8Array(encoder);
+}
+
+function encodeSync(step: number, payload: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  encoding.writeVarUint(encoder, step);
+  encoding.writeVarUint8Array(encoder, payload);
+  return encoding.toUint8Array(encoder);
+}
+
+/** What one instance tells the others about a room. */
+export type PeerMessage =
+  | { kind: 'update'; from: string; payload: Uint8Array }
+  | { kind: 'awareness'; from: string; payload: Uint8Array }
+  | { kind: 'queryAwareness'; from: string };
+
+const PEER_KINDS = ['update', 'awareness', 'queryAwareness'] as const;
+
+/** `[from][kind][payload]`: `from` lets an instance ignore its own publications. */
+export function encodePeerMessage(message: PeerMessage): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarString(encoder, message.from);
+  encoding.writeVarUint(encoder, PEER_KINDS.indexOf(message.kind));
+  encoding.writeVarUint8Array(encoder, message.kind === 'queryAwareness' ? new Uint8Array(0) : message.payload);
+  return encoding.toUint8Array(encoder);
+}
+
+/** Decodes a pub/sub frame; returns null for anything that is not one (never throws). */
+export function decodePeerMessage(data: Uint8Array): PeerMessage | null {
+  try {
+    const decoder = decoding.createDecoder(data);
+    const from = decoding.readVarString(decoder);
+    const kind = PEER_KINDS[decoding.readVarUint(decoder)];
+    const payload = decoding.readVarUint8Array(decoder);
+    if (kind === 'queryAwareness') return { kind, from };
+    if (kind === 'update' || kind === 'awareness') return { kind, from, payload };
+    return null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * One Yjs room in memory: its document, its awareness, the connections in it, and the rule that
+ * nothing reaches another client before it is committed to the store.
+ *
+ * Every update a client sends is applied to the in-memory document at once (which validates it
+ * and drops duplicates), queued for a group commit, and only broadcast — to local clients and,
+ * through pub/sub, to other instances — once its transaction committed. Answers to a client's
+ * sync step 1 are computed immediately but held back until every update they may contain has
+ * been committed, so a client can never hold content the server could lose in a crash.
+ */
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+
+import type { RoomName } from '../../shared/rooms';
+import type { GroupCommitWriter } from './groupCommit';
+import type { SyncMetrics } from './metrics';
+import { decodePeerMessage, encodeAwareness, encodePeerMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from './protocol';
+import type { RoomPubSub, RoomUpdateStore, SyncLogger } from './types';
+
+/** A client connection as the room sees it. */
+export interface RoomConnection {
+  /** Sends one binary message (dropped when the connection is no longer open). */
+  send(data: Uint8Array): void;
+  /** The awareness client ids this connection announced, removed when it leaves. */
+  readonly awarenessIds: Set<number>;
+}
+
+/** What every room of one service shares. */
+export interface RoomContext {
+  store: RoomUpdateStore;
+  writer: GroupCommitWriter;
+  pubsub: RoomPubSub | undefined;
+  instanceId: string;
+  metrics: SyncMetrics;
+  log: SyncLogger;
+  compactAfterUpdates: number;
+  /** The room has enough rows to be worth compacting. */
+  compactionDue(room: Room): void;
+  /** A commit of this room's updates failed: its memory no longer matches the store. */
+  persistFailed(room: Room): void;
+}
+
+/** Origin of changes that came from another instance (already durable there). */
+const REMOTE = Symbol('remote');
+/** Origin of the state read from the store at load time. */
+const LOADED = Symbol('loaded');
+
+/** A loaded (or loading) room. */
+export class Room {
+  readonly doc = new Y.Doc();
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly conns = new Set<RoomConnection>();
+  ready = false;
+  failed = false;
+  storedRows = 0;
+  unloadTimer: NodeJS.Timeout | undefined;
+  private enqueued = 0;
+  private committed = 0;
+  private waiters: Array<{ seq: number; run: () => void }> = [];
+  private peerBacklog: Uint8Array[] | null = [];
+
+  constructor(
+    readonly name: RoomName,
+    private readonly ctx: RoomContext,
+  ) {
+    // The server is not a participant: it must not announce an awareness state of its own.
+    this.awareness.setLocalState(null);
+  }
+
+  /** Subscribes to other instances first, then reads the store, so no update falls in between. */
+  async load(): Promise<void> {
+    const { pubsub, store } = this.ctx;
+    if (pubsub) await pubsub.subscribe(this.name, (message) => this.onPeerMessage(message));
+    const updates = await store.load(this.name);
+    if (updates.length > 0) Y.applyUpdate(this.doc, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), LOADED);
+    this.storedRows = updates.length;
+    this.doc.on('update', this.onDocUpdate);
+    this.awareness.on('update', this.onAwarenessUpdate);
+    this.ready = true;
+    const backlog = this.peerBacklog ?? [];
+    this.peerBacklog = null;
+    for (const message of backlog) this.onPeerMessage(message);
+    // Ask the other instances for the awareness of their clients instead of waiting for renewals.
+    if (pubsub) this.publish(encodePeerMessage({ kind: 'queryAwareness', from: this.ctx.instanceId }));
+    if (this.storedRows >= this.ctx.compactAfterUpdates) this.ctx.compactionDue(this);
+  }
+
+  /** The first messages of the protocol: the server's state vector and everyone's awareness. */
+  greet(conn: RoomConnection): void {
+    conn.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    if (this.awareness.getStates().size > 0) {
+      conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])));
+    }
+  }
+
+  /** Answers a client's sync step 1 once everything the answer contains is durable. */
+  answerStep1(conn: RoomConnection, stateVector: Uint8Array): void {
+    const message = encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector));
+    if (this.committed === this.enqueued) conn.send(message);
+    else this.waiters.push({ seq: this.enqueued, run: () => conn.send(message) });
+  }
+
+  /** Applies a client's update; throws when it is not a valid Yjs update. */
+  applyClientUpdate(conn: RoomConnection, update: Uint8Array): void {
+    Y.applyUpdate(this.doc, update, conn);
+  }
+
+  /** Applies a client's awareness update; throws when malformed. */
+  applyClientAwareness(conn: RoomConnection, update: Uint8Array): void {
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn);
+  }
+
+  /** Every awareness state, for a client's query. */
+  sendAllAwareness(conn: RoomConnection): void {
+    const ids = [...this.awareness.getStates().keys()];
+    if (ids.length > 0) conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)));
+  }
+
+  /** Forgets a departed connection's awareness states (telling everyone). */
+  removeConnection(conn: RoomConnection): void {
+    this.conns.delete(conn);
+    if (conn.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], conn);
+  }
+
+  /** True when nothing is connected and nothing waits to be committed. */
+  isIdle(): boolean {
+    return this.conns.size === 0 && this.committed === this.enqueued;
+  }
+
+  /** Releases memory and the subscription. The room must not be used afterwards. */
+  unload(): void {
+    clearTimeout(this.unloadTimer);
+    this.ready = false;
+    this.doc.off('update', this.onDocUpdate);
+    this.awareness.off('update', this.onAwarenessUpdate);
+    this.awareness.destroy();
+    this.doc.destroy();
+    this.waiters = [];
+    if (this.ctx.pubsub) {
+      this.ctx.pubsub.unsubscribe(this.name).catch((error: unknown) => {
+        this.ctx.log.warn({ room: this.name, err: String(error) }, 'sync: unsubscribe failed');
+      });
+    }
+  }
+
+  private broadcast(message: Uint8Array, except: unknown): void {
+    for (const conn of this.conns) if (conn !== except) conn.send(message);
+  }
+
+  private publish(frame: Uint8Array): void {
+    const pubsub = this.ctx.pubsub;
+    if (!pubsub) return;
+    this.ctx.metrics.pubsubMessagesOut += 1;
+    pubsub.publish(this.name, frame).catch((error: unknown) => {
+      this.ctx.log.warn({ room: this.name, err: String(error) }, 'sync: publish failed');
+    });
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === REMOTE) {
+      // Committed by the instance that received it; only our own clients still need it.
+      this.broadcast(encodeSyncUpdate(update), null);
+      return;
+    }
+    const seq = ++this.enqueued;
+    this.ctx.writer.enqueue({ room: this.name, update }, (error) => {
+      if (this.failed) return;
+      if (error) {
+        this.failed = true;
+        this.ctx.persistFailed(this);
+        return;
+      }
+      this.committed = seq;
+      this.storedRows += 1;
+      if (!this.ready) return; // unloaded meanwhile: nobody left to tell
+      this.broadcast(encodeSyncUpdate(update), origin);
+      this.publish(encodePeerMessage({ kind: 'update', from: this.ctx.instanceId, payload: update }));
+      if (this.waiters.length > 0) this.releaseWaiters();
+      if (this.storedRows === this.ctx.compactAfterUpdates) this.ctx.compactionDue(this);
+    });
+  };
+
+  private releaseWaiters(): void {
+    let released = 0;
+    while (released < this.waiters.length && this.waiters[released]!.seq <= this.committed) {
+      this.waiters[released]!.run();
+      released += 1;
+    }
+    if (released > 0) this.waiters = this.waiters.slice(released);
+  }
+
+  private readonly onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const changed = added.concat(updated, removed);
+    if (changed.length === 0) return;
+    if (this.conns.has(origin as RoomConnection)) {
+      const conn = origin as RoomConnection;
+      for (const id of added) conn.awarenessIds.add(id);
+      for (const id of removed) conn.awarenessIds.delete(id);
+    }
+    const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    this.broadcast(encodeAwareness(payload), origin);
+    // Our clients' changes (and departures) go to the other instances; theirs came from there,
+    // and expiries ('timeout') happen on every instance by itself.
+    if (origin !== REMOTE && origin !== 'timeout') {
+      this.publish(encodePeerMessage({ kind: 'awareness', from: this.ctx.instanceId, payload }));
+    }
+  };
+
+  private onPeerMessage(data: Uint8Array): void {
+    if (this.peerBacklog) {
+      this.peerBacklog.push(data);
+      return;
+    }
+    if (!this.ready) return;
+    const message = decodePeerMessage(data);
+    if (!message || message.from === this.ctx.instanceId) return;
+    this.ctx.metrics.pubsubMessagesIn += 1;
+    try {
+      if (message.kind === 'update') Y.applyUpdate(this.doc, message.payload, REMOTE);
+      else if (message.kind === 'awareness') awarenessProtocol.applyAwarenessUpdate(this.awareness, message.payload, REMOTE);
+      else this.publishLocalAwareness();
+    } catch (error) {
+      this.ctx.log.warn({ room: this.name, err: String(error) }, 'sync: bad message from another instance ignored');
+    }
+  }
+
+  private publishLocalAwareness(): void {
+    const ids: number[] = [];
+    for (const conn of this.conns) for (const id of conn.awarenessIds) ids.push(id);
+    if (ids.length === 0) return;
+    const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids);
+    this.publish(encodePeerMessage({ kind: 'awareness', from: this.ctx.instanceId, payload }));
+  }
+}

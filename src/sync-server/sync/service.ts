@@ -1,0 +1,408 @@
+/**
+ * The Yjs room service behind `ws://HOST:PORT/sync/<room>?token=…`.
+ *
+ * Trust boundary: everything here arrives from the network. The token and the room name are
+ * checked before the WebSocket handshake completes (401/403/400 as plain HTTP answers); every
+ * binary message is decoded strictly, rate-limited and size-limited, and a connection that breaks
+ * the protocol is closed with a code and a reason while its room and every other room carry on.
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+import { WebSocket, WebSocketServer } from 'ws';
+
+import type { RoomName, RoomRef } from '../../shared/rooms';
+import { parseRoomName } from '../../shared/rooms';
+import { GroupCommitWriter } from './groupCommit';
+import { type CloseReason, SyncMetrics } from './metrics';
+import { ProtocolError, decodeClientMessage } from './protocol';
+import { Room, type RoomConnection } from './room';
+import { compactUpdates } from './compaction';
+import type { RoomAccess, RoomPubSub, RoomUpdateStore, SyncLimits, SyncLogger, SyncUser } from './types';
+
+/** How the service is composed. */
+export interface SyncServiceOptions<U extends SyncUser = SyncUser> {
+  store: RoomUpdateStore;
+  /** Resolves the `token` query parameter (or `Authorization: Bearer`) to a person, or null. */
+  authenticate(token: string): Promise<U | null>;
+  /** Decides the person's access to the room, once, at connect time. */
+  authorizeRoom(user: U, room: RoomName, ref: RoomRef): Promise<RoomAccess>;
+  /** Present when several instances share rooms (Redis); absent for a single process. */
+  pubsub?: RoomPubSub;
+  limits?: SyncLimits;
+  log?: SyncLogger;
+}
+
+/** The mounted service. */
+export interface SyncService {
+  /** Takes over an HTTP upgrade request for `/sync/<room>`. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Metrics in Prometheus text format. */
+  metricsText(): string;
+  /** Resolves once every update received so far is committed. */
+  flush(): Promise<void>;
+  /** Number of rooms held in memory and connections open. */
+  stats(): { rooms: number; connections: number };
+  /** Graceful stop: refuses new connections, flushes pending writes, closes every socket with 1001. */
+  close(): Promise<void>;
+}
+
+const CLOSE_CODES: Record<Exclude<CloseReason, 'client'>, number> = {
+  malformed: 1007,
+  unknown_type: 1003,
+  too_large: 1009,
+  rate_limited: 1008,
+  slow_consumer: 1008,
+  shutdown: 1001,
+  error: 1011,
+};
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Writes JSON lines to stderr: one object per event, machine-readable. */
+export const jsonLogger: SyncLogger = {
+  info: (obj, msg) => writeLog('info', obj, msg),
+  warn: (obj, msg) => writeLog('warn', obj, msg),
+  error: (obj, msg) => writeLog('error', obj, msg),
+};
+
+function writeLog(level: string, obj: object, msg?: string): void {
+  process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), msg, ...obj })}\n`);
+}
+
+/** One client connection. Kept small: the benchmark holds 10,000 of them. */
+class Connection implements RoomConnection {
+  readonly awarenessIds = new Set<number>();
+  tokens: number;
+  refilledAt = Date.now();
+  pending: Buffer[] | null = null;
+  closeReason: CloseReason | null = null;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly userId: string,
+    readonly canWrite: boolean,
+    readonly room: Room,
+    private readonly service: SyncServiceImpl,
+  ) {
+    this.tokens = service.burst;
+  }
+
+  send(data: Uint8Array): void {
+    this.service.send(this, data);
+  }
+}
+
+class SyncServiceImpl implements SyncService {
+  readonly burst: number;
+  private readonly rate: number;
+  private readonly maxBuffered: number;
+  private readonly idleUnloadMs: number;
+  private readonly compactAfter: number;
+  private readonly metrics = new SyncMetrics();
+  private readonly writer: GroupCommitWriter;
+  private readonly wss: WebSocketServer;
+  private readonly rooms = new Map<RoomName, Room>();
+  private readonly loading = new Map<Room, Promise<void>>();
+  private readonly connections = new Set<Connection>();
+  private readonly compactionQueue = new Set<Room>();
+  private compacting = false;
+  private closing = false;
+  private readonly instanceId = randomBytes(8).toString('hex');
+  private readonly log: SyncLogger;
+
+  constructor(private readonly options: SyncServiceOptions<SyncUser>) {
+    const limits = options.limits ?? {};
+    this.rate = limits.messagesPerSecond ?? 200;
+    this.burst = limits.burst ?? 1000;
+    this.maxBuffered = limits.maxBufferedBytes ?? 64 * 1024 * 1024;
+    this.idleUnloadMs = limits.idleUnloadMs ?? 30_000;
+    this.compactAfter = limits.compactAfterUpdates ?? 500;
+    this.log = options.log ?? jsonLogger;
+    this.writer = new GroupCommitWriter(options.store, this.metrics, this.log);
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: limits.maxMessageBytes ?? 8 * 1024 * 1024,
+      perMessageDeflate: false,
+      clientTracking: false,
+    });
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Until the handshake completes nobody else listens on this socket: a reset must not crash us.
+    socket.on('error', () => socket.destroy());
+    if (this.closing) return this.refuse(socket, 503, 'server shutting down');
+    const url = new URL(req.url ?? '/', 'http://sync.invalid');
+    const match = /\/sync\/([^/]+)$/.exec(url.pathname);
+    if (!match) return this.refuse(socket, 404, 'no such endpoint');
+    let roomText: string;
+    try {
+      roomText = decodeURIComponent(match[1]!);
+    } catch {
+      return this.refuse(socket, 400, 'invalid room name');
+    }
+    const ref = parseRoomName(roomText);
+    if (!ref) return this.refuse(socket, 400, 'invalid room name');
+    const header = req.headers.authorization;
+    const token = url.searchParams.get('token') ?? (header?.startsWith('Bearer ') ? header.slice(7) : null);
+    void this.admit(req, socket, head, ref, token).catch((error: unknown) => {
+      this.log.error({ room: ref.name, err: String(error) }, 'sync: admitting a connection failed');
+      this.refuse(socket, 500, 'internal error');
+    });
+  }
+
+  private async admit(req: IncomingMessage, socket: Duplex, head: Buffer, ref: RoomRef, token: string | null): Promise<void> {
+    const user = token ? await this.options.authenticate(token) : null;
+    if (!user) return this.refuse(socket, 401, 'authentication required');
+    const access = await this.options.authorizeRoom(user, ref.name, ref);
+    if (access !== 'write' && access !== 'read') return this.refuse(socket, 403, 'no access to this room');
+    if (socket.destroyed) return;
+    if (this.closing) return this.refuse(socket, 503, 'server shutting down');
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, user, access === 'write', ref.name));
+  }
+
+  private refuse(socket: Duplex, status: number, message: string): void {
+    this.metrics.countRefused(status);
+    if (socket.destroyed) return;
+    const body = JSON.stringify({ error: message });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  }
+
+  private attach(ws: WebSocket, user: SyncUser, canWrite: boolean, name: RoomName): void {
+    const room = this.roomFor(name);
+    const conn = new Connection(ws, user.id, canWrite, room, this);
+    this.connections.add(conn);
+    this.metrics.connections += 1;
+    room.conns.add(conn);
+    clearTimeout(room.unloadTimer);
+    room.unloadTimer = undefined;
+    // ws closes an oversize frame by itself with 1009 and no reason; give that close a reason.
+    const close = ws.close.bind(ws);
+    ws.close = (code?: number, reason?: string | Buffer): void => {
+      if (code === 1009 && reason === undefined) {
+        conn.closeReason ??= 'too_large';
+        close(code, 'message too large');
+      } else close(code, reason);
+    };
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(conn, data, isBinary));
+    ws.on('close', () => this.onClose(conn));
+    ws.on('error', (error) => {
+      this.log.warn({ room: name, user: conn.userId, err: error.message }, 'sync: connection error');
+    });
+    if (room.ready) {
+      room.greet(conn);
+      return;
+    }
+    conn.pending = [];
+    void this.loading.get(room)?.then(() => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      const pending = conn.pending ?? [];
+      conn.pending = null;
+      room.greet(conn);
+      for (const data of pending) if (ws.readyState === WebSocket.OPEN) this.process(conn, data);
+    });
+  }
+
+  private roomFor(name: RoomName): Room {
+    const existing = this.rooms.get(name);
+    if (existing) return existing;
+    const room: Room = new Room(name, {
+      store: this.options.store,
+      writer: this.writer,
+      pubsub: this.options.pubsub,
+      instanceId: this.instanceId,
+      metrics: this.metrics,
+      log: this.log,
+      compactAfterUpdates: this.compactAfter,
+      compactionDue: (due) => this.queueCompaction(due),
+      persistFailed: (failed) => this.dropRoom(failed, 'storage failure'),
+    });
+    this.rooms.set(name, room);
+    this.metrics.roomsLoaded += 1;
+    const loading = room.load().then(
+      () => {
+        this.loading.delete(room);
+      },
+      (error: unknown) => {
+        this.loading.delete(room);
+        this.log.error({ room: name, err: String(error) }, 'sync: loading a room failed');
+        this.dropRoom(room, 'room could not be loaded');
+      },
+    );
+    this.loading.set(room, loading);
+    return room;
+  }
+
+  /** Forgets a room whose memory can no longer be trusted; its clients reconnect and resync. */
+  private dropRoom(room: Room, reason: string): void {
+    if (this.rooms.get(room.name) !== room) return;
+    for (const conn of [...room.conns]) this.closeConnection(conn as Connection, 'error', reason);
+    this.unloadRoom(room);
+  }
+
+  private unloadRoom(room: Room): void {
+    if (this.rooms.get(room.name) === room) {
+      this.rooms.delete(room.name);
+      this.metrics.roomsLoaded -= 1;
+    }
+    this.compactionQueue.delete(room);
+    room.unload();
+  }
+
+  private onMessage(conn: Connection, data: Buffer, isBinary: boolean): void {
+    this.metrics.messagesIn += 1;
+    this.metrics.bytesIn += data.length;
+    if (conn.closeReason) return;
+    if (!isBinary) return this.closeConnection(conn, 'unknown_type', 'text messages are not part of the protocol');
+    // Token bucket: a sustained rate plus a burst, refilled by elapsed time.
+    const now = Date.now();
+    conn.tokens = Math.min(this.burst, conn.tokens + ((now - conn.refilledAt) * this.rate) / 1000);
+    conn.refilledAt = now;
+    if (conn.tokens < 1) return this.closeConnection(conn, 'rate_limited', 'rate limit exceeded');
+    conn.tokens -= 1;
+    if (conn.pending) conn.pending.push(data);
+    else this.process(conn, data);
+  }
+
+  private process(conn: Connection, data: Buffer): void {
+    const room = conn.room;
+    try {
+      const message = decodeClientMessage(data);
+      switch (message.type) {
+        case 'step1':
+          room.answerStep1(conn, message.stateVector);
+          break;
+        case 'update':
+          if (!conn.canWrite) {
+            // Read-only members may not change the document; their edits are dropped, not applied.
+            this.metrics.readOnlyUpdatesDropped += 1;
+            break;
+          }
+          room.applyClientUpdate(conn, message.update);
+          break;
+        case 'awareness':
+          // Awareness (presence, cursors) is allowed for read-only members: it changes no content.
+          room.applyClientAwareness(conn, message.update);
+          break;
+        case 'queryAwareness':
+          room.sendAllAwareness(conn);
+          break;
+      }
+    } catch (error) {
+      if (error instanceof ProtocolError) return this.closeConnection(conn, error.kind, error.message);
+      // Y.applyUpdate / applyAwarenessUpdate throw on content that is not a valid update.
+      this.closeConnection(conn, 'malformed', 'malformed update');
+    }
+  }
+
+  send(conn: Connection, data: Uint8Array): void {
+    const ws = conn.ws;
+    if (ws.readyState !== WebSocket.OPEN || conn.closeReason) return;
+    if (ws.bufferedAmount > this.maxBuffered) return this.closeConnection(conn, 'slow_consumer', 'client too slow to receive');
+    this.metrics.messagesOut += 1;
+    this.metrics.bytesOut += data.length;
+    ws.send(data);
+  }
+
+  private closeConnection(conn: Connection, reason: Exclude<CloseReason, 'client'>, text: string): void {
+    if (conn.closeReason) return;
+    conn.closeReason = reason;
+    this.log.warn({ room: conn.room.name, user: conn.userId, reason, detail: text }, 'sync: closing connection');
+    conn.ws.close(CLOSE_CODES[reason], text.slice(0, 120));
+    // A peer that never answers the close handshake is cut off.
+    setTimeout(() => conn.ws.terminate(), 5000).unref();
+  }
+
+  private onClose(conn: Connection): void {
+    if (!this.connections.delete(conn)) return;
+    this.metrics.connections -= 1;
+    this.metrics.countClosed(conn.closeReason ?? 'client');
+    const room = conn.room;
+    room.removeConnection(conn);
+    if (room.conns.size === 0 && this.rooms.get(room.name) === room) this.scheduleUnload(room);
+  }
+
+  private scheduleUnload(room: Room): void {
+    clearTimeout(room.unloadTimer);
+    room.unloadTimer = setTimeout(() => {
+      room.unloadTimer = undefined;
+      if (this.rooms.get(room.name) !== room || room.conns.size > 0) return;
+      // Still committing: look again later rather than reload stale state on the next connect.
+      if (!room.isIdle() || this.loading.has(room)) return this.scheduleUnload(room);
+      this.metrics.roomsUnloaded += 1;
+      this.unloadRoom(room);
+    }, this.idleUnloadMs);
+    room.unloadTimer.unref();
+  }
+
+  private queueCompaction(room: Room): void {
+    this.compactionQueue.add(room);
+    if (!this.compacting) setImmediate(() => void this.compactNext());
+  }
+
+  /** One room at a time, in the background: compaction never competes with itself. */
+  private async compactNext(): Promise<void> {
+    if (this.compacting || this.closing) return;
+    const room = this.compactionQueue.values().next().value;
+    if (!room) return;
+    this.compactionQueue.delete(room);
+    this.compacting = true;
+    try {
+      const merged = await this.options.store.compact(room.name, compactUpdates);
+      this.metrics.compactions += 1;
+      room.storedRows = await this.options.store.count(room.name);
+      this.log.info({ room: room.name, merged, rows: room.storedRows }, 'sync: room compacted');
+    } catch (error) {
+      this.log.error({ room: room.name, err: String(error) }, 'sync: compaction failed');
+    } finally {
+      this.compacting = false;
+    }
+    if (this.compactionQueue.size > 0) setImmediate(() => void this.compactNext());
+  }
+
+  metricsText(): string {
+    return this.metrics.render();
+  }
+
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  stats(): { rooms: number; connections: number } {
+    return { rooms: this.rooms.size, connections: this.connections.size };
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    await Promise.allSettled(this.loading.values());
+    await this.writer.flush();
+    while (this.compacting) await new Promise((resolve) => setTimeout(resolve, 10));
+    const closed = [...this.connections].map(
+      (conn) =>
+        new Promise<void>((resolve) => {
+          conn.ws.once('close', () => resolve());
+          this.closeConnection(conn, 'shutdown', 'server shutting down');
+        }),
+    );
+    await Promise.all(closed);
+    for (const room of [...this.rooms.values()]) this.unloadRoom(room);
+    this.wss.close();
+  }
+}
+
+/** Creates the sync service; see {@link SyncServiceOptions}. */
+export function createSyncService<U extends SyncUser>(options: SyncServiceOptions<U>): SyncService {
+  return new SyncServiceImpl(options);
+}

@@ -1,0 +1,71 @@
+/**
+ * The seams of the sync service: where room updates are stored, how instances tell each other
+ * about updates, who the connected person is, and where logs go. SERVER composes the service
+ * from its own handles; tests and the benchmark plug the adapters in this folder.
+ */
+import type { RoomName } from '../../shared/rooms';
+
+/** The person behind a connection, as `authenticate` resolved them from the token. */
+export interface SyncUser {
+  id: string;
+}
+
+/** What a person may do in a room, decided once at connect time. */
+export type RoomAccess = 'write' | 'read' | 'none';
+
+/** One update waiting to be stored. */
+export interface RoomUpdateEntry {
+  room: RoomName;
+  update: Uint8Array;
+}
+
+/**
+ * Persistence of Yjs updates as append-only rows per room (the AFFiNE layout): appends are cheap,
+ * and `compact` merges a room's rows into one inside a transaction.
+ */
+export interface RoomUpdateStore {
+  /** Every stored update of the room, oldest first (empty when the room is new). */
+  load(room: RoomName): Promise<Uint8Array[]>;
+  /** Stores updates of one or several rooms atomically: all of them or none. */
+  appendBatch(entries: readonly RoomUpdateEntry[]): Promise<void>;
+  /** How many rows the room has (the compaction trigger). */
+  count(room: RoomName): Promise<number>;
+  /**
+   * Replaces the room's rows by `merge(rows)` in one transaction; rows appended concurrently are
+   * kept. Returns how many rows were merged.
+   */
+  compact(room: RoomName, merge: (updates: Uint8Array[]) => Uint8Array): Promise<number>;
+}
+
+/** Fan-out of room traffic between server instances (Redis pub/sub in production). */
+export interface RoomPubSub {
+  /** Starts receiving the room's messages; resolves once the subscription is active. */
+  subscribe(room: RoomName, onMessage: (message: Uint8Array) => void): Promise<void>;
+  /** Stops receiving the room's messages. */
+  unsubscribe(room: RoomName): Promise<void>;
+  /** Sends a message to every instance subscribed to the room (this one included). */
+  publish(room: RoomName, message: Uint8Array): Promise<void>;
+}
+
+/** Structured logger (pino-compatible shape); the default writes JSON lines to stderr. */
+export interface SyncLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Per-connection and per-room limits. */
+export interface SyncLimits {
+  /** Largest accepted WebSocket message; larger ones close the connection with 1009. Default 8 MiB. */
+  maxMessageBytes?: number;
+  /** Sustained messages per second one connection may send. Default 200. */
+  messagesPerSecond?: number;
+  /** Messages a connection may send in a burst above the sustained rate. Default 1000. */
+  burst?: number;
+  /** How long a room with no connection stays in memory. Default 30 s. */
+  idleUnloadMs?: number;
+  /** Rows after which a room is compacted in the background. Default 500. */
+  compactAfterUpdates?: number;
+  /** Bytes queued for a slow client before it is disconnected. Default 64 MiB. */
+  maxBufferedBytes?: number;
+}

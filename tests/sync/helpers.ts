@@ -1,0 +1,107 @@
+/** Test fixtures for the sync service: a real HTTP server on a random loopback port, real clients. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+
+import { createSyncService, type SyncService, type SyncServiceOptions } from '../../src/sync-server/sync';
+import type { RoomAccess, SyncLogger } from '../../src/sync-server/sync/types';
+
+/** Tokens the fixture accepts: alice writes everywhere, bob only reads `doc:shared*`, carol has nothing there. */
+export const TOKENS: Record<string, { id: string }> = {
+  'tok-alice': { id: 'alice' },
+  'tok-bob': { id: 'bob' },
+  'tok-carol': { id: 'carol' },
+};
+
+export function accessFor(userId: string, room: string): RoomAccess {
+  if (userId === 'alice') return 'write';
+  if (userId === 'bob') return room.startsWith('doc:shared') ? 'read' : 'write';
+  return room.startsWith('doc:shared') ? 'none' : 'write';
+}
+
+export const silentLog: SyncLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export interface RunningSync {
+  service: SyncService;
+  server: Server;
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the service behind a plain HTTP server listening on 127.0.0.1:0. */
+export async function startSync(options: Partial<SyncServiceOptions> & Pick<SyncServiceOptions, 'store'>): Promise<RunningSync> {
+  const service = createSyncService({
+    authenticate: (token) => Promise.resolve(TOKENS[token] ?? null),
+    authorizeRoom: (user, room) => Promise.resolve(accessFor(user.id, room)),
+    log: silentLog,
+    ...options,
+  });
+  const server = createServer((_req, res) => res.writeHead(404).end());
+  server.on('upgrade', (req, socket, head) => service.handleUpgrade(req, socket, head));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    service,
+    server,
+    port,
+    url: `ws://127.0.0.1:${port}/sync`,
+    async stop() {
+      await service.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A stock y-websocket client (the `ws` package as its WebSocket). */
+export function connectProvider(url: string, room: string, token: string, doc = new Y.Doc()): WebsocketProvider {
+  return new WebsocketProvider(url, room, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    params: { token },
+    disableBc: true,
+  });
+}
+
+/** Polls until `check` holds (bounded: fails after `timeoutMs`). */
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export function waitSynced(provider: WebsocketProvider): Promise<void> {
+  return waitFor(() => provider.synced, 'provider synced');
+}
+
+/** A temporary folder removed by the returned function. */
+export function tempDir(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'xietong-sync-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Opens a raw WebSocket; resolves on open or rejects with the HTTP status of a refused upgrade. */
+export function openRaw(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => {
+      reject(new Error(`HTTP ${res.statusCode}`));
+      ws.terminate();
+    });
+    ws.once('error', reject);
+  });
+}
+
+/** Resolves with the close code and reason of a raw socket. */
+export function closed(ws: WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+}
