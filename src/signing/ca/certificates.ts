@@ -58,7 +58,7 @@ function signCertificate(cert: forge.pki.Certificate, issuerKeyPem: string): str
   cert.signatureOid = forge.pki.oids.sha256WithRSAEncryption ?? '1.2.840.113549.1.1.11';
   (cert as unknown as { siginfo: { algorithmOid: string } }).siginfo.algorithmOid = cert.signatureOid;
   // getTBSCertificate exists in forge but is missing from its type definitions.
-  const { getTBSCertificate } = forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 };
+  const { getTBSCertificate } = forge.pki as unknown as { getTBSCertificate: (c: forge.pki.Certificate) => forge.asn1.Asn1 };
   const tbs = forge.asn1.toDer(getTBSCertificate(cert)).getBytes();
   cert.signature = cryptoSign('sha256', Buffer.from(tbs, 'binary'), issuerKeyPem).toString('binary');
   return forge.pki.certificateToPem(cert);
