@@ -1,0 +1,498 @@
+/**
+ * The client's local replica: one SQLite file (WAL) holding what the person has seen and done —
+ * documents as the server returned them, Yjs room updates, blob references, the directory, message
+ * history and the outbox — plus blobs as files beside it. Synchronous by design: it runs inside the
+ * replica worker (./worker.ts), the one writer, and main reaches it through ./replica.ts.
+ */
+import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import * as Y from 'yjs';
+import {
+  ReplicaDocumentSchema,
+  StoredMessageSchema,
+  type BoxCursor,
+  type BoxPage,
+  type DocumentHit,
+  type DocumentSummary,
+  type MessageHit,
+  type OutboxCommand,
+  type OutboxEntry,
+  type OutboxStatus,
+  type StoredMessage,
+} from '../../../shared/api/offline.contract';
+import { BlobFiles } from './blobStore';
+import { migrate, registerTextFunctions } from './migrations';
+import { bigramTokens, planQuery, snippetOf, type TermPlan } from './textIndex';
+
+export interface ReplicaStoreOptions {
+  /** The SQLite file. */
+  readonly file: string;
+  /** Folder for content-addressed blob files. */
+  readonly blobDir: string;
+  /** A room with more update rows than this is merged into one row (default 500). */
+  readonly compactThreshold?: number;
+}
+
+export interface DocumentEntry {
+  /** The document as the server returned it; must carry at least ReplicaDocumentSchema's fields. */
+  readonly document: unknown;
+  /** When given, the boxes the document is in now (replaces what was recorded). */
+  readonly boxes?: readonly string[];
+}
+
+export interface DirectoryUnit {
+  readonly id: string;
+  readonly name: string;
+  readonly [key: string]: unknown;
+}
+export interface DirectoryUser {
+  readonly id: string;
+  readonly unitId: string;
+  readonly name: string;
+  readonly [key: string]: unknown;
+}
+
+interface DocumentRow {
+  rowid: number;
+  id: string;
+  kind: string;
+  title: string;
+  doc_number: string | null;
+  state: string;
+  updated_at: string;
+}
+interface OutboxRow {
+  seq: number;
+  client_id: string;
+  command: string;
+  status: OutboxStatus;
+  reason: string | null;
+  attempts: number;
+  created_at: number;
+  updated_at: number;
+}
+interface MessageRow {
+  rowid: number;
+  id: string;
+  conversation: string;
+  sender: string;
+  text: string;
+  sent_at: string;
+  status: StoredMessage['status'];
+}
+
+const summaryOf = (row: DocumentRow): DocumentSummary => ({
+  id: row.id,
+  kind: row.kind,
+  title: row.title,
+  docNumber: row.doc_number,
+  state: row.state,
+  updatedAt: row.updated_at,
+});
+
+const entryOf = (row: OutboxRow): OutboxEntry => ({
+  seq: row.seq,
+  clientId: row.client_id,
+  command: JSON.parse(row.command) as OutboxCommand,
+  status: row.status,
+  reason: row.reason,
+  attempts: row.attempts,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+const messageOf = (row: MessageRow): StoredMessage => ({
+  id: row.id,
+  conversation: row.conversation,
+  sender: row.sender,
+  text: row.text,
+  sentAt: row.sent_at,
+  status: row.status,
+});
+
+/** Opens (creating and migrating as needed) a replica database file with the settings the replica relies on. */
+export function openReplicaDatabase(file: string): BetterSqlite3.Database {
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // FULL: a write the UI was told about survives a power cut, not only a killed process.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  registerTextFunctions(db);
+  migrate(db);
+  return db;
+}
+
+export class ReplicaStore {
+  readonly db: BetterSqlite3.Database;
+  private readonly blobs: BlobFiles;
+  private readonly compactThreshold: number;
+  /** Update rows per room since its last compaction, counted lazily. */
+  private readonly roomRows = new Map<string, number>();
+
+  constructor(options: ReplicaStoreOptions) {
+    this.db = openReplicaDatabase(options.file);
+    this.blobs = new BlobFiles(options.blobDir);
+    this.compactThreshold = options.compactThreshold ?? 500;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  // ── documents ────────────────────────────────────────────────────────────────────────────────
+
+  /** Stores documents as the server returned them; returns how many were stored. Rejects the whole batch on a malformed one. */
+  upsertDocuments(entries: readonly DocumentEntry[]): number {
+    const parsed = entries.map((entry) => {
+      const result = ReplicaDocumentSchema.safeParse(entry.document);
+      if (!result.success) throw new Error(`服务器返回的公文格式无效：${result.error.issues[0]?.message ?? ''}`);
+      return { document: result.data, boxes: entry.boxes };
+    });
+    const upsert = this.db.prepare<[string, string, string, string | null, string, string, string], { rowid: number }>(
+      `INSERT INTO documents (id, kind, title, doc_number, state, updated_at, json) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, title = excluded.title, doc_number = excluded.doc_number,
+         state = excluded.state, updated_at = excluded.updated_at, json = excluded.json
+       RETURNING rowid`,
+    );
+    const clearBoxes = this.db.prepare('DELETE FROM document_boxes WHERE document_id = ?');
+    const addBox = this.db.prepare('INSERT OR REPLACE INTO document_boxes (box, document_id, updated_at) VALUES (?, ?, ?)');
+    const touchBoxes = this.db.prepare('UPDATE document_boxes SET updated_at = ? WHERE document_id = ?');
+    this.db.transaction(() => {
+      for (const { document, boxes } of parsed) {
+        const docNumber = document.docNumber ?? null;
+        const row = upsert.get(document.id, document.kind, document.title, docNumber, document.state, document.updatedAt, JSON.stringify(document));
+        if (!row) throw new Error('写入公文失败');
+        if (boxes) {
+          clearBoxes.run(document.id);
+          for (const box of boxes) addBox.run(box, document.id, document.updatedAt);
+        } else {
+          touchBoxes.run(document.updatedAt, document.id);
+        }
+        this.reindexDocument(row.rowid, document.title, docNumber, this.bodyOf(document.id));
+      }
+    })();
+    return parsed.length;
+  }
+
+  /** The document as last received from the server, or null. */
+  getDocument(id: string): Record<string, unknown> | null {
+    const row = this.db.prepare<[string], { json: string }>('SELECT json FROM documents WHERE id = ?').get(id);
+    return row ? (JSON.parse(row.json) as Record<string, unknown>) : null;
+  }
+
+  /** One page of a box, newest first, continuing after `after` (keyset pagination: stable under inserts). */
+  listBox(box: string, limit: number, after?: BoxCursor): BoxPage {
+    const columns = 'd.rowid, d.id, d.kind, d.title, d.doc_number, d.state, d.updated_at';
+    const rows = after
+      ? this.db
+          .prepare<[string, string, string, string, number], DocumentRow>(
+            `SELECT ${columns} FROM document_boxes b JOIN documents d ON d.id = b.document_id
+             WHERE b.box = ? AND (b.updated_at < ? OR (b.updated_at = ? AND b.document_id < ?))
+             ORDER BY b.updated_at DESC, b.document_id DESC LIMIT ?`,
+          )
+          .all(box, after.updatedAt, after.updatedAt, after.id, limit + 1)
+      : this.db
+          .prepare<[string, number], DocumentRow>(
+            `SELECT ${columns} FROM document_boxes b JOIN documents d ON d.id = b.document_id
+             WHERE b.box = ? ORDER BY b.updated_at DESC, b.document_id DESC LIMIT ?`,
+          )
+          .all(box, limit + 1);
+    const items = rows.slice(0, limit).map(summaryOf);
+    const last = items.at(-1);
+    return { items, next: rows.length > limit && last ? { updatedAt: last.updatedAt, id: last.id } : null };
+  }
+
+  /** Records the plain text of a document's body (extracted from its Yjs room) for search. */
+  setDocumentBody(documentId: string, text: string): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO document_bodies (document_id, body) VALUES (?, ?) ON CONFLICT(document_id) DO UPDATE SET body = excluded.body')
+        .run(documentId, text);
+      const row = this.db.prepare<[string], DocumentRow>('SELECT rowid, title, doc_number FROM documents WHERE id = ?').get(documentId);
+      if (row) this.reindexDocument(row.rowid, row.title, row.doc_number, text);
+    })();
+  }
+
+  removeDocument(id: string): void {
+    this.db.transaction(() => {
+      const row = this.db.prepare<[string], { rowid: number }>('SELECT rowid FROM documents WHERE id = ?').get(id);
+      if (!row) return;
+      this.db.prepare('DELETE FROM document_fts WHERE rowid = ?').run(row.rowid);
+      this.db.prepare('DELETE FROM document_fts2 WHERE rowid = ?').run(row.rowid);
+      this.db.prepare('DELETE FROM document_bodies WHERE document_id = ?').run(id);
+      this.db.prepare('DELETE FROM documents WHERE id = ?').run(id);
+    })();
+  }
+
+  private bodyOf(documentId: string): string {
+    return this.db.prepare<[string], { body: string }>('SELECT body FROM document_bodies WHERE document_id = ?').get(documentId)?.body ?? '';
+  }
+
+  private reindexDocument(rowid: number, title: string, docNumber: string | null, body: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO document_fts (rowid, title, doc_number, body) VALUES (?, ?, ?, ?)').run(rowid, title, docNumber ?? '', body);
+    this.db.prepare('INSERT OR REPLACE INTO document_fts2 (rowid, grams) VALUES (?, ?)').run(rowid, bigramTokens(`${title} ${docNumber ?? ''} ${body}`));
+  }
+
+  // ── Yjs rooms ────────────────────────────────────────────────────────────────────────────────
+
+  /** Appends one Yjs update to a room; durable when this returns. `pending` is the room's row count. */
+  appendRoomUpdate(room: string, data: Uint8Array): { seq: number; rows: number } {
+    const before = this.countRoomRows(room);
+    const info = this.db.prepare('INSERT INTO room_updates (room, data, created_at) VALUES (?, ?, ?)').run(room, data, Date.now());
+    const rows = before + 1;
+    this.roomRows.set(room, rows);
+    return { seq: Number(info.lastInsertRowid), rows };
+  }
+
+  /** The room's whole state as one update (null for a room never stored). */
+  loadRoom(room: string): Uint8Array | null {
+    const rows = this.db.prepare<[string], { data: Buffer }>('SELECT data FROM room_updates WHERE room = ? ORDER BY seq').all(room);
+    if (rows.length === 0) return null;
+    if (rows.length === 1) return new Uint8Array(rows[0]!.data);
+    return Y.mergeUpdates(rows.map((row) => new Uint8Array(row.data)));
+  }
+
+  roomRowCount(room: string): number {
+    return this.countRoomRows(room);
+  }
+
+  /** Rooms whose row count passed the compaction threshold. */
+  roomsToCompact(): string[] {
+    return [...this.roomRows].filter(([, rows]) => rows > this.compactThreshold).map(([room]) => room);
+  }
+
+  /**
+   * Replaces a room's rows with one merged update, in one transaction: a crash before commit keeps
+   * every original row, after commit the merged row; never neither.
+   */
+  compactRoom(room: string): { before: number; after: number } {
+    return this.db.transaction(() => {
+      const rows = this.db.prepare<[string], { seq: number; data: Buffer }>('SELECT seq, data FROM room_updates WHERE room = ? ORDER BY seq').all(room);
+      if (rows.length <= 1) {
+        this.roomRows.set(room, rows.length);
+        return { before: rows.length, after: rows.length };
+      }
+      const merged = Y.mergeUpdates(rows.map((row) => new Uint8Array(row.data)));
+      const lastSeq = rows.at(-1)!.seq;
+      this.db.prepare('DELETE FROM room_updates WHERE room = ? AND seq <= ?').run(room, lastSeq);
+      this.db.prepare('INSERT INTO room_updates (room, data, created_at) VALUES (?, ?, ?)').run(room, merged, Date.now());
+      this.roomRows.set(room, 1);
+      return { before: rows.length, after: 1 };
+    })();
+  }
+
+  private countRoomRows(room: string): number {
+    const known = this.roomRows.get(room);
+    if (known !== undefined) return known;
+    const row = this.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM room_updates WHERE room = ?').get(room);
+    const n = row?.n ?? 0;
+    this.roomRows.set(room, n);
+    return n;
+  }
+
+  // ── blobs ────────────────────────────────────────────────────────────────────────────────────
+
+  /** Stores bytes durably under their SHA-256 and records them; returns the hash. */
+  putBlob(data: Uint8Array, mime: string): string {
+    const sha256 = this.blobs.write(data);
+    this.db.prepare('INSERT OR IGNORE INTO blobs (sha256, size, mime, created_at) VALUES (?, ?, ?, ?)').run(sha256, data.byteLength, mime, Date.now());
+    return sha256;
+  }
+
+  getBlob(sha256: string): { data: Uint8Array; mime: string } | null {
+    const row = this.db.prepare<[string], { mime: string }>('SELECT mime FROM blobs WHERE sha256 = ?').get(sha256);
+    if (!row) return null;
+    const data = this.blobs.read(sha256);
+    return data ? { data, mime: row.mime } : null;
+  }
+
+  // ── directory ────────────────────────────────────────────────────────────────────────────────
+
+  /** Replaces the cached directory with the server's current one, atomically. */
+  replaceDirectory(units: readonly DirectoryUnit[], users: readonly DirectoryUser[]): void {
+    const addUnit = this.db.prepare('INSERT INTO units (id, name, json) VALUES (?, ?, ?)');
+    const addUser = this.db.prepare('INSERT INTO users (id, unit_id, name, json) VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM users; DELETE FROM units;');
+      for (const unit of units) addUnit.run(unit.id, unit.name, JSON.stringify(unit));
+      for (const user of users) addUser.run(user.id, user.unitId, user.name, JSON.stringify(user));
+    })();
+  }
+
+  listUnits(): DirectoryUnit[] {
+    return this.db
+      .prepare<[], { json: string }>('SELECT json FROM units ORDER BY name')
+      .all()
+      .map((row) => JSON.parse(row.json) as DirectoryUnit);
+  }
+
+  listUsers(unitId?: string): DirectoryUser[] {
+    const rows = unitId
+      ? this.db.prepare<[string], { json: string }>('SELECT json FROM users WHERE unit_id = ? ORDER BY name').all(unitId)
+      : this.db.prepare<[], { json: string }>('SELECT json FROM users ORDER BY name').all();
+    return rows.map((row) => JSON.parse(row.json) as DirectoryUser);
+  }
+
+  // ── messages ─────────────────────────────────────────────────────────────────────────────────
+
+  /** Stores messages (from the server or composed here); a known id is updated in place. */
+  putMessages(messages: readonly StoredMessage[]): void {
+    const checked = messages.map((message) => StoredMessageSchema.parse(message));
+    const upsert = this.db.prepare<[string, string, string, string, string, string], { rowid: number }>(
+      `INSERT INTO messages (id, conversation, sender, text, sent_at, status) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET text = excluded.text, sent_at = excluded.sent_at, status = excluded.status
+       RETURNING rowid`,
+    );
+    this.db.transaction(() => {
+      for (const m of checked) {
+        const row = upsert.get(m.id, m.conversation, m.sender, m.text, m.sentAt, m.status);
+        if (!row) throw new Error('写入消息失败');
+        this.db.prepare('INSERT OR REPLACE INTO message_fts (rowid, text) VALUES (?, ?)').run(row.rowid, m.text);
+        this.db.prepare('INSERT OR REPLACE INTO message_fts2 (rowid, grams) VALUES (?, ?)').run(row.rowid, bigramTokens(m.text));
+      }
+    })();
+  }
+
+  /** A conversation's messages, oldest first, the last `limit` before `before` (an ISO time) if given. */
+  listMessages(conversation: string, limit: number, before?: string): StoredMessage[] {
+    const rows = this.db
+      .prepare<[string, string, number], MessageRow>(
+        `SELECT * FROM (SELECT rowid, * FROM messages WHERE conversation = ? AND sent_at < ? ORDER BY sent_at DESC, rowid DESC LIMIT ?)
+         ORDER BY sent_at, rowid`,
+      )
+      .all(conversation, before ?? '\uffff', limit);
+    return rows.map(messageOf);
+  }
+
+  // ── outbox ───────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Records a command to send; durable when this returns. The same clientId twice returns the
+   * first entry (a retried enqueue is not a second command). A message is also added to its
+   * conversation's history as pending, in the same transaction.
+   */
+  enqueueCommand(clientId: string, command: OutboxCommand, sender: string, now: number): OutboxEntry {
+    return this.db.transaction(() => {
+      const existing = this.outboxRow(clientId);
+      if (existing) return entryOf(existing);
+      this.db
+        .prepare("INSERT INTO outbox (client_id, command, status, created_at, updated_at) VALUES (?, ?, 'pending', ?, ?)")
+        .run(clientId, JSON.stringify(command), now, now);
+      if (command.type === 'message.send') {
+        this.putMessages([{ id: clientId, conversation: command.conversation, sender, text: command.text, sentAt: new Date(now).toISOString(), status: 'pending' }]);
+      }
+      return entryOf(this.outboxRow(clientId)!);
+    })();
+  }
+
+  /** The oldest command not yet sent or rejected: commands go out strictly in order. */
+  nextPendingCommand(): OutboxEntry | null {
+    const row = this.db.prepare<[], OutboxRow>("SELECT * FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT 1").get();
+    return row ? entryOf(row) : null;
+  }
+
+  /** Notes a failed attempt (network, server unavailable); the command stays pending. */
+  recordAttempt(clientId: string, error: string, now: number): OutboxEntry {
+    this.db.prepare("UPDATE outbox SET attempts = attempts + 1, reason = ?, updated_at = ? WHERE client_id = ? AND status = 'pending'").run(error, now, clientId);
+    return this.requireEntry(clientId);
+  }
+
+  /** The server applied the command (or had already applied it: same clientId). */
+  markCommandSent(clientId: string, response: unknown, now: number): OutboxEntry {
+    return this.settle(clientId, 'sent', null, JSON.stringify(response ?? null), now);
+  }
+
+  /** The server refused the command; `reason` is its explanation, shown to the person. */
+  markCommandRejected(clientId: string, reason: string, now: number): OutboxEntry {
+    return this.settle(clientId, 'rejected', reason, null, now);
+  }
+
+  listOutbox(status?: OutboxStatus, limit = 500): OutboxEntry[] {
+    const rows = status
+      ? this.db.prepare<[string, number], OutboxRow>('SELECT * FROM outbox WHERE status = ? ORDER BY seq DESC LIMIT ?').all(status, limit)
+      : this.db.prepare<[number], OutboxRow>('SELECT * FROM outbox ORDER BY seq DESC LIMIT ?').all(limit);
+    return rows.map(entryOf);
+  }
+
+  private settle(clientId: string, status: OutboxStatus, reason: string | null, response: string | null, now: number): OutboxEntry {
+    return this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE outbox SET status = ?, reason = ?, response = ?, attempts = attempts + 1, updated_at = ? WHERE client_id = ?')
+        .run(status, reason, response, now, clientId);
+      const entry = this.requireEntry(clientId);
+      if (entry.command.type === 'message.send') this.db.prepare('UPDATE messages SET status = ? WHERE id = ?').run(status, clientId);
+      return entry;
+    })();
+  }
+
+  private outboxRow(clientId: string): OutboxRow | undefined {
+    return this.db.prepare<[string], OutboxRow>('SELECT * FROM outbox WHERE client_id = ?').get(clientId);
+  }
+
+  private requireEntry(clientId: string): OutboxEntry {
+    const row = this.outboxRow(clientId);
+    if (!row) throw new Error(`待发送队列中没有 ${clientId}`);
+    return entryOf(row);
+  }
+
+  // ── search ───────────────────────────────────────────────────────────────────────────────────
+
+  /** Documents matching every term of `query`, most recently updated first. */
+  searchDocuments(query: string, limit: number): DocumentHit[] {
+    const plans = planQuery(query);
+    if (plans.length === 0) return [];
+    const { where, params } = this.conditions(plans, 'd', 'document_fts', 'document_fts2', ['d.title', 'd.doc_number']);
+    const rows = this.db
+      .prepare<unknown[], DocumentRow & { body: string | null }>(
+        `SELECT d.rowid, d.id, d.kind, d.title, d.doc_number, d.state, d.updated_at,
+                (SELECT body FROM document_bodies WHERE document_id = d.id) AS body
+         FROM documents d WHERE ${where} ORDER BY d.updated_at DESC LIMIT ?`,
+      )
+      .all(...params, limit);
+    return rows.map((row) => ({ ...summaryOf(row), snippet: snippetOf(row.body || row.title, query) }));
+  }
+
+  /** Messages matching every term of `query`, newest first. */
+  searchMessages(query: string, limit: number): MessageHit[] {
+    const plans = planQuery(query);
+    if (plans.length === 0) return [];
+    const { where, params } = this.conditions(plans, 'm', 'message_fts', 'message_fts2', ['m.text']);
+    const rows = this.db
+      .prepare<unknown[], MessageRow>(`SELECT m.rowid, m.* FROM messages m WHERE ${where} ORDER BY m.sent_at DESC LIMIT ?`)
+      .all(...params, limit);
+    return rows.map((row) => ({ ...messageOf(row), snippet: snippetOf(row.text, query) }));
+  }
+
+  private conditions(plans: readonly TermPlan[], alias: string, trigramTable: string, bigramTable: string, likeColumns: readonly string[]) {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    for (const plan of plans) {
+      if (plan.index === 'trigram') {
+        clauses.push(`${alias}.rowid IN (SELECT rowid FROM ${trigramTable} WHERE ${trigramTable} MATCH ?)`);
+        params.push(plan.match);
+      } else if (plan.index === 'bigram') {
+        clauses.push(`${alias}.rowid IN (SELECT rowid FROM ${bigramTable} WHERE ${bigramTable} MATCH ?)`);
+        params.push(plan.match);
+      } else {
+        clauses.push(`(${likeColumns.map((column) => `${column} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
+        for (let i = 0; i < likeColumns.length; i += 1) params.push(plan.pattern);
+      }
+    }
+    return { where: clauses.join(' AND '), params };
+  }
+
+  /** Row counts, for diagnostics and the benchmark. */
+  stats(): { documents: number; roomUpdates: number; messages: number; outboxPending: number } {
+    const count = (sql: string): number => this.db.prepare<[], { n: number }>(sql).get()?.n ?? 0;
+    return {
+      documents: count('SELECT count(*) AS n FROM documents'),
+      roomUpdates: count('SELECT count(*) AS n FROM room_updates'),
+      messages: count('SELECT count(*) AS n FROM messages'),
+      outboxPending: count("SELECT count(*) AS n FROM outbox WHERE status = 'pending'"),
+    };
+  }
+}

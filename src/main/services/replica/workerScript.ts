@@ -1,0 +1,69 @@
+/**
+ * Finds the replica worker's JavaScript. A build ships it as `replicaWorker.mjs` beside the bundle
+ * that imports this module (scripts/build-node.mjs entry `replicaWorker`); running from source
+ * (tests, benchmarks), it is bundled once with esbuild into node_modules/.cache, keyed by its content.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = (): string => {
+  try {
+    return dirname(fileURLToPath(import.meta.url));
+  } catch {
+    return process.cwd();
+  }
+};
+
+let resolved: Promise<string> | null = null;
+
+/** The path of a runnable worker script; set `XIETONG_REPLICA_WORKER` to override. */
+export function resolveWorkerScript(): Promise<string> {
+  resolved ??= locate();
+  return resolved;
+}
+
+async function locate(): Promise<string> {
+  const override = process.env.XIETONG_REPLICA_WORKER;
+  if (override) return override;
+  const built = join(here(), 'replicaWorker.mjs');
+  if (existsSync(built)) return built;
+  const source = [join(here(), 'worker.ts'), join(process.cwd(), 'src/main/services/replica/worker.ts')].find((file) => existsSync(file));
+  if (!source) throw new Error('找不到本地数据库线程的程序文件（replicaWorker.mjs）');
+  return bundle(source);
+}
+
+async function bundle(source: string): Promise<string> {
+  const hash = createHash('sha256');
+  // The worker's own folder and the shared contract it imports decide what the bundle contains.
+  for (const folder of [dirname(source), join(dirname(source), '../../../shared/api')]) {
+    if (!existsSync(folder)) continue;
+    for (const name of readdirSync(folder).sort()) {
+      if (name.endsWith('.ts')) hash.update(name).update(readFileSync(join(folder, name)));
+    }
+  }
+  // Inside the project's node_modules: an ES module resolves its imports (better-sqlite3, yjs)
+  // from where the file lives, so a copy in /tmp could not find them.
+  const cacheDir = join(process.cwd(), 'node_modules', '.cache', 'xietong');
+  mkdirSync(cacheDir, { recursive: true });
+  const outfile = join(cacheDir, `replica-worker-${hash.digest('hex').slice(0, 16)}-${statSync(source).size}.mjs`);
+  if (existsSync(outfile)) return outfile;
+  // esbuild is a development dependency: only source runs reach this line.
+  const { build } = await import('esbuild');
+  const temp = `${outfile}.${process.pid}.tmp.mjs`;
+  await build({
+    entryPoints: [source],
+    outfile: temp,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    packages: 'external',
+    absWorkingDir: process.cwd(),
+    logLevel: 'warning',
+    banner: { js: "import { createRequire as __xtCreateRequire } from 'node:module'; const require = __xtCreateRequire(import.meta.url);" },
+  });
+  renameSync(temp, outfile);
+  return outfile;
+}

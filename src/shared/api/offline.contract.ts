@@ -1,0 +1,146 @@
+/**
+ * The offline side of the client: the local replica's cached documents, full-text search, the
+ * outbox of commands made while offline (or waiting to be sent), and Yjs rooms relayed between the
+ * renderer and main's sync client. Main is the only writer of the replica; the renderer asks.
+ */
+import { z } from 'zod';
+import { defineCall, defineEvent } from './contract';
+
+/** Boxes the server lists documents in (INTERFACES.md `GET /api/documents?box=`). */
+export const DocumentBoxSchema = z.enum(['todo', 'done', 'drafts', 'outgoing', 'incoming']);
+export type DocumentBox = z.infer<typeof DocumentBoxSchema>;
+
+/**
+ * The fields of a server document the replica indexes. Everything else the server sends is kept
+ * verbatim (loose object) so the replica never loses what a newer server adds.
+ */
+export const ReplicaDocumentSchema = z.looseObject({
+  id: z.string().min(1),
+  kind: z.string().min(1),
+  title: z.string(),
+  state: z.string().min(1),
+  docNumber: z.string().nullish(),
+  updatedAt: z.string().min(1),
+});
+export type ReplicaDocument = z.infer<typeof ReplicaDocumentSchema>;
+
+export const DocumentSummarySchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  title: z.string(),
+  docNumber: z.string().nullable(),
+  state: z.string(),
+  updatedAt: z.string(),
+});
+export type DocumentSummary = z.infer<typeof DocumentSummarySchema>;
+
+/** Keyset cursor of a cached box page: the last item's sort key. */
+export const BoxCursorSchema = z.object({ updatedAt: z.string(), id: z.string() });
+export type BoxCursor = z.infer<typeof BoxCursorSchema>;
+
+export const BoxPageSchema = z.object({ items: z.array(DocumentSummarySchema), next: BoxCursorSchema.nullable() });
+export type BoxPage = z.infer<typeof BoxPageSchema>;
+
+export const DocumentHitSchema = DocumentSummarySchema.extend({ snippet: z.string() });
+export type DocumentHit = z.infer<typeof DocumentHitSchema>;
+
+export const MessageStatusSchema = z.enum(['pending', 'sent', 'rejected']);
+export const StoredMessageSchema = z.object({
+  id: z.string().min(1),
+  conversation: z.string().min(1),
+  sender: z.string().min(1),
+  text: z.string(),
+  sentAt: z.string().min(1),
+  status: MessageStatusSchema,
+});
+export type StoredMessage = z.infer<typeof StoredMessageSchema>;
+
+export const MessageHitSchema = StoredMessageSchema.extend({ snippet: z.string() });
+export type MessageHit = z.infer<typeof MessageHitSchema>;
+
+export const SearchResultSchema = z.object({ documents: z.array(DocumentHitSchema), messages: z.array(MessageHitSchema) });
+export type SearchResult = z.infer<typeof SearchResultSchema>;
+
+const OpinionSchema = z.object({ text: z.string().max(10_000) });
+
+/**
+ * A command the server decides (ARCHITECTURE.md "Data and sync"): queued in the outbox with a
+ * client-generated id so the server applies it once however often it is sent.
+ */
+export const OutboxCommandSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('document.action'),
+    documentId: z.string().min(1),
+    action: z.string().min(1).max(32),
+    opinion: OpinionSchema.optional(),
+    to: z.array(z.string()).optional(),
+    units: z.array(z.string()).optional(),
+    reason: z.string().max(2_000).optional(),
+  }),
+  z.object({
+    type: z.literal('exchange.action'),
+    exchangeId: z.string().min(1),
+    action: z.enum(['receive', 'return']),
+    reason: z.string().max(2_000).optional(),
+  }),
+  z.object({
+    type: z.literal('document.signedPdf'),
+    documentId: z.string().min(1),
+    /** The signed PDF, already in the replica's blob store. */
+    pdfSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  }),
+  z.object({
+    type: z.literal('message.send'),
+    conversation: z.string().min(1),
+    text: z.string().min(1).max(10_000),
+  }),
+]);
+export type OutboxCommand = z.infer<typeof OutboxCommandSchema>;
+
+/** 待发送 / 已发送 / 被拒绝 */
+export const OutboxStatusSchema = z.enum(['pending', 'sent', 'rejected']);
+export type OutboxStatus = z.infer<typeof OutboxStatusSchema>;
+
+export const outboxStatusLabels: Record<OutboxStatus, string> = { pending: '待发送', sent: '已发送', rejected: '被拒绝' };
+
+export const OutboxEntrySchema = z.object({
+  seq: z.number().int(),
+  clientId: z.string().uuid(),
+  command: OutboxCommandSchema,
+  status: OutboxStatusSchema,
+  /** The server's reason when rejected; the last transport error while pending. */
+  reason: z.string().nullable(),
+  attempts: z.number().int(),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+export type OutboxEntry = z.infer<typeof OutboxEntrySchema>;
+
+/** Yjs updates cross the bridge as base64 (both IPC and the web host's JSON carry it). */
+const Base64Schema = z.string().max(64 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/);
+const RoomNameSchema = z.string().min(1).max(200);
+
+export const offlineCalls = {
+  box: defineCall(
+    'offline:box',
+    z.object({ box: DocumentBoxSchema, limit: z.number().int().min(1).max(200).default(50), after: BoxCursorSchema.optional() }),
+    BoxPageSchema,
+  ),
+  search: defineCall(
+    'offline:search',
+    z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(100).default(20) }),
+    SearchResultSchema,
+  ),
+  outbox: defineCall('offline:outbox', z.object({ status: OutboxStatusSchema.optional() }), z.object({ entries: z.array(OutboxEntrySchema) })),
+  enqueue: defineCall('offline:enqueue', z.object({ command: OutboxCommandSchema }), OutboxEntrySchema),
+  openRoom: defineCall('offline:open-room', z.object({ room: RoomNameSchema }), z.object({ state: Base64Schema })),
+  updateRoom: defineCall('offline:update-room', z.object({ room: RoomNameSchema, update: Base64Schema }), z.object({})),
+  closeRoom: defineCall('offline:close-room', z.object({ room: RoomNameSchema }), z.object({})),
+};
+
+export const offlineEvents = {
+  /** An outbox entry was added or changed status. */
+  outboxChanged: defineEvent('offline:outbox-changed', OutboxEntrySchema),
+  /** A remote update, already stored in the replica, for a room the renderer has open. */
+  roomUpdate: defineEvent('offline:room-update', z.object({ room: RoomNameSchema, update: Base64Schema })),
+};
