@@ -1,0 +1,433 @@
+/**
+ * Renders an official document to PDF in the 文件格式 of GB/T 9704-2012: 版头 (份号, 密级,
+ * 紧急程度, red 发文机关标志, 发文字号 with or without 签发人, red separator line), 主体 (标题,
+ * 主送机关, 正文 with its heading levels, 附件说明, 署名, 成文日期, 附注), 版记 and page numbers.
+ *
+ * The seal is not drawn here: applying it is a digital signature (src/signing's signer). This
+ * module returns where the seal must go, computed by the standard's rules, and the signer draws the
+ * appearance there.
+ */
+import { PDFDocument, popGraphicsState, pushGraphicsState, rgb, setCharacterSpacing, type PDFPage, type RGB } from 'pdf-lib';
+import {
+  formatChineseDate,
+  formatDocNumber,
+  formatSecrecy,
+  urgencyLabels,
+  type DocumentFields,
+  type FontOverrides,
+  type FontRole,
+} from '../../shared/domain/documents';
+import { embedCjkFonts } from '../fonts';
+import {
+  charPitchMm,
+  colophonRuleMm,
+  defaultSealDiameterMm,
+  emBottom,
+  emTop,
+  linePitchMm,
+  mm,
+  officialRed,
+  orgMarkTopOffsetMm,
+  page,
+  pageNumberOffsetMm,
+  separatorGapMm,
+  separatorThicknessMm,
+  sizes,
+  toMm,
+  typeArea,
+} from './pageGeometry';
+import { breakLines, gridSpacing, lineWidth, type FontSet, type Segment } from './typesetter';
+
+/** Where the seal goes: centre and size in millimetres, plus the PDF-space box the signer draws in. */
+export interface SealPlacement {
+  /** 0-based page index and the 1-based page number a person reads. */
+  readonly pageIndex: number;
+  readonly pageNumber: number;
+  readonly diameterMm: number;
+  /** Centre of the seal, measured from the page's left edge and from its top edge. */
+  readonly centerXMm: number;
+  readonly centerYMmFromTop: number;
+  /** Lower-left corner of the seal's square, in mm from the page's lower-left corner (PDF convention). */
+  readonly xMm: number;
+  readonly yMm: number;
+}
+
+export interface RenderOptions {
+  /** Lay out the signature block for a seal (成文日期 four characters in, 署名 centred above it). */
+  readonly sealed?: boolean;
+  readonly sealDiameterMm?: number;
+  /** Installed official fonts (仿宋_GB2312, 方正小标宋 …) per role. */
+  readonly fonts?: FontOverrides;
+}
+
+export interface RenderedDocument {
+  readonly pdf: Uint8Array;
+  readonly pageCount: number;
+  /** Present when `sealed` was asked for. */
+  readonly seal?: SealPlacement;
+}
+
+/** The fields the renderer reads (the stored document satisfies this). */
+export type RenderableDocument = Pick<DocumentFields, 'title' | 'issuingOrgan' | 'body'> &
+  Partial<
+    Pick<
+      DocumentFields,
+      | 'type'
+      | 'docNumber'
+      | 'signatories'
+      | 'mainRecipients'
+      | 'ccRecipients'
+      | 'secrecy'
+      | 'urgency'
+      | 'copyNumber'
+      | 'writtenDate'
+      | 'attachments'
+      | 'note'
+      | 'printingOrgan'
+      | 'printDate'
+    >
+  >;
+
+const black = rgb(0, 0, 0);
+const red = rgb(officialRed.r, officialRed.g, officialRed.b);
+const cellPt = mm(charPitchMm);
+const typeWidthPt = mm(page.typeWidthMm);
+
+/** One line of the 22-line grid: styled segments placed by alignment or at an explicit x. */
+interface GridLine {
+  readonly segments: Segment[];
+  readonly align: 'left' | 'center' | 'right';
+  /** Left indent (align left) or right indent (align right) in grid cells. */
+  readonly indentCells?: number;
+  /** Explicit x of the line's start in mm from the page's left edge (overrides align). */
+  readonly xMm?: number;
+}
+
+/** A vertical slot in the page flow: a grid line, a blank line, or a forced page break. */
+type FlowItem = { kind: 'line'; line: GridLine; content: boolean } | { kind: 'blank' };
+
+const fs = (text: string, role: FontRole = 'fangsong', size: number = sizes.hao3, color?: RGB): Segment => ({
+  text,
+  role,
+  size,
+  tc: gridSpacing(size),
+  ...(color ? { color } : {}),
+});
+
+/** Heading levels of 7.3.3: 一、 黑体; （一） 楷体; 1. and （1） 仿宋. The heading runs up to its first 。 */
+function paragraphRuns(paragraph: string): Segment[] {
+  const level1 = /^[一二三四五六七八九十百]+、/.test(paragraph);
+  const level2 = /^（[一二三四五六七八九十百]+）/.test(paragraph);
+  if (!level1 && !level2) return [fs(paragraph)];
+  const role: FontRole = level1 ? 'heiti' : 'kaiti';
+  const stop = paragraph.indexOf('。');
+  if (stop < 0 || stop === paragraph.length - 1) return [fs(paragraph, role)];
+  return [fs(paragraph.slice(0, stop + 1), role), fs(paragraph.slice(stop + 1))];
+}
+
+/** Lines of one paragraph indented two characters (首行缩进二字), continuation lines flush left. */
+function paragraphLines(fonts: FontSet, runs: Segment[], indentCells = 2): GridLine[] {
+  const broken = breakLines(fonts, runs, typeWidthPt - indentCells * cellPt, typeWidthPt);
+  return broken.map((segments, i) => ({ segments, align: 'left', indentCells: i === 0 ? indentCells : 0 }));
+}
+
+/** 附件说明: "附件：1．名称", further items aligned under the first number (7.3.4). */
+function attachmentLines(fonts: FontSet, names: readonly string[]): GridLine[] {
+  if (names.length === 0) return [];
+  const label = '附件：';
+  if (names.length === 1) return paragraphLines(fonts, [fs(`${label}${names[0]}`)]);
+  const lines: GridLine[] = [];
+  names.forEach((name, i) => {
+    const text = `${i + 1}．${name}`;
+    const hang = 2 + [...label].length;
+    const broken = breakLines(fonts, [fs(i === 0 ? label + text : text)], typeWidthPt - (i === 0 ? 2 : hang) * cellPt, typeWidthPt - hang * cellPt);
+    broken.forEach((segments, j) => lines.push({ segments, align: 'left', indentCells: i === 0 && j === 0 ? 2 : hang }));
+  });
+  return lines;
+}
+
+/** Draws one line whose grid slot starts `topMm` below the page top. */
+function drawLine(pdfPage: PDFPage, fonts: FontSet, line: GridLine, topMm: number, pitchMm = linePitchMm): void {
+  const width = lineWidth(fonts, line.segments);
+  let x: number;
+  if (line.xMm !== undefined) x = mm(line.xMm);
+  else if (line.align === 'center') x = mm(typeArea.leftMm) + (typeWidthPt - width) / 2;
+  else if (line.align === 'right') x = mm(typeArea.rightMm) - (line.indentCells ?? 0) * cellPt - width;
+  else x = mm(typeArea.leftMm) + (line.indentCells ?? 0) * cellPt;
+  const size = Math.max(...line.segments.map((s) => s.size), sizes.hao3);
+  drawSegments(pdfPage, fonts, line.segments, x, baselineInSlot(topMm, pitchMm, size));
+}
+
+/** Baseline (PDF y, points) of text of `size` centred in a slot `pitchMm` tall whose top is `topMm` below the page top. */
+function baselineInSlot(topMm: number, pitchMm: number, size: number): number {
+  const emHeightMm = toMm(size * (emTop + emBottom));
+  const emTopMm = topMm + (pitchMm - emHeightMm) / 2;
+  return mm(page.heightMm - emTopMm) - size * emTop;
+}
+
+function drawSegments(pdfPage: PDFPage, fonts: FontSet, segments: readonly Segment[], x: number, baseline: number): number {
+  let cursor = x;
+  for (const s of segments) {
+    if (s.text.length === 0) continue;
+    pdfPage.pushOperators(pushGraphicsState(), setCharacterSpacing(s.tc));
+    pdfPage.drawText(s.text, { x: cursor, y: baseline, size: s.size, font: fonts[s.role], color: s.color ?? black });
+    pdfPage.pushOperators(popGraphicsState());
+    cursor += fonts[s.role].widthOfTextAtSize(s.text, s.size) + s.tc * [...s.text].length;
+  }
+  return cursor;
+}
+
+function hLine(pdfPage: PDFPage, yMmFromTop: number, thicknessMm: number, color: RGB): void {
+  const y = mm(page.heightMm - yMmFromTop);
+  pdfPage.drawLine({ start: { x: mm(typeArea.leftMm), y }, end: { x: mm(typeArea.rightMm), y }, thickness: mm(thicknessMm), color });
+}
+
+/** Upward documents (报告, 请示) carry 签发人 beside the 发文字号. */
+function showsSignatories(doc: RenderableDocument): boolean {
+  return (doc.signatories?.length ?? 0) > 0 && (doc.type === 'report' || doc.type === 'request');
+}
+
+/**
+ * Draws the 版头 on the first page and returns where the 主体's first line (the title) starts,
+ * in mm from the page top.
+ */
+function drawHeader(pdfPage: PDFPage, fonts: FontSet, doc: RenderableDocument): number {
+  // 份号, 密级和保密期限, 紧急程度: top left, in that order, one grid line each (7.2.1–7.2.3).
+  const corner: Segment[][] = [];
+  if (doc.copyNumber) corner.push([fs(doc.copyNumber)]);
+  const secrecy = doc.secrecy ? formatSecrecy(doc.secrecy) : '';
+  if (secrecy) corner.push([fs(secrecy, 'heiti')]);
+  const urgency = doc.urgency ? urgencyLabels[doc.urgency] : '';
+  if (urgency) corner.push([fs(urgency, 'heiti')]);
+  corner.forEach((segments, i) => drawLine(pdfPage, fonts, { segments, align: 'left' }, typeArea.topMm + i * linePitchMm));
+
+  // 发文机关标志: red 小标宋, centred, its top 35 mm below the type area's top; as large as fits.
+  const mark = `${doc.issuingOrgan}文件`;
+  const chars = [...mark].length;
+  const markSize = Math.min(mm(22), (typeWidthPt * 0.96) / chars);
+  const markTopMm = typeArea.topMm + orgMarkTopOffsetMm;
+  const markWidth = fonts.xiaobiaosong.widthOfTextAtSize(mark, markSize);
+  pdfPage.drawText(mark, {
+    x: mm(typeArea.leftMm) + (typeWidthPt - markWidth) / 2,
+    y: mm(page.heightMm - markTopMm) - markSize * emTop,
+    size: markSize,
+    font: fonts.xiaobiaosong,
+    color: red,
+  });
+  const markBottomMm = markTopMm + toMm(markSize * (emTop + emBottom));
+
+  // 发文字号 two blank lines below the 标志 (7.2.4).
+  const numberTopMm = markBottomMm + 2 * linePitchMm;
+  const numberText = doc.docNumber ? formatDocNumber(doc.docNumber) : '';
+  if (showsSignatories(doc)) {
+    // Left, one character in; 签发人 on the right, one character in (7.2.5).
+    drawLine(pdfPage, fonts, { segments: [fs(numberText)], align: 'left', indentCells: 1 }, numberTopMm);
+    const names = doc.signatories ?? [];
+    drawLine(pdfPage, fonts, { segments: [fs('签发人：'), fs(names.join('　'), 'kaiti')], align: 'right', indentCells: 1 }, numberTopMm);
+  } else if (numberText) {
+    drawLine(pdfPage, fonts, { segments: [fs(numberText)], align: 'center' }, numberTopMm);
+  }
+  // The red separator line, as wide as the type area, 4 mm below the 发文字号's characters.
+  const numberInkBottomMm = numberTopMm + (linePitchMm + toMm(sizes.hao3 * (emTop + emBottom))) / 2;
+  const separatorMm = numberInkBottomMm + separatorGapMm;
+  hLine(pdfPage, separatorMm, separatorThicknessMm, red);
+  // 标题 two blank lines below the red line (7.3.1).
+  return separatorMm + 2 * linePitchMm;
+}
+
+/** Signature block lines relative to the last content line, and the seal's offset. */
+interface SignatureBlock {
+  readonly lines: Array<{ offset: number; line: GridLine }>;
+  /** Seal centre: lines below the last content line's top, and x in mm. */
+  readonly seal?: { centerOffsetLines: number; centerXMm: number };
+}
+
+function signatureBlock(fonts: FontSet, doc: RenderableDocument, sealed: boolean, sealDiameterMm: number): SignatureBlock {
+  const name = doc.issuingOrgan;
+  const date = doc.writtenDate ? formatChineseDate(doc.writtenDate) : '';
+  const nameW = toMm(lineWidth(fonts, [fs(name)]));
+  const dateW = toMm(lineWidth(fonts, [fs(date)]));
+  const noteLines = (offset: number) =>
+    doc.note ? paragraphLines(fonts, [fs(`（${doc.note}）`)]).map((line, i) => ({ offset: offset + i, line })) : [];
+  if (sealed) {
+    // 成文日期 four characters in from the right; 署名 centred above it; the seal centred on both
+    // with them in its lower half and its top within one line below the last line of text (7.3.5.1).
+    const dateRightMm = typeArea.rightMm - 4 * charPitchMm;
+    const centerXMm = dateRightMm - dateW / 2;
+    const nameLine = Math.ceil(sealDiameterMm / 2 / linePitchMm) + 1;
+    return {
+      lines: [
+        { offset: nameLine, line: { segments: [fs(name)], align: 'left', xMm: centerXMm - nameW / 2 } },
+        { offset: nameLine + 1, line: { segments: [fs(date)], align: 'left', xMm: dateRightMm - dateW } },
+        ...noteLines(nameLine + 2),
+      ],
+      seal: { centerOffsetLines: nameLine, centerXMm },
+    };
+  }
+  // Unsealed: 署名 two characters in from the right one blank line below the text; the date on the
+  // next line starting two characters right of the name's start, or two in from the right if longer.
+  let nameXMm = typeArea.rightMm - 2 * charPitchMm - nameW;
+  let dateXMm = nameXMm + 2 * charPitchMm;
+  if (dateXMm + dateW > typeArea.rightMm - 2 * charPitchMm) {
+    dateXMm = typeArea.rightMm - 2 * charPitchMm - dateW;
+    nameXMm = dateXMm - 2 * charPitchMm;
+  }
+  return {
+    lines: [
+      { offset: 2, line: { segments: [fs(name)], align: 'left', xMm: nameXMm } },
+      { offset: 3, line: { segments: [fs(date)], align: 'left', xMm: dateXMm } },
+      ...noteLines(4),
+    ],
+  };
+}
+
+/** Lays the body out on pages of 22 lines: returns, per page, the slots in order. */
+function paginate(items: FlowItem[], firstPageSlots: number, blockLines: number): FlowItem[][] {
+  const pages: FlowItem[][] = [[]];
+  let capacity = firstPageSlots;
+  for (const item of items) {
+    let current = pages[pages.length - 1]!;
+    if (current.length >= capacity) {
+      current = [];
+      pages.push(current);
+      capacity = page.linesPerPage;
+    }
+    // A blank line never starts a page.
+    if (item.kind === 'blank' && current.length === 0 && pages.length > 1) continue;
+    current.push(item);
+  }
+  // The signature block (and its seal) must share a page with text: never alone, never 此页无正文.
+  const last = pages[pages.length - 1]!;
+  const cap = pages.length === 1 ? firstPageSlots : page.linesPerPage;
+  if (last.length + blockLines > cap) {
+    const keep = Math.min(2, last.length);
+    const moved = last.splice(last.length - keep, keep);
+    pages.push(moved);
+  }
+  return pages;
+}
+
+/**
+ * Renders `doc` per GB/T 9704-2012.
+ * @throws FontUnavailableError when a typeface role has no usable font.
+ */
+export async function renderOfficialDocument(doc: RenderableDocument, options: RenderOptions = {}): Promise<RenderedDocument> {
+  const pdf = await PDFDocument.create();
+  pdf.setTitle(doc.title);
+  pdf.setLanguage('zh-CN');
+  pdf.setProducer('XieTong 协同办公');
+  pdf.setCreator('XieTong 协同办公');
+  const fonts: FontSet = await embedCjkFonts(pdf, ['fangsong', 'xiaobiaosong', 'kaiti', 'heiti', 'song'], options.fonts ?? {});
+  const sealed = options.sealed ?? false;
+  const sealDiameterMm = options.sealDiameterMm ?? defaultSealDiameterMm;
+
+  const first = pdf.addPage([mm(page.widthMm), mm(page.heightMm)]);
+  const titleTopMm = drawHeader(first, fonts, doc);
+
+  // 主体 as a flow of grid slots.
+  const flow: FlowItem[] = [];
+  const titleLines = breakLines(fonts, [{ ...fs(doc.title, 'xiaobiaosong', sizes.hao2), tc: 0 }], typeWidthPt, typeWidthPt);
+  for (const segments of titleLines) flow.push({ kind: 'line', line: { segments, align: 'center' }, content: true });
+  flow.push({ kind: 'blank' });
+  const recipients = (doc.mainRecipients ?? []).map((r) => r.name);
+  if (recipients.length > 0) {
+    for (const line of paragraphLines(fonts, [fs(`${recipients.join('、')}：`)], 0)) flow.push({ kind: 'line', line, content: true });
+  }
+  const paragraphs = doc.body
+    .split(/\r?\n/)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  for (const paragraph of paragraphs) for (const line of paragraphLines(fonts, paragraphRuns(paragraph))) flow.push({ kind: 'line', line, content: true });
+  const attachments = (doc.attachments ?? []).map((a) => a.name);
+  if (attachments.length > 0) {
+    flow.push({ kind: 'blank' });
+    for (const line of attachmentLines(fonts, attachments)) flow.push({ kind: 'line', line, content: true });
+  }
+
+  const block = signatureBlock(fonts, doc, sealed, sealDiameterMm);
+  const blockLines = Math.max(...block.lines.map((l) => l.offset));
+  const firstPageSlots = Math.floor((typeArea.bottomMm - titleTopMm) / linePitchMm + 1e-6);
+  const pages = paginate(flow, firstPageSlots, blockLines);
+
+  // 版记 at the foot of the last page: 抄送 and 印发 rows, each one grid line, ruled.
+  const cc = (doc.ccRecipients ?? []).map((r) => r.name);
+  const colophonRows = doc.printingOrgan || doc.printDate || cc.length > 0 ? (cc.length > 0 ? 2 : 1) : 0;
+
+  const pdfPages: PDFPage[] = [first];
+  let seal: SealPlacement | undefined;
+  /** How far down the last page ink reaches (text, or the seal), in mm from the page top. */
+  let lastPageBottomMm = 0;
+  pages.forEach((slots, index) => {
+    const pdfPage = index === 0 ? first : pdf.addPage([mm(page.widthMm), mm(page.heightMm)]);
+    if (index > 0) pdfPages.push(pdfPage);
+    const originMm = index === 0 ? titleTopMm : typeArea.topMm;
+    let lastContent = -1;
+    slots.forEach((slot, i) => {
+      if (slot.kind === 'line') {
+        drawLine(pdfPage, fonts, slot.line, originMm + i * linePitchMm);
+        if (slot.content) lastContent = i;
+      }
+    });
+    if (index === pages.length - 1) {
+      for (const { offset, line } of block.lines) drawLine(pdfPage, fonts, line, originMm + (lastContent + offset) * linePitchMm);
+      lastPageBottomMm = originMm + (Math.max(lastContent, slots.length - 1, lastContent + blockLines) + 1) * linePitchMm;
+      if (block.seal) {
+        const centerYMmFromTop = originMm + (lastContent + block.seal.centerOffsetLines) * linePitchMm;
+        const r = sealDiameterMm / 2;
+        seal = {
+          pageIndex: index,
+          pageNumber: index + 1,
+          diameterMm: sealDiameterMm,
+          centerXMm: block.seal.centerXMm,
+          centerYMmFromTop,
+          xMm: block.seal.centerXMm - r,
+          yMm: page.heightMm - centerYMmFromTop - r,
+        };
+        lastPageBottomMm = Math.max(lastPageBottomMm, centerYMmFromTop + r);
+      }
+    }
+  });
+
+  if (colophonRows > 0) {
+    // The colophon needs its rows free at the bottom of the last page; otherwise it gets its own page.
+    const colophonTopMm = typeArea.bottomMm - colophonRows * linePitchMm;
+    let target = pdfPages[pdfPages.length - 1]!;
+    if (lastPageBottomMm > colophonTopMm + 0.01) {
+      target = pdf.addPage([mm(page.widthMm), mm(page.heightMm)]);
+      pdfPages.push(target);
+    }
+    drawColophon(target, fonts, doc, cc, colophonTopMm);
+  }
+
+  // Page numbers: 4号 half-width 宋体 between dashes, 7 mm below the type area; odd right, even left,
+  // one character in (7.5).
+  pdfPages.forEach((p, i) => {
+    const label = `— ${i + 1} —`;
+    const w = fonts.song.widthOfTextAtSize(label, sizes.hao4);
+    const x = i % 2 === 0 ? mm(typeArea.rightMm) - mm(charPitchMm) - w : mm(typeArea.leftMm) + mm(charPitchMm);
+    // The dashes sit at mid-height of the em box: put that height 7 mm below the type area.
+    const dashYMm = typeArea.bottomMm + pageNumberOffsetMm;
+    p.drawText(label, { x, y: mm(page.heightMm - dashYMm) - sizes.hao4 * 0.38, size: sizes.hao4, font: fonts.song, color: black });
+  });
+
+  const bytes = await pdf.save({ useObjectStreams: false });
+  return { pdf: bytes, pageCount: pdfPages.length, ...(seal ? { seal } : {}) };
+}
+
+/** 版记 (7.4): 4号 仿宋 rows between rules, the last rule on the type area's bottom edge. */
+function drawColophon(pdfPage: PDFPage, fonts: FontSet, doc: RenderableDocument, cc: readonly string[], topMm: number): void {
+  const f4 = (text: string): Segment => ({ text, role: 'fangsong', size: sizes.hao4, tc: 0 });
+  let row = topMm;
+  hLine(pdfPage, row, colophonRuleMm.outer, black);
+  if (cc.length > 0) {
+    // 抄送机关 one character in from both sides, ending with a full stop.
+    drawLine(pdfPage, fonts, { segments: [f4(`抄送：${cc.join('，')}。`)], align: 'left', indentCells: 1 }, row);
+    row += linePitchMm;
+    hLine(pdfPage, row, colophonRuleMm.inner, black);
+  }
+  const organ = doc.printingOrgan ?? doc.issuingOrgan;
+  drawLine(pdfPage, fonts, { segments: [f4(organ)], align: 'left', indentCells: 1 }, row);
+  if (doc.printDate) drawLine(pdfPage, fonts, { segments: [f4(`${formatChineseDate(doc.printDate)}印发`)], align: 'right', indentCells: 1 }, row);
+  row += linePitchMm;
+  hLine(pdfPage, row, colophonRuleMm.outer, black);
+}
