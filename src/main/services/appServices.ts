@@ -5,6 +5,8 @@
  */
 import type { ApiEvents, EventPayloadOf } from '../../shared/api';
 import type { Dispatcher } from './api/dispatcher';
+import type { ServerClient } from './serverClient';
+import type { SessionService } from './session';
 
 /** Pushes an event to the renderer(s) of this app instance. */
 export type EventSink = <K extends keyof ApiEvents>(event: K, payload: EventPayloadOf<ApiEvents, K>) => void;
@@ -29,5 +31,9 @@ export interface SecretBox {
 
 export interface AppServices {
   readonly dispatcher: Dispatcher;
+  /** The signed-in person, their token and the connection state; other services build on it. */
+  readonly session: SessionService;
+  /** HTTP to the sync server at `AppHost.serverUrl`. */
+  readonly serverClient: ServerClient;
   close(): Promise<void>;
 }

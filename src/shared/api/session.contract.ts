@@ -42,3 +42,4 @@ export const sessionEvents = {
   /** The server no longer accepts our token: the UI must ask the person to sign in again. */
   signedOut: defineEvent('session:signed-out', z.object({ reason: z.string() })),
 };
+

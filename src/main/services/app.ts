@@ -1,0 +1,63 @@
+/**
+ * Builds the main-process services for one app instance. The Electron shell and the web host both
+ * call `createAppServices` with their AppHost and get the same services behind one dispatcher; only
+ * the transport to the renderer differs. Wiring of further services (replica, sync, outbox,
+ * diagnostics) goes here, each given what it needs from the host and the session.
+ */
+import { apiContract, type HandlersOf } from '../../shared/api';
+import { createDispatcher } from './api/dispatcher';
+import type { AppHost, AppServices } from './appServices';
+import { createServerClient } from './serverClient';
+import { createDiagnosticsHandlers, defaultDiagnosticsService, type DiagnosticsService } from './diagnostics';
+import { createReachabilityMonitor, createSessionService, type ConnectionSource } from './session';
+
+export interface AppServicesOptions {
+  /** Replaces the /healthz monitor as the source of the 在线/离线 state (the sync connection, later). */
+  connection?: ConnectionSource;
+  /** Where unexpected handler errors are logged. */
+  logError?: (channel: string, error: unknown) => void;
+  /** 导出诊断信息; the Electron shell passes one with its versions and deployment file. */
+  diagnostics?: DiagnosticsService;
+}
+
+/** The context every handler receives; empty for now, room for the calling window's identity. */
+export type CallContext = Record<string, never>;
+
+export function createAppServices(host: AppHost, options: AppServicesOptions = {}): Promise<AppServices> {
+  const serverClient = createServerClient(host.serverUrl);
+  const connection = options.connection ?? createReachabilityMonitor({ isReachable: () => serverClient.isHealthy() });
+  const session = createSessionService({
+    userDataDir: host.userDataDir,
+    secrets: host.secrets,
+    emit: host.emit,
+    client: serverClient,
+    connection,
+  });
+
+  const handlers: HandlersOf<typeof apiContract, CallContext> = {
+    session: {
+      login: (input) => session.login(input),
+      logout: async () => {
+        await session.logout();
+        return {};
+      },
+      current: () => Promise.resolve(session.current()),
+      connection: () => Promise.resolve({ state: session.connectionState() }),
+    },
+    diagnostics: createDiagnosticsHandlers(options.diagnostics ?? defaultDiagnosticsService(host)),
+  };
+
+  const dispatcher = createDispatcher(apiContract, handlers, {}, {
+    logError: options.logError ?? ((channel, error) => console.error(`[services] ${channel}:`, error)),
+  });
+
+  return Promise.resolve({
+    dispatcher,
+    session,
+    serverClient,
+    async close() {
+      await session.close();
+      connection.close();
+    },
+  });
+}

@@ -1,0 +1,133 @@
+/**
+ * The main process's HTTP client for the sync server. Every response body is parsed with a schema
+ * from src/shared before anyone uses it, and every failure becomes one of two typed errors: the
+ * server answered with an error status (`ServerHttpError`), or it could not be reached at all
+ * (`ServerUnreachableError`). Callers decide what each means for the person.
+ */
+import type { z } from 'zod';
+import { HealthResponseSchema, HttpErrorBodySchema } from '../../../shared/http';
+
+/** The server answered, but with an error status. */
+export class ServerHttpError extends Error {
+  constructor(
+    readonly status: number,
+    /** The server's error code (`unauthenticated`, `too_many_requests`, …) or `http_<status>` if it sent none. */
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServerHttpError';
+  }
+}
+
+/** No answer: refused connection, DNS failure, timeout, or a body that was not what we expect. */
+export class ServerUnreachableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ServerUnreachableError';
+  }
+}
+
+/** The server answered 2xx with a body that does not match the contract (e.g. a version mismatch). */
+export class ServerProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServerProtocolError';
+  }
+}
+
+export interface RequestOptions<S extends z.ZodType> {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Bearer token; omitted for the public routes (/healthz, login). */
+  token?: string | null;
+  /** JSON body. */
+  body?: unknown;
+  /** Schema for a 2xx body. */
+  schema: S;
+  timeoutMs?: number;
+}
+
+export interface ServerClient {
+  readonly baseUrl: string;
+  /** Sends one request and returns the parsed body; throws the errors above. */
+  request<S extends z.ZodType>(path: string, options: RequestOptions<S>): Promise<z.output<S>>;
+  /** True when GET /healthz answers `{"ok":true}` within the timeout. */
+  isHealthy(timeoutMs?: number): Promise<boolean>;
+}
+
+export interface ServerClientOptions {
+  /** Per-request timeout unless the call gives one. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Normalises `http://host:port/` to `http://host:port` and refuses anything but http(s). */
+export function normaliseServerUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`服务器地址无效：${raw}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`服务器地址必须以 http:// 或 https:// 开头：${raw}`);
+  return url.toString().replace(/\/+$/, '');
+}
+
+export function createServerClient(serverUrl: string, options: ServerClientOptions = {}): ServerClient {
+  const baseUrl = normaliseServerUrl(serverUrl);
+  const doFetch = options.fetch ?? fetch;
+  const defaultTimeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+  async function request<S extends z.ZodType>(path: string, opts: RequestOptions<S>): Promise<z.output<S>> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    let text: string;
+    try {
+      response = await doFetch(`${baseUrl}${path}`, {
+        method: opts.method ?? 'GET',
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        signal: AbortSignal.timeout(opts.timeoutMs ?? defaultTimeout),
+        redirect: 'error',
+      });
+      text = await response.text();
+    } catch (error) {
+      throw new ServerUnreachableError(`无法连接服务器 ${baseUrl}`, { cause: error });
+    }
+    const json = parseJson(text);
+    if (!response.ok) {
+      const body = HttpErrorBodySchema.safeParse(json);
+      if (body.success) throw new ServerHttpError(response.status, body.data.error.code, body.data.error.message);
+      throw new ServerHttpError(response.status, `http_${response.status}`, `服务器返回错误（HTTP ${response.status}）`);
+    }
+    const parsed = opts.schema.safeParse(json);
+    if (!parsed.success) throw new ServerProtocolError(`服务器的应答不符合约定（${path}）`);
+    return parsed.data;
+  }
+
+  return {
+    baseUrl,
+    request,
+    async isHealthy(timeoutMs = 5_000) {
+      try {
+        await request('/healthz', { schema: HealthResponseSchema, timeoutMs });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+function parseJson(text: string): unknown {
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The signed-in person: login against the sync server, the token (kept sealed on disk), sign-out,
+ * and the connection state pushed to the renderer. Other services read the token from here and
+ * report a 401 here, so "the server no longer accepts us" has one consequence everywhere: the
+ * session ends and the renderer is told (`session:signed-out`) to show the login screen.
+ */
+import { ApiFailure, type ConnectionState, type Session } from '../../../shared/api';
+import { LoginResponseSchema, MeResponseSchema } from '../../../shared/http';
+import type { EventSink, SecretBox } from '../appServices';
+import { ServerHttpError, ServerProtocolError, ServerUnreachableError, type ServerClient } from '../serverClient';
+import type { ConnectionSource } from './connectionMonitor';
+import { createSessionStore, type SessionStore } from './sessionStore';
+
+export interface SessionServiceOptions {
+  userDataDir: string;
+  secrets: SecretBox;
+  emit: EventSink;
+  client: ServerClient;
+  connection: ConnectionSource;
+  store?: SessionStore;
+}
+
+export interface SessionService {
+  login(input: { username: string; password: string }): Promise<Session>;
+  logout(): Promise<void>;
+  current(): Session | null;
+  /** The bearer token of the current session, for other services' requests. */
+  token(): string | null;
+  connectionState(): ConnectionState;
+  /** Another service got a 401 with our token: end the session and tell the renderer. */
+  reportUnauthorized(reason?: string): void;
+  /** Another service could not reach the server: re-check the connection now. */
+  reportUnreachable(): void;
+  /** Called whenever the session starts or ends; returns the unsubscribe function. */
+  onSessionChange(listener: (session: Session | null) => void): () => void;
+  close(): Promise<void>;
+}
+
+const EXPIRED_REASON = '登录已失效，请重新登录';
+
+export function createSessionService(options: SessionServiceOptions): SessionService {
+  const { client, connection, emit } = options;
+  const store = options.store ?? createSessionStore(options.userDataDir, options.secrets);
+  const listeners = new Set<(session: Session | null) => void>();
+  let state = store.load(client.baseUrl);
+  let verifying = false;
+
+  const notify = (): void => {
+    const session = state?.session ?? null;
+    for (const listener of [...listeners]) listener(session);
+  };
+
+  const endSession = (reason: string): void => {
+    if (!state) return;
+    state = null;
+    store.clear();
+    notify();
+    emit('signedOut', { reason });
+  };
+
+  /** Once online again, make sure the server still accepts a remembered token (disabled, reset…). */
+  const verifyToken = async (): Promise<void> => {
+    const current = state;
+    if (!current || verifying) return;
+    verifying = true;
+    try {
+      await client.request('/api/me', { token: current.token, schema: MeResponseSchema });
+    } catch (error) {
+      if (error instanceof ServerHttpError && error.status === 401 && state?.token === current.token) endSession(EXPIRED_REASON);
+    } finally {
+      verifying = false;
+    }
+  };
+
+  const unsubscribeConnection = connection.subscribe((next) => {
+    emit('connectionChanged', { state: next });
+    if (next === 'online') void verifyToken();
+  });
+
+  return {
+    async login({ username, password }) {
+      let body;
+      try {
+        body = await client.request('/api/auth/login', {
+          method: 'POST',
+          body: { username, password },
+          schema: LoginResponseSchema,
+        });
+      } catch (error) {
+        throw toLoginFailure(error, connection);
+      }
+      connection.reportSuccess();
+      const session: Session = {
+        user: {
+          id: body.user.id,
+          username: body.user.username,
+          name: body.user.name,
+          unitId: body.user.unitId,
+          unitName: body.user.unitName,
+          ...(body.user.departmentName ? { departmentName: body.user.departmentName } : {}),
+          roles: body.user.roles,
+        },
+        serverUrl: client.baseUrl,
+        mustChangePassword: body.user.mustChangePassword,
+      };
+      state = { session, token: body.token };
+      store.save(state);
+      notify();
+      return session;
+    },
+    logout() {
+      if (state) {
+        state = null;
+        store.clear();
+        notify();
+      }
+      return Promise.resolve();
+    },
+    current: () => state?.session ?? null,
+    token: () => state?.token ?? null,
+    connectionState: () => connection.state,
+    reportUnauthorized(reason = EXPIRED_REASON) {
+      endSession(reason);
+    },
+    reportUnreachable() {
+      connection.reportFailure();
+    },
+    onSessionChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close() {
+      unsubscribeConnection();
+      listeners.clear();
+      return Promise.resolve();
+    },
+  };
+}
+
+/** Turns what went wrong at login into the error the person sees. */
+function toLoginFailure(error: unknown, connection: ConnectionSource): ApiFailure {
+  if (error instanceof ServerHttpError) {
+    // The server's message says what is wrong: wrong credentials, a disabled account, or a lock
+    // with the time to wait (429) — the person needs exactly that sentence.
+    if (error.status === 401) return new ApiFailure('unauthenticated', error.code === 'unauthenticated' ? error.message : '用户名或密码错误');
+    if (error.status === 400) return new ApiFailure('invalid_input', error.message);
+    if (error.status >= 500) return new ApiFailure('unavailable', `服务器暂时无法处理登录（${error.message}）`);
+    return new ApiFailure('rejected', error.message);
+  }
+  if (error instanceof ServerUnreachableError) {
+    connection.reportFailure();
+    return new ApiFailure('offline', '无法连接服务器，请检查网络后重试');
+  }
+  if (error instanceof ServerProtocolError) return new ApiFailure('unavailable', '服务器版本与客户端不匹配，请联系管理员');
+  return new ApiFailure('internal', '登录失败，请稍后重试');
+}
+

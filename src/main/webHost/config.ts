@@ -1,0 +1,42 @@
+/**
+ * The web host's settings from the environment (INTERFACES.md): XIETONG_DATA (data folder, default
+ * ./.xietong-data), XIETONG_WEB_PORT (default 5173), XIETONG_SERVER_URL (use that sync server
+ * instead of embedding one). Parsed with a schema so a typo is a clear one-line error.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const EnvSchema = z.object({
+  XIETONG_DATA: z.string().trim().min(1).optional(),
+  XIETONG_WEB_PORT: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'XIETONG_WEB_PORT 必须是 0–65535 的端口号')
+    .transform(Number)
+    .refine((port) => port <= 65535, 'XIETONG_WEB_PORT 必须是 0–65535 的端口号')
+    .optional(),
+  XIETONG_SERVER_URL: z
+    .string()
+    .trim()
+    .refine((value) => /^https?:\/\/[^/\s]+/.test(value), 'XIETONG_SERVER_URL 必须形如 http://HOST:PORT')
+    .optional(),
+});
+
+export interface WebHostConfig {
+  dataDir: string;
+  port: number;
+  serverUrl: string | undefined;
+}
+
+export function readWebHostConfig(env: NodeJS.ProcessEnv, cwd: string): WebHostConfig {
+  const blankAsUnset = Object.fromEntries(
+    ['XIETONG_DATA', 'XIETONG_WEB_PORT', 'XIETONG_SERVER_URL'].map((key) => [key, env[key]?.trim() ? env[key] : undefined]),
+  );
+  const parsed = EnvSchema.safeParse(blankAsUnset);
+  if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join('; '));
+  return {
+    dataDir: resolve(cwd, parsed.data.XIETONG_DATA ?? '.xietong-data'),
+    port: parsed.data.XIETONG_WEB_PORT ?? 5173,
+    serverUrl: parsed.data.XIETONG_SERVER_URL,
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * The application root: asks the services whether someone is signed in, then shows the login
+ * screen or the main window, and follows the two events that change that — the connection state
+ * and `session:signed-out` (the server no longer accepts the token: back to the login screen).
+ */
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ConnectionState, Session } from '../../shared/api';
+import { LoginScreen } from '../features/login';
+import { MainWindow } from '../features/workspace/MainWindow';
+import { useApi } from './apiContext';
+
+type View = { kind: 'loading' } | { kind: 'login'; notice: string | null } | { kind: 'main'; session: Session };
+
+export function App() {
+  const api = useApi();
+  const { t } = useTranslation();
+  const [view, setView] = useState<View>({ kind: 'loading' });
+  const [connection, setConnection] = useState<ConnectionState>('connecting');
+
+  useEffect(() => {
+    let live = true;
+    const offConnection = api.on('connectionChanged', ({ state }) => setConnection(state));
+    const offSignedOut = api.on('signedOut', ({ reason }) => setView({ kind: 'login', notice: reason }));
+    void api.session.connection({}).then((result) => {
+      if (live && result.ok) setConnection(result.value.state);
+    });
+    void api.session.current({}).then((result) => {
+      if (!live) return;
+      setView(result.ok && result.value ? { kind: 'main', session: result.value } : { kind: 'login', notice: null });
+    });
+    return () => {
+      live = false;
+      offConnection();
+      offSignedOut();
+    };
+  }, [api]);
+
+  switch (view.kind) {
+    case 'loading':
+      return (
+        <div className="loading" role="status">
+          {t('app.loading')}
+        </div>
+      );
+    case 'login':
+      return <LoginScreen notice={view.notice} onSignedIn={(session) => setView({ kind: 'main', session })} />;
+    case 'main':
+      return (
+        <MainWindow session={view.session} connection={connection} onSignedOut={() => setView({ kind: 'login', notice: t('login.signedOut') })} />
+      );
+  }
+}

@@ -1,0 +1,2 @@
+/** 已办 (done): the section component the main window shows for this feature. */
+export { DoneSection } from './DoneSection';

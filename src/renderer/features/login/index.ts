@@ -1,0 +1,2 @@
+/** The login screen. */
+export { LoginScreen } from './LoginScreen';
