@@ -15,6 +15,10 @@ import { MetricsRegistry } from './metrics';
 import { RoomPolicies } from './rooms/policy';
 import { openStore } from './store';
 import type { Database } from './store/database';
+import type { PostgresDatabase } from './store/postgres';
+import type { SqliteDatabase } from './store/sqlite';
+import { ensureDemoCertificates } from './demo/certificates';
+import { createSyncService, PostgresRoomUpdateStore, RedisRoomPubSub, SqliteRoomUpdateStore, type SyncLimits, type SyncLogger } from './sync/index';
 
 export type { Logger } from './log';
 export { createLogger, silentLogger } from './log';
@@ -33,6 +37,12 @@ export interface ServerOptions {
   postgresUrl?: string;
   /** Redis for sync messages between instances (with `postgresUrl`). */
   redisUrl?: string;
+  /** Prefix of every Redis channel. Default `xietong:sync:`. */
+  redisPrefix?: string;
+  /** Limits of the Yjs sync service (message size, rate, …). */
+  syncLimits?: SyncLimits;
+  /** Create the demo CA and certificates with `demo` (default true; tests of other things skip it). */
+  demoCertificates?: boolean;
   /** Lifetime of login tokens. Default 12 h. */
   tokenTtlSeconds?: number;
   /** Login throttling thresholds (defaults in accounts/throttle.ts). */
@@ -63,9 +73,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const now = options.now ?? Date.now;
   const db: Database = await openStore({ dataDir: options.dataDir, ...(options.postgresUrl ? { postgresUrl: options.postgresUrl } : {}) }, allMigrations());
   let server: Server | null = null;
+  const closers: (() => Promise<void>)[] = [];
   try {
     const accounts = await Accounts.open(db, { now, ...(options.tokenTtlSeconds ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}), ...(options.loginThrottle ? { throttle: options.loginThrottle } : {}) });
-    if (options.demo && (await seedDemoAccounts(db, accounts))) log.info('demo organisation seeded');
+    if (options.demo) {
+      if (await seedDemoAccounts(db, accounts)) log.info('demo organisation seeded');
+      if (options.demoCertificates !== false && (await accounts.userById('user-li'))) {
+        const written = await ensureDemoCertificates(options.dataDir, accounts);
+        if (written.length > 0) log.info('demo certificates created', { files: written.length });
+      }
+    }
     const metrics = new MetricsRegistry();
     const rooms = new RoomPolicies();
     const deps: ServerDeps = { db, accounts, rooms, metrics, log, dataDir: options.dataDir, now };
@@ -81,7 +98,33 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         duration.inc({ route }, seconds);
       },
     });
-    await composeApp(router, { ...deps, metricsText: () => metrics.render() });
+
+    // Yjs rooms. SQLite: the sync service gets its own connection to the same file (a connection
+    // holds one transaction at a time, and ours may be open across an await). PostgreSQL: our pool.
+    const syncLog = toSyncLogger(log.child({ module: 'sync' }));
+    const roomStore =
+      db.dialect === 'sqlite'
+        ? new SqliteRoomUpdateStore((db as SqliteDatabase).file, { synchronous: 'NORMAL' })
+        : new PostgresRoomUpdateStore((db as PostgresDatabase).pool);
+    const pubsub = options.redisUrl ? new RedisRoomPubSub(options.redisUrl, options.redisPrefix ? { prefix: options.redisPrefix } : {}) : undefined;
+    const sync = createSyncService({
+      store: roomStore,
+      // Trust boundary: the same token check as HTTP; a one-time password opens no room.
+      authenticate: async (token) => {
+        const user = await accounts.authenticate(token);
+        return user && !user.mustChangePassword ? user : null;
+      },
+      authorizeRoom: (user, room) => rooms.authorize(user, room),
+      ...(pubsub ? { pubsub } : {}),
+      ...(options.syncLimits ? { limits: options.syncLimits } : {}),
+      log: syncLog,
+    });
+    closers.push(async () => {
+      await sync.close();
+      await pubsub?.close();
+      if (roomStore instanceof SqliteRoomUpdateStore) roomStore.db.close();
+    });
+    await composeApp(router, { ...deps, metricsText: () => metrics.render() + sync.metricsText() });
 
     const sockets = new Set<Socket>();
     const httpServer = createServer({ requestTimeout: 60_000, headersTimeout: 20_000 }, (req, res) => void router.handle(req, res));
@@ -90,8 +133,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
     });
-    httpServer.on('upgrade', (_req, socket: Socket) => {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    httpServer.on('upgrade', (req, socket: Socket, head: Buffer) => {
+      if (new URL(req.url ?? '/', 'http://localhost').pathname.startsWith('/sync/')) sync.handleUpgrade(req, socket, head);
+      else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     });
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
@@ -109,14 +153,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     let closing: Promise<void> | null = null;
     const close = (): Promise<void> => {
       closing ??= (async () => {
-        await new Promise<void>((resolve) => {
-          httpServer.close(() => resolve());
-          httpServer.closeIdleConnections();
-          // In-flight requests get a moment to finish; then every connection ends.
-          setTimeout(() => {
-            for (const socket of sockets) socket.destroy();
-          }, 2_000).unref();
-        });
+        const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        httpServer.closeIdleConnections();
+        // Sync first: its sockets get a proper close (1001) and pending updates are committed.
+        for (const closer of closers.reverse()) await closer().catch((error: unknown) => log.error('shutdown step failed', { error }));
+        // In-flight requests get a moment to finish; then every connection ends.
+        const force = setTimeout(() => {
+          for (const socket of sockets) socket.destroy();
+        }, 2_000);
+        await stopped;
+        clearTimeout(force);
         await db.close();
         log.info('server stopped');
       })();
@@ -125,7 +171,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return { url, port, deps, close };
   } catch (error) {
     server?.close();
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
     await db.close();
     throw error;
   }
+}
+
+/** The sync service logs pino-style (object first); route it into our logger. */
+function toSyncLogger(log: Logger): SyncLogger {
+  return {
+    info: (obj, msg) => log.info(msg ?? 'sync', obj as Record<string, unknown>),
+    warn: (obj, msg) => log.warn(msg ?? 'sync', obj as Record<string, unknown>),
+    error: (obj, msg) => log.error(msg ?? 'sync', obj as Record<string, unknown>),
+  };
 }

@@ -176,8 +176,8 @@ export class Accounts {
     const id = input.id ?? randomUUID();
     const now = this.now();
     await tx.run(
-      `INSERT INTO users (id, username, name, unit_id, department_id, roles, password_hash, must_change_password, disabled, token_version, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?)`,
+      `INSERT INTO users (id, username, name, unit_id, department_id, roles, password_hash, must_change_password, disabled, token_version, created_at, updated_at, sort_order)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?, (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM users))`,
       [
         id,
         username,
@@ -230,7 +230,7 @@ export class Accounts {
     const existing = await tx.get<{ id: string }>('SELECT id FROM units WHERE name = ?', [name.trim()]);
     if (existing) return { id: existing.id, created: false };
     const unitId = id ?? randomUUID();
-    await tx.run('INSERT INTO units (id, name, organ_code, created_at) VALUES (?, ?, ?, ?)', [unitId, name.trim(), organCode ?? deriveOrganCode(name), this.now()]);
+    await tx.run('INSERT INTO units (id, name, organ_code, created_at, sort_order) VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM units))', [unitId, name.trim(), organCode ?? deriveOrganCode(name), this.now()]);
     return { id: unitId, created: true };
   }
 
@@ -244,7 +244,7 @@ export class Accounts {
   }
 
   async listUnits(): Promise<DirectoryUnit[]> {
-    const units = await this.db.all<{ id: string; name: string; organ_code: string }>('SELECT id, name, organ_code FROM units ORDER BY created_at, name');
+    const units = await this.db.all<{ id: string; name: string; organ_code: string }>('SELECT id, name, organ_code FROM units ORDER BY sort_order, name');
     const departments = await this.db.all<{ id: string; unit_id: string; name: string }>('SELECT id, unit_id, name FROM departments ORDER BY created_at, name');
     return units.map((unit) => ({
       id: unit.id,
@@ -257,7 +257,7 @@ export class Accounts {
   /** Active people, optionally of one unit. */
   async listUsers(unitId?: string): Promise<DirectoryUser[]> {
     const rows = await this.db.all<UserRow>(
-      `${USER_SELECT} WHERE u.disabled = 0${unitId ? ' AND u.unit_id = ?' : ''} ORDER BY u.created_at, u.username`,
+      `${USER_SELECT} WHERE u.disabled = 0${unitId ? ' AND u.unit_id = ?' : ''} ORDER BY u.sort_order, u.username`,
       unitId ? [unitId] : [],
     );
     return rows.map((row) => {

@@ -50,4 +50,16 @@ CREATE TABLE trusted_roots (
 );
 `;
 
-export const accountMigrations: Migration[] = [{ id: 'accounts-001-units-users-secrets', sqlite: accounts001, postgres: accounts001 }];
+/**
+ * Directories in government units are ordered by rank and by how the admin lists them, not by the
+ * alphabet: units and people keep the order they were created in (CSV order), adjustable later.
+ */
+const accounts002 = `
+ALTER TABLE units ADD COLUMN sort_order INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN sort_order INTEGER NOT NULL DEFAULT 0;
+`;
+
+export const accountMigrations: Migration[] = [
+  { id: 'accounts-001-units-users-secrets', sqlite: accounts001, postgres: accounts001 },
+  { id: 'accounts-002-sort-order', sqlite: accounts002, postgres: accounts002 },
+];

@@ -43,13 +43,14 @@ export class RoomPolicies {
 /**
  * The server's own room kinds:
  * - `user:<userId>` — a person's private space (drafts of opinions, settings): only that person.
- * - `chat:dm:<userA>:<userB>` — a conversation between two people: only those two.
- * - `chat:unit:<unitId>` — a unit's common conversation: every member of that unit.
+ * - `chat:dm.<userA>.<userB>` — a conversation between two people: only those two.
+ * - `chat:unit.<unitId>` — a unit's common conversation: every member of that unit.
+ * (Room ids may not contain `:` — src/shared/rooms.ts — hence the dots.)
  */
 export function registerBuiltInRoomRules(policies: RoomPolicies): void {
   policies.register('user', (user, id) => (id === user.id ? 'write' : 'none'));
   policies.register('chat', (user, id) => {
-    const [scope, ...rest] = id.split(':');
+    const [scope, ...rest] = id.split('.');
     if (scope === 'dm' && rest.length === 2 && rest[0] !== rest[1]) return rest.includes(user.id) ? 'write' : 'none';
     if (scope === 'unit' && rest.length === 1) return rest[0] === user.unitId ? 'write' : 'none';
     return 'none';
