@@ -8,13 +8,19 @@ import * as Y from 'yjs';
 
 const blockSeparator = '\n';
 
-function collect(type: Y.AbstractType<unknown>, out: string[]): void {
+/** The part of a shared type this walk reads, whatever its event type parameter. */
+interface ItemList {
+  readonly _start: Y.Item | null;
+  readonly _map: Map<string, Y.Item>;
+}
+
+function collect(type: ItemList, out: string[]): void {
   for (let item = type._start; item !== null; item = item.right) {
     if (item.deleted) continue;
     const content = item.content;
     if (content instanceof Y.ContentString) out.push(content.str);
     else if (content instanceof Y.ContentType) {
-      collect(content.type as Y.AbstractType<unknown>, out);
+      collect(content.type, out);
       out.push(blockSeparator);
     } else if (content instanceof Y.ContentAny) {
       for (const value of content.arr) if (typeof value === 'string') out.push(value, blockSeparator);
@@ -23,7 +29,7 @@ function collect(type: Y.AbstractType<unknown>, out: string[]): void {
   for (const item of type._map.values()) {
     if (item.deleted) continue;
     if (item.content instanceof Y.ContentType) {
-      collect(item.content.type as Y.AbstractType<unknown>, out);
+      collect(item.content.type, out);
       out.push(blockSeparator);
     }
   }
