@@ -254,14 +254,18 @@ function signatureBlock(fonts: FontSet, doc: RenderableDocument, sealed: boolean
     // with them in its lower half and its top within one line below the last line of text (7.3.5.1).
     const dateRightMm = typeArea.rightMm - 4 * charPitchMm;
     const centerXMm = dateRightMm - dateW / 2;
-    const nameLine = Math.ceil(sealDiameterMm / 2 / linePitchMm) + 1;
+    // The seal's centre sits level with the top of the 署名's characters; the name goes on the
+    // first line that keeps the seal's top below the last line of text (and so within one line of it).
+    const insetMm = (linePitchMm - toMm(sizes.hao3 * (emTop + emBottom))) / 2;
+    const r = sealDiameterMm / 2;
+    const nameLine = Math.max(2, Math.floor((r - 2 * insetMm) / linePitchMm) + 2);
     return {
       lines: [
         { offset: nameLine, line: { segments: [fs(name)], align: 'left', xMm: centerXMm - nameW / 2 } },
         { offset: nameLine + 1, line: { segments: [fs(date)], align: 'left', xMm: dateRightMm - dateW } },
         ...noteLines(nameLine + 2),
       ],
-      seal: { centerOffsetLines: nameLine, centerXMm },
+      seal: { centerOffsetLines: nameLine + insetMm / linePitchMm, centerXMm },
     };
   }
   // Unsealed: 署名 two characters in from the right one blank line below the text; the date on the

@@ -35,14 +35,15 @@ export function lineWidth(fonts: FontSet, segments: readonly Segment[]): number 
   return segments.reduce((sum, s) => sum + segmentWidth(fonts, s), 0);
 }
 
-/** Punctuation that must not begin a line (避头点): it hangs at the end of the previous line. */
+/** Punctuation that must not begin a line (避头点). */
 const noLineStart = new Set([...'，。、；：！？）》」』”’〕】…—%．,.;:!?)']);
 /** Punctuation that must not end a line (避尾点): it moves down with the next character. */
 const noLineEnd = new Set([...'（《「『“‘〔【']);
 
 /**
  * Breaks styled text into lines. The first line is `firstWidth` wide, the rest `restWidth`. Closing
- * punctuation hangs rather than start a line; opening punctuation moves to the next line.
+ * punctuation never starts a line (it takes the previous character down with it); opening
+ * punctuation never ends one.
  */
 export function breakLines(fonts: FontSet, runs: readonly Segment[], firstWidth: number, restWidth: number): Segment[][] {
   type Glyph = { ch: string; role: FontRole; size: number; color?: RGB; tc: number; width: number };
@@ -59,9 +60,12 @@ export function breakLines(fonts: FontSet, runs: readonly Segment[], firstWidth:
   // Half a point of slack so 28 cells of floating-point widths still fit 156 mm.
   const limit = () => (lines.length === 0 ? firstWidth : restWidth) + 0.5;
   for (const g of glyphs) {
-    if (current.length > 0 && used + g.width > limit() && !noLineStart.has(g.ch)) {
-      // Keep an opening bracket with what follows it.
+    if (current.length > 0 && used + g.width > limit()) {
       const carry: Glyph[] = [];
+      // Closing punctuation may not start a line and may not hang outside the type area either:
+      // push the character before it down too (推出).
+      if (noLineStart.has(g.ch) && current.length > 1) carry.unshift(current.pop()!);
+      // Keep an opening bracket with what follows it.
       while (current.length > 1 && noLineEnd.has(current[current.length - 1]!.ch)) carry.unshift(current.pop()!);
       lines.push(current);
       current = carry;
