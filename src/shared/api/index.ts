@@ -5,9 +5,11 @@
  */
 import type { ClientOf, EventSubscriber } from './contract';
 import { sessionCalls, sessionEvents } from './session.contract';
+import { diagnosticsCalls } from './diagnostics.contract';
 
 export const apiContract = {
   session: sessionCalls,
+  diagnostics: diagnosticsCalls,
 } as const;
 
 export const apiEvents = {
@@ -23,3 +25,4 @@ export type XietongApi = ClientOf<ApiContract> & EventSubscriber<ApiEvents>;
 export * from './contract';
 export * from './result';
 export * from './session.contract';
+export * from './diagnostics.contract';

@@ -1,0 +1,37 @@
+/** Adapts electron-updater's AppUpdater to the small `UpdaterLike` interface the update logic uses. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppUpdater } from 'electron-updater';
+import type { UpdaterLike } from './updater';
+
+export function adaptElectronUpdater(autoUpdater: AppUpdater): UpdaterLike {
+  return {
+    configure({ feedUrl, autoDownload, autoInstallOnAppQuit }) {
+      autoUpdater.autoDownload = autoDownload;
+      autoUpdater.autoInstallOnAppQuit = autoInstallOnAppQuit;
+      // Never install an older build a compromised or misconfigured feed might offer.
+      autoUpdater.allowDowngrade = false;
+      autoUpdater.allowPrerelease = false;
+      autoUpdater.setFeedURL({ provider: 'generic', url: feedUrl });
+    },
+    async checkForUpdates() {
+      await autoUpdater.checkForUpdates();
+    },
+    onUpdateDownloaded(listener) {
+      autoUpdater.on('update-downloaded', (info) => listener(info.version));
+    },
+    onError(listener) {
+      autoUpdater.on('error', listener);
+    },
+    quitAndInstall() {
+      autoUpdater.quitAndInstall(false, true);
+    },
+  };
+}
+
+/** Whether electron-builder wrote a publisher name (signed Windows build) into app-update.yml. */
+export function hasPublisherName(resourcesPath: string): boolean {
+  const file = join(resourcesPath, 'app-update.yml');
+  if (!existsSync(file)) return false;
+  return /^publisherName:\s*\S/m.test(readFileSync(file, 'utf8'));
+}

@@ -1,0 +1,230 @@
+/**
+ * The Electron main process: the only code that imports `electron`. It loads the deployment
+ * configuration, builds the services (the same ones the web host runs), registers the one IPC
+ * wrapper, serves the renderer from the app scheme and keeps every window hardened.
+ */
+import { join } from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell } from 'electron';
+import { autoUpdater } from 'electron-updater';
+import { apiContract } from '../../shared/api';
+import { resolveEffectiveSettings, type EffectiveSettings } from '../../shared/deployment';
+import { createAppServices } from '../services/app';
+import type { AppServices } from '../services/appServices';
+import { deploymentCandidates, DeploymentConfigError, loadDeployment, createUserSettingsStore, type LoadedDeployment } from '../services/deployment';
+import { APP_VERSION, createDiagnosticsService, type DiagnosticsService } from '../services/diagnostics';
+import { RotatingLog, type Logger } from '../services/logging';
+import { APP_HOST, APP_INDEX_URL, APP_ORIGIN, APP_SCHEME, createAppProtocolHandler } from './appProtocol';
+import { adaptElectronUpdater, hasPublisherName } from './electronUpdaterAdapter';
+import { ERROR_PAGE_CSS, ERROR_PAGE_PATH, ERROR_STYLE_PATH, renderDeploymentErrorPage } from './errorPage';
+import { createEventSink, registerIpcHandlers } from './ipc';
+import { createMainWindow } from './mainWindow';
+import { buildMenuTemplate } from './menu';
+import { createSafeStorageBox } from './secrets';
+import { setupAutoUpdates, type AutoUpdates } from './updater';
+import { enforceContentSecurityPolicy, hardenWebContents, restrictPermissions } from './webContentsSecurity';
+import { windowStateFile } from './windowState';
+
+/** Used when neither deployment.json nor the person names a server: the default of `xietong server`. */
+const FALLBACK_SERVER_URL = 'http://127.0.0.1:8787';
+
+// Must run before `ready`: `standard` gives the scheme real origins and relative URLs, `secure`
+// lets it use secure-context APIs (getUserMedia for voice sign-off) without http.
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+]);
+// Every renderer sandboxed, including any a library might create.
+app.enableSandbox();
+
+let mainWindow: BrowserWindow | undefined;
+let services: AppServices | undefined;
+let updates: AutoUpdates | undefined;
+
+const focusMainWindow = (): void => {
+  if (!mainWindow || mainWindow.isDestroyed()) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
+};
+
+/** Versions and configuration for 关于 and the diagnostics archive. */
+function buildDiagnostics(userDataDir: string, loaded: LoadedDeployment | undefined, effective: EffectiveSettings | undefined, serverUrl: string | undefined, settingsFile: string): DiagnosticsService {
+  return createDiagnosticsService({
+    logDirs: [join(userDataDir, 'logs')],
+    outputDir: app.getPath('downloads'),
+    about: () => ({
+      appVersion: app.getVersion() || APP_VERSION,
+      electronVersion: process.versions.electron,
+      chromeVersion: process.versions.chrome,
+      nodeVersion: process.versions.node,
+      platform: process.platform,
+      arch: process.arch,
+      ...(effective?.organisationName ? { organisationName: effective.organisationName } : {}),
+      ...(loaded?.source ? { deploymentFile: loaded.source } : {}),
+      ...(serverUrl ? { serverUrl } : {}),
+    }),
+    configs: () => ({
+      'deployment.json': { source: loaded?.source ?? null, config: loaded?.config ?? null },
+      'effective-settings.json': effective ?? null,
+      'settings-file.txt': settingsFile,
+    }),
+  });
+}
+
+async function exportDiagnosticsFromMenu(diagnostics: DiagnosticsService, log: Logger): Promise<void> {
+  try {
+    const result = await diagnostics.export();
+    log.info(`diagnostics exported from the menu to ${result.path}`);
+    shell.showItemInFolder(result.path);
+    await dialog.showMessageBox({ type: 'info', title: '导出诊断信息', message: '诊断信息已导出', detail: `文件：${result.path}\n其中不含密码、令牌或私钥，可发送给系统管理员。`, buttons: ['确定'] });
+  } catch (error) {
+    log.error('diagnostics export failed', error);
+    dialog.showErrorBox('导出诊断信息失败', error instanceof Error ? error.message : String(error));
+  }
+}
+
+function showAbout(diagnostics: DiagnosticsService, updatesState: () => AutoUpdates | undefined): void {
+  const about = diagnostics.about();
+  const update = updatesState();
+  const lines = [
+    `版本 ${about.appVersion}（Electron ${about.electronVersion ?? '-'}，Chromium ${about.chromeVersion ?? '-'}，Node ${about.nodeVersion}）`,
+    `系统 ${about.platform} ${about.arch}`,
+    about.organisationName ? `单位 ${about.organisationName}` : undefined,
+    about.serverUrl ? `服务器 ${about.serverUrl}` : undefined,
+    `部署配置 ${about.deploymentFile ?? '未找到（使用默认设置）'}`,
+    `自动更新 ${update?.active ? '已启用' : (update?.reason ?? '未启用')}`,
+  ].filter((line): line is string => line !== undefined);
+  void dialog.showMessageBox({ type: 'info', title: '关于 协同办公', message: '协同办公', detail: lines.join('\n'), buttons: ['确定'] });
+}
+
+async function start(): Promise<void> {
+  const userDataDir = app.getPath('userData');
+  const logFile = new RotatingLog({ dir: join(userDataDir, 'logs'), name: 'main', echo: !app.isPackaged });
+  const log = logFile.logger('main');
+  log.info(`starting 协同办公 ${app.getVersion()} (electron ${process.versions.electron}, ${process.platform} ${process.arch})`);
+  process.on('uncaughtException', (error) => log.error('uncaught exception', error));
+  process.on('unhandledRejection', (reason) => log.error('unhandled rejection', reason));
+
+  app.on('web-contents-created', (_event, contents) => {
+    hardenWebContents(contents, { launchExternal: shell.openExternal.bind(shell), log: log.child('security') });
+    contents.on('render-process-gone', (_goneEvent, details) => log.error(`renderer gone: ${details.reason}`, { exitCode: details.exitCode }));
+  });
+  restrictPermissions(session.defaultSession, log.child('permissions'));
+  enforceContentSecurityPolicy(session.defaultSession);
+
+  const rendererRoot = join(__dirname, '../renderer');
+  const pages = new Map<string, () => string>();
+  protocol.handle(APP_SCHEME, createAppProtocolHandler({ root: rendererRoot, pages }));
+
+  const stateFile = windowStateFile(userDataDir);
+  const settingsStore = createUserSettingsStore(userDataDir, {
+    onDiscarded: (file, movedTo, reason) => log.warn(`settings file ${file} was invalid (${reason}); kept as ${movedTo}`),
+  });
+
+  let loaded: LoadedDeployment;
+  try {
+    loaded = await loadDeployment(
+      deploymentCandidates({ platform: process.platform, execPath: process.execPath, resourcesPath: process.resourcesPath, env: process.env }),
+    );
+  } catch (error) {
+    if (!(error instanceof DeploymentConfigError)) throw error;
+    // A bad file must be fixed by the administrator; starting with half the settings would, say,
+    // talk to the wrong server or trust no roots. Show what is wrong instead.
+    log.error(error.message);
+    pages.set(ERROR_PAGE_PATH, () => renderDeploymentErrorPage(error.file, error.problems));
+    pages.set(ERROR_STYLE_PATH, () => ERROR_PAGE_CSS);
+    const diagnostics = buildDiagnostics(userDataDir, undefined, undefined, undefined, settingsStore.file);
+    Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate({ exportDiagnostics: () => void exportDiagnosticsFromMenu(diagnostics, log), showAbout: () => showAbout(diagnostics, () => undefined), developerTools: !app.isPackaged }, process.platform)));
+    mainWindow = createMainWindow({ url: `${APP_ORIGIN}${ERROR_PAGE_PATH}`, stateFile, title: '协同办公 — 部署配置有误' });
+    return;
+  }
+
+  const effective = resolveEffectiveSettings(loaded.config, await settingsStore.load());
+  for (const ignored of effective.ignored) log.info(`personal setting ${ignored.setting} ignored: ${ignored.reason}`);
+  const serverUrl = effective.serverUrl ?? process.env.XIETONG_SERVER_URL ?? FALLBACK_SERVER_URL;
+  log.info(`deployment ${loaded.source ?? '(none found, defaults)'}; server ${serverUrl}`);
+
+  const diagnostics = buildDiagnostics(userDataDir, loaded, effective, serverUrl, settingsStore.file);
+  const windows = (): BrowserWindow[] => BrowserWindow.getAllWindows();
+  services = await createAppServices(
+    { userDataDir, serverUrl, secrets: createSafeStorageBox(safeStorage, process.platform), emit: createEventSink(windows) },
+    { diagnostics, logError: (channel, error) => log.error(`call ${channel} failed`, error) },
+  );
+  registerIpcHandlers(ipcMain, apiContract, services.dispatcher, log.child('ipc'));
+
+  const updaterLog = log.child('updater');
+  updates = setupAutoUpdates({
+    updater: adaptElectronUpdater(autoUpdater),
+    updateUrl: effective.updateUrl,
+    enabled: effective.autoUpdate,
+    platform: process.platform,
+    publisherNameKnown: () => hasPublisherName(process.resourcesPath),
+    log: updaterLog,
+    notify: async (version) => {
+      const { response } = await dialog.showMessageBox({
+        type: 'info',
+        title: '软件更新',
+        message: `协同办公 ${version} 已下载`,
+        detail: '新版本将在退出应用后自动安装。也可以现在重新启动以完成更新（未保存的内容请先保存）。',
+        buttons: ['稍后', '立即重启'],
+        defaultId: 0,
+        cancelId: 0,
+      });
+      return response === 1 ? 'restart' : 'later';
+    },
+  });
+  if (!updates.active) updaterLog.info(`automatic updates off: ${updates.reason ?? ''}`);
+
+  const activeUpdates = updates;
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      buildMenuTemplate(
+        {
+          exportDiagnostics: () => void exportDiagnosticsFromMenu(diagnostics, log),
+          ...(activeUpdates.active ? { checkForUpdates: () => void activeUpdates.check() } : {}),
+          showAbout: () => showAbout(diagnostics, () => updates),
+          developerTools: !app.isPackaged,
+        },
+        process.platform,
+      ),
+    ),
+  );
+
+  const title = effective.organisationName ? `协同办公 — ${effective.organisationName}` : '协同办公';
+  mainWindow = createMainWindow({ url: APP_INDEX_URL, preload: join(__dirname, '../preload/index.js'), stateFile, title });
+  log.info(`main window at ${APP_INDEX_URL} (host ${APP_HOST})`);
+
+  let closing = false;
+  app.on('before-quit', (event) => {
+    if (closing || !services) return;
+    // Let the services flush (replica, outbox, session) before the process ends.
+    event.preventDefault();
+    closing = true;
+    updates?.dispose();
+    services
+      .close()
+      .catch((error: unknown) => log.error('closing services failed', error))
+      .finally(() => app.quit());
+  });
+}
+
+// One instance per person: a second launch (e.g. opening a .pdf from the file manager) focuses the
+// running window instead of opening a second replica on the same database.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', focusMainWindow);
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0 && services) {
+      mainWindow = createMainWindow({ url: APP_INDEX_URL, preload: join(__dirname, '../preload/index.js'), stateFile: windowStateFile(app.getPath('userData')), title: '协同办公' });
+    }
+  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      dialog.showErrorBox('协同办公无法启动', error instanceof Error ? error.message : String(error));
+      app.exit(1);
+    });
+}

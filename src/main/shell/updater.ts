@@ -1,0 +1,102 @@
+/**
+ * Intranet updates with electron-updater's generic provider at the deployment's `updateUrl`.
+ *
+ * - No URL (or updates turned off where policy allows it): the updater is never configured and never
+ *   touches the network.
+ * - Windows: electron-updater checks the downloaded installer's Authenticode signature against the
+ *   `publisherName` that electron-builder writes into `resources/app-update.yml` when the build is
+ *   signed — but silently skips the check when that name is missing. We fail closed instead: without
+ *   a publisher name, no update is downloaded.
+ * - Linux (AppImage, deb) and macOS: the download is checked against the SHA-512 in `latest*.yml`
+ *   from the same feed; authenticity then rests on the feed's transport, so the feed should be https
+ *   with the organisation's CA (macOS additionally verifies the app's code signature).
+ *
+ * A downloaded update installs when the app quits; the person is told and may restart at once.
+ */
+import type { Logger } from '../services/logging';
+
+/** What this module needs from electron-updater's AppUpdater (see `electronUpdaterAdapter`). */
+export interface UpdaterLike {
+  configure(options: { feedUrl: string; autoDownload: boolean; autoInstallOnAppQuit: boolean }): void;
+  checkForUpdates(): Promise<void>;
+  onUpdateDownloaded(listener: (version: string) => void): void;
+  onError(listener: (error: Error) => void): void;
+  quitAndInstall(): void;
+}
+
+export type UpdateChoice = 'restart' | 'later';
+
+export interface AutoUpdateOptions {
+  readonly updater: UpdaterLike;
+  /** The deployment's feed; undefined means "never look for updates". */
+  readonly updateUrl: string | undefined;
+  /** False when the person turned updates off and policy allows it. */
+  readonly enabled: boolean;
+  readonly platform: NodeJS.Platform;
+  /** Windows only: whether the build carries a publisher name for the signature check. */
+  readonly publisherNameKnown: () => boolean;
+  /** Tells the person an update is ready; resolves to what they chose. */
+  readonly notify: (version: string) => Promise<UpdateChoice>;
+  readonly log: Logger;
+  /** Time between checks (default 4 h). */
+  readonly intervalMs?: number;
+  /** Replaceable for tests; returns a cancel function. */
+  readonly schedule?: (run: () => void, intervalMs: number) => () => void;
+}
+
+export interface AutoUpdates {
+  readonly active: boolean;
+  /** Why updates are off, for the log and the 关于 screen. */
+  readonly reason: string | undefined;
+  /** Looks for an update now (menu 检查更新); resolves when the check finished or failed. */
+  check(): Promise<void>;
+  dispose(): void;
+}
+
+const defaultSchedule = (run: () => void, intervalMs: number): (() => void) => {
+  const timer = setInterval(run, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+};
+
+const inactive = (reason: string): AutoUpdates => ({ active: false, reason, check: () => Promise.resolve(), dispose: () => undefined });
+
+export function setupAutoUpdates(options: AutoUpdateOptions): AutoUpdates {
+  const { updater, log } = options;
+  if (options.updateUrl === undefined) return inactive('部署配置未设置更新地址（updateUrl）');
+  if (!options.enabled) return inactive('已按个人设置关闭自动更新');
+  if (options.platform === 'win32' && !options.publisherNameKnown()) {
+    log.warn('updates disabled: this build has no publisherName in app-update.yml, so installers could not be signature-checked');
+    return inactive('此安装包未签名，无法校验更新的签名，已停用自动更新');
+  }
+  if (options.updateUrl.startsWith('http://')) {
+    log.warn('update feed is plain http: integrity is checked by SHA-512, but authenticity then depends on the network; prefer https');
+  }
+
+  updater.configure({ feedUrl: options.updateUrl, autoDownload: true, autoInstallOnAppQuit: true });
+  let notified = false;
+  updater.onUpdateDownloaded((version) => {
+    log.info(`update ${version} downloaded; it installs when the app quits`);
+    if (notified) return;
+    notified = true;
+    options
+      .notify(version)
+      .then((choice) => {
+        if (choice === 'restart') updater.quitAndInstall();
+      })
+      .catch((error: unknown) => log.warn('update notice failed', error));
+  });
+  updater.onError((error) => log.warn('update check failed', error));
+
+  const check = async (): Promise<void> => {
+    try {
+      await updater.checkForUpdates();
+    } catch (error) {
+      // Offline or the feed is down: try again at the next interval; nothing for the person to do.
+      log.warn('update check failed', error);
+    }
+  };
+  void check();
+  const cancel = (options.schedule ?? defaultSchedule)(() => void check(), options.intervalMs ?? 4 * 60 * 60 * 1000);
+  return { active: true, reason: undefined, check, dispose: cancel };
+}

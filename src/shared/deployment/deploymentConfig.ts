@@ -1,0 +1,148 @@
+/**
+ * The administrator's `deployment.json` and the person's own settings, and the one rule that joins
+ * them: a personal setting counts only where the deployment's policy allows it.
+ *
+ * Lives in `shared` because the main process validates the file and the settings screen in the
+ * renderer shows which fields are locked; both must agree on the names and the rule.
+ */
+import { z } from 'zod';
+import { FontOverridesSchema } from '../domain/documents/fontRoles';
+
+/**
+ * An http(s) URL without credentials: the server, the TSA and the update feed are all HTTP. Checked with
+ * a pattern because `shared` has neither the DOM's nor Node's URL class.
+ */
+const HTTP_URL = /^https?:\/\/(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:\/[^\s]*)?$/;
+export const HttpUrlSchema = z
+  .string()
+  .trim()
+  .max(2048)
+  .regex(HTTP_URL, '必须是 http:// 或 https:// 开头、不含用户名密码的网址');
+
+const PEM_CERTIFICATE = /^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/;
+
+/** One trusted root certificate in PEM; the main process additionally parses it as X.509. */
+export const PemCertificateSchema = z
+  .string()
+  .trim()
+  .regex(PEM_CERTIFICATE, '必须是一张 PEM 格式的证书（-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----）');
+
+/** What the administrator allows each person to change, and for how long the client may work offline. */
+export const DeploymentPoliciesSchema = z
+  .object({
+    /** Days the client keeps working (reading, drafting, queueing commands) without reaching the server. */
+    offlineDays: z.number().int().min(0).max(365).default(7),
+    /** Whether the login screen may offer to remember the password (kept encrypted by the OS). */
+    rememberPassword: z.boolean().default(false),
+    /** Whether a person may point the client at another server than the deployment's. */
+    allowUserServerUrl: z.boolean().default(false),
+    /** Whether a person may turn automatic update checks off. */
+    allowUserDisableUpdates: z.boolean().default(false),
+    /** Whether a person may replace the deployment's fonts with their own paths. */
+    allowUserFonts: z.boolean().default(true),
+  })
+  .strict();
+export type DeploymentPolicies = z.infer<typeof DeploymentPoliciesSchema>;
+
+/** The file an administrator places beside the installed app or at the system path (docs/deployment.md). */
+export const DeploymentConfigSchema = z
+  .object({
+    /** The sync server every client of this organisation talks to. */
+    serverUrl: HttpUrlSchema.optional(),
+    /** Shown on the login screen and in the title bar, e.g. 某某市人民政府办公室. */
+    organisationName: z.string().trim().min(1).max(100).optional(),
+    /** Roots the client trusts for signatures (the organisation CA); empty means the server's list only. */
+    trustedRoots: z.array(PemCertificateSchema).max(50).default([]),
+    /** RFC 3161 time-stamping authority used when signing. */
+    tsaUrl: HttpUrlSchema.optional(),
+    /** electron-updater generic feed on the intranet; no URL means the client never looks for updates. */
+    updateUrl: HttpUrlSchema.optional(),
+    /** Installed official fonts per GB/T 9704 role (仿宋_GB2312, 方正小标宋 …). */
+    fonts: FontOverridesSchema.default({}),
+    policies: DeploymentPoliciesSchema.default(DeploymentPoliciesSchema.parse({})),
+  })
+  .strict();
+export type DeploymentConfig = z.infer<typeof DeploymentConfigSchema>;
+
+/** The person's own choices, saved in the user-data folder. Every field is optional: absent means "as deployed". */
+export const UserSettingsSchema = z
+  .object({
+    serverUrl: HttpUrlSchema.optional(),
+    autoUpdate: z.boolean().optional(),
+    rememberPassword: z.boolean().optional(),
+    fonts: FontOverridesSchema.optional(),
+    language: z.enum(['zh-CN', 'en']).optional(),
+  })
+  .strict();
+export type UserSettings = z.infer<typeof UserSettingsSchema>;
+
+/** A setting a person tried to change but the policy keeps as deployed. */
+export interface OverriddenSetting {
+  readonly setting: keyof UserSettings;
+  readonly reason: string;
+}
+
+/** What the app actually runs with. */
+export interface EffectiveSettings {
+  readonly serverUrl: string | undefined;
+  readonly organisationName: string | undefined;
+  readonly trustedRoots: readonly string[];
+  readonly tsaUrl: string | undefined;
+  readonly updateUrl: string | undefined;
+  readonly autoUpdate: boolean;
+  readonly rememberPassword: boolean;
+  readonly fonts: z.infer<typeof FontOverridesSchema>;
+  readonly language: 'zh-CN' | 'en';
+  readonly offlineDays: number;
+  /** Personal settings that were ignored because policy does not allow them, for the settings screen. */
+  readonly ignored: readonly OverriddenSetting[];
+}
+
+/**
+ * Joins deployment and personal settings. Policy decides: a personal value replaces the deployed one
+ * only where the matching policy allows it; otherwise it is listed in `ignored` (never silently lost
+ * from the file, so it applies again if the administrator relaxes the policy).
+ */
+export function resolveEffectiveSettings(deployment: DeploymentConfig, user: UserSettings): EffectiveSettings {
+  const { policies } = deployment;
+  const ignored: OverriddenSetting[] = [];
+
+  let serverUrl = deployment.serverUrl;
+  if (user.serverUrl !== undefined) {
+    // With no deployed server there is nothing to protect: the person must be able to name one.
+    if (policies.allowUserServerUrl || deployment.serverUrl === undefined) serverUrl = user.serverUrl;
+    else ignored.push({ setting: 'serverUrl', reason: '单位部署策略不允许更改服务器地址' });
+  }
+
+  let autoUpdate = deployment.updateUrl !== undefined;
+  if (user.autoUpdate === false) {
+    if (policies.allowUserDisableUpdates) autoUpdate = false;
+    else ignored.push({ setting: 'autoUpdate', reason: '单位部署策略要求自动更新' });
+  }
+
+  let rememberPassword = false;
+  if (user.rememberPassword === true) {
+    if (policies.rememberPassword) rememberPassword = true;
+    else ignored.push({ setting: 'rememberPassword', reason: '单位部署策略不允许记住密码' });
+  }
+
+  let fonts = deployment.fonts;
+  if (user.fonts !== undefined && Object.keys(user.fonts).length > 0) {
+    if (policies.allowUserFonts) fonts = { ...deployment.fonts, ...user.fonts };
+    else ignored.push({ setting: 'fonts', reason: '单位部署策略不允许更改字体' });
+  }
+
+  return {
+    serverUrl,
+    organisationName: deployment.organisationName,
+    trustedRoots: deployment.trustedRoots,
+    tsaUrl: deployment.tsaUrl,
+    updateUrl: deployment.updateUrl,
+    autoUpdate,
+    rememberPassword,
+    fonts,
+    language: user.language ?? 'zh-CN',
+    offlineDays: policies.offlineDays,
+    ignored,
+  };
+}

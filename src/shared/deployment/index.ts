@@ -1,0 +1,3 @@
+/** Deployment configuration, personal settings and remembered window state: schemas and the policy rule. */
+export * from './deploymentConfig';
+export * from './windowState';
