@@ -349,7 +349,9 @@ export async function renderOfficialDocument(doc: RenderableDocument, options: R
   }
 
   const block = signatureBlock(fonts, doc, sealed, sealDiameterMm);
-  const blockLines = Math.max(...block.lines.map((l) => l.offset));
+  // Lines the block needs below the last line of text: its own lines, and the seal's lower edge.
+  const sealReach = block.seal ? Math.ceil(block.seal.centerOffsetLines + sealDiameterMm / 2 / linePitchMm) - 1 : 0;
+  const blockLines = Math.max(...block.lines.map((l) => l.offset), sealReach);
   const firstPageSlots = Math.floor((typeArea.bottomMm - titleTopMm) / linePitchMm + 1e-6);
   const pages = paginate(flow, firstPageSlots, blockLines);
 
