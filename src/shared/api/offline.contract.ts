@@ -144,3 +144,22 @@ export const offlineEvents = {
   /** A remote update, already stored in the replica, for a room the renderer has open. */
   roomUpdate: defineEvent('offline:room-update', z.object({ room: RoomNameSchema, update: Base64Schema })),
 };
+
+/**
+ * An error body from the sync server. Servers answer `{"error": "…"}` or `{"error": {"message"}}`
+ * or `{"message": "…"}`; whichever arrives, the person sees its text.
+ */
+export const ServerErrorBodySchema = z.union([
+  z.object({ error: z.string() }),
+  z.object({ error: z.object({ message: z.string() }) }),
+  z.object({ message: z.string() }),
+]);
+
+/** The reason a server gave, or null when the body carried none. */
+export const serverReason = (body: unknown): string | null => {
+  const parsed = ServerErrorBodySchema.safeParse(body);
+  if (!parsed.success) return null;
+  const value = parsed.data;
+  if ('message' in value) return value.message;
+  return typeof value.error === 'string' ? value.error : value.error.message;
+};

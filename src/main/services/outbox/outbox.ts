@@ -1,0 +1,147 @@
+/**
+ * The outbox: commands the server decides (workflow steps, signatures, exchange, messages), kept
+ * in the replica until the server has answered. A command is written to the replica before the
+ * caller hears "queued" — a killed process loses nothing it acknowledged — and sent strictly in
+ * order, one at a time, with its clientId so the server applies it once even when sent twice
+ * (a crash between sending and recording the answer). Rejections stay visible with the reason.
+ */
+import { randomUUID } from 'node:crypto';
+import type { OutboxCommand, OutboxEntry, OutboxStatus } from '../../../shared/api/offline.contract';
+import type { ReplicaApi } from '../replica/protocol';
+import { Backoff, type BackoffOptions } from '../sync/backoff';
+import type { CommandTransport } from './transport';
+
+export type OutboxReplica = Pick<ReplicaApi, 'enqueueCommand' | 'nextPendingCommand' | 'recordAttempt' | 'markCommandSent' | 'markCommandRejected' | 'listOutbox'>;
+
+export interface OutboxOptions {
+  readonly replica: OutboxReplica;
+  readonly transport: CommandTransport;
+  /** The signed-in person's id (recorded as the sender of queued messages). */
+  readonly currentUserId: () => string;
+  /** Every new entry and every status change. */
+  readonly onChange?: (entry: OutboxEntry) => void;
+  /** Whether the server answered (true) or could not be reached (false): feeds the 在线/离线 indicator. */
+  readonly onReachability?: (reachable: boolean) => void;
+  /** The server no longer accepts the token; sending pauses until `resume()`. */
+  readonly onUnauthenticated?: (reason: string) => void;
+  /** A replica failure while sending; sending is retried later. */
+  readonly onError?: (error: unknown) => void;
+  readonly retry?: BackoffOptions;
+  readonly now?: () => number;
+}
+
+export class Outbox {
+  private readonly backoff: Backoff;
+  private readonly now: () => number;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private paused = false;
+  private closed = false;
+
+  constructor(private readonly options: OutboxOptions) {
+    this.backoff = new Backoff(options.retry);
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Queues a command; resolves once it is durable in the replica (status 待发送), then sending
+   * starts in the background. Passing the clientId of an earlier call returns that entry unchanged.
+   */
+  async enqueue(command: OutboxCommand, clientId: string = randomUUID()): Promise<OutboxEntry> {
+    const entry = await this.options.replica.enqueueCommand(clientId, command, this.options.currentUserId(), this.now());
+    this.options.onChange?.(entry);
+    void this.flush();
+    return entry;
+  }
+
+  list(status?: OutboxStatus): Promise<OutboxEntry[]> {
+    return this.options.replica.listOutbox(status);
+  }
+
+  /** Sends what is pending, in order; resolves when the queue is empty or sending had to stop. */
+  flush(): Promise<void> {
+    if (this.closed || this.paused) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.clearRetry();
+    this.running = this.drain()
+      .catch((error: unknown) => {
+        // The replica failed (disk full, worker gone): nothing was lost, try again later.
+        this.options.onError?.(error);
+        this.scheduleRetry();
+      })
+      .finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        void this.flush();
+      }
+    });
+    return this.running;
+  }
+
+  /** Continue after a sign-in or when the connection came back; retries at once. */
+  resume(): Promise<void> {
+    this.paused = false;
+    this.backoff.reset();
+    return this.flush();
+  }
+
+  /** Stops sending; what is pending stays in the replica for the next start. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.clearRetry();
+    await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    // Bounded by the queue: each pass settles the head (sent/rejected) or stops.
+    for (;;) {
+      if (this.closed || this.paused) return;
+      const head = await this.options.replica.nextPendingCommand();
+      if (!head) return;
+      const outcome = await this.options.transport.send(head.clientId, head.command);
+      if (this.closed) return;
+      switch (outcome.kind) {
+        case 'applied':
+          this.backoff.reset();
+          this.options.onReachability?.(true);
+          this.options.onChange?.(await this.options.replica.markCommandSent(head.clientId, outcome.response, this.now()));
+          break;
+        case 'rejected':
+          this.backoff.reset();
+          this.options.onReachability?.(true);
+          this.options.onChange?.(await this.options.replica.markCommandRejected(head.clientId, outcome.reason, this.now()));
+          break;
+        case 'unauthenticated':
+          this.paused = true;
+          this.options.onChange?.(await this.options.replica.recordAttempt(head.clientId, outcome.reason, this.now()));
+          this.options.onUnauthenticated?.(outcome.reason);
+          return;
+        case 'unavailable':
+          this.options.onReachability?.(false);
+          this.options.onChange?.(await this.options.replica.recordAttempt(head.clientId, outcome.reason, this.now()));
+          this.scheduleRetry();
+          return;
+      }
+    }
+  }
+
+  private scheduleRetry(): void {
+    this.clearRetry();
+    const timer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.flush();
+    }, this.backoff.next());
+    timer.unref();
+    this.retryTimer = timer;
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+}
