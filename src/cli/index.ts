@@ -6,6 +6,7 @@ import { CliError, type CliCommand } from './command';
 
 const commands: Record<string, () => Promise<CliCommand>> = {
   server: async () => (await import('./commands/server')).default,
+  admin: async () => (await import('./commands/admin')).default,
 };
 
 const usage = async (): Promise<string> => {

@@ -27,6 +27,11 @@ export interface NewUser {
   roles: Role[];
   /** Given: stored as is. Absent: a one-time password is generated and returned. */
   password?: string;
+  /**
+   * A hash made beforehand with `hashPassword` (bulk imports hash before their transaction opens, so
+   * the store is not locked while scrypt runs); `oneTimePassword` is then what was hashed.
+   */
+  prehashed?: { hash: string; oneTimePassword: string };
   mustChangePassword?: boolean;
   id?: string;
 }
@@ -172,7 +177,7 @@ export class Accounts {
     const username = normaliseUsername(input.username);
     if (!USERNAME_PATTERN.test(username)) throw badRequest(`用户名无效：${input.username}（只能包含字母、数字、点、横线和下划线）`);
     if (await tx.get('SELECT id FROM users WHERE username = ?', [username])) throw conflict(`用户名已存在：${username}`);
-    const oneTimePassword = input.password === undefined ? generateOneTimePassword() : undefined;
+    const oneTimePassword = input.prehashed?.oneTimePassword ?? (input.password === undefined ? generateOneTimePassword() : undefined);
     const id = input.id ?? randomUUID();
     const now = this.now();
     await tx.run(
@@ -185,7 +190,7 @@ export class Accounts {
         input.unitId,
         input.departmentId ?? null,
         [...new Set(input.roles)].join(';'),
-        await hashPassword(input.password ?? oneTimePassword ?? ''),
+        input.prehashed?.hash ?? (await hashPassword(input.password ?? oneTimePassword ?? '')),
         (input.mustChangePassword ?? oneTimePassword !== undefined) ? 1 : 0,
         now,
         now,
