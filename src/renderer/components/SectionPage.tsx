@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 export function SectionPage({ title, description, actions, children }: { title: string; description: string; actions?: ReactNode; children: ReactNode }) {
   return (
     <section className="section" aria-labelledby="section-title">
-      <header className="section__header">
+      <div className="section__header">
         <div>
           <h1 id="section-title" className="section__title">
             {title}
@@ -12,7 +12,7 @@ export function SectionPage({ title, description, actions, children }: { title: 
           <p className="section__description">{description}</p>
         </div>
         {actions ? <div className="section__actions">{actions}</div> : null}
-      </header>
+      </div>
       <div className="section__body">{children}</div>
     </section>
   );

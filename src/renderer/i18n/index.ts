@@ -35,6 +35,7 @@ export async function createI18n(language: Language = storedLanguage()): Promise
     supportedLngs: [...languages],
     interpolation: { escapeValue: false },
     returnNull: false,
+    showSupportNotice: false,
   });
   applyDocumentLanguage(language);
   instance.on('languageChanged', (next) => {

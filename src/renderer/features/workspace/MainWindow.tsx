@@ -36,7 +36,7 @@ export function MainWindow({ session, connection, onSignedOut }: MainWindowProps
 
   return (
     <div className="workspace">
-      <header className="topbar">
+      <header className="topbar" role="banner">
         <div className="topbar__brand">
           <Emblem size={30} />
           <span className="topbar__name">{t('app.name')}</span>

@@ -1,0 +1,167 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ApiFailure, type ApiEvents, type EventPayloadOf } from '../../../shared/api';
+import { silentLogger, startServer, type RunningServer } from '../../../sync-server/index';
+import type { EventSink, SecretBox } from '../appServices';
+import { createServerClient } from '../serverClient';
+import { createReachabilityMonitor, type ConnectionSource } from './connectionMonitor';
+import { createSessionService, type SessionService } from './sessionService';
+
+/** A SecretBox that really transforms the token, so a test can tell sealed from plain on disk. */
+const reversingBox: SecretBox = {
+  available: true,
+  encrypt: (plain) => Buffer.from([...plain].reverse().join(''), 'utf8'),
+  decrypt: (sealed) => [...sealed.toString('utf8')].reverse().join(''),
+};
+
+type Emitted = { [K in keyof ApiEvents]: { event: K; payload: EventPayloadOf<ApiEvents, K> } }[keyof ApiEvents];
+
+let server: RunningServer;
+let serverDir: string;
+const cleanups: (() => Promise<void> | void)[] = [];
+
+beforeAll(async () => {
+  serverDir = mkdtempSync(join(tmpdir(), 'xietong-session-server-'));
+  server = await startServer({
+    dataDir: serverDir,
+    port: 0,
+    demo: true,
+    demoCertificates: false,
+    log: silentLogger,
+    // Lock after two failures so the locked-account answer can be tested without waiting.
+    loginThrottle: {
+      user: { slowAfter: 100, lockAfter: 2, lockSeconds: 600, windowSeconds: 600, maxDelaySeconds: 1 },
+      ip: { slowAfter: 1_000_000, lockAfter: 1_000_000, lockSeconds: 1, windowSeconds: 600, maxDelaySeconds: 1 },
+    },
+  });
+});
+
+afterAll(async () => {
+  await server.close();
+  rmSync(serverDir, { recursive: true, force: true });
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function openSession(options: { userDataDir?: string; serverUrl?: string; connection?: ConnectionSource } = {}) {
+  const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'xietong-session-client-'));
+  if (!options.userDataDir) cleanups.push(() => rmSync(userDataDir, { recursive: true, force: true }));
+  const client = createServerClient(options.serverUrl ?? server.url, { timeoutMs: 3_000 });
+  const connection = options.connection ?? createReachabilityMonitor({ isReachable: () => client.isHealthy(1_000), intervalMs: 60_000, retryMinMs: 50, retryMaxMs: 200 });
+  const events: Emitted[] = [];
+  const emit: EventSink = (event, payload) => events.push({ event, payload } as Emitted);
+  const session: SessionService = createSessionService({ userDataDir, secrets: reversingBox, emit, client, connection });
+  cleanups.push(async () => {
+    await session.close();
+    connection.close();
+  });
+  return { session, events, userDataDir, connection };
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<ApiFailure> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ApiFailure) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200; i += 1) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('session service against the real sync server', () => {
+  it('signs li in with the name and unit the server knows, and keeps the token sealed on disk', async () => {
+    const { session, userDataDir } = openSession();
+    const signedIn = await session.login({ username: 'li', password: 'demo1234' });
+    expect(signedIn.user).toMatchObject({ username: 'li', name: '李文', unitName: '市政府办公室', roles: ['staff'] });
+    expect(signedIn.serverUrl).toBe(server.url);
+    expect(session.current()).toEqual(signedIn);
+    const token = session.token();
+    expect(token).toBeTruthy();
+    const onDisk = readFileSync(join(userDataDir, 'session.json'), 'utf8');
+    expect(onDisk).not.toContain(token);
+  });
+
+  it('says 用户名或密码错误 for a wrong password and stays signed out', async () => {
+    const { session } = openSession();
+    const failure = await failureOf(session.login({ username: 'wang', password: 'wrong-password' }));
+    expect(failure.code).toBe('unauthenticated');
+    expect(failure.message).toBe('用户名或密码错误');
+    expect(session.current()).toBeNull();
+  });
+
+  it('passes on the server’s explanation when an account is locked', async () => {
+    const { session } = openSession();
+    await failureOf(session.login({ username: 'sun', password: 'wrong-1' }));
+    await failureOf(session.login({ username: 'sun', password: 'wrong-2' }));
+    const failure = await failureOf(session.login({ username: 'sun', password: 'demo1234' }));
+    expect(failure.code).toBe('rejected');
+    expect(failure.message).toMatch(/锁定/);
+  });
+
+  it('remembers the session across a restart and forgets it on logout', async () => {
+    const first = openSession();
+    await first.session.login({ username: 'zhao', password: 'demo1234' });
+    const second = openSession({ userDataDir: first.userDataDir });
+    expect(second.session.current()?.user.name).toBe('赵敏');
+    expect(second.session.token()).toBe(first.session.token());
+    await second.session.logout();
+    expect(second.session.current()).toBeNull();
+    const third = openSession({ userDataDir: first.userDataDir });
+    expect(third.session.current()).toBeNull();
+  });
+
+  it('ends a remembered session the server no longer accepts and tells the renderer', async () => {
+    const first = openSession();
+    await first.session.login({ username: 'chen', password: 'demo1234' });
+    await server.deps.accounts.setDisabled('chen', true);
+    cleanups.push(() => server.deps.accounts.setDisabled('chen', false));
+    // A restart: the remembered token is checked as soon as the server is reachable.
+    const second = openSession({ userDataDir: first.userDataDir });
+    expect(second.session.current()?.user.name).toBe('陈静');
+    await until(() => second.events.some((e) => e.event === 'signedOut'), 'signed-out event');
+    expect(second.session.current()).toBeNull();
+    expect(second.events).toContainEqual({ event: 'signedOut', payload: { reason: '登录已失效，请重新登录' } });
+  });
+
+  it('reports online while the server answers and a clear offline error when it does not', async () => {
+    const online = openSession();
+    await until(() => online.session.connectionState() === 'online', 'online');
+    expect(online.events).toContainEqual({ event: 'connectionChanged', payload: { state: 'online' } });
+
+    // A port nothing listens on: a stopped server.
+    const stoppedDir = mkdtempSync(join(tmpdir(), 'xietong-stopped-'));
+    cleanups.push(() => rmSync(stoppedDir, { recursive: true, force: true }));
+    const stopped = await startServer({ dataDir: stoppedDir, port: 0, log: silentLogger });
+    const stoppedUrl = stopped.url;
+    await stopped.close();
+    const offline = openSession({ serverUrl: stoppedUrl });
+    const failure = await failureOf(offline.session.login({ username: 'li', password: 'demo1234' }));
+    expect(failure.code).toBe('offline');
+    expect(failure.message).toBe('无法连接服务器，请检查网络后重试');
+    await until(() => offline.session.connectionState() === 'offline', 'offline');
+    expect(offline.events).toContainEqual({ event: 'connectionChanged', payload: { state: 'offline' } });
+  });
+
+  it('ends the session when another service reports a 401', async () => {
+    const { session, events } = openSession();
+    await session.login({ username: 'liu', password: 'demo1234' });
+    session.reportUnauthorized();
+    expect(session.current()).toBeNull();
+    expect(events.filter((e) => e.event === 'signedOut')).toHaveLength(1);
+    // Reporting again (several services failing at once) does not repeat the event.
+    session.reportUnauthorized();
+    expect(events.filter((e) => e.event === 'signedOut')).toHaveLength(1);
+  });
+});
