@@ -31,7 +31,7 @@ export async function requestTimestamp(tsa: TimestampAuthority, data: Buffer): P
     response = await fetch(tsa.url, {
       method: 'POST',
       headers: { 'content-type': 'application/timestamp-query', accept: 'application/timestamp-reply' },
-      body: timestampRequest(data, nonce),
+      body: new Uint8Array(timestampRequest(data, nonce)),
       signal: AbortSignal.timeout(tsa.timeoutMs ?? 10_000),
     });
   } catch (error) {
