@@ -11,6 +11,11 @@ import { accountMigrations } from './accounts/migrations';
 import type { ServerDeps } from './deps';
 import { ok, bytes, type Router } from './http/router';
 import { registerBuiltInRoomRules } from './rooms/policy';
+import { auditMigrations } from './audit/migrations';
+import { documentMigrations } from './documents/migrations';
+import { registerDocumentRoutes } from './documents/routes';
+import { exchangeMigrations } from './exchange/migrations';
+import { registerExchangeRoutes } from './exchange/routes';
 import type { Migration } from './store/migrations';
 
 export interface ServerModule {
@@ -34,6 +39,9 @@ function registerServerRoutes(router: Router, deps: ServerDeps & { metricsText: 
 export const serverModules: readonly ServerModule[] = [
   { name: 'accounts', migrations: accountMigrations, register: registerAccountRoutes },
   { name: 'rooms', register: (_router, deps) => registerBuiltInRoomRules(deps.rooms) },
+  { name: 'audit', migrations: auditMigrations },
+  { name: 'documents', migrations: documentMigrations, register: (router, deps) => registerDocumentRoutes(router, deps) },
+  { name: 'exchange', migrations: exchangeMigrations, register: registerExchangeRoutes },
 ];
 
 /** Every module's migrations, in module order. */

@@ -1,0 +1,222 @@
+/**
+ * Requests and responses of `/api/documents`, `/api/exchange` and `/api/delegations`
+ * (INTERFACES.md "Sync server"). The server parses every request with these; clients parse every
+ * response with them.
+ */
+import { z } from 'zod';
+import {
+  AddresseeSchema,
+  AttachmentSchema,
+  DocNumberSchema,
+  DocumentFieldsSchema,
+  DocumentKindSchema,
+  DocumentTypeSchema,
+  HistoryEntrySchema,
+  IsoDateSchema,
+  ReaderSchema,
+  SecrecySchema,
+  UrgencySchema,
+  WorkflowActionSchema,
+  WorkflowStateSchema,
+} from '../domain/documents';
+
+/** `POST /api/documents`: the kind plus any document fields (title required). */
+export const CreateDocumentRequestSchema = DocumentFieldsSchema.extend({ kind: DocumentKindSchema });
+export type CreateDocumentRequest = z.input<typeof CreateDocumentRequestSchema>;
+
+/** `PATCH /api/documents/:id`: the fields to change (only while the content may still change). */
+export const UpdateDocumentRequestSchema = z
+  .object({
+    type: DocumentTypeSchema,
+    title: z.string().trim().min(1, '标题不能为空').max(200),
+    issuingOrgan: z.string().trim().max(60),
+    organCode: z.string().trim().max(20),
+    docNumber: DocNumberSchema,
+    signatories: z.array(z.string().trim().min(1).max(20)).max(10),
+    mainRecipients: z.array(AddresseeSchema).max(200),
+    ccRecipients: z.array(AddresseeSchema).max(200),
+    secrecy: SecrecySchema,
+    urgency: UrgencySchema,
+    copyNumber: z.string().regex(/^\d{6}$/, '份号为6位阿拉伯数字'),
+    writtenDate: IsoDateSchema,
+    body: z.string().max(200_000),
+    attachments: z.array(AttachmentSchema).max(50),
+    note: z.string().trim().max(500),
+    printingOrgan: z.string().trim().max(60),
+    printDate: IsoDateSchema,
+    dueDate: IsoDateSchema,
+    version: z.number().int().min(0),
+  })
+  .partial();
+export type UpdateDocumentRequest = z.infer<typeof UpdateDocumentRequestSchema>;
+
+/** `POST /api/documents/:id/actions`. */
+export const DocumentActionRequestSchema = z.object({
+  action: WorkflowActionSchema,
+  opinion: z.object({ text: z.string().trim().max(2000) }).optional(),
+  /** User ids to send to (next holders, countersigners, readers, 转办 target). */
+  to: z.array(z.string().min(1).max(100)).max(100).optional(),
+  /** Unit ids (分发). Defaults to the 主送 and 抄送 units of the document. */
+  units: z.array(z.string().min(1).max(100)).max(200).optional(),
+  reason: z.string().trim().max(2000).optional(),
+  /** Target step for submit/approve (e.g. `countersign`) or the earlier step for return. */
+  step: WorkflowStateSchema.optional(),
+  /** The version the client saw (409 when the document moved on). */
+  version: z.number().int().min(0).optional(),
+  /** Client-generated id: a repeated id is applied once. */
+  clientId: z.string().min(1).max(100).optional(),
+});
+export type DocumentActionRequest = z.infer<typeof DocumentActionRequestSchema>;
+
+export const AvailableActionSchema = z.object({ action: WorkflowActionSchema, label: z.string() });
+
+export const ExchangeReceiptSchema = z.object({
+  exchangeId: z.string(),
+  unitId: z.string(),
+  unitName: z.string(),
+  status: z.enum(['pending', 'received', 'returned', 'withdrawn']),
+  handledBy: z.string().optional(),
+  handledByName: z.string().optional(),
+  handledAt: z.string().optional(),
+  reason: z.string().optional(),
+});
+export type ExchangeReceipt = z.infer<typeof ExchangeReceiptSchema>;
+
+/** `GET /api/documents/:id` and the answer of every write. */
+export const DocumentViewSchema = z.object({
+  id: z.string(),
+  kind: DocumentKindSchema,
+  type: DocumentTypeSchema,
+  title: z.string(),
+  state: WorkflowStateSchema,
+  stateLabel: z.string(),
+  version: z.number().int(),
+  unitId: z.string(),
+  drafterId: z.string(),
+  /** The printed 发文字号, once numbered (or as received). */
+  docNumber: z.string().optional(),
+  holders: z.array(z.string()),
+  holderNames: z.array(z.string()),
+  /** 会签: who has answered on the current step. */
+  answered: z.array(z.string()),
+  availableActions: z.array(AvailableActionSchema),
+  history: z.array(HistoryEntrySchema),
+  readers: z.array(ReaderSchema),
+  fields: DocumentFieldsSchema,
+  signedOffBy: z.object({ userId: z.string(), name: z.string(), at: z.string(), opinion: z.string().optional() }).optional(),
+  sealed: z.boolean(),
+  dispatchedTo: z.array(z.string()).optional(),
+  /** Per receiving unit: who signed for it and when, or why it came back. */
+  receipts: z.array(ExchangeReceiptSchema),
+  /** For a 收文 created by 签收: the exchange item it came from. */
+  sourceExchangeId: z.string().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type DocumentView = z.infer<typeof DocumentViewSchema>;
+
+export const DocumentBoxSchema = z.enum(['todo', 'done', 'drafts', 'outgoing', 'incoming']);
+export type DocumentBox = z.infer<typeof DocumentBoxSchema>;
+
+/** `GET /api/documents?box=…` */
+export const DocumentListQuerySchema = z.object({
+  box: DocumentBoxSchema.default('todo'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** The `next` of the previous page. */
+  cursor: z.string().max(200).optional(),
+  /** Title contains. */
+  q: z.string().trim().max(100).optional(),
+  urgency: UrgencySchema.optional(),
+  type: DocumentTypeSchema.optional(),
+});
+export type DocumentListQuery = z.infer<typeof DocumentListQuerySchema>;
+
+export const DocumentListItemSchema = z.object({
+  id: z.string(),
+  kind: DocumentKindSchema,
+  type: DocumentTypeSchema,
+  title: z.string(),
+  state: WorkflowStateSchema,
+  stateLabel: z.string(),
+  docNumber: z.string().optional(),
+  urgency: UrgencySchema,
+  secrecyLevel: z.string(),
+  dueDate: z.string().optional(),
+  holders: z.array(z.string()),
+  updatedAt: z.string(),
+});
+export type DocumentListItem = z.infer<typeof DocumentListItemSchema>;
+
+export const DocumentListResponseSchema = z.object({ items: z.array(DocumentListItemSchema), next: z.string().optional() });
+export type DocumentListResponse = z.infer<typeof DocumentListResponseSchema>;
+
+/** `GET /api/documents/:id/audit` */
+export const AuditEntrySchema = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  actorId: z.string(),
+  actorName: z.string(),
+  action: z.string(),
+  payload: z.unknown(),
+  payloadDigest: z.string(),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export const AuditResponseSchema = z.object({ entries: z.array(AuditEntrySchema), valid: z.boolean(), problems: z.array(z.string()) });
+export type AuditResponse = z.infer<typeof AuditResponseSchema>;
+
+/** Where the seal goes on the PDF served by `GET /api/documents/:id/pdf` (also in its `x-seal-placement` header). */
+export const SealPlacementSchema = z.object({
+  pageIndex: z.number().int(),
+  pageNumber: z.number().int(),
+  diameterMm: z.number(),
+  centerXMm: z.number(),
+  centerYMmFromTop: z.number(),
+  xMm: z.number(),
+  yMm: z.number(),
+});
+
+/** `GET /api/exchange?box=incoming|outgoing` */
+export const ExchangeListQuerySchema = z.object({ box: z.enum(['incoming', 'outgoing']).default('incoming') });
+
+export const ExchangeItemSchema = z.object({
+  id: z.string(),
+  documentId: z.string(),
+  title: z.string(),
+  docNumber: z.string().optional(),
+  fromUnitId: z.string(),
+  fromUnitName: z.string(),
+  toUnitId: z.string(),
+  toUnitName: z.string(),
+  status: z.enum(['pending', 'received', 'returned', 'withdrawn']),
+  urgency: UrgencySchema,
+  secrecyLevel: z.string(),
+  sentBy: z.string(),
+  sentByName: z.string(),
+  sentAt: z.string(),
+  handledBy: z.string().optional(),
+  handledByName: z.string().optional(),
+  handledAt: z.string().optional(),
+  reason: z.string().optional(),
+  /** The 收文 created when it was signed for. */
+  incomingDocumentId: z.string().optional(),
+});
+export type ExchangeItem = z.infer<typeof ExchangeItemSchema>;
+export const ExchangeListResponseSchema = z.object({ items: z.array(ExchangeItemSchema) });
+
+/** `POST /api/exchange/:id/actions`: 签收, 退回 (reason required), or the sender's 撤回 before 签收. */
+export const ExchangeActionRequestSchema = z.object({
+  action: z.enum(['receive', 'return', 'withdraw']),
+  reason: z.string().trim().max(2000).optional(),
+});
+export type ExchangeActionRequest = z.infer<typeof ExchangeActionRequestSchema>;
+
+/** `POST /api/delegations`: let `to` act for the caller until `until` (委托). */
+export const CreateDelegationRequestSchema = z.object({
+  to: z.string().min(1).max(100),
+  /** ISO time; at most 90 days ahead. */
+  until: z.iso.datetime({ offset: true }),
+});
+export const DelegationSchema = z.object({ id: z.string(), fromUserId: z.string(), fromName: z.string(), toUserId: z.string(), toName: z.string(), until: z.string() });
+export type Delegation = z.infer<typeof DelegationSchema>;
+export const DelegationListResponseSchema = z.object({ given: z.array(DelegationSchema), received: z.array(DelegationSchema) });

@@ -1,0 +1,79 @@
+/** Tables of the documents module: documents, their to-do and done indexes, 发文字号 sequences, PDFs, delegations. */
+import type { Migration } from '../store/migrations';
+
+const documents001 = (blob: string) => `
+CREATE TABLE documents (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  unit_id TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  state TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  title TEXT NOT NULL,
+  doc_number TEXT,
+  urgency TEXT NOT NULL,
+  secrecy_level TEXT NOT NULL,
+  due_date TEXT,
+  fields TEXT NOT NULL,
+  workflow TEXT NOT NULL,
+  source_exchange_id TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX documents_unit_kind ON documents (unit_id, kind, updated_at);
+CREATE INDEX documents_creator ON documents (created_by, state, updated_at);
+CREATE TABLE document_todo (
+  document_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  PRIMARY KEY (document_id, user_id)
+);
+CREATE INDEX document_todo_user ON document_todo (user_id);
+CREATE TABLE document_acted (
+  document_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  acted_at BIGINT NOT NULL,
+  PRIMARY KEY (document_id, user_id)
+);
+CREATE INDEX document_acted_user ON document_acted (user_id);
+CREATE TABLE document_action_ids (
+  document_id TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (document_id, client_id)
+);
+CREATE TABLE doc_number_sequences (
+  unit_id TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  next_serial INTEGER NOT NULL,
+  PRIMARY KEY (unit_id, year)
+);
+CREATE TABLE document_blobs (
+  sha256 TEXT PRIMARY KEY,
+  bytes ${blob} NOT NULL,
+  size BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE document_pdfs (
+  document_id TEXT PRIMARY KEY,
+  base_sha256 TEXT NOT NULL,
+  current_sha256 TEXT NOT NULL,
+  seal_placement TEXT,
+  signed INTEGER NOT NULL DEFAULT 0,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE delegations (
+  id TEXT PRIMARY KEY,
+  from_user TEXT NOT NULL,
+  to_user TEXT NOT NULL,
+  until BIGINT NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX delegations_to ON delegations (to_user, until);
+`;
+
+export const documentMigrations: Migration[] = [
+  { id: 'documents-001-documents', sqlite: documents001('BLOB'), postgres: documents001('BYTEA') },
+];

@@ -1,0 +1,139 @@
+/**
+ * A document's PDF: rendered per GB/T 9704 from its fields, frozen once numbered (what the seal
+ * signs must never change under it), and replaced only by an upload that appends valid signatures
+ * by the person entitled to seal.
+ */
+import { mayTake, type FontOverrides } from '../../shared/domain/documents';
+import type { AccountUser } from '../../shared/http/auth';
+import { verifyPdf, type PdfVerification } from '../../signing';
+import { renderOfficialDocument, type SealPlacement } from '../../signing/render';
+import { appendAudit } from '../audit/auditLog';
+import type { ServerDeps } from '../deps';
+import { forbidden, HttpError } from '../http/errors';
+import { getBlob, putBlob, saveDocument, type StoredDocument } from './repository';
+import type { DocumentService } from './service';
+
+/** Verifies a PDF's signatures against trusted roots (SIGNING's `verifyPdf` by default; tests may pass another). */
+export type PdfVerifier = (pdf: Uint8Array, trustedRootsPem: string[]) => Promise<PdfVerification>;
+
+export const defaultPdfVerifier: PdfVerifier = (pdf, roots) => verifyPdf(pdf, { trustedRoots: roots });
+
+/** After 编号 the text and number are final: the PDF is stored and what is signed is that. */
+const frozenStates = new Set(['sealing', 'dispatching', 'dispatched', 'archived']);
+
+export const MAX_PDF_BYTES = 50 * 1024 * 1024;
+
+export interface PdfResult {
+  readonly bytes: Buffer;
+  readonly seal?: SealPlacement;
+  readonly signed: boolean;
+}
+
+const rejected = (message: string) => new HttpError('rejected', message);
+
+export class DocumentPdfService {
+  constructor(
+    private readonly deps: Pick<ServerDeps, 'db' | 'accounts' | 'now'>,
+    private readonly documents: DocumentService,
+    private readonly options: { verifier?: PdfVerifier; fonts?: FontOverrides } = {},
+  ) {}
+
+  private async render(doc: StoredDocument): Promise<{ bytes: Buffer; seal?: SealPlacement }> {
+    const fields = { ...doc.fields, ...(doc.workflow.docNumber ? { docNumber: doc.workflow.docNumber } : {}) };
+    const sealed = doc.workflow.kind === 'outgoing';
+    const rendered = await renderOfficialDocument(fields, { sealed, ...(this.options.fonts ? { fonts: this.options.fonts } : {}) });
+    return { bytes: Buffer.from(rendered.pdf), ...(rendered.seal ? { seal: rendered.seal } : {}) };
+  }
+
+  /** The stored PDF of a document, rendering and freezing it first when the document is numbered. */
+  private async stored(doc: StoredDocument): Promise<PdfResult | undefined> {
+    const row = await this.deps.db.get<{ current_sha256: string; seal_placement: string | null; signed: number }>(
+      'SELECT current_sha256, seal_placement, signed FROM document_pdfs WHERE document_id = ?',
+      [doc.id],
+    );
+    if (row) {
+      const bytes = await getBlob(this.deps.db, row.current_sha256);
+      if (!bytes) throw new Error(`PDF blob missing for document ${doc.id}`);
+      return { bytes, signed: Number(row.signed) === 1, ...(row.seal_placement ? { seal: JSON.parse(row.seal_placement) as SealPlacement } : {}) };
+    }
+    if (doc.workflow.kind !== 'outgoing' || !frozenStates.has(doc.workflow.state)) return undefined;
+    // Render outside the transaction (slow), then store unless someone else stored one first.
+    const rendered = await this.render(doc);
+    const now = this.deps.now();
+    await this.deps.db.transaction(async (tx) => {
+      const sha = await putBlob(tx, rendered.bytes, now);
+      await tx.run(
+        'INSERT INTO document_pdfs (document_id, base_sha256, current_sha256, seal_placement, signed, updated_at) VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT (document_id) DO NOTHING',
+        [doc.id, sha, sha, rendered.seal ? JSON.stringify(rendered.seal) : null, now],
+      );
+    });
+    return this.stored(doc);
+  }
+
+  /** GET /api/documents/:id/pdf: the current PDF with every signature so far (a live preview before 编号). */
+  async get(user: AccountUser, id: string): Promise<PdfResult> {
+    const doc = await this.documents.readable(user, id);
+    await this.documents.auditAccess(user, doc, 'pdf');
+    return (await this.stored(doc)) ?? { ...(await this.render(doc)), signed: false };
+  }
+
+  /**
+   * PUT /api/documents/:id/pdf: the holder of 用印 uploads the frozen PDF with their seal appended
+   * as an incremental update. Refused (422) unless the upload starts with exactly the stored bytes,
+   * every signature verifies against the trusted roots, and the new signature is the holder's own.
+   */
+  async upload(user: AccountUser, id: string, upload: Buffer): Promise<StoredDocument> {
+    const doc = await this.documents.readable(user, id);
+    if (doc.workflow.state !== 'sealing') throw forbidden('只有用印环节可以上传盖章后的公文');
+    const actor = await this.documents.actorFor(user);
+    const entitled = mayTake(doc.workflow, actor, 'seal');
+    if (!entitled.ok) throw forbidden(entitled.reason);
+    const current = await this.stored(doc);
+    if (!current) throw new Error('frozen PDF missing');
+    if (upload.length <= current.bytes.length || !upload.subarray(0, current.bytes.length).equals(current.bytes)) {
+      throw rejected('上传的文件不是在本公文签发稿上追加的签章（内容不一致）');
+    }
+    const roots = (await this.deps.accounts.trustedRoots()).map((r) => r.pem);
+    if (roots.length === 0) throw rejected('服务器未配置受信任的根证书，无法验证签章');
+    const verifier = this.options.verifier ?? defaultPdfVerifier;
+    let verification: PdfVerification;
+    try {
+      verification = await verifier(upload, roots);
+    } catch (error) {
+      throw rejected(`无法验证签章：${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (!verification.ok) {
+      const failing = verification.signatures.flatMap((s) =>
+        (Object.values(s.checks) as Array<{ ok: boolean; detail: string } | undefined>).filter((c): c is { ok: boolean; detail: string } => !!c && !c.ok),
+      );
+      throw rejected(`签章验证未通过：${failing.map((c) => c.detail).join('；') || '没有签章'}`);
+    }
+    const fresh = verification.signatures.filter((s) => s.revisionLength > current.bytes.length);
+    const unitName = (await this.deps.accounts.listUnits()).find((u) => u.id === doc.workflow.unitId)?.name ?? '';
+    const as = entitled.as;
+    // Entitlement: the new signature must be the sealing holder's own certificate, of this unit.
+    const own = fresh.find((s) => s.signerName === as.name && (s.signerSubject ?? '').includes(unitName));
+    if (!own) throw rejected(`签章证书不是${as.name}（${unitName}）的证书`);
+    const now = this.deps.now();
+    const next: StoredDocument = { ...doc, workflow: { ...doc.workflow, version: doc.workflow.version + 1 }, updatedAt: now };
+    await this.deps.db.transaction(async (tx) => {
+      const sha = await putBlob(tx, upload, now);
+      next.workflow.sealedPdfSha256 = sha;
+      await tx.run('UPDATE document_pdfs SET current_sha256 = ?, signed = 1, updated_at = ? WHERE document_id = ?', [sha, now, id]);
+      await saveDocument(tx, next, doc.workflow.version);
+      await appendAudit(tx, {
+        documentId: id,
+        at: now,
+        actorId: user.id,
+        actorName: user.name,
+        action: 'pdf.seal',
+        payload: {
+          sha256: sha,
+          signatures: fresh.map((s) => ({ signer: s.signerName, serial: s.signerSerialHex, digest: s.signatureDigest })),
+          ...(as.id !== user.id ? { onBehalfOf: as.id } : {}),
+        },
+      });
+    });
+    return next;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * HTTP routes of official documents (INTERFACES.md) and delegation, and the `doc:` room rule.
+ * Every body and query is parsed with the schemas of src/shared/http/documents.ts.
+ */
+import { z } from 'zod';
+import { canReadDocument } from '../../shared/domain/documents';
+import {
+  CreateDelegationRequestSchema,
+  CreateDocumentRequestSchema,
+  DocumentActionRequestSchema,
+  DocumentListQuerySchema,
+  UpdateDocumentRequestSchema,
+} from '../../shared/http/documents';
+import type { ServerDeps } from '../deps';
+import { created, noContent, ok, type Reply, type Router } from '../http/router';
+import { DocumentPdfService, MAX_PDF_BYTES, type PdfVerifier } from './pdfService';
+import { loadDocument } from './repository';
+import { DocumentService } from './service';
+
+export interface DocumentRouteOptions {
+  /** Replace signature verification (tests of the upload path's own rules). */
+  verifier?: PdfVerifier;
+}
+
+/** States in which a document's Yjs body may be edited by its current holder. */
+const bodyEditable = new Set(['draft', 'review', 'countersign', 'signoff']);
+
+export function registerDocumentRoutes(router: Router, deps: ServerDeps, options: DocumentRouteOptions = {}): void {
+  const documents = new DocumentService(deps);
+  const pdfs = new DocumentPdfService(deps, documents, options.verifier ? { verifier: options.verifier } : {});
+  const idParam = (params: Readonly<Record<string, string>>): string => z.string().min(1).max(100).parse(params.id);
+
+  router.post('/api/documents', async (ctx) => created(await documents.create(ctx.user, await ctx.json(CreateDocumentRequestSchema))));
+  router.get('/api/documents', async (ctx) => ok(await documents.list(ctx.user, ctx.parseQuery(DocumentListQuerySchema))));
+  router.get('/api/documents/:id', async (ctx) => ok(await documents.get(ctx.user, idParam(ctx.params))));
+  router.patch('/api/documents/:id', async (ctx) => ok(await documents.update(ctx.user, idParam(ctx.params), await ctx.json(UpdateDocumentRequestSchema))));
+  router.post('/api/documents/:id/actions', async (ctx) => ok(await documents.act(ctx.user, idParam(ctx.params), await ctx.json(DocumentActionRequestSchema))));
+  router.get('/api/documents/:id/audit', async (ctx) => ok(await documents.audit(ctx.user, idParam(ctx.params))));
+
+  router.get('/api/documents/:id/pdf', async (ctx): Promise<Reply> => {
+    const pdf = await pdfs.get(ctx.user, idParam(ctx.params));
+    const headers: Record<string, string> = { 'cache-control': 'no-store', 'x-document-signed': pdf.signed ? '1' : '0' };
+    if (pdf.seal) headers['x-seal-placement'] = JSON.stringify(pdf.seal);
+    return { status: 200, body: pdf.bytes, contentType: 'application/pdf', headers };
+  });
+  router.put(
+    '/api/documents/:id/pdf',
+    async (ctx) => {
+      const id = idParam(ctx.params);
+      const bytes = await ctx.body({ contentType: 'application/pdf', maxBytes: MAX_PDF_BYTES });
+      const doc = await pdfs.upload(ctx.user, id, bytes);
+      return ok(await documents.view(ctx.user, doc));
+    },
+    { maxBodyBytes: MAX_PDF_BYTES },
+  );
+
+  router.post('/api/delegations', async (ctx) => {
+    const input = await ctx.json(CreateDelegationRequestSchema);
+    return created(await documents.delegate(ctx.user, input.to, new Date(input.until)));
+  });
+  router.get('/api/delegations', async (ctx) => ok(await documents.delegations(ctx.user)));
+  router.delete('/api/delegations/:id', async (ctx) => {
+    await documents.revokeDelegation(ctx.user, idParam(ctx.params));
+    return noContent();
+  });
+
+  // The body of a document is room `doc:<id>`: its readers may watch it; only its current holder
+  // may write, and only while the text may still change.
+  deps.rooms.register('doc', async (user, id) => {
+    const doc = await loadDocument(deps.db, id);
+    if (!doc) return 'none';
+    const actor = await documents.actorFor(user);
+    const people = [actor, ...(actor.delegators ?? [])];
+    if (!people.some((p) => canReadDocument(doc.workflow, p))) return 'none';
+    const pending = doc.workflow.holders.filter((h) => !doc.workflow.answered.includes(h));
+    if (bodyEditable.has(doc.workflow.state) && people.some((p) => pending.includes(p.id))) return 'write';
+    return 'read';
+  });
+}

@@ -1,0 +1,461 @@
+/**
+ * The documents authority: creates documents, applies workflow actions under the rules of the shared
+ * state machine, keeps the to-do and done indexes, numbers, stores and verifies PDFs, dispatches to
+ * other units, and writes every event to the audit chain in the same transaction as the change.
+ *
+ * Trust boundary: every request here comes from a person the router authenticated; everything
+ * about what they may do is decided here from the stored document and the directory, never from
+ * what the client claims.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  applyAction,
+  availableActions,
+  canReadDocument,
+  DocumentFieldsSchema,
+  mayTake,
+  startIncoming,
+  startWorkflow,
+  workflowStateLabels,
+  type Actor,
+  type DocumentFields,
+  type Participant,
+  type WorkflowState,
+} from '../../shared/domain/documents';
+import type { AccountUser } from '../../shared/http/auth';
+import type {
+  CreateDocumentRequest,
+  Delegation,
+  DocumentActionRequest,
+  DocumentListItem,
+  DocumentListQuery,
+  DocumentListResponse,
+  DocumentView,
+  ExchangeReceipt,
+  UpdateDocumentRequest,
+} from '../../shared/http/documents';
+import { appendAudit, readAudit } from '../audit/auditLog';
+import type { ServerDeps } from '../deps';
+import { badRequest, conflict, forbidden, HttpError, notFound } from '../http/errors';
+import type { Queryable } from '../store/database';
+import { insertDocument, loadDocument, loadDocuments, markActed, nextSerial, printedNumber, saveDocument, type StoredDocument } from './repository';
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** States in which the text may still change (before 签发 completes, or before 收文 is proposed on). */
+const editableStates: ReadonlySet<WorkflowState> = new Set(['draft', 'review', 'countersign', 'signoff', 'registering', 'proposing']);
+
+export class DocumentService {
+  constructor(private readonly deps: Pick<ServerDeps, 'db' | 'accounts' | 'now' | 'log'>) {}
+
+  // ── people ──────────────────────────────────────────────────────────────
+
+  /** The directory entry of a user id as a workflow participant, or undefined. */
+  async participant(userId: string): Promise<Participant | undefined> {
+    const user = await this.deps.accounts.userById(userId);
+    return user ? toParticipant(user) : undefined;
+  }
+
+  /** The caller plus everyone who has delegated to them and whose delegation still runs (委托). */
+  async actorFor(user: AccountUser): Promise<Actor> {
+    const rows = await this.deps.db.all<{ from_user: string }>('SELECT from_user FROM delegations WHERE to_user = ? AND revoked = 0 AND until > ?', [user.id, this.deps.now()]);
+    const delegators: Participant[] = [];
+    for (const row of rows) {
+      const p = await this.participant(row.from_user);
+      if (p && !delegators.some((d) => d.id === p.id)) delegators.push(p);
+    }
+    return { ...toParticipant(user), delegators };
+  }
+
+  private async resolvePeople(ids: readonly string[] | undefined): Promise<Participant[] | undefined> {
+    if (!ids) return undefined;
+    const people: Participant[] = [];
+    for (const id of ids) {
+      const p = await this.participant(id);
+      if (!p) throw badRequest(`找不到用户 ${id}`);
+      people.push(p);
+    }
+    return people;
+  }
+
+  private async unitClerks(unitId: string): Promise<Participant[]> {
+    const users = await this.deps.accounts.listUsers(unitId);
+    return users.filter((u) => u.roles.includes('clerk')).map((u) => ({ id: u.id, name: u.name, unitId: u.unitId, roles: u.roles }));
+  }
+
+  private async unitsById(): Promise<Map<string, { id: string; name: string; organCode: string }>> {
+    const units = await this.deps.accounts.listUnits();
+    return new Map(units.map((u) => [u.id, { id: u.id, name: u.name, organCode: u.organCode }]));
+  }
+
+  // ── reading ─────────────────────────────────────────────────────────────
+
+  /** Loads a document the caller may read: 404 when it does not exist, 403 when they may not. */
+  async readable(user: AccountUser, id: string): Promise<StoredDocument> {
+    const doc = await loadDocument(this.deps.db, id);
+    if (!doc) throw notFound('找不到该公文');
+    const actor = await this.actorFor(user);
+    const allowed = [actor, ...(actor.delegators ?? [])].some((p) => canReadDocument(doc.workflow, p));
+    if (!allowed) throw forbidden('您无权查看该公文');
+    return doc;
+  }
+
+  /** GET /api/documents/:id — reading a classified document is itself audited. */
+  async get(user: AccountUser, id: string): Promise<DocumentView> {
+    const doc = await this.readable(user, id);
+    await this.auditAccess(user, doc, 'view');
+    return this.view(user, doc);
+  }
+
+  /** Appends an `access` entry for 密级 documents (条例: access to classified documents is recorded). */
+  async auditAccess(user: AccountUser, doc: StoredDocument, what: string): Promise<void> {
+    if (doc.fields.secrecy.level === 'none') return;
+    await this.deps.db.transaction((tx) =>
+      appendAudit(tx, { documentId: doc.id, at: this.deps.now(), actorId: user.id, actorName: user.name, action: 'access', payload: { what } }),
+    );
+  }
+
+  async view(user: AccountUser, doc: StoredDocument): Promise<DocumentView> {
+    const actor = await this.actorFor(user);
+    const names: string[] = [];
+    for (const id of doc.workflow.holders) names.push((await this.participant(id))?.name ?? id);
+    const receipts = await this.receipts(doc.id);
+    const number = printedNumber(doc);
+    return {
+      id: doc.id,
+      kind: doc.workflow.kind,
+      type: doc.fields.type,
+      title: doc.fields.title,
+      state: doc.workflow.state,
+      stateLabel: workflowStateLabels[doc.workflow.state],
+      version: doc.workflow.version,
+      unitId: doc.workflow.unitId,
+      drafterId: doc.workflow.drafterId,
+      ...(number ? { docNumber: number } : {}),
+      holders: doc.workflow.holders,
+      holderNames: names,
+      answered: doc.workflow.answered,
+      availableActions: availableActions(doc.workflow, actor),
+      history: doc.workflow.history,
+      readers: doc.workflow.readers,
+      fields: doc.fields,
+      ...(doc.workflow.signedOffBy ? { signedOffBy: doc.workflow.signedOffBy } : {}),
+      sealed: doc.workflow.sealedPdfSha256 !== undefined,
+      ...(doc.workflow.dispatchedTo ? { dispatchedTo: doc.workflow.dispatchedTo } : {}),
+      receipts,
+      ...(doc.sourceExchangeId ? { sourceExchangeId: doc.sourceExchangeId } : {}),
+      createdAt: iso(doc.createdAt),
+      updatedAt: iso(doc.updatedAt),
+    };
+  }
+
+  private async receipts(documentId: string): Promise<ExchangeReceipt[]> {
+    const rows = await this.deps.db.all<{
+      id: string;
+      to_unit_id: string;
+      status: ExchangeReceipt['status'];
+      handled_by: string | null;
+      handled_by_name: string | null;
+      handled_at: number | null;
+      reason: string | null;
+    }>('SELECT id, to_unit_id, status, handled_by, handled_by_name, handled_at, reason FROM exchange_items WHERE document_id = ? ORDER BY sent_at, id', [documentId]);
+    if (rows.length === 0) return [];
+    const units = await this.unitsById();
+    return rows.map((r) => ({
+      exchangeId: r.id,
+      unitId: r.to_unit_id,
+      unitName: units.get(r.to_unit_id)?.name ?? r.to_unit_id,
+      status: r.status,
+      ...(r.handled_by ? { handledBy: r.handled_by } : {}),
+      ...(r.handled_by_name ? { handledByName: r.handled_by_name } : {}),
+      ...(r.handled_at !== null ? { handledAt: iso(Number(r.handled_at)) } : {}),
+      ...(r.reason ? { reason: r.reason } : {}),
+    }));
+  }
+
+  /** GET /api/documents?box=… — keyset paging on (updated_at, id), newest first. */
+  async list(user: AccountUser, query: DocumentListQuery): Promise<DocumentListResponse> {
+    const actor = await this.actorFor(user);
+    const where: string[] = [];
+    const params: Array<string | number> = [];
+    switch (query.box) {
+      case 'todo': {
+        const ids = [actor.id, ...(actor.delegators ?? []).map((d) => d.id)];
+        where.push(`d.id IN (SELECT document_id FROM document_todo WHERE user_id IN (${ids.map(() => '?').join(', ')}))`);
+        params.push(...ids);
+        break;
+      }
+      case 'done':
+        where.push('d.id IN (SELECT document_id FROM document_acted WHERE user_id = ?)', 'd.id NOT IN (SELECT document_id FROM document_todo WHERE user_id = ?)');
+        params.push(user.id, user.id);
+        break;
+      case 'drafts':
+        where.push("d.state = 'draft'", 'd.created_by = ?');
+        params.push(user.id);
+        break;
+      case 'outgoing':
+        // Colleagues' drafts are theirs until submitted.
+        where.push("d.kind = 'outgoing'", 'd.unit_id = ?', "(d.state <> 'draft' OR d.created_by = ?)");
+        params.push(user.unitId, user.id);
+        break;
+      case 'incoming':
+        where.push("d.kind = 'incoming'", 'd.unit_id = ?');
+        params.push(user.unitId);
+        break;
+    }
+    if (query.q) {
+      where.push("d.title LIKE ? ESCAPE '\\'");
+      params.push(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    }
+    if (query.urgency) {
+      where.push('d.urgency = ?');
+      params.push(query.urgency);
+    }
+    if (query.type) {
+      where.push('d.type = ?');
+      params.push(query.type);
+    }
+    if (query.cursor) {
+      const cursor = decodeCursor(query.cursor);
+      where.push('(d.updated_at < ? OR (d.updated_at = ? AND d.id < ?))');
+      params.push(cursor.updatedAt, cursor.updatedAt, cursor.id);
+    }
+    const rows = await this.deps.db.all<{
+      id: string;
+      kind: 'outgoing' | 'incoming';
+      type: DocumentListItem['type'];
+      title: string;
+      state: WorkflowState;
+      doc_number: string | null;
+      urgency: DocumentListItem['urgency'];
+      secrecy_level: string;
+      due_date: string | null;
+      workflow: string;
+      updated_at: number;
+    }>(
+      `SELECT d.id, d.kind, d.type, d.title, d.state, d.doc_number, d.urgency, d.secrecy_level, d.due_date, d.workflow, d.updated_at FROM documents d
+       WHERE ${where.join(' AND ')} ORDER BY d.updated_at DESC, d.id DESC LIMIT ?`,
+      [...params, query.limit + 1],
+    );
+    const page = rows.slice(0, query.limit);
+    const items = page.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      type: r.type,
+      title: r.title,
+      state: r.state,
+      stateLabel: workflowStateLabels[r.state],
+      ...(r.doc_number ? { docNumber: r.doc_number } : {}),
+      urgency: r.urgency,
+      secrecyLevel: r.secrecy_level,
+      ...(r.due_date ? { dueDate: r.due_date } : {}),
+      holders: (JSON.parse(r.workflow) as { holders: string[] }).holders,
+      updatedAt: iso(Number(r.updated_at)),
+    }));
+    const last = page[page.length - 1];
+    return { items, ...(rows.length > query.limit && last ? { next: encodeCursor(Number(last.updated_at), last.id) } : {}) };
+  }
+
+  // ── writing ─────────────────────────────────────────────────────────────
+
+  /** POST /api/documents: anyone drafts a 发文; only clerks register a 收文 by hand (paper). */
+  async create(user: AccountUser, input: CreateDocumentRequest): Promise<DocumentView> {
+    const { kind, ...rest } = input;
+    const parsed = DocumentFieldsSchema.safeParse(rest);
+    if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? '公文内容无效');
+    if (kind === 'incoming' && !user.roles.includes('clerk')) throw forbidden('只有文书可以登记收文');
+    const creator = toParticipant(user);
+    const fields: DocumentFields = { ...parsed.data };
+    if (kind === 'outgoing') {
+      // The issuing organ and its code default to the author's unit; 发文字号 comes from 编号 only.
+      const unit = (await this.unitsById()).get(user.unitId);
+      if (!fields.issuingOrgan) fields.issuingOrgan = unit?.name ?? user.unitName;
+      if (!fields.organCode) fields.organCode = unit?.organCode ?? '';
+      delete fields.docNumber;
+    }
+    const workflow = kind === 'outgoing' ? startWorkflow('outgoing', creator) : startIncoming(creator, await this.unitClerks(user.unitId));
+    const now = this.deps.now();
+    const doc: StoredDocument = { id: randomUUID(), fields, workflow, createdAt: now, updatedAt: now, sourceExchangeId: undefined };
+    await this.deps.db.transaction(async (tx) => {
+      await insertDocument(tx, doc);
+      await markActed(tx, doc.id, user.id, now);
+      await appendAudit(tx, { documentId: doc.id, at: now, actorId: user.id, actorName: user.name, action: 'create', payload: { kind, title: fields.title, type: fields.type } });
+    });
+    return this.view(user, doc);
+  }
+
+  /** PATCH /api/documents/:id: the current holder edits the text while it may still change. */
+  async update(user: AccountUser, id: string, patch: UpdateDocumentRequest): Promise<DocumentView> {
+    const doc = await this.readable(user, id);
+    const actor = await this.actorFor(user);
+    const { version, ...changes } = patch;
+    if (version !== undefined && version !== doc.workflow.version) throw conflict('公文已被他人修改，请刷新后重试');
+    if (!editableStates.has(doc.workflow.state)) throw forbidden(`公文已${doc.workflow.state === 'archived' ? '归档' : '进入' + workflowStateLabels[doc.workflow.state] + '环节'}，内容不能再修改`);
+    const pending = doc.workflow.holders.filter((h) => !doc.workflow.answered.includes(h));
+    if (![actor.id, ...(actor.delegators ?? []).map((d) => d.id)].some((h) => pending.includes(h))) throw forbidden('只有当前办理人可以修改公文');
+    if (doc.workflow.kind === 'outgoing' && changes.docNumber) throw badRequest('发文字号由文书在编号环节编排');
+    const merged = DocumentFieldsSchema.safeParse({ ...doc.fields, ...changes });
+    if (!merged.success) throw badRequest(merged.error.issues[0]?.message ?? '公文内容无效');
+    const now = this.deps.now();
+    const next: StoredDocument = { ...doc, fields: merged.data, workflow: { ...doc.workflow, version: doc.workflow.version + 1 }, updatedAt: now };
+    await this.deps.db.transaction(async (tx) => {
+      await saveDocument(tx, next, doc.workflow.version);
+      await appendAudit(tx, { documentId: id, at: now, actorId: user.id, actorName: user.name, action: 'update', payload: { fields: Object.keys(changes).sort() } });
+    });
+    return this.view(user, next);
+  }
+
+  /**
+   * POST /api/documents/:id/actions. Directory lookups happen before the transaction (on SQLite the
+   * transaction holds the only connection); inside it the document is re-read, so the decision is
+   * made on what is stored at commit time.
+   */
+  async act(user: AccountUser, id: string, body: DocumentActionRequest): Promise<DocumentView> {
+    const before = await this.readable(user, id);
+    const actor = await this.actorFor(user);
+    let to = await this.resolvePeople(body.to);
+    const units = await this.unitsById();
+    const unitId = before.workflow.unitId;
+    if (body.action === 'approve' && before.workflow.state === 'signoff' && !to) to = await this.unitClerks(unitId);
+    let dispatchUnits = body.units;
+    if (body.action === 'dispatch') {
+      dispatchUnits ??= [...before.fields.mainRecipients, ...before.fields.ccRecipients].map((r) => r.unitId).filter((u): u is string => !!u);
+      for (const u of dispatchUnits) if (!units.has(u)) throw badRequest(`找不到单位 ${u}`);
+    }
+    const now = this.deps.now();
+
+    const result = await this.deps.db.transaction(async (tx) => {
+      if (body.clientId) {
+        const seen = await tx.get('SELECT user_id FROM document_action_ids WHERE document_id = ? AND client_id = ?', [id, body.clientId]);
+        if (seen) return { repeated: true as const };
+      }
+      const doc = await loadDocument(tx, id);
+      if (!doc) throw notFound('找不到该公文');
+      let docNumber = doc.workflow.docNumber;
+      if (body.action === 'number' && !docNumber) {
+        // Draw the serial only for someone allowed to number; the draw rolls back with any failure.
+        const allowed = mayTake(doc.workflow, actor, 'number');
+        if (allowed.ok && (body.version === undefined || body.version === doc.workflow.version)) {
+          const year = new Date(now).getFullYear();
+          const organCode = doc.fields.organCode || units.get(unitId)?.organCode || '';
+          if (!organCode) throw badRequest('本单位未设置机关代字，无法编号');
+          docNumber = { organCode, year, serial: await nextSerial(tx, unitId, year) };
+        }
+      }
+      const applied = applyAction(
+        doc.workflow,
+        {
+          action: body.action,
+          ...(body.opinion?.text ? { opinion: body.opinion.text } : {}),
+          ...(body.reason ? { reason: body.reason } : {}),
+          ...(to ? { to } : {}),
+          ...(dispatchUnits ? { units: dispatchUnits } : {}),
+          ...(body.step ? { step: body.step } : {}),
+          ...(docNumber ? { docNumber } : {}),
+          ...(body.version !== undefined ? { expectedVersion: body.version } : {}),
+        },
+        actor,
+        iso(now),
+      );
+      if (!applied.ok) {
+        if (applied.code === 'stale') throw conflict(applied.reason);
+        if (applied.code === 'forbidden') throw forbidden(applied.reason);
+        throw badRequest(applied.reason);
+      }
+      const next: StoredDocument = { ...doc, workflow: applied.status, updatedAt: now };
+      await saveDocument(tx, next, doc.workflow.version);
+      await markActed(tx, id, user.id, now);
+      const entry = applied.status.history[applied.status.history.length - 1];
+      await appendAudit(tx, { documentId: id, at: now, actorId: user.id, actorName: user.name, action: body.action, payload: entry ?? {} });
+      if (body.action === 'dispatch') await this.createExchangeItems(tx, next, user, now);
+      if (body.clientId) await tx.run('INSERT INTO document_action_ids (document_id, client_id, user_id, created_at) VALUES (?, ?, ?, ?)', [id, body.clientId, user.id, now]);
+      return { repeated: false as const, doc: next };
+    });
+    if (result.repeated) return this.view(user, await this.readable(user, id));
+    return this.view(user, result.doc);
+  }
+
+  /** 分发: one exchange item per receiving unit, carrying the sealed PDF. */
+  private async createExchangeItems(tx: Queryable, doc: StoredDocument, user: AccountUser, now: number): Promise<void> {
+    const pdf = await tx.get<{ current_sha256: string; signed: number }>('SELECT current_sha256, signed FROM document_pdfs WHERE document_id = ?', [doc.id]);
+    if (!pdf || Number(pdf.signed) !== 1) throw new HttpError('rejected', '公文尚未加盖电子印章，不能分发');
+    for (const unitId of doc.workflow.dispatchedTo ?? []) {
+      const open = await tx.get("SELECT id FROM exchange_items WHERE document_id = ? AND to_unit_id = ? AND status IN ('pending', 'received')", [doc.id, unitId]);
+      if (open) continue;
+      const exchangeId = randomUUID();
+      await tx.run(
+        `INSERT INTO exchange_items (id, document_id, from_unit_id, to_unit_id, title, doc_number, pdf_sha256, urgency, secrecy_level, status, sent_by, sent_by_name, sent_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+        [exchangeId, doc.id, doc.workflow.unitId, unitId, doc.fields.title, printedNumber(doc) ?? null, pdf.current_sha256, doc.fields.urgency, doc.fields.secrecy.level, user.id, user.name, now],
+      );
+    }
+  }
+
+  /** GET /api/documents/:id/audit */
+  async audit(user: AccountUser, id: string) {
+    await this.readable(user, id);
+    return readAudit(this.deps.db, id);
+  }
+
+  // ── delegation (委托) ───────────────────────────────────────────────────
+
+  async delegate(user: AccountUser, toUserId: string, until: Date): Promise<Delegation> {
+    const now = this.deps.now();
+    if (until.getTime() <= now) throw badRequest('委托截止时间须晚于现在');
+    if (until.getTime() - now > 90 * 24 * 3600 * 1000) throw badRequest('委托期限不能超过90天');
+    if (toUserId === user.id) throw badRequest('不能委托给自己');
+    const to = await this.participant(toUserId);
+    if (!to) throw badRequest(`找不到用户 ${toUserId}`);
+    if (to.unitId !== user.unitId) throw badRequest('只能委托本单位人员');
+    const id = randomUUID();
+    await this.deps.db.run('INSERT INTO delegations (id, from_user, to_user, until, revoked, created_at) VALUES (?, ?, ?, ?, 0, ?)', [id, user.id, toUserId, until.getTime(), now]);
+    return { id, fromUserId: user.id, fromName: user.name, toUserId, toName: to.name, until: until.toISOString() };
+  }
+
+  async delegations(user: AccountUser): Promise<{ given: Delegation[]; received: Delegation[] }> {
+    const rows = await this.deps.db.all<{ id: string; from_user: string; to_user: string; until: number }>(
+      'SELECT id, from_user, to_user, until FROM delegations WHERE revoked = 0 AND until > ? AND (from_user = ? OR to_user = ?) ORDER BY created_at',
+      [this.deps.now(), user.id, user.id],
+    );
+    const out: Delegation[] = [];
+    for (const r of rows) {
+      out.push({
+        id: r.id,
+        fromUserId: r.from_user,
+        fromName: (await this.participant(r.from_user))?.name ?? r.from_user,
+        toUserId: r.to_user,
+        toName: (await this.participant(r.to_user))?.name ?? r.to_user,
+        until: iso(Number(r.until)),
+      });
+    }
+    return { given: out.filter((d) => d.fromUserId === user.id), received: out.filter((d) => d.toUserId === user.id) };
+  }
+
+  async revokeDelegation(user: AccountUser, id: string): Promise<void> {
+    const result = await this.deps.db.run('UPDATE delegations SET revoked = 1 WHERE id = ? AND from_user = ? AND revoked = 0', [id, user.id]);
+    if (result.changes !== 1) throw notFound('找不到该委托');
+  }
+
+  /** Documents by id the caller may read (for other modules). */
+  async loadMany(ids: readonly string[]): Promise<StoredDocument[]> {
+    return loadDocuments(this.deps.db, ids);
+  }
+}
+
+export function toParticipant(user: Pick<AccountUser, 'id' | 'name' | 'unitId' | 'roles'>): Participant {
+  return { id: user.id, name: user.name, unitId: user.unitId, roles: [...user.roles] };
+}
+
+function encodeCursor(updatedAt: number, id: string): string {
+  return Buffer.from(JSON.stringify([updatedAt, id]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): { updatedAt: number; id: string } {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') return { updatedAt: value[0], id: value[1] };
+  } catch {
+    // fall through to the 400 below
+  }
+  throw badRequest('分页参数无效');
+}

@@ -1,0 +1,30 @@
+/** Tables of the exchange module: one row per (dispatched document, receiving unit). */
+import type { Migration } from '../store/migrations';
+
+const exchange001 = `
+CREATE TABLE exchange_items (
+  id TEXT PRIMARY KEY,
+  document_id TEXT NOT NULL,
+  from_unit_id TEXT NOT NULL,
+  to_unit_id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  doc_number TEXT,
+  pdf_sha256 TEXT NOT NULL,
+  urgency TEXT NOT NULL,
+  secrecy_level TEXT NOT NULL,
+  status TEXT NOT NULL,
+  sent_by TEXT NOT NULL,
+  sent_by_name TEXT NOT NULL,
+  sent_at BIGINT NOT NULL,
+  handled_by TEXT,
+  handled_by_name TEXT,
+  handled_at BIGINT,
+  reason TEXT,
+  incoming_document_id TEXT
+);
+CREATE INDEX exchange_document ON exchange_items (document_id);
+CREATE INDEX exchange_to ON exchange_items (to_unit_id, sent_at);
+CREATE INDEX exchange_from ON exchange_items (from_unit_id, sent_at);
+`;
+
+export const exchangeMigrations: Migration[] = [{ id: 'exchange-001-items', sqlite: exchange001, postgres: exchange001 }];

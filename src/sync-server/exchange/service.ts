@@ -1,0 +1,171 @@
+/**
+ * 公文交换 between units: what 分发 sent, signed for (签收, which starts the receiving unit's 收文
+ * with the sealed PDF), returned with a reason (退回), or taken back by the sender before anyone
+ * signed for it (撤回). Each event is audited on the sent document, and 签收 also on the new 收文.
+ */
+import { randomUUID } from 'node:crypto';
+import { startIncoming, type DocumentFields, type Participant } from '../../shared/domain/documents';
+import type { AccountUser } from '../../shared/http/auth';
+import type { ExchangeActionRequest, ExchangeItem } from '../../shared/http/documents';
+import { appendAudit } from '../audit/auditLog';
+import type { ServerDeps } from '../deps';
+import { toParticipant, type DocumentService } from '../documents/service';
+import { getBlob, insertDocument, loadDocument, type StoredDocument } from '../documents/repository';
+import { badRequest, conflict, forbidden, notFound } from '../http/errors';
+
+interface ExchangeRow {
+  [key: string]: unknown;
+  id: string;
+  document_id: string;
+  from_unit_id: string;
+  to_unit_id: string;
+  title: string;
+  doc_number: string | null;
+  pdf_sha256: string;
+  urgency: ExchangeItem['urgency'];
+  secrecy_level: string;
+  status: ExchangeItem['status'];
+  sent_by: string;
+  sent_by_name: string;
+  sent_at: number;
+  handled_by: string | null;
+  handled_by_name: string | null;
+  handled_at: number | null;
+  reason: string | null;
+  incoming_document_id: string | null;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export class ExchangeService {
+  constructor(
+    private readonly deps: Pick<ServerDeps, 'db' | 'accounts' | 'now'>,
+    private readonly documents: DocumentService,
+  ) {}
+
+  private async unitNames(): Promise<Map<string, string>> {
+    return new Map((await this.deps.accounts.listUnits()).map((u) => [u.id, u.name]));
+  }
+
+  private toItem(row: ExchangeRow, names: Map<string, string>): ExchangeItem {
+    return {
+      id: row.id,
+      documentId: row.document_id,
+      title: row.title,
+      ...(row.doc_number ? { docNumber: row.doc_number } : {}),
+      fromUnitId: row.from_unit_id,
+      fromUnitName: names.get(row.from_unit_id) ?? row.from_unit_id,
+      toUnitId: row.to_unit_id,
+      toUnitName: names.get(row.to_unit_id) ?? row.to_unit_id,
+      status: row.status,
+      urgency: row.urgency,
+      secrecyLevel: row.secrecy_level,
+      sentBy: row.sent_by,
+      sentByName: row.sent_by_name,
+      sentAt: iso(Number(row.sent_at)),
+      ...(row.handled_by ? { handledBy: row.handled_by } : {}),
+      ...(row.handled_by_name ? { handledByName: row.handled_by_name } : {}),
+      ...(row.handled_at !== null ? { handledAt: iso(Number(row.handled_at)) } : {}),
+      ...(row.reason ? { reason: row.reason } : {}),
+      ...(row.incoming_document_id ? { incomingDocumentId: row.incoming_document_id } : {}),
+    };
+  }
+
+  /** GET /api/exchange?box=…: items addressed to (incoming) or sent by (outgoing) the caller's unit. */
+  async list(user: AccountUser, box: 'incoming' | 'outgoing'): Promise<ExchangeItem[]> {
+    const column = box === 'incoming' ? 'to_unit_id' : 'from_unit_id';
+    const rows = await this.deps.db.all<ExchangeRow>(`SELECT * FROM exchange_items WHERE ${column} = ? ORDER BY sent_at DESC, id DESC LIMIT 500`, [user.unitId]);
+    const names = await this.unitNames();
+    return rows.map((r) => this.toItem(r, names));
+  }
+
+  private async item(user: AccountUser, id: string): Promise<ExchangeRow> {
+    const row = await this.deps.db.get<ExchangeRow>('SELECT * FROM exchange_items WHERE id = ?', [id]);
+    // Another unit's exchange items do not exist for this caller.
+    if (!row || (row.to_unit_id !== user.unitId && row.from_unit_id !== user.unitId)) throw notFound('找不到该交换公文');
+    return row;
+  }
+
+  async get(user: AccountUser, id: string): Promise<ExchangeItem> {
+    return this.toItem(await this.item(user, id), await this.unitNames());
+  }
+
+  /** GET /api/exchange/:id/pdf: the sealed PDF as sent, for both ends of the exchange. */
+  async pdf(user: AccountUser, id: string): Promise<Buffer> {
+    const row = await this.item(user, id);
+    const bytes = await getBlob(this.deps.db, row.pdf_sha256);
+    if (!bytes) throw notFound('找不到该公文的文件');
+    return bytes;
+  }
+
+  /** POST /api/exchange/:id/actions */
+  async act(user: AccountUser, id: string, request: ExchangeActionRequest): Promise<ExchangeItem> {
+    const row = await this.item(user, id);
+    const isClerk = user.roles.includes('clerk');
+    const now = this.deps.now();
+    const reason = request.reason?.trim();
+    if (request.action === 'withdraw') {
+      if (row.from_unit_id !== user.unitId || !isClerk) throw forbidden('只有发文单位的文书可以撤回');
+    } else if (row.to_unit_id !== user.unitId || !isClerk) {
+      throw forbidden(request.action === 'receive' ? '只有收文单位的文书可以签收' : '只有收文单位的文书可以退回');
+    }
+    if (request.action === 'return' && !reason) throw badRequest('退回必须填写理由');
+
+    let incoming: StoredDocument | undefined;
+    if (request.action === 'receive') {
+      // Directory lookups before the transaction (SQLite has one connection).
+      const source = await loadDocument(this.deps.db, row.document_id);
+      if (!source) throw notFound('找不到来文');
+      const clerks = (await this.deps.accounts.listUsers(user.unitId)).filter((u) => u.roles.includes('clerk'));
+      const receiver = toParticipant(user);
+      const workflow = startIncoming(receiver, clerks.map((c): Participant => ({ id: c.id, name: c.name, unitId: c.unitId, roles: c.roles })));
+      incoming = { id: randomUUID(), fields: incomingFields(source), workflow, createdAt: now, updatedAt: now, sourceExchangeId: row.id };
+    }
+
+    const status = request.action === 'receive' ? 'received' : request.action === 'return' ? 'returned' : 'withdrawn';
+    await this.deps.db.transaction(async (tx) => {
+      // Only a pending item moves: two clerks signing at once, the second gets 409.
+      const moved = await tx.run(
+        "UPDATE exchange_items SET status = ?, handled_by = ?, handled_by_name = ?, handled_at = ?, reason = ?, incoming_document_id = ? WHERE id = ? AND status = 'pending'",
+        [status, user.id, user.name, now, reason ?? null, incoming?.id ?? null, id],
+      );
+      if (moved.changes !== 1) throw conflict(`该公文已${statusLabel(row.status)}，请刷新`);
+      const payload = { exchangeId: id, toUnitId: row.to_unit_id, ...(reason ? { reason } : {}), ...(incoming ? { incomingDocumentId: incoming.id } : {}) };
+      await appendAudit(tx, { documentId: row.document_id, at: now, actorId: user.id, actorName: user.name, action: `exchange.${request.action}`, payload });
+      if (incoming) {
+        await insertDocument(tx, incoming);
+        await tx.run('INSERT INTO document_pdfs (document_id, base_sha256, current_sha256, seal_placement, signed, updated_at) VALUES (?, ?, ?, NULL, 1, ?)', [
+          incoming.id,
+          row.pdf_sha256,
+          row.pdf_sha256,
+          now,
+        ]);
+        await tx.run('INSERT INTO document_acted (document_id, user_id, acted_at) VALUES (?, ?, ?)', [incoming.id, user.id, now]);
+        await appendAudit(tx, {
+          documentId: incoming.id,
+          at: now,
+          actorId: user.id,
+          actorName: user.name,
+          action: 'exchange.receive',
+          payload: { exchangeId: id, fromUnitId: row.from_unit_id, sourceDocumentId: row.document_id, pdfSha256: row.pdf_sha256 },
+        });
+      }
+    });
+    return this.get(user, id);
+  }
+}
+
+function statusLabel(status: ExchangeItem['status']): string {
+  return { pending: '待签收', received: '签收', returned: '退回', withdrawn: '撤回' }[status];
+}
+
+/** The 收文 keeps what the sender printed; its own workflow starts fresh at 登记. */
+function incomingFields(source: StoredDocument): DocumentFields {
+  const f = source.fields;
+  return {
+    ...f,
+    ...(source.workflow.docNumber ? { docNumber: source.workflow.docNumber } : {}),
+    dueDate: undefined,
+  };
+}
+

@@ -1,0 +1,242 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AuditResponse, DocumentListResponse, DocumentView, ExchangeItem } from '../../src/shared/http/documents';
+import { act, call, draftToNumbering, getPdf, NDRC, OFFICE, putPdf, sealPdf, startOrg, uid, type Org } from './helpers';
+
+function pdfText(bytes: Buffer): string {
+  const dir = mkdtempSync(join(tmpdir(), 'xt-doc-'));
+  try {
+    writeFileSync(join(dir, 'd.pdf'), bytes);
+    return execFileSync('pdftotext', [join(dir, 'd.pdf'), '-'], { encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const year = new Date().getFullYear();
+
+describe('documents API: 发文 → 交换 → 收文 end to end', () => {
+  let org: Org;
+  beforeAll(async () => {
+    org = await startOrg({ certified: { zhao: '赵敏|市政府办公室', li: '李文|市政府办公室' } });
+  });
+  afterAll(async () => {
+    await org.server.stop();
+  });
+  const get = (username: string, path: string) => call(org.server.url, 'GET', path, { token: org.tokens[username]! });
+
+  it('runs the whole flow with the rules enforced at every step', async () => {
+    const url = org.server.url;
+    const created = await call<DocumentView>(url, 'POST', '/api/documents', {
+      token: org.tokens.li!,
+      json: { kind: 'outgoing', type: 'notice', title: '关于做好春节期间安全生产工作的通知', body: '请认真做好有关工作。', mainRecipients: [{ unitId: NDRC, name: '市发展和改革委员会' }], writtenDate: '2026-11-22' },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    expect(created.body).toMatchObject({ kind: 'outgoing', state: 'draft', holders: [uid('li')], fields: { issuingOrgan: '市政府办公室', organCode: '市政办' } });
+    expect(created.body.availableActions.map((a) => a.label)).toEqual(['提交', '转办']);
+
+    // Another unit reads nothing before dispatch.
+    for (const path of [`/api/documents/${id}`, `/api/documents/${id}/pdf`, `/api/documents/${id}/audit`]) expect((await get('chen', path)).status).toBe(403);
+    expect(((await get('chen', '/api/documents?box=outgoing')).body as DocumentListResponse).items).toEqual([]);
+    expect((await call(url, 'GET', `/api/documents/${id}`)).status).toBe(401);
+
+    // wang cannot approve a draft; li submits to wang.
+    const early = await act(org, 'wang', id, { action: 'approve' });
+    expect(early.status).toBe(403);
+    expect(early.body.error?.message).toBe('拟稿环节不能同意');
+    const submitted = await act(org, 'li', id, { action: 'submit', to: [uid('wang')], version: 0 });
+    expect(submitted.status).toBe(200);
+    expect(submitted.body).toMatchObject({ state: 'signoff', stateLabel: '签发', holders: [uid('wang')], holderNames: ['王建国'] });
+
+    const todo = (await get('wang', '/api/documents?box=todo')).body as DocumentListResponse;
+    expect(todo.items.map((i) => i.id)).toEqual([id]);
+    expect(((await get('li', '/api/documents?box=done')).body as DocumentListResponse).items.map((i) => i.id)).toEqual([id]);
+
+    const signed = await act(org, 'wang', id, { action: 'approve', opinion: { text: '同意印发' } });
+    expect(signed.body).toMatchObject({ state: 'numbering', holders: [uid('zhao')], signedOffBy: { name: '王建国', opinion: '同意印发' } });
+
+    const numbered = await act(org, 'zhao', id, { action: 'number' });
+    expect(numbered.status).toBe(200);
+    expect(numbered.body).toMatchObject({ state: 'sealing', docNumber: `市政办〔${year}〕1号` });
+
+    // The frozen PDF carries the number; its seal placement is in a header.
+    const pdf = await getPdf(org, 'zhao', id);
+    expect(pdf.status).toBe(200);
+    expect(pdfText(pdf.bytes)).toContain(`市政办〔${year}〕1号`);
+    expect(pdf.placement).toMatchObject({ diameterMm: 42 });
+    // Sealing needs a real signature: unsigned, wrong person, tampered content are all refused.
+    expect((await act(org, 'zhao', id, { action: 'seal' })).status).toBe(400);
+    expect((await putPdf(org, 'zhao', id, pdf.bytes)).status).toBe(422);
+    const byLi = await putPdf(org, 'zhao', id, await sealPdf(pdf.bytes, org.p12.li!, pdf.placement!, '市政府办公室'));
+    expect(byLi.status).toBe(422);
+    expect(byLi.body.error?.message).toContain('不是赵敏');
+    expect((await putPdf(org, 'li', id, await sealPdf(pdf.bytes, org.p12.zhao!, pdf.placement!, '市政府办公室'))).status).toBe(403);
+    const tampered = Buffer.from(pdf.bytes);
+    tampered[200] = tampered[200]! ^ 1;
+    expect((await putPdf(org, 'zhao', id, await sealPdf(tampered, org.p12.zhao!, pdf.placement!, '市政府办公室'))).status).toBe(422);
+
+    const sealedBytes = await sealPdf(pdf.bytes, org.p12.zhao!, pdf.placement!, '市政府办公室');
+    const uploaded = await putPdf(org, 'zhao', id, sealedBytes);
+    expect(uploaded.status).toBe(200);
+    expect(uploaded.body.sealed).toBe(true);
+    expect((await getPdf(org, 'zhao', id)).bytes.equals(sealedBytes)).toBe(true);
+
+    expect((await act(org, 'zhao', id, { action: 'seal' })).body.state).toBe('dispatching');
+    const dispatched = await act(org, 'zhao', id, { action: 'dispatch' });
+    expect(dispatched.body).toMatchObject({ state: 'dispatched', dispatchedTo: [NDRC], receipts: [{ unitId: NDRC, unitName: '市发展和改革委员会', status: 'pending' }] });
+
+    // The receiving unit sees it in 交换, still not the sender's document itself.
+    const box = (await get('chen', '/api/exchange?box=incoming')).body as { items: ExchangeItem[] };
+    expect(box.items).toHaveLength(1);
+    const item = box.items[0]!;
+    expect(item).toMatchObject({ status: 'pending', fromUnitName: '市政府办公室', docNumber: `市政办〔${year}〕1号` });
+    expect((await get('chen', `/api/documents/${id}`)).status).toBe(403);
+    const exchangePdf = await fetch(`${url}/api/exchange/${item.id}/pdf`, { headers: { authorization: `Bearer ${org.tokens.chen!}` } });
+    expect(Buffer.from(await exchangePdf.arrayBuffer()).equals(sealedBytes)).toBe(true);
+    expect((await get('sun', `/api/exchange/${item.id}`)).status).toBe(200);
+    expect((await call(url, 'POST', `/api/exchange/${item.id}/actions`, { token: org.tokens.sun!, json: { action: 'receive' } })).status).toBe(403);
+    expect((await call(url, 'POST', `/api/exchange/${item.id}/actions`, { token: org.tokens.zhao!, json: { action: 'receive' } })).status).toBe(403);
+
+    const received = await call<ExchangeItem>(url, 'POST', `/api/exchange/${item.id}/actions`, { token: org.tokens.chen!, json: { action: 'receive' } });
+    expect(received.status).toBe(200);
+    expect(received.body).toMatchObject({ status: 'received', handledByName: '陈静' });
+    const again = await call(url, 'POST', `/api/exchange/${item.id}/actions`, { token: org.tokens.chen!, json: { action: 'return', reason: '晚了' } });
+    expect(again.status).toBe(409);
+
+    // 签收 created the 收文 with the sealed PDF, waiting for 登记.
+    const incomingId = received.body.incomingDocumentId!;
+    const incoming = (await get('chen', `/api/documents/${incomingId}`)).body as DocumentView;
+    expect(incoming).toMatchObject({ kind: 'incoming', state: 'registering', docNumber: `市政办〔${year}〕1号`, sourceExchangeId: item.id, unitId: NDRC });
+    expect(incoming.availableActions.map((a) => a.action)).toContain('register');
+    expect((await getPdf(org, 'chen', incomingId)).bytes.equals(sealedBytes)).toBe(true);
+    expect(((await get('chen', '/api/documents?box=incoming')).body as DocumentListResponse).items.map((i) => i.id)).toEqual([incomingId]);
+    expect((await get('li', `/api/documents/${incomingId}`)).status).toBe(403);
+
+    // The sender sees who signed for it and when.
+    const after = (await get('li', `/api/documents/${id}`)).body as DocumentView;
+    expect(after.receipts).toEqual([expect.objectContaining({ status: 'received', handledByName: '陈静', handledAt: expect.any(String) as unknown })]);
+    expect(after.history.map((h) => h.label)).toEqual(['提交', '同意', '编号', '用印', '分发']);
+
+    // The 收文 flow continues in the receiving unit.
+    expect((await act(org, 'chen', incomingId, { action: 'register' })).body.state).toBe('proposing');
+    expect((await act(org, 'chen', incomingId, { action: 'propose', opinion: { text: '拟请刘主任阅示' }, to: [uid('liu')] })).body.state).toBe('instructing');
+    expect((await act(org, 'liu', incomingId, { action: 'instruct', opinion: { text: '请孙磊办理' }, to: [uid('sun')] })).body.state).toBe('handling');
+    expect((await act(org, 'sun', incomingId, { action: 'complete', opinion: { text: '已落实' } })).body.state).toBe('completed');
+    expect((await act(org, 'chen', incomingId, { action: 'archive' })).body.state).toBe('archived');
+
+    // The audit chain of the sent document has every event and verifies.
+    const audit = (await get('li', `/api/documents/${id}/audit`)).body as AuditResponse;
+    expect(audit.valid).toBe(true);
+    expect(audit.entries.map((e) => e.action)).toEqual(['create', 'submit', 'approve', 'number', 'pdf.seal', 'seal', 'dispatch', 'exchange.receive']);
+    expect(audit.entries[2]).toMatchObject({ actorName: '王建国', payload: { opinion: '同意印发' } });
+    const incomingAudit = (await get('chen', `/api/documents/${incomingId}/audit`)).body as AuditResponse;
+    expect(incomingAudit).toMatchObject({ valid: true });
+    expect(incomingAudit.entries.map((e) => e.action)).toEqual(['exchange.receive', 'register', 'propose', 'instruct', 'complete', 'archive']);
+  });
+
+  it('answers 409 to a stale client, applies a repeated clientId once, and 400s bad input', async () => {
+    const id = await draftToNumbering(org, '关于印发某某办法的通知');
+    const doc = (await get('zhao', `/api/documents/${id}`)).body as DocumentView;
+    const stale = await act(org, 'zhao', id, { action: 'number', version: doc.version - 1 });
+    expect(stale.status).toBe(409);
+    const first = await act(org, 'zhao', id, { action: 'number', clientId: 'c-1', version: doc.version });
+    expect(first.status).toBe(200);
+    const repeat = await act(org, 'zhao', id, { action: 'number', clientId: 'c-1', version: doc.version });
+    expect(repeat.status).toBe(200);
+    expect(repeat.body.version).toBe(first.body.version);
+    expect(repeat.body.history.filter((h) => h.action === 'number')).toHaveLength(1);
+    expect((await act(org, 'zhao', id, { action: 'fly' })).status).toBe(400);
+    expect((await act(org, 'zhao', id, { action: 'transfer', to: ['user-nobody'] })).status).toBe(400);
+    expect((await call(org.server.url, 'POST', '/api/documents', { token: org.tokens.li!, json: { kind: 'outgoing', title: '' } })).status).toBe(400);
+    expect((await call(org.server.url, 'POST', '/api/documents', { token: org.tokens.li!, json: { kind: 'incoming', title: '来文' } })).status).toBe(403);
+    expect((await call(org.server.url, 'GET', '/api/documents/nope', { token: org.tokens.li! })).status).toBe(404);
+  });
+
+  it('lets the holder edit the text only while it may change', async () => {
+    const created = await call<DocumentView>(org.server.url, 'POST', '/api/documents', { token: org.tokens.li!, json: { kind: 'outgoing', title: '草稿标题' } });
+    const id = created.body.id;
+    const edited = await call<DocumentView>(org.server.url, 'PATCH', `/api/documents/${id}`, { token: org.tokens.li!, json: { title: '修改后的标题', urgency: 'urgent', version: 0 } });
+    expect(edited.status).toBe(200);
+    expect(edited.body.fields).toMatchObject({ title: '修改后的标题', urgency: 'urgent' });
+    expect((await call(org.server.url, 'PATCH', `/api/documents/${id}`, { token: org.tokens.zhao!, json: { title: 'x' } })).status).toBe(403);
+    expect((await call(org.server.url, 'PATCH', `/api/documents/${id}`, { token: org.tokens.li!, json: { title: 'y', version: 0 } })).status).toBe(409);
+    const drafts = (await get('li', '/api/documents?box=drafts')).body as DocumentListResponse;
+    expect(drafts.items.map((i) => i.title)).toContain('修改后的标题');
+    expect(((await get('zhao', '/api/documents?box=outgoing')).body as DocumentListResponse).items.map((i) => i.id)).not.toContain(id);
+  });
+
+  it('lets the receiving clerk return an item with a reason, and the sender take one back', async () => {
+    const url = org.server.url;
+    for (const action of ['return', 'withdraw'] as const) {
+      const id = await draftToNumbering(org, `关于${action}测试的通知`);
+      await act(org, 'zhao', id, { action: 'number' });
+      const pdf = await getPdf(org, 'zhao', id);
+      expect((await putPdf(org, 'zhao', id, await sealPdf(pdf.bytes, org.p12.zhao!, pdf.placement!, '市政府办公室'))).status).toBe(200);
+      await act(org, 'zhao', id, { action: 'seal' });
+      await act(org, 'zhao', id, { action: 'dispatch', units: [NDRC] });
+      const item = ((await get('chen', '/api/exchange?box=incoming')).body as { items: ExchangeItem[] }).items.find((i) => i.documentId === id)!;
+      if (action === 'return') {
+        expect((await call(url, 'POST', `/api/exchange/${item.id}/actions`, { token: org.tokens.chen!, json: { action: 'return' } })).status).toBe(400);
+        const back = await call<ExchangeItem>(url, 'POST', `/api/exchange/${item.id}/actions`, { token: org.tokens.chen!, json: { action: 'return', reason: '不属于本单位职责' } });
+        expect(back.body).toMatchObject({ status: 'returned', reason: '不属于本单位职责' });
+        const receipt = ((await get('li', `/api/documents/${id}`)).body as DocumentView).receipts[0];
+        expect(receipt).toMatchObject({ status: 'returned', reason: '不属于本单位职责', handledByName: '陈静' });
+      } else {
+        expect((await call(url, 'POST', `/api/exchange/${item.id}/actions`, { token: org.tokens.chen!, json: { action: 'withdraw' } })).status).toBe(403);
+        const taken = await call<ExchangeItem>(url, 'POST', `/api/exchange/${item.id}/actions`, { token: org.tokens.zhao!, json: { action: 'withdraw' } });
+        expect(taken.body.status).toBe('withdrawn');
+        expect((await call(url, 'POST', `/api/exchange/${item.id}/actions`, { token: org.tokens.chen!, json: { action: 'receive' } })).status).toBe(409);
+      }
+      expect(((await get('zhao', '/api/exchange?box=outgoing')).body as { items: ExchangeItem[] }).items.some((i) => i.id === item.id)).toBe(true);
+    }
+  });
+
+  it('lets a delegate act for an absent leader', async () => {
+    const url = org.server.url;
+    const created = await call<DocumentView>(url, 'POST', '/api/documents', { token: org.tokens.li!, json: { kind: 'outgoing', title: '委托测试' } });
+    const id = created.body.id;
+    await act(org, 'li', id, { action: 'submit', to: [uid('wang')] });
+    expect((await act(org, 'zhao', id, { action: 'approve' })).status).toBe(403);
+    const until = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
+    expect((await call(url, 'POST', '/api/delegations', { token: org.tokens.wang!, json: { to: uid('chen'), until } })).status).toBe(400);
+    const delegation = await call<{ id: string }>(url, 'POST', '/api/delegations', { token: org.tokens.wang!, json: { to: uid('zhao'), until } });
+    expect(delegation.status).toBe(201);
+    expect(((await get('zhao', '/api/documents?box=todo')).body as DocumentListResponse).items.map((i) => i.id)).toContain(id);
+    const approved = await act(org, 'zhao', id, { action: 'approve', opinion: { text: '同意（代）' } });
+    expect(approved.status).toBe(200);
+    expect(approved.body.history.at(-1)).toMatchObject({ actorName: '赵敏', onBehalfOfName: '王建国' });
+    expect((await call(url, 'DELETE', `/api/delegations/${delegation.body.id}`, { token: org.tokens.wang! })).status).toBe(204);
+  });
+
+  it('pages lists with a cursor', async () => {
+    const url = org.server.url;
+    for (let i = 0; i < 3; i++) await call(url, 'POST', '/api/documents', { token: org.tokens.sun!, json: { kind: 'outgoing', title: `分页测试${i}` } });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 5; page++) {
+      const res = (await get('sun', `/api/documents?box=drafts&limit=2${cursor ? `&cursor=${cursor}` : ''}`)).body as DocumentListResponse;
+      seen.push(...res.items.map((i) => i.title));
+      cursor = res.next;
+      if (!cursor) break;
+    }
+    expect(seen).toEqual(['分页测试2', '分页测试1', '分页测试0']);
+    expect((await get('sun', '/api/documents?box=drafts&q=测试1')).body).toMatchObject({ items: [{ title: '分页测试1' }] });
+    expect((await get('sun', '/api/documents?box=nope')).status).toBe(400);
+    expect((await get('sun', '/api/documents?box=drafts&cursor=garbage')).status).toBe(400);
+  });
+
+  it('opens the doc: room to readers, for writing only to the current holder', async () => {
+    const created = await call<DocumentView>(org.server.url, 'POST', '/api/documents', { token: org.tokens.li!, json: { kind: 'outgoing', title: '协同编辑' } });
+    const rooms = org.server.deps.rooms;
+    const user = async (username: string) => (await org.server.deps.accounts.userByUsername(username))!;
+    expect(await rooms.authorize(await user('li'), `doc:${created.body.id}`)).toBe('write');
+    expect(await rooms.authorize(await user('wang'), `doc:${created.body.id}`)).toBe('read');
+    expect(await rooms.authorize(await user('chen'), `doc:${created.body.id}`)).toBe('none');
+    expect(await rooms.authorize(await user('li'), 'doc:missing')).toBe('none');
+    expect(OFFICE).toBe('unit-szfb');
+  });
+});
