@@ -25,6 +25,8 @@ export interface TestServer {
   readonly applied: AppliedCommand[];
   /** How many requests arrived in total (repeats included). */
   requests: number;
+  /** How many WebSocket upgrades were attempted (refused ones included). */
+  upgrades: number;
   readonly tokens: Set<string>;
   /** Answer command routes with 503 while true (server up, backend failing). */
   failing: boolean;
@@ -65,6 +67,7 @@ export async function startTestServer(): Promise<TestServer> {
     },
     applied: [],
     requests: 0,
+    upgrades: 0,
     tokens: new Set(['token-ok']),
     failing: false,
     roomText: (room, name = 'body') => docs.get(room)?.getText(name).toJSON() ?? '',
@@ -139,6 +142,7 @@ export async function startTestServer(): Promise<TestServer> {
         socket.on('close', () => sockets.delete(socket));
       });
       next.on('upgrade', (req, socket, head) => {
+        server.upgrades += 1;
         const url = new URL(req.url ?? '/', 'http://localhost');
         const room = decodeURIComponent(url.pathname.replace(/^\/sync\//, ''));
         if (!url.pathname.startsWith('/sync/') || !server.tokens.has(url.searchParams.get('token') ?? '')) {

@@ -1,0 +1,165 @@
+/**
+ * One open Yjs room: its Y.Doc, loaded from the replica first (so it opens offline), and the
+ * y-websocket provider that syncs it with the server. Every update — typed here or received —
+ * is appended to the replica before anyone is told about it: a local edit's promise resolves only
+ * once it is durable, and a remote update reaches listeners only after it is stored.
+ */
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import type { ReplicaApi } from '../replica/protocol';
+import { SyncSocket } from './syncSocket';
+
+export type RoomStatus = 'connecting' | 'connected' | 'disconnected';
+
+/** Origin of updates applied from the replica at open: already stored, not to be stored again. */
+const LOADED = Symbol('loaded-from-replica');
+/** Origin of updates applied through `applyLocal`: stored before being applied. */
+const LOCAL = Symbol('local-durable');
+
+export type RoomReplica = Pick<ReplicaApi, 'appendRoomUpdate' | 'loadRoom'>;
+
+export interface RoomSyncOptions {
+  readonly room: string;
+  readonly replica: RoomReplica;
+  /** `ws://HOST:PORT/sync` */
+  readonly wsUrl: string;
+  readonly token: string | null;
+  readonly onStatus: (status: RoomStatus) => void;
+  /** The server closed or refused the connection; the sync client decides what happens next. */
+  readonly onClosed: (code: number | null, httpStatus: number | null) => void;
+  readonly onSynced: () => void;
+  /** After each stored update (for the search index). */
+  readonly onChanged: (doc: Y.Doc) => void;
+  readonly onError: (error: unknown) => void;
+}
+
+export class RoomSync {
+  readonly doc = new Y.Doc();
+  readonly room: string;
+  private provider: WebsocketProvider | null = null;
+  private writes: Promise<void> = Promise.resolve();
+  private readonly remoteListeners = new Set<(update: Uint8Array) => void>();
+  private statusValue: RoomStatus = 'disconnected';
+  private closed = false;
+
+  private constructor(private readonly options: RoomSyncOptions) {
+    this.room = options.room;
+  }
+
+  /** Loads the room from the replica, then starts syncing (if there is a token). */
+  static async open(options: RoomSyncOptions): Promise<RoomSync> {
+    const room = new RoomSync(options);
+    const stored = await options.replica.loadRoom(options.room);
+    if (stored) Y.applyUpdate(room.doc, stored, LOADED);
+    room.doc.on('update', room.onDocUpdate);
+    room.provider = new WebsocketProvider(options.wsUrl, options.room, room.doc, {
+      connect: false,
+      params: { token: options.token ?? '' },
+      WebSocketPolyfill: SyncSocket as unknown as typeof WebSocket,
+      // Two windows (or two test clients) in one process must not sync through a shared channel
+      // behind the server's back: everything goes through the server, or nothing does.
+      disableBc: true,
+      // Every close from the server goes to the sync client, which backs off with jitter,
+      // refreshes the token or stops; the provider's own fixed schedule is not used.
+      shouldReconnect: () => false,
+    });
+    room.provider.on('status', ({ status }) => {
+      room.statusValue = status;
+      options.onStatus(status);
+    });
+    room.provider.on('sync', (synced: boolean) => {
+      if (synced) options.onSynced();
+    });
+    room.provider.on('connection-close', (closeEvent) => {
+      // Typed as the DOM's CloseEvent, which the Node build does not declare; `ws` supplies `code`.
+      const event = closeEvent as { readonly code: number } | null;
+      const socket = room.provider?.ws as SyncSocket | null | undefined;
+      // The provider reports 'disconnected' only for sockets that had opened; a refused or failed
+      // attempt would otherwise leave the room 'connecting' forever.
+      if (room.statusValue !== 'disconnected') {
+        room.statusValue = 'disconnected';
+        options.onStatus('disconnected');
+      }
+      if (event) options.onClosed(event.code, socket?.rejectedStatus ?? null);
+    });
+    if (options.token) room.provider.connect();
+    return room;
+  }
+
+  get status(): RoomStatus {
+    return this.statusValue;
+  }
+
+  get synced(): boolean {
+    return this.provider?.synced ?? false;
+  }
+
+  /** (Re)connects with `token`; no-op while connected. */
+  connect(token: string): void {
+    if (this.closed || !this.provider) return;
+    this.provider.params = { token };
+    this.provider.connect();
+  }
+
+  disconnect(): void {
+    this.provider?.disconnect();
+  }
+
+  /**
+   * A local edit (e.g. from the renderer's editor): stored in the replica, then applied to the
+   * doc, which sends it to the server when connected. Resolves once it is durable.
+   */
+  async applyLocal(update: Uint8Array): Promise<void> {
+    // A malformed update must be refused before it is stored: stored, it would break every later load.
+    try {
+      Y.decodeUpdate(update);
+    } catch {
+      throw new Error('无效的文档修改数据');
+    }
+    const stored = this.enqueueWrite(update);
+    await stored;
+    if (!this.closed) Y.applyUpdate(this.doc, update, LOCAL);
+  }
+
+  /** Resolves when every update seen so far is stored in the replica. */
+  flushed(): Promise<void> {
+    return this.writes;
+  }
+
+  /** Remote updates, each delivered after it is stored. */
+  onRemoteUpdate(listener: (update: Uint8Array) => void): () => void {
+    this.remoteListeners.add(listener);
+    return () => this.remoteListeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.provider?.destroy();
+    this.provider = null;
+    await this.writes;
+    this.doc.off('update', this.onDocUpdate);
+    this.doc.destroy();
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === LOADED || origin === LOCAL) {
+      if (origin === LOCAL) this.options.onChanged(this.doc);
+      return;
+    }
+    const remote = origin === this.provider;
+    void this.enqueueWrite(update).then(() => {
+      if (remote) for (const listener of this.remoteListeners) listener(update);
+    });
+  };
+
+  /** Appends in arrival order; a failed write is reported and does not block later ones. */
+  private enqueueWrite(update: Uint8Array): Promise<void> {
+    const write = this.writes.then(async () => {
+      await this.options.replica.appendRoomUpdate(this.room, update);
+      this.options.onChanged(this.doc);
+    });
+    this.writes = write.catch((error: unknown) => this.options.onError(error));
+    return write;
+  }
+}
