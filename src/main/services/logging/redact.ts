@@ -7,8 +7,9 @@
 
 export const REDACTED = '[已隐藏]';
 
-/** Field names whose values are secrets wherever they appear (JSON, query strings, headers). */
-const SECRET_KEYS = ['password', 'passwd', 'pwd', 'passphrase', 'pin', 'token', 'accesstoken', 'refreshtoken', 'secret', 'apikey', 'api_key', 'authorization', 'cookie', 'privatekey', 'private_key', 'p12', 'pfx', 'otp'];
+/** Field names whose values are secrets wherever they appear (JSON, query strings, headers). A .p12 file
+ * path is not a secret; its content (base64 `MII…`) is caught by the blob rule below. */
+const SECRET_KEYS = ['password', 'passwd', 'pwd', 'passphrase', 'pin', 'token', 'accesstoken', 'refreshtoken', 'secret', 'apikey', 'api_key', 'authorization', 'cookie', 'privatekey', 'private_key', 'otp'];
 const keyAlternation = SECRET_KEYS.map((key) => key.replace(/_/g, '[_-]?')).join('|');
 
 const PATTERNS: ReadonlyArray<readonly [RegExp, string | ((match: string, ...groups: string[]) => string)]> = [
@@ -17,9 +18,9 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string | ((match: string, ...gro
   // HTTP authorisation schemes.
   [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/gi, (_match, scheme: string) => `${scheme} ${REDACTED}`],
   // JSON: "password": "…", "token":"…" (also with escaped quotes inside the value).
-  [new RegExp(`("(?:[A-Za-z_-]*(?:${keyAlternation}))"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi'), (_match, head: string) => `${head}"${REDACTED}"`],
+  [new RegExp(`("(?:[A-Za-z0-9_-]*(?:${keyAlternation}))"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi'), (_match, head: string) => `${head}"${REDACTED}"`],
   // key=value and key: value in query strings, command lines, headers and plain text.
-  [new RegExp(`\\b((?:[A-Za-z_-]*(?:${keyAlternation})))(\\s*[=:]\\s*)(?!\\s*")[^\\s&;,"'}]+`, 'gi'), (_match, key: string, sep: string) => `${key}${sep}${REDACTED}`],
+  [new RegExp(`\\b((?:[A-Za-z0-9_-]*(?:${keyAlternation})))(\\s*[=:]\\s*)(?!\\s*")[^\\s&;,"'}]+`, 'gi'), (_match, key: string, sep: string) => `${key}${sep}${REDACTED}`],
   // --password VALUE on a logged command line.
   [new RegExp(`(--(?:${keyAlternation}))(\\s+)(?!-)\\S+`, 'gi'), (_match, flag: string, space: string) => `${flag}${space}${REDACTED}`],
   // JWT-shaped strings: three base64url parts, the first starting like a JSON header.

@@ -1,0 +1,139 @@
+/**
+ * Intranet updates with electron-updater replaced: no network without a URL, fail closed on an
+ * unsigned Windows build, a notice when an update is ready, install on restart or on quit.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AppUpdater } from 'electron-updater';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { silentLogger } from '../../src/main/services/logging';
+import { adaptElectronUpdater, hasPublisherName } from '../../src/main/shell/electronUpdaterAdapter';
+import { setupAutoUpdates, type UpdateChoice, type UpdaterLike } from '../../src/main/shell/updater';
+
+function fakeUpdater() {
+  const listeners: { downloaded?: (version: string) => void; error?: (error: Error) => void } = {};
+  const updater = {
+    configure: vi.fn(),
+    checkForUpdates: vi.fn(() => Promise.resolve()),
+    onUpdateDownloaded: vi.fn((listener: (version: string) => void) => (listeners.downloaded = listener)),
+    onError: vi.fn((listener: (error: Error) => void) => (listeners.error = listener)),
+    quitAndInstall: vi.fn(),
+  } satisfies UpdaterLike;
+  return { updater, listeners };
+}
+
+const base = (updater: UpdaterLike, overrides: Partial<Parameters<typeof setupAutoUpdates>[0]> = {}) => ({
+  updater,
+  updateUrl: 'https://oa.example.gov.cn/updates/',
+  enabled: true,
+  platform: 'linux' as NodeJS.Platform,
+  publisherNameKnown: () => false,
+  notify: () => Promise.resolve<UpdateChoice>('later'),
+  log: silentLogger,
+  schedule: () => () => undefined,
+  ...overrides,
+});
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('automatic updates', () => {
+  it('never touches the updater when no update URL is deployed', async () => {
+    const { updater } = fakeUpdater();
+    const updates = setupAutoUpdates(base(updater, { updateUrl: undefined }));
+    await updates.check();
+    expect(updates.active).toBe(false);
+    expect(updates.reason).toMatch(/updateUrl/);
+    expect(updater.configure).not.toHaveBeenCalled();
+    expect(updater.checkForUpdates).not.toHaveBeenCalled();
+  });
+
+  it('stays off when the person turned it off (as policy allowed)', () => {
+    const { updater } = fakeUpdater();
+    expect(setupAutoUpdates(base(updater, { enabled: false })).active).toBe(false);
+    expect(updater.configure).not.toHaveBeenCalled();
+  });
+
+  it('refuses to update an unsigned Windows build, whose installers could not be signature-checked', () => {
+    const { updater } = fakeUpdater();
+    const updates = setupAutoUpdates(base(updater, { platform: 'win32', publisherNameKnown: () => false }));
+    expect(updates.active).toBe(false);
+    expect(updates.reason).toMatch(/签名/);
+    expect(updater.checkForUpdates).not.toHaveBeenCalled();
+    expect(setupAutoUpdates(base(fakeUpdater().updater, { platform: 'win32', publisherNameKnown: () => true })).active).toBe(true);
+  });
+
+  it('points the generic feed at the deployment URL, checks at once and on a schedule', async () => {
+    const { updater } = fakeUpdater();
+    let scheduled: (() => void) | undefined;
+    const cancel = vi.fn();
+    const updates = setupAutoUpdates(base(updater, { schedule: (run) => ((scheduled = run), cancel), intervalMs: 1000 }));
+    expect(updates.active).toBe(true);
+    expect(updater.configure).toHaveBeenCalledWith({ feedUrl: 'https://oa.example.gov.cn/updates/', autoDownload: true, autoInstallOnAppQuit: true });
+    await flush();
+    expect(updater.checkForUpdates).toHaveBeenCalledTimes(1);
+    scheduled!();
+    await flush();
+    expect(updater.checkForUpdates).toHaveBeenCalledTimes(2);
+    updates.dispose();
+    expect(cancel).toHaveBeenCalledOnce();
+  });
+
+  it('survives an unreachable feed', async () => {
+    const { updater } = fakeUpdater();
+    updater.checkForUpdates.mockRejectedValue(new Error('net::ERR_CONNECTION_REFUSED'));
+    const updates = setupAutoUpdates(base(updater));
+    await expect(updates.check()).resolves.toBeUndefined();
+  });
+
+  it('tells the person once and restarts into the update only if they choose to', async () => {
+    const { updater, listeners } = fakeUpdater();
+    const notify = vi.fn(() => Promise.resolve<UpdateChoice>('restart'));
+    setupAutoUpdates(base(updater, { notify }));
+    listeners.downloaded!('0.2.0');
+    listeners.downloaded!('0.2.0');
+    await flush();
+    expect(notify.mock.calls).toEqual([['0.2.0']]);
+    expect(updater.quitAndInstall).toHaveBeenCalledOnce();
+
+    const later = fakeUpdater();
+    setupAutoUpdates(base(later.updater, { notify: () => Promise.resolve<UpdateChoice>('later') }));
+    later.listeners.downloaded!('0.2.0');
+    await flush();
+    expect(later.updater.quitAndInstall).not.toHaveBeenCalled();
+  });
+});
+
+describe('electron-updater adapter', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('configures the generic provider without downgrades or prereleases and installs on quit', async () => {
+    const on = vi.fn();
+    const fake = { setFeedURL: vi.fn(), checkForUpdates: vi.fn(() => Promise.resolve(null)), on, quitAndInstall: vi.fn() } as Record<string, unknown>;
+    const adapter = adaptElectronUpdater(fake as unknown as AppUpdater);
+    adapter.configure({ feedUrl: 'https://oa/updates/', autoDownload: true, autoInstallOnAppQuit: true });
+    expect(fake).toMatchObject({ autoDownload: true, autoInstallOnAppQuit: true, allowDowngrade: false, allowPrerelease: false });
+    expect(fake.setFeedURL).toHaveBeenCalledWith({ provider: 'generic', url: 'https://oa/updates/' });
+    await adapter.checkForUpdates();
+    const seen: string[] = [];
+    adapter.onUpdateDownloaded((version) => seen.push(version));
+    const [event, listener] = on.mock.calls[0] as [string, (info: { version: string }) => void];
+    expect(event).toBe('update-downloaded');
+    listener({ version: '0.3.0' });
+    expect(seen).toEqual(['0.3.0']);
+    adapter.quitAndInstall();
+    expect(fake.quitAndInstall).toHaveBeenCalledWith(false, true);
+  });
+
+  it('knows a signed build by the publisher name electron-builder wrote into app-update.yml', () => {
+    dir = mkdtempSync(join(tmpdir(), 'xietong-update-'));
+    expect(hasPublisherName(dir)).toBe(false);
+    writeFileSync(join(dir, 'app-update.yml'), 'provider: generic\nurl: https://oa/updates\n');
+    expect(hasPublisherName(dir)).toBe(false);
+    writeFileSync(join(dir, 'app-update.yml'), 'provider: generic\nurl: https://oa/updates\npublisherName:\n  - 某市大数据中心\n');
+    expect(hasPublisherName(dir)).toBe(true);
+  });
+});
