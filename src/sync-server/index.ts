@@ -88,14 +88,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const deps: ServerDeps = { db, accounts, rooms, metrics, log, dataDir: options.dataDir, now };
     const requests = metrics.counter('xietong_http_requests_total', 'HTTP requests answered, by method, route and status');
     const duration = metrics.counter('xietong_http_request_seconds_total', 'Time spent answering HTTP requests, by route');
+    const httpLog = log.child({ module: 'http' });
     const router = new Router({
       authenticate: (token) => accounts.authenticate(token),
-      log: log.child({ module: 'http' }),
+      log: httpLog,
       ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
       trustProxy: options.trustProxy ?? false,
       onResponse: ({ method, route, status, seconds }) => {
         requests.inc({ method, route, status: String(status) });
         duration.inc({ route }, seconds);
+        httpLog.debug('request', { method, route, status, ms: Math.round(seconds * 1000) });
       },
     });
 

@@ -8,7 +8,7 @@ import type { AccountUser, LoginResponse } from '../../shared/http/auth';
 import type { DirectoryUnit, DirectoryUser } from '../../shared/http/directory';
 import { HttpError, badRequest, conflict, notFound, unauthenticated } from '../http/errors';
 import { bool, type Database, type Queryable } from '../store/database';
-import { DUMMY_HASH, generateOneTimePassword, hashPassword, verifyPassword } from './passwords';
+import { DUMMY_HASH, generateOneTimePassword, hashOneTimePassword, hashPassword, verifyPassword } from './passwords';
 import { LoginThrottle, defaultThrottlePolicy, type ThrottlePolicy } from './throttle';
 import { TokenSigner, loadTokenSecret } from './tokens';
 
@@ -28,7 +28,7 @@ export interface NewUser {
   /** Given: stored as is. Absent: a one-time password is generated and returned. */
   password?: string;
   /**
-   * A hash made beforehand with `hashPassword` (bulk imports hash before their transaction opens, so
+   * A hash made beforehand with `hashOneTimePassword` (bulk imports hash before their transaction opens, so
    * the store is not locked while scrypt runs); `oneTimePassword` is then what was hashed.
    */
   prehashed?: { hash: string; oneTimePassword: string };
@@ -190,7 +190,7 @@ export class Accounts {
         input.unitId,
         input.departmentId ?? null,
         [...new Set(input.roles)].join(';'),
-        input.prehashed?.hash ?? (await hashPassword(input.password ?? oneTimePassword ?? '')),
+        input.prehashed?.hash ?? (input.password !== undefined ? await hashPassword(input.password) : await hashOneTimePassword(oneTimePassword ?? '')),
         (input.mustChangePassword ?? oneTimePassword !== undefined) ? 1 : 0,
         now,
         now,
@@ -203,7 +203,7 @@ export class Accounts {
   async resetPassword(username: string): Promise<string> {
     const name = normaliseUsername(username);
     const oneTimePassword = generateOneTimePassword();
-    const hash = await hashPassword(oneTimePassword);
+    const hash = await hashOneTimePassword(oneTimePassword);
     const { changes } = await this.db.run(
       'UPDATE users SET password_hash = ?, must_change_password = 1, token_version = token_version + 1, updated_at = ? WHERE username = ?',
       [hash, this.now(), name],

@@ -15,11 +15,27 @@ function derive(password: string, salt: Buffer, options: ScryptOptions): Promise
   });
 }
 
-/** Hashes a password for storage. */
+/** Hashes a password a person chose, for storage. */
 export async function hashPassword(password: string): Promise<string> {
+  return hashWith(password, N);
+}
+
+/**
+ * Hashes a generated one-time password. It carries ~70 random bits, so guessing it from its hash is
+ * hopeless even with a cheap hash; the slow parameters protect what people choose. The cheap cost
+ * makes importing thousands of people take seconds, not minutes. The person replaces it at first
+ * login, and that password gets the full cost.
+ */
+export async function hashOneTimePassword(password: string): Promise<string> {
+  return hashWith(password, ONE_TIME_N);
+}
+
+const ONE_TIME_N = 1024;
+
+async function hashWith(password: string, n: number): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, { N, r: R, p: P });
-  return ['scrypt', N, R, P, salt.toString('base64url'), key.toString('base64url')].join('$');
+  const key = await derive(password, salt, { N: n, r: R, p: P });
+  return ['scrypt', n, R, P, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 /** True when `password` matches `stored`. A malformed stored value never matches. */
@@ -29,6 +45,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [, n, r, p, salt, hash] = parts;
   const expected = Buffer.from(hash ?? '', 'base64url');
   if (expected.length !== KEY_LENGTH) return false;
+  // Parameters come from the store; refuse anything outside what we ever write.
+  if (![ONE_TIME_N, N].includes(Number(n)) || Number(r) !== R || Number(p) !== P) return false;
   const key = await derive(password, Buffer.from(salt ?? '', 'base64url'), { N: Number(n), r: Number(r), p: Number(p) });
   return timingSafeEqual(key, expected);
 }

@@ -12,7 +12,7 @@
 import { RoleSchema, type Role } from '../../shared/domain/roles';
 import type { Accounts } from '../accounts/accounts';
 import { USERNAME_PATTERN, normaliseUsername } from '../accounts/accounts';
-import { generateOneTimePassword, hashPassword } from '../accounts/passwords';
+import { generateOneTimePassword, hashOneTimePassword } from '../accounts/passwords';
 import type { Database } from '../store/database';
 import { parseCsv } from './csv';
 
@@ -122,7 +122,7 @@ export async function importDirectory(db: Database, accounts: Accounts, rows: re
   const secrets = await Promise.all(
     toCreate.map(async () => {
       const oneTimePassword = generateOneTimePassword();
-      return { oneTimePassword, hash: await hashPassword(oneTimePassword) };
+      return { oneTimePassword, hash: await hashOneTimePassword(oneTimePassword) };
     }),
   );
   const result: ImportResult = { created: [], unchanged, unitsCreated: [], departmentsCreated: [] };

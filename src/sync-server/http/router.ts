@@ -205,7 +205,9 @@ export class Router {
       }
     }
     const maxBytes = route.options.maxBodyBytes ?? this.options.maxBodyBytes ?? DEFAULT_MAX_BODY;
-    const forwarded = this.options.trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
+    // Behind our own load balancer the last X-Forwarded-For entry is the one it added; earlier ones
+    // come from the client and could be anything, so they never pick the throttling key.
+    const forwarded = this.options.trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',').pop()?.trim() : '';
     const ip = forwarded || req.socket.remoteAddress || 'unknown';
     const ctx: RequestContext = {
       req,
