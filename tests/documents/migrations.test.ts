@@ -1,0 +1,62 @@
+/** One test per migration of the documents, exchange and audit modules, on both adapters. */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditMigrations } from '../../src/sync-server/audit/migrations';
+import { documentMigrations } from '../../src/sync-server/documents/migrations';
+import { exchangeMigrations } from '../../src/sync-server/exchange/migrations';
+import { nextSerial } from '../../src/sync-server/documents/repository';
+import { migrate, openPostgres, openSqlite, type Database } from '../../src/sync-server/store';
+import { pgSchema, tempDir } from '../server/helpers';
+
+const tmp = tempDir('xt-doc-migrations-');
+const schema = pgSchema();
+
+describe.each([
+  { name: 'sqlite', open: () => Promise.resolve(openSqlite(join(tmp.dir, 'm.db'))) as Promise<Database>, cleanup: () => Promise.resolve(tmp.cleanup()) },
+  { name: 'postgres', open: () => openPostgres(schema.url) as Promise<Database>, cleanup: () => schema.drop() },
+])('documents migrations on $name', ({ open, cleanup }) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await open();
+  });
+  afterAll(async () => {
+    await db.close();
+    await cleanup();
+  });
+
+  it('audit-001 creates the chain with one entry per (document, seq) and a head per document', async () => {
+    expect(await migrate(db, auditMigrations)).toEqual(['audit-001-entries-heads']);
+    const insert = "INSERT INTO audit_entries (document_id, seq, at, actor_id, actor_name, action, payload, payload_digest, prev_hash, hash) VALUES ('d1', 1, 1, 'u', '李文', 'create', '{}', 'x', 'y', 'z')";
+    await db.run(insert);
+    await expect(db.run(insert)).rejects.toThrow();
+    await db.run("INSERT INTO audit_heads (document_id, length, head_hash) VALUES ('d1', 1, 'z')");
+    await expect(db.run("INSERT INTO audit_heads (document_id, length, head_hash) VALUES ('d1', 2, 'w')")).rejects.toThrow();
+  });
+
+  it('documents-001 creates documents, indexes, sequences, blobs, PDFs and delegations', async () => {
+    expect(await migrate(db, documentMigrations)).toEqual(['documents-001-documents']);
+    expect(await db.tables()).toEqual(
+      expect.arrayContaining(['documents', 'document_todo', 'document_acted', 'document_action_ids', 'doc_number_sequences', 'document_blobs', 'document_pdfs', 'delegations']),
+    );
+    // A client id is applied once per document.
+    await db.run("INSERT INTO document_action_ids (document_id, client_id, user_id, created_at) VALUES ('d1', 'c1', 'u', 1)");
+    await expect(db.run("INSERT INTO document_action_ids (document_id, client_id, user_id, created_at) VALUES ('d1', 'c1', 'u', 2)")).rejects.toThrow();
+    // Blobs keep their bytes exactly.
+    const bytes = Buffer.from([0, 1, 2, 255, 37, 80, 68, 70]);
+    await db.run('INSERT INTO document_blobs (sha256, bytes, size, created_at) VALUES (?, ?, ?, ?)', ['a'.repeat(64), bytes, bytes.length, 1]);
+    const row = await db.get<{ bytes: Buffer }>('SELECT bytes FROM document_blobs WHERE sha256 = ?', ['a'.repeat(64)]);
+    expect(Buffer.from(row!.bytes).equals(bytes)).toBe(true);
+    // The 发文字号 sequence starts at 1 per unit and year and counts up.
+    const draws = await db.transaction(async (tx) => [await nextSerial(tx, 'u1', 2026), await nextSerial(tx, 'u1', 2026), await nextSerial(tx, 'u1', 2027), await nextSerial(tx, 'u2', 2026)]);
+    expect(draws).toEqual([1, 2, 1, 1]);
+  });
+
+  it('exchange-001 creates exchange items indexed by both units', async () => {
+    expect(await migrate(db, exchangeMigrations)).toEqual(['exchange-001-items']);
+    await db.run(
+      "INSERT INTO exchange_items (id, document_id, from_unit_id, to_unit_id, title, pdf_sha256, urgency, secrecy_level, status, sent_by, sent_by_name, sent_at) VALUES ('e1', 'd1', 'u1', 'u2', '通知', 'x', 'normal', 'none', 'pending', 'p', '赵敏', 1)",
+    );
+    const row = await db.get<{ handled_at: number | null; incoming_document_id: string | null }>("SELECT handled_at, incoming_document_id FROM exchange_items WHERE id = 'e1'");
+    expect(row).toEqual({ handled_at: null, incoming_document_id: null });
+  });
+});
