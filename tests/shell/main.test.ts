@@ -130,7 +130,7 @@ describe('Electron main entry', () => {
     process.env.XIETONG_DEPLOYMENT = deployment;
     await import('../../src/main/shell/index');
 
-    expect(called('registerSchemesAsPrivileged')[0]![1]).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
+    expect(called('registerSchemesAsPrivileged')[0]![1]).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true } }]);
     expect(called('enableSandbox')).toHaveLength(1);
     await vi.waitFor(() => expect(state.windows).toHaveLength(1));
 

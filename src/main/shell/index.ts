@@ -28,9 +28,11 @@ import { windowStateFile } from './windowState';
 const FALLBACK_SERVER_URL = 'http://127.0.0.1:8787';
 
 // Must run before `ready`: `standard` gives the scheme real origins and relative URLs, `secure`
-// lets it use secure-context APIs (getUserMedia for voice sign-off) without http.
+// lets it use secure-context APIs (getUserMedia for voice sign-off) without http, `corsEnabled`
+// lets the bundle's `<script type="module" crossorigin>` load (module scripts are fetched in CORS
+// mode; we send no Access-Control headers, so no other origin can read our files).
 protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true } },
 ]);
 // Every renderer sandboxed, including any a library might create.
 app.enableSandbox();
