@@ -64,10 +64,42 @@ describe('application', () => {
     expect(fake.current).toBeNull();
   });
 
-  it('warns a person still using a one-time password', async () => {
+  it('asks for a new password first after a one-time password, then opens the main window', async () => {
     const fake = createFakeApi({ current: { ...liSession, mustChangePassword: true } });
+    fake.passwordAnswers.push({ ok: true, value: liSession });
     await renderWithApi(<App />, fake.api);
-    expect(await screen.findByText('您正在使用一次性密码，请尽快修改密码。')).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: '请设置新密码' })).toBeTruthy();
+    expect(screen.queryByRole('navigation')).toBeNull();
+    fireEvent.change(screen.getByLabelText('当前密码'), { target: { value: 'Otp-123456' } });
+    fireEvent.change(screen.getByLabelText('新密码'), { target: { value: 'gongwen-2026' } });
+    fireEvent.change(screen.getByLabelText('确认新密码'), { target: { value: 'gongwen-2026' } });
+    fireEvent.click(screen.getByRole('button', { name: '保存新密码' }));
+    expect(await screen.findByRole('navigation', { name: '主导航' })).toBeTruthy();
+    expect(fake.calls).toContainEqual({ channel: 'session:change-password', input: { currentPassword: 'Otp-123456', newPassword: 'gongwen-2026' } });
+  });
+
+  it('changes the password from the main window and confirms it', async () => {
+    const fake = createFakeApi({ current: liSession });
+    fake.passwordAnswers.push({ ok: false, error: { code: 'rejected', message: '当前密码不正确' } });
+    fake.passwordAnswers.push({ ok: true, value: liSession });
+    await renderWithApi(<App />, fake.api);
+    fireEvent.click(await screen.findByRole('button', { name: '修改密码' }));
+    const fill = (current: string, next: string, confirm: string): void => {
+      fireEvent.change(screen.getByLabelText('当前密码'), { target: { value: current } });
+      fireEvent.change(screen.getByLabelText('新密码'), { target: { value: next } });
+      fireEvent.change(screen.getByLabelText('确认新密码'), { target: { value: confirm } });
+      fireEvent.click(screen.getByRole('button', { name: '保存新密码' }));
+    };
+    fill('demo1234', 'gongwen-2026', 'gongwen-2027');
+    expect((await screen.findByRole('alert')).textContent).toBe('两次输入的新密码不一致');
+    fill('demo1234', '12345678', '12345678');
+    expect((await screen.findByRole('alert')).textContent).toBe('新密码不能全是数字');
+    expect(fake.calls.filter((c) => c.channel === 'session:change-password')).toHaveLength(0);
+    fill('wrong', 'gongwen-2026', 'gongwen-2026');
+    expect((await screen.findByRole('alert')).textContent).toBe('当前密码不正确');
+    fill('demo1234', 'gongwen-2026', 'gongwen-2026');
+    expect(await screen.findByText('密码已修改')).toBeTruthy();
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('待办');
   });
 
   it('switches the whole interface to English and remembers the choice', async () => {

@@ -11,6 +11,7 @@ export interface FakeApi {
   calls: { channel: string; input: unknown }[];
   emit<K extends keyof ApiEvents>(event: K, payload: EventPayloadOf<ApiEvents, K>): void;
   loginAnswers: Result<Session>[];
+  passwordAnswers: Result<Session>[];
   current: Session | null;
 }
 
@@ -25,6 +26,7 @@ export function createFakeApi(initial: { current?: Session | null; connection?: 
   const fake: FakeApi = {
     calls: [],
     loginAnswers: [],
+    passwordAnswers: [],
     current: initial.current ?? null,
     emit(event, payload) {
       for (const listener of listeners.get(event) ?? []) (listener as (p: typeof payload) => void)(payload);
@@ -40,6 +42,12 @@ export function createFakeApi(initial: { current?: Session | null; connection?: 
       login: (input) => {
         record('session:login', input);
         const answer = fake.loginAnswers.shift() ?? { ok: false, error: { code: 'internal', message: 'no scripted answer' } };
+        if (answer.ok) fake.current = answer.value;
+        return Promise.resolve(answer);
+      },
+      changePassword: (input) => {
+        record('session:change-password', input);
+        const answer = fake.passwordAnswers.shift() ?? { ok: false, error: { code: 'internal', message: 'no scripted answer' } };
         if (answer.ok) fake.current = answer.value;
         return Promise.resolve(answer);
       },

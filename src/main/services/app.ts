@@ -37,6 +37,7 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
   const handlers: HandlersOf<typeof apiContract, CallContext> = {
     session: {
       login: (input) => session.login(input),
+      changePassword: (input) => session.changePassword(input),
       logout: async () => {
         await session.logout();
         return {};

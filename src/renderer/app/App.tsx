@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectionState, Session } from '../../shared/api';
+import { ForcedPasswordScreen } from '../features/account';
 import { LoginScreen } from '../features/login';
 import { MainWindow } from '../features/workspace/MainWindow';
 import { useApi } from './apiContext';
@@ -46,6 +47,15 @@ export function App() {
     case 'login':
       return <LoginScreen notice={view.notice} onSignedIn={(session) => setView({ kind: 'main', session })} />;
     case 'main':
+      if (view.session.mustChangePassword) {
+        return (
+          <ForcedPasswordScreen
+            session={view.session}
+            onChanged={(session) => setView({ kind: 'main', session })}
+            onSignedOut={() => setView({ kind: 'login', notice: t('login.signedOut') })}
+          />
+        );
+      }
       return (
         <MainWindow session={view.session} connection={connection} onSignedOut={() => setView({ kind: 'login', notice: t('login.signedOut') })} />
       );

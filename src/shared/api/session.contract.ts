@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { defineCall, defineEvent } from './contract';
 import { RoleSchema } from '../domain/roles';
+import { NewPasswordSchema } from '../http/auth';
 
 export const UserSchema = z.object({
   id: z.string(),
@@ -27,12 +28,20 @@ export const LoginInputSchema = z.object({
   password: z.string().min(1).max(256),
 });
 
+/** The server's own password rules, so the form can say what is wrong before sending. */
+export const ChangePasswordInputSchema = z.object({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: NewPasswordSchema,
+});
+
 export const ConnectionStateSchema = z.enum(['online', 'offline', 'connecting']);
 export type ConnectionState = z.infer<typeof ConnectionStateSchema>;
 
 export const sessionCalls = {
   login: defineCall('session:login', LoginInputSchema, SessionSchema),
   logout: defineCall('session:logout', z.object({}), z.object({})),
+  /** Replaces the password (required after a one-time password); the server issues a new token. */
+  changePassword: defineCall('session:change-password', ChangePasswordInputSchema, SessionSchema),
   current: defineCall('session:current', z.object({}), SessionSchema.nullable()),
   connection: defineCall('session:connection', z.object({}), z.object({ state: ConnectionStateSchema })),
 };

@@ -164,4 +164,24 @@ describe('session service against the real sync server', () => {
     session.reportUnauthorized();
     expect(events.filter((e) => e.event === 'signedOut')).toHaveLength(1);
   });
+
+  it('replaces a one-time password and continues with the new token', async () => {
+    const oneTime = await server.deps.accounts.resetPassword('admin');
+    const { session } = openSession();
+    const signedIn = await session.login({ username: 'admin', password: oneTime });
+    expect(signedIn.mustChangePassword).toBe(true);
+    const oldToken = session.token();
+
+    const wrong = await failureOf(session.changePassword({ currentPassword: 'not-it', newPassword: 'gongwen-2026' }));
+    expect(wrong.code).toBe('rejected');
+    expect(wrong.message).toBe('当前密码不正确');
+
+    const changed = await session.changePassword({ currentPassword: oneTime, newPassword: 'gongwen-2026' });
+    expect(changed.mustChangePassword).toBe(false);
+    expect(session.token()).not.toBe(oldToken);
+    expect(session.current()?.mustChangePassword).toBe(false);
+    // The new password is the one that works now.
+    const again = openSession();
+    await expect(again.session.login({ username: 'admin', password: 'gongwen-2026' })).resolves.toMatchObject({ user: { name: '系统管理员' } });
+  });
 });

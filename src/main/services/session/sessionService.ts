@@ -5,7 +5,7 @@
  * session ends and the renderer is told (`session:signed-out`) to show the login screen.
  */
 import { ApiFailure, type ConnectionState, type Session } from '../../../shared/api';
-import { LoginResponseSchema, MeResponseSchema } from '../../../shared/http';
+import { ChangePasswordResponseSchema, LoginResponseSchema, MeResponseSchema, type LoginResponse } from '../../../shared/http';
 import type { EventSink, SecretBox } from '../appServices';
 import { ServerHttpError, ServerProtocolError, ServerUnreachableError, type ServerClient } from '../serverClient';
 import type { ConnectionSource } from './connectionMonitor';
@@ -22,6 +22,8 @@ export interface SessionServiceOptions {
 
 export interface SessionService {
   login(input: { username: string; password: string }): Promise<Session>;
+  /** Replaces the password; the session continues with the new token the server issues. */
+  changePassword(input: { currentPassword: string; newPassword: string }): Promise<Session>;
   logout(): Promise<void>;
   current(): Session | null;
   /** The bearer token of the current session, for other services' requests. */
@@ -77,6 +79,27 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
     if (next === 'online') void verifyToken();
   });
 
+  /** Starts (or continues) the session with what login or a password change returned. */
+  const adopt = (body: LoginResponse): Session => {
+    const session: Session = {
+      user: {
+        id: body.user.id,
+        username: body.user.username,
+        name: body.user.name,
+        unitId: body.user.unitId,
+        unitName: body.user.unitName,
+        ...(body.user.departmentName ? { departmentName: body.user.departmentName } : {}),
+        roles: body.user.roles,
+      },
+      serverUrl: client.baseUrl,
+      mustChangePassword: body.user.mustChangePassword,
+    };
+    state = { session, token: body.token };
+    store.save(state);
+    notify();
+    return session;
+  };
+
   return {
     async login({ username, password }) {
       let body;
@@ -90,23 +113,31 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
         throw toLoginFailure(error, connection);
       }
       connection.reportSuccess();
-      const session: Session = {
-        user: {
-          id: body.user.id,
-          username: body.user.username,
-          name: body.user.name,
-          unitId: body.user.unitId,
-          unitName: body.user.unitName,
-          ...(body.user.departmentName ? { departmentName: body.user.departmentName } : {}),
-          roles: body.user.roles,
-        },
-        serverUrl: client.baseUrl,
-        mustChangePassword: body.user.mustChangePassword,
-      };
-      state = { session, token: body.token };
-      store.save(state);
-      notify();
-      return session;
+      return adopt(body);
+    },
+    async changePassword({ currentPassword, newPassword }) {
+      const current = state;
+      if (!current) throw new ApiFailure('unauthenticated', '请先登录');
+      let body;
+      try {
+        body = await client.request('/api/auth/password', {
+          method: 'POST',
+          token: current.token,
+          body: { currentPassword, newPassword },
+          schema: ChangePasswordResponseSchema,
+        });
+      } catch (error) {
+        if (error instanceof ServerHttpError && error.status === 401) {
+          endSession(EXPIRED_REASON);
+          throw new ApiFailure('unauthenticated', EXPIRED_REASON);
+        }
+        if (error instanceof ServerHttpError && error.status < 500) {
+          // 当前密码不正确 (403), a weak or repeated new password (400): the server says which.
+          throw new ApiFailure(error.status === 400 ? 'invalid_input' : 'rejected', error.message);
+        }
+        throw toLoginFailure(error, connection);
+      }
+      return adopt(body);
     },
     logout() {
       if (state) {

@@ -6,6 +6,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectionState, Session } from '../../../shared/api';
 import { useApi } from '../../app/apiContext';
+import { ChangePasswordForm } from '../account';
+import { SectionPage } from '../../components/SectionPage';
 import { ConnectionIndicator } from '../../components/ConnectionIndicator';
 import { Emblem } from '../../components/Emblem';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
@@ -24,6 +26,9 @@ export function MainWindow({ session, connection, onSignedOut }: MainWindowProps
   const api = useApi();
   const [section, setSection] = useState<SectionId>('todo');
   const [signingOut, setSigningOut] = useState(false);
+  /** The password form replaces the section while open; `notice` confirms the change afterwards. */
+  const [changingPassword, setChangingPassword] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
   const Section = sectionComponents[section];
   const { user } = session;
 
@@ -53,6 +58,17 @@ export function MainWindow({ session, connection, onSignedOut }: MainWindowProps
             </span>
           </div>
           <LanguageSwitch tone="dark" />
+          <button
+            type="button"
+            className="button button--ghost-dark"
+            aria-pressed={changingPassword}
+            onClick={() => {
+              setNotice(null);
+              setChangingPassword(true);
+            }}
+          >
+            {t('shell.changePassword')}
+          </button>
           <button type="button" className="button button--ghost-dark" onClick={() => void signOut()} disabled={signingOut}>
             {signingOut ? t('shell.signingOut') : t('shell.signOut')}
           </button>
@@ -66,8 +82,12 @@ export function MainWindow({ session, connection, onSignedOut }: MainWindowProps
                 <button
                   type="button"
                   className="nav__item"
-                  aria-current={id === section ? 'page' : undefined}
-                  onClick={() => setSection(id)}
+                  aria-current={id === section && !changingPassword ? 'page' : undefined}
+                  onClick={() => {
+                    setSection(id);
+                    setChangingPassword(false);
+                    setNotice(null);
+                  }}
                 >
                   <NavIcon section={id} />
                   <span>{t(`sections.${id}.label`)}</span>
@@ -77,12 +97,24 @@ export function MainWindow({ session, connection, onSignedOut }: MainWindowProps
           </ul>
         </nav>
         <main className="workspace__main">
-          {session.mustChangePassword ? (
-            <p className="notice notice--warning" role="note">
-              {t('shell.mustChangePassword')}
+          {notice ? (
+            <p className="notice notice--success" role="status">
+              {notice}
             </p>
           ) : null}
-          <Section />
+          {changingPassword ? (
+            <SectionPage title={t('password.title')} description={t('password.rules')}>
+              <ChangePasswordForm
+                onChanged={() => {
+                  setChangingPassword(false);
+                  setNotice(t('shell.passwordChanged'));
+                }}
+                onCancel={() => setChangingPassword(false)}
+              />
+            </SectionPage>
+          ) : (
+            <Section />
+          )}
         </main>
       </div>
     </div>
