@@ -10,5 +10,5 @@ export { PostgresRoomUpdateStore } from './postgresStore';
 export type { PostgresRoomUpdateStoreOptions } from './postgresStore';
 export { RedisRoomPubSub } from './redisPubSub';
 export type { RedisRoomPubSubOptions } from './redisPubSub';
-export { compactUpdates } from './compaction';
+export { applyAll, compactUpdates } from './compaction';
 export type { RoomAccess, RoomPubSub, RoomUpdateEntry, RoomUpdateStore, SyncLimits, SyncLogger, SyncUser } from './types';

@@ -12,6 +12,8 @@ import type { RoomPubSub } from './types';
 export interface RedisRoomPubSubOptions {
   /** Prepended to every channel, e.g. `xietong:` or a per-test-run prefix. Default `xietong:sync:`. */
   prefix?: string;
+  /** Told about errors of the subscriber connection (ioredis reconnects by itself). */
+  onError?: (error: Error) => void;
 }
 
 /** {@link RoomPubSub} on Redis. Takes an ioredis client or a `redis://` URL. */
@@ -21,12 +23,17 @@ export class RedisRoomPubSub implements RoomPubSub {
   private readonly ownsPublisher: boolean;
   private readonly prefix: string;
   private readonly handlers = new Map<string, (message: Uint8Array) => void>();
+  private readonly onError: ((error: Error) => void) | undefined;
 
   constructor(redis: Redis | string, options: RedisRoomPubSubOptions = {}) {
     this.ownsPublisher = typeof redis === 'string';
     this.publisher = typeof redis === 'string' ? new Redis(redis, { lazyConnect: false }) : redis;
-    this.subscriber = this.publisher.duplicate();
+    // No ready check on the subscriber: its INFO probe would race the first SUBSCRIBE and be
+    // refused ("only subscriber commands may be used"), failing the connection.
+    this.subscriber = this.publisher.duplicate({ enableReadyCheck: false });
+    this.subscriber.on('error', (error: Error) => this.onError?.(error));
     this.prefix = options.prefix ?? 'xietong:sync:';
+    this.onError = options.onError;
     this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => {
       this.handlers.get(channel.toString())?.(new Uint8Array(message.buffer, message.byteOffset, message.byteLength));
     });

@@ -12,6 +12,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 
 import type { RoomName } from '../../shared/rooms';
+import { applyAll } from './compaction';
 import type { GroupCommitWriter } from './groupCommit';
 import type { SyncMetrics } from './metrics';
 import { decodePeerMessage, encodeAwareness, encodePeerMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from './protocol';
@@ -72,7 +73,7 @@ export class Room {
     const { pubsub, store } = this.ctx;
     if (pubsub) await pubsub.subscribe(this.name, (message) => this.onPeerMessage(message));
     const updates = await store.load(this.name);
-    if (updates.length > 0) Y.applyUpdate(this.doc, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), LOADED);
+    if (updates.length > 0) applyAll(this.doc, updates, LOADED);
     this.storedRows = updates.length;
     this.doc.on('update', this.onDocUpdate);
     this.awareness.on('update', this.onAwarenessUpdate);

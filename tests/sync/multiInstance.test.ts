@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+
+import type { RoomName } from '../../src/shared/rooms';
+import { PostgresRoomUpdateStore, RedisRoomPubSub, compactUpdates } from '../../src/sync-server/sync';
+import { connectProvider, startSync, waitFor, waitSynced, type RunningSync } from './helpers';
+
+const PG_URL = process.env.XIETONG_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.XIETONG_TEST_REDIS ?? 'redis://127.0.0.1:6379';
+
+interface Instance {
+  sync: RunningSync;
+  pool: pg.Pool;
+  redis: Redis;
+  pubsub: RedisRoomPubSub;
+}
+
+/**
+ * Two instances share nothing but PostgreSQL and Redis: each has its own pool, its own Redis
+ * connections, its own HTTP port and its own rooms in memory.
+ */
+describe('two instances behind PostgreSQL and Redis', () => {
+  const run = randomBytes(4).toString('hex');
+  const schema = `sync_test_${run}`;
+  const prefix = `xietong-test-${run}:`;
+  const instances: Instance[] = [];
+  let admin: pg.Pool;
+
+  async function startInstance(): Promise<Instance> {
+    const pool = new pg.Pool({ connectionString: PG_URL, max: 3 });
+    const redis = new Redis(REDIS_URL);
+    const pubsub = new RedisRoomPubSub(redis, { prefix });
+    const store = new PostgresRoomUpdateStore(pool, { schema });
+    const sync = await startSync({ store, pubsub, limits: { compactAfterUpdates: 10_000 } });
+    const instance = { sync, pool, redis, pubsub };
+    instances.push(instance);
+    return instance;
+  }
+
+  beforeAll(async () => {
+    admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
+    await admin.query(`CREATE SCHEMA "${schema}"`);
+    await startInstance();
+    await startInstance();
+  });
+
+  afterAll(async () => {
+    for (const { sync, pool, redis, pubsub } of instances) {
+      await sync.stop();
+      await pubsub.close();
+      redis.disconnect();
+      await pool.end();
+    }
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin.end();
+  });
+
+  it('clients on different instances converge and see each other’s awareness', async () => {
+    const [one, two] = instances;
+    const a = connectProvider(one!.sync.url, 'doc:shared-across', 'tok-alice');
+    const b = connectProvider(two!.sync.url, 'doc:shared-across', 'tok-alice');
+    try {
+      await Promise.all([waitSynced(a), waitSynced(b)]);
+      a.doc.getText('body').insert(0, '甲');
+      await waitFor(() => b.doc.getText('body').toJSON() === '甲', 'b (instance 2) sees a’s edit');
+      b.doc.getText('body').insert(1, '乙');
+      await waitFor(() => a.doc.getText('body').toJSON() === '甲乙', 'a (instance 1) sees b’s edit');
+      for (let i = 0; i < 50; i++) (i % 2 ? a : b).doc.getMap('m').set(`k${i}`, i);
+      await waitFor(() => a.doc.getMap('m').size === 50 && b.doc.getMap('m').size === 50, 'both have all 50 edits');
+      expect(Y.encodeStateVector(a.doc)).toEqual(Y.encodeStateVector(b.doc));
+
+      a.awareness.setLocalStateField('user', { name: '王建国' });
+      b.awareness.setLocalStateField('user', { name: '刘强' });
+      const names = (provider: typeof a): string[] =>
+        [...provider.awareness.getStates().values()].map((state) => (state as { user?: { name: string } }).user?.name ?? '');
+      await waitFor(() => names(b).includes('王建国') && names(a).includes('刘强'), 'awareness crosses instances');
+    } finally {
+      a.destroy();
+      b.destroy();
+    }
+    // What was broadcast is in PostgreSQL.
+    const stored = new Y.Doc();
+    const rows = await admin.query<{ data: Buffer }>(`SELECT data FROM "${schema}".sync_room_updates WHERE room = $1 ORDER BY seq`, ['doc:shared-across']);
+    Y.applyUpdate(stored, compactUpdates(rows.rows.map((row) => new Uint8Array(row.data))));
+    expect(stored.getText('body').toJSON()).toBe('甲乙');
+    expect(stored.getMap('m').size).toBe(50);
+  });
+
+  it('a client joining another instance later gets the content from PostgreSQL and live edits over Redis', async () => {
+    const [one, two] = instances;
+    const a = connectProvider(one!.sync.url, 'doc:late-across', 'tok-alice');
+    try {
+      await waitSynced(a);
+      a.doc.getMap('meta').set('title', '通知');
+      await one!.sync.service.flush();
+      const b = connectProvider(two!.sync.url, 'doc:late-across', 'tok-alice');
+      try {
+        await waitSynced(b);
+        await waitFor(() => b.doc.getMap('meta').get('title') === '通知', 'late joiner on instance 2 has the title');
+        a.doc.getMap('meta').set('docNumber', '市政办〔2026〕1号');
+        await waitFor(() => b.doc.getMap('meta').get('docNumber') === '市政办〔2026〕1号', 'live edit reaches instance 2');
+      } finally {
+        b.destroy();
+      }
+    } finally {
+      a.destroy();
+    }
+  });
+
+  it('compacts a room in PostgreSQL inside one transaction', async () => {
+    const store = new PostgresRoomUpdateStore(admin, { schema });
+    const room = 'doc:pg-compact' as RoomName;
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on('update', (update: Uint8Array) => updates.push(update));
+    for (let i = 0; i < 2000; i++) doc.getArray<number>('a').push([i]);
+    await store.appendBatch(updates.map((update) => ({ room, update })));
+    expect(await store.count(room)).toBe(2000);
+    expect(await store.compact(room, compactUpdates)).toBe(2000);
+    expect(await store.count(room)).toBe(1);
+    const loaded = new Y.Doc();
+    Y.applyUpdate(loaded, (await store.load(room))[0]!);
+    expect(loaded.getArray('a').length).toBe(2000);
+  });
+});
