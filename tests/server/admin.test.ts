@@ -152,6 +152,8 @@ describe('admin commands on a running SQLite server', () => {
 
   it('backs up while the server writes, and a server started on the restored folder serves the same data', async () => {
     const token = await login(server.url, 'li');
+    const draft = await call<{ id: string }>(server.url, 'POST', '/api/documents', { token, json: { kind: 'outgoing', title: '关于做好冬季安全生产工作的通知' } });
+    expect(draft.status).toBe(201);
     // Writes keep arriving during the backup (logins update throttle rows; passwords change).
     let writing = true;
     const writer = (async () => {
@@ -178,6 +180,8 @@ describe('admin commands on a running SQLite server', () => {
       expect((await call(second.url, 'GET', '/api/me', { token })).body).toMatchObject({ name: '李文' });
       expect((await call(second.url, 'POST', '/api/auth/login', { json: { username: 'chen', password: 'demo1234' } })).status).toBe(200);
       expect(await second.deps.accounts.userByUsername('zhou')).toMatchObject({ name: '周正' });
+      const document = await call(second.url, 'GET', `/api/documents/${draft.body.id}`, { token });
+      expect(document.body).toMatchObject({ id: draft.body.id, title: '关于做好冬季安全生产工作的通知' });
     } finally {
       await second.close();
     }
@@ -206,6 +210,7 @@ describe('admin backup and restore on PostgreSQL', () => {
     mkdirSync(dataA);
     const server = await startTestServer({ dataDir: dataA, postgresUrl: source.url });
     const room = parseRoomName('user:user-li')!.name;
+    let documentId = '';
     try {
       const db = await openPostgres(source.url);
       try {
@@ -213,6 +218,10 @@ describe('admin backup and restore on PostgreSQL', () => {
       } finally {
         await db.close();
       }
+      const token = await login(server.url, 'sun');
+      const draft = await call<{ id: string }>(server.url, 'POST', '/api/documents', { token, json: { kind: 'outgoing', title: '关于报送统计数据的函' } });
+      expect(draft.status).toBe(201);
+      documentId = draft.body.id;
       const csv = join(files.dir, 'p.csv');
       writeFileSync(csv, 'unit,department,username,name,roles\n市统计局,综合科,feng,冯明,staff\n');
       expect((await xietong('admin', 'import', '--postgres', source.url, '--csv', csv)).code).toBe(0);
@@ -231,6 +240,8 @@ describe('admin backup and restore on PostgreSQL', () => {
     try {
       expect((await call(second.url, 'POST', '/api/auth/login', { json: { username: 'li', password: 'demo1234' } })).status).toBe(200);
       expect(await second.deps.accounts.userByUsername('feng')).toMatchObject({ name: '冯明', unitName: '市统计局' });
+      const token = await login(second.url, 'sun');
+      expect((await call(second.url, 'GET', `/api/documents/${documentId}`, { token })).body).toMatchObject({ title: '关于报送统计数据的函' });
       const db = await openPostgres(target.url);
       try {
         const store = new PostgresRoomUpdateStore(db.pool);
