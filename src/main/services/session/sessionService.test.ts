@@ -47,14 +47,14 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function openSession(options: { userDataDir?: string; serverUrl?: string; connection?: ConnectionSource } = {}) {
+function openSession(options: { userDataDir?: string; serverUrl?: string; connection?: ConnectionSource; verifyIntervalMs?: number } = {}) {
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'xietong-session-client-'));
   if (!options.userDataDir) cleanups.push(() => rmSync(userDataDir, { recursive: true, force: true }));
   const client = createServerClient(options.serverUrl ?? server.url, { timeoutMs: 3_000 });
   const connection = options.connection ?? createReachabilityMonitor({ isReachable: () => client.isHealthy(1_000), intervalMs: 60_000, retryMinMs: 50, retryMaxMs: 200 });
   const events: Emitted[] = [];
   const emit: EventSink = (event, payload) => events.push({ event, payload } as Emitted);
-  const session: SessionService = createSessionService({ userDataDir, secrets: reversingBox, emit, client, connection });
+  const session: SessionService = createSessionService({ userDataDir, secrets: reversingBox, emit, client, connection, verifyIntervalMs: options.verifyIntervalMs });
   cleanups.push(async () => {
     await session.close();
     connection.close();
@@ -133,6 +133,17 @@ describe('session service against the real sync server', () => {
     await until(() => second.events.some((e) => e.event === 'signedOut'), 'signed-out event');
     expect(second.session.current()).toBeNull();
     expect(second.events).toContainEqual({ event: 'signedOut', payload: { reason: '登录已失效，请重新登录' } });
+  });
+
+  it('notices while running that the account was disabled', async () => {
+    const { session, events } = openSession({ verifyIntervalMs: 50 });
+    await session.login({ username: 'wang', password: 'demo1234' });
+    await until(() => session.connectionState() === 'online', 'online');
+    expect(session.current()).not.toBeNull();
+    await server.deps.accounts.setDisabled('wang', true);
+    cleanups.push(() => server.deps.accounts.setDisabled('wang', false));
+    await until(() => events.some((e) => e.event === 'signedOut'), 'signed-out event');
+    expect(session.current()).toBeNull();
   });
 
   it('reports online while the server answers and a clear offline error when it does not', async () => {

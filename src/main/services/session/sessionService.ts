@@ -18,6 +18,11 @@ export interface SessionServiceOptions {
   client: ServerClient;
   connection: ConnectionSource;
   store?: SessionStore;
+  /**
+   * How often a signed-in session asks the server whether its token still works (GET /api/me),
+   * so a disabled account or a password reset elsewhere ends the session here too. Default 60 s.
+   */
+  verifyIntervalMs?: number;
 }
 
 export interface SessionService {
@@ -78,6 +83,11 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
     emit('connectionChanged', { state: next });
     if (next === 'online') void verifyToken();
   });
+  const verifyTimer = setInterval(() => {
+    if (connection.state === 'online') void verifyToken();
+  }, options.verifyIntervalMs ?? 60_000);
+  // Never the reason a process stays alive.
+  verifyTimer.unref?.();
 
   /** Starts (or continues) the session with what login or a password change returned. */
   const adopt = (body: LoginResponse): Session => {
@@ -161,6 +171,7 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
       return () => listeners.delete(listener);
     },
     close() {
+      clearInterval(verifyTimer);
       unsubscribeConnection();
       listeners.clear();
       return Promise.resolve();
