@@ -5,8 +5,13 @@
 import { CliError, type CliCommand } from './command';
 
 const commands: Record<string, () => Promise<CliCommand>> = {
+  ca: async () => (await import('./commands/ca')).default,
+  sign: async () => (await import('./commands/sign')).default,
+  'batch-sign': async () => (await import('./commands/batchSign')).default,
+  verify: async () => (await import('./commands/verify')).default,
   server: async () => (await import('./commands/server')).default,
   admin: async () => (await import('./commands/admin')).default,
+  deployment: async () => (await import('../main/services/deployment/command')).default,
 };
 
 const usage = async (): Promise<string> => {
