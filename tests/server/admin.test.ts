@@ -210,7 +210,7 @@ describe('admin backup and restore on PostgreSQL', () => {
     mkdirSync(dataA);
     const server = await startTestServer({ dataDir: dataA, postgresUrl: source.url });
     const room = parseRoomName('user:user-li')!.name;
-    let documentId = '';
+    const saved = { documentId: '' };
     try {
       const db = await openPostgres(source.url);
       try {
@@ -221,7 +221,7 @@ describe('admin backup and restore on PostgreSQL', () => {
       const token = await login(server.url, 'sun');
       const draft = await call<{ id: string }>(server.url, 'POST', '/api/documents', { token, json: { kind: 'outgoing', title: '关于报送统计数据的函' } });
       expect(draft.status).toBe(201);
-      documentId = draft.body.id;
+      saved.documentId = draft.body.id;
       const csv = join(files.dir, 'p.csv');
       writeFileSync(csv, 'unit,department,username,name,roles\n市统计局,综合科,feng,冯明,staff\n');
       expect((await xietong('admin', 'import', '--postgres', source.url, '--csv', csv)).code).toBe(0);
@@ -241,7 +241,7 @@ describe('admin backup and restore on PostgreSQL', () => {
       expect((await call(second.url, 'POST', '/api/auth/login', { json: { username: 'li', password: 'demo1234' } })).status).toBe(200);
       expect(await second.deps.accounts.userByUsername('feng')).toMatchObject({ name: '冯明', unitName: '市统计局' });
       const token = await login(second.url, 'sun');
-      expect((await call(second.url, 'GET', `/api/documents/${documentId}`, { token })).body).toMatchObject({ title: '关于报送统计数据的函' });
+      expect((await call(second.url, 'GET', `/api/documents/${saved.documentId}`, { token })).body).toMatchObject({ title: '关于报送统计数据的函' });
       const db = await openPostgres(target.url);
       try {
         const store = new PostgresRoomUpdateStore(db.pool);
