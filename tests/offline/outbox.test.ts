@@ -144,4 +144,23 @@ describe('outbox', () => {
       await cleanup();
     }
   });
+
+  it('records the outcome even when nobody listens for changes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xt-outbox-quiet-'));
+    const replica = await openReplica({ dir });
+    const outbox = new Outbox({
+      replica,
+      transport: createHttpTransport({ serverUrl: server.url, getToken: () => 'token-ok', readBlob: () => Promise.resolve(null) }),
+      currentUserId: () => 'li',
+    });
+    try {
+      await outbox.enqueue({ type: 'document.action', documentId: 'o6', action: 'approve' });
+      await waitFor(async () => (await outbox.list('pending')).length === 0, 'sent without a listener');
+      expect((await outbox.list())[0]?.status).toBe('sent');
+    } finally {
+      await outbox.close();
+      await replica.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -50,7 +50,7 @@ export class Outbox {
    */
   async enqueue(command: OutboxCommand, clientId: string = randomUUID()): Promise<OutboxEntry> {
     const entry = await this.options.replica.enqueueCommand(clientId, command, this.options.currentUserId(), this.now());
-    this.options.onChange?.(entry);
+    this.changed(entry);
     void this.flush();
     return entry;
   }
@@ -109,25 +109,33 @@ export class Outbox {
         case 'applied':
           this.backoff.reset();
           this.options.onReachability?.(true);
-          this.options.onChange?.(await this.options.replica.markCommandSent(head.clientId, outcome.response, this.now()));
+          this.changed(await this.options.replica.markCommandSent(head.clientId, outcome.response, this.now()));
           break;
         case 'rejected':
           this.backoff.reset();
           this.options.onReachability?.(true);
-          this.options.onChange?.(await this.options.replica.markCommandRejected(head.clientId, outcome.reason, this.now()));
+          this.changed(await this.options.replica.markCommandRejected(head.clientId, outcome.reason, this.now()));
           break;
         case 'unauthenticated':
           this.paused = true;
-          this.options.onChange?.(await this.options.replica.recordAttempt(head.clientId, outcome.reason, this.now()));
+          this.changed(await this.options.replica.recordAttempt(head.clientId, outcome.reason, this.now()));
           this.options.onUnauthenticated?.(outcome.reason);
           return;
         case 'unavailable':
           this.options.onReachability?.(false);
-          this.options.onChange?.(await this.options.replica.recordAttempt(head.clientId, outcome.reason, this.now()));
+          this.changed(await this.options.replica.recordAttempt(head.clientId, outcome.reason, this.now()));
           this.scheduleRetry();
           return;
       }
     }
+  }
+
+  /**
+   * Reports a change. (Never written as `onChange?.(await store(…))`: when no listener is set,
+   * optional-call short-circuiting would skip evaluating the argument — and the store call with it.)
+   */
+  private changed(entry: OutboxEntry): void {
+    this.options.onChange?.(entry);
   }
 
   private scheduleRetry(): void {
