@@ -45,7 +45,8 @@ describe('HTTP surface', () => {
     const missing = await call(server.url, 'GET', '/api/nothing-here', { token });
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ error: { code: 'not_found' } });
-    const wrongMethod = await call(server.url, 'DELETE', '/api/auth/login');
+    expect((await call(server.url, 'GET', '/api/nothing-here')).status).toBe(401);
+    const wrongMethod = await call(server.url, 'DELETE', '/api/auth/login', { token });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get('allow')).toBe('POST');
   });
@@ -89,5 +90,33 @@ describe('HTTP surface', () => {
     expect(text).toMatch(/xietong_http_requests_total\{method="GET",route="\/api\/me",status="200"\} \d+/);
     expect(text).toMatch(/xietong_http_requests_total\{method="GET",route="unmatched",status="404"\} 1/);
     expect(text).toMatch(/# TYPE \S*sync\S* /);
+  });
+});
+
+describe('behind a trusted load balancer', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      trustProxy: true,
+      loginThrottle: {
+        user: { slowAfter: 100, lockAfter: 100, lockSeconds: 60, windowSeconds: 60, maxDelaySeconds: 1 },
+        ip: { slowAfter: 100, lockAfter: 2, lockSeconds: 600, windowSeconds: 600, maxDelaySeconds: 1 },
+      },
+    });
+  });
+  afterAll(() => server.stop());
+
+  const attempt = (username: string, password: string, forwardedFor: string) =>
+    call(server.url, 'POST', '/api/auth/login', { json: { username, password }, headers: { 'x-forwarded-for': forwardedFor } });
+
+  it('throttles by the address the balancer saw, whatever the client put before it', async () => {
+    expect((await attempt('wang', 'x', '9.9.9.9, 10.0.0.5')).status).toBe(401);
+    expect((await attempt('zhao', 'x', '8.8.8.8, 10.0.0.5')).status).toBe(401);
+    // A spoofed first hop does not escape the lock on 10.0.0.5 …
+    const locked = await attempt('li', 'demo1234', '1.2.3.4, 10.0.0.5');
+    expect(locked.status).toBe(429);
+    expect(locked.body).toMatchObject({ error: { message: containing('本机地址登录失败次数过多') } });
+    // … and a desk behind another address is not affected.
+    expect((await attempt('li', 'demo1234', '10.0.0.5, 10.0.0.6')).status).toBe(200);
   });
 });

@@ -146,7 +146,14 @@ export class Router {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const path = url.pathname;
       const found = this.match(method, path);
-      if (!found) throw this.noRoute(method, path);
+      if (!found) {
+        // Strangers learn nothing about which /api routes exist: 401 before 404/405.
+        if (path.startsWith('/api/')) {
+          const token = bearerToken(req);
+          if (!token || !(await this.options.authenticate(token))) throw unauthenticated('请先登录');
+        }
+        throw this.noRoute(method, path);
+      }
       routeName = found.route.pattern;
       const reply = await this.run(found.route, found.params, req, res, method, path, url.searchParams);
       this.send(res, reply);
