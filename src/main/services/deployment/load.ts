@@ -5,7 +5,11 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
 import { DeploymentConfigSchema, type DeploymentConfig } from '../../../shared/deployment';
+
+/** The administrator reads these messages: zod's own Chinese wording, where our schema has none. */
+const chineseMessages = z.locales.zhCN().localeError;
 
 /** What was loaded and from where; `source` is undefined when no file exists (defaults apply). */
 export interface LoadedDeployment {
@@ -43,7 +47,7 @@ export function parseDeploymentConfig(text: string, file: string): DeploymentCon
   } catch (error) {
     throw new DeploymentConfigError(file, [`不是有效的 JSON：${error instanceof Error ? error.message : String(error)}`]);
   }
-  const parsed = DeploymentConfigSchema.safeParse(raw);
+  const parsed = DeploymentConfigSchema.safeParse(raw, { error: chineseMessages });
   if (!parsed.success) {
     throw new DeploymentConfigError(
       file,
