@@ -12,7 +12,6 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   server: async () => (await import('./commands/server')).default,
   admin: async () => (await import('./commands/admin')).default,
   deployment: async () => (await import('../main/services/deployment/command')).default,
-  deployment: async () => (await import('../main/services/deployment/command')).default,
 };
 
 const usage = async (): Promise<string> => {
