@@ -12,6 +12,7 @@ import { BRIDGE_PATH } from '../../shared/api/bridgeProtocol';
 import { createAppServices } from '../services/app';
 import type { AppServices, EventSink } from '../services/appServices';
 import { createBridgeServer } from './bridgeServer';
+import { loadHostState, saveHostState } from './hostState';
 import { plainSecretBox } from './plainSecrets';
 import { readStaticFile } from './staticFiles';
 
@@ -76,7 +77,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   let serverUrl = options.serverUrl;
   if (!serverUrl) {
     if (!options.startEmbeddedServer) throw new Error('未指定服务器地址（XIETONG_SERVER_URL），也无法启动内置服务器');
-    embedded = await options.startEmbeddedServer({ dataDir: join(dataDir, 'server'), host: HOST, port: 0, demo: true });
+    embedded = await startEmbedded(options.startEmbeddedServer, dataDir);
     serverUrl = embedded.url;
   }
 
@@ -156,6 +157,24 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return closing;
     },
   };
+}
+
+/** Starts the embedded server on the port it had last time if that is free, otherwise on any free port. */
+async function startEmbedded(start: StartEmbeddedServer, dataDir: string): Promise<EmbeddedServer> {
+  const options = { dataDir: join(dataDir, 'server'), host: HOST, demo: true };
+  const previous = loadHostState(dataDir)?.embeddedServerPort;
+  let server: EmbeddedServer | undefined;
+  if (previous) {
+    try {
+      server = await start({ ...options, port: previous });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    }
+  }
+  server ??= await start({ ...options, port: 0 });
+  const port = Number(new URL(server.url).port);
+  if (port > 0 && port !== previous) saveHostState(dataDir, { embeddedServerPort: port });
+  return server;
 }
 
 function listen(server: ReturnType<typeof createServer>, port: number): Promise<number> {
