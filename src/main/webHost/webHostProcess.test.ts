@@ -46,7 +46,7 @@ function startWeb(env: Record<string, string>): Promise<Started> {
   let err = '';
   return new Promise((resolveStart, reject) => {
     const timer = setTimeout(() => reject(new Error(`web host did not start: ${err}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
       const match = /^XieTong web: (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
       if (match) {
@@ -54,7 +54,7 @@ function startWeb(env: Record<string, string>): Promise<Started> {
         resolveStart({ child, url: match[1]!, stdout: () => out });
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
     child.on('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`web host exited with ${code}: ${err}`));
