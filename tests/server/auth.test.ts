@@ -41,6 +41,9 @@ describe('login and tokens', () => {
     expect(wrong.body).toEqual({ error: ERROR });
     expect(unknown.status).toBe(401);
     expect(unknown.body).toEqual({ error: ERROR });
+    // The admin can see refused logins in /metrics.
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/xietong_login_failures_total\{reason="unauthenticated"\} 2/);
   });
 
   it('slows repeated failures down, then locks the account even for the right password, then lets it in again', async () => {

@@ -1,6 +1,7 @@
 /** `/api/auth/*`, `/api/me` and the directory routes. */
 import { ChangePasswordRequestSchema, LoginRequestSchema } from '../../shared/http/auth';
 import { DirectoryUsersQuerySchema } from '../../shared/http/directory';
+import { HttpError } from '../http/errors';
 import { ok, type Router } from '../http/router';
 import type { ServerDeps } from '../deps';
 
@@ -11,7 +12,17 @@ export function registerAccountRoutes(router: Router, deps: ServerDeps): void {
     '/api/auth/login',
     async (ctx) => {
       const input = await ctx.json(LoginRequestSchema);
-      const result = await accounts.login(input.username, input.password, ctx.ip);
+      let result;
+      try {
+        result = await accounts.login(input.username, input.password, ctx.ip);
+      } catch (error) {
+        // What an admin looks for after a break-in attempt: who was tried, from where, how it ended.
+        if (error instanceof HttpError) {
+          deps.metrics.counter('xietong_login_failures_total', 'Refused logins, by reason').inc({ reason: error.code });
+          ctx.log.warn('login refused', { username: input.username.trim().toLowerCase().slice(0, 64), ip: ctx.ip, reason: error.code });
+        }
+        throw error;
+      }
       deps.metrics.counter('xietong_logins_total', 'Successful logins').inc();
       ctx.log.info('login', { userId: result.user.id, ip: ctx.ip });
       return ok(result);
