@@ -11,6 +11,7 @@ import { appendAudit } from '../audit/auditLog';
 import type { ServerDeps } from '../deps';
 import { forbidden, HttpError } from '../http/errors';
 import { getBlob, putBlob, saveDocument, type StoredDocument } from './repository';
+import { readRoomBody } from './roomBody';
 import type { DocumentService } from './service';
 
 /** Verifies a PDF's signatures against trusted roots (SIGNING's `verifyPdf` by default; tests may pass another). */
@@ -39,7 +40,9 @@ export class DocumentPdfService {
   ) {}
 
   private async render(doc: StoredDocument): Promise<{ bytes: Buffer; seal?: SealPlacement }> {
-    const fields = { ...doc.fields, ...(doc.workflow.docNumber ? { docNumber: doc.workflow.docNumber } : {}) };
+    // The collaborative editor's text is the body when there is any; the `body` field otherwise.
+    const body = (await readRoomBody(this.deps.db, doc.id)) ?? doc.fields.body;
+    const fields = { ...doc.fields, body, ...(doc.workflow.docNumber ? { docNumber: doc.workflow.docNumber } : {}) };
     const sealed = doc.workflow.kind === 'outgoing';
     const rendered = await renderOfficialDocument(fields, { sealed, ...(this.options.fonts ? { fonts: this.options.fonts } : {}) });
     return { bytes: Buffer.from(rendered.pdf), ...(rendered.seal ? { seal: rendered.seal } : {}) };

@@ -1,0 +1,63 @@
+/**
+ * The text of a document's collaborative body, read from its Yjs room (`doc:<id>`) as the sync
+ * service stored it, for rendering the PDF on the server.
+ *
+ * The editor is Lexical bound to Yjs (@lexical/yjs): the room's root is `doc.get('root', XmlText)`;
+ * every element node is an embedded XmlText, every text node a Y.Map of its properties followed by
+ * its characters. A block is an element that holds characters itself; an element that only holds
+ * other elements (a list, a quote) is walked into; elements inside a block (links) are inline.
+ */
+import * as Y from 'yjs';
+import type { Queryable } from '../store/database';
+
+/** Paragraph texts of one element, in order. */
+function blocks(element: Y.XmlText): string[] {
+  const delta = element.toDelta() as Array<{ insert: unknown }>;
+  const hasText = delta.some((d) => typeof d.insert === 'string');
+  if (hasText) return [inlineText(delta)];
+  return delta.flatMap((d) => (d.insert instanceof Y.XmlText ? blocks(d.insert) : []));
+}
+
+function inlineText(delta: Array<{ insert: unknown }>): string {
+  return delta
+    .map((d) => {
+      if (typeof d.insert === 'string') return d.insert;
+      if (d.insert instanceof Y.XmlText) return inlineText(d.insert.toDelta() as Array<{ insert: unknown }>);
+      // A LineBreakNode (Shift+Enter) is a map of its own; it starts a new line of the body.
+      if (d.insert instanceof Y.Map && d.insert.get('__type') === 'linebreak') return '\n';
+      return '';
+    })
+    .join('');
+}
+
+/** Paragraphs of a Lexical-over-Yjs document (empty when the room has no text). */
+export function lexicalParagraphs(doc: Y.Doc): string[] {
+  return blocks(doc.get('root', Y.XmlText))
+    .flatMap((p) => p.split('\n'))
+    .map((p) => p.trim());
+}
+
+/**
+ * The body of document `documentId` from the stored room updates, one paragraph per line; undefined
+ * when the room has no stored text (or the sync tables do not exist in this store).
+ */
+export async function readRoomBody(db: Queryable, documentId: string): Promise<string | undefined> {
+  let rows: Array<{ data: Uint8Array }>;
+  try {
+    rows = await db.all<{ data: Uint8Array }>('SELECT data FROM sync_room_updates WHERE room = ? ORDER BY seq', [`doc:${documentId}`]);
+  } catch {
+    // The sync service creates its table lazily; no table means no room was ever written.
+    return undefined;
+  }
+  if (rows.length === 0) return undefined;
+  const doc = new Y.Doc();
+  try {
+    for (const row of rows) Y.applyUpdate(doc, new Uint8Array(row.data));
+    const text = lexicalParagraphs(doc)
+      .filter((p) => p.length > 0)
+      .join('\n');
+    return text.length > 0 ? text : undefined;
+  } finally {
+    doc.destroy();
+  }
+}
