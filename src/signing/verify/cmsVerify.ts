@@ -20,12 +20,18 @@ const fail = (detail: string): Check => ({ ok: false, detail });
 
 /** The signer's certificate among those in the CMS. */
 export function findSignerCertificate(data: ParsedSignedData, signer: ParsedSignerInfo): { der: Buffer; x509: X509Certificate } | undefined {
-  for (const der of data.certificates) {
-    const parts = certificateParts(der);
-    if (signer.serialHex && signer.issuer && parts.serialHex === signer.serialHex && parts.issuer.equals(signer.issuer)) return { der, x509: new X509Certificate(der) };
-    if (signer.subjectKeyIdentifier && parts.subjectKeyIdentifier?.equals(signer.subjectKeyIdentifier)) return { der, x509: new X509Certificate(der) };
+  const candidates = data.certificates.map((der) => ({ der, parts: certificateParts(der) }));
+  let match = candidates.find(({ parts }) => {
+    if (signer.subjectKeyIdentifier) return Boolean(parts.subjectKeyIdentifier?.equals(signer.subjectKeyIdentifier));
+    return parts.serialHex === signer.serialHex && Boolean(signer.issuer && parts.issuer.equals(signer.issuer));
+  });
+  // Some signers (node-forge) re-encode the issuer Name with other string types, so the bytes differ;
+  // a unique serial still identifies the certificate, and the signature check then proves its key.
+  if (!match && signer.serialHex) {
+    const bySerial = candidates.filter(({ parts }) => parts.serialHex === signer.serialHex);
+    if (bySerial.length === 1) match = bySerial[0];
   }
-  return undefined;
+  return match ? { der: match.der, x509: new X509Certificate(match.der) } : undefined;
 }
 
 /** Checks the messageDigest attribute against `digest` and the signature over the signed attributes. */

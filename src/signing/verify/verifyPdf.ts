@@ -144,7 +144,7 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
       revisionLength,
       coversWholeDocument: revisionLength === bytes.length,
     };
-    const notChecked = skipped('not checked: the byte range is invalid');
+    const notChecked = skipped('not checked: an earlier check failed');
 
     // 1. The byte range covers the whole revision except exactly the /Contents hex string.
     let byteRangeCheck: Check;
