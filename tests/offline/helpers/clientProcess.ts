@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     onError: (error) => print({ error: String(error) }),
     backoff: { baseMs: 20, maxMs: 300 },
     compactThreshold: 40,
+    requestTimeoutMs: 2_000,
   });
   const handle = await services.sync.open(room);
   // The renderer's copy: edits are made here and handed over as updates, as the UI does.

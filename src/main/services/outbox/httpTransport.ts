@@ -65,7 +65,7 @@ export function createHttpTransport(options: HttpTransportOptions): CommandTrans
   const doFetch = options.fetch ?? fetch;
   const base = options.serverUrl.replace(/\/+$/, '');
   return {
-    async send(clientId, command): Promise<SendOutcome> {
+    async send(clientId, command, signal): Promise<SendOutcome> {
       const token = options.getToken();
       if (!token) return { kind: 'unauthenticated', reason: '尚未登录' };
       const request = await requestFor(clientId, command, options.readBlob);
@@ -76,7 +76,7 @@ export function createHttpTransport(options: HttpTransportOptions): CommandTrans
           method: request.method,
           headers: { authorization: `Bearer ${token}`, 'content-type': request.contentType, 'x-client-id': clientId },
           body: request.body,
-          signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+          signal: AbortSignal.any([AbortSignal.timeout(options.timeoutMs ?? 15_000), ...(signal ? [signal] : [])]),
         });
       } catch (error) {
         return { kind: 'unavailable', reason: `无法连接服务器：${error instanceof Error ? error.message : String(error)}` };

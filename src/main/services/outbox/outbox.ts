@@ -38,6 +38,7 @@ export class Outbox {
   private retryTimer: NodeJS.Timeout | null = null;
   private paused = false;
   private closed = false;
+  private inflight: AbortController | null = null;
 
   constructor(private readonly options: OutboxOptions) {
     this.backoff = new Backoff(options.retry);
@@ -87,6 +88,13 @@ export class Outbox {
   resume(): Promise<void> {
     this.paused = false;
     this.backoff.reset();
+    if (this.inflight) {
+      // An attempt begun before the network came back may hang on a dead connection until its
+      // timeout. Abort it and send again at once: the clientId makes the repeat harmless.
+      this.again = true;
+      this.inflight.abort();
+      return this.running ?? Promise.resolve();
+    }
     return this.flush();
   }
 
@@ -94,6 +102,7 @@ export class Outbox {
   async close(): Promise<void> {
     this.closed = true;
     this.clearRetry();
+    this.inflight?.abort();
     await this.running;
   }
 
@@ -103,7 +112,11 @@ export class Outbox {
       if (this.closed || this.paused) return;
       const head = await this.options.replica.nextPendingCommand();
       if (!head) return;
-      const outcome = await this.options.transport.send(head.clientId, head.command);
+      const attempt = new AbortController();
+      this.inflight = attempt;
+      const outcome = await this.options.transport.send(head.clientId, head.command, attempt.signal).finally(() => {
+        this.inflight = null;
+      });
       if (this.closed) return;
       switch (outcome.kind) {
         case 'applied':

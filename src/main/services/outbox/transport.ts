@@ -15,5 +15,6 @@ export type SendOutcome =
   | { readonly kind: 'unauthenticated'; readonly reason: string };
 
 export interface CommandTransport {
-  send(clientId: string, command: OutboxCommand): Promise<SendOutcome>;
+  /** Sends one command; `signal` aborts the attempt (it then counts as unavailable). */
+  send(clientId: string, command: OutboxCommand, signal?: AbortSignal): Promise<SendOutcome>;
 }

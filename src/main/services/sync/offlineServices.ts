@@ -38,6 +38,8 @@ export interface OfflineServicesOptions {
   readonly transport?: CommandTransport;
   readonly backoff?: BackoffOptions;
   readonly compactThreshold?: number;
+  /** How long one command request may take before it counts as unavailable (default 15 s). */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface OfflineServices {
@@ -77,7 +79,12 @@ export async function createOfflineServices(options: OfflineServicesOptions): Pr
     replica,
     transport:
       options.transport ??
-      createHttpTransport({ serverUrl: options.serverUrl, getToken: options.getToken, readBlob: async (sha256) => (await replica.getBlob(sha256))?.data ?? null }),
+      createHttpTransport({
+        serverUrl: options.serverUrl,
+        getToken: options.getToken,
+        readBlob: async (sha256) => (await replica.getBlob(sha256))?.data ?? null,
+        timeoutMs: options.requestTimeoutMs,
+      }),
     currentUserId: options.currentUserId,
     onChange: options.onOutboxChanged,
     onReachability: options.onReachability,
