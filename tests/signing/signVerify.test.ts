@@ -56,7 +56,7 @@ describe.each([
     stages = await signThreeTimes(original);
   });
 
-  it('keeps the earlier bytes and passes qpdf --check without warnings at 1, 2 and 3 signatures', async () => {
+  it('keeps the earlier bytes and passes qpdf --check without warnings at 1, 2 and 3 signatures', () => {
     expect(stages[0]!.subarray(0, original.length).equals(original)).toBe(true);
     for (const [index, stage] of stages.entries()) {
       if (index > 0) expect(stage.subarray(0, stages[index - 1]!.length).equals(stages[index - 1]!)).toBe(true);
