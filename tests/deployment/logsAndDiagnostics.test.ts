@@ -201,7 +201,7 @@ describe('导出诊断信息', () => {
     const working = createDiagnosticsHandlers(service(logDir, join(dir, 'out')));
     const dispatcher = createDispatcher(
       apiContract,
-      { session: {} as never, diagnostics: working },
+      { diagnostics: working } as never,
       {},
     );
     const result = await dispatcher.dispatch('diagnostics:export', {});
@@ -210,7 +210,7 @@ describe('导出诊断信息', () => {
 
     // An output folder that is a file: the person gets a message, not a crash.
     appendFileSync(join(dir, 'blocked'), 'file');
-    const failing = createDispatcher(apiContract, { session: {} as never, diagnostics: createDiagnosticsHandlers(service(logDir, join(dir, 'blocked'))) }, {});
+    const failing = createDispatcher(apiContract, { diagnostics: createDiagnosticsHandlers(service(logDir, join(dir, 'blocked'))) } as never, {});
     const failed = await failing.dispatch('diagnostics:export', {});
     expect(failed).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     expect(failed.ok ? '' : failed.error.message).toMatch(/^导出诊断信息失败/);

@@ -9,6 +9,7 @@ import { createDispatcher } from './api/dispatcher';
 import type { AppHost, AppServices } from './appServices';
 import { createServerClient } from './serverClient';
 import { createDiagnosticsHandlers, defaultDiagnosticsService, type DiagnosticsService } from './diagnostics';
+import { createSettingsHandlers, defaultSettingsService, type SettingsService } from './deployment';
 import { createReachabilityMonitor, createSessionService, type ConnectionSource } from './session';
 
 export interface AppServicesOptions {
@@ -18,6 +19,8 @@ export interface AppServicesOptions {
   logError?: (channel: string, error: unknown) => void;
   /** 导出诊断信息; the Electron shell passes one with its versions and deployment file. */
   diagnostics?: DiagnosticsService;
+  /** 设置 under the deployment policy; the Electron shell passes one built from deployment.json. */
+  settings?: SettingsService;
 }
 
 /** The context every handler receives; empty for now, room for the calling window's identity. */
@@ -46,6 +49,7 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
       connection: () => Promise.resolve({ state: session.connectionState() }),
     },
     diagnostics: createDiagnosticsHandlers(options.diagnostics ?? defaultDiagnosticsService(host)),
+    settings: createSettingsHandlers(options.settings ?? defaultSettingsService(host)),
   };
 
   const dispatcher = createDispatcher(apiContract, handlers, {}, {

@@ -10,7 +10,7 @@ import { apiContract } from '../../shared/api';
 import { resolveEffectiveSettings, type EffectiveSettings } from '../../shared/deployment';
 import { createAppServices } from '../services/app';
 import type { AppServices } from '../services/appServices';
-import { deploymentCandidates, DeploymentConfigError, loadDeployment, createUserSettingsStore, type LoadedDeployment } from '../services/deployment';
+import { createSettingsService, createUserSettingsStore, deploymentCandidates, DeploymentConfigError, loadDeployment, type LoadedDeployment } from '../services/deployment';
 import { APP_VERSION, createDiagnosticsService, type DiagnosticsService } from '../services/diagnostics';
 import { RotatingLog, type Logger } from '../services/logging';
 import { APP_HOST, APP_INDEX_URL, APP_ORIGIN, APP_SCHEME, createAppProtocolHandler } from './appProtocol';
@@ -148,7 +148,11 @@ async function start(): Promise<void> {
   const windows = (): BrowserWindow[] => BrowserWindow.getAllWindows();
   services = await createAppServices(
     { userDataDir, serverUrl, secrets: createSafeStorageBox(safeStorage, process.platform), emit: createEventSink(windows) },
-    { diagnostics, logError: (channel, error) => log.error(`call ${channel} failed`, error) },
+    {
+      diagnostics,
+      settings: createSettingsService({ deployment: loaded, store: settingsStore, running: { serverUrl, autoUpdate: effective.autoUpdate } }),
+      logError: (channel, error) => log.error(`call ${channel} failed`, error),
+    },
   );
   registerIpcHandlers(ipcMain, apiContract, services.dispatcher, log.child('ipc'));
 

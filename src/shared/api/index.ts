@@ -6,10 +6,12 @@
 import type { ClientOf, EventSubscriber } from './contract';
 import { sessionCalls, sessionEvents } from './session.contract';
 import { diagnosticsCalls } from './diagnostics.contract';
+import { settingsCalls } from '../deployment/settings.contract';
 
 export const apiContract = {
   session: sessionCalls,
   diagnostics: diagnosticsCalls,
+  settings: settingsCalls,
 } as const;
 
 export const apiEvents = {

@@ -146,3 +146,19 @@ export function resolveEffectiveSettings(deployment: DeploymentConfig, user: Use
     ignored,
   };
 }
+
+/** Personal settings a policy can lock. */
+export const LockableSettingSchema = z.enum(['serverUrl', 'autoUpdate', 'rememberPassword', 'fonts']);
+export type LockableSetting = z.infer<typeof LockableSettingSchema>;
+
+/** The personal settings this deployment does not let a person change (greyed out on the settings screen). */
+export function lockedSettings(deployment: DeploymentConfig): LockableSetting[] {
+  const { policies } = deployment;
+  const locked: LockableSetting[] = [];
+  if (!policies.allowUserServerUrl && deployment.serverUrl !== undefined) locked.push('serverUrl');
+  // Without a feed there is nothing to switch; with one, only policy can let a person switch it off.
+  if (deployment.updateUrl === undefined || !policies.allowUserDisableUpdates) locked.push('autoUpdate');
+  if (!policies.rememberPassword) locked.push('rememberPassword');
+  if (!policies.allowUserFonts) locked.push('fonts');
+  return locked;
+}

@@ -1,0 +1,108 @@
+/**
+ * The person's settings as the settings screen uses them: the view (effective values, locks, ignored
+ * choices) and saving, with the deployment's policy enforced here in main — the renderer's greyed-out
+ * fields are a courtesy, this is the rule.
+ */
+import { ApiFailure, type HandlersOf } from '../../../shared/api';
+import {
+  DeploymentConfigSchema,
+  lockedSettings,
+  resolveEffectiveSettings,
+  UserSettingsSchema,
+  type DeploymentConfig,
+  type LockableSetting,
+  type SettingsView,
+  type settingsCalls,
+  type UserSettings,
+} from '../../../shared/deployment';
+import type { LoadedDeployment } from './load';
+import type { UserSettingsStore } from './userSettings';
+import { createUserSettingsStore } from './userSettings';
+
+export interface SettingsServiceOptions {
+  readonly deployment: LoadedDeployment;
+  readonly store: UserSettingsStore;
+  /** What this process was started with: a change to these needs a restart. */
+  readonly running: { readonly serverUrl: string; readonly autoUpdate: boolean };
+}
+
+export interface SettingsService {
+  get(): Promise<SettingsView>;
+  update(settings: UserSettings): Promise<SettingsView>;
+}
+
+const lockReasons: Record<LockableSetting, string> = {
+  serverUrl: '单位部署策略不允许更改服务器地址',
+  autoUpdate: '单位部署策略不允许更改自动更新',
+  rememberPassword: '单位部署策略不允许记住密码',
+  fonts: '单位部署策略不允许更改字体',
+};
+
+/** Whether `settings` tries to change a locked setting (setting it to what is deployed is no change). */
+function lockedChange(deployment: DeploymentConfig, settings: UserSettings): LockableSetting | undefined {
+  for (const setting of lockedSettings(deployment)) {
+    if (settings[setting] === undefined) continue;
+    if (setting === 'serverUrl' && settings.serverUrl === deployment.serverUrl) continue;
+    if (setting === 'rememberPassword' && settings.rememberPassword === false) continue;
+    if (setting === 'autoUpdate' && settings.autoUpdate === (deployment.updateUrl !== undefined)) continue;
+    if (setting === 'fonts' && Object.keys(settings.fonts ?? {}).length === 0) continue;
+    return setting;
+  }
+  return undefined;
+}
+
+export function createSettingsService(options: SettingsServiceOptions): SettingsService {
+  const { config, source } = options.deployment;
+  const view = (personal: UserSettings): SettingsView => {
+    const effective = resolveEffectiveSettings(config, personal);
+    return {
+      ...(config.organisationName ? { organisationName: config.organisationName } : {}),
+      ...(source ? { deploymentFile: source } : {}),
+      personal,
+      effective: {
+        ...(effective.serverUrl ? { serverUrl: effective.serverUrl } : {}),
+        ...(effective.updateUrl ? { updateUrl: effective.updateUrl } : {}),
+        ...(effective.tsaUrl ? { tsaUrl: effective.tsaUrl } : {}),
+        autoUpdate: effective.autoUpdate,
+        rememberPassword: effective.rememberPassword,
+        fonts: effective.fonts,
+        language: effective.language,
+        offlineDays: effective.offlineDays,
+        trustedRootCount: effective.trustedRoots.length,
+      },
+      locked: lockedSettings(config),
+      ignored: [...effective.ignored],
+      restartRequired: (effective.serverUrl ?? options.running.serverUrl) !== options.running.serverUrl || effective.autoUpdate !== options.running.autoUpdate,
+    };
+  };
+  return {
+    async get() {
+      return view(await options.store.load());
+    },
+    async update(settings) {
+      const checked = UserSettingsSchema.parse(settings);
+      const refused = lockedChange(config, checked);
+      if (refused) throw new ApiFailure('forbidden', lockReasons[refused]);
+      await options.store.save(checked);
+      return view(checked);
+    },
+  };
+}
+
+/** Settings for a host without a deployment file (the web host): the host's server is fixed. */
+export function defaultSettingsService(host: { readonly userDataDir: string; readonly serverUrl: string }): SettingsService {
+  const parsed = DeploymentConfigSchema.safeParse({ serverUrl: host.serverUrl });
+  return createSettingsService({
+    deployment: { config: parsed.success ? parsed.data : DeploymentConfigSchema.parse({}), source: undefined },
+    store: createUserSettingsStore(host.userDataDir),
+    running: { serverUrl: host.serverUrl, autoUpdate: false },
+  });
+}
+
+/** The `settings:*` calls of the contract. */
+export function createSettingsHandlers<Ctx>(service: SettingsService): HandlersOf<{ settings: typeof settingsCalls }, Ctx>['settings'] {
+  return {
+    get: () => service.get(),
+    update: (input) => service.update(input),
+  };
+}
