@@ -212,6 +212,21 @@ describe('documents API: 发文 → 交换 → 收文 end to end', () => {
     expect((await call(url, 'DELETE', `/api/delegations/${delegation.body.id}`, { token: org.tokens.wang! })).status).toBe(204);
   });
 
+  it('sends 提交 to the unit\'s only leader by default, lists overdue items, and counts actions', async () => {
+    const url = org.server.url;
+    const created = await call<DocumentView>(url, 'POST', '/api/documents', { token: org.tokens.li!, json: { kind: 'outgoing', title: '逾期测试', dueDate: '2020-01-01' } });
+    const submitted = await act(org, 'li', created.body.id, { action: 'submit' });
+    expect(submitted.body).toMatchObject({ state: 'signoff', holders: [uid('wang')] });
+    const overdue = (await get('wang', '/api/documents?box=todo&overdue=1')).body as DocumentListResponse;
+    expect(overdue.items.map((i) => i.id)).toEqual([created.body.id]);
+    expect(overdue.items[0]!.dueDate).toBe('2020-01-01');
+    const reminded = await act(org, 'zhao', created.body.id, { action: 'remind' });
+    expect(reminded.body.history.at(-1)).toMatchObject({ label: '催办', targets: [uid('wang')] });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/xietong_document_actions_total\{[^}]*action="submit"[^}]*\} \d+/);
+    expect(metrics).toMatch(/xietong_document_seal_uploads_total\{result="accepted"\} [1-9]/);
+  });
+
   it('pages lists with a cursor', async () => {
     const url = org.server.url;
     for (let i = 0; i < 3; i++) await call(url, 'POST', '/api/documents', { token: org.tokens.sun!, json: { kind: 'outgoing', title: `分页测试${i}` } });

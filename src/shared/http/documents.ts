@@ -128,6 +128,11 @@ export const DocumentListQuerySchema = z.object({
   q: z.string().trim().max(100).optional(),
   urgency: UrgencySchema.optional(),
   type: DocumentTypeSchema.optional(),
+  /** Only documents past their 办理期限 and not finished (催办). */
+  overdue: z
+    .enum(['1', 'true', '0', 'false'])
+    .transform((v) => v === '1' || v === 'true')
+    .optional(),
 });
 export type DocumentListQuery = z.infer<typeof DocumentListQuerySchema>;
 

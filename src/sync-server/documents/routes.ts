@@ -29,6 +29,7 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
   const documents = new DocumentService(deps);
   const pdfs = new DocumentPdfService(deps, documents, options.verifier ? { verifier: options.verifier } : {});
   const idParam = (params: Readonly<Record<string, string>>): string => z.string().min(1).max(100).parse(params.id);
+  const sealUploads = deps.metrics.counter('xietong_document_seal_uploads_total', 'Sealed PDF uploads by result (accepted, refused).');
 
   router.post('/api/documents', async (ctx) => created(await documents.create(ctx.user, await ctx.json(CreateDocumentRequestSchema))));
   router.get('/api/documents', async (ctx) => ok(await documents.list(ctx.user, ctx.parseQuery(DocumentListQuerySchema))));
@@ -48,8 +49,14 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
     async (ctx) => {
       const id = idParam(ctx.params);
       const bytes = await ctx.body({ contentType: 'application/pdf', maxBytes: MAX_PDF_BYTES });
-      const doc = await pdfs.upload(ctx.user, id, bytes);
-      return ok(await documents.view(ctx.user, doc));
+      try {
+        const doc = await pdfs.upload(ctx.user, id, bytes);
+        sealUploads.inc({ result: 'accepted' });
+        return ok(await documents.view(ctx.user, doc));
+      } catch (error) {
+        sealUploads.inc({ result: 'refused' });
+        throw error;
+      }
     },
     { maxBodyBytes: MAX_PDF_BYTES },
   );

@@ -36,6 +36,7 @@ import type {
 } from '../../shared/http/documents';
 import { appendAudit, readAudit } from '../audit/auditLog';
 import type { ServerDeps } from '../deps';
+import type { Counter } from '../metrics';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../http/errors';
 import type { Queryable } from '../store/database';
 import { insertDocument, loadDocument, loadDocuments, markActed, nextSerial, printedNumber, saveDocument, type StoredDocument } from './repository';
@@ -46,7 +47,11 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 const editableStates: ReadonlySet<WorkflowState> = new Set(['draft', 'review', 'countersign', 'signoff', 'registering', 'proposing']);
 
 export class DocumentService {
-  constructor(private readonly deps: Pick<ServerDeps, 'db' | 'accounts' | 'now' | 'log'>) {}
+  private readonly actions: Counter | undefined;
+
+  constructor(private readonly deps: Pick<ServerDeps, 'db' | 'accounts' | 'now' | 'log'> & Partial<Pick<ServerDeps, 'metrics'>>) {
+    this.actions = deps.metrics?.counter('xietong_document_actions_total', 'Workflow actions by action and result (applied, forbidden, stale, invalid).');
+  }
 
   // ── people ──────────────────────────────────────────────────────────────
 
@@ -215,6 +220,11 @@ export class DocumentService {
       where.push('d.type = ?');
       params.push(query.type);
     }
+    if (query.overdue) {
+      // 催办: past the 办理期限 and not finished.
+      where.push('d.due_date IS NOT NULL', 'd.due_date < ?', "d.state NOT IN ('dispatched', 'completed', 'archived')");
+      params.push(new Date(this.deps.now()).toISOString().slice(0, 10));
+    }
     if (query.cursor) {
       const cursor = decodeCursor(query.cursor);
       where.push('(d.updated_at < ? OR (d.updated_at = ? AND d.id < ?))');
@@ -317,6 +327,11 @@ export class DocumentService {
     const units = await this.unitsById();
     const unitId = before.workflow.unitId;
     if (body.action === 'approve' && before.workflow.state === 'signoff' && !to) to = await this.unitClerks(unitId);
+    if (body.action === 'submit' && !to && !body.step) {
+      // A unit with one leader: 提交 without choosing goes to that leader for 签发.
+      const leaders = (await this.deps.accounts.listUsers(unitId)).filter((u) => u.roles.includes('leader'));
+      if (leaders.length === 1) to = leaders.map((u) => ({ id: u.id, name: u.name, unitId: u.unitId, roles: u.roles }));
+    }
     let dispatchUnits = body.units;
     if (body.action === 'dispatch') {
       dispatchUnits ??= [...before.fields.mainRecipients, ...before.fields.ccRecipients].map((r) => r.unitId).filter((u): u is string => !!u);
@@ -358,6 +373,7 @@ export class DocumentService {
         iso(now),
       );
       if (!applied.ok) {
+        this.actions?.inc({ action: body.action, result: applied.code });
         if (applied.code === 'stale') throw conflict(applied.reason);
         if (applied.code === 'forbidden') throw forbidden(applied.reason);
         throw badRequest(applied.reason);
@@ -371,6 +387,7 @@ export class DocumentService {
       if (body.clientId) await tx.run('INSERT INTO document_action_ids (document_id, client_id, user_id, created_at) VALUES (?, ?, ?, ?)', [id, body.clientId, user.id, now]);
       return { repeated: false as const, doc: next };
     });
+    this.actions?.inc({ action: body.action, result: result.repeated ? 'repeated' : 'applied' });
     if (result.repeated) return this.view(user, await this.readable(user, id));
     return this.view(user, result.doc);
   }
