@@ -2,6 +2,7 @@
  * The XieTong sync server: `startServer(options)` runs the HTTP API and the Yjs sync endpoint on one
  * port, backed by SQLite in `dataDir` or by PostgreSQL (+ Redis between instances).
  */
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { Accounts } from './accounts/accounts';
@@ -18,6 +19,7 @@ import type { Database } from './store/database';
 import type { PostgresDatabase } from './store/postgres';
 import type { SqliteDatabase } from './store/sqlite';
 import { ensureDemoCertificates } from './demo/certificates';
+import { lockDataDir } from './dataDirLock';
 import { createSyncService, PostgresRoomUpdateStore, RedisRoomPubSub, SqliteRoomUpdateStore, type SyncLimits, type SyncLogger } from './sync/index';
 
 export type { Logger } from './log';
@@ -71,7 +73,15 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const log = options.log ?? createLogger();
   const now = options.now ?? Date.now;
-  const db: Database = await openStore({ dataDir: options.dataDir, ...(options.postgresUrl ? { postgresUrl: options.postgresUrl } : {}) }, allMigrations());
+  mkdirSync(options.dataDir, { recursive: true });
+  const unlock = lockDataDir(options.dataDir);
+  let db: Database;
+  try {
+    db = await openStore({ dataDir: options.dataDir, ...(options.postgresUrl ? { postgresUrl: options.postgresUrl } : {}) }, allMigrations());
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   let server: Server | null = null;
   const closers: (() => Promise<void>)[] = [];
   try {
@@ -166,6 +176,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         await stopped;
         clearTimeout(force);
         await db.close();
+        unlock();
         log.info('server stopped');
       })();
       return closing;
@@ -175,6 +186,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server?.close();
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
     await db.close();
+    unlock();
     throw error;
   }
 }

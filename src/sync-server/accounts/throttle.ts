@@ -78,6 +78,9 @@ export class LoginThrottle {
     const now = this.now();
     await this.db.transaction(async (tx) => {
       for (const [key, rule] of this.keys(username, ip)) await this.bump(tx, key, rule, now);
+      // Forget what no longer counts, so a spray of made-up usernames cannot grow the table for ever.
+      const window = Math.max(this.policy.user.windowSeconds, this.policy.ip.windowSeconds) * 1000;
+      await tx.run('DELETE FROM login_failures WHERE last_failure_at < ? AND locked_until < ?', [now - window, now]);
     });
   }
 

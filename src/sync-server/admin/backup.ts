@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { allMigrations } from '../app';
+import { LOCK_FILE } from '../dataDirLock';
 import { openPostgres, type PostgresDatabase } from '../store/postgres';
 import { openSqlite, SQLITE_FILE } from '../store/sqlite';
 import { appliedMigrations, migrate } from '../store/migrations';
@@ -49,7 +50,8 @@ function ensureEmptyFolder(path: string, what: string): void {
   chmodSync(path, 0o700);
 }
 
-const STORE_FILES = new Set([SQLITE_FILE, `${SQLITE_FILE}-wal`, `${SQLITE_FILE}-shm`, `${SQLITE_FILE}-journal`]);
+// The store is copied by the backup API; the running server's lock must not travel with the copy.
+const STORE_FILES = new Set([SQLITE_FILE, `${SQLITE_FILE}-wal`, `${SQLITE_FILE}-shm`, `${SQLITE_FILE}-journal`, LOCK_FILE]);
 
 function copyDataFiles(dataDir: string, target: string): void {
   for (const entry of readdirSync(dataDir)) {
