@@ -71,6 +71,14 @@ describe('login and tokens', () => {
     expect((await attempt('x5')).status).toBe(401);
   });
 
+  it('forgets failures once they no longer count', async () => {
+    expect(Number((await server.deps.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM login_failures'))?.n)).toBeGreaterThan(1);
+    clock += 16 * 60_000;
+    await call(server.url, 'POST', '/api/auth/login', { json: { username: 'made-up-name', password: 'x' } });
+    const keys = (await server.deps.db.all<{ key: string }>('SELECT key FROM login_failures ORDER BY key')).map((r) => r.key);
+    expect(keys).toEqual(['ip:127.0.0.1', 'user:made-up-name']);
+  });
+
   it('stops accepting a token when it expires', async () => {
     const token = await login(server.url, 'chen');
     expect((await call(server.url, 'GET', '/api/me', { token })).status).toBe(200);
