@@ -44,6 +44,7 @@ vi.mock('electron', async () => {
   }
   const app = {
     enableSandbox: record('enableSandbox'),
+    setAppUserModelId: record('setAppUserModelId'),
     requestSingleInstanceLock: () => state.lock,
     quit: record('quit'),
     exit: record('exit'),

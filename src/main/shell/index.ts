@@ -36,6 +36,9 @@ protocol.registerSchemesAsPrivileged([
 ]);
 // Every renderer sandboxed, including any a library might create.
 app.enableSandbox();
+// Windows groups taskbar entries and shows notifications under this id; it must equal the
+// installer's appId (electron-builder.yml) or notifications from an installed app are dropped.
+if (process.platform === 'win32') app.setAppUserModelId('cn.gov.xietong.desktop');
 
 let mainWindow: BrowserWindow | undefined;
 let services: AppServices | undefined;
