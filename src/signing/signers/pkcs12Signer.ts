@@ -36,7 +36,12 @@ export function openPkcs12Signer(p12: Buffer | Uint8Array, password: string): Si
   }
   const certBags = container.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag ?? ''] ?? [];
   const certificates = certBags
-    .map((bag) => (bag.cert ? Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(bag.cert)).getBytes(), 'binary') : null))
+    .map((bag) => {
+      // forge parses RSA certificates only; others (EC) stay as raw ASN.1, which is all we need.
+      const raw = (bag as { asn1?: forge.asn1.Asn1 }).asn1;
+      if (bag.cert) return Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(bag.cert)).getBytes(), 'binary');
+      return raw ? Buffer.from(forge.asn1.toDer(raw).getBytes(), 'binary') : null;
+    })
     .filter((der): der is Buffer<ArrayBuffer> => der !== null)
     .map((der) => ({ der, x509: new X509Certificate(der) }));
   const publicDer = createPublicKey(key).export({ type: 'spki', format: 'der' });
