@@ -227,6 +227,24 @@ describe('documents API: 发文 → 交换 → 收文 end to end', () => {
     expect(metrics).toMatch(/xietong_document_seal_uploads_total\{result="accepted"\} [1-9]/);
   });
 
+  it('re-renders the PDF after a 退回 to the drafter, keeping the number', async () => {
+    const id = await draftToNumbering(org, '退回重拟测试');
+    const numbered = await act(org, 'zhao', id, { action: 'number' });
+    const number = numbered.body.docNumber!;
+    expect(pdfText((await getPdf(org, 'zhao', id)).bytes)).toContain('退回重拟测试');
+    const back = await act(org, 'zhao', id, { action: 'return', reason: '标题需修改', step: 'draft' });
+    expect(back.body).toMatchObject({ state: 'draft', holders: [uid('li')] });
+    expect(back.body.signedOffBy).toBeUndefined();
+    expect((await call(org.server.url, 'PATCH', `/api/documents/${id}`, { token: org.tokens.li!, json: { title: '修改后的重拟标题' } })).status).toBe(200);
+    await act(org, 'li', id, { action: 'submit', to: [uid('wang')] });
+    await act(org, 'wang', id, { action: 'approve', opinion: { text: '同意' } });
+    const again = await act(org, 'zhao', id, { action: 'number' });
+    expect(again.body.docNumber).toBe(number);
+    const text = pdfText((await getPdf(org, 'zhao', id)).bytes);
+    expect(text).toContain('修改后的重拟标题');
+    expect(text).toContain(number);
+  });
+
   it('pages lists with a cursor', async () => {
     const url = org.server.url;
     for (let i = 0; i < 3; i++) await call(url, 'POST', '/api/documents', { token: org.tokens.sun!, json: { kind: 'outgoing', title: `分页测试${i}` } });

@@ -155,6 +155,34 @@ describe('发文 flow', () => {
     expect(refusal(s, li, { action: 'withdraw' })).toMatchObject({ code: 'forbidden', reason: '下一环节已有人办理，不能撤回' });
   });
 
+  it('going back undoes the 签发 and the seal but keeps the number', () => {
+    let s = toDispatching();
+    expect(s.signedOffBy).toBeDefined();
+    const toSealing = act(s, zhao, { action: 'return', reason: '印章位置不对', step: 'sealing' });
+    expect(toSealing).toMatchObject({ state: 'sealing', signedOffBy: { userId: 'wang' }, docNumber: { serial: 1 } });
+    expect(toSealing.sealedPdfSha256).toBeDefined();
+    const toNumbering = act(s, zhao, { action: 'return', reason: '重新编排', step: 'numbering' });
+    expect(toNumbering.sealedPdfSha256).toBeUndefined();
+    expect(toNumbering.signedOffBy).toBeDefined();
+    s = act(s, zhao, { action: 'return', reason: '正文有误', step: 'draft' });
+    expect(s).toMatchObject({ state: 'draft', holders: ['li'], docNumber: { serial: 1 } });
+    expect(s.signedOffBy).toBeUndefined();
+    expect(s.sealedPdfSha256).toBeUndefined();
+  });
+
+  it('a 退回 or a finished 会签 cannot be 撤回ed', () => {
+    let s = act(startWorkflow('outgoing', li), li, { action: 'submit', to: [qian] });
+    s = act(s, qian, { action: 'approve', to: [wang] });
+    s = act(s, wang, { action: 'return', reason: '再核', step: 'review' });
+    expect(names(s, wang)).not.toContain('withdraw');
+    expect(refusal(s, wang, { action: 'withdraw' }).code).toBe('forbidden');
+    let c = act(startWorkflow('outgoing', li), li, { action: 'submit', to: [liu, sun] });
+    c = act(c, liu, { action: 'approve' });
+    c = act(c, sun, { action: 'approve' });
+    expect(refusal(c, sun, { action: 'withdraw' }).code).toBe('forbidden');
+    expect(refusal(c, li, { action: 'withdraw' }).code).toBe('forbidden');
+  });
+
   it('a number survives a 撤回 so serials never skip or repeat', () => {
     let s = act(startWorkflow('outgoing', li), li, { action: 'submit', to: [wang] });
     s = act(s, wang, { action: 'approve', to: [zhao] });

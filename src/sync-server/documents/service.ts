@@ -380,6 +380,10 @@ export class DocumentService {
       }
       const next: StoredDocument = { ...doc, workflow: applied.status, updatedAt: now };
       await saveDocument(tx, next, doc.workflow.version);
+      // Sent back before 用印: the frozen PDF goes; it is rendered afresh (same number) when it returns.
+      if (!next.workflow.sealedPdfSha256 && ['draft', 'review', 'countersign', 'signoff', 'numbering'].includes(next.workflow.state)) {
+        await tx.run('DELETE FROM document_pdfs WHERE document_id = ?', [id]);
+      }
       await markActed(tx, id, user.id, now);
       const entry = applied.status.history[applied.status.history.length - 1];
       await appendAudit(tx, { documentId: id, at: now, actorId: user.id, actorName: user.name, action: body.action, payload: entry ?? {} });

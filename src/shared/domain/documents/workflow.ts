@@ -511,7 +511,8 @@ export function applyAction(status: WorkflowStatus, request: ActionRequest, acto
               version: status.version + 1,
               holders: [back],
               answered: [],
-              enteredBy: who.id,
+              // Nobody 撤回s a finished 会签: every answer stands.
+              enteredBy: '',
               trail: [...status.trail, finished],
               participants: unique([...status.participants, actor.id]),
               history: [...status.history, entry(backState, { targets: [back] })],
@@ -550,11 +551,13 @@ export function applyAction(status: WorkflowStatus, request: ActionRequest, acto
         ok: true,
         status: {
           ...status,
+          ...undoneBy(target.state),
           state: target.state,
           version: status.version + 1,
           holders,
           answered: [],
-          enteredBy: who.id,
+          // A 退回 is not taken back: nobody may 撤回 it.
+          enteredBy: '',
           trail: status.trail.slice(0, index),
           participants: unique([...status.participants, actor.id]),
           history: [...status.history, entry(target.state, { targets: holders })],
@@ -570,6 +573,7 @@ export function applyAction(status: WorkflowStatus, request: ActionRequest, acto
         ok: true,
         status: {
           ...status,
+          ...undoneBy(previous.state),
           state: previous.state,
           version: status.version + 1,
           holders,
@@ -670,6 +674,21 @@ export function applyAction(status: WorkflowStatus, request: ActionRequest, acto
     case 'remind':
       return stay({}, { targets: pendingHolders(status) });
   }
+}
+
+/**
+ * What going back to `state` undoes: before 编号 the 签发 no longer stands (the text may change
+ * again); before 用印 the seal no longer does (the PDF will be rendered and sealed afresh). The
+ * 发文字号, once drawn, stays with the document so serials never skip.
+ */
+function undoneBy(state: WorkflowState): Partial<WorkflowStatus> {
+  const order = flowOrder.outgoing;
+  const at = order.indexOf(state);
+  if (at < 0) return {};
+  return {
+    ...(at < order.indexOf('numbering') ? { signedOffBy: undefined } : {}),
+    ...(at < order.indexOf('sealing') ? { sealedPdfSha256: undefined } : {}),
+  };
 }
 
 /** A leader among the targets means 签发; several people, 会签; otherwise 审核. */
