@@ -7,6 +7,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { load } from 'js-yaml';
+import { APP_ID, PRODUCT_NAME } from '../../src/main/shell/appIdentity';
 import { describe, expect, it } from 'vitest';
 
 const root = join(__dirname, '..', '..');
@@ -41,8 +42,10 @@ describe('electron-builder.yml', () => {
   });
 
   it('names the app 协同办公 with a reverse-domain app id', () => {
-    expect(config.productName).toBe('协同办公');
-    expect(config.appId).toBe('cn.gov.xietong.desktop');
+    expect(config.productName).toBe(PRODUCT_NAME);
+    // The shell sets the same id as Windows AppUserModelId, and the UOS package is named after it.
+    expect(config.appId).toBe(APP_ID);
+    expect(readFileSync(join(root, 'build', 'uos', 'make-uos-deb.sh'), 'utf8')).toContain(`appid="\${3:-${APP_ID}}"`);
   });
 
   it('sets every Electron fuse explicitly, each to the hardened value', () => {

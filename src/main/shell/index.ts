@@ -13,6 +13,7 @@ import type { AppServices } from '../services/appServices';
 import { createSettingsService, createUserSettingsStore, deploymentCandidates, DeploymentConfigError, loadDeployment, type LoadedDeployment } from '../services/deployment';
 import { APP_VERSION, createDiagnosticsService, type DiagnosticsService } from '../services/diagnostics';
 import { RotatingLog, type Logger } from '../services/logging';
+import { APP_ID } from './appIdentity';
 import { APP_HOST, APP_INDEX_URL, APP_ORIGIN, APP_SCHEME, createAppProtocolHandler } from './appProtocol';
 import { adaptElectronUpdater, hasPublisherName } from './electronUpdaterAdapter';
 import { ERROR_PAGE_CSS, ERROR_PAGE_PATH, ERROR_STYLE_PATH, renderDeploymentErrorPage } from './errorPage';
@@ -38,7 +39,7 @@ protocol.registerSchemesAsPrivileged([
 app.enableSandbox();
 // Windows groups taskbar entries and shows notifications under this id; it must equal the
 // installer's appId (electron-builder.yml) or notifications from an installed app are dropped.
-if (process.platform === 'win32') app.setAppUserModelId('cn.gov.xietong.desktop');
+if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 
 let mainWindow: BrowserWindow | undefined;
 let services: AppServices | undefined;
