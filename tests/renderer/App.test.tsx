@@ -55,6 +55,17 @@ describe('application', () => {
     expect(screen.getByText('登录已失效，请重新登录')).toBeTruthy();
   });
 
+  it('follows a sign-in and a sign-out made in another window of the app', async () => {
+    const fake = createFakeApi();
+    await renderWithApi(<App />, fake.api);
+    await screen.findByRole('button', { name: '登录' });
+    act(() => fake.emit('sessionChanged', { session: liSession }));
+    expect(within(await screen.findByRole('banner')).getByText('李文')).toBeTruthy();
+    act(() => fake.emit('sessionChanged', { session: null }));
+    expect(await screen.findByRole('button', { name: '登录' })).toBeTruthy();
+    expect(screen.getByText('您已退出登录')).toBeTruthy();
+  });
+
   it('signs out with 退出登录', async () => {
     const fake = createFakeApi({ current: liSession });
     await renderWithApi(<App />, fake.api);

@@ -166,7 +166,8 @@ describe('web host bridge', () => {
 
     const login = await first.call(2, 'session:login', { username: 'li', password: 'demo1234' });
     expect(login.result).toMatchObject({ ok: true, value: { user: { name: '李文', unitName: '市政府办公室' } } });
-    // Another window of the same host sees the same session.
+    // Another window of the same host is told, and sees the same session.
+    expect(await second.next((m) => 'event' in m && m.event === 'session:changed')).toMatchObject({ payload: { session: { user: { username: 'li' } } } });
     expect(await second.call(1, 'session:current', {})).toMatchObject({ result: { ok: true, value: { user: { username: 'li' } } } });
     expect(await second.call(2, 'session:connection', {})).toEqual({ id: 2, result: { ok: true, value: { state: 'online' } } });
 

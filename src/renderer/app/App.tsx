@@ -3,7 +3,7 @@
  * screen or the main window, and follows the two events that change that — the connection state
  * and `session:signed-out` (the server no longer accepts the token: back to the login screen).
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectionState, Session } from '../../shared/api';
 import { ForcedPasswordScreen } from '../features/account';
@@ -18,11 +18,21 @@ export function App() {
   const { t } = useTranslation();
   const [view, setView] = useState<View>({ kind: 'loading' });
   const [connection, setConnection] = useState<ConnectionState>('connecting');
+  // Read through a ref so switching the language does not re-subscribe (and re-ask for the session).
+  const signedOutNotice = useRef(t('login.signedOut'));
+  signedOutNotice.current = t('login.signedOut');
 
   useEffect(() => {
     let live = true;
     const offConnection = api.on('connectionChanged', ({ state }) => setConnection(state));
     const offSignedOut = api.on('signedOut', ({ reason }) => setView({ kind: 'login', notice: reason }));
+    // The session is the app's, not the window's: follow sign-in and sign-out done in another window.
+    const offSessionChanged = api.on('sessionChanged', ({ session }) =>
+      setView((current) => {
+        if (session) return { kind: 'main', session };
+        return current.kind === 'login' ? current : { kind: 'login', notice: signedOutNotice.current };
+      }),
+    );
     void api.session.connection({}).then((result) => {
       if (live && result.ok) setConnection(result.value.state);
     });
@@ -34,6 +44,7 @@ export function App() {
       live = false;
       offConnection();
       offSignedOut();
+      offSessionChanged();
     };
   }, [api]);
 

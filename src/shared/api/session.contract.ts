@@ -48,6 +48,8 @@ export const sessionCalls = {
 
 export const sessionEvents = {
   connectionChanged: defineEvent('session:connection-changed', z.object({ state: ConnectionStateSchema })),
+  /** Someone signed in, out, or changed the password — in this window or another window of the same app. */
+  sessionChanged: defineEvent('session:changed', z.object({ session: SessionSchema.nullable() })),
   /** The server no longer accepts our token: the UI must ask the person to sign in again. */
   signedOut: defineEvent('session:signed-out', z.object({ reason: z.string() })),
 };

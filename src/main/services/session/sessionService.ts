@@ -55,6 +55,7 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
   const notify = (): void => {
     const session = state?.session ?? null;
     for (const listener of [...listeners]) listener(session);
+    emit('sessionChanged', { session });
   };
 
   const endSession = (reason: string): void => {
