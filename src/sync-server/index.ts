@@ -3,6 +3,7 @@
  * port, backed by SQLite in `dataDir` or by PostgreSQL (+ Redis between instances).
  */
 import { mkdirSync } from 'node:fs';
+import { Redis } from 'ioredis';
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { Accounts } from './accounts/accounts';
@@ -118,7 +119,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       db.dialect === 'sqlite'
         ? new SqliteRoomUpdateStore((db as SqliteDatabase).file, { synchronous: 'NORMAL' })
         : new PostgresRoomUpdateStore((db as PostgresDatabase).pool);
+    // Fail at start, with the address, rather than at the first room when Redis is unreachable.
+    if (options.redisUrl) await checkRedis(options.redisUrl);
     const pubsub = options.redisUrl ? new RedisRoomPubSub(options.redisUrl, options.redisPrefix ? { prefix: options.redisPrefix } : {}) : undefined;
+    if (pubsub) closers.push(() => pubsub.close());
     const sync = createSyncService({
       store: roomStore,
       // Trust boundary: the same token check as HTTP; a one-time password opens no room.
@@ -133,7 +137,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     closers.push(async () => {
       await sync.close();
-      await pubsub?.close();
       if (roomStore instanceof SqliteRoomUpdateStore) roomStore.db.close();
     });
     await composeApp(router, { ...deps, metricsText: () => metrics.render() + sync.metricsText() });
@@ -198,4 +201,29 @@ function toSyncLogger(log: Logger): SyncLogger {
     warn: (obj, msg) => log.warn(msg ?? 'sync', obj as Record<string, unknown>),
     error: (obj, msg) => log.error(msg ?? 'sync', obj as Record<string, unknown>),
   };
+}
+
+/** One PING over a short-lived connection that does not retry; throws a clear error when it fails. */
+async function checkRedis(url: string): Promise<void> {
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: 5_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  client.on('error', () => undefined); // reported below, once
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    throw new Error(`cannot reach Redis at ${redactUrl(url)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** A URL fit for a log line or an error: no password. */
+function redactUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '(invalid URL)';
+  }
 }

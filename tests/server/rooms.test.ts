@@ -10,7 +10,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { RoomPolicies, registerBuiltInRoomRules } from '../../src/sync-server/rooms/policy';
 import type { AccountUser } from '../../src/shared/http/auth';
-import { login, pgSchema, REDIS_URL, startTestServer, type TestServer } from './helpers';
+import { login, pgSchema, REDIS_URL, startTestServer, tempDir, type TestServer } from './helpers';
 
 /** Opens a WebSocket to `/sync/<room>`; resolves 'open' or the HTTP status that refused it. */
 function connect(base: string, room: string, token?: string): Promise<'open' | number> {
@@ -155,6 +155,19 @@ describe('two instances on PostgreSQL and Redis', () => {
     } finally {
       a.destroy();
       b.destroy();
+    }
+  });
+});
+
+describe('start-up checks', () => {
+  it('refuses to start when Redis is unreachable, naming the address, and leaves the folder free', async () => {
+    const data = tempDir('xt-redis-');
+    try {
+      await expect(startTestServer({ dataDir: data.dir, redisUrl: 'redis://127.0.0.1:1' })).rejects.toThrow('cannot reach Redis at redis://127.0.0.1:1');
+      const server = await startTestServer({ dataDir: data.dir });
+      await server.close();
+    } finally {
+      data.cleanup();
     }
   });
 });
