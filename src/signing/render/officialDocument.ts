@@ -7,7 +7,19 @@
  * module returns where the seal must go, computed by the standard's rules, and the signer draws the
  * appearance there.
  */
-import { PDFDocument, popGraphicsState, pushGraphicsState, rgb, setCharacterSpacing, type PDFPage, type RGB } from 'pdf-lib';
+import {
+  PDFDocument,
+  popGraphicsState,
+  pushGraphicsState,
+  rgb,
+  setCharacterSpacing,
+  setLineWidth,
+  setStrokingColor,
+  setTextRenderingMode,
+  TextRenderingMode,
+  type PDFPage,
+  type RGB,
+} from 'pdf-lib';
 import {
   formatChineseDate,
   formatDocNumber,
@@ -17,7 +29,7 @@ import {
   type FontOverrides,
   type FontRole,
 } from '../../shared/domain/documents';
-import { embedCjkFonts } from '../fonts';
+import { embedCjkFonts, resolveCjkFont } from '../fonts';
 import {
   charPitchMm,
   colophonRuleMm,
@@ -165,11 +177,20 @@ function baselineInSlot(topMm: number, pitchMm: number, size: number): number {
   return mm(page.heightMm - emTopMm) - size * emTop;
 }
 
+/** Outline width that thickens a regular face to roughly the weight of 小标宋 (3 % of the size). */
+const emboldenRatio = 0.03;
+
+/** Sets up fill-and-outline drawing for an emboldened role (inside the caller's q … Q). */
+function emboldenOperators(fonts: FontSet, role: FontRole, size: number, color: RGB) {
+  if (!fonts.embolden?.has(role)) return [];
+  return [setTextRenderingMode(TextRenderingMode.FillAndOutline), setLineWidth(size * emboldenRatio), setStrokingColor(color)];
+}
+
 function drawSegments(pdfPage: PDFPage, fonts: FontSet, segments: readonly Segment[], x: number, baseline: number): number {
   let cursor = x;
   for (const s of segments) {
     if (s.text.length === 0) continue;
-    pdfPage.pushOperators(pushGraphicsState(), setCharacterSpacing(s.tc));
+    pdfPage.pushOperators(pushGraphicsState(), setCharacterSpacing(s.tc), ...emboldenOperators(fonts, s.role, s.size, s.color ?? black));
     pdfPage.drawText(s.text, { x: cursor, y: baseline, size: s.size, font: fonts[s.role], color: s.color ?? black });
     pdfPage.pushOperators(popGraphicsState());
     cursor += fonts[s.role].widthOfTextAtSize(s.text, s.size) + s.tc * [...s.text].length;
@@ -207,6 +228,7 @@ function drawHeader(pdfPage: PDFPage, fonts: FontSet, doc: RenderableDocument): 
   const markSize = Math.min(mm(22), (typeWidthPt * 0.96) / chars);
   const markTopMm = typeArea.topMm + orgMarkTopOffsetMm;
   const markWidth = fonts.xiaobiaosong.widthOfTextAtSize(mark, markSize);
+  pdfPage.pushOperators(pushGraphicsState(), ...emboldenOperators(fonts, 'xiaobiaosong', markSize, red));
   pdfPage.drawText(mark, {
     x: mm(typeArea.leftMm) + (typeWidthPt - markWidth) / 2,
     y: mm(page.heightMm - markTopMm) - markSize * emTop,
@@ -214,6 +236,7 @@ function drawHeader(pdfPage: PDFPage, fonts: FontSet, doc: RenderableDocument): 
     font: fonts.xiaobiaosong,
     color: red,
   });
+  pdfPage.pushOperators(popGraphicsState());
   const markBottomMm = markTopMm + toMm(markSize * (emTop + emBottom));
 
   // 发文字号 two blank lines below the 标志 (7.2.4).
@@ -321,7 +344,10 @@ export async function renderOfficialDocument(doc: RenderableDocument, options: R
   pdf.setLanguage('zh-CN');
   pdf.setProducer('XieTong 协同办公');
   pdf.setCreator('XieTong 协同办公');
-  const fonts: FontSet = await embedCjkFonts(pdf, ['fangsong', 'xiaobiaosong', 'kaiti', 'heiti', 'song'], options.fonts ?? {});
+  const overrides = options.fonts ?? {};
+  const embedded = await embedCjkFonts(pdf, ['fangsong', 'xiaobiaosong', 'kaiti', 'heiti', 'song'], overrides);
+  // Without an official 小标宋 its stand-in is a regular serif: draw it heavier.
+  const fonts: FontSet = { ...embedded, embolden: new Set<FontRole>(resolveCjkFont('xiaobiaosong', overrides).official ? [] : ['xiaobiaosong']) };
   const sealed = options.sealed ?? false;
   const sealDiameterMm = options.sealDiameterMm ?? defaultSealDiameterMm;
 

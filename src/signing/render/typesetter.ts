@@ -19,7 +19,11 @@ export interface Segment {
   readonly tc: number;
 }
 
-export type FontSet = Record<FontRole, PDFFont>;
+/**
+ * The embedded face of each role. `embolden` names roles drawn with a thin outline as well as a fill:
+ * when 小标宋 falls back to a regular-weight 明体, this gives titles and the 标志 their heavy look.
+ */
+export type FontSet = Record<FontRole, PDFFont> & { readonly embolden?: ReadonlySet<FontRole> };
 
 /** The spacing that makes a full-width glyph of `size` occupy exactly one grid cell. */
 export function gridSpacing(size: number): number {
