@@ -107,3 +107,9 @@ describe('numberPlaceholders', () => {
     expect(numberPlaceholders("SELECT '?' AS q, ? AS a, \"?\" , ?")).toBe("SELECT '?' AS q, $1 AS a, \"?\" , $2");
   });
 });
+
+describe('openPostgres', () => {
+  it('names the server it cannot reach, without the password', async () => {
+    await expect(openPostgres('postgres://postgres:s3cret@127.0.0.1:1/test')).rejects.toThrow(/^cannot use PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/test: /);
+  });
+});

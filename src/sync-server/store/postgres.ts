@@ -72,10 +72,20 @@ export function parsePostgresUrl(url: string): { connectionString: string; schem
 /** Connects to PostgreSQL at `url` (checks the connection before resolving). */
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<PostgresDatabase> {
   const { connectionString, schema } = parsePostgresUrl(url);
+  try {
+    return await connect(connectionString, schema, options);
+  } catch (error) {
+    const where = new URL(connectionString);
+    if (where.password) where.password = '***';
+    throw new Error(`cannot use PostgreSQL at ${where.toString()}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+async function connect(connectionString: string, schema: string | null, options: { max?: number }): Promise<PostgresDatabase> {
   if (schema) {
     // Create the schema once, then let every pooled connection start with it on its search_path
     // (a connection parameter, so no query can run before it is set).
-    const setup = new pg.Client({ connectionString });
+    const setup = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
     await setup.connect();
     try {
       await setup.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
@@ -85,12 +95,18 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   }
   const live = new pg.Pool({
     connectionString,
+    connectionTimeoutMillis: 10_000,
     max: options.max ?? 10,
     types: typeParsers,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   live.on('error', () => undefined); // an idle client dropped by the server; the pool replaces it
-  await live.query('SELECT 1');
+  try {
+    await live.query('SELECT 1');
+  } catch (error) {
+    await live.end().catch(() => undefined);
+    throw error;
+  }
   const direct = handle(live);
   return {
     ...direct,
