@@ -245,6 +245,24 @@ describe('documents API: 发文 → 交换 → 收文 end to end', () => {
     expect(text).toContain(number);
   });
 
+  it('records every reading of a classified document in its audit chain', async () => {
+    const url = org.server.url;
+    const secret = await call<DocumentView>(url, 'POST', '/api/documents', { token: org.tokens.li!, json: { kind: 'outgoing', title: '涉密测试', secrecy: { level: 'secret', period: '1年' } } });
+    const open = await call<DocumentView>(url, 'POST', '/api/documents', { token: org.tokens.li!, json: { kind: 'outgoing', title: '公开测试' } });
+    await get('wang', `/api/documents/${secret.body.id}`);
+    await getPdf(org, 'zhao', secret.body.id);
+    await get('wang', `/api/documents/${open.body.id}`);
+    const secretAudit = (await get('li', `/api/documents/${secret.body.id}/audit`)).body as AuditResponse;
+    expect(secretAudit.valid).toBe(true);
+    expect(secretAudit.entries.filter((e) => e.action === 'access').map((e) => [e.actorName, e.payload])).toEqual([
+      ['王建国', { what: 'view' }],
+      ['赵敏', { what: 'pdf' }],
+    ]);
+    const openAudit = (await get('li', `/api/documents/${open.body.id}/audit`)).body as AuditResponse;
+    expect(openAudit.entries.map((e) => e.action)).toEqual(['create']);
+    expect(pdfText((await getPdf(org, 'li', secret.body.id)).bytes)).toContain('秘密★1年');
+  });
+
   it('pages lists with a cursor', async () => {
     const url = org.server.url;
     for (let i = 0; i < 3; i++) await call(url, 'POST', '/api/documents', { token: org.tokens.sun!, json: { kind: 'outgoing', title: `分页测试${i}` } });
