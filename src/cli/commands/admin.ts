@@ -53,13 +53,13 @@ function parse(argv: string[]): Options {
 }
 
 function need(value: string | undefined, flag: string): string {
-  if (!value) throw new CliError(`${flag} is required\n${USAGE}`);
+  if (!value) throw new CliError(`${flag} is required (see xietong admin --help)`);
   return value;
 }
 
 /** Opens the store (applying migrations, as the server would) and the accounts on it. */
 async function openAccounts(options: Options): Promise<{ db: Database; accounts: Accounts }> {
-  if (!options.data && !options.postgres) throw new CliError(`--data DIR or --postgres URL is required\n${USAGE}`);
+  if (!options.data && !options.postgres) throw new CliError(`--data DIR or --postgres URL is required (see xietong admin --help)`);
   const dataDir = resolve(options.data ?? '.');
   // An admin command never creates a store by accident in a mistyped folder.
   if (!options.postgres && !existsSync(join(dataDir, SQLITE_FILE))) throw new CliError(`no server store in ${dataDir} (is --data the server's data folder?)`, 1);
@@ -131,7 +131,7 @@ const subcommands: Record<string, (options: Options) => Promise<number>> = {
 
   async backup(options) {
     const out = resolve(need(options.out, '--out'));
-    if (!options.data && !options.postgres) throw new CliError(`--data DIR or --postgres URL is required\n${USAGE}`);
+    if (!options.data && !options.postgres) throw new CliError(`--data DIR or --postgres URL is required (see xietong admin --help)`);
     const manifest = await backupStore({ ...(options.data ? { dataDir: resolve(options.data) } : {}), ...(options.postgres ? { postgresUrl: options.postgres } : {}) }, out);
     const rows = manifest.tables.reduce((sum, t) => sum + t.rows, 0);
     console.log(`备份完成：${out}（${manifest.store}，${manifest.tables.length} 张表，${rows} 行）`);
@@ -140,7 +140,7 @@ const subcommands: Record<string, (options: Options) => Promise<number>> = {
 
   async restore(options) {
     const from = resolve(need(options.from, '--from'));
-    if (!options.data && !options.postgres) throw new CliError(`--data DIR or --postgres URL is required\n${USAGE}`);
+    if (!options.data && !options.postgres) throw new CliError(`--data DIR or --postgres URL is required (see xietong admin --help)`);
     const manifest = await restoreStore(from, { ...(options.data ? { dataDir: resolve(options.data) } : {}), ...(options.postgres ? { postgresUrl: options.postgres } : {}) });
     console.log(`恢复完成：${manifest.store} 备份（${manifest.createdAt}）已恢复；现在可以启动服务器`);
     return 0;
@@ -156,7 +156,7 @@ const command: CliCommand = {
       return name ? 0 : 2;
     }
     const sub = subcommands[name];
-    if (!sub) throw new CliError(`unknown subcommand "${name}"\n${USAGE}`);
+    if (!sub) throw new CliError(`unknown subcommand "${name}" (see xietong admin --help)`);
     return sub(parse(rest));
   },
 };
