@@ -1,7 +1,7 @@
 /**
  * Session tokens: `v1.<payload>.<signature>`, the payload a base64url JSON `{sub, ver, iat, exp}` and
  * the signature HMAC-SHA256 over it with a secret kept in the store — so every server instance on the
- * same store accepts every other's tokens, and rotating the secret ends every session.
+ * same store accepts every other's tokens. Instances load it once at start.
  *
  * A token proves only who and until when. Whether it still counts (account disabled, password
  * changed or reset: `ver` behind the account's token version) is checked against the store on use.
