@@ -196,9 +196,13 @@ describe('what verification rejects', () => {
     await expect(signPdf(Buffer.from('%PDF-1.7\ngarbage'), signers[0]!, {})).rejects.toThrow(/damaged PDF/);
   });
 
-  it('refuses a second certification signature', async () => {
+  it('refuses a second certification signature, and any signature after a P=1 certification', async () => {
     const certified = await signPdf(await threePagePdf(), signers[0]!, { certify: true });
     await expect(signPdf(certified, signers[1]!, { certify: true })).rejects.toThrow(/first signature/);
+    const locked = await signPdf(await threePagePdf(), signers[0]!, { certify: true, certifyPermission: 1 });
+    expect(locked.toString('latin1')).toContain('/TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P 1');
+    expect((await verifyPdf(locked, { trustedRoots: ca.certificatePem })).ok).toBe(true);
+    await expect(signPdf(locked, signers[1]!, {})).rejects.toThrow(/forbids any change/);
   });
 });
 

@@ -42,6 +42,8 @@ export interface SignPdfOptions {
   readonly appearance?: SignatureAppearance;
   /** Certification signature (DocMDP P=2: only form filling and further signatures allowed). First signature only. */
   readonly certify?: boolean;
+  /** With `certify`: 2 (default) allows further signatures, 1 locks the document against any change. */
+  readonly certifyPermission?: 1 | 2;
   /** With a TSA the signature becomes PAdES B-T (RFC 3161 token over the signature value). */
   readonly timestampAuthority?: TimestampAuthority;
   /** Name of the signature field (default Signature1, Signature2, …). */
@@ -253,7 +255,7 @@ export async function signPdf(pdf: Uint8Array, signer: Signer, options: SignPdfO
     if (options.reason) lines.push(`/Reason ${pdfTextString(options.reason)}`);
     if (options.location) lines.push(`/Location ${pdfTextString(options.location)}`);
     if (options.contactInfo) lines.push(`/ContactInfo ${pdfTextString(options.contactInfo)}`);
-    if (options.certify) lines.push('/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P 2 /V /1.2 >> >>]');
+    if (options.certify) lines.push(`/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P ${options.certifyPermission === 1 ? 1 : 2} /V /1.2 >> >>]`);
     lines.push('/Prop_Build << /App << /Name /XieTong >> >>', '>>');
     return lines;
   };

@@ -129,10 +129,15 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
     const contentsValue = dictionary.lookup(PDFName.of('Contents'));
     const claimed = parsePdfDate(text(dictionary.lookup(PDFName.of('M'))) ?? '');
     const references = dictionary.lookupMaybe(PDFName.of('Reference'), PDFArray);
-    const certification = Boolean(references?.asArray().some((entry) => {
+    let docMdpPermission: number | undefined;
+    for (const entry of references?.asArray() ?? []) {
       const reference = entry instanceof PDFDict ? entry : doc.context.lookup(entry);
-      return reference instanceof PDFDict && reference.lookup(PDFName.of('TransformMethod')) === PDFName.of('DocMDP');
-    }));
+      if (reference instanceof PDFDict && reference.lookup(PDFName.of('TransformMethod')) === PDFName.of('DocMDP')) {
+        const permission = reference.lookupMaybe(PDFName.of('TransformParams'), PDFDict)?.lookupMaybe(PDFName.of('P'), PDFNumber);
+        docMdpPermission = permission?.asNumber() ?? 2;
+      }
+    }
+    const certification = docMdpPermission !== undefined;
     const base = {
       index: index + 1,
       fieldName: found.fieldName,
@@ -212,6 +217,8 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
           revisions.set(revisionLength, revision);
         }
         const problems = disallowedChanges(revision, doc);
+        // A certification with P=1 allows no change at all, not even another signature.
+        if (docMdpPermission === 1) problems.unshift('the document was certified with no changes allowed (DocMDP P=1), yet more was appended');
         modifications = problems.length === 0 ? { ok: true, detail: 'only further signatures were appended after this signature' } : fail(`changed after signing: ${problems.slice(0, 5).join('; ')}`);
       } catch (error) {
         modifications = fail(`the signed revision cannot be read (${error instanceof Error ? error.message : String(error)})`);
