@@ -71,3 +71,16 @@ test('a signed-in session survives a reload, and the interface switches to Engli
   await page.getByRole('button', { name: '退出登录' }).click();
   await expect(page.getByLabel('用户名')).toBeVisible();
 });
+
+test('关于 shows the versions and exports diagnostics on this machine', async ({ page }, testInfo) => {
+  await page.goto('/');
+  await signIn(page, 'chen', 'demo1234');
+  await page.getByRole('button', { name: '关于' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '关于协同办公' })).toBeVisible();
+  await expect(page.getByText(/^Node\.js v\d+/)).toBeVisible();
+  await page.getByRole('button', { name: '导出诊断信息' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '诊断信息已导出' })).toContainText('.zip');
+  await page.screenshot({ path: testInfo.outputPath('about.png') });
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await expect(page.getByLabel('用户名')).toBeVisible();
+});

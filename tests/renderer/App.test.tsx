@@ -27,7 +27,7 @@ describe('application', () => {
     expect(screen.getByRole('status', { name: '连接状态' }).textContent).toBe('在线');
 
     const nav = screen.getByRole('navigation', { name: '主导航' });
-    expect(within(nav).getAllByRole('button').map((button) => button.textContent)).toEqual(sections);
+    expect(within(nav).getAllByRole('listitem').map((item) => item.textContent)).toEqual(sections);
     for (const section of sections) {
       fireEvent.click(within(nav).getByRole('button', { name: section }));
       expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(section);
@@ -64,6 +64,17 @@ describe('application', () => {
     act(() => fake.emit('sessionChanged', { session: null }));
     expect(await screen.findByRole('button', { name: '登录' })).toBeTruthy();
     expect(screen.getByText('您已退出登录')).toBeTruthy();
+  });
+
+  it('shows 关于 with the versions and exports diagnostics', async () => {
+    const fake = createFakeApi({ current: liSession });
+    await renderWithApi(<App />, fake.api);
+    fireEvent.click(await screen.findByRole('button', { name: '关于' }));
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('关于协同办公');
+    expect(await screen.findByText('0.1.0')).toBeTruthy();
+    expect(screen.getByText('http://127.0.0.1:8787')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: '导出诊断信息' }));
+    expect((await screen.findByText(/诊断信息已导出/)).textContent).toBe('诊断信息已导出：/home/li/.xietong/diagnostics/xietong-diagnostics.zip（2 个文件，20.0 KB）');
   });
 
   it('signs out with 退出登录', async () => {

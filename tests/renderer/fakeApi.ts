@@ -37,7 +37,7 @@ export function createFakeApi(initial: { current?: Session | null; connection?: 
     fake.calls.push({ channel, input });
   };
   // Only what the shell's components call; other domains' components bring their own fakes.
-  const api: Pick<XietongApi, 'session' | 'on'> = {
+  const api: Pick<XietongApi, 'session' | 'diagnostics' | 'on'> = {
     session: {
       login: (input) => {
         record('session:login', input);
@@ -63,6 +63,19 @@ export function createFakeApi(initial: { current?: Session | null; connection?: 
       connection: (input) => {
         record('session:connection', input);
         return Promise.resolve({ ok: true as const, value: { state: initial.connection ?? 'online' } });
+      },
+    },
+    diagnostics: {
+      about: (input) => {
+        record('diagnostics:about', input);
+        return Promise.resolve({ ok: true as const, value: { appVersion: '0.1.0', nodeVersion: 'v20.20.2', platform: 'linux', arch: 'x64', serverUrl: 'http://127.0.0.1:8787' } });
+      },
+      export: (input) => {
+        record('diagnostics:export', input);
+        return Promise.resolve({
+          ok: true as const,
+          value: { path: '/home/li/.xietong/diagnostics/xietong-diagnostics.zip', fileName: 'xietong-diagnostics.zip', sizeBytes: 20480, entries: ['about.json', 'logs/main.log'] },
+        });
       },
     },
     on(event, listener) {

@@ -1,16 +1,18 @@
 /**
  * The main window after sign-in: the header (product, connection, the person and their unit,
- * language, 退出登录), the section navigation, and the chosen section.
+ * language, 修改密码, 退出登录), the section navigation with 关于 at its foot, and the chosen section
+ * or panel.
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectionState, Session } from '../../../shared/api';
 import { useApi } from '../../app/apiContext';
-import { ChangePasswordForm } from '../account';
-import { SectionPage } from '../../components/SectionPage';
 import { ConnectionIndicator } from '../../components/ConnectionIndicator';
 import { Emblem } from '../../components/Emblem';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
+import { SectionPage } from '../../components/SectionPage';
+import { AboutPanel } from '../about';
+import { ChangePasswordForm } from '../account';
 import { NavIcon } from './NavIcon';
 import { sectionComponents, sectionIds, type SectionId } from './sections';
 
@@ -21,22 +23,51 @@ export interface MainWindowProps {
   onSignedOut: () => void;
 }
 
+/** What the main area shows: a section of the navigation, or one of the person's own panels. */
+type Panel = { kind: 'section'; id: SectionId } | { kind: 'password' } | { kind: 'about' };
+
 export function MainWindow({ session, connection, onSignedOut }: MainWindowProps) {
   const { t } = useTranslation();
   const api = useApi();
-  const [section, setSection] = useState<SectionId>('todo');
+  const [panel, setPanel] = useState<Panel>({ kind: 'section', id: 'todo' });
   const [signingOut, setSigningOut] = useState(false);
-  /** The password form replaces the section while open; `notice` confirms the change afterwards. */
-  const [changingPassword, setChangingPassword] = useState(false);
+  /** Confirms a finished action (the password change) above the section that follows it. */
   const [notice, setNotice] = useState<string | null>(null);
-  const Section = sectionComponents[section];
   const { user } = session;
+
+  const show = (next: Panel): void => {
+    setNotice(null);
+    setPanel(next);
+  };
 
   const signOut = async (): Promise<void> => {
     setSigningOut(true);
     await api.session.logout({});
     // Even if the services could not answer, the person asked to leave: show the login screen.
     onSignedOut();
+  };
+
+  const renderPanel = () => {
+    switch (panel.kind) {
+      case 'section': {
+        const Section = sectionComponents[panel.id];
+        return <Section />;
+      }
+      case 'password':
+        return (
+          <SectionPage title={t('password.title')} description={t('password.rules')}>
+            <ChangePasswordForm
+              onChanged={() => {
+                setPanel({ kind: 'section', id: 'todo' });
+                setNotice(t('shell.passwordChanged'));
+              }}
+              onCancel={() => show({ kind: 'section', id: 'todo' })}
+            />
+          </SectionPage>
+        );
+      case 'about':
+        return <AboutPanel />;
+    }
   };
 
   return (
@@ -58,15 +89,7 @@ export function MainWindow({ session, connection, onSignedOut }: MainWindowProps
             </span>
           </div>
           <LanguageSwitch tone="dark" />
-          <button
-            type="button"
-            className="button button--ghost-dark"
-            aria-pressed={changingPassword}
-            onClick={() => {
-              setNotice(null);
-              setChangingPassword(true);
-            }}
-          >
+          <button type="button" className="button button--ghost-dark" aria-pressed={panel.kind === 'password'} onClick={() => show({ kind: 'password' })}>
             {t('shell.changePassword')}
           </button>
           <button type="button" className="button button--ghost-dark" onClick={() => void signOut()} disabled={signingOut}>
@@ -82,12 +105,8 @@ export function MainWindow({ session, connection, onSignedOut }: MainWindowProps
                 <button
                   type="button"
                   className="nav__item"
-                  aria-current={id === section && !changingPassword ? 'page' : undefined}
-                  onClick={() => {
-                    setSection(id);
-                    setChangingPassword(false);
-                    setNotice(null);
-                  }}
+                  aria-current={panel.kind === 'section' && panel.id === id ? 'page' : undefined}
+                  onClick={() => show({ kind: 'section', id })}
                 >
                   <NavIcon section={id} />
                   <span>{t(`sections.${id}.label`)}</span>
@@ -95,6 +114,11 @@ export function MainWindow({ session, connection, onSignedOut }: MainWindowProps
               </li>
             ))}
           </ul>
+          <div className="nav__footer">
+            <button type="button" className="nav__item nav__item--minor" aria-current={panel.kind === 'about' ? 'page' : undefined} onClick={() => show({ kind: 'about' })}>
+              {t('about.open')}
+            </button>
+          </div>
         </nav>
         <main className="workspace__main">
           {notice ? (
@@ -102,19 +126,7 @@ export function MainWindow({ session, connection, onSignedOut }: MainWindowProps
               {notice}
             </p>
           ) : null}
-          {changingPassword ? (
-            <SectionPage title={t('password.title')} description={t('password.rules')}>
-              <ChangePasswordForm
-                onChanged={() => {
-                  setChangingPassword(false);
-                  setNotice(t('shell.passwordChanged'));
-                }}
-                onCancel={() => setChangingPassword(false)}
-              />
-            </SectionPage>
-          ) : (
-            <Section />
-          )}
+          {renderPanel()}
         </main>
       </div>
     </div>

@@ -1,0 +1,2 @@
+/** 关于 and 导出诊断信息. */
+export { AboutPanel } from './AboutPanel';
