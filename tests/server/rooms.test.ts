@@ -171,3 +171,41 @@ describe('start-up checks', () => {
     }
   });
 });
+
+describe('shutdown', () => {
+  it('closes open sync connections with 1001 (going away) and keeps the edits made before', async () => {
+    const data = tempDir('xt-shutdown-');
+    try {
+      let server = await startTestServer({ dataDir: data.dir });
+      const token = await login(server.url, 'li');
+      const doc = new Y.Doc();
+      const p = provider(server.url, 'user:user-li', token, doc);
+      const closed = new Promise<number>((resolve) => p.on('connection-close', (event: CloseEvent | null) => resolve(event?.code ?? 0)));
+      await until(() => p.synced);
+      doc.getText('draft').insert(0, '拟同意。');
+      // The edit has reached the server once its row is stored.
+      for (let i = 0; i < 100; i++) {
+        const row = await server.deps.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM sync_room_updates WHERE room = 'user:user-li'");
+        if (Number(row?.n) > 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      p.shouldConnect = false;
+      await server.close();
+      expect(await closed).toBe(1001);
+      p.destroy();
+
+      server = await startTestServer({ dataDir: data.dir });
+      try {
+        const again = new Y.Doc();
+        const q = provider(server.url, 'user:user-li', await login(server.url, 'li'), again);
+        await until(() => q.synced);
+        expect(again.getText('draft').toJSON()).toBe('拟同意。');
+        q.destroy();
+      } finally {
+        await server.close();
+      }
+    } finally {
+      data.cleanup();
+    }
+  });
+});
