@@ -4,6 +4,8 @@
  * Also the option parsing and signer opening shared with `xietong batch-sign`.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { openPkcs11Signer, openPkcs12Signer, signPdf, type SignPdfOptions, type Signer } from '../../signing';
 import { CliError, type CliCommand } from '../command';
@@ -92,11 +94,28 @@ export function signOptionsFrom(values: SigningValues): SignPdfOptions {
   return options;
 }
 
+/**
+ * Asks for a secret on the terminal without echoing it. Typing it here keeps it out of the shell
+ * history and the process list, which `--password` on the command line does not.
+ */
+export async function promptSecret(question: string): Promise<string> {
+  if (!process.stdin.isTTY) throw new CliError(`${question.replace(/[:：]\s*$/, '')} is required (no terminal to ask on)`);
+  process.stderr.write(question);
+  const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const reader = createInterface({ input: process.stdin, output: silent, terminal: true });
+  try {
+    return await new Promise<string>((resolve) => reader.question('', resolve));
+  } finally {
+    reader.close();
+    process.stderr.write('\n');
+  }
+}
+
 /** Opens the signer the options name: a PKCS#12 (password from --password or XIETONG_P12_PASSWORD) or a PKCS#11 token. */
 export async function openSignerFrom(values: SigningValues): Promise<Signer> {
   if (values.p12 && values['pkcs11-module']) throw new CliError('give --p12 FILE or --pkcs11-module LIB, not both');
   if (values['pkcs11-module']) {
-    const pin = values.pin ?? process.env.XIETONG_PKCS11_PIN;
+    const pin = values.pin ?? process.env.XIETONG_PKCS11_PIN ?? (process.stdin.isTTY ? await promptSecret('UKey PIN: ') : undefined);
     if (!pin) throw new CliError('the token needs --pin PIN (or XIETONG_PKCS11_PIN)');
     return openPkcs11Signer({
       modulePath: values['pkcs11-module'],
@@ -107,7 +126,7 @@ export async function openSignerFrom(values: SigningValues): Promise<Signer> {
     });
   }
   if (!values.p12) throw new CliError('--p12 FILE is required (or --pkcs11-module LIB for a token)');
-  const password = values.password ?? process.env.XIETONG_P12_PASSWORD;
+  const password = values.password ?? process.env.XIETONG_P12_PASSWORD ?? (process.stdin.isTTY ? await promptSecret('PKCS#12 password: ') : undefined);
   if (password === undefined) throw new CliError('--password PW is required (or set XIETONG_P12_PASSWORD)');
   return openPkcs12Signer(readInput(values.p12, 'PKCS#12 file'), password);
 }
@@ -116,7 +135,7 @@ const USAGE = `usage: xietong sign IN.pdf --out OUT.pdf (--p12 FILE --password P
        [--seal IMAGE | --seal-text UNIT [--seal-bottom TEXT]] [--page N --x MM --y MM --size MM]
        [--reason TEXT] [--location TEXT] [--certify] [--tsa URL]
   x/y: millimetres from the page's left and bottom edges to the seal's lower-left corner (default: lower right of the last page).
-  XIETONG_P12_PASSWORD may replace --password.`;
+  XIETONG_P12_PASSWORD may replace --password; on a terminal, without either, the password is asked for.`;
 
 const command: CliCommand = {
   summary: 'sign a PDF (PAdES, incremental update), optionally with a visible seal',
