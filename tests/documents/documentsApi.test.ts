@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditResponse, DocumentListResponse, DocumentView, ExchangeItem } from '../../src/shared/http/documents';
-import { act, call, draftToNumbering, getPdf, NDRC, OFFICE, putPdf, sealPdf, startOrg, uid, type Org } from './helpers';
+import { act, call, draftToNumbering, getPdf, NDRC, OFFICE, pgSchema, putPdf, sealPdf, startOrg, uid, type Org } from './helpers';
 
 function pdfText(bytes: Buffer): string {
   const dir = mkdtempSync(join(tmpdir(), 'xt-doc-'));
@@ -18,10 +18,18 @@ function pdfText(bytes: Buffer): string {
 
 const year = new Date().getFullYear();
 
-describe('documents API: 发文 → 交换 → 收文 end to end', () => {
+const schema = pgSchema();
+afterAll(async () => {
+  await schema.drop();
+});
+
+describe.each([
+  { store: 'sqlite', postgresUrl: undefined as string | undefined },
+  { store: 'postgres', postgresUrl: schema.url },
+])('documents API on $store: 发文 → 交换 → 收文 end to end', ({ postgresUrl }) => {
   let org: Org;
   beforeAll(async () => {
-    org = await startOrg({ certified: { zhao: '赵敏|市政府办公室', li: '李文|市政府办公室' } });
+    org = await startOrg({ certified: { zhao: '赵敏|市政府办公室', li: '李文|市政府办公室' }, ...(postgresUrl ? { postgresUrl } : {}) });
   });
   afterAll(async () => {
     await org.server.stop();
