@@ -1,0 +1,503 @@
+/**
+ * Sync benchmark: this service (SQLite store, token auth, durable group commit) against
+ * @y/websocket-server 0.1.1 and @hocuspocus/server 3.x (both in memory, no auth) on the same
+ * workloads. Each server runs in a child process of its own so its CPU seconds and memory are its
+ * own; the simulated clients all run here and speak each server's wire protocol directly (a
+ * Y.Doc per client, the messages a stock provider sends: sync step 1/2, updates, awareness).
+ *
+ * Rows: N clients over M rooms each making K edits — (50, 10, 100) and (500, 50, 20) — and
+ * 2,000 / 10,000 idle connections over 200 / 1,000 rooms with one edit per room as a probe.
+ * Figures per server: server CPU seconds, latency from the last write to the last client, the
+ * per-edit delivery latency (p50/p99), the probe's fan-out time, peak RSS and memory per idle
+ * connection, and whether every client converged to the same state.
+ *
+ * Usage: `npm run bench -- sync`. Loopback only; every wait is bounded; every child is killed.
+ * The last line of output is JSON.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { WebSocket, WebSocketServer } from 'ws';
+import * as Y from 'yjs';
+
+type ServerKind = 'xietong' | 'y-websocket-server' | 'hocuspocus';
+const SERVERS: ServerKind[] = ['xietong', 'y-websocket-server', 'hocuspocus'];
+
+interface Row {
+  name: string;
+  kind: 'edit' | 'idle';
+  clients: number;
+  rooms: number;
+  edits: number;
+  /** Milliseconds between one client's edits (edit rows). */
+  intervalMs: number;
+}
+
+const ALL_ROWS: Row[] = [
+  { name: 'edit N=50 M=10 K=100', kind: 'edit', clients: 50, rooms: 10, edits: 100, intervalMs: 20 },
+  { name: 'edit N=500 M=50 K=20', kind: 'edit', clients: 500, rooms: 50, edits: 20, intervalMs: 200 },
+  { name: 'idle 2,000 over 200 rooms', kind: 'idle', clients: 2000, rooms: 200, edits: 1, intervalMs: 0 },
+  { name: 'idle 10,000 over 1,000 rooms', kind: 'idle', clients: 10_000, rooms: 1000, edits: 1, intervalMs: 0 },
+];
+/** `SYNC_BENCH_ROWS=0,2` runs only those rows (for trying one change quickly). */
+const ROWS = process.env.SYNC_BENCH_ROWS ? ALL_ROWS.filter((_row, i) => process.env.SYNC_BENCH_ROWS!.split(',').includes(String(i))) : ALL_ROWS;
+
+const SECRET = 'bench-secret';
+const PHASE_TIMEOUT_MS = 60_000;
+
+// ---------------------------------------------------------------------------------------------
+// Server side (child process): `node sync.bench.mjs --serve KIND`
+// ---------------------------------------------------------------------------------------------
+
+interface ServerStats {
+  cpuSeconds: number;
+  rss: number;
+  maxRss: number;
+}
+
+type ParentMessage = { type: 'stats' };
+type ChildMessage = { type: 'ready'; port: number } | ({ type: 'stats' } & ServerStats);
+
+/** A token the xietong server verifies per connection: `user.hmac(user)`. */
+function signToken(user: string): string {
+  return `${user}.${createHmac('sha256', SECRET).update(user).digest('base64url')}`;
+}
+
+function verifyToken(token: string): { id: string } | null {
+  const dot = token.indexOf('.');
+  if (dot < 1) return null;
+  const user = token.slice(0, dot);
+  const expected = Buffer.from(signToken(user));
+  const given = Buffer.from(token);
+  return expected.length === given.length && timingSafeEqual(expected, given) ? { id: user } : null;
+}
+
+async function serve(kind: ServerKind): Promise<void> {
+  let port: number;
+  let cleanup = (): void => undefined;
+  if (kind === 'xietong') {
+    // Only what a SQLite deployment loads (not the PostgreSQL and Redis adapters).
+    const { createSyncService } = await import('../src/sync-server/sync/service');
+    const { SqliteRoomUpdateStore } = await import('../src/sync-server/sync/sqliteStore');
+    const dir = mkdtempSync(join(tmpdir(), 'xietong-sync-bench-'));
+    const store = new SqliteRoomUpdateStore(join(dir, 'sync.db'));
+    const service = createSyncService({
+      store,
+      authenticate: (token) => Promise.resolve(verifyToken(token)),
+      authorizeRoom: (_user, room) => Promise.resolve(room.startsWith('doc:') ? 'write' : 'none'),
+      log: { info: () => undefined, warn: () => undefined, error: (obj, msg) => console.error(msg, obj) },
+    });
+    const server = createServer((_req, res) => res.writeHead(404).end());
+    server.on('upgrade', (req, socket, head) => service.handleUpgrade(req, socket, head));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', 511, resolve));
+    port = (server.address() as AddressInfo).port;
+    cleanup = () => rmSync(dir, { recursive: true, force: true });
+  } else if (kind === 'y-websocket-server') {
+    const { setupWSConnection } = await import('@y/websocket-server/utils');
+    const wss = new WebSocketServer({ noServer: true });
+    const server = createServer((_req, res) => res.writeHead(404).end());
+    server.on('upgrade', (req, socket, head) => {
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const docName = decodeURIComponent((req.url ?? '/').slice(1).split('?')[0] ?? '');
+        setupWSConnection(ws, req, { docName, gc: true });
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', 511, resolve));
+    port = (server.address() as AddressInfo).port;
+  } else {
+    const { Server } = await import('@hocuspocus/server');
+    const server = new Server({ port: 0, address: '127.0.0.1', quiet: true, stopOnSignals: false });
+    await server.listen();
+    port = server.address.port;
+  }
+  process.on('message', (message: ParentMessage) => {
+    if (message.type !== 'stats') return;
+    (globalThis as { gc?: () => void }).gc?.();
+    const cpu = process.cpuUsage();
+    const reply: ChildMessage = {
+      type: 'stats',
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      rss: process.memoryUsage().rss,
+      maxRss: process.resourceUsage().maxRSS * 1024,
+    };
+    process.send?.(reply);
+  });
+  process.on('disconnect', () => {
+    cleanup();
+    process.exit(0);
+  });
+  process.send?.({ type: 'ready', port } satisfies ChildMessage);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client side: one simulated client per connection, speaking the server's protocol.
+// ---------------------------------------------------------------------------------------------
+
+const SYNC = 0;
+const AWARENESS = 1;
+const AUTH = 2;
+const SYNC_REPLY = 4;
+
+interface Edit {
+  k: number;
+  t: number;
+}
+
+/** A client: its own Y.Doc, the messages a stock provider sends, nothing else. */
+class SimClient {
+  readonly doc = new Y.Doc();
+  ws: WebSocket | null = null;
+  synced = false;
+  private onSynced: (() => void) | null = null;
+
+  constructor(
+    readonly kind: ServerKind,
+    readonly index: number,
+    readonly room: string,
+    private readonly port: number,
+  ) {
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== this) this.send((encoder) => writeSync(encoder, 2, update));
+    });
+  }
+
+  connect(): Promise<void> {
+    const url =
+      this.kind === 'xietong'
+        ? `ws://127.0.0.1:${this.port}/sync/${this.room}?token=${signToken(`user${this.index}`)}`
+        : this.kind === 'y-websocket-server'
+          ? `ws://127.0.0.1:${this.port}/${this.room}`
+          : `ws://127.0.0.1:${this.port}`;
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { perMessageDeflate: false });
+      ws.binaryType = 'nodebuffer';
+      this.ws = ws;
+      this.onSynced = resolve;
+      ws.once('error', reject);
+      ws.on('open', () => {
+        if (this.kind === 'hocuspocus') {
+          this.send((encoder) => {
+            encoding.writeVarUint(encoder, AUTH);
+            encoding.writeVarUint(encoder, 0);
+            encoding.writeVarString(encoder, '');
+          });
+        } else this.greet();
+      });
+      ws.on('message', (data: Buffer) => this.receive(data));
+    });
+  }
+
+  private greet(): void {
+    this.send((encoder) => writeSync(encoder, 0, Y.encodeStateVector(this.doc)));
+    this.send((encoder) => {
+      // An awareness update as y-protocols encodes it: [count][clientID][clock][state JSON].
+      encoding.writeVarUint(encoder, AWARENESS);
+      const inner = encoding.createEncoder();
+      encoding.writeVarUint(inner, 1);
+      encoding.writeVarUint(inner, this.doc.clientID);
+      encoding.writeVarUint(inner, 1);
+      encoding.writeVarString(inner, JSON.stringify({ user: { name: `用户${this.index}` } }));
+      encoding.writeVarUint8Array(encoder, encoding.toUint8Array(inner));
+    });
+  }
+
+  private send(write: (encoder: encoding.Encoder) => void): void {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    const encoder = encoding.createEncoder();
+    if (this.kind === 'hocuspocus') encoding.writeVarString(encoder, this.room);
+    write(encoder);
+    ws.send(encoding.toUint8Array(encoder));
+  }
+
+  private receive(data: Buffer): void {
+    const decoder = decoding.createDecoder(data);
+    if (this.kind === 'hocuspocus') decoding.readVarString(decoder);
+    const type = decoding.readVarUint(decoder);
+    if (type === AUTH && this.kind === 'hocuspocus') {
+      if (decoding.readVarUint(decoder) === 2) this.greet();
+      return;
+    }
+    if (type !== SYNC && type !== SYNC_REPLY) return;
+    const step = decoding.readVarUint(decoder);
+    const payload = decoding.readVarUint8Array(decoder);
+    if (step === 0) {
+      this.send((encoder) => writeSync(encoder, 1, Y.encodeStateAsUpdate(this.doc, payload)));
+      return;
+    }
+    Y.applyUpdate(this.doc, payload, this);
+    if (step === 1 && !this.synced) {
+      this.synced = true;
+      this.onSynced?.();
+      this.onSynced = null;
+    }
+  }
+
+  close(): void {
+    this.ws?.terminate();
+    this.doc.destroy();
+  }
+}
+
+function writeSync(encoder: encoding.Encoder, step: number, payload: Uint8Array): void {
+  encoding.writeVarUint(encoder, SYNC);
+  encoding.writeVarUint(encoder, step);
+  encoding.writeVarUint8Array(encoder, payload);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orchestration
+// ---------------------------------------------------------------------------------------------
+
+interface Result {
+  server: ServerKind;
+  row: string;
+  ok: boolean;
+  error?: string;
+  converged: boolean;
+  serverCpuSeconds: number;
+  peakRssMb: number;
+  /** Last write → every client has every edit (edit rows). */
+  lastWriteToLastClientMs?: number;
+  editLatencyP50Ms?: number;
+  editLatencyP99Ms?: number;
+  /** Probe edits sent → every idle client has its room's probe (idle rows). */
+  probeFanoutMs?: number;
+  memoryPerConnectionKb?: number;
+  connectSeconds: number;
+}
+
+class ServerProcess {
+  private readonly waiting: Array<(message: ChildMessage) => void> = [];
+
+  private constructor(readonly child: ChildProcess) {
+    child.on('message', (message: ChildMessage) => this.waiting.shift()?.(message));
+  }
+
+  static async start(kind: ServerKind): Promise<{ server: ServerProcess; port: number }> {
+    const child = fork(fileURLToPath(import.meta.url), ['--serve', kind], { execArgv: ['--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const server = new ServerProcess(child);
+    const ready = await withTimeout(server.next(), 20_000, `${kind} did not start`);
+    if (ready.type !== 'ready') throw new Error(`${kind}: unexpected first message`);
+    return { server, port: ready.port };
+  }
+
+  private next(): Promise<ChildMessage> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  async stats(): Promise<ServerStats> {
+    const reply = this.next();
+    this.child.send({ type: 'stats' } satisfies ParentMessage);
+    const message = await withTimeout(reply, 20_000, 'stats timed out');
+    if (message.type !== 'stats') throw new Error('unexpected reply');
+    return message;
+  }
+
+  stop(): Promise<void> {
+    if (this.child.exitCode !== null) return Promise.resolve();
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGKILL');
+    return exited;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(what)), ms);
+    }),
+  ]);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function waitUntil(check: () => boolean, what: string, timeoutMs = PHASE_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await sleep(2);
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Connects every client, a bounded number at a time (the listen backlog is finite). */
+async function connectAll(clients: SimClient[]): Promise<void> {
+  const wave = 250;
+  for (let i = 0; i < clients.length; i += wave) {
+    await withTimeout(Promise.all(clients.slice(i, i + wave).map((client) => client.connect())), PHASE_TIMEOUT_MS, 'connect timed out');
+  }
+}
+
+/** Every client in each room holds the same state. */
+function checkConverged(clients: SimClient[]): boolean {
+  const byRoom = new Map<string, string>();
+  for (const client of clients) {
+    const map = client.doc.getMap<Edit>('edits');
+    const state = JSON.stringify([...map.keys()].sort().map((key) => [key, map.get(key)]));
+    const seen = byRoom.get(client.room);
+    if (seen === undefined) byRoom.set(client.room, state);
+    else if (seen !== state) return false;
+  }
+  return true;
+}
+
+async function runRow(kind: ServerKind, row: Row): Promise<Result> {
+  const { server, port } = await ServerProcess.start(kind);
+  const clients: SimClient[] = [];
+  const result: Result = { server: kind, row: row.name, ok: false, converged: false, serverCpuSeconds: NaN, peakRssMb: NaN, connectSeconds: NaN };
+  try {
+    await sleep(200);
+    const before = await server.stats();
+    for (let i = 0; i < row.clients; i++) clients.push(new SimClient(kind, i, `doc:bench-${i % row.rooms}`, port));
+    const perRoom = row.clients / row.rooms;
+    const connectStart = performance.now();
+    await connectAll(clients);
+    result.connectSeconds = (performance.now() - connectStart) / 1000;
+
+    // Each client counts the final edits of its room it has seen; done at `perRoom`.
+    const finals = new Array<number>(clients.length).fill(0);
+    const latencies: number[] = [];
+    let done = 0;
+    const finalK = row.edits - 1;
+    clients.forEach((client, i) => {
+      client.doc.getMap<Edit>('edits').observe((event, transaction) => {
+        const now = performance.now();
+        for (const key of event.keysChanged as Set<string>) {
+          const edit = event.target.get(key);
+          if (!edit) continue;
+          if (transaction.origin === client) latencies.push(now - edit.t);
+          if (edit.k === finalK && ++finals[i]! === perRoom) done += 1;
+        }
+      });
+    });
+
+    if (row.kind === 'idle') {
+      await sleep(1000);
+      const idle = await server.stats();
+      result.memoryPerConnectionKb = (idle.rss - before.rss) / row.clients / 1024;
+      // The probe: the first client of every room makes one edit at the same moment.
+      // A room's probe is final once everyone there has it: perRoom clients × 1 key.
+      finals.fill(perRoom - 1);
+      done = 0;
+      const probeStart = performance.now();
+      for (let room = 0; room < row.rooms; room++) clients[room]!.doc.getMap<Edit>('edits').set(`c${room}`, { k: 0, t: performance.now() });
+      await waitUntil(() => done === row.clients, 'probe fan-out');
+      result.probeFanoutMs = performance.now() - probeStart;
+    } else {
+      // Edits spread evenly over each interval, one per client per round.
+      let lastWrite = 0;
+      const start = performance.now();
+      const schedule = clients.map((client, i) => ({ client, i, next: start + (i / row.clients) * row.intervalMs, k: 0 }));
+      await new Promise<void>((resolve) => {
+        const tick = setInterval(() => {
+          const now = performance.now();
+          let remaining = 0;
+          for (const item of schedule) {
+            while (item.k < row.edits && item.next <= now) {
+              item.client.doc.getMap<Edit>('edits').set(`c${item.i}`, { k: item.k, t: performance.now() });
+              item.k += 1;
+              item.next += row.intervalMs;
+              lastWrite = performance.now();
+            }
+            if (item.k < row.edits) remaining += 1;
+          }
+          if (remaining === 0) {
+            clearInterval(tick);
+            resolve();
+          }
+        }, 2);
+      });
+      await waitUntil(() => done === row.clients, 'convergence');
+      result.lastWriteToLastClientMs = performance.now() - lastWrite;
+      latencies.sort((a, b) => a - b);
+      result.editLatencyP50Ms = percentile(latencies, 50);
+      result.editLatencyP99Ms = percentile(latencies, 99);
+    }
+    const after = await server.stats();
+    result.serverCpuSeconds = after.cpuSeconds - before.cpuSeconds;
+    result.peakRssMb = after.maxRss / 1024 / 1024;
+    result.converged = checkConverged(clients);
+    result.ok = result.converged;
+  } catch (error) {
+    result.error = error instanceof Error ? error.message : String(error);
+  } finally {
+    for (const client of clients) client.close();
+    await server.stop();
+  }
+  return result;
+}
+
+function fmt(value: number | undefined, digits = 1): string {
+  return value === undefined || Number.isNaN(value) ? '—' : value.toFixed(digits);
+}
+
+/** `ours / better peer` for a lower-is-better figure. */
+function ratio(ours: number | undefined, peers: Array<number | undefined>): string {
+  const valid = peers.filter((value): value is number => value !== undefined && !Number.isNaN(value));
+  if (ours === undefined || Number.isNaN(ours) || valid.length === 0) return '—';
+  return `${(ours / Math.min(...valid)).toFixed(2)}×`;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const results: Result[] = [];
+  for (const row of ROWS) {
+    for (const kind of SERVERS) {
+      const result = await runRow(kind, row);
+      results.push(result);
+      console.log(
+        `${row.name.padEnd(30)} ${kind.padEnd(19)} cpu ${fmt(result.serverCpuSeconds, 2)} s  ` +
+          (row.kind === 'edit'
+            ? `last write→last client ${fmt(result.lastWriteToLastClientMs)} ms  p50 ${fmt(result.editLatencyP50Ms)} ms  p99 ${fmt(result.editLatencyP99Ms)} ms  `
+            : `probe fan-out ${fmt(result.probeFanoutMs)} ms  ${fmt(result.memoryPerConnectionKb)} KB/conn  `) +
+          `peak RSS ${fmt(result.peakRssMb)} MB  converged ${result.converged}${result.error ? `  ERROR ${result.error}` : ''}`,
+      );
+    }
+  }
+  console.log('\nRatios (xietong ÷ better peer; ≤ 1.00× meets the target):');
+  for (const row of ROWS) {
+    const of = (kind: ServerKind): Result => results.find((r) => r.server === kind && r.row === row.name)!;
+    const ours = of('xietong');
+    const peers = [of('y-websocket-server'), of('hocuspocus')];
+    const latency = (r: Result): number | undefined => (row.kind === 'edit' ? r.lastWriteToLastClientMs : r.probeFanoutMs);
+    console.log(
+      `${row.name.padEnd(30)} cpu ${ratio(ours.serverCpuSeconds, peers.map((p) => p.serverCpuSeconds))}  ` +
+        `latency ${ratio(latency(ours), peers.map(latency))}  ` +
+        (row.kind === 'idle' ? `memory/conn ${ratio(ours.memoryPerConnectionKb, peers.map((p) => p.memoryPerConnectionKb))}  ` : '') +
+        `peak RSS ${ratio(ours.peakRssMb, peers.map((p) => p.peakRssMb))}`,
+    );
+  }
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`\ntotal ${seconds.toFixed(0)} s`);
+  const ok = results.every((r) => r.ok);
+  console.log(JSON.stringify({ ok, seconds: Math.round(seconds), results }));
+  process.exit(ok ? 0 : 1);
+}
+
+const serveIndex = process.argv.indexOf('--serve');
+if (serveIndex >= 0) {
+  void serve(process.argv[serveIndex + 1] as ServerKind);
+} else {
+  main().catch((error: unknown) => {
+    console.error(error);
+    console.log(JSON.stringify({ ok: false, error: String(error) }));
+    process.exit(1);
+  });
+}
