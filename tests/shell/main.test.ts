@@ -40,6 +40,9 @@ vi.mock('electron', async () => {
     show = record('show');
     isDestroyed = () => false;
     isMaximized = () => false;
+    isMinimized = () => false;
+    restore = record('restore');
+    focus = record('focus');
     getNormalBounds = () => ({ x: 0, y: 0, width: 1280, height: 820 });
   }
   const app = {
@@ -68,7 +71,13 @@ vi.mock('electron', async () => {
     app,
     BrowserWindow,
     session,
-    dialog: { showMessageBox: () => Promise.resolve({ response: 0 }), showErrorBox: record('showErrorBox') },
+    dialog: {
+      showMessageBox: (...args: unknown[]) => {
+        state.calls.push(['showMessageBox', args.at(-1)]);
+        return Promise.resolve({ response: 1 });
+      },
+      showErrorBox: record('showErrorBox'),
+    },
     ipcMain: { handle: (channel: string, handler: unknown) => state.ipc.set(channel, handler), removeHandler: (channel: string) => state.ipc.delete(channel) },
     Menu: { buildFromTemplate: (template: unknown) => template, setApplicationMenu: record('setApplicationMenu') },
     protocol: {
@@ -153,6 +162,16 @@ describe('Electron main entry', () => {
     expect(state.appEvents.has('second-instance')).toBe(true);
     expect(called('setApplicationMenu')).toHaveLength(1);
     expect(called('setFeedURL')[0]![1]).toEqual({ provider: 'generic', url: 'https://oa.example.gov.cn/updates/' });
+
+    // A PDF opened from the file manager while running: verified, and the verdict shown.
+    const pdf = join(dir, '通知.pdf');
+    writeFileSync(pdf, '%PDF-1.7 not really');
+    for (const listener of state.appEvents.get('second-instance')!) listener({}, ['xietong', pdf], dir);
+    await vi.waitFor(() => expect(called('showMessageBox')).toHaveLength(1));
+    expect(called('focus')).toHaveLength(1);
+    expect(called('showMessageBox')[0]![1]).toMatchObject({ title: '签名验证 — 通知.pdf', message: '未配置信任的根证书，无法验证签名' });
+    await vi.waitFor(() => expect(called('showItemInFolder')).toEqual([['showItemInFolder', pdf]]));
+    expect(state.appEvents.has('open-file')).toBe(true);
 
     // An IPC call from a foreign frame is refused by the wrapper.
     const handler = state.ipc.get('session:current') as (event: unknown, input: unknown) => Promise<unknown>;

@@ -3,6 +3,7 @@
  * configuration, builds the services (the same ones the web host runs), registers the one IPC
  * wrapper, serves the renderer from the app scheme and keeps every window hardened.
  */
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell } from 'electron';
 import { autoUpdater } from 'electron-updater';
@@ -20,6 +21,7 @@ import { ERROR_PAGE_CSS, ERROR_PAGE_PATH, ERROR_STYLE_PATH, renderDeploymentErro
 import { createEventSink, registerIpcHandlers } from './ipc';
 import { createMainWindow } from './mainWindow';
 import { buildMenuTemplate } from './menu';
+import { openableFilesFromArgv, reportForOpenedFile } from './openFiles';
 import { createSafeStorageBox } from './secrets';
 import { setupAutoUpdates, type AutoUpdates } from './updater';
 import { enforceContentSecurityPolicy, hardenWebContents, restrictPermissions } from './webContentsSecurity';
@@ -44,6 +46,15 @@ if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 let mainWindow: BrowserWindow | undefined;
 let services: AppServices | undefined;
 let updates: AutoUpdates | undefined;
+/** Set once the app is running; until then opened files wait in `pendingFiles`. */
+let openFile: ((path: string) => void) | undefined;
+const pendingFiles: string[] = openableFilesFromArgv(process.argv.slice(1), process.cwd());
+
+/** Files double-clicked or "opened with" 协同办公 (Windows/Linux via argv, macOS via open-file). */
+const requestOpen = (path: string): void => {
+  if (openFile) openFile(path);
+  else pendingFiles.push(path);
+};
 
 const focusMainWindow = (): void => {
   if (!mainWindow || mainWindow.isDestroyed()) return;
@@ -202,6 +213,26 @@ async function start(): Promise<void> {
   mainWindow = createMainWindow({ url: APP_INDEX_URL, preload: join(__dirname, '../preload/index.js'), stateFile, title });
   log.info(`main window at ${APP_INDEX_URL} (host ${APP_HOST})`);
 
+  const filesLog = log.child('open-file');
+  openFile = (path) => {
+    filesLog.info(`asked to open ${path}`);
+    void reportForOpenedFile(path, {
+      trustedRoots: effective.trustedRoots,
+      fileSize: async (file) => (await stat(file)).size,
+      readFile: (file) => readFile(file),
+      // Loaded on first use: most sessions never verify a file from outside.
+      verify: async (pdf, trustedRoots) => (await import('../../signing/verify/verifyPdf')).verifyPdf(pdf, { trustedRoots }),
+    })
+      .then(async (report) => {
+        filesLog.info(`${path}: ${report.message}`);
+        const options = { type: report.type, title: report.title, message: report.message, detail: report.detail, buttons: ['确定', '在文件夹中显示'], defaultId: 0, cancelId: 0 };
+        const { response } = mainWindow && !mainWindow.isDestroyed() ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
+        if (response === 1) shell.showItemInFolder(path);
+      })
+      .catch((error: unknown) => filesLog.error(`opening ${path} failed`, error));
+  };
+  for (const path of pendingFiles.splice(0)) openFile(path);
+
   let closing = false;
   app.on('before-quit', (event) => {
     if (closing || !services) return;
@@ -221,7 +252,15 @@ async function start(): Promise<void> {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', focusMainWindow);
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    focusMainWindow();
+    for (const path of openableFilesFromArgv(argv.slice(1), workingDirectory)) requestOpen(path);
+  });
+  // macOS delivers opened documents as events, possibly before `ready`.
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    requestOpen(path);
+  });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
