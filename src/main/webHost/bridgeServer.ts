@@ -31,6 +31,8 @@ export interface BridgeServerOptions {
   allowedOrigins: readonly string[];
   /** Resolved lazily: the services may be created after the HTTP server starts listening. */
   dispatcher: () => Dispatcher | undefined;
+  /** Told about every refused socket: another page trying to drive the app is worth a log line. */
+  onRefused?: (origin: string | undefined) => void;
 }
 
 export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
@@ -75,6 +77,7 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
     handleUpgrade(request, socket, head) {
       const origin = request.headers.origin;
       if (!origin || !allowed.has(origin)) {
+        options.onRefused?.(origin);
         socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return;
       }

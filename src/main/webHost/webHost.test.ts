@@ -20,7 +20,7 @@ beforeAll(async () => {
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'export {};');
   writeFileSync(join(root, 'secret.txt'), 'not for the web');
   server = await startServer({ dataDir: join(root, 'server'), port: 0, demo: true, demoCertificates: false, log: silentLogger });
-  host = await startWebHost({ dataDir: join(root, 'data'), rendererDir, port: 0, serverUrl: server.url, logError: () => undefined });
+  host = await startWebHost({ dataDir: join(root, 'data'), rendererDir, port: 0, serverUrl: server.url });
 });
 
 afterAll(async () => {

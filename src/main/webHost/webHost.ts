@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { apiEvents } from '../../shared/api';
 import { BRIDGE_PATH } from '../../shared/api/bridgeProtocol';
 import { createAppServices } from '../services/app';
+import { silentLogger, type Logger } from '../services/logging';
 import type { AppServices, EventSink } from '../services/appServices';
 import { createBridgeServer } from './bridgeServer';
 import { loadHostState, saveHostState } from './hostState';
@@ -34,7 +35,8 @@ export interface WebHostOptions {
   /** Use this sync server; when absent, `startEmbeddedServer` is called. */
   serverUrl?: string;
   startEmbeddedServer?: StartEmbeddedServer;
-  logError?: (channel: string, error: unknown) => void;
+  /** The host's log (start, stop, refused sockets, failed calls); `npm run web` writes `<data>/client/logs/main.log`. */
+  log?: Logger;
 }
 
 export interface WebHost {
@@ -71,6 +73,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     throw new Error(`找不到已构建的界面（${rendererDir}/index.html），请先运行 npm run build`);
   }
   const dataDir = resolve(options.dataDir);
+  const log = options.log ?? silentLogger;
   mkdirSync(join(dataDir, 'client'), { recursive: true });
 
   let embedded: EmbeddedServer | undefined;
@@ -87,13 +90,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const origins = [`http://${HOST}:${port}`, `http://localhost:${port}`];
   const allowedHosts = new Set([`${HOST}:${port}`, `localhost:${port}`]);
   const csp = contentSecurityPolicy(port);
-  const bridge = createBridgeServer({ allowedOrigins: origins, dispatcher: () => services?.dispatcher });
+  const bridge = createBridgeServer({
+    allowedOrigins: origins,
+    dispatcher: () => services?.dispatcher,
+    onRefused: (origin) => log.warn(`bridge socket refused: origin ${origin ?? '(none)'}`),
+  });
 
   const emit: EventSink = (event, payload) => bridge.broadcast({ event: apiEvents[event].channel, payload });
   try {
     services = await createAppServices(
       { userDataDir: join(dataDir, 'client'), serverUrl, secrets: plainSecretBox, emit },
-      { logError: options.logError },
+      { logError: (channel, error) => log.error(`call ${channel} failed`, error) },
     );
   } catch (error) {
     await closeHttp(http);
@@ -142,6 +149,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     response.end(request.method === 'HEAD' ? undefined : file.body);
   }
 
+  log.info(`web host listening on ${origins[0]!}, sync server ${serverUrl}${embedded ? ' (embedded)' : ''}`);
   let closing: Promise<void> | undefined;
   return {
     url: origins[0]!,
@@ -153,6 +161,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         await closeHttp(http);
         await services?.close();
         await embedded?.close();
+        log.info('web host stopped');
       })();
       return closing;
     },

@@ -4,7 +4,7 @@
  * session across a restart, and stopping cleanly on SIGTERM.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -106,10 +106,21 @@ describe('npm run web (dist/web.mjs)', () => {
     expect(await (await fetch(web.url)).text()).toContain('<div id="root">');
     expect(await call(web.url, 'session:login', { username: 'li', password: 'demo1234' })).toMatchObject({ ok: true, value: { user: { name: '李文', unitName: '市政府办公室' } } });
 
+    // A page from elsewhere trying the bridge is refused, and the log says so.
+    const stranger = new WebSocket(`${web.url.replace('http:', 'ws:')}/bridge`, { origin: 'http://evil.example' });
+    stranger.on('error', () => undefined);
+    await new Promise((resolveRefused) => stranger.once('unexpected-response', resolveRefused));
+    stranger.terminate();
+
     web.child.kill('SIGTERM');
     expect(await exitOf(web.child)).toBe(0);
     expect(web.stdout()).toBe(`XieTong web: ${web.url}\n`);
     await expect(fetch(`${web.url}/healthz`)).rejects.toThrow();
+    // The log 导出诊断信息 collects: start, the refused socket, stop.
+    const log = readFileSync(join(dataDir, 'client', 'logs', 'main.log'), 'utf8');
+    expect(log).toMatch(/\[web\] web host listening on http:\/\/127\.0\.0\.1:\d+, sync server http:\/\/127\.0\.0\.1:\d+ \(embedded\)/);
+    expect(log).toContain('bridge socket refused: origin http://evil.example');
+    expect(log).toContain('web host stopped');
   });
 
   it('keeps the signed-in session across a restart with the same data folder', async () => {
