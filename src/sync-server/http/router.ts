@@ -10,6 +10,7 @@
  * - every error answered as `{"error":{"code","message"}}` with the right status; unexpected
  *   errors become a 500 whose details go to the log only.
  */
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ZodError, type ZodType } from 'zod';
 import type { AccountUser } from '../../shared/http/auth';
@@ -142,6 +143,11 @@ export class Router {
     const started = process.hrtime.bigint();
     const method = (req.method ?? 'GET').toUpperCase();
     let routeName = 'unmatched';
+    // A request id ties a person's report ("it failed at 10:42") to the server's log lines.
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomBytes(8).toString('hex');
+    res.setHeader('x-request-id', requestId);
+    const log = this.options.log.child({ requestId });
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const path = url.pathname;
@@ -155,10 +161,10 @@ export class Router {
         throw this.noRoute(method, path);
       }
       routeName = found.route.pattern;
-      const reply = await this.run(found.route, found.params, req, res, method, path, url.searchParams);
+      const reply = await this.run(found.route, found.params, req, res, method, path, url.searchParams, log);
       this.send(res, reply);
     } catch (error) {
-      this.sendError(req, res, error, method);
+      this.sendError(req, res, error, method, log);
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.options.onResponse?.({ method, route: routeName, status: res.statusCode, seconds });
@@ -199,6 +205,7 @@ export class Router {
     method: string,
     path: string,
     query: URLSearchParams,
+    log: Logger,
   ): Promise<Reply> {
     const token = bearerToken(req);
     let user: AccountUser | null = null;
@@ -225,7 +232,7 @@ export class Router {
       query,
       ip,
       token,
-      log: this.options.log,
+      log,
       get user(): AccountUser {
         if (!user) throw unauthenticated('请先登录');
         return user;
@@ -281,12 +288,12 @@ export class Router {
     }
   }
 
-  private sendError(req: IncomingMessage, res: ServerResponse, error: unknown, method: string): void {
+  private sendError(req: IncomingMessage, res: ServerResponse, error: unknown, method: string, log: Logger): void {
     let httpError: HttpError;
     if (error instanceof HttpError) httpError = error;
     else if (error instanceof ZodError) httpError = badRequest(describeZodError(error));
     else {
-      this.options.log.error('request failed', { method, url: req.url, error });
+      log.error('request failed', { method, path: req.url?.split('?')[0], error });
       httpError = new HttpError('internal', '服务器内部错误，请稍后重试');
     }
     if (res.headersSent) {
