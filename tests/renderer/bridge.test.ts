@@ -107,12 +107,17 @@ describe('WebSocket bridge', () => {
     const again = socket();
     expect(again).not.toBe(dropped);
     again.open();
-    // After reconnecting, the bridge asks for the real connection state and reports it.
-    const [ask] = again.requests();
-    expect(ask).toMatchObject({ channel: 'session:connection' });
-    again.receive({ id: ask!.id, result: { ok: true, value: { state: 'online' } } });
+    // After reconnecting, the bridge asks for what the lost events would have said, and reports it.
+    const sessions: unknown[] = [];
+    api.on('sessionChanged', ({ session }) => sessions.push(session));
+    const [askConnection, askSession] = again.requests();
+    expect(askConnection).toMatchObject({ channel: 'session:connection' });
+    expect(askSession).toMatchObject({ channel: 'session:current' });
+    again.receive({ id: askConnection!.id, result: { ok: true, value: { state: 'online' } } });
+    again.receive({ id: askSession!.id, result: { ok: true, value: null } });
     await vi.advanceTimersByTimeAsync(0);
     expect(states).toEqual(['offline', 'online']);
+    expect(sessions).toEqual([null]);
   });
 
   it('ends a call the host never answers with unavailable', async () => {

@@ -105,10 +105,13 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): WebSocke
       const reconnected = everOpened;
       everOpened = true;
       for (const message of queue.splice(0)) ws.send(message);
-      // After a drop, the host may have moved on: ask for the connection state again.
+      // Events sent while the socket was down are lost: ask for the state they would have carried.
       if (reconnected) {
         void api.session.connection({}).then((result) => {
           if (result.ok) deliver(apiEvents.connectionChanged.channel, result.value);
+        });
+        void api.session.current({}).then((result) => {
+          if (result.ok) deliver(apiEvents.sessionChanged.channel, { session: result.value });
         });
       }
     };
