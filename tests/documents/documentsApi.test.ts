@@ -112,7 +112,7 @@ describe.each([
     const received = await call<ExchangeItem>(url, 'POST', `/api/exchange/${item.id}/actions`, { token: org.tokens.chen!, json: { action: 'receive' } });
     expect(received.status).toBe(200);
     expect(received.body).toMatchObject({ status: 'received', handledByName: '陈静' });
-    const again = await call(url, 'POST', `/api/exchange/${item.id}/actions`, { token: org.tokens.chen!, json: { action: 'return', reason: '晚了' } });
+    const again = await call(url, 'POST', `/api/exchange/${item.id}/actions`, { token: org.tokens.chen!, json: { action: 'receive' } });
     expect(again.status).toBe(409);
 
     // 签收 created the 收文 with the sealed PDF, waiting for 登记.
@@ -201,6 +201,33 @@ describe.each([
       }
       expect(((await get('zhao', '/api/exchange?box=outgoing')).body as { items: ExchangeItem[] }).items.some((i) => i.id === item.id)).toBe(true);
     }
+  });
+
+  it('lets the receiving clerk send a signed-for 收文 back at 初审, until it is registered', async () => {
+    const url = org.server.url;
+    const dispatchOne = async (title: string) => {
+      const id = await draftToNumbering(org, title);
+      await act(org, 'zhao', id, { action: 'number' });
+      const pdf = await getPdf(org, 'zhao', id);
+      await putPdf(org, 'zhao', id, await sealPdf(pdf.bytes, org.p12.zhao!, pdf.placement!, '市政府办公室'));
+      await act(org, 'zhao', id, { action: 'seal' });
+      await act(org, 'zhao', id, { action: 'dispatch' });
+      const item = ((await get('chen', '/api/exchange?box=incoming')).body as { items: ExchangeItem[] }).items.find((i) => i.documentId === id)!;
+      const received = await call<ExchangeItem>(url, 'POST', `/api/exchange/${item.id}/actions`, { token: org.tokens.chen!, json: { action: 'receive' } });
+      return { id, item: received.body };
+    };
+    const first = await dispatchOne('初审退回测试');
+    const back = await call<ExchangeItem>(url, 'POST', `/api/exchange/${first.item.id}/actions`, { token: org.tokens.chen!, json: { action: 'return', reason: '缺少附件' } });
+    expect(back.status).toBe(200);
+    expect(back.body).toMatchObject({ status: 'returned', reason: '缺少附件' });
+    const closed = (await get('chen', `/api/documents/${first.item.incomingDocumentId!}`)).body as DocumentView;
+    expect(closed.state).toBe('archived');
+    expect(closed.history.at(-1)).toMatchObject({ action: 'return', reason: '缺少附件' });
+    expect(((await get('li', `/api/documents/${first.id}`)).body as DocumentView).receipts[0]).toMatchObject({ status: 'returned', reason: '缺少附件' });
+
+    const second = await dispatchOne('已登记不能退回测试');
+    await act(org, 'chen', second.item.incomingDocumentId!, { action: 'register' });
+    expect((await call(url, 'POST', `/api/exchange/${second.item.id}/actions`, { token: org.tokens.chen!, json: { action: 'return', reason: '晚了' } })).status).toBe(409);
   });
 
   it('lets a delegate act for an absent leader', async () => {

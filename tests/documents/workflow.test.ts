@@ -3,6 +3,7 @@ import {
   applyAction,
   availableActions,
   canReadDocument,
+  returnToSender,
   startIncoming,
   startWorkflow,
   workflowActionLabels,
@@ -298,6 +299,17 @@ describe('收文 flow', () => {
     expect(s).toMatchObject({ state: 'handling', holders: ['sun', 'liu'] });
     s = act(s, liu, { action: 'return', reason: '分办有误' });
     expect(s).toMatchObject({ state: 'assigning', holders: ['chen'] });
+  });
+
+  it('初审 退回 closes a 收文 waiting for 登记 with the reason, and nothing later', () => {
+    const s = startIncoming(chen, []);
+    expect(returnToSender(s, chen, '  ', now)).toMatchObject({ ok: false, code: 'invalid' });
+    expect(returnToSender(s, liu, '不合规', now)).toMatchObject({ ok: false, code: 'forbidden' });
+    const r = returnToSender(s, chen, '缺少附件', now);
+    expect(r).toMatchObject({ ok: true, status: { state: 'archived', holders: [] } });
+    if (r.ok) expect(r.status.history.at(-1)).toMatchObject({ action: 'return', label: '退回', reason: '缺少附件', from: 'registering', to: 'archived' });
+    expect(returnToSender(act(s, chen, { action: 'register' }), chen, '晚了', now).ok).toBe(false);
+    expect(returnToSender(startWorkflow('outgoing', li), li, 'x', now).ok).toBe(false);
   });
 
   it('登记 cannot be 退回 inside the unit (that is the exchange 退回 to the sender)', () => {

@@ -4,13 +4,13 @@
  * signed for it (撤回). Each event is audited on the sent document, and 签收 also on the new 收文.
  */
 import { randomUUID } from 'node:crypto';
-import { startIncoming, type DocumentFields, type Participant } from '../../shared/domain/documents';
+import { returnToSender, startIncoming, type DocumentFields, type Participant } from '../../shared/domain/documents';
 import type { AccountUser } from '../../shared/http/auth';
 import type { ExchangeActionRequest, ExchangeItem } from '../../shared/http/documents';
 import { appendAudit } from '../audit/auditLog';
 import type { ServerDeps } from '../deps';
 import { toParticipant, type DocumentService } from '../documents/service';
-import { getBlob, insertDocument, loadDocument, type StoredDocument } from '../documents/repository';
+import { getBlob, insertDocument, loadDocument, saveDocument, type StoredDocument } from '../documents/repository';
 import { badRequest, conflict, forbidden, notFound } from '../http/errors';
 
 interface ExchangeRow {
@@ -98,6 +98,36 @@ export class ExchangeService {
     return bytes;
   }
 
+  /**
+   * 初审 退回 after 签收: while the 收文 still waits for 登记, its clerk may send it back to the
+   * issuing unit; the 收文 is closed with that record and the sender sees the item as returned.
+   */
+  private async returnAfterReceipt(user: AccountUser, row: ExchangeRow, reason: string): Promise<ExchangeItem> {
+    const incomingId = row.incoming_document_id;
+    if (!incomingId) throw conflict('该公文已签收，不能退回');
+    const actor = await this.documents.actorFor(user);
+    const now = this.deps.now();
+    await this.deps.db.transaction(async (tx) => {
+      const incoming = await loadDocument(tx, incomingId);
+      if (!incoming) throw notFound('找不到收文');
+      const result = returnToSender(incoming.workflow, actor, reason, new Date(now).toISOString());
+      if (!result.ok) throw result.code === 'invalid' ? badRequest(result.reason) : conflict(`该公文已进入办理，不能退回（${result.reason}）`);
+      await saveDocument(tx, { ...incoming, workflow: result.status, updatedAt: now }, incoming.workflow.version);
+      const moved = await tx.run("UPDATE exchange_items SET status = 'returned', handled_by = ?, handled_by_name = ?, handled_at = ?, reason = ? WHERE id = ? AND status = 'received'", [
+        user.id,
+        user.name,
+        now,
+        reason,
+        row.id,
+      ]);
+      if (moved.changes !== 1) throw conflict('该公文状态已变化，请刷新');
+      const payload = { exchangeId: row.id, toUnitId: row.to_unit_id, reason, afterReceipt: true };
+      await appendAudit(tx, { documentId: row.document_id, at: now, actorId: user.id, actorName: user.name, action: 'exchange.return', payload });
+      await appendAudit(tx, { documentId: incomingId, at: now, actorId: user.id, actorName: user.name, action: 'return', payload: { reason } });
+    });
+    return this.get(user, row.id);
+  }
+
   /** POST /api/exchange/:id/actions */
   async act(user: AccountUser, id: string, request: ExchangeActionRequest): Promise<ExchangeItem> {
     const row = await this.item(user, id);
@@ -110,6 +140,7 @@ export class ExchangeService {
       throw forbidden(request.action === 'receive' ? '只有收文单位的文书可以签收' : '只有收文单位的文书可以退回');
     }
     if (request.action === 'return' && !reason) throw badRequest('退回必须填写理由');
+    if (request.action === 'return' && row.status === 'received') return this.returnAfterReceipt(user, row, reason ?? '');
 
     let incoming: StoredDocument | undefined;
     if (request.action === 'receive') {

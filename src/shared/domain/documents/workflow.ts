@@ -691,6 +691,34 @@ function undoneBy(state: WorkflowState): Partial<WorkflowStatus> {
   };
 }
 
+/**
+ * 初审 退回: a clerk holding a freshly signed-for 收文 at 登记 finds it non-compliant and sends it back
+ * to the issuing unit with a reason. The 收文 ends here (archived with that record); the exchange
+ * item is marked returned by the caller.
+ */
+export function returnToSender(status: WorkflowStatus, actor: Actor, reason: string, now: string): ApplyResult {
+  if (status.kind !== 'incoming' || status.state !== 'registering') return refuse('forbidden', '只有待登记的收文可以退回来文单位');
+  const who = actingIdentity(status, actor, pendingHolders(status));
+  if (!who || !who.roles.includes('clerk')) return refuse('forbidden', '只有本单位文书可以退回来文');
+  const text = reason.trim();
+  if (!text) return refuse('invalid', '退回必须填写理由');
+  const entry: HistoryEntry = {
+    at: now,
+    actor: actor.id,
+    actorName: actor.name,
+    ...(who.id !== actor.id ? { onBehalfOf: who.id, onBehalfOfName: who.name } : {}),
+    action: 'return',
+    label: workflowActionLabels.return,
+    from: status.state,
+    to: 'archived',
+    reason: text,
+  };
+  return {
+    ok: true,
+    status: { ...status, state: 'archived', version: status.version + 1, holders: [], answered: [], enteredBy: '', history: [...status.history, entry] },
+  };
+}
+
 /** A leader among the targets means 签发; several people, 会签; otherwise 审核. */
 function inferNextStep(to: readonly Participant[] | undefined, unitId: string): WorkflowState {
   if (!to || to.length === 0) return 'review';
