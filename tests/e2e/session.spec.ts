@@ -57,7 +57,7 @@ test('a wrong password says so and keeps the typed username', async ({ page }, t
   await expect(page.getByLabel('用户名')).toBeVisible();
 });
 
-test('a signed-in session survives a reload, and the interface switches to English', async ({ page }) => {
+test('a signed-in session survives a reload, and the interface switches to English', async ({ page }, testInfo) => {
   await page.goto('/');
   await signIn(page, 'zhao', 'demo1234');
   await expect(page.getByRole('banner').getByText('赵敏')).toBeVisible();
@@ -67,6 +67,7 @@ test('a signed-in session survives a reload, and the interface switches to Engli
   await page.getByLabel('界面语言').selectOption('en');
   await expect(page.getByRole('navigation', { name: 'Main navigation' }).getByRole('button', { name: 'Outgoing' })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.screenshot({ path: testInfo.outputPath('main-window-en.png') });
   await page.getByLabel('Language').selectOption('zh-CN');
   await page.getByRole('button', { name: '退出登录' }).click();
   await expect(page.getByLabel('用户名')).toBeVisible();
