@@ -15,7 +15,7 @@ function fakeUpdater() {
   const listeners: { downloaded?: (version: string) => void; error?: (error: Error) => void } = {};
   const updater = {
     configure: vi.fn(),
-    checkForUpdates: vi.fn(() => Promise.resolve()),
+    checkForUpdates: vi.fn((): Promise<string | undefined> => Promise.resolve(undefined)),
     onUpdateDownloaded: vi.fn((listener: (version: string) => void) => (listeners.downloaded = listener)),
     onError: vi.fn((listener: (error: Error) => void) => (listeners.error = listener)),
     quitAndInstall: vi.fn(),
@@ -41,7 +41,7 @@ describe('automatic updates', () => {
   it('never touches the updater when no update URL is deployed', async () => {
     const { updater } = fakeUpdater();
     const updates = setupAutoUpdates(base(updater, { updateUrl: undefined }));
-    await updates.check();
+    expect(await updates.check()).toMatchObject({ status: 'disabled' });
     expect(updates.active).toBe(false);
     expect(updates.reason).toMatch(/updateUrl/);
     expect(updater.configure).not.toHaveBeenCalled();
@@ -83,7 +83,15 @@ describe('automatic updates', () => {
     const { updater } = fakeUpdater();
     updater.checkForUpdates.mockRejectedValue(new Error('net::ERR_CONNECTION_REFUSED'));
     const updates = setupAutoUpdates(base(updater));
-    await expect(updates.check()).resolves.toBeUndefined();
+    await expect(updates.check()).resolves.toEqual({ status: 'failed', message: 'net::ERR_CONNECTION_REFUSED' });
+  });
+
+  it('answers the menu’s 检查更新 with what the feed offers', async () => {
+    const { updater } = fakeUpdater();
+    const updates = setupAutoUpdates(base(updater));
+    expect(await updates.check()).toEqual({ status: 'current' });
+    updater.checkForUpdates.mockResolvedValue('0.2.0');
+    expect(await updates.check()).toEqual({ status: 'available', version: '0.2.0' });
   });
 
   it('tells the person once and restarts into the update only if they choose to', async () => {
@@ -112,12 +120,19 @@ describe('electron-updater adapter', () => {
 
   it('configures the generic provider without downgrades or prereleases and installs on quit', async () => {
     const on = vi.fn();
-    const fake = { setFeedURL: vi.fn(), checkForUpdates: vi.fn(() => Promise.resolve(null)), on, quitAndInstall: vi.fn() } as Record<string, unknown>;
-    const adapter = adaptElectronUpdater(fake as unknown as AppUpdater);
+    const result = { isUpdateAvailable: true, updateInfo: { version: '0.3.0' } };
+    const fake = { setFeedURL: vi.fn(), checkForUpdates: vi.fn(() => Promise.resolve(result)), on, quitAndInstall: vi.fn() } as Record<string, unknown>;
+    const logged: string[] = [];
+    const log = { ...silentLogger, info: (message: string) => void logged.push(message) };
+    const adapter = adaptElectronUpdater(fake as unknown as AppUpdater, log);
+    (fake.logger as { info: (message: string) => void }).info('Checking for update');
+    expect(logged).toEqual(['Checking for update']);
     adapter.configure({ feedUrl: 'https://oa/updates/', autoDownload: true, autoInstallOnAppQuit: true });
     expect(fake).toMatchObject({ autoDownload: true, autoInstallOnAppQuit: true, allowDowngrade: false, allowPrerelease: false });
     expect(fake.setFeedURL).toHaveBeenCalledWith({ provider: 'generic', url: 'https://oa/updates/' });
-    await adapter.checkForUpdates();
+    expect(await adapter.checkForUpdates()).toBe('0.3.0');
+    result.isUpdateAvailable = false;
+    expect(await adapter.checkForUpdates()).toBeUndefined();
     const seen: string[] = [];
     adapter.onUpdateDownloaded((version) => seen.push(version));
     const [event, listener] = on.mock.calls[0] as [string, (info: { version: string }) => void];

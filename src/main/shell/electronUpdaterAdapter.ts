@@ -2,9 +2,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppUpdater } from 'electron-updater';
+import type { Logger } from '../services/logging';
 import type { UpdaterLike } from './updater';
 
-export function adaptElectronUpdater(autoUpdater: AppUpdater): UpdaterLike {
+/** `log` receives electron-updater's own messages, so the update traffic is in the diagnostics archive. */
+export function adaptElectronUpdater(autoUpdater: AppUpdater, log?: Logger): UpdaterLike {
+  if (log) {
+    autoUpdater.logger = {
+      info: (message?: unknown) => log.info(String(message)),
+      warn: (message?: unknown) => log.warn(String(message)),
+      error: (message?: unknown) => log.error(String(message)),
+      debug: (message: string) => log.debug(message),
+    };
+  }
   return {
     configure({ feedUrl, autoDownload, autoInstallOnAppQuit }) {
       autoUpdater.autoDownload = autoDownload;
@@ -15,7 +25,8 @@ export function adaptElectronUpdater(autoUpdater: AppUpdater): UpdaterLike {
       autoUpdater.setFeedURL({ provider: 'generic', url: feedUrl });
     },
     async checkForUpdates() {
-      await autoUpdater.checkForUpdates();
+      const result = await autoUpdater.checkForUpdates();
+      return result?.isUpdateAvailable ? result.updateInfo.version : undefined;
     },
     onUpdateDownloaded(listener) {
       autoUpdater.on('update-downloaded', (info) => listener(info.version));

@@ -98,6 +98,18 @@ async function exportDiagnosticsFromMenu(diagnostics: DiagnosticsService, log: L
   }
 }
 
+/** 检查更新: always answers, so the person knows the check happened. */
+async function checkForUpdatesFromMenu(updates: AutoUpdates): Promise<void> {
+  const outcome = await updates.check();
+  const detail =
+    outcome.status === 'available'
+      ? `正在下载 协同办公 ${outcome.version}，下载完成后会提示您。`
+      : outcome.status === 'current'
+        ? `当前版本 ${app.getVersion()} 已是最新版本。`
+        : `检查更新失败：${outcome.message}`;
+  await dialog.showMessageBox({ type: outcome.status === 'failed' ? 'warning' : 'info', title: '检查更新', message: '检查更新', detail, buttons: ['确定'] });
+}
+
 function showAbout(diagnostics: DiagnosticsService, updatesState: () => AutoUpdates | undefined): void {
   const about = diagnostics.about();
   const update = updatesState();
@@ -173,7 +185,7 @@ async function start(): Promise<void> {
 
   const updaterLog = log.child('updater');
   updates = setupAutoUpdates({
-    updater: adaptElectronUpdater(autoUpdater),
+    updater: adaptElectronUpdater(autoUpdater, updaterLog),
     updateUrl: effective.updateUrl,
     enabled: effective.autoUpdate,
     platform: process.platform,
@@ -200,7 +212,7 @@ async function start(): Promise<void> {
       buildMenuTemplate(
         {
           exportDiagnostics: () => void exportDiagnosticsFromMenu(diagnostics, log),
-          ...(activeUpdates.active ? { checkForUpdates: () => void activeUpdates.check() } : {}),
+          ...(activeUpdates.active ? { checkForUpdates: () => void checkForUpdatesFromMenu(activeUpdates) } : {}),
           showAbout: () => showAbout(diagnostics, () => updates),
           developerTools: !app.isPackaged,
         },

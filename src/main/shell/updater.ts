@@ -18,13 +18,21 @@ import type { Logger } from '../services/logging';
 /** What this module needs from electron-updater's AppUpdater (see `electronUpdaterAdapter`). */
 export interface UpdaterLike {
   configure(options: { feedUrl: string; autoDownload: boolean; autoInstallOnAppQuit: boolean }): void;
-  checkForUpdates(): Promise<void>;
+  /** Resolves to the version on the feed when it is newer than this one, undefined when current. */
+  checkForUpdates(): Promise<string | undefined>;
   onUpdateDownloaded(listener: (version: string) => void): void;
   onError(listener: (error: Error) => void): void;
   quitAndInstall(): void;
 }
 
 export type UpdateChoice = 'restart' | 'later';
+
+/** What one check found, for the 检查更新 menu item's answer. */
+export type UpdateCheckOutcome =
+  | { readonly status: 'available'; readonly version: string }
+  | { readonly status: 'current' }
+  | { readonly status: 'failed'; readonly message: string }
+  | { readonly status: 'disabled'; readonly message: string };
 
 export interface AutoUpdateOptions {
   readonly updater: UpdaterLike;
@@ -48,8 +56,8 @@ export interface AutoUpdates {
   readonly active: boolean;
   /** Why updates are off, for the log and the 关于 screen. */
   readonly reason: string | undefined;
-  /** Looks for an update now (menu 检查更新); resolves when the check finished or failed. */
-  check(): Promise<void>;
+  /** Looks for an update now (menu 检查更新); never rejects. */
+  check(): Promise<UpdateCheckOutcome>;
   dispose(): void;
 }
 
@@ -59,7 +67,12 @@ const defaultSchedule = (run: () => void, intervalMs: number): (() => void) => {
   return () => clearInterval(timer);
 };
 
-const inactive = (reason: string): AutoUpdates => ({ active: false, reason, check: () => Promise.resolve(), dispose: () => undefined });
+const inactive = (reason: string): AutoUpdates => ({
+  active: false,
+  reason,
+  check: () => Promise.resolve({ status: 'disabled', message: reason }),
+  dispose: () => undefined,
+});
 
 export function setupAutoUpdates(options: AutoUpdateOptions): AutoUpdates {
   const { updater, log } = options;
@@ -88,12 +101,16 @@ export function setupAutoUpdates(options: AutoUpdateOptions): AutoUpdates {
   });
   updater.onError((error) => log.warn('update check failed', error));
 
-  const check = async (): Promise<void> => {
+  const check = async (): Promise<UpdateCheckOutcome> => {
     try {
-      await updater.checkForUpdates();
+      const version = await updater.checkForUpdates();
+      if (version === undefined) return { status: 'current' };
+      log.info(`update ${version} available; downloading`);
+      return { status: 'available', version };
     } catch (error) {
       // Offline or the feed is down: try again at the next interval; nothing for the person to do.
       log.warn('update check failed', error);
+      return { status: 'failed', message: error instanceof Error ? error.message : String(error) };
     }
   };
   void check();
