@@ -209,6 +209,7 @@ export const OID = {
   crlNumber: '2.5.29.20',
   authorityKeyIdentifier: '2.5.29.35',
   subjectKeyIdentifier: '2.5.29.14',
+  keyUsage: '2.5.29.15',
 } as const;
 
 /** AlgorithmIdentifier for SHA-256 (parameters absent, RFC 5754). */

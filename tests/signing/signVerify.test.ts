@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { PDFDocument, PDFName, type PDFArray, type PDFDict, type PDFRawStream } from 'pdf-lib';
-import { createOrganisationCa, issuePersonCertificate, openPkcs12Signer, signPdf, verifyPdf, createCrl, parseSignedData, type Check, type Signer } from '../../src/signing';
+import { createOrganisationCa, issuePersonCertificate, openPkcs12Signer, keySigner, signPdf, verifyPdf, createCrl, parseSignedData, certificateDer, type Check, type Signer } from '../../src/signing';
+import { createPrivateKey } from 'node:crypto';
 import { writeIncrementalUpdate } from '../../src/signing/pdf/incrementalWriter';
 import { readPdfTail } from '../../src/signing/pdf/pdfTail';
 import { OID } from '../../src/signing/der';
@@ -257,5 +258,16 @@ describe('appearances', () => {
     expect(rect(1)).toMatch(/^\[ 340\.157 85\.039/);
     await expect(signPdf(pdf, signers[2]!, { appearance: { page: 9, x: 1, y: 1, graphic: { type: 'image', data: png } } })).rejects.toThrow(/page 9 does not exist/);
     await expect(signPdf(pdf, signers[2]!, { appearance: { x: 1, y: 1, graphic: { type: 'image', data: Buffer.from('GIF89a') } } })).rejects.toThrow(/PNG or JPEG/);
+  });
+});
+
+describe('certificate purpose', () => {
+  it('rejects a signature made with the CA key itself: a CA certificate is not a signing certificate', async () => {
+    const caSigner = keySigner(createPrivateKey(ca.privateKeyPem), [certificateDer(ca.certificatePem)]);
+    const pdf = await signPdf(await threePagePdf(), caSigner, {});
+    const result = await verifyPdf(pdf, { trustedRoots: ca.certificatePem });
+    expect(result.signatures[0]!.checks.signature.ok).toBe(true);
+    expect(result.signatures[0]!.checks.chain.ok).toBe(false);
+    expect(result.signatures[0]!.checks.chain.detail).toContain('not for signing');
   });
 });

@@ -98,7 +98,7 @@ export function createOrganisationCa(options: { name: string; validityYears?: nu
   cert.setIssuer(subject);
   cert.setExtensions([
     { name: 'basicConstraints', cA: true, critical: true },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
   return { certificatePem: signCertificate(cert, keys.privateKeyPem), privateKeyPem: keys.privateKeyPem };

@@ -12,6 +12,8 @@ export interface CertificateParts {
   readonly issuer: Buffer;
   readonly subject: Buffer;
   readonly subjectKeyIdentifier?: Buffer;
+  /** KeyUsage bits (bit 0 = digitalSignature, 1 = nonRepudiation, 5 = keyCertSign …); undefined when absent. */
+  readonly keyUsage?: ReadonlySet<number>;
 }
 
 /** Converts a PEM (first block) or DER certificate to DER. */
@@ -45,13 +47,20 @@ export function certificateParts(der: Buffer): CertificateParts {
   const [serial, , issuer, , subject] = fields;
   if (!serial || !issuer || !subject) throw new Error('malformed certificate');
   let subjectKeyIdentifier: Buffer | undefined;
+  let keyUsage: Set<number> | undefined;
   const extensions = fields.find((field) => field.tag === 0xa3);
   if (extensions) {
     for (const extension of children(child(extensions, 0))) {
       const parts = children(extension);
-      if (parts[0] && readOid(parts[0]) === OID.subjectKeyIdentifier) {
-        const value = parts.at(-1);
-        if (value) subjectKeyIdentifier = content(readElement(content(value)));
+      const type = parts[0] ? readOid(parts[0]) : '';
+      const value = parts.at(-1);
+      if (!value) continue;
+      if (type === OID.subjectKeyIdentifier) subjectKeyIdentifier = content(readElement(content(value)));
+      if (type === OID.keyUsage) {
+        // BIT STRING: first octet = unused bits, then bits from the most significant down.
+        const bits = content(readElement(content(value)));
+        keyUsage = new Set();
+        for (let byte = 1; byte < bits.length; byte += 1) for (let bit = 0; bit < 8; bit += 1) if (((bits[byte] ?? 0) >> (7 - bit)) & 1) keyUsage.add((byte - 1) * 8 + bit);
       }
     }
   }
@@ -62,5 +71,6 @@ export function certificateParts(der: Buffer): CertificateParts {
     issuer: encoded(issuer),
     subject: encoded(subject),
     subjectKeyIdentifier,
+    keyUsage,
   };
 }

@@ -6,7 +6,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFString, type PDFDocument, type PDFObject } from 'pdf-lib';
 import { parseCrl, type ParsedCrl } from '../ca/crl';
-import { certificateDer, certificatesFromPem } from '../ca/x509Parts';
+import { certificateDer, certificateParts, certificatesFromPem } from '../ca/x509Parts';
 import { OID } from '../der';
 import { loadPdf } from '../pdf/signPdf';
 import { parsePdfDate } from '../pdf/pdfText';
@@ -199,9 +199,14 @@ export async function verifyPdf(pdf: Uint8Array, options: VerifyOptions): Promis
     const timestamp = tokenElement ? checkTimestampToken(Buffer.from(tokenElement.source.subarray(tokenElement.start, tokenElement.end)), signerInfo.signature, trusted) : undefined;
     const pool = parsed.certificates.map((der) => new X509Certificate(der));
     const { chain, trustedRoot } = buildChain(signerCertificate.x509, pool, trusted);
-    const chainCheck: Check = trustedRoot
-      ? { ok: true, detail: `chains to the trusted root ${trustedRoot.subject.replace(/\n/g, ', ')}` }
-      : fail('the signer certificate does not chain to a trusted root');
+    const usage = certificateParts(signerCertificate.der).keyUsage;
+    const chainCheck: Check = !trustedRoot
+      ? fail('the signer certificate does not chain to a trusted root')
+      : usage && !usage.has(0) && !usage.has(1)
+        ? fail('the signer certificate is not for signing (its key usage has neither digitalSignature nor nonRepudiation)')
+        : chain.slice(1).some((issuer) => !issuer.ca)
+          ? fail('a certificate in the chain that issued another is not a CA certificate')
+          : { ok: true, detail: `chains to the trusted root ${trustedRoot.subject.replace(/\n/g, ', ')}` };
     const signingTime = timestamp?.ok && timestamp.time ? timestamp.time : (claimed ?? new Date());
     const validity = checkValidity(chain, signingTime, timestamp?.ok ? 'the time-stamp' : claimed ? 'the claimed signing time' : 'now');
     const revocation = checkRevocation(chain, crls);
