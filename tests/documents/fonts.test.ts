@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { embedCjkFont, embedCjkFonts, resolveCjkFont, FontUnavailableError, parseFontSpec } from '../../src/signing/fonts';
+import { fontOverridesFromEnv } from '../../src/sync-server/documents/pdfService';
 
 describe('CJK font resolver', () => {
   it('falls back to Debian TrueType fonts per role', () => {
@@ -73,5 +74,15 @@ describe('embedCjkFont', () => {
     expect(fonts.fangsong).toBe(fonts.song);
     const single = await embedCjkFont(doc, 'kaiti');
     expect(single.name).toMatch(/UKai/);
+  });
+});
+
+describe('server font configuration', () => {
+  it('reads XIETONG_FONT_<ROLE> and checks each file at start', () => {
+    expect(fontOverridesFromEnv({ XIETONG_FONT_KAITI: '/usr/share/fonts/truetype/arphic/ukai.ttc#UKaiTW', PATH: '/bin' })).toEqual({
+      kaiti: '/usr/share/fonts/truetype/arphic/ukai.ttc#UKaiTW',
+    });
+    expect(fontOverridesFromEnv({})).toEqual({});
+    expect(() => fontOverridesFromEnv({ XIETONG_FONT_FANGSONG: '/srv/fonts/仿宋_GB2312.ttf' })).toThrow(/仿宋.*不存在/);
   });
 });

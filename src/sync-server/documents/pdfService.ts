@@ -3,9 +3,10 @@
  * signs must never change under it), and replaced only by an upload that appends valid signatures
  * by the person entitled to seal.
  */
-import { mayTake, type FontOverrides } from '../../shared/domain/documents';
+import { FontRoleSchema, mayTake, type FontOverrides } from '../../shared/domain/documents';
 import type { AccountUser } from '../../shared/http/auth';
 import { verifyPdf, type PdfVerification } from '../../signing';
+import { resolveCjkFont } from '../../signing/fonts';
 import { renderOfficialDocument, type SealPlacement } from '../../signing/render';
 import { appendAudit } from '../audit/auditLog';
 import type { ServerDeps } from '../deps';
@@ -18,6 +19,23 @@ import type { DocumentService } from './service';
 export type PdfVerifier = (pdf: Uint8Array, trustedRootsPem: string[]) => Promise<PdfVerification>;
 
 export const defaultPdfVerifier: PdfVerifier = (pdf, roots) => verifyPdf(pdf, { trustedRoots: roots });
+
+/**
+ * Official fonts for the server's renderer from the environment: `XIETONG_FONT_FANGSONG`,
+ * `XIETONG_FONT_XIAOBIAOSONG`, `XIETONG_FONT_KAITI`, `XIETONG_FONT_HEITI`, `XIETONG_FONT_SONG`, each a
+ * path (a collection may add `#Face`). Each one is checked now, so a wrong path stops the server at
+ * start with a clear message instead of failing on the first document.
+ */
+export function fontOverridesFromEnv(env: Readonly<Record<string, string | undefined>>): FontOverrides {
+  const overrides: FontOverrides = {};
+  for (const role of FontRoleSchema.options) {
+    const value = env[`XIETONG_FONT_${role.toUpperCase()}`]?.trim();
+    if (!value) continue;
+    overrides[role] = value;
+    resolveCjkFont(role, overrides);
+  }
+  return overrides;
+}
 
 /** After 编号 the text and number are final: the PDF is stored and what is signed is that. */
 const frozenStates = new Set(['sealing', 'dispatching', 'dispatched', 'archived']);

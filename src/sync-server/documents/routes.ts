@@ -3,7 +3,7 @@
  * Every body and query is parsed with the schemas of src/shared/http/documents.ts.
  */
 import { z } from 'zod';
-import { canReadDocument } from '../../shared/domain/documents';
+import { canReadDocument, type FontOverrides } from '../../shared/domain/documents';
 import {
   CreateDelegationRequestSchema,
   CreateDocumentRequestSchema,
@@ -13,13 +13,15 @@ import {
 } from '../../shared/http/documents';
 import type { ServerDeps } from '../deps';
 import { created, noContent, ok, type Reply, type Router } from '../http/router';
-import { DocumentPdfService, MAX_PDF_BYTES, type PdfVerifier } from './pdfService';
+import { DocumentPdfService, fontOverridesFromEnv, MAX_PDF_BYTES, type PdfVerifier } from './pdfService';
 import { loadDocument } from './repository';
 import { DocumentService } from './service';
 
 export interface DocumentRouteOptions {
   /** Replace signature verification (tests of the upload path's own rules). */
   verifier?: PdfVerifier;
+  /** Official fonts; default: from `XIETONG_FONT_<ROLE>` environment variables. */
+  fonts?: FontOverrides;
 }
 
 /** States in which a document's Yjs body may be edited by its current holder. */
@@ -27,7 +29,8 @@ const bodyEditable = new Set(['draft', 'review', 'countersign', 'signoff']);
 
 export function registerDocumentRoutes(router: Router, deps: ServerDeps, options: DocumentRouteOptions = {}): void {
   const documents = new DocumentService(deps);
-  const pdfs = new DocumentPdfService(deps, documents, options.verifier ? { verifier: options.verifier } : {});
+  const fonts = options.fonts ?? fontOverridesFromEnv(process.env);
+  const pdfs = new DocumentPdfService(deps, documents, { fonts, ...(options.verifier ? { verifier: options.verifier } : {}) });
   const idParam = (params: Readonly<Record<string, string>>): string => z.string().min(1).max(100).parse(params.id);
   const sealUploads = deps.metrics.counter('xietong_document_seal_uploads_total', 'Sealed PDF uploads by result (accepted, refused).');
 
