@@ -73,8 +73,18 @@ describe('admin commands on a running SQLite server', () => {
     // Importing the same file again changes nothing and prints no passwords.
     const again = await xietong('admin', 'import', '--data', server.dataDir, '--csv', csv);
     expect(again.code).toBe(0);
-    expect(again.out).toContain('新建 0 人，未改动 3 人');
+    expect(again.out).toContain('新建 0 人，更新 0 人，未改动 3 人');
     expect(again.out).not.toContain('一次性密码');
+
+    // A changed role or department updates the person; their password and session stay.
+    const session = await login(server.url, 'li');
+    const changed = join(files.dir, 'roles.csv');
+    writeFileSync(changed, 'unit,department,username,name,roles\n市政府办公室,综合科,li,李文,staff;reviewer\n');
+    const update = await xietong('admin', 'import', '--data', server.dataDir, '--csv', changed);
+    expect(update.code).toBe(0);
+    expect(update.out).toContain('新建 0 人，更新 1 人');
+    expect((await call(server.url, 'GET', '/api/me', { token: session })).body).toMatchObject({ roles: ['staff', 'reviewer'], departmentName: '综合科' });
+    await server.deps.accounts.updatePlacement('li', { departmentId: 'dept-szfb-mishu', roles: ['staff'] });
   });
 
   it('rejects a file with bad rows, naming each row, and imports nothing', async () => {

@@ -92,7 +92,7 @@ const subcommands: Record<string, (options: Options) => Promise<number>> = {
     try {
       const rows = parseImportCsv(text);
       const result = await withAccounts(options, ({ db, accounts }) => importDirectory(db, accounts, rows));
-      console.log(`导入完成：新建 ${result.created.length} 人，未改动 ${result.unchanged.length} 人，新建单位 ${result.unitsCreated.length} 个，新建部门 ${result.departmentsCreated.length} 个。`);
+      console.log(`导入完成：新建 ${result.created.length} 人，更新 ${result.updated.length} 人，未改动 ${result.unchanged.length} 人，新建单位 ${result.unitsCreated.length} 个，新建部门 ${result.departmentsCreated.length} 个。`);
       if (result.created.length > 0) {
         console.log('以下一次性密码只显示这一次，请分别交给本人；首次登录须修改密码：');
         console.log('username\tname\tunit\tone-time password');

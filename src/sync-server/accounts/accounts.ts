@@ -223,6 +223,17 @@ export class Accounts {
     if (changes === 0) throw notFound(`没有用户 ${name}`);
   }
 
+  /** Sets a person's department and roles (admin import); sessions stay valid, roles apply at the next request. */
+  async updatePlacement(username: string, placement: { departmentId: string | null; roles: Role[] }, tx: Queryable = this.db): Promise<void> {
+    const { changes } = await tx.run('UPDATE users SET department_id = ?, roles = ?, updated_at = ? WHERE username = ?', [
+      placement.departmentId,
+      [...new Set(placement.roles)].join(';'),
+      this.now(),
+      normaliseUsername(username),
+    ]);
+    if (changes === 0) throw notFound(`没有用户 ${normaliseUsername(username)}`);
+  }
+
   async countUsers(): Promise<number> {
     const row = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM users');
     return Number(row?.n ?? 0);

@@ -6,8 +6,9 @@
  * All or nothing: every row is checked first and any error stops the import with one message per
  * row, before anything is written. Then one transaction creates what is missing. New people get a
  * one-time password (returned here, printed once by the command) they must change at first login.
- * A person already present with the same name and unit is left as is; one present with a different
- * name or unit is an error (an import never silently moves people).
+ * A person already present with the same name and unit keeps their password and sessions; their
+ * department and roles are set to the file's (that is how an admin changes roles). One present with
+ * a different name or unit is an error: an import never moves or renames people.
  */
 import { RoleSchema, type Role } from '../../shared/domain/roles';
 import type { Accounts } from '../accounts/accounts';
@@ -31,6 +32,8 @@ export interface ImportRow {
 export interface ImportResult {
   created: { username: string; name: string; unit: string; oneTimePassword: string }[];
   unchanged: string[];
+  /** Existing people whose department or roles the file changed. */
+  updated: string[];
   unitsCreated: string[];
   departmentsCreated: string[];
 }
@@ -109,12 +112,16 @@ export function parseImportCsv(text: string): ImportRow[] {
 export async function importDirectory(db: Database, accounts: Accounts, rows: readonly ImportRow[]): Promise<ImportResult> {
   const problems: string[] = [];
   const toCreate: ImportRow[] = [];
+  const toUpdate: ImportRow[] = [];
   const unchanged: string[] = [];
   for (const row of rows) {
     const existing = await accounts.userByUsername(row.username);
     if (!existing) toCreate.push(row);
-    else if (existing.name === row.name && existing.unitName === row.unit) unchanged.push(row.username);
-    else problems.push(`第 ${row.line} 行：用户名 ${row.username} 已属于 ${existing.unitName} 的 ${existing.name}，导入不会改动已有人员`);
+    else if (existing.name === row.name && existing.unitName === row.unit) {
+      const sameRoles = [...existing.roles].sort().join(';') === [...row.roles].sort().join(';');
+      if (sameRoles && (existing.departmentName ?? null) === row.department) unchanged.push(row.username);
+      else toUpdate.push(row);
+    } else problems.push(`第 ${row.line} 行：用户名 ${row.username} 已属于 ${existing.unitName} 的 ${existing.name}，导入不会改动已有人员`);
   }
   if (problems.length > 0) throw new ImportRejected(problems);
 
@@ -125,8 +132,19 @@ export async function importDirectory(db: Database, accounts: Accounts, rows: re
       return { oneTimePassword, hash: await hashOneTimePassword(oneTimePassword) };
     }),
   );
-  const result: ImportResult = { created: [], unchanged, unitsCreated: [], departmentsCreated: [] };
+  const result: ImportResult = { created: [], unchanged, updated: [], unitsCreated: [], departmentsCreated: [] };
   await db.transaction(async (tx) => {
+    for (const row of toUpdate) {
+      const unit = await accounts.ensureUnit(row.unit, row.organCode, tx);
+      let departmentId: string | null = null;
+      if (row.department) {
+        const department = await accounts.ensureDepartment(unit.id, row.department, tx);
+        if (department.created) result.departmentsCreated.push(`${row.unit}/${row.department}`);
+        departmentId = department.id;
+      }
+      await accounts.updatePlacement(row.username, { departmentId, roles: row.roles }, tx);
+      result.updated.push(row.username);
+    }
     for (const [i, row] of toCreate.entries()) {
       const unit = await accounts.ensureUnit(row.unit, row.organCode, tx);
       if (unit.created) result.unitsCreated.push(row.unit);
