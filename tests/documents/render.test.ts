@@ -178,6 +178,24 @@ describe('the 22 × 28 grid', () => {
   });
 });
 
+describe('版记 with a long 抄送 list', () => {
+  it('wraps 抄送 inside the type area, aligned after the colon, ending with a full stop', async () => {
+    const cc = Array.from({ length: 9 }, (_, i) => ({ name: `市第${'一二三四五六七八九'[i]}人民政府办公室` }));
+    const doc = await renderOfficialDocument({ ...sample, ccRecipients: cc }, { sealed: true });
+    const pages = rasterise(doc.pdf, 150);
+    const last = pages[pages.length - 1]!;
+    const box = inkBox(last, isInk, { y0: 150, y1: 263 })!;
+    expect(box.right).toBeLessThanOrEqual(184 + 0.5);
+    const text = pdfText(doc.pdf);
+    expect(text).toContain('抄送：市第一人民政府办公室，');
+    expect(text.replace(/\s+/g, '')).toContain('市第九人民政府办公室。');
+    // Three rules: the outer two and the one between 抄送 and 印发.
+    const rows = wideRows(last, isDark, 150).filter((y) => y > 150 && y < 265);
+    const rules = rows.filter((y, i) => i === 0 || y - rows[i - 1]! > 0.3);
+    expect(rules).toHaveLength(3);
+  });
+});
+
 describe('unsealed documents and 签发人', () => {
   it('puts the unsealed 署名 two characters in from the right and 签发人 beside the left 发文字号', async () => {
     const doc = await renderOfficialDocument({

@@ -383,7 +383,8 @@ export async function renderOfficialDocument(doc: RenderableDocument, options: R
 
   // 版记 at the foot of the last page: 抄送 and 印发 rows, each one grid line, ruled.
   const cc = (doc.ccRecipients ?? []).map((r) => r.name);
-  const colophonRows = doc.printingOrgan || doc.printDate || cc.length > 0 ? (cc.length > 0 ? 2 : 1) : 0;
+  const ccLines = colophonCcLines(fonts, cc);
+  const colophonRows = doc.printingOrgan || doc.printDate || cc.length > 0 ? ccLines.length + 1 : 0;
 
   const pdfPages: PDFPage[] = [first];
   let seal: SealPlacement | undefined;
@@ -428,7 +429,7 @@ export async function renderOfficialDocument(doc: RenderableDocument, options: R
       target = pdf.addPage([mm(page.widthMm), mm(page.heightMm)]);
       pdfPages.push(target);
     }
-    drawColophon(target, fonts, doc, cc, colophonTopMm);
+    drawColophon(target, fonts, doc, ccLines, colophonTopMm);
   }
 
   // Page numbers: 4号 half-width 宋体 between dashes, 7 mm below the type area; odd right, even left,
@@ -446,15 +447,34 @@ export async function renderOfficialDocument(doc: RenderableDocument, options: R
   return { pdf: bytes, pageCount: pdfPages.length, ...(seal ? { seal } : {}) };
 }
 
+const f4 = (text: string): Segment => ({ text, role: 'fangsong', size: sizes.hao4, tc: 0 });
+
+/**
+ * 抄送 lines (7.4.2): one character in from both sides, organs separated by ，and ended with 。;
+ * a long list wraps with its continuation aligned under the first organ after the colon.
+ */
+function colophonCcLines(fonts: FontSet, cc: readonly string[]): GridLine[] {
+  if (cc.length === 0) return [];
+  const label = '抄送：';
+  const labelWidth = lineWidth(fonts, [f4(label)]);
+  const inner = typeWidthPt - 2 * cellPt;
+  const broken = breakLines(fonts, [f4(`${label}${cc.join('，')}。`)], inner, inner - labelWidth);
+  return broken.map((segments, i) => ({
+    segments,
+    align: 'left',
+    ...(i === 0 ? { indentCells: 1 } : { xMm: typeArea.leftMm + charPitchMm + toMm(labelWidth) }),
+  }));
+}
+
 /** 版记 (7.4): 4号 仿宋 rows between rules, the last rule on the type area's bottom edge. */
-function drawColophon(pdfPage: PDFPage, fonts: FontSet, doc: RenderableDocument, cc: readonly string[], topMm: number): void {
-  const f4 = (text: string): Segment => ({ text, role: 'fangsong', size: sizes.hao4, tc: 0 });
+function drawColophon(pdfPage: PDFPage, fonts: FontSet, doc: RenderableDocument, ccLines: readonly GridLine[], topMm: number): void {
   let row = topMm;
   hLine(pdfPage, row, colophonRuleMm.outer, black);
-  if (cc.length > 0) {
-    // 抄送机关 one character in from both sides, ending with a full stop.
-    drawLine(pdfPage, fonts, { segments: [f4(`抄送：${cc.join('，')}。`)], align: 'left', indentCells: 1 }, row);
-    row += linePitchMm;
+  if (ccLines.length > 0) {
+    for (const line of ccLines) {
+      drawLine(pdfPage, fonts, line, row);
+      row += linePitchMm;
+    }
     hLine(pdfPage, row, colophonRuleMm.inner, black);
   }
   const organ = doc.printingOrgan ?? doc.issuingOrgan;
