@@ -178,6 +178,22 @@ describe('the 22 × 28 grid', () => {
   });
 });
 
+describe('a long title', () => {
+  it('wraps into lines of even length', async () => {
+    const title = '关于进一步加强和改进新形势下全市安全生产监督管理工作切实防范化解重大风险的实施意见';
+    const doc = await renderOfficialDocument({ title, issuingOrgan: '某市人民政府办公室', body: '正文。' });
+    const lines = pdfText(doc.pdf)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => title.includes(l) && l.length > 3);
+    expect(lines.join('')).toBe(title);
+    // 41 characters need three lines of at most 20; balanced, they carry 13 or 14 each.
+    expect(lines).toHaveLength(3);
+    const lengths = lines.map((l) => [...l].length);
+    expect(Math.max(...lengths) - Math.min(...lengths)).toBeLessThanOrEqual(1);
+  });
+});
+
 describe('版记 with a long 抄送 list', () => {
   it('wraps 抄送 inside the type area, aligned after the colon, ending with a full stop', async () => {
     const cc = Array.from({ length: 9 }, (_, i) => ({ name: `市第${'一二三四五六七八九'[i]}人民政府办公室` }));

@@ -258,6 +258,23 @@ function drawHeader(pdfPage: PDFPage, fonts: FontSet, doc: RenderableDocument): 
   return separatorMm + 2 * linePitchMm;
 }
 
+/**
+ * The title in 2号 小标宋, broken into as few lines as fit but of even length (7.3.1: 回行时排列对称),
+ * by narrowing the measure until one more line would be needed.
+ */
+function balancedTitle(fonts: FontSet, title: string): Segment[][] {
+  const run: Segment = { ...fs(title, 'xiaobiaosong', sizes.hao2), tc: 0 };
+  const greedy = breakLines(fonts, [run], typeWidthPt, typeWidthPt);
+  if (greedy.length < 2) return greedy;
+  let best = greedy;
+  for (let width = typeWidthPt - sizes.hao2; width > typeWidthPt / 3; width -= sizes.hao2 / 2) {
+    const lines = breakLines(fonts, [run], width, width);
+    if (lines.length > greedy.length) break;
+    best = lines;
+  }
+  return best;
+}
+
 /** Signature block lines relative to the last content line, and the seal's offset. */
 interface SignatureBlock {
   readonly lines: Array<{ offset: number; line: GridLine }>;
@@ -356,7 +373,7 @@ export async function renderOfficialDocument(doc: RenderableDocument, options: R
 
   // 主体 as a flow of grid slots.
   const flow: FlowItem[] = [];
-  const titleLines = breakLines(fonts, [{ ...fs(doc.title, 'xiaobiaosong', sizes.hao2), tc: 0 }], typeWidthPt, typeWidthPt);
+  const titleLines = balancedTitle(fonts, doc.title);
   for (const segments of titleLines) flow.push({ kind: 'line', line: { segments, align: 'center' }, content: true });
   flow.push({ kind: 'blank' });
   const recipients = (doc.mainRecipients ?? []).map((r) => r.name);
