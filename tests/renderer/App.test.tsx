@@ -131,6 +131,7 @@ describe('application', () => {
     expect(await screen.findByRole('navigation', { name: 'Main navigation' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Sign out' })).toBeTruthy();
     expect(document.documentElement.lang).toBe('en');
+    expect(document.title).toBe('XieTong Office');
     expect(localStorage.getItem('xietong.language')).toBe('en');
   });
 });

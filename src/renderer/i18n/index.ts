@@ -37,10 +37,10 @@ export async function createI18n(language: Language = storedLanguage()): Promise
     returnNull: false,
     showSupportNotice: false,
   });
-  applyDocumentLanguage(language);
+  applyDocumentLanguage(language, instance.t('app.name'));
   instance.on('languageChanged', (next) => {
     if (!isLanguage(next)) return;
-    applyDocumentLanguage(next);
+    applyDocumentLanguage(next, instance.t('app.name'));
     try {
       globalThis.localStorage?.setItem(storageKey, next);
     } catch {
@@ -50,6 +50,8 @@ export async function createI18n(language: Language = storedLanguage()): Promise
   return instance;
 }
 
-function applyDocumentLanguage(language: Language): void {
-  if (typeof document !== 'undefined') document.documentElement.lang = language;
+function applyDocumentLanguage(language: Language, title: string): void {
+  if (typeof document === 'undefined') return;
+  document.documentElement.lang = language;
+  document.title = title;
 }
