@@ -147,6 +147,16 @@ describe('admin commands on a running SQLite server', () => {
     expect((await call(server.url, 'POST', '/api/auth/login', { json: { username: 'sun', password: 'demo1234' } })).status).toBe(200);
   });
 
+  it('lists everyone with their state', async () => {
+    const result = await xietong('admin', 'list', '--data', server.dataDir);
+    expect(result.code).toBe(0);
+    const lines = result.out.split('\n');
+    expect(lines[0]).toBe('username\tname\tunit\tdepartment\troles\tstate');
+    expect(lines).toContain('li\t李文\t市政府办公室\t秘书科\tstaff\t正常');
+    expect(lines).toContain('liu\t刘强\t市发展和改革委员会\t\tleader\t待改初始密码');
+    expect(lines.find((l) => l.startsWith('zhou\t'))).toBe('zhou\t周正\t市财政局\t预算科\tstaff;reviewer\t待改初始密码');
+  });
+
   it('fails with one clear line on bad input', async () => {
     const noUser = await xietong('admin', 'passwd', '--data', server.dataDir, '--user', 'nobody');
     expect(noUser.code).toBe(1);

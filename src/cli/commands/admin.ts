@@ -16,6 +16,7 @@ import { CliError, type CliCommand } from '../command';
 
 const USAGE = `usage:
   xietong admin import  --data DIR [--postgres URL] --csv FILE
+  xietong admin list    --data DIR [--postgres URL]
   xietong admin passwd  --data DIR [--postgres URL] --user NAME
   xietong admin disable --data DIR [--postgres URL] --user NAME
   xietong admin enable  --data DIR [--postgres URL] --user NAME
@@ -108,6 +109,16 @@ const subcommands: Record<string, (options: Options) => Promise<number>> = {
     }
   },
 
+  async list(options) {
+    const people = await withAccounts(options, ({ accounts }) => accounts.listAccounts());
+    console.log('username\tname\tunit\tdepartment\troles\tstate');
+    for (const p of people) {
+      const state = p.disabled ? '已停用' : p.mustChangePassword ? '待改初始密码' : '正常';
+      console.log([p.username, p.name, p.unitName, p.departmentName ?? '', p.roles.join(';'), state].join('\t'));
+    }
+    return 0;
+  },
+
   async passwd(options) {
     const user = need(options.user, '--user');
     const password = await withAccounts(options, ({ accounts }) => accounts.resetPassword(user));
@@ -148,7 +159,7 @@ const subcommands: Record<string, (options: Options) => Promise<number>> = {
 };
 
 const command: CliCommand = {
-  summary: 'administer a server store: import CSV, reset passwords, disable accounts, back up, restore',
+  summary: 'administer a server store: import CSV, list people, reset passwords, disable accounts, back up, restore',
   async run(argv) {
     const [name, ...rest] = argv;
     if (!name || name === '--help' || name === '-h') {

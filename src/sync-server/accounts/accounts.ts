@@ -282,6 +282,12 @@ export class Accounts {
     });
   }
 
+  /** Everyone, disabled people included, with their state (admin listing). */
+  async listAccounts(): Promise<(AccountUser & { disabled: boolean })[]> {
+    const rows = await this.db.all<UserRow>(`${USER_SELECT} ORDER BY un.sort_order, u.sort_order, u.username`);
+    return rows.map((row) => ({ ...toUser(row), disabled: bool(row.disabled) }));
+  }
+
   // ── trust ───────────────────────────────────────────────────────────────
 
   /** Adds a root certificate (PEM) the server trusts for signatures; same PEM twice is a no-op. */
