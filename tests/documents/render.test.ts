@@ -178,6 +178,53 @@ describe('the 22 × 28 grid', () => {
   });
 });
 
+describe('信函格式 (函)', () => {
+  it('puts the red name 30 mm from the top between red double lines 170 mm long, with no first-page number', async () => {
+    const doc = await renderOfficialDocument(
+      {
+        title: '关于商请支持某某项目建设的函',
+        issuingOrgan: '某市人民政府办公室',
+        type: 'letter',
+        docNumber: { organCode: '某政办函', year: 2026, serial: 3 },
+        mainRecipients: [{ name: '市发展和改革委员会' }],
+        ccRecipients: [{ name: '市财政局' }],
+        writtenDate: '2026-11-22',
+        body: '为推进某某项目建设，现商请贵委给予支持。',
+      },
+      { sealed: true },
+    );
+    const [p] = rasterise(doc.pdf, 150);
+    const mark = inkBox(p!, isRed, { y0: 20, y1: 50 })!;
+    expect(mark.top).toBeGreaterThan(30 - tol);
+    expect(mark.top).toBeLessThan(30 + tol);
+    const rules = wideRows(p!, isRed, 160);
+    const top = rules.filter((y) => y < 100);
+    const bottom = rules.filter((y) => y > 250);
+    expect(top.length).toBeGreaterThan(0);
+    expect(bottom.length).toBeGreaterThan(0);
+    // The first pair starts 4 mm under the name; the second ends 20 mm above the bottom edge.
+    expect(top[0]! - mark.bottom).toBeGreaterThan(4 - tol - 1);
+    expect(top[0]! - mark.bottom).toBeLessThan(4 + tol);
+    expect(297 - bottom[bottom.length - 1]!).toBeGreaterThan(20 - tol);
+    expect(297 - bottom[bottom.length - 1]!).toBeLessThan(20 + tol);
+    const span = inkBox(p!, isRed, { y0: top[0]! - 0.1, y1: top[0]! + 0.5 })!;
+    expect(span.left).toBeCloseTo(20, 0);
+    expect(span.right).toBeCloseTo(190, 0);
+    // Two separate lines in each pair (thick and thin).
+    const bands = (rows: number[]) => rows.filter((y, i) => i === 0 || y - rows[i - 1]! > 0.3).length;
+    expect(bands(top)).toBe(2);
+    expect(bands(bottom)).toBe(2);
+    // No page number on the first page; 发文字号 on the right under the line.
+    expect(inkBox(p!, isInk, { y0: 263, y1: 274 })).toBeNull();
+    const text = pdfText(doc.pdf);
+    expect(text).toContain('某政办函〔2026〕3号');
+    expect(text).not.toContain('某市人民政府办公室文件');
+    const number = inkBox(p!, isDark, { y0: top[top.length - 1]! + 0.5, y1: top[top.length - 1]! + 12, x0: 105 })!;
+    expect(number.right).toBeGreaterThan(184 - tol - 0.5);
+    expect(number.right).toBeLessThanOrEqual(184 + 0.5);
+  });
+});
+
 describe('a long title', () => {
   it('wraps into lines of even length', async () => {
     const title = '关于进一步加强和改进新形势下全市安全生产监督管理工作切实防范化解重大风险的实施意见';

@@ -70,6 +70,11 @@ export interface RenderOptions {
   readonly sealDiameterMm?: number;
   /** Installed official fonts (仿宋_GB2312, 方正小标宋 …) per role. */
   readonly fonts?: FontOverrides;
+  /**
+   * 文件格式 (the default) or 信函格式 (GB/T 9704 10.1; the default for 函): the organ's name 30 mm
+   * from the top edge between red double lines, no page number on the first page, a 版记 of 抄送 only.
+   */
+  readonly format?: 'file' | 'letter';
 }
 
 export interface RenderedDocument {
@@ -275,6 +280,65 @@ function balancedTitle(fonts: FontSet, title: string): Segment[][] {
   return best;
 }
 
+/** 信函格式 double lines: 170 mm long, centred; the thick one 0.75 mm, the thin one 0.25 mm, 0.75 mm apart. */
+const letterRule = { lengthMm: 170, thickMm: 0.75, thinMm: 0.25, gapMm: 0.75, bottomFromEdgeMm: 20, markTopMm: 30 } as const;
+
+function letterRulePair(pdfPage: PDFPage, topMm: number, thickFirst: boolean): number {
+  const x0 = mm((page.widthMm - letterRule.lengthMm) / 2);
+  const x1 = x0 + mm(letterRule.lengthMm);
+  const first = thickFirst ? letterRule.thickMm : letterRule.thinMm;
+  const second = thickFirst ? letterRule.thinMm : letterRule.thickMm;
+  const line = (centerMm: number, thicknessMm: number) => {
+    const y = mm(page.heightMm - centerMm);
+    pdfPage.drawLine({ start: { x: x0, y }, end: { x: x1, y }, thickness: mm(thicknessMm), color: red });
+  };
+  line(topMm + first / 2, first);
+  const secondTop = topMm + first + letterRule.gapMm;
+  line(secondTop + second / 2, second);
+  return secondTop + second;
+}
+
+/**
+ * The 版头 of the 信函格式 (10.1): the organ's name in red 小标宋 30 mm below the top edge, a red
+ * double line (thick over thin) 4 mm below it and another (thin over thick) 20 mm above the bottom
+ * edge; 份号 / 密级 / 紧急程度 on the left and the 发文字号 on the right under the first line, 7/8 of
+ * a 3号 character below it. Returns where the title starts.
+ */
+function drawLetterHeader(pdfPage: PDFPage, fonts: FontSet, doc: RenderableDocument): number {
+  const mark = doc.issuingOrgan;
+  const markSize = Math.min(mm(22), (typeWidthPt * 0.96) / Math.max(1, [...mark].length));
+  const markWidth = fonts.xiaobiaosong.widthOfTextAtSize(mark, markSize);
+  pdfPage.pushOperators(pushGraphicsState(), ...emboldenOperators(fonts, 'xiaobiaosong', markSize, red));
+  pdfPage.drawText(mark, {
+    x: mm(typeArea.leftMm) + (typeWidthPt - markWidth) / 2,
+    y: mm(page.heightMm - letterRule.markTopMm) - markSize * emTop,
+    size: markSize,
+    font: fonts.xiaobiaosong,
+    color: red,
+  });
+  pdfPage.pushOperators(popGraphicsState());
+  const markBottomMm = letterRule.markTopMm + toMm(markSize * (emTop + emBottom));
+  const ruleBottomMm = letterRulePair(pdfPage, markBottomMm + separatorGapMm, true);
+  letterRulePair(pdfPage, page.heightMm - letterRule.bottomFromEdgeMm - (letterRule.thickMm + letterRule.thinMm + letterRule.gapMm), false);
+
+  // Elements under the line start 7/8 of a 3号 character below it: put their em box there.
+  const gapMm = toMm(sizes.hao3) * (7 / 8);
+  const emHeightMm = toMm(sizes.hao3 * (emTop + emBottom));
+  const rowTop = (i: number) => ruleBottomMm + gapMm + i * linePitchMm - (linePitchMm - emHeightMm) / 2;
+  const corner: Segment[][] = [];
+  if (doc.copyNumber) corner.push([fs(doc.copyNumber)]);
+  const secrecy = doc.secrecy ? formatSecrecy(doc.secrecy) : '';
+  if (secrecy) corner.push([fs(secrecy, 'heiti')]);
+  const urgency = doc.urgency ? urgencyLabels[doc.urgency] : '';
+  if (urgency) corner.push([fs(urgency, 'heiti')]);
+  corner.forEach((segments, i) => drawLine(pdfPage, fonts, { segments, align: 'left' }, rowTop(i)));
+  const numberText = doc.docNumber ? formatDocNumber(doc.docNumber) : '';
+  if (numberText) drawLine(pdfPage, fonts, { segments: [fs(numberText)], align: 'right' }, rowTop(0));
+  const rows = Math.max(corner.length, numberText ? 1 : 0);
+  // The title two lines below the last of them (or below the double line when there are none).
+  return rows > 0 ? rowTop(rows - 1) + linePitchMm + 2 * linePitchMm : ruleBottomMm + 2 * linePitchMm;
+}
+
 /** Signature block lines relative to the last content line, and the seal's offset. */
 interface SignatureBlock {
   readonly lines: Array<{ offset: number; line: GridLine }>;
@@ -369,7 +433,8 @@ export async function renderOfficialDocument(doc: RenderableDocument, options: R
   const sealDiameterMm = options.sealDiameterMm ?? defaultSealDiameterMm;
 
   const first = pdf.addPage([mm(page.widthMm), mm(page.heightMm)]);
-  const titleTopMm = drawHeader(first, fonts, doc);
+  const letter = (options.format ?? (doc.type === 'letter' ? 'letter' : 'file')) === 'letter';
+  const titleTopMm = letter ? drawLetterHeader(first, fonts, doc) : drawHeader(first, fonts, doc);
 
   // 主体 as a flow of grid slots.
   const flow: FlowItem[] = [];
@@ -401,7 +466,8 @@ export async function renderOfficialDocument(doc: RenderableDocument, options: R
   // 版记 at the foot of the last page: 抄送 and 印发 rows, each one grid line, ruled.
   const cc = (doc.ccRecipients ?? []).map((r) => r.name);
   const ccLines = colophonCcLines(fonts, cc);
-  const colophonRows = doc.printingOrgan || doc.printDate || cc.length > 0 ? ccLines.length + 1 : 0;
+  // The 信函格式's 版记 is the 抄送 alone, without 印发 or rules (10.1).
+  const colophonRows = letter ? ccLines.length : doc.printingOrgan || doc.printDate || cc.length > 0 ? ccLines.length + 1 : 0;
 
   const pdfPages: PDFPage[] = [first];
   let seal: SealPlacement | undefined;
@@ -446,12 +512,14 @@ export async function renderOfficialDocument(doc: RenderableDocument, options: R
       target = pdf.addPage([mm(page.widthMm), mm(page.heightMm)]);
       pdfPages.push(target);
     }
-    drawColophon(target, fonts, doc, ccLines, colophonTopMm);
+    drawColophon(target, fonts, doc, ccLines, colophonTopMm, letter);
   }
 
   // Page numbers: 4号 half-width 宋体 between dashes, 7 mm below the type area; odd right, even left,
   // one character in (7.5).
   pdfPages.forEach((p, i) => {
+    // The 信函格式 shows no number on its first page.
+    if (letter && i === 0) return;
     const label = `— ${i + 1} —`;
     const w = fonts.song.widthOfTextAtSize(label, sizes.hao4);
     const x = i % 2 === 0 ? mm(typeArea.rightMm) - mm(charPitchMm) - w : mm(typeArea.leftMm) + mm(charPitchMm);
@@ -484,8 +552,15 @@ function colophonCcLines(fonts: FontSet, cc: readonly string[]): GridLine[] {
 }
 
 /** 版记 (7.4): 4号 仿宋 rows between rules, the last rule on the type area's bottom edge. */
-function drawColophon(pdfPage: PDFPage, fonts: FontSet, doc: RenderableDocument, ccLines: readonly GridLine[], topMm: number): void {
+function drawColophon(pdfPage: PDFPage, fonts: FontSet, doc: RenderableDocument, ccLines: readonly GridLine[], topMm: number, letter = false): void {
   let row = topMm;
+  if (letter) {
+    for (const line of ccLines) {
+      drawLine(pdfPage, fonts, line, row);
+      row += linePitchMm;
+    }
+    return;
+  }
   hLine(pdfPage, row, colophonRuleMm.outer, black);
   if (ccLines.length > 0) {
     for (const line of ccLines) {
