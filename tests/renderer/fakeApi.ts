@@ -85,6 +85,22 @@ export function createFakeApi(initial: { current?: Session | null; connection?: 
       return () => set.delete(listener);
     },
   };
-  fake.api = api as XietongApi;
+  // Domains this fake does not script (documents, sealing, … as features land) answer every call
+  // with `unavailable`, the way the real bridge answers when a service cannot be reached: the
+  // shell's tests stay about the shell, whatever the sections show.
+  fake.api = new Proxy(api as XietongApi, {
+    get(target, property, receiver) {
+      if (typeof property !== 'string' || property in target) return Reflect.get(target, property, receiver) as unknown;
+      return new Proxy(
+        {},
+        {
+          get: (_group, name) => (input: unknown) => {
+            record(`${property}:${String(name)}`, input);
+            return Promise.resolve({ ok: false, error: { code: 'unavailable', message: '测试未提供此服务' } });
+          },
+        },
+      );
+    },
+  });
   return fake;
 }
