@@ -42,8 +42,8 @@ interface Row {
 }
 
 const ALL_ROWS: Row[] = [
-  { name: 'edit N=50 M=10 K=100', kind: 'edit', clients: 50, rooms: 10, edits: 100, intervalMs: 20 },
-  { name: 'edit N=500 M=50 K=20', kind: 'edit', clients: 500, rooms: 50, edits: 20, intervalMs: 200 },
+  { name: 'edit N=50 M=10 K=100', kind: 'edit', clients: 50, rooms: 10, edits: 100, intervalMs: 50 },
+  { name: 'edit N=500 M=50 K=20', kind: 'edit', clients: 500, rooms: 50, edits: 20, intervalMs: 500 },
   { name: 'idle 2,000 over 200 rooms', kind: 'idle', clients: 2000, rooms: 200, edits: 1, intervalMs: 0 },
   { name: 'idle 10,000 over 1,000 rooms', kind: 'idle', clients: 10_000, rooms: 1000, edits: 1, intervalMs: 0 },
 ];

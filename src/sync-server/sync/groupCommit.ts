@@ -22,23 +22,33 @@ export class GroupCommitWriter {
   private running = false;
   private scheduled = false;
   private idleWaiters: Array<() => void> = [];
+  private lastCommitAt = -Infinity;
 
   constructor(
     private readonly store: RoomUpdateStore,
     private readonly metrics: SyncMetrics,
     private readonly log: SyncLogger,
+    private readonly minCommitIntervalMs = 0,
     private readonly maxBatch = 5000,
   ) {}
 
   /** Queues one update; `done` runs after the transaction holding it committed or failed. */
   enqueue(entry: RoomUpdateEntry, done: CommitCallback): void {
-    this.pending.push({ entry, enqueuedAt: performance.now(), done });
+    const now = performance.now();
+    this.pending.push({ entry, enqueuedAt: now, done });
     if (!this.running && !this.scheduled) {
       this.scheduled = true;
-      // setImmediate, not a microtask: lets every message already read from sockets join the batch.
-      setImmediate(() => void this.run());
+      // A commit costs about as much CPU as applying and relaying a dozen small updates, so
+      // commits are spaced at least `minCommitIntervalMs` apart: an update arriving on a quiet
+      // server is committed at once (setImmediate still lets every message already read from the
+      // sockets join), one arriving right after a commit waits for the next window with others.
+      const wait = this.lastCommitAt + this.minCommitIntervalMs - now;
+      if (wait < 1) setImmediate(this.runNow);
+      else setTimeout(this.runNow, wait);
     }
   }
+
+  private readonly runNow = (): void => void this.run();
 
   /** Resolves when every update queued so far has been committed (or has failed). */
   flush(): Promise<void> {
@@ -53,6 +63,7 @@ export class GroupCommitWriter {
       const batch = this.pending.length <= this.maxBatch ? this.pending : this.pending.slice(0, this.maxBatch);
       this.pending = batch === this.pending ? [] : this.pending.slice(this.maxBatch);
       let failure: Error | undefined;
+      this.lastCommitAt = performance.now();
       try {
         await this.store.appendBatch(batch.map((write) => write.entry));
       } catch (error) {

@@ -127,7 +127,7 @@ class SyncServiceImpl implements SyncService {
     this.idleUnloadMs = limits.idleUnloadMs ?? 30_000;
     this.compactAfter = limits.compactAfterUpdates ?? 500;
     this.log = options.log ?? jsonLogger;
-    this.writer = new GroupCommitWriter(options.store, this.metrics, this.log);
+    this.writer = new GroupCommitWriter(options.store, this.metrics, this.log, limits.commitIntervalMs ?? 0);
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: limits.maxMessageBytes ?? 8 * 1024 * 1024,

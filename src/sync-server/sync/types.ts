@@ -66,6 +66,12 @@ export interface SyncLimits {
   idleUnloadMs?: number;
   /** Rows after which a room is compacted in the background. Default 500. */
   compactAfterUpdates?: number;
+  /**
+   * Least time between two group commits. An update on a quiet server is committed at once; under
+   * load, updates wait up to this long and share one transaction. Default 0: commit in the next
+   * turn of the event loop (updates read from sockets in the same turn still share a commit).
+   */
+  commitIntervalMs?: number;
   /** Bytes queued for a slow client before it is disconnected. Default 64 MiB. */
   maxBufferedBytes?: number;
 }
