@@ -76,11 +76,15 @@ export const OutboxCommandSchema = z.discriminatedUnion('type', [
     to: z.array(z.string()).optional(),
     units: z.array(z.string()).optional(),
     reason: z.string().max(2_000).optional(),
+    /** Target step for submit/approve, or the earlier step for return (server: `step`). */
+    step: z.string().min(1).max(32).optional(),
+    /** The document version the person acted on: the server answers 409 if it moved on meanwhile. */
+    version: z.number().int().min(0).optional(),
   }),
   z.object({
     type: z.literal('exchange.action'),
     exchangeId: z.string().min(1),
-    action: z.enum(['receive', 'return']),
+    action: z.enum(['receive', 'return', 'withdraw']),
     reason: z.string().max(2_000).optional(),
   }),
   z.object({
