@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { latestVersion, migrate, registerTextFunctions } from '../../src/main/services/replica/migrations';
-import { ReplicaStore } from '../../src/main/services/replica/replicaStore';
+import { ReplicaStore, mergeRoomUpdates } from '../../src/main/services/replica/replicaStore';
 import { openReplica, ReplicaError } from '../../src/main/services/replica/replica';
 
 const dirs: string[] = [];
@@ -242,5 +242,25 @@ describe('replica worker', () => {
     Y.applyUpdate(reader, (await replica.loadRoom('doc:busy'))!);
     expect(reader.getText('t').length).toBe(60);
     await replica.close();
+  });
+});
+
+describe('merging room updates', () => {
+  it('merges thousands of updates in groups into the same state', () => {
+    const writer = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    writer.on('update', (u: Uint8Array) => updates.push(u));
+    let seed = 7;
+    for (let i = 0; i < 5000; i += 1) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      const text = writer.getText('body');
+      text.insert(seed % (text.length + 1), i % 2 ? '文' : '件');
+      if (i % 10 === 0 && text.length > 2) text.delete(0, 1);
+    }
+    const reader = new Y.Doc();
+    Y.applyUpdate(reader, mergeRoomUpdates(updates));
+    expect(reader.getText('body').toJSON()).toBe(writer.getText('body').toJSON());
+    expect(mergeRoomUpdates(updates.slice(0, 1))).toBe(updates[0]);
+    expect(() => mergeRoomUpdates([])).toThrow();
   });
 });

@@ -112,6 +112,22 @@ const messageOf = (row: MessageRow): StoredMessage => ({
   status: row.status,
 });
 
+/**
+ * Merges many Yjs updates into one. `Y.mergeUpdates` re-sorts all its inputs for every struct it
+ * writes, so one call over 100,000 updates takes minutes; merging in groups of 64, then the groups'
+ * results, gives the identical update in about a second.
+ */
+export function mergeRoomUpdates(updates: readonly Uint8Array[]): Uint8Array {
+  if (updates.length === 0) throw new Error('nothing to merge');
+  let level = [...updates];
+  while (level.length > 1) {
+    const next: Uint8Array[] = [];
+    for (let i = 0; i < level.length; i += 64) next.push(level.length - i === 1 ? level[i]! : Y.mergeUpdates(level.slice(i, i + 64)));
+    level = next;
+  }
+  return level[0]!;
+}
+
 /** Opens (creating and migrating as needed) a replica database file with the settings the replica relies on. */
 export function openReplicaDatabase(file: string): BetterSqlite3.Database {
   mkdirSync(dirname(file), { recursive: true });
@@ -253,7 +269,7 @@ export class ReplicaStore {
     const rows = this.db.prepare<[string], { data: Buffer }>('SELECT data FROM room_updates WHERE room = ? ORDER BY seq').all(room);
     if (rows.length === 0) return null;
     if (rows.length === 1) return new Uint8Array(rows[0]!.data);
-    return Y.mergeUpdates(rows.map((row) => new Uint8Array(row.data)));
+    return mergeRoomUpdates(rows.map((row) => new Uint8Array(row.data)));
   }
 
   roomRowCount(room: string): number {
@@ -276,7 +292,7 @@ export class ReplicaStore {
         this.roomRows.set(room, rows.length);
         return { before: rows.length, after: rows.length };
       }
-      const merged = Y.mergeUpdates(rows.map((row) => new Uint8Array(row.data)));
+      const merged = mergeRoomUpdates(rows.map((row) => new Uint8Array(row.data)));
       const lastSeq = rows.at(-1)!.seq;
       this.db.prepare('DELETE FROM room_updates WHERE room = ? AND seq <= ?').run(room, lastSeq);
       this.db.prepare('INSERT INTO room_updates (room, data, created_at) VALUES (?, ?, ?)').run(room, merged, Date.now());
