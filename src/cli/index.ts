@@ -2,6 +2,8 @@
  * `npx xietong <command> …` — the sync server, the CA and signing tools and the admin tools
  * (INTERFACES.md). Commands load lazily so `xietong verify` does not pay for the server's modules.
  */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { CliError, type CliCommand } from './command';
 
 const commands: Record<string, () => Promise<CliCommand>> = {
@@ -44,4 +46,13 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.XIETONG_DEBUG) console.error(error);
     return 1;
   }
+}
+
+/**
+ * `node dist/cli.mjs …` runs the CLI too (bin/xietong.mjs imports this module and calls `main`
+ * itself, so this fires only when the bundle is the entry script).
+ */
+const entryScript = process.argv[1];
+if (entryScript && import.meta.url === pathToFileURL(realpathSync(entryScript)).href) {
+  process.exitCode = await main(process.argv.slice(2));
 }
