@@ -11,6 +11,8 @@ import { createServerClient } from './serverClient';
 import { createDiagnosticsHandlers, defaultDiagnosticsService, type DiagnosticsService } from './diagnostics';
 import { createSettingsHandlers, defaultSettingsService, type SettingsService } from './deployment';
 import { createReachabilityMonitor, createSessionService, type ConnectionSource } from './session';
+import { createOfflineController } from './sync/offlineController';
+import { createDocumentServices, type DocumentServices } from './documents';
 
 export interface AppServicesOptions {
   /** Replaces the /healthz monitor as the source of the 在线/离线 state (the sync connection, later). */
@@ -28,7 +30,21 @@ export type CallContext = Record<string, never>;
 
 export function createAppServices(host: AppHost, options: AppServicesOptions = {}): Promise<AppServices> {
   const serverClient = createServerClient(host.serverUrl);
-  const connection = options.connection ?? createReachabilityMonitor({ isReachable: () => serverClient.isHealthy() });
+  // Set right below; the outbox reports only after a sign-in, long after this function returned.
+  let documents: DocumentServices | null = null;
+  const offline = createOfflineController({
+    userDataDir: host.userDataDir,
+    serverUrl: host.serverUrl,
+    fallback: options.connection ?? createReachabilityMonitor({ isReachable: () => serverClient.isHealthy() }),
+    onOutboxChanged: (entry) => {
+      host.emit('outboxChanged', entry);
+      documents?.documents.outboxChanged(entry);
+    },
+    onRoomUpdate: (room, update) => host.emit('roomUpdate', { room, update }),
+    onError: (error) => console.error('[offline]', error),
+  });
+  // The 在线/离线 indicator follows the open rooms' sync connections (the /healthz probe when none is open).
+  const connection = offline.connection;
   const session = createSessionService({
     userDataDir: host.userDataDir,
     secrets: host.secrets,
@@ -36,6 +52,8 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     client: serverClient,
     connection,
   });
+  offline.attach(session);
+  documents = createDocumentServices({ serverClient, session, offline, emit: host.emit });
 
   const handlers: HandlersOf<typeof apiContract, CallContext> = {
     session: {
@@ -50,6 +68,8 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     },
     diagnostics: createDiagnosticsHandlers(options.diagnostics ?? defaultDiagnosticsService(host)),
     settings: createSettingsHandlers(options.settings ?? defaultSettingsService(host)),
+    offline: offline.handlers,
+    ...documents.handlers,
   };
 
   const dispatcher = createDispatcher(apiContract, handlers, {}, {
@@ -61,8 +81,9 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     session,
     serverClient,
     async close() {
+      documents?.close();
+      await offline.close();
       await session.close();
-      connection.close();
     },
   });
 }

@@ -1,6 +1,7 @@
 /**
- * Documents, exchange, the directory, Yjs rooms and the command outbox, as the renderer reaches
- * them through main. Main answers from the server when online and from its replica when not;
+ * Documents, exchange, the directory and our commands in the outbox, as the renderer reaches them
+ * through main. (Yjs rooms and the raw outbox feed are OFFLINE's `offline:*` calls and events.)
+ * Main answers from the server when online and from its replica when not;
  * workflow steps go through the outbox, so an action taken offline is accepted here as `pending`
  * and shown as 待发送 until the server decides.
  *
@@ -9,9 +10,8 @@
  */
 import { z } from 'zod';
 import { defineCall, defineEvent } from './contract';
-import { DocumentKindSchema } from '../domain/documents/model';
-import { DocumentFieldsSchema } from '../domain/documents/model';
-import { WorkflowActionSchema, WorkflowStateSchema } from '../domain/documents/workflow';
+import { DocumentFieldsSchema, DocumentKindSchema } from '../domain/documents/model';
+import { WorkflowActionSchema } from '../domain/documents/workflow';
 import {
   AuditResponseSchema,
   DocumentBoxSchema,
@@ -27,9 +27,13 @@ const IdSchema = z.string().min(1).max(100);
 /** Binary payloads cross the bridge as base64 (IPC and the web host's JSON both carry strings). */
 const Base64Schema = z.string().max(64 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, '不是有效的 base64 数据');
 
-/** One command in the outbox and where it stands: 待发送 (pending), 已发送 (sent), 被拒绝 (rejected). */
-export const OutboxCommandSchema = z.object({
+/**
+ * One command of ours in the outbox and where it stands: 待发送 (pending), 已发送 (sent), 被拒绝
+ * (rejected). A view of OFFLINE's outbox entry made for people: what it concerns and a summary.
+ */
+export const DocumentCommandSchema = z.object({
   clientId: z.string(),
+  /** `document.action`, `exchange.action`, `document.signedPdf`, `message.send`. */
   kind: z.string(),
   /** The document (or exchange item, or conversation) it concerns. */
   targetId: z.string(),
@@ -41,13 +45,13 @@ export const OutboxCommandSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-export type OutboxCommand = z.infer<typeof OutboxCommandSchema>;
+export type DocumentCommand = z.infer<typeof DocumentCommandSchema>;
 
 /** A document as the renderer shows it: the server's view plus this client's unsent commands. */
 export const LocalDocumentSchema = z.object({
   document: DocumentViewSchema,
   /** Commands on this document that the server has not confirmed yet, or rejected. */
-  commands: z.array(OutboxCommandSchema),
+  commands: z.array(DocumentCommandSchema),
   /** True when shown from the replica because the server could not be reached. */
   fromReplica: z.boolean(),
 });
@@ -62,7 +66,10 @@ export const documentCalls = {
   get: defineCall('documents:get', z.object({ id: IdSchema }), LocalDocumentSchema),
   create: defineCall('documents:create', DocumentFieldsSchema.partial().extend({ kind: DocumentKindSchema, title: z.string().trim().min(1, '标题不能为空').max(200) }), LocalDocumentSchema),
   update: defineCall('documents:update', z.object({ id: IdSchema, fields: UpdateDocumentRequestSchema }), LocalDocumentSchema),
-  /** Queues a workflow step in the outbox; resolves once it is durably queued (and sent, when online). */
+  /**
+   * Queues a workflow step in the outbox; resolves once it is durably queued and, when online, once
+   * the server decided (or after a few seconds: the command then stays 待发送 and is decided later).
+   */
   act: defineCall(
     'documents:act',
     z.object({
@@ -72,10 +79,8 @@ export const documentCalls = {
       to: z.array(IdSchema).max(100).optional(),
       units: z.array(IdSchema).max(200).optional(),
       reason: z.string().trim().max(2000).optional(),
-      step: WorkflowStateSchema.optional(),
-      version: z.number().int().min(0).optional(),
     }),
-    z.object({ command: OutboxCommandSchema, document: LocalDocumentSchema.optional() }),
+    z.object({ command: DocumentCommandSchema, document: LocalDocumentSchema.optional() }),
   ),
   pdf: defineCall(
     'documents:pdf',
@@ -95,7 +100,7 @@ export const exchangeCalls = {
   act: defineCall(
     'exchange:act',
     z.object({ id: IdSchema, action: z.enum(['receive', 'return', 'withdraw']), reason: z.string().trim().max(2000).optional() }),
-    z.object({ command: OutboxCommandSchema }),
+    z.object({ command: DocumentCommandSchema }),
   ),
 };
 
@@ -105,30 +110,11 @@ export const directoryCalls = {
 };
 
 export const outboxCalls = {
-  list: defineCall('outbox:list', z.object({ targetId: IdSchema.optional() }), z.object({ items: z.array(OutboxCommandSchema) })),
-  /** Sends a rejected command again after the person fixed the cause, or drops it on their say-so. */
-  resolve: defineCall('outbox:resolve', z.object({ clientId: IdSchema, decision: z.enum(['retry', 'discard']) }), z.object({ items: z.array(OutboxCommandSchema) })),
-};
-
-/**
- * Yjs rooms tunnelled through main, which owns the sync connection and the replica: the renderer's
- * Y.Doc sends its updates with `rooms:update` and receives remote ones as `rooms:updated` events.
- */
-export const RoomNameSchema = z.string().min(3).max(200).regex(/^[a-z]+:[A-Za-z0-9_-]+$/, '房间名无效');
-export const roomCalls = {
-  /** Opens (or joins) a room; resolves to its whole state as one Yjs update, from the replica if offline. */
-  open: defineCall('rooms:open', z.object({ room: RoomNameSchema }), z.object({ update: Base64Schema, synced: z.boolean() })),
-  update: defineCall('rooms:update', z.object({ room: RoomNameSchema, update: Base64Schema }), z.object({})),
-  awareness: defineCall('rooms:awareness', z.object({ room: RoomNameSchema, update: Base64Schema }), z.object({})),
-  close: defineCall('rooms:close', z.object({ room: RoomNameSchema }), z.object({})),
+  list: defineCall('outbox:list', z.object({ targetId: IdSchema.optional() }), z.object({ items: z.array(DocumentCommandSchema) })),
 };
 
 export const documentEvents = {
   /** A document or a list changed (someone acted, or a command of ours was decided). */
   documentsChanged: defineEvent('documents:changed', z.object({ ids: z.array(z.string()), boxes: z.array(DocumentBoxSchema) })),
-  outboxChanged: defineEvent('outbox:changed', z.object({ items: z.array(OutboxCommandSchema) })),
-  roomUpdated: defineEvent('rooms:updated', z.object({ room: RoomNameSchema, update: Base64Schema })),
-  roomAwareness: defineEvent('rooms:awareness', z.object({ room: RoomNameSchema, update: Base64Schema })),
-  roomSynced: defineEvent('rooms:synced', z.object({ room: RoomNameSchema, synced: z.boolean() })),
   exchangeChanged: defineEvent('exchange:changed', z.object({ box: z.enum(['incoming', 'outgoing']) })),
 };

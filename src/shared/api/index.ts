@@ -6,16 +6,27 @@
 import type { ClientOf, EventSubscriber } from './contract';
 import { sessionCalls, sessionEvents } from './session.contract';
 import { diagnosticsCalls } from './diagnostics.contract';
+import { offlineCalls, offlineEvents } from './offline.contract';
+import { directoryCalls, documentCalls, documentEvents, exchangeCalls, outboxCalls } from './documents.contract';
+import { sealingCalls } from './sealing.contract';
 import { settingsCalls } from '../deployment/settings.contract';
 
 export const apiContract = {
   session: sessionCalls,
   diagnostics: diagnosticsCalls,
   settings: settingsCalls,
+  offline: offlineCalls,
+  documents: documentCalls,
+  exchange: exchangeCalls,
+  directory: directoryCalls,
+  outbox: outboxCalls,
+  sealing: sealingCalls,
 } as const;
 
 export const apiEvents = {
   ...sessionEvents,
+  ...offlineEvents,
+  ...documentEvents,
 } as const;
 
 export type ApiContract = typeof apiContract;
@@ -28,3 +39,5 @@ export * from './contract';
 export * from './result';
 export * from './session.contract';
 export * from './diagnostics.contract';
+export * from './documents.contract';
+export * from './sealing.contract';

@@ -1,0 +1,328 @@
+/**
+ * The main-process side of documents, exchange, the directory and our outbox commands for the
+ * renderer (src/shared/api/documents.contract.ts). Online it asks the server and keeps what it got
+ * in OFFLINE's replica; offline it answers from the replica, marked `fromReplica`. Workflow and
+ * exchange steps are commands: they go through OFFLINE's outbox with a client-generated id, so a
+ * step taken offline is kept, shown as 待发送, and sent once when the server is back.
+ */
+import type { z } from 'zod';
+import type { HandlersOf } from '../../../shared/api/contract';
+import { ApiFailure } from '../../../shared/api/result';
+import type { DocumentCommand, LocalDocument, directoryCalls, documentCalls, exchangeCalls, outboxCalls } from '../../../shared/api/documents.contract';
+import type { OutboxCommand, OutboxEntry } from '../../../shared/api/offline.contract';
+import {
+  AuditResponseSchema,
+  DocumentListResponseSchema,
+  DocumentViewSchema,
+  ExchangeListResponseSchema,
+  type DocumentBox,
+  type DocumentListItem,
+  type DocumentView,
+  type ExchangeItem,
+} from '../../../shared/http/documents';
+import { DirectoryUnitsResponseSchema, DirectoryUsersResponseSchema, type DirectoryUnit, type DirectoryUser } from '../../../shared/http/directory';
+import { DirectoryUnitSchema, DirectoryUserSchema } from '../../../shared/http/directory';
+import type { EventSink } from '../appServices';
+import type { OfflineServices } from '../sync/offlineServices';
+import { commandOf, targetOf } from './commands';
+import { DocumentCache } from './documentCache';
+import { failureOf, isUnreachable, type ServerCalls } from './serverCalls';
+
+type Contract = {
+  documents: typeof documentCalls;
+  exchange: typeof exchangeCalls;
+  directory: typeof directoryCalls;
+  outbox: typeof outboxCalls;
+};
+export type DocumentHandlers = HandlersOf<Contract, unknown>;
+
+export interface DocumentsServiceOptions {
+  readonly server: ServerCalls;
+  /** The signed-in person's offline services (OFFLINE's controller); null while signed out. */
+  readonly offline: () => Pick<OfflineServices, 'replica' | 'outbox' | 'search'> | null;
+  readonly emit: EventSink;
+  /** True while the server is believed reachable (the 在线 indicator). */
+  readonly isOnline: () => boolean;
+  /** True while someone is signed in. */
+  readonly isSignedIn: () => boolean;
+  /** How often the 待办 box is re-read while online (default 15 s). */
+  readonly pollIntervalMs?: number;
+  /** How long `documents:act` waits for the server's decision before answering 待发送 (default 8 s). */
+  readonly decisionWaitMs?: number;
+}
+
+export interface DocumentsService {
+  readonly handlers: DocumentHandlers;
+  /** Feed of OFFLINE's outbox changes (wire `onOutboxChanged` here). */
+  outboxChanged(entry: OutboxEntry): void;
+  /** Queues a command and waits (bounded) for the server's decision; used by 用印 too. */
+  submit(command: OutboxCommand): Promise<{ command: DocumentCommand; document?: LocalDocument }>;
+  /** Reads a document again (after our own upload, say). */
+  get(id: string): Promise<LocalDocument>;
+  /** Re-reads 待办 now (after a sign-in or reconnection). */
+  refresh(): void;
+  close(): void;
+}
+
+const allBoxes: DocumentBox[] = ['todo', 'done', 'drafts', 'outgoing', 'incoming'];
+const PAGE = 20;
+const REPLICA_CURSOR = 'r:';
+const seg = encodeURIComponent;
+
+export function createDocumentsService(options: DocumentsServiceOptions): DocumentsService {
+  const { server, emit } = options;
+  const offlineOrFail = (): Pick<OfflineServices, 'replica' | 'outbox' | 'search'> => {
+    const services = options.offline();
+    if (!services) throw new ApiFailure('unauthenticated', '请先登录');
+    return services;
+  };
+  const cache = new DocumentCache({
+    getDocument: (id) => offlineOrFail().replica.getDocument(id),
+    upsertDocuments: (entries) => offlineOrFail().replica.upsertDocuments(entries),
+    listBox: (box, limit, after) => offlineOrFail().replica.listBox(box, limit, after),
+  });
+  const waiters = new Map<string, (entry: OutboxEntry) => void>();
+  /** Exchange lists as last received: shown (marked fromReplica) when the server cannot be reached. */
+  const lastExchange = new Map<'incoming' | 'outgoing', ExchangeItem[]>();
+  let todoSignature: string | null = null;
+  let closed = false;
+
+  /** Our commands on one document: all that wait or were refused, and those sent in the last hour. */
+  const commandsFor = async (targetId: string): Promise<DocumentCommand[]> =>
+    (await offlineOrFail().outbox.list())
+      .filter((entry) => targetOf(entry) === targetId && (entry.status !== 'sent' || Date.now() - entry.updatedAt < 60 * 60_000))
+      .map(commandOf);
+
+  /** Online first; when the server cannot be reached, `fallback` answers from the replica. */
+  async function withFallback<T>(online: () => Promise<T>, fallback: () => Promise<T>): Promise<T> {
+    try {
+      return await online();
+    } catch (error) {
+      if (isUnreachable(error)) return fallback();
+      throw failureOf(error);
+    }
+  }
+
+  async function fetchView(id: string): Promise<DocumentView> {
+    return server.json(`/api/documents/${seg(id)}`, { schema: DocumentViewSchema });
+  }
+
+  async function get(id: string): Promise<LocalDocument> {
+    return withFallback<LocalDocument>(
+      async () => {
+        const view = await fetchView(id);
+        await cache.putView(view);
+        return { document: view, commands: await commandsFor(id), fromReplica: false };
+      },
+      async () => {
+        const cached = await cache.read(id);
+        if (!cached?.view) throw new ApiFailure('offline', '离线状态下本机没有这份公文的副本，请联网后再打开');
+        return { document: cached.view, commands: await commandsFor(id), fromReplica: true };
+      },
+    );
+  }
+
+  async function listFromServer(box: DocumentBox, cursor: string | undefined, q: string | undefined, limit = PAGE) {
+    const query = new URLSearchParams({ box, limit: String(limit) });
+    if (cursor && !cursor.startsWith(REPLICA_CURSOR)) query.set('cursor', cursor);
+    if (q) query.set('q', q);
+    const page = await server.json(`/api/documents?${query.toString()}`, { schema: DocumentListResponseSchema });
+    await cache.putBox(box, page.items, !cursor && !q && !page.next);
+    return page;
+  }
+
+  async function listFromReplica(box: DocumentBox, cursor: string | undefined, q: string | undefined) {
+    let after: { updatedAt: string; id: string } | undefined;
+    if (cursor?.startsWith(REPLICA_CURSOR)) {
+      try {
+        after = JSON.parse(cursor.slice(REPLICA_CURSOR.length)) as { updatedAt: string; id: string };
+      } catch {
+        after = undefined;
+      }
+    }
+    const page = await offlineOrFail().replica.listBox(box, PAGE, after);
+    const items: DocumentListItem[] = [];
+    for (const summary of page.items) {
+      const cached = await cache.read(summary.id);
+      if (cached && (!q || cached.title.includes(q))) items.push(cached.listItem);
+    }
+    return { items, next: page.next ? `${REPLICA_CURSOR}${JSON.stringify(page.next)}` : undefined, fromReplica: true };
+  }
+
+  async function submit(command: OutboxCommand): Promise<{ command: DocumentCommand; document?: LocalDocument }> {
+    const queued = await offlineOrFail().outbox.enqueue(command);
+    let entry = queued;
+    if (options.isOnline() && queued.status === 'pending') {
+      // Bounded wait: online, the server usually decides within a round trip; if not, the person
+      // sees 待发送 and the decision arrives later as outbox:changed.
+      entry = await new Promise<OutboxEntry>((resolve) => {
+        const timer = setTimeout(() => {
+          waiters.delete(queued.clientId);
+          resolve(queued);
+        }, options.decisionWaitMs ?? 8_000);
+        waiters.set(queued.clientId, (decided) => {
+          clearTimeout(timer);
+          waiters.delete(queued.clientId);
+          resolve(decided);
+        });
+      });
+    }
+    const result: { command: DocumentCommand; document?: LocalDocument } = { command: commandOf(entry) };
+    if (command.type === 'document.action') {
+      result.document = await get(command.documentId).catch(() => undefined);
+    }
+    return result;
+  }
+
+  async function pollTodo(): Promise<void> {
+    if (closed || !options.isSignedIn() || !options.isOnline()) return;
+    try {
+      const page = await listFromServer('todo', undefined, undefined, 50);
+      const signature = page.items.map((item) => `${item.id}@${item.updatedAt}`).join(',');
+      if (todoSignature !== null && signature !== todoSignature) {
+        emit('documentsChanged', { ids: page.items.map((item) => item.id), boxes: ['todo'] });
+      }
+      todoSignature = signature;
+    } catch {
+      // A failed poll changes nothing the person sees; the next one tries again.
+    }
+  }
+  const timer = setInterval(() => void pollTodo(), options.pollIntervalMs ?? 15_000);
+  timer.unref();
+
+  async function directoryFromServer(): Promise<{ units: DirectoryUnit[]; users: DirectoryUser[] }> {
+    const [units, users] = await Promise.all([
+      server.json('/api/directory/units', { schema: DirectoryUnitsResponseSchema }),
+      server.json('/api/directory/users', { schema: DirectoryUsersResponseSchema }),
+    ]);
+    await offlineOrFail().replica.replaceDirectory(units.items, users.items);
+    return { units: units.items, users: users.items };
+  }
+
+  const parseAll = <S extends z.ZodType>(schema: S, values: readonly unknown[]): z.output<S>[] =>
+    values.flatMap((value) => {
+      const parsed = schema.safeParse(value);
+      return parsed.success ? [parsed.data] : [];
+    });
+
+  const handlers: DocumentHandlers = {
+    documents: {
+      list: ({ box, cursor, q }) =>
+        withFallback<{ items: DocumentListItem[]; next?: string; fromReplica: boolean }>(
+          async () => ({ ...(await listFromServer(box, cursor, q)), fromReplica: false }),
+          () => listFromReplica(box, cursor, q),
+        ),
+      get: ({ id }) => get(id),
+      create: async (input) => {
+        try {
+          const view = await server.json('/api/documents', { method: 'POST', body: input, schema: DocumentViewSchema });
+          await cache.putView(view, ['drafts', 'todo', 'outgoing']);
+          emit('documentsChanged', { ids: [view.id], boxes: ['drafts', 'todo', 'outgoing'] });
+          return { document: view, commands: [], fromReplica: false };
+        } catch (error) {
+          if (isUnreachable(error)) throw new ApiFailure('offline', '离线时不能新建公文，请联网后再拟稿');
+          throw failureOf(error);
+        }
+      },
+      update: async ({ id, fields }) => {
+        try {
+          const view = await server.patch(`/api/documents/${seg(id)}`, fields, DocumentViewSchema);
+          await cache.putView(view);
+          emit('documentsChanged', { ids: [id], boxes: allBoxes });
+          return { document: view, commands: await commandsFor(id), fromReplica: false };
+        } catch (error) {
+          if (isUnreachable(error)) throw new ApiFailure('offline', '离线时不能修改公文信息；正文可以继续编辑，联网后自动同步');
+          throw failureOf(error);
+        }
+      },
+      act: ({ id, action, opinion, to, units, reason }) =>
+        submit({
+          type: 'document.action',
+          documentId: id,
+          action,
+          opinion: opinion ? { text: opinion } : undefined,
+          to: to && to.length > 0 ? to : undefined,
+          units: units && units.length > 0 ? units : undefined,
+          reason: reason || undefined,
+        }),
+      pdf: async ({ id }) => {
+        try {
+          const { bytes, sealPlacement } = await server.getPdf(id);
+          const { createHash } = await import('node:crypto');
+          return { base64: Buffer.from(bytes).toString('base64'), sha256: createHash('sha256').update(bytes).digest('hex'), sealPlacement };
+        } catch (error) {
+          throw failureOf(error);
+        }
+      },
+      audit: async ({ id }) => {
+        try {
+          return await server.json(`/api/documents/${seg(id)}/audit`, { schema: AuditResponseSchema });
+        } catch (error) {
+          throw failureOf(error);
+        }
+      },
+      search: async ({ q, limit }) => {
+        const result = await offlineOrFail().search.search(q, limit);
+        return { items: result.documents.map((hit) => ({ id: hit.id, kind: hit.kind, title: hit.title, docNumber: hit.docNumber ?? undefined, snippet: hit.snippet })) };
+      },
+    },
+    exchange: {
+      list: ({ box }) =>
+        withFallback<{ items: ExchangeItem[]; fromReplica: boolean }>(
+          async () => {
+            const { items } = await server.json(`/api/exchange?box=${box}`, { schema: ExchangeListResponseSchema });
+            lastExchange.set(box, items);
+            return { items, fromReplica: false };
+          },
+          () => Promise.resolve({ items: lastExchange.get(box) ?? [], fromReplica: true }),
+        ),
+      act: async ({ id, action, reason }) => {
+        if (action === 'return' && !reason) throw new ApiFailure('invalid_input', '退回时请填写理由');
+        const { command } = await submit({ type: 'exchange.action', exchangeId: id, action, reason: reason || undefined });
+        return { command };
+      },
+    },
+    directory: {
+      units: () =>
+        withFallback(
+          async () => ({ items: (await directoryFromServer()).units }),
+          async () => ({ items: parseAll(DirectoryUnitSchema, await offlineOrFail().replica.listUnits()) }),
+        ),
+      users: ({ unitId }) =>
+        withFallback(
+          async () => ({ items: (await directoryFromServer()).users.filter((user) => !unitId || user.unitId === unitId) }),
+          async () => ({ items: parseAll(DirectoryUserSchema, await offlineOrFail().replica.listUsers(unitId)) }),
+        ),
+    },
+    outbox: {
+      list: async ({ targetId }) => ({ items: (await offlineOrFail().outbox.list()).filter((entry) => !targetId || targetOf(entry) === targetId).map(commandOf) }),
+    },
+  };
+
+  return {
+    handlers,
+    submit,
+    get,
+    outboxChanged(entry) {
+      waiters.get(entry.clientId)?.(entry);
+      if (entry.status === 'pending') return;
+      const command = entry.command;
+      if (command.type === 'document.action' || command.type === 'document.signedPdf') {
+        emit('documentsChanged', { ids: [command.documentId], boxes: allBoxes });
+        void pollTodo();
+      } else if (command.type === 'exchange.action') {
+        emit('exchangeChanged', { box: 'incoming' });
+        emit('documentsChanged', { ids: [], boxes: ['incoming', 'todo'] });
+      }
+    },
+    refresh() {
+      todoSignature = null;
+      void pollTodo();
+    },
+    close() {
+      closed = true;
+      clearInterval(timer);
+      waiters.clear();
+    },
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * The document routes of the sync server as typed calls, with the signed-in person's token. JSON
+ * goes through CLIENT's ServerClient (schemas from src/shared/http); the two binary routes (the
+ * PDF down and up) use fetch directly, since ServerClient speaks JSON only.
+ */
+import { ApiFailure } from '../../../shared/api/result';
+import { HttpErrorBodySchema } from '../../../shared/http';
+import { SealPlacementSchema } from '../../../shared/http/documents';
+import type { z } from 'zod';
+import type { RequestOptions, ServerClient } from '../serverClient';
+import { ServerHttpError, ServerProtocolError, ServerUnreachableError } from '../serverClient';
+
+/** What a failed server call means to the person, as an ApiFailure the renderer shows as is. */
+export function failureOf(error: unknown): ApiFailure {
+  if (error instanceof ApiFailure) return error;
+  if (error instanceof ServerUnreachableError) return new ApiFailure('offline', '无法连接服务器，请稍后重试');
+  if (error instanceof ServerProtocolError) return new ApiFailure('internal', error.message);
+  if (error instanceof ServerHttpError) {
+    switch (error.status) {
+      case 401:
+        return new ApiFailure('unauthenticated', error.message);
+      case 403:
+        return new ApiFailure('forbidden', error.message);
+      case 404:
+        return new ApiFailure('not_found', error.message);
+      case 409:
+        return new ApiFailure('conflict', error.message);
+      case 400:
+        return new ApiFailure('invalid_input', error.message);
+      case 422:
+        return new ApiFailure('rejected', error.message);
+      default:
+        return new ApiFailure('unavailable', error.message);
+    }
+  }
+  return new ApiFailure('internal', error instanceof Error ? error.message : String(error));
+}
+
+export const isUnreachable = (error: unknown): boolean => error instanceof ServerUnreachableError;
+
+export interface ServerCallsOptions {
+  readonly client: ServerClient;
+  /** The current token; null when signed out. */
+  readonly token: () => string | null;
+  /** The server refused the token (401): the session ends. */
+  readonly onUnauthorized?: (reason: string) => void;
+  /** The server could not be reached: the connection indicator re-checks at once. */
+  readonly onUnreachable?: () => void;
+  readonly fetch?: typeof fetch;
+}
+
+export interface PdfDownload {
+  readonly bytes: Uint8Array;
+  readonly sealPlacement?: z.output<typeof SealPlacementSchema>;
+}
+
+export interface ServerCalls {
+  json<S extends z.ZodType>(path: string, options: Omit<RequestOptions<S>, 'token'>): Promise<z.output<S>>;
+  /** PATCH with a JSON body (ServerClient has no PATCH). */
+  patch<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.output<S>>;
+  getPdf(documentId: string): Promise<PdfDownload>;
+  putPdf(documentId: string, pdf: Uint8Array): Promise<void>;
+}
+
+const seg = encodeURIComponent;
+
+export function createServerCalls(options: ServerCallsOptions): ServerCalls {
+  const doFetch = options.fetch ?? fetch;
+  const tokenOrFail = (): string => {
+    const token = options.token();
+    if (!token) throw new ApiFailure('unauthenticated', '请先登录');
+    return token;
+  };
+  const observe = (error: unknown): never => {
+    if (error instanceof ServerUnreachableError) options.onUnreachable?.();
+    if (error instanceof ServerHttpError && error.status === 401) options.onUnauthorized?.(error.message);
+    throw error;
+  };
+  const binary = async (path: string, init: RequestInit): Promise<Response> => {
+    let response: Response;
+    try {
+      response = await doFetch(`${options.client.baseUrl}${path}`, { ...init, redirect: 'error', signal: AbortSignal.timeout(60_000) });
+    } catch (error) {
+      return observe(new ServerUnreachableError(`无法连接服务器 ${options.client.baseUrl}`, { cause: error }));
+    }
+    if (response.ok) return response;
+    const text = await response.text().catch(() => '');
+    let body: unknown;
+    try {
+      body = JSON.parse(text) as unknown;
+    } catch {
+      body = undefined;
+    }
+    const parsed = HttpErrorBodySchema.safeParse(body);
+    return observe(
+      parsed.success
+        ? new ServerHttpError(response.status, parsed.data.error.code, parsed.data.error.message)
+        : new ServerHttpError(response.status, `http_${response.status}`, `服务器返回错误（HTTP ${response.status}）`),
+    );
+  };
+
+  return {
+    async json(path, opts) {
+      try {
+        return await options.client.request(path, { ...opts, token: tokenOrFail() });
+      } catch (error) {
+        return observe(error);
+      }
+    },
+    async patch(path, body, schema) {
+      const response = await binary(path, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${tokenOrFail()}`, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const parsed = schema.safeParse(await response.json().catch(() => undefined));
+      if (!parsed.success) throw new ServerProtocolError(`服务器的应答不符合约定（${path}）`);
+      return parsed.data;
+    },
+    async getPdf(documentId) {
+      const response = await binary(`/api/documents/${seg(documentId)}/pdf`, { headers: { authorization: `Bearer ${tokenOrFail()}`, accept: 'application/pdf' } });
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      // The placement header is the server's word on where the seal belongs; a malformed one is ignored, not trusted.
+      const header = response.headers.get('x-seal-placement');
+      let sealPlacement: PdfDownload['sealPlacement'];
+      if (header) {
+        try {
+          const parsed = SealPlacementSchema.safeParse(JSON.parse(header));
+          if (parsed.success) sealPlacement = parsed.data;
+        } catch {
+          sealPlacement = undefined;
+        }
+      }
+      return { bytes, sealPlacement };
+    },
+    async putPdf(documentId, pdf) {
+      await binary(`/api/documents/${seg(documentId)}/pdf`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${tokenOrFail()}`, 'content-type': 'application/pdf' },
+        body: pdf.slice(),
+      });
+    },
+  };
+}
