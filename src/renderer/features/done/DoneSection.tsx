@@ -1,13 +1,6 @@
-import { useTranslation } from 'react-i18next';
-import { EmptyState } from '../../components/EmptyState';
-import { SectionPage } from '../../components/SectionPage';
+import { BoxSection } from '../document';
 
-/** The 已办 (done) section of the main window. */
+/** The 已办 section of the main window: its box of documents, and the document opened from it. */
 export function DoneSection() {
-  const { t } = useTranslation();
-  return (
-    <SectionPage title={t('sections.done.label')} description={t('sections.done.description')}>
-      <EmptyState>{t('sections.done.empty')}</EmptyState>
-    </SectionPage>
-  );
+  return <BoxSection section="done" box="done" />;
 }

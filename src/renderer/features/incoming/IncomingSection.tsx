@@ -1,13 +1,6 @@
-import { useTranslation } from 'react-i18next';
-import { EmptyState } from '../../components/EmptyState';
-import { SectionPage } from '../../components/SectionPage';
+import { BoxSection } from '../document';
 
-/** The 收文 (incoming documents) section of the main window. */
+/** The 收文 section (with search) of the main window: its box of documents, and the document opened from it. */
 export function IncomingSection() {
-  const { t } = useTranslation();
-  return (
-    <SectionPage title={t('sections.incoming.label')} description={t('sections.incoming.description')}>
-      <EmptyState>{t('sections.incoming.empty')}</EmptyState>
-    </SectionPage>
-  );
+  return <BoxSection section="incoming" box="incoming" searchable />;
 }

@@ -1,13 +1,6 @@
-import { useTranslation } from 'react-i18next';
-import { EmptyState } from '../../components/EmptyState';
-import { SectionPage } from '../../components/SectionPage';
+import { BoxSection } from '../document';
 
-/** The 发文 (outgoing documents) section of the main window. */
+/** The 发文 section (with 拟稿) of the main window: its box of documents, and the document opened from it. */
 export function OutgoingSection() {
-  const { t } = useTranslation();
-  return (
-    <SectionPage title={t('sections.outgoing.label')} description={t('sections.outgoing.description')}>
-      <EmptyState>{t('sections.outgoing.empty')}</EmptyState>
-    </SectionPage>
-  );
+  return <BoxSection section="outgoing" box="outgoing" canDraft />;
 }

@@ -1,13 +1,6 @@
-import { useTranslation } from 'react-i18next';
-import { EmptyState } from '../../components/EmptyState';
-import { SectionPage } from '../../components/SectionPage';
+import { BoxSection } from '../document';
 
-/** The 待办 (to-do) section of the main window. */
+/** The 待办 section of the main window: its box of documents, and the document opened from it. */
 export function TodoSection() {
-  const { t } = useTranslation();
-  return (
-    <SectionPage title={t('sections.todo.label')} description={t('sections.todo.description')}>
-      <EmptyState>{t('sections.todo.empty')}</EmptyState>
-    </SectionPage>
-  );
+  return <BoxSection section="todo" box="todo" />;
 }

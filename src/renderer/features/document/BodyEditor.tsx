@@ -1,0 +1,92 @@
+/**
+ * The body of a document: a Lexical rich-text editor bound to the `doc:<id>` Yjs room through
+ * main (BridgeProvider), so edits are stored locally first and synced whenever the server is
+ * reachable. Only the person holding a step where the text may change can type; everyone else
+ * reads. The room's first paragraph is created by one client only: the drafter at 拟稿 (the one
+ * moment exactly one person may write).
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CollaborationPlugin } from '@lexical/react/LexicalCollaborationPlugin';
+import { LexicalCollaboration } from '@lexical/react/LexicalCollaborationContext';
+import { LexicalComposer } from '@lexical/react/LexicalComposer';
+import { useLexicalComposerContext } from '@lexical/react/LexicalComposerContext';
+import { ContentEditable } from '@lexical/react/LexicalContentEditable';
+import { LexicalErrorBoundary } from '@lexical/react/LexicalErrorBoundary';
+import { RichTextPlugin } from '@lexical/react/LexicalRichTextPlugin';
+import type { Provider } from '@lexical/yjs';
+import * as Y from 'yjs';
+import { useApi } from '../../app/apiContext';
+import { BridgeProvider } from './bridgeProvider';
+
+export interface BodyEditorProps {
+  documentId: string;
+  editable: boolean;
+  /** True for exactly one client of a document: the drafter while it is at 拟稿. */
+  bootstrap: boolean;
+  username: string;
+}
+
+function EditableFollower({ editable }: { editable: boolean }) {
+  const [editor] = useLexicalComposerContext();
+  useEffect(() => editor.setEditable(editable), [editor, editable]);
+  return null;
+}
+
+export function BodyEditor({ documentId, editable, bootstrap, username }: BodyEditorProps) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const [error, setError] = useState<string | null>(null);
+  const room = `doc:${documentId}`;
+
+  const initialConfig = useMemo(
+    () => ({
+      namespace: `xietong-${documentId}`,
+      // With collaboration the state comes from the room, never from here.
+      editorState: null,
+      editable,
+      onError: (e: Error) => setError(e.message),
+      theme: { paragraph: 'doc-body__paragraph' },
+    }),
+    // The composer reads its config once (a new document remounts it, key below); later
+    // `editable` changes go through EditableFollower.
+    [documentId, editable],
+
+  );
+
+  const providerFactory = useMemo(
+    () =>
+      (id: string, yjsDocMap: Map<string, Y.Doc>): Provider => {
+        let doc = yjsDocMap.get(id);
+        if (!doc) {
+          doc = new Y.Doc();
+          yjsDocMap.set(id, doc);
+        }
+        return new BridgeProvider(api, room, doc, setError);
+      },
+    [api, room],
+  );
+
+  return (
+    <div className="doc-body">
+      <LexicalCollaboration>
+        <LexicalComposer key={documentId} initialConfig={initialConfig}>
+          <div className={`doc-body__frame${editable ? ' doc-body__frame--editable' : ''}`}>
+            <RichTextPlugin
+              contentEditable={<ContentEditable className="doc-body__editable" aria-label={t('docs.body')} aria-readonly={!editable} />}
+              placeholder={<div className="doc-body__placeholder">{editable ? t('docs.bodyPlaceholder') : t('docs.bodyEmpty')}</div>}
+              ErrorBoundary={LexicalErrorBoundary}
+            />
+          </div>
+          <CollaborationPlugin id={room} providerFactory={providerFactory} shouldBootstrap={bootstrap} username={username} />
+          <EditableFollower editable={editable} />
+        </LexicalComposer>
+      </LexicalCollaboration>
+      {error ? (
+        <p className="notice notice--error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

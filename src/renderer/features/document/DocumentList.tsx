@@ -1,0 +1,127 @@
+/**
+ * One box of documents (待办, 已办, 发文, 收文) as a table: title, 发文字号, 文种, state, 紧急程度,
+ * 办理期限 and the time of the last change, newest first, with 加载更多 for the next page. It
+ * reloads when main says the box changed (someone acted, or a command of ours was decided).
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { DocumentBox, DocumentListItem } from '../../../shared/http/documents';
+import { useApi } from '../../app/apiContext';
+import { EmptyState } from '../../components/EmptyState';
+import { formatTime, typeLabel, urgencyLabel } from './labels';
+import { useApiEvent } from './useApiEvent';
+import '../../styles/documents.css';
+
+export interface DocumentListProps {
+  box: DocumentBox;
+  /** What the box says when it is empty. */
+  empty: string;
+  /** A title filter typed by the person (server-side "title contains"). */
+  query?: string;
+  onOpen: (id: string) => void;
+}
+
+export function DocumentList({ box, empty, query, onOpen }: DocumentListProps) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const [items, setItems] = useState<DocumentListItem[] | null>(null);
+  const [next, setNext] = useState<string | undefined>();
+  const [fromReplica, setFromReplica] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+
+  const load = useCallback(async () => {
+    const result = await api.documents.list({ box, q: query || undefined });
+    if (!result.ok) {
+      setError(result.error.message);
+      setItems((current) => current ?? []);
+      return;
+    }
+    setError(null);
+    setItems(result.value.items);
+    setNext(result.value.next);
+    setFromReplica(result.value.fromReplica);
+  }, [api, box, query]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  useApiEvent('documentsChanged', (payload) => {
+    if (payload.boxes.includes(box)) void load();
+  });
+
+  const loadMore = async () => {
+    if (!next) return;
+    setLoadingMore(true);
+    const result = await api.documents.list({ box, cursor: next, q: query || undefined });
+    setLoadingMore(false);
+    if (!result.ok) {
+      setError(result.error.message);
+      return;
+    }
+    setItems((current) => [...(current ?? []), ...result.value.items]);
+    setNext(result.value.next);
+  };
+
+  if (items === null) return <p className="loading">{t('app.loading')}</p>;
+  return (
+    <div className="doc-list">
+      {fromReplica ? (
+        <p className="notice notice--warning" role="status">
+          {t('docs.fromReplica')}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="notice notice--error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {items.length === 0 ? (
+        <EmptyState>{query ? t('docs.noMatch') : empty}</EmptyState>
+      ) : (
+        <table className="doc-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('docs.column.title')}</th>
+              <th scope="col">{t('docs.column.docNumber')}</th>
+              <th scope="col">{t('docs.column.type')}</th>
+              <th scope="col">{t('docs.column.state')}</th>
+              <th scope="col">{t('docs.column.urgency')}</th>
+              <th scope="col">{t('docs.column.dueDate')}</th>
+              <th scope="col">{t('docs.column.updatedAt')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((item) => (
+              <tr key={item.id} className={item.urgency !== 'normal' ? 'doc-table__row--urgent' : undefined}>
+                <td>
+                  <button type="button" className="doc-table__open" onClick={() => onOpen(item.id)}>
+                    {item.title}
+                  </button>
+                </td>
+                <td className="doc-table__number">{item.docNumber ?? '—'}</td>
+                <td>{typeLabel(item.type)}</td>
+                <td>
+                  <span className={`state-tag state-tag--${item.state}`}>{item.stateLabel}</span>
+                </td>
+                <td>
+                  <span className={`urgency urgency--${item.urgency}`}>{urgencyLabel(item.urgency)}</span>
+                </td>
+                <td>{item.dueDate ?? '—'}</td>
+                <td className="doc-table__time">{formatTime(item.updatedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {next ? (
+        <div className="doc-list__more">
+          <button type="button" className="button button--secondary" onClick={() => void loadMore()} disabled={loadingMore}>
+            {loadingMore ? t('app.loading') : t('docs.loadMore')}
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}

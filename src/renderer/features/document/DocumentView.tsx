@@ -1,0 +1,388 @@
+/**
+ * One document: its facts, the body (collaborative editor), the opinion box 意见 and the actions the
+ * server says this person may take now, the PDF, the receipts of each receiving unit, the 流转记录
+ * and our own commands still waiting (待发送), sent (已发送) or refused (被拒绝, with the reason).
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { DirectoryUnit, DirectoryUser } from '../../../shared/http/directory';
+import type { AuditResponse } from '../../../shared/http/documents';
+import type { WorkflowAction } from '../../../shared/domain/documents/workflow';
+import { formatSecrecy } from '../../../shared/domain/documents/model';
+import type { LocalDocument, Session } from '../../../shared/api';
+import { useApi } from '../../app/apiContext';
+import { fromBase64 } from './base64';
+import { BodyEditor } from './BodyEditor';
+import { exchangeStatusLabels, formatTime, typeLabel, urgencyLabel } from './labels';
+import { SealDialog } from './SealDialog';
+import { Timeline } from './Timeline';
+import { useApiEvent } from './useApiEvent';
+import '../../styles/documents.css';
+
+/** Actions whose next holder the person chooses (`to`); for 批示 it may stay empty. */
+const needsPerson: ReadonlySet<WorkflowAction> = new Set(['submit', 'transfer', 'propose', 'instruct', 'assign', 'circulate']);
+/** States in which the body may still change (the server's room rule agrees). */
+const textMayChange = new Set(['draft', 'review', 'countersign', 'signoff', 'registering', 'proposing']);
+
+export interface DocumentViewProps {
+  id: string;
+  onBack: () => void;
+}
+
+export function DocumentView({ id, onBack }: DocumentViewProps) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const [local, setLocal] = useState<LocalDocument | null>(null);
+  const [session, setSession] = useState<Session | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [units, setUnits] = useState<DirectoryUnit[]>([]);
+  const [users, setUsers] = useState<DirectoryUser[]>([]);
+  const [opinion, setOpinion] = useState('');
+  const [nextHolder, setNextHolder] = useState('');
+  const [dispatchUnits, setDispatchUnits] = useState<string[] | null>(null);
+  const [busy, setBusy] = useState<WorkflowAction | null>(null);
+  const [message, setMessage] = useState<{ tone: 'success' | 'error' | 'info'; text: string } | null>(null);
+  const [sealing, setSealing] = useState(false);
+  const [audit, setAudit] = useState<AuditResponse | null>(null);
+  const [pdfBusy, setPdfBusy] = useState(false);
+
+  const load = useCallback(async () => {
+    const result = await api.documents.get({ id });
+    if (!result.ok) {
+      setLoadError(result.error.message);
+      return;
+    }
+    setLoadError(null);
+    setLocal(result.value);
+    if (!result.value.fromReplica) {
+      const trail = await api.documents.audit({ id });
+      setAudit(trail.ok ? trail.value : null);
+    }
+  }, [api, id]);
+
+  useEffect(() => {
+    void load();
+    void api.session.current({}).then((r) => r.ok && setSession(r.value));
+    void api.directory.units({}).then((r) => r.ok && setUnits(r.value.items));
+    void api.directory.users({}).then((r) => r.ok && setUsers(r.value.items));
+  }, [api, load]);
+
+  useApiEvent('documentsChanged', (payload) => {
+    if (payload.ids.includes(id)) void load();
+  });
+  // Our commands change status (待发送 → 已发送 / 被拒绝) as the outbox works: show it.
+  useApiEvent('outboxChanged', () => void load());
+
+  const me = session?.user;
+  const view = local?.document;
+  const sameUnit = useMemo(() => users.filter((u) => view && u.unitId === view.unitId && u.id !== me?.id), [users, view, me]);
+  // Leaders first: most steps go up to a leader.
+  const candidates = useMemo(() => [...sameUnit].sort((a, b) => Number(b.roles.includes('leader')) - Number(a.roles.includes('leader'))), [sameUnit]);
+  const otherUnits = useMemo(() => units.filter((u) => view && u.id !== view.unitId), [units, view]);
+
+  if (loadError && !local) {
+    return (
+      <div className="doc-view">
+        <button type="button" className="link-button" onClick={onBack}>
+          {t('docs.back')}
+        </button>
+        <p className="notice notice--error" role="alert">
+          {loadError}
+        </p>
+      </div>
+    );
+  }
+  if (!local || !view) return <p className="loading">{t('app.loading')}</p>;
+
+  const fields = view.fields;
+  const pending = local.commands.filter((c) => c.status === 'pending');
+  const iHold = !!me && view.holders.includes(me.id);
+  const editable = iHold && textMayChange.has(view.state) && pending.length === 0;
+  const actions = view.availableActions;
+  const showPerson = actions.some((a) => needsPerson.has(a.action) || (a.action === 'approve' && view.state === 'review'));
+  const showUnits = actions.some((a) => a.action === 'dispatch');
+  const defaultUnits = [...fields.mainRecipients, ...fields.ccRecipients].flatMap((r) => (r.unitId ? [r.unitId] : []));
+  const chosenUnits = dispatchUnits ?? defaultUnits;
+  const chosenPerson = nextHolder || candidates[0]?.id || '';
+
+  const act = async (action: WorkflowAction) => {
+    setMessage(null);
+    if (action === 'seal') {
+      setSealing(true);
+      return;
+    }
+    const text = opinion.trim();
+    if (action === 'return' && !text) {
+      setMessage({ tone: 'error', text: t('docs.returnNeedsReason') });
+      return;
+    }
+    const wantsPerson = needsPerson.has(action) || (action === 'approve' && view.state === 'review');
+    if (action === 'dispatch' && chosenUnits.length === 0) {
+      setMessage({ tone: 'error', text: t('docs.chooseUnits') });
+      return;
+    }
+    setBusy(action);
+    const result = await api.documents.act({
+      id,
+      action,
+      opinion: action === 'return' ? undefined : text || undefined,
+      reason: action === 'return' ? text : undefined,
+      to: wantsPerson && chosenPerson ? [chosenPerson] : undefined,
+      units: action === 'dispatch' ? chosenUnits : undefined,
+    });
+    setBusy(null);
+    if (!result.ok) {
+      setMessage({ tone: 'error', text: result.error.message });
+      return;
+    }
+    const { command, document } = result.value;
+    if (document) setLocal(document);
+    if (command.status === 'rejected') {
+      setMessage({ tone: 'error', text: t('docs.rejected', { reason: command.reason ?? '' }) });
+      return;
+    }
+    setOpinion('');
+    setMessage(command.status === 'pending' ? { tone: 'info', text: t('docs.queued') } : { tone: 'success', text: t('docs.done', { action: command.summary }) });
+    void load();
+  };
+
+  const downloadPdf = async () => {
+    setPdfBusy(true);
+    const result = await api.documents.pdf({ id });
+    setPdfBusy(false);
+    if (!result.ok) {
+      setMessage({ tone: 'error', text: result.error.message });
+      return;
+    }
+    const blob = new Blob([fromBase64(result.value.base64).slice().buffer], { type: 'application/pdf' });
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `${view.docNumber ? `${view.docNumber} ` : ''}${view.title}.pdf`;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  };
+
+  const recipients = (list: typeof fields.mainRecipients) => (list.length > 0 ? list.map((r) => r.name).join('、') : '—');
+
+  return (
+    <article className="doc-view" aria-labelledby="doc-title">
+      <div className="doc-view__bar">
+        <button type="button" className="link-button" onClick={onBack}>
+          {t('docs.back')}
+        </button>
+        <div className="doc-view__bar-tools">
+          <button type="button" className="button button--secondary" onClick={() => void downloadPdf()} disabled={pdfBusy || local.fromReplica}>
+            {pdfBusy ? t('docs.pdfPreparing') : t('docs.downloadPdf')}
+          </button>
+        </div>
+      </div>
+
+      {local.fromReplica ? (
+        <p className="notice notice--warning" role="status">
+          {t('docs.fromReplica')}
+        </p>
+      ) : null}
+
+      <header className="doc-view__header">
+        <div className="doc-view__tags">
+          <span className="kind-tag">{view.kind === 'outgoing' ? t('sections.outgoing.label') : t('sections.incoming.label')}</span>
+          <span className="kind-tag kind-tag--type">{typeLabel(view.type)}</span>
+          <span className={`state-tag state-tag--${view.state}`}>{view.stateLabel}</span>
+          {fields.urgency !== 'normal' ? <span className={`urgency urgency--${fields.urgency}`}>{urgencyLabel(fields.urgency)}</span> : null}
+          {fields.secrecy.level !== 'none' ? <span className="secrecy-tag">{formatSecrecy(fields.secrecy)}</span> : null}
+          {view.sealed ? <span className="sealed-tag">{t('docs.sealed')}</span> : null}
+        </div>
+        <h2 id="doc-title" className="doc-view__title">
+          {view.title}
+        </h2>
+        <p className="doc-view__number">{view.docNumber ?? t('docs.notNumbered')}</p>
+      </header>
+
+      <div className="doc-view__grid">
+        <div className="doc-view__main">
+          <section className="panel" aria-labelledby="doc-facts">
+            <h3 id="doc-facts" className="panel__title">
+              {t('docs.facts')}
+            </h3>
+            <dl className="facts-grid">
+              <dt>{t('docs.field.issuingOrgan')}</dt>
+              <dd>{fields.issuingOrgan || '—'}</dd>
+              <dt>{t('docs.field.mainRecipients')}</dt>
+              <dd>{recipients(fields.mainRecipients)}</dd>
+              <dt>{t('docs.field.ccRecipients')}</dt>
+              <dd>{recipients(fields.ccRecipients)}</dd>
+              <dt>{t('docs.field.secrecy')}</dt>
+              <dd>{fields.secrecy.level === 'none' ? t('docs.secrecyNone') : formatSecrecy(fields.secrecy)}</dd>
+              <dt>{t('docs.field.urgency')}</dt>
+              <dd>{urgencyLabel(fields.urgency)}</dd>
+              <dt>{t('docs.field.dueDate')}</dt>
+              <dd>{fields.dueDate ?? '—'}</dd>
+              <dt>{t('docs.field.holders')}</dt>
+              <dd>{view.holderNames.length > 0 ? view.holderNames.join('、') : '—'}</dd>
+              {view.signedOffBy ? (
+                <>
+                  <dt>{t('docs.field.signedOffBy')}</dt>
+                  <dd>
+                    {view.signedOffBy.name} · {formatTime(view.signedOffBy.at)}
+                  </dd>
+                </>
+              ) : null}
+            </dl>
+          </section>
+
+          <section className="panel" aria-labelledby="doc-body-title">
+            <h3 id="doc-body-title" className="panel__title">
+              {t('docs.body')}
+              {editable ? <span className="panel__hint">{t('docs.bodyEditable')}</span> : null}
+            </h3>
+            {me ? (
+              <BodyEditor
+                key={view.id}
+                documentId={view.id}
+                editable={editable}
+                bootstrap={view.state === 'draft' && view.drafterId === me.id}
+                username={me.name}
+              />
+            ) : null}
+          </section>
+
+          <section className="panel panel--handling" aria-labelledby="doc-handling">
+            <h3 id="doc-handling" className="panel__title">
+              {t('docs.handling')}
+            </h3>
+            {actions.length === 0 ? (
+              <p className="muted">{iHold ? t('docs.noActionsNow') : t('docs.notHolder', { names: view.holderNames.join('、') || '—' })}</p>
+            ) : (
+              <>
+                <label className="field">
+                  <span>{t('docs.opinion')}</span>
+                  <textarea rows={3} value={opinion} onChange={(e) => setOpinion(e.target.value)} placeholder={t('docs.opinionPlaceholder')} />
+                </label>
+                {showPerson ? (
+                  <label className="field">
+                    <span>{t('docs.nextHolder')}</span>
+                    <select value={chosenPerson} onChange={(e) => setNextHolder(e.target.value)}>
+                      {candidates.map((u) => (
+                        <option key={u.id} value={u.id}>
+                          {u.name}
+                          {u.roles.includes('leader') ? `（${t('docs.role.leader')}）` : u.roles.includes('clerk') ? `（${t('docs.role.clerk')}）` : ''}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                ) : null}
+                {showUnits ? (
+                  <fieldset className="field units-picker">
+                    <legend>{t('docs.dispatchTo')}</legend>
+                    {otherUnits.map((u) => (
+                      <label key={u.id} className="check">
+                        <input
+                          type="checkbox"
+                          checked={chosenUnits.includes(u.id)}
+                          onChange={(e) => setDispatchUnits(e.target.checked ? [...chosenUnits, u.id] : chosenUnits.filter((x) => x !== u.id))}
+                        />
+                        {u.name}
+                      </label>
+                    ))}
+                  </fieldset>
+                ) : null}
+                <div className="action-bar" role="group" aria-label={t('docs.actions')}>
+                  {actions.map((a) => (
+                    <button
+                      key={a.action}
+                      type="button"
+                      className={`button ${a.action === 'return' || a.action === 'withdraw' ? 'button--secondary' : 'button--primary'}`}
+                      disabled={busy !== null || pending.length > 0}
+                      onClick={() => void act(a.action)}
+                    >
+                      {busy === a.action ? t('docs.working') : a.label}
+                    </button>
+                  ))}
+                </div>
+              </>
+            )}
+            {message ? (
+              <p className={`notice notice--${message.tone}`} role={message.tone === 'error' ? 'alert' : 'status'}>
+                {message.text}
+              </p>
+            ) : null}
+            {local.commands.length > 0 ? (
+              <div className="commands">
+                <h4 className="commands__title">{t('docs.commands')}</h4>
+                <ul className="commands__list">
+                  {local.commands.map((c) => (
+                    <li key={c.clientId} className={`command command--${c.status}`}>
+                      <span className="command__status">{t(`docs.commandStatus.${c.status}`)}</span>
+                      <span className="command__summary">{c.summary}</span>
+                      <time className="command__time" dateTime={c.createdAt}>
+                        {formatTime(c.createdAt)}
+                      </time>
+                      {c.status === 'rejected' && c.reason ? <span className="command__reason">{t('docs.rejectedReason', { reason: c.reason })}</span> : null}
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ) : null}
+          </section>
+        </div>
+
+        <aside className="doc-view__side">
+          {view.receipts.length > 0 ? (
+            <section className="panel" aria-labelledby="doc-receipts">
+              <h3 id="doc-receipts" className="panel__title">
+                {t('docs.receipts')}
+              </h3>
+              <ul className="receipts">
+                {view.receipts.map((r) => (
+                  <li key={r.exchangeId} className={`receipt receipt--${r.status}`}>
+                    <span className="receipt__unit">{r.unitName}</span>
+                    <span className="receipt__status">{exchangeStatusLabels[r.status]}</span>
+                    {r.handledByName ? (
+                      <span className="receipt__who">
+                        {r.handledByName} · {r.handledAt ? formatTime(r.handledAt) : ''}
+                      </span>
+                    ) : null}
+                    {r.reason ? <span className="receipt__reason">{t('docs.history.reason', { text: r.reason })}</span> : null}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+          <section className="panel" aria-labelledby="doc-history">
+            <h3 id="doc-history" className="panel__title">
+              {t('docs.history.title')}
+            </h3>
+            <Timeline history={view.history} />
+          </section>
+          {audit ? (
+            <section className="panel" aria-labelledby="doc-audit">
+              <h3 id="doc-audit" className="panel__title">
+                {t('docs.audit.title')}
+              </h3>
+              <p className={audit.valid ? 'audit audit--valid' : 'audit audit--invalid'}>
+                {audit.valid ? t('docs.audit.valid', { count: audit.entries.length }) : t('docs.audit.invalid', { problems: audit.problems.join('；') })}
+              </p>
+            </section>
+          ) : null}
+        </aside>
+      </div>
+
+      {sealing ? (
+        <SealDialog
+          documentId={id}
+          opinion={opinion}
+          onCancel={() => setSealing(false)}
+          onDone={(text) => {
+            setSealing(false);
+            setOpinion('');
+            setMessage({ tone: 'success', text });
+            void load();
+          }}
+        />
+      ) : null}
+    </article>
+  );
+}

@@ -1,0 +1,29 @@
+/** 流转记录: every step of a document — who, what, the opinion or reason, to whom, when. */
+import { useTranslation } from 'react-i18next';
+import type { HistoryEntry } from '../../../shared/domain/documents/workflow';
+import { formatTime } from './labels';
+
+export function Timeline({ history }: { history: readonly HistoryEntry[] }) {
+  const { t } = useTranslation();
+  if (history.length === 0) return <p className="muted">{t('docs.history.empty')}</p>;
+  return (
+    <ol className="timeline" aria-label={t('docs.history.title')}>
+      {history.map((entry, index) => (
+        <li key={`${entry.at}-${index}`} className={`timeline__item timeline__item--${entry.action}`}>
+          <div className="timeline__head">
+            <span className="timeline__actor">{entry.actorName}</span>
+            {entry.onBehalfOfName ? <span className="timeline__behalf">{t('docs.history.onBehalfOf', { name: entry.onBehalfOfName })}</span> : null}
+            <span className="timeline__action">{entry.label}</span>
+            <time className="timeline__time" dateTime={entry.at}>
+              {formatTime(entry.at)}
+            </time>
+          </div>
+          {entry.opinion ? <p className="timeline__opinion">{t('docs.history.opinion', { text: entry.opinion })}</p> : null}
+          {entry.reason ? <p className="timeline__reason">{t('docs.history.reason', { text: entry.reason })}</p> : null}
+          {entry.targetNames && entry.targetNames.length > 0 ? <p className="timeline__targets">{t('docs.history.to', { names: entry.targetNames.join('、') })}</p> : null}
+          {entry.docNumber ? <p className="timeline__targets">{t('docs.history.number', { number: entry.docNumber })}</p> : null}
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,105 @@
+/**
+ * A Yjs provider for Lexical's CollaborationPlugin that speaks to main instead of the network:
+ * main owns the sync connection and the replica (OFFLINE's `offline:*` room calls), so the body can
+ * be edited offline and every edit is stored before it is sent. Local updates go to main in order;
+ * remote ones arrive as `roomUpdate` events.
+ */
+import type { Provider } from '@lexical/yjs';
+import { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { XietongApi } from '../../../shared/api';
+import { fromBase64, toBase64 } from './base64';
+
+type Listener = (...args: never[]) => void;
+type EventName = 'sync' | 'status' | 'update' | 'reload';
+
+/** What the provider needs of the API: the room calls and the remote-update event. */
+export type RoomApi = Pick<XietongApi, 'offline' | 'on'>;
+
+export class BridgeProvider implements Provider {
+  /** y-protocols' Awareness (what y-websocket uses); Lexical types only the user-state fields it reads. */
+  readonly awareness: Provider['awareness'];
+  private readonly yAwareness: Awareness;
+  private readonly listeners = new Map<EventName, Set<Listener>>();
+  private offRemote: (() => void) | null = null;
+  private sending: Promise<void> = Promise.resolve();
+  private connected = false;
+  /** Marks updates that came from main, so they are not sent back. */
+  private readonly remoteOrigin = Symbol('remote');
+
+  constructor(
+    private readonly api: RoomApi,
+    private readonly room: string,
+    readonly doc: Y.Doc,
+    private readonly onError: (message: string) => void,
+  ) {
+    this.yAwareness = new Awareness(doc);
+    this.awareness = this.yAwareness as unknown as Provider['awareness'];
+    doc.on('update', this.handleLocalUpdate);
+  }
+
+  async connect(): Promise<void> {
+    if (this.connected) return;
+    this.connected = true;
+    this.offRemote = this.api.on('roomUpdate', (payload) => {
+      if (payload.room === this.room) Y.applyUpdate(this.doc, fromBase64(payload.update), this.remoteOrigin);
+    });
+    const opening = this.api.offline.openRoom({ room: this.room });
+    // Local edits made meanwhile wait for the room to be open in main.
+    this.sending = opening.then(() => undefined);
+    const opened = await opening;
+    if (!opened.ok) {
+      this.onError(opened.error.message);
+      this.emit('status', { status: 'disconnected' });
+      return;
+    }
+    Y.applyUpdate(this.doc, fromBase64(opened.value.state), this.remoteOrigin);
+    this.emit('status', { status: 'connected' });
+    this.emit('sync', true);
+  }
+
+  disconnect(): void {
+    if (!this.connected) return;
+    this.connected = false;
+    this.offRemote?.();
+    this.offRemote = null;
+    // Close after whatever is still being sent, so no edit is cut off.
+    this.sending = this.sending.then(async () => {
+      await this.api.offline.closeRoom({ room: this.room });
+    });
+  }
+
+  /** Stops listening to the doc for good (the editor unmounted). */
+  destroy(): void {
+    this.disconnect();
+    this.doc.off('update', this.handleLocalUpdate);
+    this.yAwareness.destroy();
+  }
+
+  on(type: EventName, cb: Listener): void {
+    let set = this.listeners.get(type);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(type, set);
+    }
+    set.add(cb);
+  }
+
+  off(type: EventName, cb: Listener): void {
+    this.listeners.get(type)?.delete(cb);
+  }
+
+  private emit(type: EventName, value: unknown): void {
+    for (const cb of [...(this.listeners.get(type) ?? [])]) (cb as (value: unknown) => void)(value);
+  }
+
+  private readonly handleLocalUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === this.remoteOrigin || !this.connected) return;
+    const encoded = toBase64(update);
+    // One at a time, in order: main appends each to the replica before sending it on.
+    this.sending = this.sending.then(async () => {
+      const result = await this.api.offline.updateRoom({ room: this.room, update: encoded });
+      if (!result.ok) this.onError(result.error.message);
+    });
+  };
+}
