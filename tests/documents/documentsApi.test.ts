@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuditResponse, DocumentListResponse, DocumentView, ExchangeItem } from '../../src/shared/http/documents';
+import type { AuditResponse, ChangesResponse, DocumentListResponse, DocumentView, ExchangeItem } from '../../src/shared/http/documents';
 import { act, call, draftToNumbering, getPdf, NDRC, OFFICE, pgSchema, putPdf, sealPdf, startOrg, uid, type Org } from './helpers';
 
 function pdfText(bytes: Buffer): string {
@@ -99,6 +99,9 @@ describe.each([
 
     // The receiving unit sees it in 交换, still not the sender's document itself.
     const box = (await get('chen', '/api/exchange?box=incoming')).body as { items: ExchangeItem[] };
+    const feed = (await get('chen', '/api/documents/changes?since=0')).body as ChangesResponse;
+    expect(feed.exchange).toContain(box.items[0]!.id);
+    expect(feed.documents).not.toContain(id);
     expect(box.items).toHaveLength(1);
     const item = box.items[0]!;
     expect(item).toMatchObject({ status: 'pending', fromUnitName: '市政府办公室', docNumber: `市政办〔${year}〕1号` });
@@ -296,6 +299,27 @@ describe.each([
     const openAudit = (await get('li', `/api/documents/${open.body.id}/audit`)).body as AuditResponse;
     expect(openAudit.entries.map((e) => e.action)).toEqual(['create']);
     expect(pdfText((await getPdf(org, 'li', secret.body.id)).bytes)).toContain('秘密★1年');
+  });
+
+  it('tells a waiting client what changed for them (long-poll change feed)', async () => {
+    const url = org.server.url;
+    const start = (await get('wang', '/api/documents/changes')).body as ChangesResponse;
+    expect(start).toMatchObject({ documents: [], exchange: [] });
+    const chenStart = (await get('chen', '/api/documents/changes')).body as ChangesResponse;
+    // wang waits; li's 提交 wakes him with the document to refetch.
+    const waiting = get('wang', `/api/documents/changes?since=${start.cursor}&wait=20`);
+    const created = await call<DocumentView>(url, 'POST', '/api/documents', { token: org.tokens.li!, json: { kind: 'outgoing', title: '实时更新测试' } });
+    await act(org, 'li', created.body.id, { action: 'submit', to: [uid('wang')] });
+    const woke = (await waiting).body as ChangesResponse;
+    expect(woke.documents).toContain(created.body.id);
+    expect(woke.cursor).toBeGreaterThan(start.cursor);
+    // Another unit hears nothing of it.
+    const quiet = (await get('chen', `/api/documents/changes?since=${chenStart.cursor}&wait=0`)).body as ChangesResponse;
+    expect(quiet.documents).not.toContain(created.body.id);
+    // Nothing new since the last cursor: an immediate answer with wait=0, same cursor back.
+    const later = (await get('wang', `/api/documents/changes?since=${woke.cursor}`)).body as ChangesResponse;
+    expect(later.documents.filter((d) => d === created.body.id)).toEqual([]);
+    expect((await get('wang', '/api/documents/changes?wait=99')).status).toBe(400);
   });
 
   it('pages lists with a cursor', async () => {

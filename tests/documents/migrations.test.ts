@@ -34,7 +34,7 @@ describe.each([
   });
 
   it('documents-001 creates documents, indexes, sequences, blobs, PDFs and delegations', async () => {
-    expect(await migrate(db, documentMigrations)).toEqual(['documents-001-documents']);
+    expect(await migrate(db, [documentMigrations[0]!])).toEqual(['documents-001-documents']);
     expect(await db.tables()).toEqual(
       expect.arrayContaining(['documents', 'document_todo', 'document_acted', 'document_action_ids', 'doc_number_sequences', 'document_blobs', 'document_pdfs', 'delegations']),
     );
@@ -51,12 +51,26 @@ describe.each([
     expect(draws).toEqual([1, 2, 1, 1]);
   });
 
+  it('documents-002 adds the change counter at 0 and a change number to existing documents', async () => {
+    await db.run(
+      "INSERT INTO documents (id, kind, unit_id, created_by, state, version, type, title, urgency, secrecy_level, fields, workflow, created_at, updated_at) VALUES ('old', 'outgoing', 'u1', 'p', 'draft', 0, 'notice', '旧', 'normal', 'none', '{}', '{}', 1, 1)",
+    );
+    expect(await migrate(db, documentMigrations)).toEqual(['documents-002-change-feed']);
+    expect(await db.get('SELECT n FROM document_change_counter WHERE id = 1')).toEqual({ n: 0 });
+    expect(await db.get("SELECT change_seq FROM documents WHERE id = 'old'")).toEqual({ change_seq: 0 });
+  });
+
   it('exchange-001 creates exchange items indexed by both units', async () => {
-    expect(await migrate(db, exchangeMigrations)).toEqual(['exchange-001-items']);
+    expect(await migrate(db, [exchangeMigrations[0]!])).toEqual(['exchange-001-items']);
     await db.run(
       "INSERT INTO exchange_items (id, document_id, from_unit_id, to_unit_id, title, pdf_sha256, urgency, secrecy_level, status, sent_by, sent_by_name, sent_at) VALUES ('e1', 'd1', 'u1', 'u2', '通知', 'x', 'normal', 'none', 'pending', 'p', '赵敏', 1)",
     );
     const row = await db.get<{ handled_at: number | null; incoming_document_id: string | null }>("SELECT handled_at, incoming_document_id FROM exchange_items WHERE id = 'e1'");
     expect(row).toEqual({ handled_at: null, incoming_document_id: null });
+  });
+
+  it('exchange-002 adds a change number to existing exchange items', async () => {
+    expect(await migrate(db, exchangeMigrations)).toEqual(['exchange-002-change-feed']);
+    expect(await db.get("SELECT change_seq FROM exchange_items WHERE id = 'e1'")).toEqual({ change_seq: 0 });
   });
 });

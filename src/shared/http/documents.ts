@@ -225,3 +225,19 @@ export const CreateDelegationRequestSchema = z.object({
 export const DelegationSchema = z.object({ id: z.string(), fromUserId: z.string(), fromName: z.string(), toUserId: z.string(), toName: z.string(), until: z.string() });
 export type Delegation = z.infer<typeof DelegationSchema>;
 export const DelegationListResponseSchema = z.object({ given: z.array(DelegationSchema), received: z.array(DelegationSchema) });
+
+/** `GET /api/documents/changes?since=&wait=`: long-poll for what to refetch. */
+export const ChangesQuerySchema = z.object({
+  /** The `cursor` of the previous answer; absent: just answer the current cursor. */
+  since: z.coerce.number().int().min(0).optional(),
+  /** Seconds to wait for a change when there is none yet (0–25). */
+  wait: z.coerce.number().int().min(0).max(25).default(0),
+});
+export const ChangesResponseSchema = z.object({
+  cursor: z.number().int(),
+  /** Documents (ids) that changed and concern the caller: refetch them / their lists. */
+  documents: z.array(z.string()),
+  /** Exchange items (ids) of the caller's unit that changed. */
+  exchange: z.array(z.string()),
+});
+export type ChangesResponse = z.infer<typeof ChangesResponseSchema>;

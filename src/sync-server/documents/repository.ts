@@ -79,11 +79,21 @@ function columns(doc: StoredDocument): Array<string | number | null> {
   ];
 }
 
+/**
+ * The next number of the change feed. Call inside the transaction that makes the change: the
+ * counter row stays locked until commit, so numbers are handed out in commit order.
+ */
+export async function nextChangeSeq(tx: Queryable): Promise<number> {
+  const row = await tx.get<{ n: number }>('UPDATE document_change_counter SET n = n + 1 WHERE id = 1 RETURNING n');
+  if (!row) throw new Error('change counter missing');
+  return Number(row.n);
+}
+
 export async function insertDocument(tx: Queryable, doc: StoredDocument): Promise<void> {
   await tx.run(
-    `INSERT INTO documents (state, version, type, title, doc_number, urgency, secrecy_level, due_date, fields, workflow, updated_at, id, kind, unit_id, created_by, source_exchange_id, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [...columns(doc), doc.id, doc.workflow.kind, doc.workflow.unitId, doc.workflow.drafterId, doc.sourceExchangeId ?? null, doc.createdAt],
+    `INSERT INTO documents (state, version, type, title, doc_number, urgency, secrecy_level, due_date, fields, workflow, updated_at, id, kind, unit_id, created_by, source_exchange_id, created_at, change_seq)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [...columns(doc), doc.id, doc.workflow.kind, doc.workflow.unitId, doc.workflow.drafterId, doc.sourceExchangeId ?? null, doc.createdAt, await nextChangeSeq(tx)],
   );
   await refreshTodo(tx, doc);
 }
@@ -94,9 +104,9 @@ export async function insertDocument(tx: Queryable, doc: StoredDocument): Promis
  */
 export async function saveDocument(tx: Queryable, doc: StoredDocument, expectedVersion: number): Promise<void> {
   const result = await tx.run(
-    `UPDATE documents SET state = ?, version = ?, type = ?, title = ?, doc_number = ?, urgency = ?, secrecy_level = ?, due_date = ?, fields = ?, workflow = ?, updated_at = ?
+    `UPDATE documents SET state = ?, version = ?, type = ?, title = ?, doc_number = ?, urgency = ?, secrecy_level = ?, due_date = ?, fields = ?, workflow = ?, updated_at = ?, change_seq = ?
      WHERE id = ? AND version = ?`,
-    [...columns(doc), doc.id, expectedVersion],
+    [...columns(doc), await nextChangeSeq(tx), doc.id, expectedVersion],
   );
   if (result.changes !== 1) throw conflict('公文已被他人办理，请刷新后重试');
   await refreshTodo(tx, doc);

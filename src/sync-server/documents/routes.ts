@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { canReadDocument, type FontOverrides } from '../../shared/domain/documents';
 import {
+  ChangesQuerySchema,
   CreateDelegationRequestSchema,
   CreateDocumentRequestSchema,
   DocumentActionRequestSchema,
@@ -15,6 +16,7 @@ import type { ServerDeps } from '../deps';
 import { created, noContent, ok, type Reply, type Router } from '../http/router';
 import { DocumentPdfService, fontOverridesFromEnv, MAX_PDF_BYTES, type PdfVerifier } from './pdfService';
 import { loadDocument } from './repository';
+import { changeFeedFor } from './changeFeed';
 import { DocumentService } from './service';
 
 export interface DocumentRouteOptions {
@@ -28,12 +30,18 @@ export interface DocumentRouteOptions {
 const bodyEditable = new Set(['draft', 'review', 'countersign', 'signoff']);
 
 export function registerDocumentRoutes(router: Router, deps: ServerDeps, options: DocumentRouteOptions = {}): void {
-  const documents = new DocumentService(deps);
+  const feed = changeFeedFor(deps.db);
+  const documents = new DocumentService(deps, feed);
   const fonts = options.fonts ?? fontOverridesFromEnv(process.env);
   const pdfs = new DocumentPdfService(deps, documents, { fonts, ...(options.verifier ? { verifier: options.verifier } : {}) });
   const idParam = (params: Readonly<Record<string, string>>): string => z.string().min(1).max(100).parse(params.id);
   const sealUploads = deps.metrics.counter('xietong_document_seal_uploads_total', 'Sealed PDF uploads by result (accepted, refused).');
 
+  // Registered before `/api/documents/:id` so `changes` is never taken for an id.
+  router.get('/api/documents/changes', async (ctx) => {
+    const query = ctx.parseQuery(ChangesQuerySchema);
+    return ok(await feed.wait(ctx.user, await documents.actorFor(ctx.user), query.since, query.wait * 1000));
+  });
   router.post('/api/documents', async (ctx) => created(await documents.create(ctx.user, await ctx.json(CreateDocumentRequestSchema))));
   router.get('/api/documents', async (ctx) => ok(await documents.list(ctx.user, ctx.parseQuery(DocumentListQuerySchema))));
   router.get('/api/documents/:id', async (ctx) => ok(await documents.get(ctx.user, idParam(ctx.params))));
@@ -55,6 +63,7 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
       try {
         const doc = await pdfs.upload(ctx.user, id, bytes);
         sealUploads.inc({ result: 'accepted' });
+        feed.notify();
         return ok(await documents.view(ctx.user, doc));
       } catch (error) {
         sealUploads.inc({ result: 'refused' });

@@ -37,9 +37,10 @@ import type {
 import { appendAudit, readAudit } from '../audit/auditLog';
 import type { ServerDeps } from '../deps';
 import type { Counter } from '../metrics';
+import type { ChangeFeed } from './changeFeed';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../http/errors';
 import type { Queryable } from '../store/database';
-import { insertDocument, loadDocument, loadDocuments, markActed, nextSerial, printedNumber, saveDocument, type StoredDocument } from './repository';
+import { insertDocument, loadDocument, loadDocuments, markActed, nextChangeSeq, nextSerial, printedNumber, saveDocument, type StoredDocument } from './repository';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -49,7 +50,10 @@ const editableStates: ReadonlySet<WorkflowState> = new Set(['draft', 'review', '
 export class DocumentService {
   private readonly actions: Counter | undefined;
 
-  constructor(private readonly deps: Pick<ServerDeps, 'db' | 'accounts' | 'now' | 'log'> & Partial<Pick<ServerDeps, 'metrics'>>) {
+  constructor(
+    private readonly deps: Pick<ServerDeps, 'db' | 'accounts' | 'now' | 'log'> & Partial<Pick<ServerDeps, 'metrics'>>,
+    private readonly feed?: ChangeFeed,
+  ) {
     this.actions = deps.metrics?.counter('xietong_document_actions_total', 'Workflow actions by action and result (applied, forbidden, stale, invalid).');
   }
 
@@ -291,6 +295,7 @@ export class DocumentService {
       await markActed(tx, doc.id, user.id, now);
       await appendAudit(tx, { documentId: doc.id, at: now, actorId: user.id, actorName: user.name, action: 'create', payload: { kind, title: fields.title, type: fields.type } });
     });
+    this.feed?.notify();
     return this.view(user, doc);
   }
 
@@ -312,6 +317,7 @@ export class DocumentService {
       await saveDocument(tx, next, doc.workflow.version);
       await appendAudit(tx, { documentId: id, at: now, actorId: user.id, actorName: user.name, action: 'update', payload: { fields: Object.keys(changes).sort() } });
     });
+    this.feed?.notify();
     return this.view(user, next);
   }
 
@@ -392,6 +398,7 @@ export class DocumentService {
       return { repeated: false as const, doc: next };
     });
     this.actions?.inc({ action: body.action, result: result.repeated ? 'repeated' : 'applied' });
+    if (!result.repeated) this.feed?.notify();
     if (result.repeated) return this.view(user, await this.readable(user, id));
     return this.view(user, result.doc);
   }
@@ -405,9 +412,9 @@ export class DocumentService {
       if (open) continue;
       const exchangeId = randomUUID();
       await tx.run(
-        `INSERT INTO exchange_items (id, document_id, from_unit_id, to_unit_id, title, doc_number, pdf_sha256, urgency, secrecy_level, status, sent_by, sent_by_name, sent_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
-        [exchangeId, doc.id, doc.workflow.unitId, unitId, doc.fields.title, printedNumber(doc) ?? null, pdf.current_sha256, doc.fields.urgency, doc.fields.secrecy.level, user.id, user.name, now],
+        `INSERT INTO exchange_items (id, document_id, from_unit_id, to_unit_id, title, doc_number, pdf_sha256, urgency, secrecy_level, status, sent_by, sent_by_name, sent_at, change_seq)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
+        [exchangeId, doc.id, doc.workflow.unitId, unitId, doc.fields.title, printedNumber(doc) ?? null, pdf.current_sha256, doc.fields.urgency, doc.fields.secrecy.level, user.id, user.name, now, await nextChangeSeq(tx)],
       );
     }
   }

@@ -27,4 +27,13 @@ CREATE INDEX exchange_to ON exchange_items (to_unit_id, sent_at);
 CREATE INDEX exchange_from ON exchange_items (from_unit_id, sent_at);
 `;
 
-export const exchangeMigrations: Migration[] = [{ id: 'exchange-001-items', sqlite: exchange001, postgres: exchange001 }];
+/** Exchange items join the documents' change feed (documents-002). */
+const exchange002 = `
+ALTER TABLE exchange_items ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX exchange_change_seq ON exchange_items (change_seq);
+`;
+
+export const exchangeMigrations: Migration[] = [
+  { id: 'exchange-001-items', sqlite: exchange001, postgres: exchange001 },
+  { id: 'exchange-002-change-feed', sqlite: exchange002, postgres: exchange002 },
+];

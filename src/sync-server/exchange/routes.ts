@@ -2,12 +2,14 @@
 import { z } from 'zod';
 import { ExchangeActionRequestSchema, ExchangeListQuerySchema } from '../../shared/http/documents';
 import type { ServerDeps } from '../deps';
+import { changeFeedFor } from '../documents/changeFeed';
 import { DocumentService } from '../documents/service';
 import { bytes, ok, type Router } from '../http/router';
 import { ExchangeService } from './service';
 
 export function registerExchangeRoutes(router: Router, deps: ServerDeps): void {
-  const exchange = new ExchangeService(deps, new DocumentService(deps));
+  const feed = changeFeedFor(deps.db);
+  const exchange = new ExchangeService(deps, new DocumentService(deps, feed), feed);
   const idParam = (params: Readonly<Record<string, string>>): string => z.string().min(1).max(100).parse(params.id);
 
   router.get('/api/exchange', async (ctx) => ok({ items: await exchange.list(ctx.user, ctx.parseQuery(ExchangeListQuerySchema).box) }));

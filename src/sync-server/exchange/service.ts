@@ -9,8 +9,9 @@ import type { AccountUser } from '../../shared/http/auth';
 import type { ExchangeActionRequest, ExchangeItem } from '../../shared/http/documents';
 import { appendAudit } from '../audit/auditLog';
 import type { ServerDeps } from '../deps';
+import type { ChangeFeed } from '../documents/changeFeed';
 import { toParticipant, type DocumentService } from '../documents/service';
-import { getBlob, insertDocument, loadDocument, saveDocument, type StoredDocument } from '../documents/repository';
+import { getBlob, insertDocument, loadDocument, nextChangeSeq, saveDocument, type StoredDocument } from '../documents/repository';
 import { badRequest, conflict, forbidden, notFound } from '../http/errors';
 
 interface ExchangeRow {
@@ -41,6 +42,7 @@ export class ExchangeService {
   constructor(
     private readonly deps: Pick<ServerDeps, 'db' | 'accounts' | 'now'>,
     private readonly documents: DocumentService,
+    private readonly feed?: ChangeFeed,
   ) {}
 
   private async unitNames(): Promise<Map<string, string>> {
@@ -113,18 +115,16 @@ export class ExchangeService {
       const result = returnToSender(incoming.workflow, actor, reason, new Date(now).toISOString());
       if (!result.ok) throw result.code === 'invalid' ? badRequest(result.reason) : conflict(`该公文已进入办理，不能退回（${result.reason}）`);
       await saveDocument(tx, { ...incoming, workflow: result.status, updatedAt: now }, incoming.workflow.version);
-      const moved = await tx.run("UPDATE exchange_items SET status = 'returned', handled_by = ?, handled_by_name = ?, handled_at = ?, reason = ? WHERE id = ? AND status = 'received'", [
-        user.id,
-        user.name,
-        now,
-        reason,
-        row.id,
-      ]);
+      const moved = await tx.run(
+        "UPDATE exchange_items SET status = 'returned', handled_by = ?, handled_by_name = ?, handled_at = ?, reason = ?, change_seq = ? WHERE id = ? AND status = 'received'",
+        [user.id, user.name, now, reason, await nextChangeSeq(tx), row.id],
+      );
       if (moved.changes !== 1) throw conflict('该公文状态已变化，请刷新');
       const payload = { exchangeId: row.id, toUnitId: row.to_unit_id, reason, afterReceipt: true };
       await appendAudit(tx, { documentId: row.document_id, at: now, actorId: user.id, actorName: user.name, action: 'exchange.return', payload });
       await appendAudit(tx, { documentId: incomingId, at: now, actorId: user.id, actorName: user.name, action: 'return', payload: { reason } });
     });
+    this.feed?.notify();
     return this.get(user, row.id);
   }
 
@@ -157,8 +157,8 @@ export class ExchangeService {
     await this.deps.db.transaction(async (tx) => {
       // Only a pending item moves: two clerks signing at once, the second gets 409.
       const moved = await tx.run(
-        "UPDATE exchange_items SET status = ?, handled_by = ?, handled_by_name = ?, handled_at = ?, reason = ?, incoming_document_id = ? WHERE id = ? AND status = 'pending'",
-        [status, user.id, user.name, now, reason ?? null, incoming?.id ?? null, id],
+        "UPDATE exchange_items SET status = ?, handled_by = ?, handled_by_name = ?, handled_at = ?, reason = ?, incoming_document_id = ?, change_seq = ? WHERE id = ? AND status = 'pending'",
+        [status, user.id, user.name, now, reason ?? null, incoming?.id ?? null, await nextChangeSeq(tx), id],
       );
       if (moved.changes !== 1) throw conflict(`该公文已${statusLabel(row.status)}，请刷新`);
       const payload = { exchangeId: id, toUnitId: row.to_unit_id, ...(reason ? { reason } : {}), ...(incoming ? { incomingDocumentId: incoming.id } : {}) };
@@ -182,6 +182,7 @@ export class ExchangeService {
         });
       }
     });
+    this.feed?.notify();
     return this.get(user, id);
   }
 }
