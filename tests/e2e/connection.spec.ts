@@ -83,7 +83,7 @@ async function startServer(port: number): Promise<ChildProcess> {
   throw new Error('server did not answer /healthz');
 }
 
-test('the indicator reads 离线 while the server is down and 在线 again when it is back', async ({ page }) => {
+test('the indicator reads 离线 while the server is down and 在线 again when it is back; signing in needs the server', async ({ page }) => {
   test.setTimeout(150_000);
   const serverPort = await freePort();
   let server = await startServer(serverPort);
@@ -108,6 +108,15 @@ test('the indicator reads 离线 while the server is down and 在线 again when 
 
   server = await startServer(serverPort);
   await expect(indicator).toHaveText('在线', { timeout: 60_000 });
+
+  // Signing out works without the server; signing in then says why it cannot, keeping the username.
+  await stop(server);
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await page.getByLabel('用户名').fill('li');
+  await page.getByLabel('密码').fill('demo1234');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByRole('alert')).toHaveText('无法连接服务器，请检查网络后重试');
+  await expect(page.getByLabel('用户名')).toHaveValue('li');
   await stop(server);
   await stop(web.child);
 });
