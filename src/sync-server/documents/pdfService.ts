@@ -11,6 +11,7 @@ import { renderOfficialDocument, type SealPlacement } from '../../signing/render
 import { appendAudit } from '../audit/auditLog';
 import type { ServerDeps } from '../deps';
 import { forbidden, HttpError } from '../http/errors';
+import { recordSealUse, sealEntitlement } from '../seals/registry';
 import { getBlob, putBlob, saveDocument, type StoredDocument } from './repository';
 import { readRoomBody } from './roomBody';
 import type { DocumentService } from './service';
@@ -136,6 +137,10 @@ export class DocumentPdfService {
     const own = fresh.find((s) => s.signerName === as.name && (s.signerSubject ?? '').includes(unitName));
     if (!own) throw rejected(`签章证书不是${as.name}（${unitName}）的证书`);
     const now = this.deps.now();
+    // Seal registry (src/sync-server/seals): where the unit has seals, the certificate must be bound
+    // to an active seal of the unit that the uploader was granted.
+    const seal = await sealEntitlement(this.deps.db, { unitId: doc.workflow.unitId, userId: user.id, signerSerialHex: own.signerSerialHex, at: now });
+    if (seal.kind === 'refused') throw rejected(seal.reason);
     const next: StoredDocument = { ...doc, workflow: { ...doc.workflow, version: doc.workflow.version + 1 }, updatedAt: now };
     await this.deps.db.transaction(async (tx) => {
       const sha = await putBlob(tx, upload, now);
@@ -154,6 +159,21 @@ export class DocumentPdfService {
           ...(as.id !== user.id ? { onBehalfOf: as.id } : {}),
         },
       });
+      if (seal.kind === 'entitled') {
+        const signedAt = Date.parse(own.timestampTime ?? own.claimedSigningTime ?? '');
+        await recordSealUse(tx, {
+          sealId: seal.seal.id,
+          documentId: id,
+          documentTitle: doc.fields.title,
+          docNumber: doc.workflow.docNumber,
+          user: { id: user.id, name: user.name },
+          at: now,
+          signedAt: Number.isFinite(signedAt) ? signedAt : undefined,
+          signerSerialHex: own.signerSerialHex ?? '',
+          signatureDigest: own.signatureDigest ?? '',
+          reason: own.reason,
+        });
+      }
     });
     return next;
   }

@@ -50,13 +50,6 @@ export async function loadDocument(db: Queryable, id: string): Promise<StoredDoc
   return row ? fromRow(row) : undefined;
 }
 
-export async function loadDocuments(db: Queryable, ids: readonly string[]): Promise<StoredDocument[]> {
-  if (ids.length === 0) return [];
-  const rows = await db.all<DocumentRow>(`${SELECT} WHERE id IN (${ids.map(() => '?').join(', ')})`, [...ids]);
-  const byId = new Map(rows.map((r) => [r.id, fromRow(r)]));
-  return ids.map((id) => byId.get(id)).filter((d): d is StoredDocument => d !== undefined);
-}
-
 /** The printed number: the workflow's (assigned by 编号) or, for 收文, the sender's. */
 export function printedNumber(doc: { fields: DocumentFields; workflow: WorkflowStatus }): string | undefined {
   const n = doc.workflow.docNumber ?? doc.fields.docNumber;

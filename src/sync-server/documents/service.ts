@@ -40,7 +40,7 @@ import type { Counter } from '../metrics';
 import type { ChangeFeed } from './changeFeed';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../http/errors';
 import type { Queryable } from '../store/database';
-import { insertDocument, loadDocument, loadDocuments, markActed, nextChangeSeq, nextSerial, printedNumber, saveDocument, type StoredDocument } from './repository';
+import { insertDocument, loadDocument, markActed, nextChangeSeq, nextSerial, printedNumber, saveDocument, type StoredDocument } from './repository';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -464,10 +464,6 @@ export class DocumentService {
     if (result.changes !== 1) throw notFound('找不到该委托');
   }
 
-  /** Documents by id the caller may read (for other modules). */
-  async loadMany(ids: readonly string[]): Promise<StoredDocument[]> {
-    return loadDocuments(this.deps.db, ids);
-  }
 }
 
 export function toParticipant(user: Pick<AccountUser, 'id' | 'name' | 'unitId' | 'roles'>): Participant {
