@@ -48,6 +48,18 @@ const seedAt: Record<number, (db: Database.Database) => void> = {
       "INSERT INTO outbox (client_id, command, status, created_at, updated_at) VALUES ('6f1c1d3e-8a55-4a39-9b59-3c3f5d1b2a10', ?, 'pending', 1, 1)",
     ).run(JSON.stringify({ type: 'document.action', documentId: 'd-old', action: 'approve' }));
   },
+  // A version-2 app indexed what it stored (title, number, body; message text) as it wrote it.
+  2: (db) => {
+    db.prepare("INSERT INTO document_bodies (document_id, body) VALUES ('d-old', '请各单位报送值班表')").run();
+    db.exec(`
+      INSERT INTO document_fts(rowid, title, doc_number, body)
+        SELECT d.rowid, d.title, coalesce(d.doc_number, ''), coalesce(b.body, '') FROM documents d LEFT JOIN document_bodies b ON b.document_id = d.id;
+      INSERT INTO document_fts2(rowid, grams)
+        SELECT d.rowid, xt_bigrams(d.title || ' ' || coalesce(d.doc_number, '') || ' ' || coalesce(b.body, '')) FROM documents d LEFT JOIN document_bodies b ON b.document_id = d.id;
+      INSERT INTO message_fts(rowid, text) SELECT rowid, text FROM messages;
+      INSERT INTO message_fts2(rowid, grams) SELECT rowid, xt_bigrams(text) FROM messages;
+    `);
+  },
 };
 
 describe('replica migrations', () => {
@@ -82,6 +94,7 @@ describe('replica migrations', () => {
         expect(store.searchDocuments('会议', 10).map((hit) => hit.id)).toEqual(['d-old']);
         expect(store.searchDocuments('安全生产', 10).map((hit) => hit.id)).toEqual(['d-old']);
         expect(store.searchMessages('开会', 10).map((hit) => hit.id)).toEqual(['m1']);
+        if (from >= 2) expect(store.searchDocuments('值班表', 10).map((hit) => hit.id)).toEqual(['d-old']);
       } finally {
         store.close();
       }

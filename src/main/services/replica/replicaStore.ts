@@ -457,28 +457,32 @@ export class ReplicaStore {
 
   // ── search ───────────────────────────────────────────────────────────────────────────────────
 
-  /** Documents matching every term of `query`, most recently updated first. */
+  /**
+   * Documents matching every term of `query`, most recently updated first. The plan walks the
+   * updated_at index and probes the matching set, so a common word (通知 in half the documents)
+   * stops after one page instead of sorting every match; bodies are read for that page only.
+   */
   searchDocuments(query: string, limit: number): DocumentHit[] {
     const plans = planQuery(query);
     if (plans.length === 0) return [];
     const { where, params } = this.conditions(plans, 'd', 'document_fts', 'document_fts2', ['d.title', 'd.doc_number']);
     const rows = this.db
-      .prepare<unknown[], DocumentRow & { body: string | null }>(
-        `SELECT d.rowid, d.id, d.kind, d.title, d.doc_number, d.state, d.updated_at,
-                (SELECT body FROM document_bodies WHERE document_id = d.id) AS body
-         FROM documents d WHERE ${where} ORDER BY d.updated_at DESC LIMIT ?`,
+      .prepare<unknown[], DocumentRow>(
+        `SELECT d.rowid, d.id, d.kind, d.title, d.doc_number, d.state, d.updated_at
+         FROM documents d INDEXED BY documents_updated WHERE ${where} ORDER BY d.updated_at DESC LIMIT ?`,
       )
       .all(...params, limit);
-    return rows.map((row) => ({ ...summaryOf(row), snippet: snippetOf(row.body || row.title, query) }));
+    const body = this.db.prepare<[string], { body: string }>('SELECT body FROM document_bodies WHERE document_id = ?');
+    return rows.map((row) => ({ ...summaryOf(row), snippet: snippetOf(body.get(row.id)?.body || row.title, query) }));
   }
 
-  /** Messages matching every term of `query`, newest first. */
+  /** Messages matching every term of `query`, newest first (same plan as documents). */
   searchMessages(query: string, limit: number): MessageHit[] {
     const plans = planQuery(query);
     if (plans.length === 0) return [];
     const { where, params } = this.conditions(plans, 'm', 'message_fts', 'message_fts2', ['m.text']);
     const rows = this.db
-      .prepare<unknown[], MessageRow>(`SELECT m.rowid, m.* FROM messages m WHERE ${where} ORDER BY m.sent_at DESC LIMIT ?`)
+      .prepare<unknown[], MessageRow>(`SELECT m.rowid, m.* FROM messages m INDEXED BY messages_sent WHERE ${where} ORDER BY m.sent_at DESC LIMIT ?`)
       .all(...params, limit);
     return rows.map((row) => ({ ...messageOf(row), snippet: snippetOf(row.text, query) }));
   }
