@@ -30,6 +30,8 @@ test('li signs in, sees name and unit, visits every section and signs out', asyn
   }
 
   await nav.getByRole('button', { name: '待办' }).click();
+  // The screenshot shows the section as a person sees it, not its loading placeholder.
+  await expect(page.getByRole('main').getByText('正在加载…')).toHaveCount(0);
   await page.screenshot({ path: testInfo.outputPath('main-window.png'), fullPage: true });
   await testInfo.attach('main-window', { path: testInfo.outputPath('main-window.png'), contentType: 'image/png' });
 
