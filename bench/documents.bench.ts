@@ -1,7 +1,8 @@
 /**
  * Documents figures on this machine (SQLite store, loopback): GB/T 9704 rendering of a one-page and
  * a ten-page document, creating documents and applying workflow actions over HTTP, the 待办 and
- * 发文 lists with 5,000 documents in the store, and verifying an audit chain.
+ * 发文 lists with 5,000 documents in the store, verifying an audit chain, and how soon the change
+ * feed wakes a waiting client.
  * Prints a table, then one JSON line.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -89,6 +90,20 @@ async function main(): Promise<void> {
     const audit = await load(200, 4, async (i) => {
       await req('GET', `/api/documents/${ids[i]!}/audit`, li);
     });
+    // Change feed: how soon a waiting client learns of someone else's action.
+    const wakes: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const { cursor } = (await req('GET', '/api/documents/changes', wang)) as { cursor: number };
+      const waiting = req('GET', `/api/documents/changes?since=${cursor}&wait=10`, wang);
+      await new Promise((r) => setTimeout(r, 20));
+      const acted = performance.now();
+      await req('POST', `/api/documents/${ids[1000 + i]!}/actions`, li, { action: 'submit', to: ['user-wang'] });
+      await waiting;
+      wakes.push(performance.now() - acted);
+    }
+    wakes.sort((a, b) => a - b);
+    const wakeP50 = round(percentile(wakes, 50), 2);
+
     const pdfPreview = await load(20, 2, async (i) => {
       const r = await fetch(`${server.url}/api/documents/${ids[i]!}/pdf`, { headers: { authorization: `Bearer ${li}` } });
       await r.arrayBuffer();
@@ -104,6 +119,7 @@ async function main(): Promise<void> {
       ['keyset page of 草稿 (cursor)', `${pagingMs} ms per page`],
       ['GET audit (verify chain)', `${audit.perSecond}/s, p50 ${audit.p50} ms`],
       ['GET PDF preview (render)', `${pdfPreview.perSecond}/s, p50 ${pdfPreview.p50} ms`],
+      ['change feed: action → waiting client', `${wakeP50} ms p50 (including the action itself)`],
     ];
     for (const [k, v] of rows) console.log(`${k.padEnd(34)} ${v}`);
     console.log(
@@ -120,6 +136,7 @@ async function main(): Promise<void> {
         pageMs: pagingMs,
         auditP50Ms: audit.p50,
         pdfPreviewP50Ms: pdfPreview.p50,
+        changeFeedWakeP50Ms: wakeP50,
       }),
     );
   } finally {
