@@ -301,6 +301,11 @@ export class ReplicaStore {
     })();
   }
 
+  /** Drops the cached row counts (after a rolled-back batch); they are recounted on next use. */
+  forgetRoomCounts(): void {
+    this.roomRows.clear();
+  }
+
   private countRoomRows(room: string): number {
     const known = this.roomRows.get(room);
     if (known !== undefined) return known;

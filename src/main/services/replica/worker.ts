@@ -46,27 +46,66 @@ function compactInBackground(room: string, rows: number): void {
   });
 }
 
+function run(request: WorkerRequest): WorkerResponse {
+  if (!isReplicaMethod(request.method)) {
+    return { id: request.id, result: { ok: false, error: { code: 'invalid_input', message: `unknown replica method ${String(request.method)}` } } };
+  }
+  try {
+    return { id: request.id, result: { ok: true, value: table[request.method](...request.args) } };
+  } catch (error) {
+    return { id: request.id, result: { ok: false, error: { code: 'internal', message: error instanceof Error ? error.message : String(error) } } };
+  }
+}
+
+/**
+ * Group commit: Yjs updates that arrive together (an editor emits many per second) are written in
+ * one transaction — one fsync instead of one each — and each is acknowledged only after that
+ * commit. Any other request first flushes the queue, so calls still run in the order sent.
+ */
+const appendQueue: WorkerRequest[] = [];
+let flushScheduled = false;
+
+function flushAppends(): void {
+  flushScheduled = false;
+  if (appendQueue.length === 0) return;
+  const batch = appendQueue.splice(0);
+  let responses: WorkerResponse[];
+  try {
+    responses = store.db.transaction(() =>
+      batch.map((request) => {
+        const response = run(request);
+        // Inside the group a failure must undo the whole transaction, then each is retried alone.
+        if (!response.result.ok) throw new Error(response.result.error.message);
+        return response;
+      }),
+    )();
+  } catch {
+    store.forgetRoomCounts();
+    responses = batch.map(run);
+  }
+  for (const response of responses) port.postMessage(response);
+  for (let i = 0; i < batch.length; i += 1) {
+    const result = responses[i]!.result;
+    if (result.ok) compactInBackground(batch[i]!.args[0] as string, (result.value as { rows: number }).rows);
+  }
+}
+
 port.on('message', (request: WorkerRequest) => {
-  let response: WorkerResponse;
+  if (request.method === 'appendRoomUpdate') {
+    appendQueue.push(request);
+    if (appendQueue.length >= 256) flushAppends();
+    else if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flushAppends);
+    }
+    return;
+  }
+  flushAppends();
   if (request.method === 'close') {
     store.close();
     port.postMessage({ id: request.id, result: { ok: true, value: null } } satisfies WorkerResponse);
     port.close();
     return;
   }
-  if (!isReplicaMethod(request.method)) {
-    response = { id: request.id, result: { ok: false, error: { code: 'invalid_input', message: `unknown replica method ${String(request.method)}` } } };
-  } else {
-    try {
-      const value = table[request.method](...request.args);
-      response = { id: request.id, result: { ok: true, value } };
-    } catch (error) {
-      response = { id: request.id, result: { ok: false, error: { code: 'internal', message: error instanceof Error ? error.message : String(error) } } };
-    }
-  }
-  port.postMessage(response);
-  if (request.method === 'appendRoomUpdate' && response.result.ok) {
-    const { rows } = response.result.value as { rows: number };
-    compactInBackground(request.args[0] as string, rows);
-  }
+  port.postMessage(run(request));
 });
