@@ -24,7 +24,14 @@ export interface AppHost {
 }
 
 export interface SecretBox {
+  /** True when `encrypt` really protects (an OS keychain); false for obfuscation or nothing. */
   readonly available: boolean;
+  /**
+   * The host accepts secrets kept unprotected when `available` is false (the web host: its data
+   * folder is the only protection there is). Otherwise an unavailable box means tokens are not
+   * written to disk at all, and a restart asks for the password again.
+   */
+  readonly allowUnprotected?: boolean;
   encrypt(plain: string): Buffer;
   decrypt(sealed: Buffer): string;
 }

@@ -7,6 +7,7 @@ import type { SecretBox } from '../services/appServices';
 
 export const plainSecretBox: SecretBox = {
   available: false,
+  allowUnprotected: true,
   encrypt: (plain) => Buffer.from(plain, 'utf8'),
   decrypt: (sealed) => sealed.toString('utf8'),
 };

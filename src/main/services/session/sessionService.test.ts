@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -47,14 +47,14 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function openSession(options: { userDataDir?: string; serverUrl?: string; connection?: ConnectionSource; verifyIntervalMs?: number } = {}) {
+function openSession(options: { userDataDir?: string; serverUrl?: string; connection?: ConnectionSource; verifyIntervalMs?: number; secrets?: SecretBox } = {}) {
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'xietong-session-client-'));
   if (!options.userDataDir) cleanups.push(() => rmSync(userDataDir, { recursive: true, force: true }));
   const client = createServerClient(options.serverUrl ?? server.url, { timeoutMs: 3_000 });
   const connection = options.connection ?? createReachabilityMonitor({ isReachable: () => client.isHealthy(1_000), intervalMs: 60_000, retryMinMs: 50, retryMaxMs: 200 });
   const events: Emitted[] = [];
   const emit: EventSink = (event, payload) => events.push({ event, payload } as Emitted);
-  const session: SessionService = createSessionService({ userDataDir, secrets: reversingBox, emit, client, connection, verifyIntervalMs: options.verifyIntervalMs });
+  const session: SessionService = createSessionService({ userDataDir, secrets: options.secrets ?? reversingBox, emit, client, connection, verifyIntervalMs: options.verifyIntervalMs });
   cleanups.push(async () => {
     await session.close();
     connection.close();
@@ -120,6 +120,23 @@ describe('session service against the real sync server', () => {
     expect(second.session.current()).toBeNull();
     const third = openSession({ userDataDir: first.userDataDir });
     expect(third.session.current()).toBeNull();
+  });
+
+  it('keeps the token in memory only when the host has no real protection for it', async () => {
+    // Electron on Linux without a keyring: safeStorage only obfuscates.
+    const weakBox: SecretBox = { ...reversingBox, available: false };
+    const first = openSession({ secrets: weakBox });
+    await first.session.login({ username: 'li', password: 'demo1234' });
+    expect(first.session.current()?.user.name).toBe('李文');
+    expect(existsSync(join(first.userDataDir, 'session.json'))).toBe(false);
+    const second = openSession({ userDataDir: first.userDataDir, secrets: weakBox });
+    expect(second.session.current()).toBeNull();
+
+    // The web host accepts an unprotected token in its own data folder.
+    const plainBox: SecretBox = { ...weakBox, allowUnprotected: true };
+    const third = openSession({ userDataDir: first.userDataDir, secrets: plainBox });
+    await third.session.login({ username: 'li', password: 'demo1234' });
+    expect(openSession({ userDataDir: first.userDataDir, secrets: plainBox }).session.current()?.user.name).toBe('李文');
   });
 
   it('ends a remembered session the server no longer accepts and tells the renderer', async () => {

@@ -30,8 +30,12 @@ export interface SessionStore {
 
 export function createSessionStore(userDataDir: string, secrets: SecretBox): SessionStore {
   const file = join(userDataDir, 'session.json');
+  // Without real protection (e.g. Linux without a keyring) a token on disk is a token for anyone
+  // who copies the file: keep it in memory only, unless the host says unprotected is acceptable.
+  const persist = secrets.available || secrets.allowUnprotected === true;
   return {
     load(serverUrl) {
+      if (!persist) return null;
       let raw: string;
       try {
         raw = readFileSync(file, 'utf8');
@@ -49,6 +53,10 @@ export function createSessionStore(userDataDir: string, secrets: SecretBox): Ses
       }
     },
     save({ session, token }) {
+      if (!persist) {
+        rmSync(file, { force: true });
+        return;
+      }
       mkdirSync(userDataDir, { recursive: true });
       const body = { version: 1, session, sealedToken: secrets.encrypt(token).toString('base64') };
       // Write then rename, so a crash never leaves half a file behind.
