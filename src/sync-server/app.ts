@@ -17,6 +17,8 @@ import { registerDocumentRoutes } from './documents/routes';
 import { exchangeMigrations } from './exchange/migrations';
 import { registerExchangeRoutes } from './exchange/routes';
 import type { Migration } from './store/migrations';
+import { sealMigrations } from './seals/migrations';
+import { registerSealRoutes } from './seals/routes';
 
 export interface ServerModule {
   name: string;
@@ -42,6 +44,7 @@ export const serverModules: readonly ServerModule[] = [
   { name: 'audit', migrations: auditMigrations },
   { name: 'documents', migrations: documentMigrations, register: (router, deps) => registerDocumentRoutes(router, deps) },
   { name: 'exchange', migrations: exchangeMigrations, register: registerExchangeRoutes },
+  { name: 'seals', migrations: sealMigrations, register: registerSealRoutes },
 ];
 
 /** Every module's migrations, in module order. */

@@ -3,7 +3,7 @@
  * signs must never change under it), and replaced only by an upload that appends valid signatures
  * by the person entitled to seal.
  */
-import { FontRoleSchema, mayTake, type FontOverrides } from '../../shared/domain/documents';
+import { FontRoleSchema, formatDocNumber, mayTake, type FontOverrides } from '../../shared/domain/documents';
 import type { AccountUser } from '../../shared/http/auth';
 import { verifyPdf, type PdfVerification } from '../../signing';
 import { resolveCjkFont } from '../../signing/fonts';
@@ -165,7 +165,7 @@ export class DocumentPdfService {
           sealId: seal.seal.id,
           documentId: id,
           documentTitle: doc.fields.title,
-          docNumber: doc.workflow.docNumber,
+          docNumber: doc.workflow.docNumber ? formatDocNumber(doc.workflow.docNumber) : undefined,
           user: { id: user.id, name: user.name },
           at: now,
           signedAt: Number.isFinite(signedAt) ? signedAt : undefined,
