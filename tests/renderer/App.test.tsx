@@ -25,6 +25,9 @@ describe('application', () => {
     expect(within(banner).getByText('李文')).toBeTruthy();
     expect(within(banner).getByText('市政府办公室')).toBeTruthy();
     expect(screen.getByRole('status', { name: '连接状态' }).textContent).toBe('在线');
+    // Keyboard users can jump past the header and navigation.
+    const skip = screen.getByRole('link', { name: '跳到主要内容' });
+    expect(document.getElementById(skip.getAttribute('href')!.slice(1))?.tagName).toBe('MAIN');
 
     const nav = screen.getByRole('navigation', { name: '主导航' });
     expect(within(nav).getAllByRole('listitem').map((item) => item.textContent)).toEqual(sections);

@@ -38,6 +38,7 @@ export const en: Messages = {
     userLabel: 'Signed in as',
     signOut: 'Sign out',
     signingOut: 'Signing out…',
+    skipToContent: 'Skip to main content',
     changePassword: 'Change password',
     passwordChanged: 'Your password has been changed',
   },

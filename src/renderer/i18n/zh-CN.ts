@@ -36,6 +36,7 @@ export const zhCN = {
     userLabel: '当前用户',
     signOut: '退出登录',
     signingOut: '正在退出…',
+    skipToContent: '跳到主要内容',
     changePassword: '修改密码',
     passwordChanged: '密码已修改',
   },

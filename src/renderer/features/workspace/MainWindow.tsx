@@ -72,6 +72,9 @@ export function MainWindow({ session, connection, onSignedOut }: MainWindowProps
 
   return (
     <div className="workspace">
+      <a className="skip-link" href="#workspace-main">
+        {t('shell.skipToContent')}
+      </a>
       <header className="topbar" role="banner">
         <div className="topbar__brand">
           <Emblem size={30} />
@@ -120,7 +123,7 @@ export function MainWindow({ session, connection, onSignedOut }: MainWindowProps
             </button>
           </div>
         </nav>
-        <main className="workspace__main">
+        <main className="workspace__main" id="workspace-main" tabIndex={-1}>
           {notice ? (
             <p className="notice notice--success" role="status">
               {notice}
