@@ -24,6 +24,11 @@ export interface OutboxOptions {
   readonly onReachability?: (reachable: boolean) => void;
   /** The server no longer accepts the token; sending pauses until `resume()`. */
   readonly onUnauthenticated?: (reason: string) => void;
+  /**
+   * Asked before each send; false means "not yet" (e.g. the document's offline edits have not
+   * reached the server): the command stays first in line and is retried with backoff.
+   */
+  readonly beforeSend?: (command: OutboxCommand) => Promise<boolean>;
   /** A replica failure while sending; sending is retried later. */
   readonly onError?: (error: unknown) => void;
   readonly retry?: BackoffOptions;
@@ -112,6 +117,12 @@ export class Outbox {
       if (this.closed || this.paused) return;
       const head = await this.options.replica.nextPendingCommand();
       if (!head) return;
+      if (this.options.beforeSend && !(await this.options.beforeSend(head.command))) {
+        if (this.closed) return;
+        this.changed(await this.options.replica.recordAttempt(head.clientId, '正在同步文档内容，稍后发送', this.now()));
+        this.scheduleRetry();
+        return;
+      }
       const attempt = new AbortController();
       this.inflight = attempt;
       const outcome = await this.options.transport.send(head.clientId, head.command, attempt.signal).finally(() => {

@@ -91,6 +91,10 @@ export async function createOfflineServices(options: OfflineServicesOptions): Pr
     onUnauthenticated: options.onSignedOut,
     onError: options.onError,
     retry: options.backoff,
+    // A workflow step or signed PDF waits until the document's own edits are on the server: 提交
+    // must not reach the server before the text it submits (after it, the body may be read-only).
+    beforeSend: (command) =>
+      command.type === 'document.action' || command.type === 'document.signedPdf' ? sync.roomSynced(`doc:${command.documentId}`, 10_000) : Promise.resolve(true),
   });
   const search = createSearchService(replica);
 

@@ -39,6 +39,7 @@ export class RoomSync {
   private provider: WebsocketProvider | null = null;
   private writes: Promise<void> = Promise.resolve();
   private readonly remoteListeners = new Set<(update: Uint8Array) => void>();
+  private readonly syncWaiters: ((synced: boolean) => void)[] = [];
   private statusValue: RoomStatus = 'disconnected';
   private closed = false;
 
@@ -68,7 +69,9 @@ export class RoomSync {
       options.onStatus(status);
     });
     room.provider.on('sync', (synced: boolean) => {
-      if (synced) options.onSynced();
+      if (!synced) return;
+      options.onSynced();
+      for (const waiter of room.syncWaiters.splice(0)) waiter(true);
     });
     room.provider.on('connection-close', (closeEvent) => {
       // Typed as the DOM's CloseEvent, which the Node build does not declare; `ws` supplies `code`.
@@ -92,6 +95,28 @@ export class RoomSync {
 
   get synced(): boolean {
     return this.provider?.synced ?? false;
+  }
+
+  /**
+   * Resolves true once the room is synced with the server — our updates were sent in reply to the
+   * server's state — or false after `timeoutMs` (offline, or the server is slow).
+   */
+  whenSynced(timeoutMs: number): Promise<boolean> {
+    if (this.synced) return Promise.resolve(true);
+    if (this.closed) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        const index = this.syncWaiters.indexOf(done);
+        if (index >= 0) this.syncWaiters.splice(index, 1);
+        resolve(false);
+      }, timeoutMs);
+      timer.unref();
+      const done = (synced: boolean): void => {
+        clearTimeout(timer);
+        resolve(synced);
+      };
+      this.syncWaiters.push(done);
+    });
   }
 
   /** (Re)connects with `token`; no-op while connected. */
@@ -135,6 +160,7 @@ export class RoomSync {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const waiter of this.syncWaiters.splice(0)) waiter(false);
     this.provider?.destroy();
     this.provider = null;
     await this.writes;

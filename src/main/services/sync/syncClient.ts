@@ -91,6 +91,17 @@ export class SyncClient {
     this.updateState();
   }
 
+  /**
+   * Whether `room`'s local edits have reached the server: true at once for a room that is not
+   * open, else once it is synced (false after `timeoutMs`). The outbox asks this before sending a
+   * workflow step, so 提交 never overtakes the edits made before it.
+   */
+  async roomSynced(room: string, timeoutMs: number): Promise<boolean> {
+    const entry = this.rooms.get(room) ?? (this.opening.has(room) ? await this.opening.get(room)!.then(() => this.rooms.get(room)) : undefined);
+    if (!entry) return true;
+    return entry.sync.whenSynced(timeoutMs);
+  }
+
   get state(): ConnectionState {
     return this.stateValue;
   }
