@@ -47,8 +47,19 @@ describe.each([
     expect(created.body).toMatchObject({ kind: 'outgoing', state: 'draft', holders: [uid('li')], fields: { issuingOrgan: '市政府办公室', organCode: '市政办' } });
     expect(created.body.availableActions.map((a) => a.label)).toEqual(['提交', '转办']);
 
+    // An attachment (附件) goes with the draft.
+    const sheet = Buffer.from('序号,单位,检查结果\n1,某厂,合格\n', 'utf8');
+    const attached = await call<DocumentView>(url, 'POST', `/api/documents/${id}/attachments?name=${encodeURIComponent('安全检查表.csv')}`, {
+      token: org.tokens.li!,
+      body: sheet,
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(attached.status).toBe(201);
+    const sheetSha = attached.body.fields.attachments[0]!.sha256!;
+    expect(attached.body.fields.attachments).toEqual([{ name: '安全检查表.csv', sha256: sheetSha }]);
+
     // Another unit reads nothing before dispatch.
-    for (const path of [`/api/documents/${id}`, `/api/documents/${id}/pdf`, `/api/documents/${id}/audit`]) expect((await get('chen', path)).status).toBe(403);
+    for (const path of [`/api/documents/${id}`, `/api/documents/${id}/pdf`, `/api/documents/${id}/audit`, `/api/documents/${id}/attachments/${sheetSha}`]) expect((await get('chen', path)).status).toBe(403);
     expect(((await get('chen', '/api/documents?box=outgoing')).body as DocumentListResponse).items).toEqual([]);
     expect((await call(url, 'GET', `/api/documents/${id}`)).status).toBe(401);
 
@@ -56,7 +67,7 @@ describe.each([
     const early = await act(org, 'wang', id, { action: 'approve' });
     expect(early.status).toBe(403);
     expect(early.body.error?.message).toBe('拟稿环节不能同意');
-    const submitted = await act(org, 'li', id, { action: 'submit', to: [uid('wang')], version: 0 });
+    const submitted = await act(org, 'li', id, { action: 'submit', to: [uid('wang')], version: attached.body.version });
     expect(submitted.status).toBe(200);
     expect(submitted.body).toMatchObject({ state: 'signoff', stateLabel: '签发', holders: [uid('wang')], holderNames: ['王建国'] });
 
@@ -75,6 +86,7 @@ describe.each([
     const pdf = await getPdf(org, 'zhao', id);
     expect(pdf.status).toBe(200);
     expect(pdfText(pdf.bytes)).toContain(`市政办〔${year}〕1号`);
+    expect(pdfText(pdf.bytes)).toContain('附件：安全检查表.csv');
     expect(pdf.placement).toMatchObject({ diameterMm: 42 });
     // Sealing needs a real signature: unsigned, wrong person, tampered content are all refused.
     expect((await act(org, 'zhao', id, { action: 'seal' })).status).toBe(400);
@@ -124,6 +136,10 @@ describe.each([
     expect(incoming).toMatchObject({ kind: 'incoming', state: 'registering', docNumber: `市政办〔${year}〕1号`, sourceExchangeId: item.id, unitId: NDRC });
     expect(incoming.availableActions.map((a) => a.action)).toContain('register');
     expect((await getPdf(org, 'chen', incomingId)).bytes.equals(sealedBytes)).toBe(true);
+    const download = await fetch(`${url}/api/documents/${incomingId}/attachments/${sheetSha}`, { headers: { authorization: `Bearer ${org.tokens.chen!}` } });
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(sheet)).toBe(true);
+    expect(download.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('安全检查表.csv')}`);
     expect(((await get('chen', '/api/documents?box=incoming')).body as DocumentListResponse).items.map((i) => i.id)).toEqual([incomingId]);
     expect((await get('li', `/api/documents/${incomingId}`)).status).toBe(403);
 
@@ -142,8 +158,8 @@ describe.each([
     // The audit chain of the sent document has every event and verifies.
     const audit = (await get('li', `/api/documents/${id}/audit`)).body as AuditResponse;
     expect(audit.valid).toBe(true);
-    expect(audit.entries.map((e) => e.action)).toEqual(['create', 'submit', 'approve', 'number', 'pdf.seal', 'seal', 'dispatch', 'exchange.receive']);
-    expect(audit.entries[2]).toMatchObject({ actorName: '王建国', payload: { opinion: '同意印发' } });
+    expect(audit.entries.map((e) => e.action)).toEqual(['create', 'attachment.add', 'submit', 'approve', 'number', 'pdf.seal', 'seal', 'dispatch', 'exchange.receive']);
+    expect(audit.entries[3]).toMatchObject({ actorName: '王建国', payload: { opinion: '同意印发' } });
     const incomingAudit = (await get('chen', `/api/documents/${incomingId}/audit`)).body as AuditResponse;
     expect(incomingAudit).toMatchObject({ valid: true });
     expect(incomingAudit.entries.map((e) => e.action)).toEqual(['exchange.receive', 'register', 'propose', 'instruct', 'complete', 'archive']);
@@ -165,6 +181,32 @@ describe.each([
     expect((await call(org.server.url, 'POST', '/api/documents', { token: org.tokens.li!, json: { kind: 'outgoing', title: '' } })).status).toBe(400);
     expect((await call(org.server.url, 'POST', '/api/documents', { token: org.tokens.li!, json: { kind: 'incoming', title: '来文' } })).status).toBe(403);
     expect((await call(org.server.url, 'GET', '/api/documents/nope', { token: org.tokens.li! })).status).toBe(404);
+  });
+
+  it('keeps attachments to the holder while the text may change', async () => {
+    const url = org.server.url;
+    const created = await call<DocumentView>(url, 'POST', '/api/documents', { token: org.tokens.li!, json: { kind: 'outgoing', title: '附件测试' } });
+    const id = created.body.id;
+    const upload = (username: string, name: string, body: Buffer) =>
+      call<DocumentView>(url, 'POST', `/api/documents/${id}/attachments?name=${encodeURIComponent(name)}`, { token: org.tokens[username]!, body, headers: { 'content-type': 'application/octet-stream' } });
+    const file = Buffer.from([1, 2, 3, 4]);
+    const first = await upload('li', '名单.xlsx', file);
+    expect(first.status).toBe(201);
+    const sha = first.body.fields.attachments[0]!.sha256!;
+    expect((await upload('li', '名单副本.xlsx', file)).status).toBe(409);
+    expect((await upload('li', '../etc/passwd', Buffer.from('x'))).status).toBe(400);
+    expect((await upload('li', '空文件', Buffer.alloc(0))).status).toBe(400);
+    expect((await upload('zhao', '别人的.txt', Buffer.from('y'))).status).toBe(403);
+    expect((await call(url, 'PATCH', `/api/documents/${id}`, { token: org.tokens.li!, json: { attachments: [] } })).status).toBe(400);
+    // A colleague of the unit may read it; the holder may remove it.
+    expect((await fetch(`${url}/api/documents/${id}/attachments/${sha}`, { headers: { authorization: `Bearer ${org.tokens.zhao!}` } })).status).toBe(200);
+    expect((await get('li', `/api/documents/${id}/attachments/${'0'.repeat(64)}`)).status).toBe(404);
+    expect((await get('li', `/api/documents/${id}/attachments/not-a-hash`)).status).toBe(400);
+    const removed = await call<DocumentView>(url, 'DELETE', `/api/documents/${id}/attachments/${sha}`, { token: org.tokens.li! });
+    expect(removed.body.fields.attachments).toEqual([]);
+    // After 提交 the drafter no longer holds it.
+    await act(org, 'li', id, { action: 'submit', to: [uid('wang')] });
+    expect((await upload('li', '晚了.txt', Buffer.from('z'))).status).toBe(403);
   });
 
   it('lets the holder edit the text only while it may change', async () => {

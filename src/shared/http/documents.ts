@@ -241,3 +241,6 @@ export const ChangesResponseSchema = z.object({
   exchange: z.array(z.string()),
 });
 export type ChangesResponse = z.infer<typeof ChangesResponseSchema>;
+
+/** `POST /api/documents/:id/attachments?name=…` with the file as the raw body. */
+export const AttachmentUploadQuerySchema = z.object({ name: z.string().trim().min(1, '请提供附件名称').max(120) });

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { canReadDocument, type FontOverrides } from '../../shared/domain/documents';
 import {
+  AttachmentUploadQuerySchema,
   ChangesQuerySchema,
   CreateDelegationRequestSchema,
   CreateDocumentRequestSchema,
@@ -26,6 +27,9 @@ export interface DocumentRouteOptions {
   fonts?: FontOverrides;
 }
 
+/** Largest attachment accepted (a scanned 附件 can be big; the store keeps it as one blob). */
+const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024;
+
 /** States in which a document's Yjs body may be edited by its current holder. */
 const bodyEditable = new Set(['draft', 'review', 'countersign', 'signoff']);
 
@@ -35,6 +39,7 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
   const fonts = options.fonts ?? fontOverridesFromEnv(process.env);
   const pdfs = new DocumentPdfService(deps, documents, { fonts, ...(options.verifier ? { verifier: options.verifier } : {}) });
   const idParam = (params: Readonly<Record<string, string>>): string => z.string().min(1).max(100).parse(params.id);
+  const shaParam = (params: Readonly<Record<string, string>>): string => z.string().regex(/^[0-9a-f]{64}$/).parse(params.sha256);
   const sealUploads = deps.metrics.counter('xietong_document_seal_uploads_total', 'Sealed PDF uploads by result (accepted, refused).');
 
   // Registered before `/api/documents/:id` so `changes` is never taken for an id.
@@ -72,6 +77,23 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
     },
     { maxBodyBytes: MAX_PDF_BYTES },
   );
+
+  router.post(
+    '/api/documents/:id/attachments',
+    async (ctx) => {
+      const { name } = ctx.parseQuery(AttachmentUploadQuerySchema);
+      const bytes = await ctx.body({ maxBytes: MAX_ATTACHMENT_BYTES });
+      return created(await documents.addAttachment(ctx.user, idParam(ctx.params), name, bytes));
+    },
+    { maxBodyBytes: MAX_ATTACHMENT_BYTES },
+  );
+  router.get('/api/documents/:id/attachments/:sha256', async (ctx): Promise<Reply> => {
+    const file = await documents.attachment(ctx.user, idParam(ctx.params), shaParam(ctx.params));
+    // RFC 6266 / 5987: the Chinese file name travels percent-encoded; the ASCII fallback is generic.
+    const disposition = `attachment; filename="attachment"; filename*=UTF-8''${encodeURIComponent(file.name)}`;
+    return { status: 200, body: file.bytes, contentType: 'application/octet-stream', headers: { 'content-disposition': disposition, 'cache-control': 'no-store' } };
+  });
+  router.delete('/api/documents/:id/attachments/:sha256', async (ctx) => ok(await documents.removeAttachment(ctx.user, idParam(ctx.params), shaParam(ctx.params))));
 
   router.post('/api/delegations', async (ctx) => {
     const input = await ctx.json(CreateDelegationRequestSchema);

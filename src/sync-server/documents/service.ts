@@ -40,7 +40,7 @@ import type { Counter } from '../metrics';
 import type { ChangeFeed } from './changeFeed';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../http/errors';
 import type { Queryable } from '../store/database';
-import { insertDocument, loadDocument, markActed, nextChangeSeq, nextSerial, printedNumber, saveDocument, type StoredDocument } from './repository';
+import { getBlob, insertDocument, loadDocument, markActed, nextChangeSeq, nextSerial, printedNumber, putBlob, saveDocument, sha256Hex, type StoredDocument } from './repository';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -299,26 +299,73 @@ export class DocumentService {
     return this.view(user, doc);
   }
 
-  /** PATCH /api/documents/:id: the current holder edits the text while it may still change. */
-  async update(user: AccountUser, id: string, patch: UpdateDocumentRequest): Promise<DocumentView> {
+  /** A document the caller may change now: readable, still editable, and held by them (or for a delegator). */
+  private async editable(user: AccountUser, id: string): Promise<StoredDocument> {
     const doc = await this.readable(user, id);
     const actor = await this.actorFor(user);
-    const { version, ...changes } = patch;
-    if (version !== undefined && version !== doc.workflow.version) throw conflict('公文已被他人修改，请刷新后重试');
     if (!editableStates.has(doc.workflow.state)) throw forbidden(`公文已${doc.workflow.state === 'archived' ? '归档' : '进入' + workflowStateLabels[doc.workflow.state] + '环节'}，内容不能再修改`);
     const pending = doc.workflow.holders.filter((h) => !doc.workflow.answered.includes(h));
     if (![actor.id, ...(actor.delegators ?? []).map((d) => d.id)].some((h) => pending.includes(h))) throw forbidden('只有当前办理人可以修改公文');
-    if (doc.workflow.kind === 'outgoing' && changes.docNumber) throw badRequest('发文字号由文书在编号环节编排');
-    const merged = DocumentFieldsSchema.safeParse({ ...doc.fields, ...changes });
-    if (!merged.success) throw badRequest(merged.error.issues[0]?.message ?? '公文内容无效');
+    return doc;
+  }
+
+  /** Saves changed fields with a version check and an audit entry, then tells the change feed. */
+  private async saveFields(user: AccountUser, doc: StoredDocument, fields: DocumentFields, action: string, payload: unknown, blob?: Buffer): Promise<DocumentView> {
     const now = this.deps.now();
-    const next: StoredDocument = { ...doc, fields: merged.data, workflow: { ...doc.workflow, version: doc.workflow.version + 1 }, updatedAt: now };
+    const next: StoredDocument = { ...doc, fields, workflow: { ...doc.workflow, version: doc.workflow.version + 1 }, updatedAt: now };
     await this.deps.db.transaction(async (tx) => {
+      if (blob) await putBlob(tx, blob, now);
       await saveDocument(tx, next, doc.workflow.version);
-      await appendAudit(tx, { documentId: id, at: now, actorId: user.id, actorName: user.name, action: 'update', payload: { fields: Object.keys(changes).sort() } });
+      await appendAudit(tx, { documentId: doc.id, at: now, actorId: user.id, actorName: user.name, action, payload });
     });
     this.feed?.notify();
     return this.view(user, next);
+  }
+
+  /** POST /api/documents/:id/attachments?name=: the holder adds a file (附件) while the text may change. */
+  async addAttachment(user: AccountUser, id: string, name: string, bytes: Buffer): Promise<DocumentView> {
+    const doc = await this.editable(user, id);
+    const clean = name.trim();
+    if (!clean || clean.length > 120 || [...clean].some((c) => c === '/' || c === '\\' || c.charCodeAt(0) < 0x20)) throw badRequest('附件名称无效（1–120个字符，不含路径分隔符）');
+    if (bytes.length === 0) throw badRequest('附件是空文件');
+    if (doc.fields.attachments.length >= 50) throw badRequest('附件不能超过50个');
+    const sha256 = sha256Hex(bytes);
+    if (doc.fields.attachments.some((a) => a.sha256 === sha256)) throw conflict('该文件已是本公文的附件');
+    const fields: DocumentFields = { ...doc.fields, attachments: [...doc.fields.attachments, { name: clean, sha256 }] };
+    return this.saveFields(user, doc, fields, 'attachment.add', { name: clean, sha256, size: bytes.length }, bytes);
+  }
+
+  /** DELETE /api/documents/:id/attachments/:sha256 */
+  async removeAttachment(user: AccountUser, id: string, sha256: string): Promise<DocumentView> {
+    const doc = await this.editable(user, id);
+    const removed = doc.fields.attachments.find((a) => a.sha256 === sha256);
+    if (!removed) throw notFound('找不到该附件');
+    const fields: DocumentFields = { ...doc.fields, attachments: doc.fields.attachments.filter((a) => a.sha256 !== sha256) };
+    return this.saveFields(user, doc, fields, 'attachment.remove', { name: removed.name, sha256 });
+  }
+
+  /** GET /api/documents/:id/attachments/:sha256: only files that belong to a document the caller may read. */
+  async attachment(user: AccountUser, id: string, sha256: string): Promise<{ name: string; bytes: Buffer }> {
+    const doc = await this.readable(user, id);
+    const entry = doc.fields.attachments.find((a) => a.sha256 === sha256);
+    if (!entry) throw notFound('找不到该附件');
+    await this.auditAccess(user, doc, `attachment:${entry.name}`);
+    const bytes = await getBlob(this.deps.db, sha256);
+    if (!bytes) throw notFound('附件文件缺失');
+    return { name: entry.name, bytes };
+  }
+
+  /** PATCH /api/documents/:id: the current holder edits the text while it may still change. */
+  async update(user: AccountUser, id: string, patch: UpdateDocumentRequest): Promise<DocumentView> {
+    const doc = await this.editable(user, id);
+    const { version, ...changes } = patch;
+    if (version !== undefined && version !== doc.workflow.version) throw conflict('公文已被他人修改，请刷新后重试');
+    if (doc.workflow.kind === 'outgoing' && changes.docNumber) throw badRequest('发文字号由文书在编号环节编排');
+    // Attachments come and go through their own routes, which store the files.
+    if (changes.attachments) throw badRequest('附件请通过附件接口上传或删除');
+    const merged = DocumentFieldsSchema.safeParse({ ...doc.fields, ...changes });
+    if (!merged.success) throw badRequest(merged.error.issues[0]?.message ?? '公文内容无效');
+    return this.saveFields(user, doc, merged.data, 'update', { fields: Object.keys(changes).sort() });
   }
 
   /**
