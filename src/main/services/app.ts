@@ -13,6 +13,7 @@ import { createSettingsHandlers, defaultSettingsService, type SettingsService } 
 import { createReachabilityMonitor, createSessionService, type ConnectionSource } from './session';
 import { createOfflineController } from './sync/offlineController';
 import { createDocumentServices, type DocumentServices } from './documents';
+import { createSealsServices } from './seals';
 
 export interface AppServicesOptions {
   /** Replaces the /healthz monitor as the source of the 在线/离线 state (the sync connection, later). */
@@ -70,6 +71,7 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     settings: createSettingsHandlers(options.settings ?? defaultSettingsService(host)),
     offline: offline.handlers,
     ...documents.handlers,
+    seals: createSealsServices({ serverClient, session }),
   };
 
   const dispatcher = createDispatcher(apiContract, handlers, {}, {

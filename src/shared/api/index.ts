@@ -9,6 +9,7 @@ import { diagnosticsCalls } from './diagnostics.contract';
 import { offlineCalls, offlineEvents } from './offline.contract';
 import { directoryCalls, documentCalls, documentEvents, exchangeCalls, outboxCalls } from './documents.contract';
 import { sealingCalls } from './sealing.contract';
+import { sealsCalls } from './seals.contract';
 import { settingsCalls } from '../deployment/settings.contract';
 
 export const apiContract = {
@@ -21,6 +22,7 @@ export const apiContract = {
   directory: directoryCalls,
   outbox: outboxCalls,
   sealing: sealingCalls,
+  seals: sealsCalls,
 } as const;
 
 export const apiEvents = {
@@ -41,3 +43,4 @@ export * from './session.contract';
 export * from './diagnostics.contract';
 export * from './documents.contract';
 export * from './sealing.contract';
+export * from './seals.contract';

@@ -1,0 +1,47 @@
+/**
+ * 印章 for the renderer: `createSealsServices` builds the `seals:*` handlers for one app instance on
+ * the session's token (src/main/services/app.ts wires it).
+ */
+import type { ServerClient } from '../serverClient';
+import { ServerHttpError, ServerUnreachableError } from '../serverClient';
+import type { SessionService } from '../session';
+import { createServerCalls } from '../documents/serverCalls';
+import { ApiFailure } from '../../../shared/api/result';
+import { HttpErrorBodySchema } from '../../../shared/http';
+import { createSealsHandlers, type SealsHandlers } from './sealsService';
+
+export { createSealsHandlers, type SealsHandlers, type SealsServiceOptions } from './sealsService';
+
+export interface SealsServicesOptions {
+  readonly serverClient: ServerClient;
+  readonly session: Pick<SessionService, 'token' | 'reportUnauthorized'>;
+  readonly fetch?: typeof fetch;
+}
+
+export function createSealsServices(options: SealsServicesOptions): SealsHandlers {
+  const { serverClient, session } = options;
+  const doFetch = options.fetch ?? fetch;
+  const server = createServerCalls({
+    client: serverClient,
+    token: () => session.token(),
+    onUnauthorized: (reason) => session.reportUnauthorized(reason),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const getBytes = async (path: string): Promise<Uint8Array> => {
+    const token = session.token();
+    if (!token) throw new ApiFailure('unauthenticated', '请先登录');
+    let response: Response;
+    try {
+      response = await doFetch(`${serverClient.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` }, redirect: 'error', signal: AbortSignal.timeout(30_000) });
+    } catch (error) {
+      throw new ServerUnreachableError(`无法连接服务器 ${serverClient.baseUrl}`, { cause: error });
+    }
+    if (!response.ok) {
+      const body = HttpErrorBodySchema.safeParse(await response.json().catch(() => undefined));
+      if (response.status === 401) session.reportUnauthorized(body.success ? body.data.error.message : '登录已失效');
+      throw new ServerHttpError(response.status, body.success ? body.data.error.code : `http_${response.status}`, body.success ? body.data.error.message : `服务器返回错误（HTTP ${response.status}）`);
+    }
+    return new Uint8Array(await response.arrayBuffer());
+  };
+  return createSealsHandlers({ server, getBytes });
+}
