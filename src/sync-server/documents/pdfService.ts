@@ -133,9 +133,11 @@ export class DocumentPdfService {
     const fresh = verification.signatures.filter((s) => s.revisionLength > current.bytes.length);
     const unitName = (await this.deps.accounts.listUnits()).find((u) => u.id === doc.workflow.unitId)?.name ?? '';
     const as = entitled.as;
-    // Entitlement: the new signature must be the sealing holder's own certificate, of this unit.
-    const own = fresh.find((s) => s.signerName === as.name && (s.signerSubject ?? '').includes(unitName));
-    if (!own) throw rejected(`签章证书不是${as.name}（${unitName}）的证书`);
+    // Entitlement: the new signature must be by the sealing holder — or the delegate acting for
+    // them, with their own certificate — and the certificate must be of this unit.
+    const names = new Set([as.name, user.name]);
+    const own = fresh.find((s) => names.has(s.signerName ?? '') && (s.signerSubject ?? '').includes(unitName));
+    if (!own) throw rejected(`签章证书不是${[...names].join('或')}（${unitName}）的证书`);
     const now = this.deps.now();
     // Seal registry (src/sync-server/seals): where the unit has seals, the certificate must be bound
     // to an active seal of the unit that the uploader was granted.
