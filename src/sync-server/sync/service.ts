@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-import { WebSocket, WebSocketServer } from 'ws';
+import { type Server as WsServer, WebSocket, WebSocketServer } from 'ws';
 
 import type { RoomName, RoomRef } from '../../shared/rooms';
 import { parseRoomName } from '../../shared/rooms';
@@ -58,6 +58,10 @@ const CLOSE_CODES: Record<Exclude<CloseReason, 'client'>, number> = {
   error: 1011,
 };
 
+/** Wait after a room becomes due for compaction, and between two rooms. */
+const COMPACTION_DELAY_MS = 1000;
+const COMPACTION_GAP_MS = 50;
+
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -78,6 +82,37 @@ function writeLog(level: string, obj: object, msg?: string): void {
   process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), msg, ...obj })}\n`);
 }
 
+/**
+ * The server side of one WebSocket. A subclass rather than per-connection closures: the handlers
+ * below are shared by every socket (memory per idle connection is a benchmark figure), and ws
+ * closes an oversize frame by itself with 1009 and no reason, which this gives one.
+ */
+class SyncSocket extends WebSocket {
+  conn: Connection | null = null;
+
+  override close(code?: number, reason?: string | Buffer): void {
+    if (code === 1009 && reason === undefined) {
+      if (this.conn) this.conn.closeReason ??= 'too_large';
+      super.close(code, 'message too large');
+    } else super.close(code, reason);
+  }
+}
+
+function onSocketMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  const conn = (this as SyncSocket).conn;
+  if (conn) conn.service.onMessage(conn, data, isBinary);
+}
+
+function onSocketClose(this: WebSocket): void {
+  const conn = (this as SyncSocket).conn;
+  if (conn) conn.service.onClose(conn);
+}
+
+function onSocketError(this: WebSocket, error: Error): void {
+  const conn = (this as SyncSocket).conn;
+  if (conn) conn.service.logConnectionError(conn, error);
+}
+
 /** One client connection. Kept small: the benchmark holds 10,000 of them. */
 class Connection implements RoomConnection {
   readonly awarenessIds = new Set<number>();
@@ -87,11 +122,11 @@ class Connection implements RoomConnection {
   closeReason: CloseReason | null = null;
 
   constructor(
-    readonly ws: WebSocket,
+    readonly ws: SyncSocket,
     readonly userId: string,
     readonly canWrite: boolean,
     readonly room: Room,
-    private readonly service: SyncServiceImpl,
+    readonly service: SyncServiceImpl,
   ) {
     this.tokens = service.burst;
   }
@@ -109,12 +144,13 @@ class SyncServiceImpl implements SyncService {
   private readonly compactAfter: number;
   private readonly metrics = new SyncMetrics();
   private readonly writer: GroupCommitWriter;
-  private readonly wss: WebSocketServer;
+  private readonly wss: WsServer<typeof SyncSocket>;
   private readonly rooms = new Map<RoomName, Room>();
   private readonly loading = new Map<Room, Promise<void>>();
   private readonly connections = new Set<Connection>();
   private readonly compactionQueue = new Set<Room>();
   private compacting = false;
+  private compactionTimer: NodeJS.Timeout | undefined;
   private closing = false;
   private readonly instanceId = randomBytes(8).toString('hex');
   private readonly log: SyncLogger;
@@ -125,7 +161,7 @@ class SyncServiceImpl implements SyncService {
     this.burst = limits.burst ?? 1000;
     this.maxBuffered = limits.maxBufferedBytes ?? 64 * 1024 * 1024;
     this.idleUnloadMs = limits.idleUnloadMs ?? 30_000;
-    this.compactAfter = limits.compactAfterUpdates ?? 500;
+    this.compactAfter = limits.compactAfterUpdates ?? 1000;
     this.log = options.log ?? jsonLogger;
     this.writer = new GroupCommitWriter(options.store, this.metrics, this.log, limits.commitIntervalMs ?? 0);
     this.wss = new WebSocketServer({
@@ -133,6 +169,7 @@ class SyncServiceImpl implements SyncService {
       maxPayload: limits.maxMessageBytes ?? 8 * 1024 * 1024,
       perMessageDeflate: false,
       clientTracking: false,
+      WebSocket: SyncSocket,
     });
   }
 
@@ -179,27 +216,18 @@ class SyncServiceImpl implements SyncService {
     );
   }
 
-  private attach(ws: WebSocket, user: SyncUser, canWrite: boolean, name: RoomName): void {
+  private attach(ws: SyncSocket, user: SyncUser, canWrite: boolean, name: RoomName): void {
     const room = this.roomFor(name);
     const conn = new Connection(ws, user.id, canWrite, room, this);
+    ws.conn = conn;
     this.connections.add(conn);
     this.metrics.connections += 1;
     room.conns.add(conn);
     clearTimeout(room.unloadTimer);
     room.unloadTimer = undefined;
-    // ws closes an oversize frame by itself with 1009 and no reason; give that close a reason.
-    const close = ws.close.bind(ws);
-    ws.close = (code?: number, reason?: string | Buffer): void => {
-      if (code === 1009 && reason === undefined) {
-        conn.closeReason ??= 'too_large';
-        close(code, 'message too large');
-      } else close(code, reason);
-    };
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(conn, data, isBinary));
-    ws.on('close', () => this.onClose(conn));
-    ws.on('error', (error) => {
-      this.log.warn({ room: name, user: conn.userId, err: error.message }, 'sync: connection error');
-    });
+    ws.on('message', onSocketMessage);
+    ws.on('close', onSocketClose);
+    ws.on('error', onSocketError);
     if (room.ready) {
       room.greet(conn);
       return;
@@ -260,7 +288,11 @@ class SyncServiceImpl implements SyncService {
     room.unload();
   }
 
-  private onMessage(conn: Connection, data: Buffer, isBinary: boolean): void {
+  logConnectionError(conn: Connection, error: Error): void {
+    this.log.warn({ room: conn.room.name, user: conn.userId, err: error.message }, 'sync: connection error');
+  }
+
+  onMessage(conn: Connection, data: Buffer, isBinary: boolean): void {
     this.metrics.messagesIn += 1;
     this.metrics.bytesIn += data.length;
     if (conn.closeReason) return;
@@ -324,7 +356,7 @@ class SyncServiceImpl implements SyncService {
     setTimeout(() => conn.ws.terminate(), 5000).unref();
   }
 
-  private onClose(conn: Connection): void {
+  onClose(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
     this.metrics.connections -= 1;
     this.metrics.countClosed(conn.closeReason ?? 'client');
@@ -347,8 +379,22 @@ class SyncServiceImpl implements SyncService {
   }
 
   private queueCompaction(room: Room): void {
+    if (this.compactionQueue.has(room)) return;
     this.compactionQueue.add(room);
-    if (!this.compacting) setImmediate(() => void this.compactNext());
+    this.scheduleCompaction(COMPACTION_DELAY_MS);
+  }
+
+  /**
+   * Compaction blocks the event loop while it merges, so it waits for a lull: a room usually
+   * passes the threshold in the middle of a burst of edits, which should be relayed first.
+   */
+  private scheduleCompaction(delayMs: number): void {
+    if (this.compacting || this.compactionTimer || this.closing) return;
+    this.compactionTimer = setTimeout(() => {
+      this.compactionTimer = undefined;
+      void this.compactNext();
+    }, delayMs);
+    this.compactionTimer.unref();
   }
 
   /** One room at a time, in the background: compaction never competes with itself. */
@@ -368,7 +414,7 @@ class SyncServiceImpl implements SyncService {
     } finally {
       this.compacting = false;
     }
-    if (this.compactionQueue.size > 0) setImmediate(() => void this.compactNext());
+    if (this.compactionQueue.size > 0) this.scheduleCompaction(COMPACTION_GAP_MS);
   }
 
   metricsText(): string {
@@ -388,6 +434,7 @@ class SyncServiceImpl implements SyncService {
     this.closing = true;
     await Promise.allSettled(this.loading.values());
     await this.writer.flush();
+    clearTimeout(this.compactionTimer);
     while (this.compacting) await new Promise((resolve) => setTimeout(resolve, 10));
     const closed = [...this.connections].map(
       (conn) =>

@@ -64,7 +64,7 @@ export interface SyncLimits {
   burst?: number;
   /** How long a room with no connection stays in memory. Default 30 s. */
   idleUnloadMs?: number;
-  /** Rows after which a room is compacted in the background. Default 500. */
+  /** Rows after which a room is compacted in the background. Default 1000. */
   compactAfterUpdates?: number;
   /**
    * Least time between two group commits. An update on a quiet server is committed at once; under
