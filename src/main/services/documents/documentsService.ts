@@ -71,15 +71,25 @@ const seg = encodeURIComponent;
 
 export function createDocumentsService(options: DocumentsServiceOptions): DocumentsService {
   const { server, emit } = options;
-  const offlineOrFail = (): Pick<OfflineServices, 'replica' | 'outbox' | 'search'> => {
+  /**
+   * The person's offline services. They open in the background right after a sign-in (the replica
+   * worker starts), so a call made at that moment waits for them — bounded: 15 s at most.
+   */
+  const offlineReady = async (): Promise<Pick<OfflineServices, 'replica' | 'outbox' | 'search'>> => {
+    for (let i = 0; i < 75; i += 1) {
+      const services = options.offline();
+      if (services) return services;
+      if (!options.isSignedIn()) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     const services = options.offline();
-    if (!services) throw new ApiFailure('unauthenticated', '请先登录');
+    if (!services) throw new ApiFailure(options.isSignedIn() ? 'unavailable' : 'unauthenticated', options.isSignedIn() ? '本地数据库尚未就绪，请稍后重试' : '请先登录');
     return services;
   };
   const cache = new DocumentCache({
-    getDocument: (id) => offlineOrFail().replica.getDocument(id),
-    upsertDocuments: (entries) => offlineOrFail().replica.upsertDocuments(entries),
-    listBox: (box, limit, after) => offlineOrFail().replica.listBox(box, limit, after),
+    getDocument: async (id) => (await offlineReady()).replica.getDocument(id),
+    upsertDocuments: async (entries) => (await offlineReady()).replica.upsertDocuments(entries),
+    listBox: async (box, limit, after) => (await offlineReady()).replica.listBox(box, limit, after),
   });
   const waiters = new Map<string, (entry: OutboxEntry) => void>();
   /** Exchange lists as last received: shown (marked fromReplica) when the server cannot be reached. */
@@ -87,9 +97,18 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
   let todoSignature: string | null = null;
   let closed = false;
 
+  /** Keeps a copy for offline use; a failure there must not cost the person the answer they got. */
+  const remember = async (write: Promise<unknown>): Promise<void> => {
+    try {
+      await write;
+    } catch {
+      // The copy stays as it was; the next successful read writes it again.
+    }
+  };
+
   /** Our commands on one document: all that wait or were refused, and those sent in the last hour. */
   const commandsFor = async (targetId: string): Promise<DocumentCommand[]> =>
-    (await offlineOrFail().outbox.list())
+    (await (await offlineReady()).outbox.list())
       .filter((entry) => targetOf(entry) === targetId && (entry.status !== 'sent' || Date.now() - entry.updatedAt < 60 * 60_000))
       .map(commandOf);
 
@@ -111,7 +130,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
     return withFallback<LocalDocument>(
       async () => {
         const view = await fetchView(id);
-        await cache.putView(view);
+        await remember(cache.putView(view));
         return { document: view, commands: await commandsFor(id), fromReplica: false };
       },
       async () => {
@@ -127,7 +146,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
     if (cursor && !cursor.startsWith(REPLICA_CURSOR)) query.set('cursor', cursor);
     if (q) query.set('q', q);
     const page = await server.json(`/api/documents?${query.toString()}`, { schema: DocumentListResponseSchema });
-    await cache.putBox(box, page.items, !cursor && !q && !page.next);
+    await remember(cache.putBox(box, page.items, !cursor && !q && !page.next));
     return page;
   }
 
@@ -140,7 +159,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
         after = undefined;
       }
     }
-    const page = await offlineOrFail().replica.listBox(box, PAGE, after);
+    const page = await (await offlineReady()).replica.listBox(box, PAGE, after);
     const items: DocumentListItem[] = [];
     for (const summary of page.items) {
       const cached = await cache.read(summary.id);
@@ -150,7 +169,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
   }
 
   async function submit(command: OutboxCommand): Promise<{ command: DocumentCommand; document?: LocalDocument }> {
-    const queued = await offlineOrFail().outbox.enqueue(command);
+    const queued = await (await offlineReady()).outbox.enqueue(command);
     let entry = queued;
     if (options.isOnline() && queued.status === 'pending') {
       // Bounded wait: online, the server usually decides within a round trip; if not, the person
@@ -195,7 +214,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
       server.json('/api/directory/units', { schema: DirectoryUnitsResponseSchema }),
       server.json('/api/directory/users', { schema: DirectoryUsersResponseSchema }),
     ]);
-    await offlineOrFail().replica.replaceDirectory(units.items, users.items);
+    await remember(offlineReady().then((services) => services.replica.replaceDirectory(units.items, users.items)));
     return { units: units.items, users: users.items };
   }
 
@@ -216,7 +235,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
       create: async (input) => {
         try {
           const view = await server.json('/api/documents', { method: 'POST', body: input, schema: DocumentViewSchema });
-          await cache.putView(view, ['drafts', 'todo', 'outgoing']);
+          await remember(cache.putView(view, ['drafts', 'todo', 'outgoing']));
           emit('documentsChanged', { ids: [view.id], boxes: ['drafts', 'todo', 'outgoing'] });
           return { document: view, commands: [], fromReplica: false };
         } catch (error) {
@@ -227,7 +246,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
       update: async ({ id, fields }) => {
         try {
           const view = await server.patch(`/api/documents/${seg(id)}`, fields, DocumentViewSchema);
-          await cache.putView(view);
+          await remember(cache.putView(view));
           emit('documentsChanged', { ids: [id], boxes: allBoxes });
           return { document: view, commands: await commandsFor(id), fromReplica: false };
         } catch (error) {
@@ -262,7 +281,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
         }
       },
       search: async ({ q, limit }) => {
-        const result = await offlineOrFail().search.search(q, limit);
+        const result = await (await offlineReady()).search.search(q, limit);
         return { items: result.documents.map((hit) => ({ id: hit.id, kind: hit.kind, title: hit.title, docNumber: hit.docNumber ?? undefined, snippet: hit.snippet })) };
       },
     },
@@ -286,16 +305,16 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
       units: () =>
         withFallback(
           async () => ({ items: (await directoryFromServer()).units }),
-          async () => ({ items: parseAll(DirectoryUnitSchema, await offlineOrFail().replica.listUnits()) }),
+          async () => ({ items: parseAll(DirectoryUnitSchema, await (await offlineReady()).replica.listUnits()) }),
         ),
       users: ({ unitId }) =>
         withFallback(
           async () => ({ items: (await directoryFromServer()).users.filter((user) => !unitId || user.unitId === unitId) }),
-          async () => ({ items: parseAll(DirectoryUserSchema, await offlineOrFail().replica.listUsers(unitId)) }),
+          async () => ({ items: parseAll(DirectoryUserSchema, await (await offlineReady()).replica.listUsers(unitId)) }),
         ),
     },
     outbox: {
-      list: async ({ targetId }) => ({ items: (await offlineOrFail().outbox.list()).filter((entry) => !targetId || targetOf(entry) === targetId).map(commandOf) }),
+      list: async ({ targetId }) => ({ items: (await (await offlineReady()).outbox.list()).filter((entry) => !targetId || targetOf(entry) === targetId).map(commandOf) }),
     },
   };
 

@@ -25,6 +25,8 @@ export interface BodyEditorProps {
   /** True for exactly one client of a document: the drafter while it is at 拟稿. */
   bootstrap: boolean;
   username: string;
+  /** Receives a function that resolves once every edit so far is stored by main. */
+  onFlushReady?: (flush: () => Promise<void>) => void;
 }
 
 function EditableFollower({ editable }: { editable: boolean }) {
@@ -33,7 +35,7 @@ function EditableFollower({ editable }: { editable: boolean }) {
   return null;
 }
 
-export function BodyEditor({ documentId, editable, bootstrap, username }: BodyEditorProps) {
+export function BodyEditor({ documentId, editable, bootstrap, username, onFlushReady }: BodyEditorProps) {
   const { t } = useTranslation();
   const api = useApi();
   const [error, setError] = useState<string | null>(null);
@@ -62,9 +64,11 @@ export function BodyEditor({ documentId, editable, bootstrap, username }: BodyEd
           doc = new Y.Doc();
           yjsDocMap.set(id, doc);
         }
-        return new BridgeProvider(api, room, doc, setError);
+        const provider = new BridgeProvider(api, room, doc, setError);
+        onFlushReady?.(() => provider.flush());
+        return provider;
       },
-    [api, room],
+    [api, room, onFlushReady],
   );
 
   return (

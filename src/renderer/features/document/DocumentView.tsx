@@ -3,7 +3,7 @@
  * server says this person may take now, the PDF, the receipts of each receiving unit, the 流转记录
  * and our own commands still waiting (待发送), sent (已发送) or refused (被拒绝, with the reason).
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DirectoryUnit, DirectoryUser } from '../../../shared/http/directory';
 import type { AuditResponse } from '../../../shared/http/documents';
@@ -45,6 +45,11 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
   const [sealing, setSealing] = useState(false);
   const [audit, setAudit] = useState<AuditResponse | null>(null);
   const [pdfBusy, setPdfBusy] = useState(false);
+  /** Waits for the body's last edits to be stored: a step must not overtake the text it hands on. */
+  const flushBody = useRef<() => Promise<void>>(() => Promise.resolve());
+  const setFlush = useCallback((flush: () => Promise<void>) => {
+    flushBody.current = flush;
+  }, []);
 
   const load = useCallback(async () => {
     const result = await api.documents.get({ id });
@@ -108,6 +113,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
   const act = async (action: WorkflowAction) => {
     setMessage(null);
     if (action === 'seal') {
+      await flushBody.current();
       setSealing(true);
       return;
     }
@@ -122,6 +128,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
       return;
     }
     setBusy(action);
+    await flushBody.current();
     const result = await api.documents.act({
       id,
       action,
@@ -245,6 +252,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                 editable={editable}
                 bootstrap={view.state === 'draft' && view.drafterId === me.id}
                 username={me.name}
+                onFlushReady={setFlush}
               />
             ) : null}
           </section>

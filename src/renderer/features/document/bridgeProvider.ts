@@ -69,6 +69,11 @@ export class BridgeProvider implements Provider {
     });
   }
 
+  /** Resolves once every local edit so far is stored by main (and so on its way to the server). */
+  flush(): Promise<void> {
+    return this.sending;
+  }
+
   /** Stops listening to the doc for good (the editor unmounted). */
   destroy(): void {
     this.disconnect();

@@ -1,0 +1,126 @@
+/**
+ * One 通知 through the whole 发文 flow and into another unit's 收文, in Chromium against the web host
+ * with its embedded demo server: li drafts and submits it to wang; wang signs off (同意) with an
+ * opinion; zhao numbers it, seals it with his real certificate and dispatches it to 市发展和改革委员会;
+ * chen signs for it in 交换 and finds it in 收文. The 流转记录 shows every step and the audit chain
+ * verifies.
+ */
+import { join } from 'node:path';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+
+/** The web host of playwright.config.ts keeps its embedded server's data here (scripts/e2e-web-host.mjs). */
+const serverData = join(process.cwd(), '.tmp', 'e2e-data', 'server');
+const title = `关于做好${Date.now() % 100000}号专项检查工作的通知`;
+const body = '各单位要高度重视，认真组织开展自查自纠工作。';
+
+async function signIn(page: Page, username: string): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill('demo1234');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByRole('navigation', { name: '主导航' })).toBeVisible();
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await expect(page.getByLabel('用户名')).toBeVisible();
+}
+
+async function openFrom(page: Page, section: string, documentTitle: string): Promise<void> {
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('button', { name: section, exact: true }).click();
+  await page.getByRole('button', { name: documentTitle }).click();
+  await expect(page.getByRole('heading', { level: 2, name: documentTitle })).toBeVisible();
+}
+
+async function snapshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
+}
+
+// Traces off: the shared test-results folder is written by other runs on this machine at the same time.
+test.use({ actionTimeout: 20_000, trace: 'off' });
+
+test('a 通知 goes from 拟稿 to another unit’s 收文 with a real seal', async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+
+  // li drafts the notice, writes its body and submits it to wang.
+  await signIn(page, 'li');
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('button', { name: '发文' }).click();
+  await page.getByRole('button', { name: '拟稿' }).click();
+  await page.getByLabel('标题').fill(title);
+  await expect(page.getByLabel('文种')).toHaveValue('notice');
+  await page.getByRole('checkbox', { name: '市发展和改革委员会' }).check();
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: title })).toBeVisible();
+  const editor = page.getByRole('textbox', { name: '正文' });
+  await editor.click();
+  await page.keyboard.type(body);
+  await expect(editor).toContainText(body);
+  await expect(page.getByLabel('下一步办理人')).toContainText('王建国');
+  await page.getByRole('button', { name: '提交' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '已办理：提交' })).toBeVisible();
+  await expect(page.getByText('已发送').first()).toBeVisible();
+  await signOut(page);
+
+  // wang finds it in 待办 with li's text and signs it off with an opinion.
+  await signIn(page, 'wang');
+  await openFrom(page, '待办', title);
+  await expect(page.getByRole('textbox', { name: '正文' })).toContainText(body);
+  await page.getByLabel('意见').fill('同意印发。');
+  await page.getByRole('button', { name: '同意' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '已办理：同意' })).toBeVisible();
+  await signOut(page);
+
+  // zhao numbers it, seals it with his own certificate, and dispatches it.
+  await signIn(page, 'zhao');
+  await openFrom(page, '待办', title);
+  await page.getByRole('button', { name: '编号' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '已办理：编号' })).toBeVisible();
+  const number = (await page.locator('.doc-view__number').textContent()) ?? '';
+  expect(number).toMatch(/〔\d{4}〕\d+号$/);
+  await page.getByRole('button', { name: '用印' }).click();
+  const dialog = page.getByRole('dialog', { name: '用印' });
+  await dialog.getByLabel('证书文件').setInputFiles(join(serverData, 'demo', 'certs', 'zhao.p12'));
+  await dialog.getByLabel('证书密码').fill('demo1234');
+  await dialog.getByRole('button', { name: '确认用印' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '已用印（签名人：赵敏）' })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText('已用印', { exact: true })).toBeVisible();
+  await expect(page.getByRole('checkbox', { name: '市发展和改革委员会' })).toBeChecked();
+  await page.getByRole('button', { name: '分发' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '已办理：分发' })).toBeVisible();
+  await expect(page.locator('.receipt').filter({ hasText: '市发展和改革委员会' })).toContainText('待签收');
+  await snapshot(page, testInfo, 'document-dispatched');
+  await signOut(page);
+
+  // chen signs for it in 交换; it becomes a 收文 of 市发展和改革委员会.
+  await signIn(page, 'chen');
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('button', { name: '交换' }).click();
+  const item = page.getByRole('listitem', { name: title });
+  await expect(item).toContainText('市政府办公室');
+  await item.getByRole('button', { name: '签收' }).click();
+  await expect(item).toContainText('已签收');
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('button', { name: '收文' }).click();
+  await expect(page.getByRole('button', { name: title })).toBeVisible();
+  await signOut(page);
+
+  // Back at the sending unit: the 流转记录 has every step, the receipt names chen, the audit verifies.
+  await signIn(page, 'zhao');
+  await openFrom(page, '发文', title);
+  const history = page.getByRole('list', { name: '流转记录' });
+  for (const [who, what] of [
+    ['李文', '提交'],
+    ['王建国', '同意'],
+    ['赵敏', '编号'],
+    ['赵敏', '用印'],
+    ['赵敏', '分发'],
+  ]) {
+    await expect(history.getByRole('listitem').filter({ hasText: who }).filter({ hasText: what })).toHaveCount(1);
+  }
+  await expect(history).toContainText('意见：同意印发。');
+  await expect(page.locator('.receipt').filter({ hasText: '市发展和改革委员会' })).toContainText('已签收');
+  await expect(page.locator('.receipt').filter({ hasText: '市发展和改革委员会' })).toContainText('陈静');
+  await expect(page.getByText(/审计记录完整，校验通过（共 \d+ 条）/)).toBeVisible();
+  await snapshot(page, testInfo, 'document-view');
+  await signOut(page);
+});
