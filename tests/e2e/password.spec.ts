@@ -6,8 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 
-// scripts/e2e-web-host.mjs runs the web host with this data folder; its embedded server keeps its store in server/.
-const serverData = join(process.cwd(), '.tmp', 'e2e-data', 'server');
+// scripts/e2e-web-host.mjs runs the web host with this data folder (XIETONG_E2E_DATA if it sets one);
+// its embedded server keeps its store in server/.
+const serverData = join(process.env.XIETONG_E2E_DATA ?? join(process.cwd(), '.tmp', 'e2e-data'), 'server');
 
 function resetPassword(username: string): string {
   const out = execFileSync(process.execPath, ['bin/xietong.mjs', 'admin', 'passwd', '--data', serverData, '--user', username], { encoding: 'utf8' });
