@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditMigrations } from '../../src/sync-server/audit/migrations';
 import { documentMigrations } from '../../src/sync-server/documents/migrations';
 import { exchangeMigrations } from '../../src/sync-server/exchange/migrations';
-import { nextSerial } from '../../src/sync-server/documents/repository';
+import { nextChangeSeq, nextSerial } from '../../src/sync-server/documents/repository';
 import { migrate, openPostgres, openSqlite, type Database } from '../../src/sync-server/store';
 import { pgSchema, tempDir } from '../server/helpers';
 
@@ -51,12 +51,15 @@ describe.each([
     expect(draws).toEqual([1, 2, 1, 1]);
   });
 
-  it('documents-002 adds the change counter at 0 and a change number to existing documents', async () => {
+  it('documents-002 adds the change counter and a change number to existing documents', async () => {
     await db.run(
       "INSERT INTO documents (id, kind, unit_id, created_by, state, version, type, title, urgency, secrecy_level, fields, workflow, created_at, updated_at) VALUES ('old', 'outgoing', 'u1', 'p', 'draft', 0, 'notice', '旧', 'normal', 'none', '{}', '{}', 1, 1)",
     );
     expect(await migrate(db, documentMigrations)).toEqual(['documents-002-change-feed']);
-    expect(await db.get('SELECT n FROM document_change_counter WHERE id = 1')).toEqual({ n: 0 });
+    // No seed row: a restore replays migrations and then copies the counter's row itself.
+    expect(await db.get('SELECT n FROM document_change_counter WHERE id = 1')).toBeUndefined();
+    const draws = await db.transaction(async (tx) => [await nextChangeSeq(tx), await nextChangeSeq(tx)]);
+    expect(draws).toEqual([1, 2]);
     expect(await db.get("SELECT change_seq FROM documents WHERE id = 'old'")).toEqual({ change_seq: 0 });
   });
 

@@ -77,14 +77,15 @@ CREATE INDEX delegations_to ON delegations (to_user, until);
 /**
  * The change feed: one counter bumped inside every transaction that changes a document or an
  * exchange item. Its row stays locked until that transaction commits, so sequence order is commit
- * order and a reader that saw sequence N has seen every change up to N.
+ * order and a reader that saw sequence N has seen every change up to N. The counter's one row is
+ * created by the first change (a migration that inserted it would collide with a restore, which
+ * replays migrations and then copies every row).
  */
 const documents002 = `
 CREATE TABLE document_change_counter (
   id INTEGER PRIMARY KEY,
   n BIGINT NOT NULL
 );
-INSERT INTO document_change_counter (id, n) VALUES (1, 0);
 ALTER TABLE documents ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX documents_change_seq ON documents (change_seq);
 `;

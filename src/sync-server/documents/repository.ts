@@ -77,6 +77,7 @@ function columns(doc: StoredDocument): Array<string | number | null> {
  * counter row stays locked until commit, so numbers are handed out in commit order.
  */
 export async function nextChangeSeq(tx: Queryable): Promise<number> {
+  await tx.run('INSERT INTO document_change_counter (id, n) VALUES (1, 0) ON CONFLICT (id) DO NOTHING');
   const row = await tx.get<{ n: number }>('UPDATE document_change_counter SET n = n + 1 WHERE id = 1 RETURNING n');
   if (!row) throw new Error('change counter missing');
   return Number(row.n);
