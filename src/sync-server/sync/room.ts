@@ -22,8 +22,8 @@ import type { RoomPubSub, RoomUpdateStore, SyncLogger } from './types';
 export interface RoomConnection {
   /** Sends one binary message (dropped when the connection is no longer open). */
   send(data: Uint8Array): void;
-  /** The awareness client ids this connection announced, removed when it leaves. */
-  readonly awarenessIds: Set<number>;
+  /** The awareness client ids this connection announced (usually one), removed when it leaves. */
+  awarenessIds: number[];
 }
 
 /** What every room of one service shares. */
@@ -120,7 +120,7 @@ export class Room {
   /** Forgets a departed connection's awareness states (telling everyone). */
   removeConnection(conn: RoomConnection): void {
     this.conns.delete(conn);
-    if (conn.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], conn);
+    if (conn.awarenessIds.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, conn.awarenessIds, conn);
   }
 
   /** True when nothing is connected and nothing waits to be committed. */
@@ -198,8 +198,8 @@ export class Room {
     if (changed.length === 0) return;
     if (this.conns.has(origin as RoomConnection)) {
       const conn = origin as RoomConnection;
-      for (const id of added) conn.awarenessIds.add(id);
-      for (const id of removed) conn.awarenessIds.delete(id);
+      for (const id of added) if (!conn.awarenessIds.includes(id)) conn.awarenessIds.push(id);
+      if (removed.length > 0) conn.awarenessIds = conn.awarenessIds.filter((id) => !removed.includes(id));
     }
     const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
     this.broadcast(encodeAwareness(payload), origin);

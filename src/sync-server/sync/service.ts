@@ -113,9 +113,13 @@ function onSocketError(this: WebSocket, error: Error): void {
   if (conn) conn.service.logConnectionError(conn, error);
 }
 
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
+
 /** One client connection. Kept small: the benchmark holds 10,000 of them. */
 class Connection implements RoomConnection {
-  readonly awarenessIds = new Set<number>();
+  awarenessIds: number[] = [];
   tokens: number;
   refilledAt = Date.now();
   pending: Buffer[] | null = null;
@@ -175,7 +179,7 @@ class SyncServiceImpl implements SyncService {
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // Until the handshake completes nobody else listens on this socket: a reset must not crash us.
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroyOnError);
     if (this.closing) return this.refuse(socket, 503, 'server shutting down');
     const url = new URL(req.url ?? '/', 'http://sync.invalid');
     const match = /\/sync\/([^/]+)$/.exec(url.pathname);
@@ -203,6 +207,7 @@ class SyncServiceImpl implements SyncService {
     if (access !== 'write' && access !== 'read') return this.refuse(socket, 403, 'no access to this room');
     if (socket.destroyed) return;
     if (this.closing) return this.refuse(socket, 503, 'server shutting down');
+    socket.removeListener('error', destroyOnError); // ws installs its own
     this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, user, access === 'write', ref.name));
   }
 
