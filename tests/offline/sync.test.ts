@@ -197,4 +197,38 @@ describe('sync client', () => {
     await relay.handlers.closeRoom({ room }, undefined);
     void a;
   });
+
+  it('delivers edits of a room closed while offline — in the background, and after a restart — before that document\'s commands', async () => {
+    const room = freshRoom();
+    const documentId = room.slice(4);
+    const client = await startClient();
+    client.proxy.cut();
+    const handle = await client.services.sync.open(room);
+    handle.doc.getText('body').insert(0, '离线写完就关闭。');
+    await handle.flushed();
+    await client.services.sync.release(room);
+    // Still held open in the background: it has edits the server lacks.
+    expect(client.services.sync.openRooms).toBe(1);
+    expect(await client.services.replica.unsyncedRooms()).toEqual([room]);
+    client.proxy.restore();
+    await waitFor(() => server.roomText(room) === '离线写完就关闭。', 'server has the closed room\'s edit');
+    await waitFor(() => client.services.sync.openRooms === 0, 'background room closed once synced');
+    expect(await client.services.replica.unsyncedRooms()).toEqual([]);
+
+    // Now across a restart: edit offline, quit, start again online with a command queued behind it.
+    const room2 = freshRoom();
+    const offline = await startClient();
+    offline.proxy.cut();
+    const h2 = await offline.services.sync.open(room2);
+    h2.doc.getText('body').insert(0, '重启后补发。');
+    await h2.flushed();
+    const command = await offline.services.outbox.enqueue({ type: 'document.action', documentId: room2.slice(4), action: 'submit' });
+    await offline.close();
+    const again = await startClient({ dir: offline.dir });
+    await waitFor(() => server.roomText(room2) === '重启后补发。', 'edit delivered after restart without opening the room');
+    await waitFor(async () => (await again.services.outbox.list('pending')).length === 0, 'command sent');
+    expect(server.applied.filter((a) => a.clientId === command.clientId)).toHaveLength(1);
+    await waitFor(() => again.services.sync.openRooms === 0, 'background room closed');
+    void documentId;
+  });
 });

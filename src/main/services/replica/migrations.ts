@@ -117,6 +117,13 @@ export const migrations: readonly Migration[] = [
     description: 'messages by time, so message search can stop after one page',
     up: (db) => db.exec('CREATE INDEX messages_sent ON messages(sent_at DESC)'),
   },
+  {
+    version: 4,
+    description: 'rooms with local edits the server may not have yet',
+    // A room edited offline and closed before the network returned must still reach the server
+    // (and before any workflow step on its document): the client reopens such rooms by itself.
+    up: (db) => db.exec('CREATE TABLE room_unsynced (room TEXT PRIMARY KEY, last_local_seq INTEGER NOT NULL) WITHOUT ROWID'),
+  },
 ];
 
 export const latestVersion = migrations.at(-1)?.version ?? 0;

@@ -12,6 +12,8 @@ export const replicaMethods = [
   'setDocumentBody',
   'removeDocument',
   'appendRoomUpdate',
+  'markRoomSynced',
+  'unsyncedRooms',
   'loadRoom',
   'roomRowCount',
   'compactRoom',

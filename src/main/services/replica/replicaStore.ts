@@ -255,13 +255,39 @@ export class ReplicaStore {
 
   // ── Yjs rooms ────────────────────────────────────────────────────────────────────────────────
 
-  /** Appends one Yjs update to a room; durable when this returns. `pending` is the room's row count. */
-  appendRoomUpdate(room: string, data: Uint8Array): { seq: number; rows: number } {
+  /**
+   * Appends one Yjs update to a room; durable when this returns. `rows` is the room's row count.
+   * A `local` update (made on this device) also marks the room as holding edits the server may
+   * not have, until `markRoomSynced` says otherwise.
+   */
+  appendRoomUpdate(room: string, data: Uint8Array, local = false): { seq: number; rows: number } {
     const before = this.countRoomRows(room);
-    const info = this.db.prepare('INSERT INTO room_updates (room, data, created_at) VALUES (?, ?, ?)').run(room, data, Date.now());
+    const seq = this.db.transaction(() => {
+      const info = this.db.prepare('INSERT INTO room_updates (room, data, created_at) VALUES (?, ?, ?)').run(room, data, Date.now());
+      const inserted = Number(info.lastInsertRowid);
+      if (local) {
+        this.db
+          .prepare('INSERT INTO room_unsynced (room, last_local_seq) VALUES (?, ?) ON CONFLICT(room) DO UPDATE SET last_local_seq = excluded.last_local_seq')
+          .run(room, inserted);
+      }
+      return inserted;
+    })();
     const rows = before + 1;
     this.roomRows.set(room, rows);
-    return { seq: Number(info.lastInsertRowid), rows };
+    return { seq, rows };
+  }
+
+  /** The server has every local update of `room` up to `seq` (it synced with us after they were sent). */
+  markRoomSynced(room: string, seq: number): void {
+    this.db.prepare('DELETE FROM room_unsynced WHERE room = ? AND last_local_seq <= ?').run(room, seq);
+  }
+
+  /** Rooms holding local edits the server may not have yet. */
+  unsyncedRooms(): string[] {
+    return this.db
+      .prepare<[], { room: string }>('SELECT room FROM room_unsynced ORDER BY room')
+      .all()
+      .map((row) => row.room);
   }
 
   /** The room's whole state as one update (null for a room never stored). */

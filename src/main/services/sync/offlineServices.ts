@@ -140,7 +140,8 @@ export async function createOfflineServices(options: OfflineServicesOptions): Pr
     },
   };
 
-  // Whatever the last run left pending goes out as soon as possible.
+  // Whatever the last run left pending goes out as soon as possible: edits first, then commands.
+  void sync.syncUnsyncedRooms().catch((error: unknown) => options.onError?.(error));
   void outbox.flush();
 
   return {

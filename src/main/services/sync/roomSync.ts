@@ -16,7 +16,7 @@ const LOADED = Symbol('loaded-from-replica');
 /** Origin of updates applied through `applyLocal`: stored before being applied. */
 const LOCAL = Symbol('local-durable');
 
-export type RoomReplica = Pick<ReplicaApi, 'appendRoomUpdate' | 'loadRoom'>;
+export type RoomReplica = Pick<ReplicaApi, 'appendRoomUpdate' | 'loadRoom' | 'markRoomSynced' | 'unsyncedRooms'>;
 
 export interface RoomSyncOptions {
   readonly room: string;
@@ -24,6 +24,8 @@ export interface RoomSyncOptions {
   /** `ws://HOST:PORT/sync` */
   readonly wsUrl: string;
   readonly token: string | null;
+  /** The replica says this room holds local edits the server may not have (from an earlier run). */
+  readonly unsynced?: boolean;
   readonly onStatus: (status: RoomStatus) => void;
   /** The server closed or refused the connection; the sync client decides what happens next. */
   readonly onClosed: (code: number | null, httpStatus: number | null) => void;
@@ -42,9 +44,14 @@ export class RoomSync {
   private readonly syncWaiters: ((synced: boolean) => void)[] = [];
   private statusValue: RoomStatus = 'disconnected';
   private closed = false;
+  /** Sequence number of the last local update stored. */
+  private lastLocalSeq = 0;
+  /** Local edits exist that no sync with the server has covered yet. */
+  private unsyncedEdits: boolean;
 
   private constructor(private readonly options: RoomSyncOptions) {
     this.room = options.room;
+    this.unsyncedEdits = options.unsynced ?? false;
   }
 
   /** Loads the room from the replica, then starts syncing (if there is a token). */
@@ -70,8 +77,13 @@ export class RoomSync {
     });
     room.provider.on('sync', (synced: boolean) => {
       if (!synced) return;
-      options.onSynced();
+      // Our missing updates went to the server in reply to its state, so every update in the doc
+      // now (including ones loaded from an earlier run) is covered; writes still queued are
+      // applied to the doc after storing and go out live on this socket. Mark at the queue's end.
+      room.unsyncedEdits = false;
+      room.writes = room.writes.then(() => options.replica.markRoomSynced(options.room, Number.MAX_SAFE_INTEGER)).catch((error: unknown) => options.onError(error));
       for (const waiter of room.syncWaiters.splice(0)) waiter(true);
+      options.onSynced();
     });
     room.provider.on('connection-close', (closeEvent) => {
       // Typed as the DOM's CloseEvent, which the Node build does not declare; `ws` supplies `code`.
@@ -91,6 +103,16 @@ export class RoomSync {
 
   get status(): RoomStatus {
     return this.statusValue;
+  }
+
+  /** True while this device has edits to the room that no sync with the server has covered. */
+  get hasUnsyncedEdits(): boolean {
+    return this.unsyncedEdits;
+  }
+
+  /** Closing now could strand edits: they are unsynced and the socket is not live and synced. */
+  get needsBackgroundSync(): boolean {
+    return this.unsyncedEdits && !(this.provider?.wsconnected === true && this.provider.synced);
   }
 
   get synced(): boolean {
@@ -141,7 +163,7 @@ export class RoomSync {
     } catch {
       throw new Error('无效的文档修改数据');
     }
-    const stored = this.enqueueWrite(update);
+    const stored = this.enqueueWrite(update, true);
     await stored;
     if (!this.closed) Y.applyUpdate(this.doc, update, LOCAL);
   }
@@ -161,9 +183,12 @@ export class RoomSync {
     if (this.closed) return;
     this.closed = true;
     for (const waiter of this.syncWaiters.splice(0)) waiter(false);
+    // Edits made while connected and synced went out over the live socket as they were made.
+    const sentLive = this.provider?.wsconnected === true && this.provider.synced;
     this.provider?.destroy();
     this.provider = null;
     await this.writes;
+    if (sentLive) await this.options.replica.markRoomSynced(this.room, this.lastLocalSeq).catch((error: unknown) => this.options.onError(error));
     this.doc.off('update', this.onDocUpdate);
     this.doc.destroy();
   }
@@ -174,15 +199,17 @@ export class RoomSync {
       return;
     }
     const remote = origin === this.provider;
-    void this.enqueueWrite(update).then(() => {
+    void this.enqueueWrite(update, !remote).then(() => {
       if (remote) for (const listener of this.remoteListeners) listener(update);
     });
   };
 
   /** Appends in arrival order; a failed write is reported and does not block later ones. */
-  private enqueueWrite(update: Uint8Array): Promise<void> {
+  private enqueueWrite(update: Uint8Array, local: boolean): Promise<void> {
+    if (local) this.unsyncedEdits = true;
     const write = this.writes.then(async () => {
-      await this.options.replica.appendRoomUpdate(this.room, update);
+      const { seq } = await this.options.replica.appendRoomUpdate(this.room, update, local);
+      if (local) this.lastLocalSeq = seq;
       this.options.onChanged(this.doc);
     });
     this.writes = write.catch((error: unknown) => this.options.onError(error));

@@ -83,9 +83,30 @@ export class SyncClient {
   async release(room: string): Promise<void> {
     const entry = this.rooms.get(room);
     if (!entry) return;
-    entry.users -= 1;
+    entry.users = Math.max(0, entry.users - 1);
     if (entry.users > 0) return;
-    this.rooms.delete(room);
+    // Edits made offline must not wait for the person to reopen the document: the room stays
+    // connected in the background (reconnecting as usual) and closes once the server has them.
+    if (entry.sync.needsBackgroundSync && !this.closed && !entry.denied) return;
+    await this.closeEntry(entry);
+  }
+
+  /**
+   * Opens in the background every room whose local edits the server may not have (edited offline
+   * and closed, possibly in an earlier run); each closes by itself once synced.
+   */
+  async syncUnsyncedRooms(): Promise<void> {
+    for (const room of await this.options.replica.unsyncedRooms()) {
+      if (this.closed) return;
+      if (this.rooms.has(room)) continue;
+      await this.open(room);
+      await this.release(room);
+    }
+  }
+
+  private async closeEntry(entry: OpenRoom): Promise<void> {
+    if (this.rooms.get(entry.sync.room) !== entry) return;
+    this.rooms.delete(entry.sync.room);
     if (entry.timer) clearTimeout(entry.timer);
     await entry.sync.close();
     this.updateState();
@@ -97,8 +118,14 @@ export class SyncClient {
    * workflow step, so 提交 never overtakes the edits made before it.
    */
   async roomSynced(room: string, timeoutMs: number): Promise<boolean> {
-    const entry = this.rooms.get(room) ?? (this.opening.has(room) ? await this.opening.get(room)!.then(() => this.rooms.get(room)) : undefined);
-    if (!entry) return true;
+    let entry = this.rooms.get(room) ?? (this.opening.has(room) ? await this.opening.get(room)!.then(() => this.rooms.get(room)) : undefined);
+    if (!entry) {
+      if (!(await this.options.replica.unsyncedRooms()).includes(room)) return true;
+      await this.open(room);
+      await this.release(room);
+      entry = this.rooms.get(room);
+      if (!entry) return true;
+    }
     return entry.sync.whenSynced(timeoutMs);
   }
 
@@ -148,13 +175,20 @@ export class SyncClient {
   private async create(room: string): Promise<RoomSync> {
     let entry: OpenRoom | null = null;
     const token = this.signedOut ? null : this.currentToken();
+    const unsynced = (await this.options.replica.unsyncedRooms()).includes(room);
     const sync = await RoomSync.open({
+      unsynced,
       room,
       replica: this.options.replica,
       wsUrl: syncUrlOf(this.options.serverUrl),
       token,
       onStatus: () => this.updateState(),
-      onSynced: () => entry?.backoff.reset(),
+      onSynced: () => {
+        if (!entry) return;
+        entry.backoff.reset();
+        // A room kept open only to deliver offline edits closes once they are delivered.
+        if (entry.users === 0) void this.closeEntry(entry);
+      },
       onClosed: (code, status) => {
         if (entry) void this.handleClose(entry, code, status);
       },
