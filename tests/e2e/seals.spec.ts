@@ -8,6 +8,10 @@ import { expect, test, type Page, type TestInfo } from '@playwright/test';
 
 async function signIn(page: Page, username: string): Promise<void> {
   await page.goto('/');
+  // The web host keeps one session for every browser page: a spec before this one may have left someone signed in.
+  const signedIn = page.getByRole('button', { name: '退出登录' });
+  await expect(page.getByLabel('用户名').or(signedIn)).toBeVisible();
+  if (await signedIn.isVisible()) await signOut(page);
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill('demo1234');
   await page.getByRole('button', { name: '登录' }).click();
@@ -70,4 +74,5 @@ test('zhao sees his unit’s seal; the admin grants it to another person', async
   await openSeals(page);
   await seal(page).getByRole('button', { name: '用印记录' }).click();
   await expect(seal(page).getByRole('alert')).toHaveText('只有管理员和印章持有人可以查看用印记录');
+  await signOut(page);
 });
