@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as EsbuildModule from 'esbuild';
 
 const here = (): string => {
   try {
@@ -50,9 +51,14 @@ async function bundle(source: string): Promise<string> {
   const outfile = join(cacheDir, `replica-worker-${hash.digest('hex').slice(0, 16)}-${statSync(source).size}.mjs`);
   if (existsSync(outfile)) return outfile;
   // esbuild is a development dependency: only source runs reach this line.
-  const { build } = await import('esbuild');
+  let esbuild: typeof EsbuildModule;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    throw new Error('本地数据库线程的程序文件 replicaWorker.mjs 未随程序构建（scripts/build-node.mjs 的 replicaWorker 入口）');
+  }
   const temp = `${outfile}.${process.pid}.tmp.mjs`;
-  await build({
+  await esbuild.build({
     entryPoints: [source],
     outfile: temp,
     bundle: true,
