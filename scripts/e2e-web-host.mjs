@@ -3,7 +3,7 @@
 import { rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const data = join(process.cwd(), '.tmp', 'e2e-data');
+const data = process.env.XIETONG_E2E_DATA ?? join(process.cwd(), '.tmp', `e2e-data-${process.env.XIETONG_WEB_PORT ?? 5199}`);
 rmSync(data, { recursive: true, force: true });
 mkdirSync(data, { recursive: true });
 process.env.XIETONG_DATA = data;
