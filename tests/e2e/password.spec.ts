@@ -8,7 +8,7 @@ import { expect, test } from '@playwright/test';
 
 // scripts/e2e-web-host.mjs runs the web host with this data folder (XIETONG_E2E_DATA if it sets one);
 // its embedded server keeps its store in server/.
-const serverData = join(process.env.XIETONG_E2E_DATA ?? join(process.cwd(), '.tmp', 'e2e-data'), 'server');
+const serverData = join(process.env.XIETONG_E2E_DATA ?? join(process.cwd(), '.tmp', 'e2e-data-5199'), 'server');
 
 function resetPassword(username: string): string {
   const out = execFileSync(process.execPath, ['bin/xietong.mjs', 'admin', 'passwd', '--data', serverData, '--user', username], { encoding: 'utf8' });
