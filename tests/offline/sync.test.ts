@@ -231,4 +231,21 @@ describe('sync client', () => {
     await waitFor(() => again.services.sync.openRooms === 0, 'background room closed');
     void documentId;
   });
+
+  it('stops at a room the server refuses: no retries, and the document\'s commands are not held back', async () => {
+    const client = await startClient();
+    const room = `doc:denied-${process.pid}`;
+    const before = server.upgrades;
+    const handle = await client.services.sync.open(room);
+    handle.doc.getText('body').insert(0, '无权编辑');
+    await handle.flushed();
+    await client.services.sync.release(room);
+    const command = await client.services.outbox.enqueue({ type: 'document.action', documentId: room.slice(4), action: 'read' });
+    await waitFor(async () => (await client.services.outbox.list('pending')).length === 0, 'command sent');
+    expect(server.applied.filter((a) => a.clientId === command.clientId)).toHaveLength(1);
+    await waitFor(() => client.services.sync.openRooms === 0, 'refused room closed');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(server.upgrades - before).toBe(1);
+    expect(await client.services.replica.unsyncedRooms()).toEqual([]);
+  });
 });

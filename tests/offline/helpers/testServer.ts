@@ -149,6 +149,11 @@ export async function startTestServer(): Promise<TestServer> {
           socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
           return;
         }
+        // Rooms named `doc:denied-…` stand for documents this person may not read.
+        if (room.startsWith('doc:denied-')) {
+          socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+          return;
+        }
         wss.handleUpgrade(req, socket, head, (ws: WebSocket) => setupWSConnection(ws, req, { docName: room }));
       });
       next.once('error', reject);

@@ -141,6 +141,11 @@ export class RoomSync {
     });
   }
 
+  /** Ends every pending `whenSynced` (with false): the room will not sync (refused by the server). */
+  giveUpWaiting(): void {
+    for (const waiter of this.syncWaiters.splice(0)) waiter(false);
+  }
+
   /** (Re)connects with `token`; no-op while connected. */
   connect(token: string): void {
     if (this.closed || !this.provider) return;

@@ -126,6 +126,7 @@ export class SyncClient {
       entry = this.rooms.get(room);
       if (!entry) return true;
     }
+    if (entry.denied) return true;
     return entry.sync.whenSynced(timeoutMs);
   }
 
@@ -206,6 +207,11 @@ export class SyncClient {
     if (isForbidden(code, status)) {
       entry.denied = true;
       this.options.onRoomDenied?.(entry.sync.room);
+      // The server will not take this room's edits from this person: they stay in the replica,
+      // but nothing waits for them any more (no background retries, no held-back commands).
+      await this.options.replica.markRoomSynced(entry.sync.room, Number.MAX_SAFE_INTEGER).catch((error: unknown) => this.options.onError?.(error));
+      entry.sync.giveUpWaiting();
+      if (entry.users === 0) await this.closeEntry(entry);
       return;
     }
     if (isUnauthorized(code, status)) {
