@@ -192,6 +192,7 @@ export const en: Messages = {
       opinion: 'Opinion: {{text}}',
       reason: 'Reason: {{text}}',
       to: 'To: {{names}}',
+      toUnits: 'Dispatched to: {{names}}',
       number: 'Number: {{number}}',
     },
     audit: { title: 'Audit', valid: 'Audit trail intact ({{count}} entries)', invalid: 'Audit trail check failed: {{problems}}' },

@@ -190,6 +190,7 @@ export const zhCN = {
       opinion: '意见：{{text}}',
       reason: '理由：{{text}}',
       to: '送：{{names}}',
+      toUnits: '分发至：{{names}}',
       number: '发文字号：{{number}}',
     },
     audit: { title: '审计', valid: '审计记录完整，校验通过（共 {{count}} 条）', invalid: '审计记录校验未通过：{{problems}}' },

@@ -83,6 +83,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
   const sameUnit = useMemo(() => users.filter((u) => view && u.unitId === view.unitId && u.id !== me?.id), [users, view, me]);
   // Leaders first: most steps go up to a leader.
   const candidates = useMemo(() => [...sameUnit].sort((a, b) => Number(b.roles.includes('leader')) - Number(a.roles.includes('leader'))), [sameUnit]);
+  const unitNames = useMemo(() => new Map(units.map((u) => [u.id, u.name])), [units]);
   const otherUnits = useMemo(() => units.filter((u) => view && u.id !== view.unitId), [units, view]);
 
   if (loadError && !local) {
@@ -363,7 +364,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
             <h3 id="doc-history" className="panel__title">
               {t('docs.history.title')}
             </h3>
-            <Timeline history={view.history} />
+            <Timeline history={view.history} unitNames={unitNames} />
           </section>
           {audit ? (
             <section className="panel" aria-labelledby="doc-audit">

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { HistoryEntry } from '../../../shared/domain/documents/workflow';
 import { formatTime } from './labels';
 
-export function Timeline({ history }: { history: readonly HistoryEntry[] }) {
+/** `unitNames`: unit id → name, to say where a 分发 went. */
+export function Timeline({ history, unitNames }: { history: readonly HistoryEntry[]; unitNames: ReadonlyMap<string, string> }) {
   const { t } = useTranslation();
   if (history.length === 0) return <p className="muted">{t('docs.history.empty')}</p>;
   return (
@@ -20,7 +21,11 @@ export function Timeline({ history }: { history: readonly HistoryEntry[] }) {
           </div>
           {entry.opinion ? <p className="timeline__opinion">{t('docs.history.opinion', { text: entry.opinion })}</p> : null}
           {entry.reason ? <p className="timeline__reason">{t('docs.history.reason', { text: entry.reason })}</p> : null}
-          {entry.targetNames && entry.targetNames.length > 0 ? <p className="timeline__targets">{t('docs.history.to', { names: entry.targetNames.join('、') })}</p> : null}
+          {entry.units && entry.units.length > 0 ? (
+            <p className="timeline__targets">{t('docs.history.toUnits', { names: entry.units.map((id) => unitNames.get(id) ?? id).join('、') })}</p>
+          ) : entry.targetNames && entry.targetNames.length > 0 ? (
+            <p className="timeline__targets">{t('docs.history.to', { names: entry.targetNames.join('、') })}</p>
+          ) : null}
           {entry.docNumber ? <p className="timeline__targets">{t('docs.history.number', { number: entry.docNumber })}</p> : null}
         </li>
       ))}
