@@ -66,6 +66,12 @@ test('a 通知 goes from 拟稿 to another unit’s 收文 with a real seal', as
   await editor.click();
   await page.keyboard.type(body);
   await expect(editor).toContainText(body);
+  // The drafter corrects a fact before handing it on: it becomes 加急.
+  await page.getByRole('button', { name: '修改信息' }).click();
+  await page.getByRole('form', { name: '修改公文信息' }).getByLabel('紧急程度').selectOption('urgent');
+  await page.getByRole('button', { name: '保存修改' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '公文信息已保存' })).toBeVisible();
+  await expect(page.locator('.doc-view__tags')).toContainText('加急');
   await expect(page.getByLabel('下一步办理人')).toContainText('王建国');
   await page.getByRole('button', { name: '提交' }).click();
   await expectSent(page, '提交');
@@ -85,8 +91,7 @@ test('a 通知 goes from 拟稿 to another unit’s 收文 with a real seal', as
   await openFrom(page, '待办', title);
   await page.getByRole('button', { name: '编号' }).click();
   await expectSent(page, '编号');
-  const number = (await page.locator('.doc-view__number').textContent()) ?? '';
-  expect(number).toMatch(/〔\d{4}〕\d+号$/);
+  await expect(page.locator('.doc-view__number')).toHaveText(/〔\d{4}〕\d+号$/);
   await page.getByRole('button', { name: '用印' }).click();
   const dialog = page.getByRole('dialog', { name: '用印' });
   await dialog.getByLabel('证书文件').setInputFiles(join(serverData, 'demo', 'certs', 'zhao.p12'));

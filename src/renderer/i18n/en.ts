@@ -155,6 +155,7 @@ export const en: Messages = {
       holders: 'Now with',
       signedOffBy: 'Signed off',
     },
+    edit: { open: 'Edit', title: 'Edit the document', save: 'Save changes', saved: 'Saved' },
     secrecyNone: 'Unclassified',
     notNumbered: '(not numbered yet)',
     sealed: 'Sealed',

@@ -153,6 +153,7 @@ export const zhCN = {
       holders: '当前办理人',
       signedOffBy: '签发',
     },
+    edit: { open: '修改信息', title: '修改公文信息', save: '保存修改', saved: '公文信息已保存' },
     secrecyNone: '非密',
     notNumbered: '（尚未编号）',
     sealed: '已用印',

@@ -14,6 +14,7 @@ import { useApi } from '../../app/apiContext';
 import { fromBase64 } from './base64';
 import { BodyEditor } from './BodyEditor';
 import { exchangeStatusLabels, formatTime, typeLabel, urgencyLabel } from './labels';
+import { EditFieldsForm } from './EditFieldsForm';
 import { SealDialog } from './SealDialog';
 import { Timeline } from './Timeline';
 import { useApiEvent } from './useApiEvent';
@@ -45,14 +46,19 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
   const [sealing, setSealing] = useState(false);
   const [audit, setAudit] = useState<AuditResponse | null>(null);
   const [pdfBusy, setPdfBusy] = useState(false);
+  const [editingFields, setEditingFields] = useState(false);
   /** Waits for the body's last edits to be stored: a step must not overtake the text it hands on. */
   const flushBody = useRef<() => Promise<void>>(() => Promise.resolve());
   const setFlush = useCallback((flush: () => Promise<void>) => {
     flushBody.current = flush;
   }, []);
 
+  /** Reads overlap (events, our own steps); only the latest one may set what is shown. */
+  const loadSeq = useRef(0);
   const load = useCallback(async () => {
+    const seq = ++loadSeq.current;
     const result = await api.documents.get({ id });
+    if (seq !== loadSeq.current) return;
     if (!result.ok) {
       setLoadError(result.error.message);
       return;
@@ -144,7 +150,11 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
       return;
     }
     const { command, document } = result.value;
-    if (document) setLocal(document);
+    if (document) {
+      // Newer than any read still on its way.
+      loadSeq.current += 1;
+      setLocal(document);
+    }
     if (command.status === 'rejected') {
       setMessage({ tone: 'error', text: t('docs.rejected', { reason: command.reason ?? '' }) });
       return;
@@ -214,7 +224,24 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
           <section className="panel" aria-labelledby="doc-facts">
             <h3 id="doc-facts" className="panel__title">
               {t('docs.facts')}
+              {editable && !editingFields && !local.fromReplica ? (
+                <button type="button" className="panel__action" onClick={() => setEditingFields(true)}>
+                  {t('docs.edit.open')}
+                </button>
+              ) : null}
             </h3>
+            {editingFields ? (
+              <EditFieldsForm
+                view={view}
+                units={units}
+                onCancel={() => setEditingFields(false)}
+                onSaved={(saved) => {
+                  setLocal(saved);
+                  setEditingFields(false);
+                  setMessage({ tone: 'success', text: t('docs.edit.saved') });
+                }}
+              />
+            ) : (
             <dl className="facts-grid">
               <dt>{t('docs.field.issuingOrgan')}</dt>
               <dd>{fields.issuingOrgan || '—'}</dd>
@@ -239,6 +266,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                 </>
               ) : null}
             </dl>
+            )}
           </section>
 
           <section className="panel" aria-labelledby="doc-body-title">
