@@ -45,6 +45,8 @@ export interface DocumentsServiceOptions {
   readonly isOnline: () => boolean;
   /** True while someone is signed in. */
   readonly isSignedIn: () => boolean;
+  /** The signed-in person's id (what is remembered in memory is kept per person). */
+  readonly userId: () => string | null;
   /** How often the 待办 box is re-read while online (default 15 s). */
   readonly pollIntervalMs?: number;
   /** How long `documents:act` waits for the server's decision before answering 待发送 (default 8 s). */
@@ -93,7 +95,9 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
   });
   const waiters = new Map<string, (entry: OutboxEntry) => void>();
   /** Exchange lists as last received: shown (marked fromReplica) when the server cannot be reached. */
-  const lastExchange = new Map<'incoming' | 'outgoing', ExchangeItem[]>();
+  const lastExchange = new Map<string, ExchangeItem[]>();
+  // Per person: someone else signing in on this computer must never see another's exchange list.
+  const exchangeKey = (box: 'incoming' | 'outgoing'): string => `${options.userId() ?? ''}\u0000${box}`;
   let todoSignature: string | null = null;
   let closed = false;
 
@@ -290,10 +294,10 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
         withFallback<{ items: ExchangeItem[]; fromReplica: boolean }>(
           async () => {
             const { items } = await server.json(`/api/exchange?box=${box}`, { schema: ExchangeListResponseSchema });
-            lastExchange.set(box, items);
+            lastExchange.set(exchangeKey(box), items);
             return { items, fromReplica: false };
           },
-          () => Promise.resolve({ items: lastExchange.get(box) ?? [], fromReplica: true }),
+          () => Promise.resolve({ items: lastExchange.get(exchangeKey(box)) ?? [], fromReplica: true }),
         ),
       act: async ({ id, action, reason }) => {
         if (action === 'return' && !reason) throw new ApiFailure('invalid_input', '退回时请填写理由');

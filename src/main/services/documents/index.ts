@@ -43,6 +43,7 @@ export function createDocumentServices(options: DocumentServicesOptions): Docume
     emit: options.emit,
     isOnline: () => offline.connection.state === 'online',
     isSignedIn: () => session.current() != null,
+    userId: () => session.current()?.user.id ?? null,
     pollIntervalMs: options.pollIntervalMs,
   });
   const sealing = createSealingHandlers({ server, documents, unitName: () => session.current()?.user.unitName ?? null });
