@@ -72,7 +72,7 @@ test('a 通知 goes from 拟稿 to another unit’s 收文 with a real seal', as
   await page.getByRole('button', { name: '保存修改' }).click();
   await expect(page.getByRole('status').filter({ hasText: '公文信息已保存' })).toBeVisible();
   await expect(page.locator('.doc-view__tags')).toContainText('加急');
-  await expect(page.getByLabel('下一步办理人')).toContainText('王建国');
+  await expect(page.getByRole('group', { name: '下一步办理人' }).getByRole('checkbox', { name: '王建国（领导）' })).toBeChecked();
   await page.getByRole('button', { name: '提交' }).click();
   await expectSent(page, '提交');
   await signOut(page);

@@ -168,6 +168,7 @@ export const en: Messages = {
     opinion: 'Opinion',
     opinionPlaceholder: 'Your opinion; when returning, the reason',
     nextHolder: 'Next holder',
+    nextHolderHint: 'Several people: a countersign (or the readers, when circulating)',
     dispatchTo: 'Dispatch to',
     actions: 'Available actions',
     working: 'Submitting…',

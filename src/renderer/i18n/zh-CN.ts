@@ -166,6 +166,7 @@ export const zhCN = {
     opinion: '意见',
     opinionPlaceholder: '填写办理意见；退回时请写明理由',
     nextHolder: '下一步办理人',
+    nextHolderHint: '选择多人即为会签（传阅时为传阅人）',
     dispatchTo: '分发单位',
     actions: '可办理的操作',
     working: '正在提交…',

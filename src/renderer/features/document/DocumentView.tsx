@@ -39,7 +39,8 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
   const [units, setUnits] = useState<DirectoryUnit[]>([]);
   const [users, setUsers] = useState<DirectoryUser[]>([]);
   const [opinion, setOpinion] = useState('');
-  const [nextHolder, setNextHolder] = useState('');
+  /** null until the person changes it: then the first leader is preselected. */
+  const [nextHolders, setNextHolders] = useState<string[] | null>(null);
   const [dispatchUnits, setDispatchUnits] = useState<string[] | null>(null);
   const [busy, setBusy] = useState<WorkflowAction | null>(null);
   const [message, setMessage] = useState<{ tone: 'success' | 'error' | 'info'; text: string } | null>(null);
@@ -115,7 +116,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
   const showUnits = actions.some((a) => a.action === 'dispatch');
   const defaultUnits = [...fields.mainRecipients, ...fields.ccRecipients].flatMap((r) => (r.unitId ? [r.unitId] : []));
   const chosenUnits = dispatchUnits ?? defaultUnits;
-  const chosenPerson = nextHolder || candidates[0]?.id || '';
+  const chosenPeople = nextHolders ?? (candidates[0] ? [candidates[0].id] : []);
 
   const act = async (action: WorkflowAction) => {
     setMessage(null);
@@ -141,7 +142,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
       action,
       opinion: action === 'return' ? undefined : text || undefined,
       reason: action === 'return' ? text : undefined,
-      to: wantsPerson && chosenPerson ? [chosenPerson] : undefined,
+      to: wantsPerson && chosenPeople.length > 0 ? chosenPeople : undefined,
       units: action === 'dispatch' ? chosenUnits : undefined,
     });
     setBusy(null);
@@ -299,17 +300,21 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                   <textarea rows={3} value={opinion} onChange={(e) => setOpinion(e.target.value)} placeholder={t('docs.opinionPlaceholder')} />
                 </label>
                 {showPerson ? (
-                  <label className="field">
-                    <span>{t('docs.nextHolder')}</span>
-                    <select value={chosenPerson} onChange={(e) => setNextHolder(e.target.value)}>
-                      {candidates.map((u) => (
-                        <option key={u.id} value={u.id}>
-                          {u.name}
-                          {u.roles.includes('leader') ? `（${t('docs.role.leader')}）` : u.roles.includes('clerk') ? `（${t('docs.role.clerk')}）` : ''}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
+                  <fieldset className="field units-picker">
+                    <legend>{t('docs.nextHolder')}</legend>
+                    {candidates.map((u) => (
+                      <label key={u.id} className="check">
+                        <input
+                          type="checkbox"
+                          checked={chosenPeople.includes(u.id)}
+                          onChange={(e) => setNextHolders(e.target.checked ? [...chosenPeople, u.id] : chosenPeople.filter((x) => x !== u.id))}
+                        />
+                        {u.name}
+                        {u.roles.includes('leader') ? `（${t('docs.role.leader')}）` : u.roles.includes('clerk') ? `（${t('docs.role.clerk')}）` : ''}
+                      </label>
+                    ))}
+                    <span className="field__hint">{t('docs.nextHolderHint')}</span>
+                  </fieldset>
                 ) : null}
                 {showUnits ? (
                   <fieldset className="field units-picker">
