@@ -1,11 +1,37 @@
 import { resolve } from 'node:path';
+import { build as esbuild } from 'esbuild';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
 // The package stays CommonJS so main and preload are emitted as CommonJS: a sandboxed preload
 // cannot be an ES module (TOOLCHAIN.md).
+/**
+ * The replica's SQLite worker thread runs as its own ES module beside the main bundle
+ * (src/main/services/replica/workerScript.ts looks for out/main/replicaWorker.mjs); dependencies
+ * stay external, resolved from the app's node_modules like the main bundle's.
+ */
+const replicaWorker = (): Plugin => ({
+  name: 'xietong-replica-worker',
+  apply: 'build',
+  async closeBundle() {
+    await esbuild({
+      entryPoints: [resolve(__dirname, 'src/main/services/replica/worker.ts')],
+      outfile: resolve(__dirname, 'out/main/replicaWorker.mjs'),
+      bundle: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'esm',
+      packages: 'external',
+      logLevel: 'warning',
+      banner: { js: "import { createRequire as __xtCreateRequire } from 'node:module'; const require = __xtCreateRequire(import.meta.url);" },
+    });
+  },
+});
+
 export default defineConfig({
   main: {
+    plugins: [replicaWorker()],
     build: {
       outDir: 'out/main',
       rollupOptions: { input: { index: resolve(__dirname, 'src/main/shell/index.ts') } },

@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 const entryPoints = {
   cli: 'src/cli/index.ts',
   web: 'src/main/webHost/index.ts',
+  // The client replica's SQLite worker thread (src/main/services/replica/workerScript.ts finds it beside the bundle).
+  replicaWorker: 'src/main/services/replica/worker.ts',
 };
 const present = Object.fromEntries(Object.entries(entryPoints).filter(([, file]) => existsSync(file)));
 
