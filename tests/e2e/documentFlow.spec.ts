@@ -117,6 +117,32 @@ test('a 通知 goes from 拟稿 to another unit’s 收文 with a real seal', as
   await page.getByRole('navigation', { name: '主导航' }).getByRole('button', { name: '收文' }).click();
   await expect(page.getByRole('button', { name: title })).toBeVisible();
   await snapshot(page, testInfo, 'incoming-list');
+  // The 收文 flow of the receiving unit: 登记, 拟办 to its leader, 批示 to a handler, 办结.
+  await page.getByRole('button', { name: title }).click();
+  await page.getByRole('button', { name: '登记' }).click();
+  await expectSent(page, '登记');
+  await page.getByLabel('意见').fill('拟请孙磊同志阅办。');
+  await expect(page.getByRole('checkbox', { name: '刘强（领导）' })).toBeChecked();
+  await page.getByRole('button', { name: '拟办' }).click();
+  await expectSent(page, '拟办');
+  await signOut(page);
+
+  await signIn(page, 'liu');
+  await openFrom(page, '待办', title);
+  await page.getByLabel('意见').fill('请孙磊同志抓紧落实。');
+  const handlers = page.getByRole('group', { name: '下一步办理人' });
+  for (const box of await handlers.getByRole('checkbox').all()) await box.uncheck();
+  await handlers.getByRole('checkbox', { name: '孙磊' }).check();
+  await page.getByRole('button', { name: '批示' }).click();
+  await expectSent(page, '批示');
+  await signOut(page);
+
+  await signIn(page, 'sun');
+  await openFrom(page, '待办', title);
+  await expect(page.getByRole('list', { name: '流转记录' })).toContainText('意见：请孙磊同志抓紧落实。');
+  await page.getByRole('button', { name: '办结' }).click();
+  await expectSent(page, '办结');
+  await expect(page.locator('.doc-view__tags')).toContainText('办结');
   await signOut(page);
 
   // Back at the sending unit: the 流转记录 has every step, the receipt names chen, the audit verifies.
