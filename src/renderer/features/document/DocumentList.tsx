@@ -3,7 +3,7 @@
  * 办理期限 and the time of the last change, newest first, with 加载更多 for the next page. It
  * reloads when main says the box changed (someone acted, or a command of ours was decided).
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DocumentBox, DocumentListItem } from '../../../shared/http/documents';
 import { useApi } from '../../app/apiContext';
@@ -30,8 +30,12 @@ export function DocumentList({ box, empty, query, onOpen }: DocumentListProps) {
   const [error, setError] = useState<string | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
 
+  /** Reloads overlap (events arrive in bursts); only the latest may set the list. */
+  const loadSeq = useRef(0);
   const load = useCallback(async () => {
+    const seq = ++loadSeq.current;
     const result = await api.documents.list({ box, q: query || undefined });
+    if (seq !== loadSeq.current) return;
     if (!result.ok) {
       setError(result.error.message);
       setItems((current) => current ?? []);
