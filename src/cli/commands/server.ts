@@ -1,5 +1,5 @@
 /**
- * `xietong server [--port 8787] [--host 127.0.0.1] [--data DIR] [--demo] [--postgres URL --redis URL]`
+ * `xietong server [--port 8787] [--host 127.0.0.1] [--data DIR] [--demo]  [--postgres URL --redis URL] [--trust-proxy]`
  * — the sync server alone. Prints one line with its URL; stops cleanly on SIGINT/SIGTERM.
  */
 import { resolve } from 'node:path';
@@ -24,6 +24,9 @@ const command: CliCommand = {
           postgres: { type: 'string' },
           redis: { type: 'string' },
           'log-level': { type: 'string' },
+          // Behind the organisation's own load balancer only: take the client address from the last
+          // X-Forwarded-For hop, so login throttling sees people rather than the balancer.
+          'trust-proxy': { type: 'boolean' },
         },
         strict: true,
         allowPositionals: false,
@@ -47,6 +50,7 @@ const command: CliCommand = {
       demo: values.demo ?? false,
       ...(values.postgres ? { postgresUrl: values.postgres } : {}),
       ...(values.redis ? { redisUrl: values.redis } : {}),
+      trustProxy: values['trust-proxy'] ?? false,
       log,
     });
     console.log(`XieTong sync server listening on ${server.url}`);
