@@ -5,10 +5,10 @@
  */
 import { z } from 'zod';
 import { defineCall, defineEvent } from './contract';
+import { DocumentBoxSchema } from '../http/documents';
 
-/** Boxes the server lists documents in (INTERFACES.md `GET /api/documents?box=`). */
-export const DocumentBoxSchema = z.enum(['todo', 'done', 'drafts', 'outgoing', 'incoming']);
-export type DocumentBox = z.infer<typeof DocumentBoxSchema>;
+/** Boxes the server lists documents in (INTERFACES.md `GET /api/documents?box=`), as the HTTP API defines them. */
+export { DocumentBoxSchema, type DocumentBox } from '../http/documents';
 
 /**
  * The fields of a server document the replica indexes. Everything else the server sends is kept
