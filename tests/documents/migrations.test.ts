@@ -73,7 +73,18 @@ describe.each([
   });
 
   it('exchange-002 adds a change number to existing exchange items', async () => {
-    expect(await migrate(db, exchangeMigrations)).toEqual(['exchange-002-change-feed']);
+    expect(await migrate(db, exchangeMigrations.slice(0, 2))).toEqual(['exchange-002-change-feed']);
     expect(await db.get("SELECT change_seq FROM exchange_items WHERE id = 'e1'")).toEqual({ change_seq: 0 });
+  });
+
+  it('exchange-003 records each client id once per exchange item and person', async () => {
+    expect(await migrate(db, exchangeMigrations)).toEqual(['exchange-003-action-ids']);
+    const insert = 'INSERT INTO exchange_action_ids (exchange_id, client_id, user_id, created_at) VALUES (?, ?, ?, ?)';
+    await db.run(insert, ['e1', 'c1', 'u1', 1]);
+    await expect(db.run(insert, ['e1', 'c1', 'u1', 2])).rejects.toThrow();
+    // The same id from another person, or on another item, is a different command.
+    await db.run(insert, ['e1', 'c1', 'u2', 3]);
+    await db.run(insert, ['e2', 'c1', 'u1', 4]);
+    expect(await db.all("SELECT user_id FROM exchange_action_ids WHERE exchange_id = 'e1' AND client_id = 'c1' ORDER BY user_id")).toEqual([{ user_id: 'u1' }, { user_id: 'u2' }]);
   });
 });

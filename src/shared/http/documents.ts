@@ -213,8 +213,16 @@ export const ExchangeListResponseSchema = z.object({ items: z.array(ExchangeItem
 export const ExchangeActionRequestSchema = z.object({
   action: z.enum(['receive', 'return', 'withdraw']),
   reason: z.string().trim().max(2000).optional(),
+  /** Client-generated id (the outbox's): the same id sent again by the same person is applied once. */
+  clientId: z.string().min(1).max(100).optional(),
 });
 export type ExchangeActionRequest = z.infer<typeof ExchangeActionRequestSchema>;
+
+/**
+ * `X-Client-Id` on `PUT /api/documents/:id/pdf`: the outbox command's id, so an upload sent again
+ * after a lost response is recognised as the one already accepted.
+ */
+export const ClientIdHeaderSchema = z.string().trim().min(1).max(100);
 
 /** `POST /api/delegations`: let `to` act for the caller until `until` (委托). */
 export const CreateDelegationRequestSchema = z.object({

@@ -11,8 +11,9 @@ import { renderOfficialDocument, type SealPlacement } from '../../signing/render
 import { appendAudit } from '../audit/auditLog';
 import type { ServerDeps } from '../deps';
 import { forbidden, HttpError } from '../http/errors';
+import type { Queryable } from '../store/database';
 import { recordSealUse, sealEntitlement } from '../seals/registry';
-import { getBlob, putBlob, saveDocument, type StoredDocument } from './repository';
+import { getBlob, loadDocument, putBlob, saveDocument, sha256Hex, type StoredDocument } from './repository';
 import { readRoomBody } from './roomBody';
 import type { DocumentService } from './service';
 
@@ -50,6 +51,22 @@ export interface PdfResult {
 }
 
 const rejected = (message: string) => new HttpError('rejected', message);
+
+/** What an upload did: `repeated` when it was one already accepted, sent again (nothing changed). */
+export interface UploadResult {
+  readonly doc: StoredDocument;
+  readonly repeated: boolean;
+}
+
+/**
+ * Whether `upload` is an upload of this document already accepted: the same outbox command (its
+ * client id, recorded for this person) or the very bytes now stored as the sealed PDF.
+ */
+async function alreadyAccepted(db: Queryable, doc: StoredDocument, upload: Buffer, userId: string, clientId: string | undefined): Promise<boolean> {
+  if (doc.workflow.kind === 'outgoing' && doc.workflow.sealedPdfSha256 === sha256Hex(upload)) return true;
+  if (!clientId) return false;
+  return !!(await db.get('SELECT 1 AS seen FROM document_action_ids WHERE document_id = ? AND client_id = ? AND user_id = ?', [doc.id, clientId, userId]));
+}
 
 export class DocumentPdfService {
   constructor(
@@ -103,9 +120,15 @@ export class DocumentPdfService {
    * PUT /api/documents/:id/pdf: the holder of 用印 uploads the frozen PDF with their seal appended
    * as an incremental update. Refused (422) unless the upload starts with exactly the stored bytes,
    * every signature verifies against the trusted roots, and the new signature is the holder's own.
+   *
+   * An upload already accepted and sent again (the outbox after a crash or a lost response; same
+   * `clientId`, or byte-identical to the stored sealed PDF) is answered as a success with the
+   * document as it is, adding no second 用印记录 or audit entry — even when the document has
+   * meanwhile left 用印, which is why this is checked first.
    */
-  async upload(user: AccountUser, id: string, upload: Buffer): Promise<StoredDocument> {
+  async upload(user: AccountUser, id: string, upload: Buffer, clientId?: string): Promise<UploadResult> {
     const doc = await this.documents.readable(user, id);
+    if (await alreadyAccepted(this.deps.db, doc, upload, user.id, clientId)) return { doc, repeated: true };
     if (doc.workflow.state !== 'sealing') throw forbidden('只有用印环节可以上传盖章后的公文');
     const actor = await this.documents.actorFor(user);
     const entitled = mayTake(doc.workflow, actor, 'seal');
@@ -144,39 +167,48 @@ export class DocumentPdfService {
     const seal = await sealEntitlement(this.deps.db, { unitId: doc.workflow.unitId, userId: user.id, signerSerialHex: own.signerSerialHex, at: now });
     if (seal.kind === 'refused') throw rejected(seal.reason);
     const next: StoredDocument = { ...doc, workflow: { ...doc.workflow, version: doc.workflow.version + 1 }, updatedAt: now };
-    await this.deps.db.transaction(async (tx) => {
-      const sha = await putBlob(tx, upload, now);
-      next.workflow.sealedPdfSha256 = sha;
-      await tx.run('UPDATE document_pdfs SET current_sha256 = ?, signed = 1, updated_at = ? WHERE document_id = ?', [sha, now, id]);
-      await saveDocument(tx, next, doc.workflow.version);
-      await appendAudit(tx, {
-        documentId: id,
-        at: now,
-        actorId: user.id,
-        actorName: user.name,
-        action: 'pdf.seal',
-        payload: {
-          sha256: sha,
-          signatures: fresh.map((s) => ({ signer: s.signerName, serial: s.signerSerialHex, digest: s.signatureDigest })),
-          ...(as.id !== user.id ? { onBehalfOf: as.id } : {}),
-        },
-      });
-      if (seal.kind === 'entitled') {
-        const signedAt = Date.parse(own.timestampTime ?? own.claimedSigningTime ?? '');
-        await recordSealUse(tx, {
-          sealId: seal.seal.id,
+    try {
+      await this.deps.db.transaction(async (tx) => {
+        const sha = await putBlob(tx, upload, now);
+        next.workflow.sealedPdfSha256 = sha;
+        await tx.run('UPDATE document_pdfs SET current_sha256 = ?, signed = 1, updated_at = ? WHERE document_id = ?', [sha, now, id]);
+        await saveDocument(tx, next, doc.workflow.version);
+        await appendAudit(tx, {
           documentId: id,
-          documentTitle: doc.fields.title,
-          docNumber: doc.workflow.docNumber ? formatDocNumber(doc.workflow.docNumber) : undefined,
-          user: { id: user.id, name: user.name },
           at: now,
-          signedAt: Number.isFinite(signedAt) ? signedAt : undefined,
-          signerSerialHex: own.signerSerialHex ?? '',
-          signatureDigest: own.signatureDigest ?? '',
-          reason: own.reason,
+          actorId: user.id,
+          actorName: user.name,
+          action: 'pdf.seal',
+          payload: {
+            sha256: sha,
+            signatures: fresh.map((s) => ({ signer: s.signerName, serial: s.signerSerialHex, digest: s.signatureDigest })),
+            ...(as.id !== user.id ? { onBehalfOf: as.id } : {}),
+          },
         });
-      }
-    });
-    return next;
+        if (seal.kind === 'entitled') {
+          const signedAt = Date.parse(own.timestampTime ?? own.claimedSigningTime ?? '');
+          await recordSealUse(tx, {
+            sealId: seal.seal.id,
+            documentId: id,
+            documentTitle: doc.fields.title,
+            docNumber: doc.workflow.docNumber ? formatDocNumber(doc.workflow.docNumber) : undefined,
+            user: { id: user.id, name: user.name },
+            at: now,
+            signedAt: Number.isFinite(signedAt) ? signedAt : undefined,
+            signerSerialHex: own.signerSerialHex ?? '',
+            signatureDigest: own.signatureDigest ?? '',
+            reason: own.reason,
+          });
+        }
+        // Kept with the workflow actions' ids: one outbox command, one client id, applied once.
+        if (clientId) await tx.run('INSERT INTO document_action_ids (document_id, client_id, user_id, created_at) VALUES (?, ?, ?, ?)', [id, clientId, user.id, now]);
+      });
+    } catch (error) {
+      // Two copies of one upload racing: the second loses on the document version; it was accepted.
+      const latest = await loadDocument(this.deps.db, id);
+      if (latest && (await alreadyAccepted(this.deps.db, latest, upload, user.id, clientId))) return { doc: latest, repeated: true };
+      throw error;
+    }
+    return { doc: next, repeated: false };
   }
 }

@@ -7,6 +7,7 @@ import { canReadDocument, type FontOverrides } from '../../shared/domain/documen
 import {
   AttachmentUploadQuerySchema,
   ChangesQuerySchema,
+  ClientIdHeaderSchema,
   CreateDelegationRequestSchema,
   CreateDocumentRequestSchema,
   DocumentActionRequestSchema,
@@ -14,6 +15,7 @@ import {
   UpdateDocumentRequestSchema,
 } from '../../shared/http/documents';
 import type { ServerDeps } from '../deps';
+import { badRequest } from '../http/errors';
 import { created, noContent, ok, type Reply, type Router } from '../http/router';
 import { DocumentPdfService, fontOverridesFromEnv, MAX_PDF_BYTES, type PdfVerifier } from './pdfService';
 import { loadDocument } from './repository';
@@ -33,6 +35,14 @@ const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024;
 /** States in which a document's Yjs body may be edited by its current holder. */
 const bodyEditable = new Set(['draft', 'review', 'countersign', 'signoff']);
 
+/** The optional `X-Client-Id` of an upload (the outbox command's id); a malformed one is refused, not ignored. */
+function clientIdHeader(value: string | string[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const parsed = ClientIdHeaderSchema.safeParse(value);
+  if (!parsed.success) throw badRequest('X-Client-Id 格式不正确');
+  return parsed.data;
+}
+
 export function registerDocumentRoutes(router: Router, deps: ServerDeps, options: DocumentRouteOptions = {}): void {
   const feed = changeFeedFor(deps.db);
   const documents = new DocumentService(deps, feed);
@@ -40,7 +50,7 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
   const pdfs = new DocumentPdfService(deps, documents, { fonts, ...(options.verifier ? { verifier: options.verifier } : {}) });
   const idParam = (params: Readonly<Record<string, string>>): string => z.string().min(1).max(100).parse(params.id);
   const shaParam = (params: Readonly<Record<string, string>>): string => z.string().regex(/^[0-9a-f]{64}$/).parse(params.sha256);
-  const sealUploads = deps.metrics.counter('xietong_document_seal_uploads_total', 'Sealed PDF uploads by result (accepted, refused).');
+  const sealUploads = deps.metrics.counter('xietong_document_seal_uploads_total', 'Sealed PDF uploads by result (accepted, repeated, refused).');
 
   // Registered before `/api/documents/:id` so `changes` is never taken for an id.
   router.get('/api/documents/changes', async (ctx) => {
@@ -65,10 +75,11 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
     async (ctx) => {
       const id = idParam(ctx.params);
       const bytes = await ctx.body({ contentType: 'application/pdf', maxBytes: MAX_PDF_BYTES });
+      const clientId = clientIdHeader(ctx.req.headers['x-client-id']);
       try {
-        const doc = await pdfs.upload(ctx.user, id, bytes);
-        sealUploads.inc({ result: 'accepted' });
-        feed.notify();
+        const { doc, repeated } = await pdfs.upload(ctx.user, id, bytes, clientId);
+        sealUploads.inc({ result: repeated ? 'repeated' : 'accepted' });
+        if (!repeated) feed.notify();
         return ok(await documents.view(ctx.user, doc));
       } catch (error) {
         sealUploads.inc({ result: 'refused' });

@@ -33,7 +33,24 @@ ALTER TABLE exchange_items ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX exchange_change_seq ON exchange_items (change_seq);
 `;
 
+/**
+ * Outbox client ids of applied exchange actions (签收 / 退回 / 撤回): the same command sent again
+ * after a crash or a lost response finds its id here and is answered with the item as it is,
+ * instead of 409. Written in the same transaction as the action, so an id is recorded if and only
+ * if its action was applied.
+ */
+const exchange003 = `
+CREATE TABLE exchange_action_ids (
+  exchange_id TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (exchange_id, client_id, user_id)
+);
+`;
+
 export const exchangeMigrations: Migration[] = [
   { id: 'exchange-001-items', sqlite: exchange001, postgres: exchange001 },
   { id: 'exchange-002-change-feed', sqlite: exchange002, postgres: exchange002 },
+  { id: 'exchange-003-action-ids', sqlite: exchange003, postgres: exchange003 },
 ];

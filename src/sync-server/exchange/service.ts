@@ -12,7 +12,8 @@ import type { ServerDeps } from '../deps';
 import type { ChangeFeed } from '../documents/changeFeed';
 import { toParticipant, type DocumentService } from '../documents/service';
 import { getBlob, insertDocument, loadDocument, nextChangeSeq, saveDocument, type StoredDocument } from '../documents/repository';
-import { badRequest, conflict, forbidden, notFound } from '../http/errors';
+import { badRequest, conflict, forbidden, HttpError, notFound } from '../http/errors';
+import type { Queryable } from '../store/database';
 
 interface ExchangeRow {
   [key: string]: unknown;
@@ -104,7 +105,7 @@ export class ExchangeService {
    * 初审 退回 after 签收: while the 收文 still waits for 登记, its clerk may send it back to the
    * issuing unit; the 收文 is closed with that record and the sender sees the item as returned.
    */
-  private async returnAfterReceipt(user: AccountUser, row: ExchangeRow, reason: string): Promise<ExchangeItem> {
+  private async returnAfterReceipt(user: AccountUser, row: ExchangeRow, reason: string, clientId: string | undefined): Promise<ExchangeItem> {
     const incomingId = row.incoming_document_id;
     if (!incomingId) throw conflict('该公文已签收，不能退回');
     const actor = await this.documents.actorFor(user);
@@ -123,14 +124,33 @@ export class ExchangeService {
       const payload = { exchangeId: row.id, toUnitId: row.to_unit_id, reason, afterReceipt: true };
       await appendAudit(tx, { documentId: row.document_id, at: now, actorId: user.id, actorName: user.name, action: 'exchange.return', payload });
       await appendAudit(tx, { documentId: incomingId, at: now, actorId: user.id, actorName: user.name, action: 'return', payload: { reason } });
+      await recordClientId(tx, row.id, clientId, user.id, now);
     });
     this.feed?.notify();
     return this.get(user, row.id);
   }
 
-  /** POST /api/exchange/:id/actions */
+  /**
+   * POST /api/exchange/:id/actions. With a `clientId` the action is applied once: the same person
+   * sending the same id again (the outbox after a crash or a lost response) gets the item as it is
+   * now, not the 409 a second 签收 would get, so their client does not report a refusal for what
+   * was done.
+   */
   async act(user: AccountUser, id: string, request: ExchangeActionRequest): Promise<ExchangeItem> {
     const row = await this.item(user, id);
+    const clientId = request.clientId;
+    if (clientId && (await appliedBefore(this.deps.db, id, clientId, user.id))) return this.toItem(row, await this.unitNames());
+    try {
+      return await this.apply(user, row, request);
+    } catch (error) {
+      // Two copies of one command racing: the second sees the first's change as a conflict.
+      if (clientId && error instanceof HttpError && error.code === 'conflict' && (await appliedBefore(this.deps.db, id, clientId, user.id))) return this.get(user, id);
+      throw error;
+    }
+  }
+
+  private async apply(user: AccountUser, row: ExchangeRow, request: ExchangeActionRequest): Promise<ExchangeItem> {
+    const id = row.id;
     const isClerk = user.roles.includes('clerk');
     const now = this.deps.now();
     const reason = request.reason?.trim();
@@ -140,7 +160,7 @@ export class ExchangeService {
       throw forbidden(request.action === 'receive' ? '只有收文单位的文书可以签收' : '只有收文单位的文书可以退回');
     }
     if (request.action === 'return' && !reason) throw badRequest('退回必须填写理由');
-    if (request.action === 'return' && row.status === 'received') return this.returnAfterReceipt(user, row, reason ?? '');
+    if (request.action === 'return' && row.status === 'received') return this.returnAfterReceipt(user, row, reason ?? '', request.clientId);
 
     let incoming: StoredDocument | undefined;
     if (request.action === 'receive') {
@@ -181,10 +201,22 @@ export class ExchangeService {
           payload: { exchangeId: id, fromUnitId: row.from_unit_id, sourceDocumentId: row.document_id, pdfSha256: row.pdf_sha256 },
         });
       }
+      await recordClientId(tx, id, request.clientId, user.id, now);
     });
     this.feed?.notify();
     return this.get(user, id);
   }
+}
+
+/** Whether `userId` already had the action with `clientId` applied to exchange item `exchangeId`. */
+async function appliedBefore(db: Queryable, exchangeId: string, clientId: string, userId: string): Promise<boolean> {
+  return !!(await db.get('SELECT 1 AS seen FROM exchange_action_ids WHERE exchange_id = ? AND client_id = ? AND user_id = ?', [exchangeId, clientId, userId]));
+}
+
+/** Inside the action's transaction: the id is kept exactly when the action commits. */
+async function recordClientId(tx: Queryable, exchangeId: string, clientId: string | undefined, userId: string, now: number): Promise<void> {
+  if (!clientId) return;
+  await tx.run('INSERT INTO exchange_action_ids (exchange_id, client_id, user_id, created_at) VALUES (?, ?, ?, ?)', [exchangeId, clientId, userId, now]);
 }
 
 function statusLabel(status: ExchangeItem['status']): string {
