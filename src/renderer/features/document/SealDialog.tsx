@@ -7,6 +7,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../app/apiContext';
 import { toBase64 } from './base64';
+import { FormFooter } from './FormFooter';
 
 export interface SealDialogProps {
   documentId: string;
@@ -62,19 +63,7 @@ export function SealDialog({ documentId, opinion, onDone, onCancel }: SealDialog
           <span>{t('docs.seal.password')}</span>
           <input type="password" autoComplete="off" value={password} onChange={(e) => setPassword(e.target.value)} />
         </label>
-        {error ? (
-          <p className="notice notice--error" role="alert">
-            {error}
-          </p>
-        ) : null}
-        <div className="form-actions">
-          <button type="submit" className="button button--primary" disabled={busy}>
-            {busy ? t('docs.seal.sealing') : t('docs.seal.confirm')}
-          </button>
-          <button type="button" className="button button--secondary" onClick={onCancel} disabled={busy}>
-            {t('docs.cancel')}
-          </button>
-        </div>
+        <FormFooter error={error} busy={busy} submitLabel={t('docs.seal.confirm')} busyLabel={t('docs.seal.sealing')} onCancel={onCancel} />
       </form>
     </div>
   );
