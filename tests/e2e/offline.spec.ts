@@ -4,98 +4,27 @@
  * writing the body and submits it with an opinion — the step shows 待发送 — and when the server is
  * back it is sent (已发送) by itself; wang then finds it with every word li wrote offline.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { freePort, SpecProcesses, stop } from './support/processes';
 
-const processes = new Set<ChildProcess>();
-let root: string;
+let processes: SpecProcesses;
 
 test.beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'xietong-e2e-offline-'));
+  processes = new SpecProcesses('xietong-e2e-offline-');
 });
 
 test.afterAll(async () => {
-  for (const child of processes) await stop(child);
-  rmSync(root, { recursive: true, force: true });
+  await processes.dispose();
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts a process and resolves once a line of its stdout matches. */
-function start(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  processes.add(child);
-  child.on('exit', () => processes.delete(child));
-  let out = '';
-  let err = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start: ${err}`)), 60_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const match = ready.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, match });
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${args.join(' ')} exited with ${code}: ${err}`));
-    });
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-async function startServer(port: number): Promise<ChildProcess> {
-  const { child } = await start(
-    ['bin/xietong.mjs', 'server', '--port', String(port), '--data', join(root, 'server'), '--demo'],
-    {},
-    /server listening|http:\/\/127\.0\.0\.1:\d+/,
-  );
-  // The server's first line may come before it answers; wait for /healthz.
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
-    } catch {
-      // not yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('server did not answer /healthz');
-}
 
 const title = `关于离线办理测试${Date.now() % 100000}的通知`;
 
 test('an edit and a step made offline are kept, shown 待发送, and sent when the server is back', async ({ page }) => {
   test.setTimeout(170_000);
   const serverPort = await freePort();
-  let server = await startServer(serverPort);
-  const web = await start(
-    ['dist/web.mjs'],
-    { XIETONG_DATA: join(root, 'web'), XIETONG_WEB_PORT: '0', XIETONG_SERVER_URL: `http://127.0.0.1:${serverPort}` },
-    /^XieTong web: (http:\/\/127\.0\.0\.1:\d+)\n/,
-  );
-  const url = web.match[1]!;
+  let server = await processes.startServer(serverPort);
+  const web = await processes.startWebHost(serverPort);
+  const url = web.url;
   const indicator = page.getByRole('status', { name: '连接状态' });
 
   await page.goto(url);
@@ -127,7 +56,7 @@ test('an edit and a step made offline are kept, shown 待发送, and sent when t
   await expect(command).toContainText('待发送');
 
   // Back online: the step goes out by itself, once.
-  server = await startServer(serverPort);
+  server = await processes.startServer(serverPort);
   await expect(indicator).toHaveText('在线', { timeout: 60_000 });
   await expect(command).toContainText('已发送', { timeout: 60_000 });
   await expect(page.locator('.command')).toHaveCount(1);
