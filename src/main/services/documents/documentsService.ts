@@ -25,6 +25,7 @@ import { DirectoryUnitSchema, DirectoryUserSchema } from '../../../shared/http/d
 import type { EventSink } from '../appServices';
 import type { OfflineServices } from '../sync/offlineServices';
 import { commandOf, targetOf } from './commands';
+import { createChangeFeed } from './changeFeed';
 import { DocumentCache } from './documentCache';
 import { failureOf, isUnreachable, type ServerCalls } from './serverCalls';
 
@@ -47,8 +48,13 @@ export interface DocumentsServiceOptions {
   readonly isSignedIn: () => boolean;
   /** The signed-in person's id (what is remembered in memory is kept per person). */
   readonly userId: () => string | null;
-  /** How often the 待办 box is re-read while online (default 15 s). */
+  /**
+   * How often 待办 is re-read when the server has no change feed (an older server; default 60 s).
+   * With the feed, lists follow it and nothing is polled.
+   */
   readonly pollIntervalMs?: number;
+  /** Seconds the change feed's long-poll may wait on the server (default 25). */
+  readonly feedWaitSeconds?: number;
   /** How long `documents:act` waits for the server's decision before answering 待发送 (default 8 s). */
   readonly decisionWaitMs?: number;
 }
@@ -61,8 +67,12 @@ export interface DocumentsService {
   submit(command: OutboxCommand): Promise<{ command: DocumentCommand; document?: LocalDocument }>;
   /** Reads a document again (after our own upload, say). */
   get(id: string): Promise<LocalDocument>;
-  /** Re-reads 待办 now (after a sign-in or reconnection). */
+  /**
+   * Follows the change feed again after a sign-in, sign-out or reconnection (and stops it while
+   * signed out or offline); without a feed, re-reads 待办 now.
+   */
   refresh(): void;
+  /** Stops the feed: aborts its request in flight and clears every timer. */
   close(): void;
 }
 
@@ -210,8 +220,41 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
       // A failed poll changes nothing the person sees; the next one tries again.
     }
   }
-  const timer = setInterval(() => void pollTodo(), options.pollIntervalMs ?? 15_000);
-  timer.unref();
+
+  /** The slow fallback: only while the server has no change feed. */
+  let fallbackTimer: ReturnType<typeof setInterval> | null = null;
+  const stopFallback = (): void => {
+    if (fallbackTimer) clearInterval(fallbackTimer);
+    fallbackTimer = null;
+  };
+  const feed = createChangeFeed({
+    server,
+    isOnline: options.isOnline,
+    isSignedIn: options.isSignedIn,
+    userId: options.userId,
+    waitSeconds: options.feedWaitSeconds,
+    onChanges: ({ documents, exchange }) => {
+      // The feed names what changed, not which boxes it moved between: every list re-reads.
+      if (documents.length > 0) emit('documentsChanged', { ids: [...documents], boxes: allBoxes });
+      if (exchange.length > 0) {
+        emit('exchangeChanged', { box: 'incoming' });
+        emit('exchangeChanged', { box: 'outgoing' });
+        // A 签收 makes a 收文 appear in 收文/待办 even when no document id of ours changed yet.
+        if (documents.length === 0) emit('documentsChanged', { ids: [], boxes: ['incoming', 'todo'] });
+      }
+    },
+    onUnavailable: () => {
+      if (closed || fallbackTimer) return;
+      todoSignature = null;
+      void pollTodo();
+      fallbackTimer = setInterval(() => {
+        if (feed.available) stopFallback();
+        else void pollTodo();
+      }, options.pollIntervalMs ?? 60_000);
+      fallbackTimer.unref();
+    },
+  });
+  feed.sync();
 
   async function directoryFromServer(): Promise<{ units: DirectoryUnit[]; users: DirectoryUser[] }> {
     const [units, users] = await Promise.all([
@@ -332,19 +375,22 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
       const command = entry.command;
       if (command.type === 'document.action' || command.type === 'document.signedPdf') {
         emit('documentsChanged', { ids: [command.documentId], boxes: allBoxes });
-        void pollTodo();
       } else if (command.type === 'exchange.action') {
         emit('exchangeChanged', { box: 'incoming' });
         emit('documentsChanged', { ids: [], boxes: ['incoming', 'todo'] });
       }
     },
     refresh() {
-      todoSignature = null;
-      void pollTodo();
+      feed.sync();
+      if (fallbackTimer) {
+        todoSignature = null;
+        void pollTodo();
+      }
     },
     close() {
       closed = true;
-      clearInterval(timer);
+      feed.close();
+      stopFallback();
       waiters.clear();
     },
   };

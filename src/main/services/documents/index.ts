@@ -19,7 +19,7 @@ export interface DocumentServicesOptions {
   readonly session: SessionService;
   readonly offline: OfflineController;
   readonly emit: EventSink;
-  /** How often 待办 is re-read while online (default 15 s). */
+  /** How often 待办 is re-read when the server has no change feed (default 60 s). */
   readonly pollIntervalMs?: number;
 }
 
@@ -48,13 +48,10 @@ export function createDocumentServices(options: DocumentServicesOptions): Docume
   });
   const sealing = createSealingHandlers({ server, documents, unitName: () => session.current()?.user.unitName ?? null });
 
-  // Back online or signed in again: re-read 待办 at once rather than at the next tick.
-  const offConnection = offline.connection.subscribe((state) => {
-    if (state === 'online') documents.refresh();
-  });
-  const offSession = session.onSessionChange((current) => {
-    if (current) documents.refresh();
-  });
+  // Every change of connection or session: follow the change feed again (from the person's own
+  // cursor), or stop it — a signed-out or offline app keeps no long-poll open.
+  const offConnection = offline.connection.subscribe(() => documents.refresh());
+  const offSession = session.onSessionChange(() => documents.refresh());
 
   return {
     documents,

@@ -104,6 +104,8 @@ export function createServerCalls(options: ServerCallsOptions): ServerCalls {
       try {
         return await options.client.request(path, { ...opts, token: tokenOrFail() });
       } catch (error) {
+        // We cancelled it ourselves (close, sign-out): says nothing about the server's reachability.
+        if (opts.signal?.aborted) throw error;
         return observe(error);
       }
     },

@@ -45,6 +45,8 @@ export interface RequestOptions<S extends z.ZodType> {
   /** Schema for a 2xx body. */
   schema: S;
   timeoutMs?: number;
+  /** Cancels the request (a long-poll on close or sign-out); it then fails as ServerUnreachableError. */
+  signal?: AbortSignal;
 }
 
 export interface ServerClient {
@@ -91,7 +93,9 @@ export function createServerClient(serverUrl: string, options: ServerClientOptio
         method: opts.method ?? 'GET',
         headers,
         body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-        signal: AbortSignal.timeout(opts.timeoutMs ?? defaultTimeout),
+        signal: opts.signal
+          ? AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs ?? defaultTimeout)])
+          : AbortSignal.timeout(opts.timeoutMs ?? defaultTimeout),
         redirect: 'error',
       });
       text = await response.text();
