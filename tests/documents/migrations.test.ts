@@ -1,90 +1,74 @@
 /** One test per migration of the documents, exchange and audit modules, on both adapters. */
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { auditMigrations } from '../../src/sync-server/audit/migrations';
 import { documentMigrations } from '../../src/sync-server/documents/migrations';
 import { exchangeMigrations } from '../../src/sync-server/exchange/migrations';
 import { nextChangeSeq, nextSerial } from '../../src/sync-server/documents/repository';
-import { migrate, openPostgres, openSqlite, type Database } from '../../src/sync-server/store';
-import { pgSchema, tempDir } from '../server/helpers';
+import { migrate } from '../../src/sync-server/store';
+import { describeOnBothAdapters } from '../support/migrationHarness';
 
-const tmp = tempDir('xt-doc-migrations-');
-const schema = pgSchema();
-
-describe.each([
-  { name: 'sqlite', open: () => Promise.resolve(openSqlite(join(tmp.dir, 'm.db'))) as Promise<Database>, cleanup: () => Promise.resolve(tmp.cleanup()) },
-  { name: 'postgres', open: () => openPostgres(schema.url) as Promise<Database>, cleanup: () => schema.drop() },
-])('documents migrations on $name', ({ open, cleanup }) => {
-  let db: Database;
-  beforeAll(async () => {
-    db = await open();
-  });
-  afterAll(async () => {
-    await db.close();
-    await cleanup();
-  });
-
+describeOnBothAdapters('documents migrations on $name', 'xt-doc-migrations-', (target) => {
   it('audit-001 creates the chain with one entry per (document, seq) and a head per document', async () => {
-    expect(await migrate(db, auditMigrations)).toEqual(['audit-001-entries-heads']);
+    expect(await migrate(target.db, auditMigrations)).toEqual(['audit-001-entries-heads']);
     const insert = "INSERT INTO audit_entries (document_id, seq, at, actor_id, actor_name, action, payload, payload_digest, prev_hash, hash) VALUES ('d1', 1, 1, 'u', '李文', 'create', '{}', 'x', 'y', 'z')";
-    await db.run(insert);
-    await expect(db.run(insert)).rejects.toThrow();
-    await db.run("INSERT INTO audit_heads (document_id, length, head_hash) VALUES ('d1', 1, 'z')");
-    await expect(db.run("INSERT INTO audit_heads (document_id, length, head_hash) VALUES ('d1', 2, 'w')")).rejects.toThrow();
+    await target.db.run(insert);
+    await expect(target.db.run(insert)).rejects.toThrow();
+    await target.db.run("INSERT INTO audit_heads (document_id, length, head_hash) VALUES ('d1', 1, 'z')");
+    await expect(target.db.run("INSERT INTO audit_heads (document_id, length, head_hash) VALUES ('d1', 2, 'w')")).rejects.toThrow();
   });
 
   it('documents-001 creates documents, indexes, sequences, blobs, PDFs and delegations', async () => {
-    expect(await migrate(db, [documentMigrations[0]!])).toEqual(['documents-001-documents']);
-    expect(await db.tables()).toEqual(
+    expect(await migrate(target.db, [documentMigrations[0]!])).toEqual(['documents-001-documents']);
+    expect(await target.db.tables()).toEqual(
       expect.arrayContaining(['documents', 'document_todo', 'document_acted', 'document_action_ids', 'doc_number_sequences', 'document_blobs', 'document_pdfs', 'delegations']),
     );
     // A client id is applied once per document.
-    await db.run("INSERT INTO document_action_ids (document_id, client_id, user_id, created_at) VALUES ('d1', 'c1', 'u', 1)");
-    await expect(db.run("INSERT INTO document_action_ids (document_id, client_id, user_id, created_at) VALUES ('d1', 'c1', 'u', 2)")).rejects.toThrow();
+    await target.db.run("INSERT INTO document_action_ids (document_id, client_id, user_id, created_at) VALUES ('d1', 'c1', 'u', 1)");
+    await expect(target.db.run("INSERT INTO document_action_ids (document_id, client_id, user_id, created_at) VALUES ('d1', 'c1', 'u', 2)")).rejects.toThrow();
     // Blobs keep their bytes exactly.
     const bytes = Buffer.from([0, 1, 2, 255, 37, 80, 68, 70]);
-    await db.run('INSERT INTO document_blobs (sha256, bytes, size, created_at) VALUES (?, ?, ?, ?)', ['a'.repeat(64), bytes, bytes.length, 1]);
-    const row = await db.get<{ bytes: Buffer }>('SELECT bytes FROM document_blobs WHERE sha256 = ?', ['a'.repeat(64)]);
+    await target.db.run('INSERT INTO document_blobs (sha256, bytes, size, created_at) VALUES (?, ?, ?, ?)', ['a'.repeat(64), bytes, bytes.length, 1]);
+    const row = await target.db.get<{ bytes: Buffer }>('SELECT bytes FROM document_blobs WHERE sha256 = ?', ['a'.repeat(64)]);
     expect(Buffer.from(row!.bytes).equals(bytes)).toBe(true);
     // The 发文字号 sequence starts at 1 per unit and year and counts up.
-    const draws = await db.transaction(async (tx) => [await nextSerial(tx, 'u1', 2026), await nextSerial(tx, 'u1', 2026), await nextSerial(tx, 'u1', 2027), await nextSerial(tx, 'u2', 2026)]);
+    const draws = await target.db.transaction(async (tx) => [await nextSerial(tx, 'u1', 2026), await nextSerial(tx, 'u1', 2026), await nextSerial(tx, 'u1', 2027), await nextSerial(tx, 'u2', 2026)]);
     expect(draws).toEqual([1, 2, 1, 1]);
   });
 
   it('documents-002 adds the change counter and a change number to existing documents', async () => {
-    await db.run(
+    await target.db.run(
       "INSERT INTO documents (id, kind, unit_id, created_by, state, version, type, title, urgency, secrecy_level, fields, workflow, created_at, updated_at) VALUES ('old', 'outgoing', 'u1', 'p', 'draft', 0, 'notice', '旧', 'normal', 'none', '{}', '{}', 1, 1)",
     );
-    expect(await migrate(db, documentMigrations)).toEqual(['documents-002-change-feed']);
+    expect(await migrate(target.db, documentMigrations)).toEqual(['documents-002-change-feed']);
     // No seed row: a restore replays migrations and then copies the counter's row itself.
-    expect(await db.get('SELECT n FROM document_change_counter WHERE id = 1')).toBeUndefined();
-    const draws = await db.transaction(async (tx) => [await nextChangeSeq(tx), await nextChangeSeq(tx)]);
+    expect(await target.db.get('SELECT n FROM document_change_counter WHERE id = 1')).toBeUndefined();
+    const draws = await target.db.transaction(async (tx) => [await nextChangeSeq(tx), await nextChangeSeq(tx)]);
     expect(draws).toEqual([1, 2]);
-    expect(await db.get("SELECT change_seq FROM documents WHERE id = 'old'")).toEqual({ change_seq: 0 });
+    expect(await target.db.get("SELECT change_seq FROM documents WHERE id = 'old'")).toEqual({ change_seq: 0 });
   });
 
   it('exchange-001 creates exchange items indexed by both units', async () => {
-    expect(await migrate(db, [exchangeMigrations[0]!])).toEqual(['exchange-001-items']);
-    await db.run(
+    expect(await migrate(target.db, [exchangeMigrations[0]!])).toEqual(['exchange-001-items']);
+    await target.db.run(
       "INSERT INTO exchange_items (id, document_id, from_unit_id, to_unit_id, title, pdf_sha256, urgency, secrecy_level, status, sent_by, sent_by_name, sent_at) VALUES ('e1', 'd1', 'u1', 'u2', '通知', 'x', 'normal', 'none', 'pending', 'p', '赵敏', 1)",
     );
-    const row = await db.get<{ handled_at: number | null; incoming_document_id: string | null }>("SELECT handled_at, incoming_document_id FROM exchange_items WHERE id = 'e1'");
+    const row = await target.db.get<{ handled_at: number | null; incoming_document_id: string | null }>("SELECT handled_at, incoming_document_id FROM exchange_items WHERE id = 'e1'");
     expect(row).toEqual({ handled_at: null, incoming_document_id: null });
   });
 
   it('exchange-002 adds a change number to existing exchange items', async () => {
-    expect(await migrate(db, exchangeMigrations.slice(0, 2))).toEqual(['exchange-002-change-feed']);
-    expect(await db.get("SELECT change_seq FROM exchange_items WHERE id = 'e1'")).toEqual({ change_seq: 0 });
+    expect(await migrate(target.db, exchangeMigrations.slice(0, 2))).toEqual(['exchange-002-change-feed']);
+    expect(await target.db.get("SELECT change_seq FROM exchange_items WHERE id = 'e1'")).toEqual({ change_seq: 0 });
   });
 
   it('exchange-003 records each client id once per exchange item and person', async () => {
-    expect(await migrate(db, exchangeMigrations)).toEqual(['exchange-003-action-ids']);
+    expect(await migrate(target.db, exchangeMigrations)).toEqual(['exchange-003-action-ids']);
     const insert = 'INSERT INTO exchange_action_ids (exchange_id, client_id, user_id, created_at) VALUES (?, ?, ?, ?)';
-    await db.run(insert, ['e1', 'c1', 'u1', 1]);
-    await expect(db.run(insert, ['e1', 'c1', 'u1', 2])).rejects.toThrow();
+    await target.db.run(insert, ['e1', 'c1', 'u1', 1]);
+    await expect(target.db.run(insert, ['e1', 'c1', 'u1', 2])).rejects.toThrow();
     // The same id from another person, or on another item, is a different command.
-    await db.run(insert, ['e1', 'c1', 'u2', 3]);
-    await db.run(insert, ['e2', 'c1', 'u1', 4]);
-    expect(await db.all("SELECT user_id FROM exchange_action_ids WHERE exchange_id = 'e1' AND client_id = 'c1' ORDER BY user_id")).toEqual([{ user_id: 'u1' }, { user_id: 'u2' }]);
+    await target.db.run(insert, ['e1', 'c1', 'u2', 3]);
+    await target.db.run(insert, ['e2', 'c1', 'u1', 4]);
+    expect(await target.db.all("SELECT user_id FROM exchange_action_ids WHERE exchange_id = 'e1' AND client_id = 'c1' ORDER BY user_id")).toEqual([{ user_id: 'u1' }, { user_id: 'u2' }]);
   });
 });
