@@ -47,6 +47,9 @@ export interface ChangeFeed {
   close(): void;
 }
 
+/** Pause before the next request after an answer without changes. */
+const QUIET_PAUSE_MS = 250;
+
 export function createChangeFeed(options: ChangeFeedOptions): ChangeFeed {
   const waitSeconds = Math.min(25, Math.max(0, options.waitSeconds ?? 25));
   const backoffMs = options.backoffMs ?? 1_000;
@@ -105,10 +108,11 @@ export function createChangeFeed(options: ChangeFeedOptions): ChangeFeed {
       failures = 0;
       const first = cursor === null;
       cursor = answer.cursor;
-      if (!first && (answer.documents.length > 0 || answer.exchange.length > 0)) {
-        options.onChanges({ documents: answer.documents, exchange: answer.exchange });
-      }
-      schedule(0);
+      const changed = answer.documents.length > 0 || answer.exchange.length > 0;
+      if (!first && changed) options.onChanges({ documents: answer.documents, exchange: answer.exchange });
+      // Straight on after changes; a short pause after an empty answer, so a server that does not
+      // hold the request (wait=0, a proxy cutting it short) is never asked in a tight loop.
+      schedule(changed ? 0 : QUIET_PAUSE_MS);
     } catch (error) {
       if (controller.signal.aborted) return;
       inFlight = null;
