@@ -39,36 +39,16 @@ export function DocumentFieldsInputs({ values, onChange, units, titlePlaceholder
         <input type="text" value={values.title} maxLength={200} onChange={(e) => set({ title: e.target.value })} placeholder={titlePlaceholder} />
       </label>
       <div className="draft-form__row">
-        <label className="field">
-          <span>{t('docs.field.type')}</span>
-          <select value={values.type} onChange={(e) => set({ type: DocumentTypeSchema.parse(e.target.value) })}>
-            {DocumentTypeSchema.options.map((option) => (
-              <option key={option} value={option}>
-                {documentTypeLabels[option]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>{t('docs.field.secrecy')}</span>
-          <select value={values.secrecy} onChange={(e) => set({ secrecy: SecrecyLevelSchema.parse(e.target.value) })}>
-            {SecrecyLevelSchema.options.map((option) => (
-              <option key={option} value={option}>
-                {option === 'none' ? t('docs.secrecyNone') : secrecyLabel(option)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>{t('docs.field.urgency')}</span>
-          <select value={values.urgency} onChange={(e) => set({ urgency: UrgencySchema.parse(e.target.value) })}>
-            {UrgencySchema.options.map((option) => (
-              <option key={option} value={option}>
-                {urgencyLabel(option)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField label={t('docs.field.type')} value={values.type} options={DocumentTypeSchema.options} optionLabel={(option) => documentTypeLabels[option]} parse={(raw) => DocumentTypeSchema.parse(raw)} onChange={(type) => set({ type })} />
+        <SelectField
+          label={t('docs.field.secrecy')}
+          value={values.secrecy}
+          options={SecrecyLevelSchema.options}
+          optionLabel={(option) => (option === 'none' ? t('docs.secrecyNone') : secrecyLabel(option))}
+          parse={(raw) => SecrecyLevelSchema.parse(raw)}
+          onChange={(secrecy) => set({ secrecy })}
+        />
+        <SelectField label={t('docs.field.urgency')} value={values.urgency} options={UrgencySchema.options} optionLabel={urgencyLabel} parse={(raw) => UrgencySchema.parse(raw)} onChange={(urgency) => set({ urgency })} />
         <label className="field">
           <span>{t('docs.field.dueDate')}</span>
           <input type="date" value={values.dueDate} onChange={(e) => set({ dueDate: e.target.value })} />
@@ -84,5 +64,31 @@ export function DocumentFieldsInputs({ values, onChange, units, titlePlaceholder
         ))}
       </fieldset>
     </>
+  );
+}
+
+interface SelectFieldProps<T extends string> {
+  label: string;
+  value: T;
+  options: readonly T[];
+  optionLabel: (option: T) => string;
+  /** Turns the DOM's string back into a T (the schema's parse), so a foreign value cannot slip in. */
+  parse: (raw: string) => T;
+  onChange: (value: T) => void;
+}
+
+/** A labelled select over one of the domain's enums. */
+function SelectField<T extends string>({ label, value, options, optionLabel, parse, onChange }: SelectFieldProps<T>) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <select value={value} onChange={(e) => onChange(parse(e.target.value))}>
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {optionLabel(option)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
