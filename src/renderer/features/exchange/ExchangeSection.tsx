@@ -124,7 +124,10 @@ export function ExchangeSection() {
     setItems(null);
     void load();
   }, [load]);
-  useApiEvent('exchangeChanged', () => void load());
+  // Main names the box that changed; the other tab re-reads when it is shown.
+  useApiEvent('exchangeChanged', (payload) => {
+    if (payload.box === box) void load();
+  });
 
   return (
     <SectionPage title={t('sections.exchange.label')} description={t('sections.exchange.description')}>
