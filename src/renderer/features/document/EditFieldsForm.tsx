@@ -3,7 +3,7 @@
  * (标题, 文种, 密级, 紧急程度, 办理期限, 主送). Sent with the version seen, so a change made meanwhile
  * by someone else is refused (409) rather than overwritten.
  */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DirectoryUnit } from '../../../shared/http/directory';
 import type { DocumentView } from '../../../shared/http/documents';
@@ -11,6 +11,7 @@ import type { LocalDocument } from '../../../shared/api';
 import { useApi } from '../../app/apiContext';
 import { DocumentFieldsInputs, type DocumentFieldValues } from './DocumentFieldsInputs';
 import { FormFooter } from './FormFooter';
+import { useFieldsSubmit } from './useFieldsSubmit';
 
 export interface EditFieldsFormProps {
   view: DocumentView;
@@ -32,18 +33,10 @@ export function EditFieldsForm({ view, units, onSaved, onCancel }: EditFieldsFor
     recipients: fields.mainRecipients.flatMap((r) => (r.unitId ? [r.unitId] : [])),
   });
   const { title, type, secrecy, urgency, dueDate, recipients } = values;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!title.trim()) {
-      setError(t('docs.draft.titleRequired'));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    const result = await api.documents.update({
+  const { busy, error, submit } = useFieldsSubmit(
+    title,
+    () =>
+      api.documents.update({
       id: view.id,
       fields: {
         title: title.trim(),
@@ -55,14 +48,9 @@ export function EditFieldsForm({ view, units, onSaved, onCancel }: EditFieldsFor
         mainRecipients: units.filter((u) => recipients.includes(u.id)).map((u) => ({ unitId: u.id, name: u.name })),
         version: view.version,
       },
-    });
-    setBusy(false);
-    if (!result.ok) {
-      setError(result.error.message);
-      return;
-    }
-    onSaved(result.value);
-  };
+    }),
+    onSaved,
+  );
 
   return (
     <form className="edit-fields" onSubmit={(e) => void submit(e)} aria-label={t('docs.edit.title')}>

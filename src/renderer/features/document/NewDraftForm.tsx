@@ -2,12 +2,13 @@
  * 拟稿: a new 发文 with its 标题, 文种 (通知 by default), 主送 units from the directory, 密级 and 紧急程度.
  * 保存 creates it on the server and opens it, where the body is written in the editor.
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DirectoryUnit } from '../../../shared/http/directory';
 import { useApi } from '../../app/apiContext';
 import { DocumentFieldsInputs, type DocumentFieldValues } from './DocumentFieldsInputs';
 import { FormFooter } from './FormFooter';
+import { useFieldsSubmit } from './useFieldsSubmit';
 import '../../styles/documents.css';
 
 export interface NewDraftFormProps {
@@ -21,8 +22,20 @@ export function NewDraftForm({ onCreated, onCancel }: NewDraftFormProps) {
   const [units, setUnits] = useState<DirectoryUnit[]>([]);
   const [values, setValues] = useState<DocumentFieldValues>({ title: '', type: 'notice', secrecy: 'none', urgency: 'normal', dueDate: '', recipients: [] });
   const { title, type, secrecy, urgency, dueDate, recipients } = values;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, submit } = useFieldsSubmit(
+    title,
+    () =>
+      api.documents.create({
+        kind: 'outgoing',
+        title: title.trim(),
+        type,
+        mainRecipients: units.filter((u) => recipients.includes(u.id)).map((u) => ({ unitId: u.id, name: u.name })),
+        secrecy: { level: secrecy },
+        urgency,
+        dueDate: dueDate || undefined,
+      }),
+    (created) => onCreated(created.document.id),
+  );
 
   useEffect(() => {
     void api.directory.units({}).then((r) => {
@@ -30,31 +43,6 @@ export function NewDraftForm({ onCreated, onCancel }: NewDraftFormProps) {
       else setError(r.error.message);
     });
   }, [api]);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!title.trim()) {
-      setError(t('docs.draft.titleRequired'));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    const result = await api.documents.create({
-      kind: 'outgoing',
-      title: title.trim(),
-      type,
-      mainRecipients: units.filter((u) => recipients.includes(u.id)).map((u) => ({ unitId: u.id, name: u.name })),
-      secrecy: { level: secrecy },
-      urgency,
-      dueDate: dueDate || undefined,
-    });
-    setBusy(false);
-    if (!result.ok) {
-      setError(result.error.message);
-      return;
-    }
-    onCreated(result.value.document.id);
-  };
 
   return (
     <form className="panel draft-form" onSubmit={(e) => void submit(e)} aria-labelledby="draft-title">
