@@ -14,6 +14,7 @@ import { createReachabilityMonitor, createSessionService, type ConnectionSource 
 import { createOfflineController } from './sync/offlineController';
 import { createDocumentServices, type DocumentServices } from './documents';
 import { createSealsServices } from './seals';
+import { createDelegationsServices } from './delegations';
 
 export interface AppServicesOptions {
   /** Replaces the /healthz monitor as the source of the 在线/离线 state (the sync connection, later). */
@@ -72,6 +73,7 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     offline: offline.handlers,
     ...documents.handlers,
     seals: createSealsServices({ serverClient, session }),
+    delegations: createDelegationsServices({ serverClient, session }),
   };
 
   const dispatcher = createDispatcher(apiContract, handlers, {}, {

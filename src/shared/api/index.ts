@@ -10,6 +10,7 @@ import { offlineCalls, offlineEvents } from './offline.contract';
 import { directoryCalls, documentCalls, documentEvents, exchangeCalls, outboxCalls } from './documents.contract';
 import { sealingCalls } from './sealing.contract';
 import { sealsCalls } from './seals.contract';
+import { delegationsCalls } from './delegations.contract';
 import { settingsCalls } from '../deployment/settings.contract';
 
 export const apiContract = {
@@ -23,6 +24,7 @@ export const apiContract = {
   outbox: outboxCalls,
   sealing: sealingCalls,
   seals: sealsCalls,
+  delegations: delegationsCalls,
 } as const;
 
 export const apiEvents = {
