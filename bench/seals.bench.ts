@@ -8,29 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, silentLogger } from '../src/sync-server/index';
 import { sealEntitlement } from '../src/sync-server/seals/registry';
-
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
-
-/** Runs `total` calls of `work` with `concurrency` in flight; latencies in ms. */
-async function load(total: number, concurrency: number, work: () => Promise<void>): Promise<{ perSecond: number; p50: number; p99: number }> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        next++;
-        const t = performance.now();
-        await work();
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { perSecond: round(total / seconds), p50: round(percentile(latencies, 50), 2), p99: round(percentile(latencies, 99), 2) };
-}
+import { load, round } from './support/load';
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'xt-bench-seals-'));
