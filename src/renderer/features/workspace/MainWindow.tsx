@@ -1,6 +1,6 @@
 /**
  * The main window after sign-in: the header (product, connection, the person and their unit,
- * language, 修改密码, 退出登录), the section navigation with 关于 at its foot, and the chosen section
+ * language, 委托, 修改密码, 退出登录), the section navigation with 关于 at its foot, and the chosen section
  * or panel.
  */
 import { useState } from 'react';
@@ -13,6 +13,7 @@ import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { SectionPage } from '../../components/SectionPage';
 import { AboutPanel } from '../about';
 import { ChangePasswordForm } from '../account';
+import { DelegationPanel } from '../delegation';
 import { NavIcon } from './NavIcon';
 import { sectionComponents, sectionIds, type SectionId } from './sections';
 
@@ -24,7 +25,7 @@ export interface MainWindowProps {
 }
 
 /** What the main area shows: a section of the navigation, or one of the person's own panels. */
-type Panel = { kind: 'section'; id: SectionId } | { kind: 'password' } | { kind: 'about' };
+type Panel = { kind: 'section'; id: SectionId } | { kind: 'password' } | { kind: 'delegation' } | { kind: 'about' };
 
 export function MainWindow({ session, connection, onSignedOut }: MainWindowProps) {
   const { t } = useTranslation();
@@ -65,6 +66,8 @@ export function MainWindow({ session, connection, onSignedOut }: MainWindowProps
             />
           </SectionPage>
         );
+      case 'delegation':
+        return <DelegationPanel session={session} />;
       case 'about':
         return <AboutPanel />;
     }
@@ -92,6 +95,9 @@ export function MainWindow({ session, connection, onSignedOut }: MainWindowProps
             </span>
           </div>
           <LanguageSwitch tone="dark" />
+          <button type="button" className="button button--ghost-dark" aria-pressed={panel.kind === 'delegation'} onClick={() => show({ kind: 'delegation' })}>
+            {t('delegation.open')}
+          </button>
           <button type="button" className="button button--ghost-dark" aria-pressed={panel.kind === 'password'} onClick={() => show({ kind: 'password' })}>
             {t('shell.changePassword')}
           </button>
