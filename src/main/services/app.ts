@@ -14,6 +14,7 @@ import { createReachabilityMonitor, createSessionService, type ConnectionSource 
 import { createOfflineController } from './sync/offlineController';
 import { createDocumentServices, type DocumentServices } from './documents';
 import { createSealsServices } from './seals';
+import { createAttachmentsHandlers } from './attachments';
 import { createDelegationsServices } from './delegations';
 
 export interface AppServicesOptions {
@@ -72,6 +73,7 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     settings: createSettingsHandlers(options.settings ?? defaultSettingsService(host)),
     offline: offline.handlers,
     ...documents.handlers,
+    attachments: createAttachmentsHandlers({ serverClient, session, offline, documents: documents.documents }),
     seals: createSealsServices({ serverClient, session }),
     delegations: createDelegationsServices({ serverClient, session }),
   };

@@ -11,6 +11,7 @@ import { directoryCalls, documentCalls, documentEvents, exchangeCalls, outboxCal
 import { sealingCalls } from './sealing.contract';
 import { sealsCalls } from './seals.contract';
 import { delegationsCalls } from './delegations.contract';
+import { attachmentsCalls } from './attachments.contract';
 import { settingsCalls } from '../deployment/settings.contract';
 
 export const apiContract = {
@@ -23,6 +24,7 @@ export const apiContract = {
   directory: directoryCalls,
   outbox: outboxCalls,
   sealing: sealingCalls,
+  attachments: attachmentsCalls,
   seals: sealsCalls,
   delegations: delegationsCalls,
 } as const;

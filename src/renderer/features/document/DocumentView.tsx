@@ -12,6 +12,7 @@ import { formatSecrecy } from '../../../shared/domain/documents/model';
 import type { LocalDocument, Session } from '../../../shared/api';
 import { useApi } from '../../app/apiContext';
 import { fromBase64 } from './base64';
+import { AttachmentsPanel } from './AttachmentsPanel';
 import { BodyEditor } from './BodyEditor';
 import { exchangeStatusLabels, formatTime, typeLabel, urgencyLabel } from './labels';
 import { EditFieldsForm } from './EditFieldsForm';
@@ -372,6 +373,17 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
         </div>
 
         <aside className="doc-view__side">
+          <AttachmentsPanel
+            documentId={view.id}
+            attachments={fields.attachments}
+            canEdit={editable && !local.fromReplica}
+            online={!local.fromReplica}
+            onChanged={(changed) => {
+              // Newer than any read still on its way.
+              loadSeq.current += 1;
+              setLocal(changed);
+            }}
+          />
           {view.receipts.length > 0 ? (
             <section className="panel" aria-labelledby="doc-receipts">
               <h3 id="doc-receipts" className="panel__title">

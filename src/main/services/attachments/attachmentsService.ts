@@ -1,0 +1,119 @@
+/**
+ * 附件 in main: the renderer's base64 file goes to the server as the raw body (the server stores it
+ * content-addressed and lists it in `fields.attachments`); downloads come back as base64. The
+ * server decides who may add or remove (the holder, while the text may change) and who may read;
+ * its refusals (403/409/413…) reach the person as its own Chinese message.
+ *
+ * ServerClient speaks JSON only, so the binary requests are made here with fetch and the person's
+ * token, the same way the documents service sends the sealed PDF.
+ */
+import type { HandlersOf } from '../../../shared/api/contract';
+import { ApiFailure } from '../../../shared/api/result';
+import type { attachmentsCalls } from '../../../shared/api/attachments.contract';
+import type { LocalDocument } from '../../../shared/api/documents.contract';
+import { HttpErrorBodySchema } from '../../../shared/http';
+import { DocumentViewSchema } from '../../../shared/http/documents';
+import type { DocumentsService } from '../documents/documentsService';
+import { failureOf } from '../documents/serverCalls';
+import { ServerHttpError, ServerProtocolError, ServerUnreachableError, type ServerClient } from '../serverClient';
+
+export type AttachmentsHandlers = HandlersOf<{ attachments: typeof attachmentsCalls }, unknown>['attachments'];
+
+export interface AttachmentsServiceOptions {
+  readonly serverClient: ServerClient;
+  readonly session: { token(): string | null; reportUnauthorized(reason?: string): void };
+  /** The 在线/离线 indicator re-checks at once when the server could not be reached. */
+  readonly offline?: { readonly connection: { reportFailure(): void } };
+  /** Re-reads the document after a change, so the answer carries this client's unsent commands too. */
+  readonly documents: Pick<DocumentsService, 'get'>;
+  readonly fetch?: typeof fetch;
+}
+
+const seg = encodeURIComponent;
+
+/** `filename*=UTF-8''…` of a Content-Disposition header (RFC 5987), or null. */
+function dispositionName(header: string | null): string | null {
+  const match = header ? /filename\*=UTF-8''([^;]+)/i.exec(header) : null;
+  if (!match?.[1]) return null;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return null;
+  }
+}
+
+export function createAttachmentsHandlers(options: AttachmentsServiceOptions): AttachmentsHandlers {
+  const doFetch = options.fetch ?? fetch;
+
+  /** One authed request; a non-2xx answer becomes a ServerHttpError with the server's message. */
+  const send = async (path: string, init: RequestInit): Promise<Response> => {
+    const token = options.session.token();
+    if (!token) throw new ApiFailure('unauthenticated', '请先登录');
+    let response: Response;
+    try {
+      response = await doFetch(`${options.serverClient.baseUrl}${path}`, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` },
+        redirect: 'error',
+        signal: AbortSignal.timeout(120_000),
+      });
+    } catch (error) {
+      options.offline?.connection.reportFailure();
+      throw new ServerUnreachableError(`无法连接服务器 ${options.serverClient.baseUrl}`, { cause: error });
+    }
+    if (response.ok) return response;
+    const text = await response.text().catch(() => '');
+    let body: unknown;
+    try {
+      body = JSON.parse(text) as unknown;
+    } catch {
+      body = undefined;
+    }
+    const parsed = HttpErrorBodySchema.safeParse(body);
+    const error = parsed.success
+      ? new ServerHttpError(response.status, parsed.data.error.code, parsed.data.error.message)
+      : new ServerHttpError(response.status, `http_${response.status}`, response.status === 413 ? '附件太大（不能超过 50 MB）' : `服务器返回错误（HTTP ${response.status}）`);
+    if (response.status === 401) options.session.reportUnauthorized(error.message);
+    throw error;
+  };
+
+  /** The server answers the document view; re-read it through the documents service for the LocalDocument. */
+  const viewThenDocument = async (documentId: string, response: Response, path: string): Promise<LocalDocument> => {
+    const parsed = DocumentViewSchema.safeParse(await response.json().catch(() => undefined));
+    if (!parsed.success) throw new ServerProtocolError(`服务器的应答不符合约定（${path}）`);
+    return options.documents.get(documentId);
+  };
+
+  return {
+    async add({ documentId, name, base64 }) {
+      const bytes = Buffer.from(base64, 'base64');
+      if (bytes.length === 0) throw new ApiFailure('invalid_input', '附件是空文件');
+      const path = `/api/documents/${seg(documentId)}/attachments?name=${seg(name)}`;
+      try {
+        const response = await send(path, { method: 'POST', headers: { 'content-type': 'application/octet-stream', accept: 'application/json' }, body: bytes });
+        return await viewThenDocument(documentId, response, path);
+      } catch (error) {
+        throw failureOf(error);
+      }
+    },
+    async get({ documentId, sha256 }) {
+      const path = `/api/documents/${seg(documentId)}/attachments/${seg(sha256)}`;
+      try {
+        const response = await send(path, { headers: { accept: 'application/octet-stream' } });
+        const bytes = Buffer.from(await response.arrayBuffer());
+        return { name: dispositionName(response.headers.get('content-disposition')) ?? '附件', base64: bytes.toString('base64') };
+      } catch (error) {
+        throw failureOf(error);
+      }
+    },
+    async remove({ documentId, sha256 }) {
+      const path = `/api/documents/${seg(documentId)}/attachments/${seg(sha256)}`;
+      try {
+        const response = await send(path, { method: 'DELETE', headers: { accept: 'application/json' } });
+        return await viewThenDocument(documentId, response, path);
+      } catch (error) {
+        throw failureOf(error);
+      }
+    },
+  };
+}
