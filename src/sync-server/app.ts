@@ -14,18 +14,26 @@ import { registerBuiltInRoomRules } from './rooms/policy';
 import { auditMigrations } from './audit/migrations';
 import { documentMigrations } from './documents/migrations';
 import { registerDocumentRoutes } from './documents/routes';
+import { changeFeedFor } from './documents/changeFeed';
+import { createOverdueReminders } from './documents/overdueReminders';
 import { exchangeMigrations } from './exchange/migrations';
 import { registerExchangeRoutes } from './exchange/routes';
 import type { Migration } from './store/migrations';
 import { sealMigrations } from './seals/migrations';
 import { registerSealRoutes } from './seals/routes';
 
+/** Stops a module's background work (timers); resolves when work in progress has ended. */
+export type ModuleStop = () => Promise<void>;
+
 export interface ServerModule {
   name: string;
   /** This module's schema migrations, in order. */
   migrations?: readonly Migration[];
-  /** Registers routes on `router` and room rules on `deps.rooms`. */
-  register?(router: Router, deps: ServerDeps): void | Promise<void>;
+  /**
+   * Registers routes on `router` and room rules on `deps.rooms`. A module that starts background
+   * work returns how to stop it; the server calls that on close, before the store closes.
+   */
+  register?(router: Router, deps: ServerDeps): void | ModuleStop | Promise<void | ModuleStop>;
 }
 
 /** Health and metrics: public, no token (load balancers and Prometheus call them). */
@@ -42,7 +50,15 @@ export const serverModules: readonly ServerModule[] = [
   { name: 'accounts', migrations: accountMigrations, register: registerAccountRoutes },
   { name: 'rooms', register: (_router, deps) => registerBuiltInRoomRules(deps.rooms) },
   { name: 'audit', migrations: auditMigrations },
-  { name: 'documents', migrations: documentMigrations, register: (router, deps) => registerDocumentRoutes(router, deps) },
+  {
+    name: 'documents',
+    migrations: documentMigrations,
+    register: (router, deps) => {
+      registerDocumentRoutes(router, deps);
+      const reminders = createOverdueReminders(deps, changeFeedFor(deps.db), { start: true });
+      return () => reminders.stop();
+    },
+  },
   { name: 'exchange', migrations: exchangeMigrations, register: registerExchangeRoutes },
   { name: 'seals', migrations: sealMigrations, register: registerSealRoutes },
 ];
@@ -50,8 +66,13 @@ export const serverModules: readonly ServerModule[] = [
 /** Every module's migrations, in module order. */
 export const allMigrations = (): Migration[] => serverModules.flatMap((module) => module.migrations ?? []);
 
-/** Registers every module on `router`. */
-export async function composeApp(router: Router, deps: ServerDeps & { metricsText: () => string }): Promise<void> {
+/** Registers every module on `router`; resolves to the modules' stop functions (call them on close). */
+export async function composeApp(router: Router, deps: ServerDeps & { metricsText: () => string }): Promise<ModuleStop[]> {
   registerServerRoutes(router, deps);
-  for (const module of serverModules) await module.register?.(router, deps);
+  const stops: ModuleStop[] = [];
+  for (const module of serverModules) {
+    const stop = await module.register?.(router, deps);
+    if (stop) stops.push(stop);
+  }
+  return stops;
 }

@@ -139,7 +139,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await sync.close();
       if (roomStore instanceof SqliteRoomUpdateStore) roomStore.db.close();
     });
-    await composeApp(router, { ...deps, metricsText: () => metrics.render() + sync.metricsText() });
+    // Module background jobs (e.g. 催办 of overdue documents) stop on close, before the store closes.
+    closers.push(...(await composeApp(router, { ...deps, metricsText: () => metrics.render() + sync.metricsText() })));
 
     const sockets = new Set<Socket>();
     const httpServer = createServer({ requestTimeout: 60_000, headersTimeout: 20_000 }, (req, res) => void router.handle(req, res));

@@ -39,12 +39,25 @@ describeOnBothAdapters('documents migrations on $name', 'xt-doc-migrations-', (t
     await target.db.run(
       "INSERT INTO documents (id, kind, unit_id, created_by, state, version, type, title, urgency, secrecy_level, fields, workflow, created_at, updated_at) VALUES ('old', 'outgoing', 'u1', 'p', 'draft', 0, 'notice', '旧', 'normal', 'none', '{}', '{}', 1, 1)",
     );
-    expect(await migrate(target.db, documentMigrations)).toEqual(['documents-002-change-feed']);
+    expect(await migrate(target.db, documentMigrations.slice(0, 2))).toEqual(['documents-002-change-feed']);
     // No seed row: a restore replays migrations and then copies the counter's row itself.
     expect(await target.db.get('SELECT n FROM document_change_counter WHERE id = 1')).toBeUndefined();
     const draws = await target.db.transaction(async (tx) => [await nextChangeSeq(tx), await nextChangeSeq(tx)]);
     expect(draws).toEqual([1, 2]);
     expect(await target.db.get("SELECT change_seq FROM documents WHERE id = 'old'")).toEqual({ change_seq: 0 });
+  });
+
+  it('documents-003 records each document at most once per day it was reminded of its 办理期限', async () => {
+    expect(await migrate(target.db, documentMigrations.slice(0, 3))).toEqual(['documents-003-overdue-reminders']);
+    const insert = 'INSERT INTO document_overdue_reminders (document_id, day, reminded_at) VALUES (?, ?, ?) ON CONFLICT (document_id, day) DO NOTHING';
+    expect((await target.db.run(insert, ['d1', '2026-11-23', 1])).changes).toBe(1);
+    expect((await target.db.run(insert, ['d1', '2026-11-23', 2])).changes).toBe(0);
+    expect((await target.db.run(insert, ['d1', '2026-11-24', 3])).changes).toBe(1);
+    expect((await target.db.run(insert, ['d2', '2026-11-23', 4])).changes).toBe(1);
+    expect(await target.db.all("SELECT day, reminded_at FROM document_overdue_reminders WHERE document_id = 'd1' ORDER BY day")).toEqual([
+      { day: '2026-11-23', reminded_at: 1 },
+      { day: '2026-11-24', reminded_at: 3 },
+    ]);
   });
 
   it('exchange-001 creates exchange items indexed by both units', async () => {

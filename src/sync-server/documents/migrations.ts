@@ -90,7 +90,21 @@ ALTER TABLE documents ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX documents_change_seq ON documents (change_seq);
 `;
 
+/**
+ * 催办 by the system (documents/overdueReminders.ts): one row per document and day it was reminded,
+ * so the once-per-day rule holds across restarts and instances.
+ */
+const documents003 = `
+CREATE TABLE document_overdue_reminders (
+  document_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  reminded_at BIGINT NOT NULL,
+  PRIMARY KEY (document_id, day)
+);
+`;
+
 export const documentMigrations: Migration[] = [
   { id: 'documents-001-documents', sqlite: documents001('BLOB'), postgres: documents001('BYTEA') },
   { id: 'documents-002-change-feed', sqlite: documents002, postgres: documents002 },
+  { id: 'documents-003-overdue-reminders', sqlite: documents003, postgres: documents003 },
 ];

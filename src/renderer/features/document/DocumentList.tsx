@@ -1,7 +1,8 @@
 /**
  * One box of documents (待办, 已办, 发文, 收文) as a table: title, 发文字号, 文种, state, 紧急程度,
- * 办理期限 and the time of the last change, newest first, with 加载更多 for the next page. It
- * reloads when main says the box changed (someone acted, or a command of ours was decided).
+ * 办理期限 (marked 已超期 when it has passed on a working step) and the time of the last change,
+ * newest first, with 加载更多 for the next page. It reloads when main says the box changed
+ * (someone acted, or a command of ours was decided).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +10,7 @@ import type { DocumentBox, DocumentListItem } from '../../../shared/http/documen
 import { useApi } from '../../app/apiContext';
 import { EmptyState } from '../../components/EmptyState';
 import { formatTime, typeLabel, urgencyLabel } from './labels';
+import { isOverdue } from './overdue';
 import { useApiEvent } from './useApiEvent';
 import '../../styles/documents.css';
 
@@ -112,7 +114,14 @@ export function DocumentList({ box, empty, query, onOpen }: DocumentListProps) {
                 <td>
                   <span className={`urgency urgency--${item.urgency}`}>{urgencyLabel(item.urgency)}</span>
                 </td>
-                <td>{item.dueDate ?? '—'}</td>
+                <td>
+                  {item.dueDate ?? '—'}
+                  {isOverdue(item) && (
+                    <span className="overdue-tag" title={t('docs.overdueTitle', { date: item.dueDate })}>
+                      {t('docs.overdue')}
+                    </span>
+                  )}
+                </td>
                 <td className="doc-table__time">{formatTime(item.updatedAt)}</td>
               </tr>
             ))}

@@ -1,0 +1,83 @@
+/** 催办 by the system: overdue documents on a working step get one reminder per day, on both stores. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOverdueReminders, type OverdueReminders } from '../../src/sync-server/documents/overdueReminders';
+import { silentLogger } from '../../src/sync-server/log';
+import type { DocumentView } from '../../src/shared/http/documents';
+import { act, call, pgSchema, startOrg, uid, type Org } from './helpers';
+
+const schema = pgSchema();
+const DAY = 24 * 60 * 60 * 1000;
+const MONDAY = Date.parse('2026-11-23T02:00:00Z');
+
+interface AuditResponse {
+  valid: boolean;
+  entries: Array<{ action: string; actorName: string; payload: Record<string, unknown> }>;
+}
+
+afterAll(async () => {
+  await schema.drop();
+});
+
+describe.each([
+  { store: 'sqlite', postgresUrl: undefined as string | undefined },
+  { store: 'postgres', postgresUrl: schema.url },
+])('overdue reminders on $store', ({ postgresUrl }) => {
+  let org: Org;
+  let job: OverdueReminders;
+
+  beforeAll(async () => {
+    org = await startOrg(postgresUrl ? { postgresUrl } : {});
+    job = createOverdueReminders({ db: org.server.deps.db, now: () => MONDAY, log: silentLogger }, undefined);
+  });
+  afterAll(async () => {
+    await job.stop();
+    await org.server.stop();
+  });
+
+  const view = async (username: string, id: string) => (await call<DocumentView>(org.server.url, 'GET', `/api/documents/${id}`, { token: org.tokens[username]! })).body;
+  const create = async (title: string, dueDate: string) =>
+    (await call<DocumentView>(org.server.url, 'POST', '/api/documents', { token: org.tokens.li!, json: { kind: 'outgoing', title, dueDate } })).body.id;
+  const systemReminders = (doc: DocumentView) => doc.history.filter((h) => h.action === 'remind' && h.actorName === '系统');
+
+  it('reminds the holders once a day, without changing the step, and refreshes their lists', async () => {
+    const id = await create('关于报送年度工作总结的通知', '2026-11-20');
+    const notYetDue = await create('关于下月会议安排的通知', '2026-12-31');
+    const draft = await create('尚未提交的草稿', '2026-11-01');
+    for (const doc of [id, notYetDue]) expect((await act(org, 'li', doc, { action: 'submit' })).body).toMatchObject({ state: 'signoff', holders: [uid('wang')] });
+    const before = await view('wang', id);
+    const cursor = (await call<{ cursor: number }>(org.server.url, 'GET', '/api/documents/changes', { token: org.tokens.wang! })).body.cursor;
+
+    expect(await job.runOnce(MONDAY)).toEqual([id]);
+    expect(await job.runOnce(MONDAY + 60 * 60 * 1000)).toEqual([]);
+    const after = await view('wang', id);
+    expect(systemReminders(after)).toEqual([
+      expect.objectContaining({ label: '催办', actor: 'system', reason: '已超过办理期限（2026-11-20）', targets: [uid('wang')], from: 'signoff', to: 'signoff' }),
+    ]);
+    expect(after).toMatchObject({ state: 'signoff', holders: [uid('wang')], version: before.version + 1 });
+    expect(systemReminders(await view('wang', notYetDue))).toEqual([]);
+    expect(systemReminders(await view('li', draft))).toEqual([]);
+    const changes = await call<{ documents: string[] }>(org.server.url, 'GET', `/api/documents/changes?since=${cursor}`, { token: org.tokens.wang! });
+    expect(changes.body.documents).toContain(id);
+
+    // The next day brings the next reminder; the holder can still act on the version they see.
+    expect(await job.runOnce(MONDAY + DAY)).toEqual([id]);
+    expect(systemReminders(await view('wang', id))).toHaveLength(2);
+
+    const audit = (await call<AuditResponse>(org.server.url, 'GET', `/api/documents/${id}/audit`, { token: org.tokens.li! })).body;
+    expect(audit.valid).toBe(true);
+    expect(audit.entries.filter((e) => e.action === 'remind').map((e) => e.actorName)).toEqual(['系统', '系统']);
+  });
+
+  it('stops reminding once the document has left the working step', async () => {
+    const id = await create('关于撤回测试的通知', '2026-11-01');
+    expect((await act(org, 'li', id, { action: 'submit' })).status).toBe(200);
+    expect(await job.runOnce(MONDAY + 2 * DAY)).toContain(id);
+    // 撤回 takes it back to 拟稿: nobody holds a working step any more.
+    const withdrawn = await act(org, 'li', id, { action: 'withdraw' });
+    expect(withdrawn.body).toMatchObject({ state: 'draft' });
+    expect(await job.runOnce(MONDAY + 3 * DAY)).not.toContain(id);
+    expect(systemReminders(await view('li', id))).toHaveLength(1);
+    const audit = (await call<AuditResponse>(org.server.url, 'GET', `/api/documents/${id}/audit`, { token: org.tokens.li! })).body;
+    expect(audit.valid).toBe(true);
+  });
+});
