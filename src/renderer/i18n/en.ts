@@ -185,8 +185,6 @@ export const en: Messages = {
     loadMore: 'Load more',
     overdue: 'Overdue',
     overdueTitle: 'Past its due date ({{date}})',
-    overdue: 'Overdue',
-    overdueTitle: 'Past its due date ({{date}})',
     column: { title: 'Title', docNumber: 'Number', type: 'Type', state: 'State', urgency: 'Urgency', dueDate: 'Due', updatedAt: 'Updated' },
     field: {
       title: 'Title',

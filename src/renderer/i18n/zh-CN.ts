@@ -183,8 +183,6 @@ export const zhCN = {
     loadMore: '加载更多',
     overdue: '已超期',
     overdueTitle: '已超过办理期限（{{date}}）',
-    overdue: '已超期',
-    overdueTitle: '已超过办理期限（{{date}}）',
     column: { title: '标题', docNumber: '发文字号', type: '文种', state: '状态', urgency: '紧急程度', dueDate: '办理期限', updatedAt: '更新时间' },
     field: {
       title: '标题',
