@@ -158,6 +158,16 @@ describe('web host bridge', () => {
     client.close();
   });
 
+  it('carries a call as large as an attachment (several MB of base64) and keeps serving', async () => {
+    const client = await connect();
+    const base64 = Buffer.alloc(3 * 1024 * 1024, 7).toString('base64');
+    const answer = await client.call(20, 'attachments:add', { documentId: 'doc-x', name: '附件.pdf', base64 });
+    // Signed out, so the service refuses — but the bridge delivered the 4 MB message instead of closing.
+    expect(answer.result.ok).toBe(false);
+    expect(await client.call(21, 'session:current', {})).toEqual({ id: 21, result: { ok: true, value: null } });
+    client.close();
+  });
+
   it('signs in through the bridge, pushes events to every window and signs out', async () => {
     const first = await connect();
     const second = await connect();

@@ -8,8 +8,12 @@
 import { z } from 'zod';
 import { ApiErrorSchema } from './result';
 
-/** Largest message either side accepts; calls carry small JSON, never files. */
-export const BRIDGE_MAX_MESSAGE_BYTES = 1024 * 1024;
+/**
+ * Largest message either side accepts. Most calls carry small JSON, but attachments and PDFs cross
+ * as base64 (IPC carries them the same way), so the limit follows the server's 50 MB attachment
+ * limit: its base64 plus room for the JSON around it. The bridge only listens on 127.0.0.1.
+ */
+export const BRIDGE_MAX_MESSAGE_BYTES = Math.ceil((50 * 1024 * 1024 * 4) / 3) + 64 * 1024;
 
 /** The path the web host serves the bridge on. */
 export const BRIDGE_PATH = '/bridge';
