@@ -3,54 +3,12 @@
  * organisation: the holder adds, reads back and removes; someone who does not hold the document
  * gets the server's refusal in Chinese.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createAppServices } from '../../src/main/services/app';
-import type { AppServices } from '../../src/main/services/appServices';
-import { plainSecretBox } from '../../src/main/webHost/plainSecrets';
-import type { LocalDocument, Result } from '../../src/shared/api';
-import { startServer, silentLogger, type RunningServer } from '../../src/sync-server/index';
+import type { LocalDocument } from '../../src/shared/api';
+import { useDemoServer } from './support/demoClients';
 
-interface Client {
-  call<T>(channel: string, input: unknown): Promise<Result<T>>;
-  value<T>(channel: string, input: unknown): Promise<T>;
-}
-
-let root: string;
-let server: RunningServer;
-const opened: AppServices[] = [];
-
-async function client(username: string): Promise<Client> {
-  const services = await createAppServices({
-    userDataDir: mkdtempSync(join(root, `client-${username}-`)),
-    serverUrl: server.url,
-    secrets: plainSecretBox,
-    emit: () => undefined,
-  });
-  opened.push(services);
-  const call = <T>(channel: string, input: unknown) => services.dispatcher.dispatch(channel, input) as Promise<Result<T>>;
-  const value = async <T>(channel: string, input: unknown): Promise<T> => {
-    const result = await call<T>(channel, input);
-    if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
-    return result.value;
-  };
-  await value('session:login', { username, password: 'demo1234' });
-  return { call, value };
-}
-
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'xt-attach-'));
-  server = await startServer({ host: '127.0.0.1', port: 0, demo: true, log: silentLogger, dataDir: join(root, 'server') });
-}, 120_000);
-
-afterAll(async () => {
-  for (const services of opened) await services.close();
-  await server.close();
-  rmSync(root, { recursive: true, force: true });
-});
+const { client } = useDemoServer('xt-attach-');
 
 describe('附件 through main', () => {
   it('li adds a file to her draft and reads it back byte-identical; wang, not the holder, is refused; li removes it', async () => {

@@ -3,61 +3,19 @@
  * organisation: a leader delegates, the delegate sees and acts on the leader's 待办 (recorded as 代
  * in the 流转记录), the leader revokes, and the server's refusals reach the caller as its message.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createAppServices } from '../../src/main/services/app';
-import type { AppServices } from '../../src/main/services/appServices';
-import { plainSecretBox } from '../../src/main/webHost/plainSecrets';
-import type { LocalDocument, Result } from '../../src/shared/api';
+import { describe, expect, it } from 'vitest';
+import type { LocalDocument } from '../../src/shared/api';
+import { useDemoServer } from './support/demoClients';
 import type { Delegation } from '../../src/shared/http/documents';
-import { startServer, silentLogger, type RunningServer } from '../../src/sync-server/index';
 
-interface Client {
-  call<T>(channel: string, input: unknown): Promise<Result<T>>;
-  value<T>(channel: string, input: unknown): Promise<T>;
-}
+const { client } = useDemoServer('xt-delegations-');
 
 interface DelegationList {
   given: Delegation[];
   received: Delegation[];
 }
 
-let root: string;
-let server: RunningServer;
-const opened: AppServices[] = [];
-
-async function client(username: string): Promise<Client> {
-  const services = await createAppServices({
-    userDataDir: mkdtempSync(join(root, `client-${username}-`)),
-    serverUrl: server.url,
-    secrets: plainSecretBox,
-    emit: () => undefined,
-  });
-  opened.push(services);
-  const call = <T>(channel: string, input: unknown) => services.dispatcher.dispatch(channel, input) as Promise<Result<T>>;
-  const value = async <T>(channel: string, input: unknown): Promise<T> => {
-    const result = await call<T>(channel, input);
-    if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
-    return result.value;
-  };
-  await value('session:login', { username, password: 'demo1234' });
-  return { call, value };
-}
-
 const tomorrow = () => new Date(Date.now() + 24 * 3600 * 1000).toISOString();
-
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'xt-delegations-'));
-  server = await startServer({ host: '127.0.0.1', port: 0, demo: true, log: silentLogger, dataDir: join(root, 'server') });
-}, 120_000);
-
-afterAll(async () => {
-  for (const services of opened) await services.close();
-  await server.close();
-  rmSync(root, { recursive: true, force: true });
-});
 
 describe('委托 through main', () => {
   it('lets the delegate see and approve the leader’s 待办 for them, until the leader revokes it', async () => {
