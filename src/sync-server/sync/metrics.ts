@@ -48,6 +48,7 @@ export class SyncMetrics {
   bytesIn = 0;
   bytesOut = 0;
   readOnlyUpdatesDropped = 0;
+  awarenessEntriesRejected = 0;
   updatesPersisted = 0;
   persistBatches = 0;
   persistFailures = 0;
@@ -84,6 +85,12 @@ export class SyncMetrics {
     metric('xietong_sync_bytes_in_total', 'counter', 'Bytes received from clients.', this.bytesIn);
     metric('xietong_sync_bytes_out_total', 'counter', 'Bytes sent to clients.', this.bytesOut);
     metric('xietong_sync_readonly_updates_dropped_total', 'counter', 'Updates from read-only members, dropped unapplied.', this.readOnlyUpdatesDropped);
+    metric(
+      'xietong_sync_awareness_rejected_total',
+      'counter',
+      'Awareness entries dropped because they named a client another person announced.',
+      this.awarenessEntriesRejected,
+    );
     metric('xietong_sync_updates_persisted_total', 'counter', 'Updates written to the store.', this.updatesPersisted);
     metric('xietong_sync_persist_batches_total', 'counter', 'Group commits to the store.', this.persistBatches);
     metric('xietong_sync_persist_failures_total', 'counter', 'Group commits that failed.', this.persistFailures);

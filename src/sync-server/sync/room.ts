@@ -13,6 +13,7 @@ import * as Y from 'yjs';
 
 import type { RoomName } from '../../shared/rooms';
 import { applyAll } from './compaction';
+import { type AwarenessEntry, decodeAwarenessEntries, encodeAwarenessEntries, isRemoval } from './awarenessEntries';
 import type { GroupCommitWriter } from './groupCommit';
 import type { SyncMetrics } from './metrics';
 import { decodePeerMessage, encodeAwareness, encodePeerMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from './protocol';
@@ -22,8 +23,8 @@ import type { RoomPubSub, RoomUpdateStore, SyncLogger } from './types';
 export interface RoomConnection {
   /** Sends one binary message (dropped when the connection is no longer open). */
   send(data: Uint8Array): void;
-  /** The awareness client ids this connection announced (usually one), removed when it leaves. */
-  awarenessIds: number[];
+  /** The signed-in person behind the connection (from the token). */
+  readonly userId: string;
 }
 
 /** What every room of one service shares. */
@@ -48,9 +49,14 @@ const LOADED = Symbol('loaded');
 
 /** A loaded (or loading) room. */
 export class Room {
-  readonly doc = new Y.Doc();
-  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness;
   readonly conns = new Set<RoomConnection>();
+  /**
+   * Which connection announced each awareness client id. Presence is bound to the person who
+   * announced it: nobody else can overwrite or remove it (see {@link applyClientAwareness}).
+   */
+  private readonly awarenessOwners = new Map<number, RoomConnection>();
   ready = false;
   failed = false;
   storedRows = 0;
@@ -64,6 +70,10 @@ export class Room {
     readonly name: RoomName,
     private readonly ctx: RoomContext,
   ) {
+    // The room name as guid: without one Yjs draws a random UUID per document (31 calls into the
+    // CSPRNG, a measurable share of loading a thousand rooms), and the server never needs it.
+    this.doc = new Y.Doc({ guid: name });
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
     // The server is not a participant: it must not announce an awareness state of its own.
     this.awareness.setLocalState(null);
   }
@@ -88,6 +98,7 @@ export class Room {
 
   /** The first messages of the protocol: the server's state vector and everyone's awareness. */
   greet(conn: RoomConnection): void {
+    // The service corks the socket around this, so both messages leave in one write.
     conn.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
     if (this.awareness.getStates().size > 0) {
       conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])));
@@ -103,12 +114,47 @@ export class Room {
 
   /** Applies a client's update; throws when it is not a valid Yjs update. */
   applyClientUpdate(conn: RoomConnection, update: Uint8Array): void {
+    // Every client answers the server's sync step 1 with the empty update when it has nothing
+    // new: two zero bytes (no structs, empty delete set) that would change nothing.
+    if (update.length === 2 && update[0] === 0 && update[1] === 0) return;
     Y.applyUpdate(this.doc, update, conn);
   }
 
-  /** Applies a client's awareness update; throws when malformed. */
-  applyClientAwareness(conn: RoomConnection, update: Uint8Array): void {
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn);
+  /**
+   * Applies a client's awareness update; throws when malformed. Entries for a client id another
+   * person announced (a live state from someone else, here or on another instance) are dropped,
+   * so nobody can impersonate or hide anyone else's presence; returns how many of the dropped
+   * ones would have changed something (the rest are echoes).
+   * The same person on a new connection (a reconnect before the old socket was noticed gone)
+   * takes the id over.
+   */
+  applyClientAwareness(conn: RoomConnection, update: Uint8Array): number {
+    const entries = decodeAwarenessEntries(update);
+    const states = this.awareness.getStates();
+    let dropped = 0;
+    let changed = false;
+    const allowed = entries.filter((entry) => {
+      const owner = this.awarenessOwners.get(entry.clientId);
+      if (owner === conn || (owner ? owner.userId === conn.userId : !states.has(entry.clientId))) return true;
+      // Stock clients echo every state they receive back to the server; an entry no newer than
+      // what the room holds changes nothing and is left out quietly.
+      if (this.wouldChange(entry)) dropped += 1;
+      changed = true;
+      return false;
+    });
+    for (const entry of allowed) {
+      if (isRemoval(entry)) {
+        if (this.awarenessOwners.get(entry.clientId) === conn) this.awarenessOwners.delete(entry.clientId);
+      } else this.awarenessOwners.set(entry.clientId, conn);
+    }
+    if (allowed.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, changed ? encodeAwarenessEntries(allowed) : update, conn);
+    return dropped;
+  }
+
+  /** Whether y-protocols would apply the entry (a newer clock, or a removal of a live state). */
+  private wouldChange(entry: AwarenessEntry): boolean {
+    const clock = this.awareness.meta.get(entry.clientId)?.clock ?? -1;
+    return clock < entry.clock || (clock === entry.clock && isRemoval(entry) && this.awareness.getStates().has(entry.clientId));
   }
 
   /** Every awareness state, for a client's query. */
@@ -120,7 +166,16 @@ export class Room {
   /** Forgets a departed connection's awareness states (telling everyone). */
   removeConnection(conn: RoomConnection): void {
     this.conns.delete(conn);
-    if (conn.awarenessIds.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, conn.awarenessIds, conn);
+    const ids = this.ownedBy(conn);
+    for (const id of ids) this.awarenessOwners.delete(id);
+    if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, conn);
+  }
+
+  /** The awareness client ids a connection announced (usually one). */
+  private ownedBy(conn: RoomConnection): number[] {
+    const ids: number[] = [];
+    for (const [id, owner] of this.awarenessOwners) if (owner === conn) ids.push(id);
+    return ids;
   }
 
   /** True when nothing is connected and nothing waits to be committed. */
@@ -196,11 +251,8 @@ export class Room {
   ): void => {
     const changed = added.concat(updated, removed);
     if (changed.length === 0) return;
-    if (this.conns.has(origin as RoomConnection)) {
-      const conn = origin as RoomConnection;
-      for (const id of added) if (!conn.awarenessIds.includes(id)) conn.awarenessIds.push(id);
-      if (removed.length > 0) conn.awarenessIds = conn.awarenessIds.filter((id) => !removed.includes(id));
-    }
+    // Expired states ('timeout') and states removed on another instance free their ids here too.
+    if (!this.conns.has(origin as RoomConnection)) for (const id of removed) this.awarenessOwners.delete(id);
     const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
     this.broadcast(encodeAwareness(payload), origin);
     // Our clients' changes (and departures) go to the other instances; theirs came from there,
@@ -229,8 +281,7 @@ export class Room {
   }
 
   private publishLocalAwareness(): void {
-    const ids: number[] = [];
-    for (const conn of this.conns) for (const id of conn.awarenessIds) ids.push(id);
+    const ids = [...this.awarenessOwners.keys()];
     if (ids.length === 0) return;
     const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids);
     this.publish(encodePeerMessage({ kind: 'awareness', from: this.ctx.instanceId, payload }));
