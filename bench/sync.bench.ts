@@ -14,12 +14,12 @@
  * Usage: `npm run bench -- sync`. Loopback only; every wait is bounded; every child is killed.
  * The last line of output is JSON.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,6 +49,34 @@ const ALL_ROWS: Row[] = [
 ];
 /** `SYNC_BENCH_ROWS=0,2` runs only those rows (for trying one change quickly). */
 const ROWS = process.env.SYNC_BENCH_ROWS ? ALL_ROWS.filter((_row, i) => process.env.SYNC_BENCH_ROWS!.split(',').includes(String(i))) : ALL_ROWS;
+
+/** `SYNC_BENCH_REPEAT=N` runs every server N times per row (default 3) and reports medians. */
+const REPEATS = Math.max(1, Number(process.env.SYNC_BENCH_REPEAT ?? 3) || 3);
+
+/**
+ * On a 2-core machine the simulated clients and the server under test fight for the same cores,
+ * and who wins a moment decides how much the server batches: the figures then swing by a third
+ * from run to run. Pinning the clients to CPU 0 and each server to CPU 1 (`taskset`, when there
+ * is one and at least two CPUs; `SYNC_BENCH_PIN=0` turns it off) gives every server the same
+ * core of its own.
+ */
+let pinning = false;
+
+function pinClientsToFirstCore(): boolean {
+  if (process.env.SYNC_BENCH_PIN === '0' || availableParallelism() < 2) return false;
+  pinning = taskset(process.pid, 0);
+  return pinning;
+}
+
+function taskset(pid: number | undefined, cpu: number): boolean {
+  if (pid === undefined) return false;
+  try {
+    execFileSync('taskset', ['--all-tasks', '--pid', '--cpu-list', String(cpu), String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const SECRET = 'bench-secret';
 const PHASE_TIMEOUT_MS = 60_000;
@@ -283,7 +311,10 @@ class ServerProcess {
   }
 
   static async start(kind: ServerKind): Promise<{ server: ServerProcess; port: number }> {
-    const child = fork(fileURLToPath(import.meta.url), ['--serve', kind], { execArgv: ['--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    // `SYNC_BENCH_PROFILE=DIR` writes each server's V8 CPU profile there (to see where its time goes).
+    const profile = process.env.SYNC_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SYNC_BENCH_PROFILE}`, `--cpu-prof-name=${kind}-${Date.now()}.cpuprofile`] : [];
+    const child = fork(fileURLToPath(import.meta.url), ['--serve', kind], { execArgv: ['--expose-gc', ...profile], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    if (pinning) taskset(child.pid, 1);
     const server = new ServerProcess(child);
     const ready = await withTimeout(server.next(), 20_000, `${kind} did not start`);
     if (ready.type !== 'ready') throw new Error(`${kind}: unexpected first message`);
@@ -305,8 +336,10 @@ class ServerProcess {
   stop(): Promise<void> {
     if (this.child.exitCode !== null) return Promise.resolve();
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.kill('SIGKILL');
-    return exited;
+    // Disconnecting lets the child exit by itself (and write its profile); a stuck one is killed.
+    this.child.disconnect();
+    const kill = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    return exited.finally(() => clearTimeout(kill));
   }
 }
 
@@ -455,22 +488,64 @@ function ratio(ours: number | undefined, peers: Array<number | undefined>): stri
   return `${(ours / Math.min(...valid)).toFixed(2)}×`;
 }
 
+/** The median of the finite values, or NaN when there are none. */
+function median(values: Array<number | undefined>): number {
+  const sorted = values.filter((value): value is number => value !== undefined && !Number.isNaN(value)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** One figure per server and row: the median over the repeats (every repeat must converge). */
+function summarise(runs: Result[]): Result {
+  const first = runs[0]!;
+  const errors = runs.map((run) => run.error).filter(Boolean);
+  const of = (pick: (run: Result) => number | undefined): number => median(runs.map(pick));
+  return {
+    server: first.server,
+    row: first.row,
+    ok: runs.every((run) => run.ok),
+    ...(errors.length > 0 ? { error: errors.join('; ') } : {}),
+    converged: runs.every((run) => run.converged),
+    serverCpuSeconds: of((run) => run.serverCpuSeconds),
+    peakRssMb: of((run) => run.peakRssMb),
+    lastWriteToLastClientMs: of((run) => run.lastWriteToLastClientMs),
+    editLatencyP50Ms: of((run) => run.editLatencyP50Ms),
+    editLatencyP99Ms: of((run) => run.editLatencyP99Ms),
+    probeFanoutMs: of((run) => run.probeFanoutMs),
+    memoryPerConnectionKb: of((run) => run.memoryPerConnectionKb),
+    connectSeconds: of((run) => run.connectSeconds),
+  };
+}
+
+function describe(row: Row, result: Result): string {
+  return (
+    `${row.name.padEnd(30)} ${result.server.padEnd(19)} cpu ${fmt(result.serverCpuSeconds, 2)} s  ` +
+    (row.kind === 'edit'
+      ? `last write→last client ${fmt(result.lastWriteToLastClientMs)} ms  p50 ${fmt(result.editLatencyP50Ms)} ms  p99 ${fmt(result.editLatencyP99Ms)} ms  `
+      : `probe fan-out ${fmt(result.probeFanoutMs)} ms  ${fmt(result.memoryPerConnectionKb)} KB/conn  `) +
+    `peak RSS ${fmt(result.peakRssMb)} MB  converged ${result.converged}${result.error ? `  ERROR ${result.error}` : ''}`
+  );
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
-  const results: Result[] = [];
+  const pinned = pinClientsToFirstCore();
+  console.log(pinned ? 'clients pinned to CPU 0, each server to CPU 1 (taskset)' : 'not pinned: clients and servers share the cores');
+  console.log(`${REPEATS} run(s) per server and row, servers interleaved; figures are medians\n`);
+  const runs: Result[] = [];
   for (const row of ROWS) {
-    for (const kind of SERVERS) {
-      const result = await runRow(kind, row);
-      results.push(result);
-      console.log(
-        `${row.name.padEnd(30)} ${kind.padEnd(19)} cpu ${fmt(result.serverCpuSeconds, 2)} s  ` +
-          (row.kind === 'edit'
-            ? `last write→last client ${fmt(result.lastWriteToLastClientMs)} ms  p50 ${fmt(result.editLatencyP50Ms)} ms  p99 ${fmt(result.editLatencyP99Ms)} ms  `
-            : `probe fan-out ${fmt(result.probeFanoutMs)} ms  ${fmt(result.memoryPerConnectionKb)} KB/conn  `) +
-          `peak RSS ${fmt(result.peakRssMb)} MB  converged ${result.converged}${result.error ? `  ERROR ${result.error}` : ''}`,
-      );
+    for (let repeat = 0; repeat < REPEATS; repeat++) {
+      for (const kind of SERVERS) {
+        const result = await runRow(kind, row);
+        runs.push(result);
+        console.log(`${describe(row, result)}  (run ${repeat + 1})`);
+      }
     }
   }
+  const results = ROWS.flatMap((row) => SERVERS.map((kind) => summarise(runs.filter((run) => run.server === kind && run.row === row.name))));
+  console.log('\nMedians:');
+  for (const row of ROWS) for (const result of results.filter((r) => r.row === row.name)) console.log(describe(row, result));
   console.log('\nRatios (xietong ÷ better peer; ≤ 1.00× meets the target):');
   for (const row of ROWS) {
     const of = (kind: ServerKind): Result => results.find((r) => r.server === kind && r.row === row.name)!;
@@ -486,8 +561,8 @@ async function main(): Promise<void> {
   }
   const seconds = (performance.now() - started) / 1000;
   console.log(`\ntotal ${seconds.toFixed(0)} s`);
-  const ok = results.every((r) => r.ok);
-  console.log(JSON.stringify({ ok, seconds: Math.round(seconds), results }));
+  const ok = runs.every((r) => r.ok);
+  console.log(JSON.stringify({ ok, seconds: Math.round(seconds), pinned, repeats: REPEATS, results, runs }));
   process.exit(ok ? 0 : 1);
 }
 
