@@ -9,9 +9,11 @@
  * 2,000 / 10,000 idle connections over 200 / 1,000 rooms with one edit per room as a probe.
  * Figures per server: server CPU seconds, latency from the last write to the last client, the
  * per-edit delivery latency (p50/p99), the probe's fan-out time, peak RSS and memory per idle
- * connection, and whether every client converged to the same state.
+ * connection (RSS, and the JS heap's share), and whether every client converged to the same state.
+ * Each server runs every row three times, interleaved with the others; the figures are medians.
  *
- * Usage: `npm run bench -- sync`. Loopback only; every wait is bounded; every child is killed.
+ * Usage: `npm run bench -- sync` (about five minutes; `SYNC_BENCH_ROWS=0,2`, `SYNC_BENCH_REPEAT=1`
+ * for a quick look). Loopback only; every wait is bounded; every child is stopped.
  * The last line of output is JSON.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -87,6 +89,8 @@ const PHASE_TIMEOUT_MS = 60_000;
 
 interface ServerStats {
   cpuSeconds: number;
+  heapUsed: number;
+  external: number;
   rss: number;
   maxRss: number;
 }
@@ -154,6 +158,8 @@ async function serve(kind: ServerKind): Promise<void> {
       type: 'stats',
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       rss: process.memoryUsage().rss,
+      heapUsed: process.memoryUsage().heapUsed,
+      external: process.memoryUsage().external,
       maxRss: process.resourceUsage().maxRSS * 1024,
     };
     process.send?.(reply);
@@ -300,6 +306,7 @@ interface Result {
   /** Probe edits sent → every idle client has its room's probe (idle rows). */
   probeFanoutMs?: number;
   memoryPerConnectionKb?: number;
+  heapPerConnectionKb?: number;
   connectSeconds: number;
 }
 
@@ -425,6 +432,8 @@ async function runRow(kind: ServerKind, row: Row): Promise<Result> {
       await sleep(1000);
       const idle = await server.stats();
       result.memoryPerConnectionKb = (idle.rss - before.rss) / row.clients / 1024;
+      // The JS heap's share of it (the rest is sockets and buffers outside V8): steadier than RSS.
+      result.heapPerConnectionKb = (idle.heapUsed + idle.external - before.heapUsed - before.external) / row.clients / 1024;
       // The probe: the first client of every room makes one edit at the same moment.
       // A room's probe is final once everyone there has it: perRoom clients × 1 key.
       finals.fill(perRoom - 1);
@@ -514,6 +523,7 @@ function summarise(runs: Result[]): Result {
     editLatencyP99Ms: of((run) => run.editLatencyP99Ms),
     probeFanoutMs: of((run) => run.probeFanoutMs),
     memoryPerConnectionKb: of((run) => run.memoryPerConnectionKb),
+    heapPerConnectionKb: of((run) => run.heapPerConnectionKb),
     connectSeconds: of((run) => run.connectSeconds),
   };
 }
@@ -523,7 +533,7 @@ function describe(row: Row, result: Result): string {
     `${row.name.padEnd(30)} ${result.server.padEnd(19)} cpu ${fmt(result.serverCpuSeconds, 2)} s  ` +
     (row.kind === 'edit'
       ? `last write→last client ${fmt(result.lastWriteToLastClientMs)} ms  p50 ${fmt(result.editLatencyP50Ms)} ms  p99 ${fmt(result.editLatencyP99Ms)} ms  `
-      : `probe fan-out ${fmt(result.probeFanoutMs)} ms  ${fmt(result.memoryPerConnectionKb)} KB/conn  `) +
+      : `probe fan-out ${fmt(result.probeFanoutMs)} ms  ${fmt(result.memoryPerConnectionKb)} KB/conn (heap ${fmt(result.heapPerConnectionKb, 2)})  `) +
     `peak RSS ${fmt(result.peakRssMb)} MB  converged ${result.converged}${result.error ? `  ERROR ${result.error}` : ''}`
   );
 }
@@ -555,7 +565,10 @@ async function main(): Promise<void> {
     console.log(
       `${row.name.padEnd(30)} cpu ${ratio(ours.serverCpuSeconds, peers.map((p) => p.serverCpuSeconds))}  ` +
         `latency ${ratio(latency(ours), peers.map(latency))}  ` +
-        (row.kind === 'idle' ? `memory/conn ${ratio(ours.memoryPerConnectionKb, peers.map((p) => p.memoryPerConnectionKb))}  ` : '') +
+        (row.kind === 'idle'
+          ? `memory/conn ${ratio(ours.memoryPerConnectionKb, peers.map((p) => p.memoryPerConnectionKb))} ` +
+            `(heap ${ratio(ours.heapPerConnectionKb, peers.map((p) => p.heapPerConnectionKb))})  `
+          : '') +
         `peak RSS ${ratio(ours.peakRssMb, peers.map((p) => p.peakRssMb))}`,
     );
   }
