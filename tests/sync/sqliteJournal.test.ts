@@ -1,0 +1,304 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync as writeSyncReal } from 'node:fs';
+import { join } from 'node:path';
+
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+
+import type { RoomName } from '../../src/shared/rooms';
+import { compactUpdates, SqliteRoomUpdateStore } from '../../src/sync-server/sync';
+import { JOURNAL_SUFFIX, readJournal, type JournalIo } from '../../src/sync-server/sync/sqliteJournal';
+import { tempDir } from './helpers';
+
+type Step = { append: Array<[string, string]> } | { appendMany: number } | { flush: true } | { copyJournalTo: string };
+
+const text = (updates: Uint8Array[]) => updates.map((update) => Buffer.from(update).toString());
+const entry = (room: string, value: string) => ({ room: room as RoomName, update: Buffer.from(value) });
+const tableRows = (store: SqliteRoomUpdateStore, room: string) => store.db.prepare('SELECT count(*) FROM sync_room_updates WHERE room = ?').pluck().get(room) as number;
+
+/** What `{ appendMany: n }` appends to room doc:r<k>, in order. */
+const manyOf = (n: number, k: number) => Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 === k).map((i) => `u${i}`);
+
+describe('SQLite room store journal', () => {
+  const tmp = tempDir();
+  // Inside the repository so the bundle's bare imports resolve from node_modules.
+  mkdirSync(join(__dirname, '../../.tmp'), { recursive: true });
+  const bundleDir = mkdtempSync(join(__dirname, '../../.tmp/journal-fixture-'));
+  const script = join(bundleDir, 'journalChild.mjs');
+  let n = 0;
+  const dbPath = () => join(tmp.dir, `store-${n++}.db`);
+
+  beforeAll(async () => {
+    await build({
+      entryPoints: [join(__dirname, 'fixtures/journalChild.ts')],
+      outfile: script,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+      logLevel: 'warning',
+      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    });
+  });
+
+  afterAll(() => {
+    tmp.remove();
+    rmSync(bundleDir, { recursive: true, force: true });
+  });
+
+  /** Runs the steps in a child process that then SIGKILLs itself. */
+  function killedAfter(path: string, steps: Step[]): Promise<void> {
+    const child = spawn(process.execPath, [script, path, JSON.stringify(steps)], { stdio: ['ignore', 'inherit', 'inherit'] });
+    return new Promise((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child exited with ${code ?? signal}`))));
+    });
+  }
+
+  it('keeps every appended update across a SIGKILL, ingested or still in the journal', async () => {
+    const path = dbPath();
+    await killedAfter(path, [{ appendMany: 5_000 }]);
+    // Some of it was ingested in the background before the kill, the rest only in the journal.
+    expect(existsSync(path + JOURNAL_SUFFIX)).toBe(true);
+    const store = new SqliteRoomUpdateStore(path);
+    try {
+      for (const k of [0, 1, 2]) {
+        expect(text(await store.load(`doc:r${k}` as RoomName))).toEqual(manyOf(5_000, k));
+        // Recovery ingests before anything else: it is all in the table now.
+        expect(tableRows(store, `doc:r${k}`)).toBe(manyOf(5_000, k).length);
+      }
+      // Recovered twice (reopened after another kill) it is still there exactly once.
+      await store.appendBatch([entry('doc:r0', 'after')]);
+    } finally {
+      store.close();
+    }
+    await killedAfter(path, [{ append: [['doc:r1', 'last']] }]);
+    const again = new SqliteRoomUpdateStore(path);
+    try {
+      expect(text(await again.load('doc:r0' as RoomName))).toEqual([...manyOf(5_000, 0), 'after']);
+      expect(text(await again.load('doc:r1' as RoomName))).toEqual([...manyOf(5_000, 1), 'last']);
+      expect(await again.count('doc:r2' as RoomName)).toBe(manyOf(5_000, 2).length);
+    } finally {
+      again.close();
+    }
+    // A clean close leaves no journal behind.
+    expect(existsSync(path + JOURNAL_SUFFIX)).toBe(false);
+  });
+
+  it('loses only the torn last record when the journal was cut short', async () => {
+    const path = dbPath();
+    await killedAfter(path, [{ append: [['doc:a', 'one']] }, { append: [['doc:a', 'two'], ['doc:b', 'x']] }, { append: [['doc:a', 'three']] }]);
+    truncateSync(path + JOURNAL_SUFFIX, statSync(path + JOURNAL_SUFFIX).size - 3);
+    const store = new SqliteRoomUpdateStore(path);
+    try {
+      expect(text(await store.load('doc:a' as RoomName))).toEqual(['one', 'two']);
+      expect(text(await store.load('doc:b' as RoomName))).toEqual(['x']);
+      await store.appendBatch([entry('doc:a', 'four')]);
+      expect(text(await store.load('doc:a' as RoomName))).toEqual(['one', 'two', 'four']);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('loses only the last record when a byte of it is flipped', async () => {
+    const path = dbPath();
+    await killedAfter(path, [{ append: [['doc:a', 'one']] }, { append: [['doc:a', 'two']] }, { append: [['doc:a', 'three'], ['doc:b', 'y']] }]);
+    const journal = readFileSync(path + JOURNAL_SUFFIX);
+    journal.writeUInt8(journal.readUInt8(journal.length - 2) ^ 0x20, journal.length - 2);
+    writeFileSync(path + JOURNAL_SUFFIX, journal);
+    const store = new SqliteRoomUpdateStore(path);
+    try {
+      expect(text(await store.load('doc:a' as RoomName))).toEqual(['one', 'two']);
+      expect(await store.count('doc:b' as RoomName)).toBe(0);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('opens with a journal whose header is garbage (a file cut before its header was written)', async () => {
+    const path = dbPath();
+    await killedAfter(path, [{ append: [['doc:a', 'one']] }]);
+    truncateSync(path + JOURNAL_SUFFIX, 7);
+    const store = new SqliteRoomUpdateStore(path);
+    try {
+      expect(await store.count('doc:a' as RoomName)).toBe(0);
+      await store.appendBatch([entry('doc:a', 'two')]);
+      expect(text(await store.load('doc:a' as RoomName))).toEqual(['two']);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('never ingests a journal of an epoch SQLite has already taken in', async () => {
+    const path = dbPath();
+    const copy = join(tmp.dir, 'journal-copy');
+    await killedAfter(path, [{ append: [['doc:a', 'one']] }, { append: [['doc:a', 'two']] }]);
+    copyFileSync(path + JOURNAL_SUFFIX, copy);
+    // Recovery ingests it, and closing marks that journal and its successor as ingested.
+    const first = new SqliteRoomUpdateStore(path);
+    await first.appendBatch([entry('doc:a', 'three')]);
+    first.close();
+    // As if the old file had survived the ingest: a crash before the truncation reached the disk.
+    copyFileSync(copy, path + JOURNAL_SUFFIX);
+    const store = new SqliteRoomUpdateStore(path);
+    try {
+      expect(text(await store.load('doc:a' as RoomName))).toEqual(['one', 'two', 'three']);
+      expect(tableRows(store, 'doc:a')).toBe(3);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('reads a journal of the current epoch only from where the last ingest stopped', async () => {
+    const path = dbPath();
+    const copy = join(tmp.dir, 'journal-copy-2');
+    await killedAfter(path, [
+      { append: [['doc:a', 'one']] },
+      { append: [['doc:a', 'two'], ['doc:b', 'x']] },
+      { flush: true },
+      { append: [['doc:a', 'three']] },
+      { copyJournalTo: copy },
+      { flush: true },
+      { append: [['doc:a', 'four']] },
+    ]);
+    const store = new SqliteRoomUpdateStore(path);
+    try {
+      expect(text(await store.load('doc:a' as RoomName))).toEqual(['one', 'two', 'three', 'four']);
+      expect(text(await store.load('doc:b' as RoomName))).toEqual(['x']);
+    } finally {
+      store.close();
+    }
+    // The same file as it was one ingest earlier, after that ingest was committed: only what came
+    // after the ingested offset would count, and that is in SQLite already.
+    const other = dbPath();
+    await killedAfter(other, [{ append: [['doc:a', 'one']] }, { flush: true }, { append: [['doc:a', 'two']] }, { copyJournalTo: copy }, { flush: true }]);
+    copyFileSync(copy, other + JOURNAL_SUFFIX);
+    const reopened = new SqliteRoomUpdateStore(other);
+    try {
+      expect(text(await reopened.load('doc:a' as RoomName))).toEqual(['one', 'two']);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it('load and count include updates still waiting in the journal', async () => {
+    const store = new SqliteRoomUpdateStore(dbPath());
+    try {
+      await store.appendBatch([entry('doc:a', 'one'), entry('doc:b', 'x')]);
+      store.flushJournal();
+      await store.appendBatch([entry('doc:a', 'two')]);
+      await store.appendBatch([entry('doc:b', 'y'), entry('doc:a', 'three')]);
+      expect(tableRows(store, 'doc:a')).toBe(1);
+      expect(text(await store.load('doc:a' as RoomName))).toEqual(['one', 'two', 'three']);
+      expect(text(await store.load('doc:b' as RoomName))).toEqual(['x', 'y']);
+      expect(await store.count('doc:a' as RoomName)).toBe(3);
+      expect(await store.count('doc:c' as RoomName)).toBe(0);
+      // Ingested on the timer (~250 ms) without anyone asking.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(tableRows(store, 'doc:a')).toBe(3);
+      expect(await store.count('doc:a' as RoomName)).toBe(3);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('compacts a room whose updates are still in the journal, and later appends stay after the merged row', async () => {
+    const store = new SqliteRoomUpdateStore(dbPath());
+    try {
+      const doc = new Y.Doc();
+      const updates: Uint8Array[] = [];
+      doc.on('update', (update: Uint8Array) => updates.push(update));
+      for (const ch of '拟同意请示') doc.getText('body').insert(doc.getText('body').length, ch);
+      await store.appendBatch(updates.slice(0, 2).map((update) => ({ room: 'doc:y' as RoomName, update })));
+      store.flushJournal();
+      await store.appendBatch(updates.slice(2).map((update) => ({ room: 'doc:y' as RoomName, update })));
+      await store.appendBatch([entry('doc:other', 'z')]);
+      expect(await store.compact('doc:y' as RoomName, compactUpdates)).toBe(5);
+      expect(tableRows(store, 'doc:y')).toBe(1);
+      doc.getText('body').insert(5, '。');
+      await store.appendBatch([{ room: 'doc:y' as RoomName, update: updates[5]! }]);
+      const loaded = new Y.Doc();
+      for (const update of await store.load('doc:y' as RoomName)) Y.applyUpdate(loaded, update);
+      expect(loaded.getText('body').toJSON()).toBe('拟同意请示。');
+      store.flushJournal();
+      const seqs = store.db.prepare('SELECT seq FROM sync_room_updates WHERE room = ? ORDER BY seq').pluck().all('doc:y') as number[];
+      expect(seqs).toHaveLength(2);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('rejects appendBatch when the journal cannot be written, and keeps nothing of that batch', async () => {
+    let failNext = false;
+    const io: JournalIo = {
+      writeSync: (fd, buffer, offset, length, position) => {
+        if (!failNext) return writeSyncReal(fd, buffer, offset, length, position);
+        failNext = false;
+        // Half of the record gets out, then the disk is full.
+        writeSyncReal(fd, buffer, offset, Math.floor(length / 2), position);
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      },
+      fdatasyncSync: () => undefined,
+    };
+    const path = dbPath();
+    const store = new SqliteRoomUpdateStore(path, { journalIo: io });
+    try {
+      await store.appendBatch([entry('doc:a', 'one')]);
+      failNext = true;
+      await expect(store.appendBatch([entry('doc:a', 'lost'), entry('doc:b', 'lost too')])).rejects.toThrow(/ENOSPC/);
+      expect(text(await store.load('doc:a' as RoomName))).toEqual(['one']);
+      expect(await store.count('doc:b' as RoomName)).toBe(0);
+      await store.appendBatch([entry('doc:a', 'two')]);
+      // What a restart would read: the good records only, the later one written over the torn one.
+      const found = readJournal(path + JOURNAL_SUFFIX, { epoch: 0, offset: 0 });
+      expect(found?.batches.map((batch) => text(batch.entries.map((e) => e.update)))).toEqual([['one'], ['two']]);
+    } finally {
+      store.close();
+    }
+    const reopened = new SqliteRoomUpdateStore(path);
+    try {
+      expect(text(await reopened.load('doc:a' as RoomName))).toEqual(['one', 'two']);
+      expect(await reopened.count('doc:b' as RoomName)).toBe(0);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it('restarts a large journal with the next epoch once its content is in SQLite', async () => {
+    const path = dbPath();
+    const store = new SqliteRoomUpdateStore(path);
+    try {
+      const big = Buffer.alloc(1024 * 1024, 7);
+      for (let i = 0; i < 66; i++) await store.appendBatch([{ room: 'doc:big' as RoomName, update: big }]);
+      const epoch = readJournal(path + JOURNAL_SUFFIX, { epoch: 0, offset: 0 })!.epoch;
+      store.flushJournal();
+      expect(statSync(path + JOURNAL_SUFFIX).size).toBeLessThan(100);
+      expect(readJournal(path + JOURNAL_SUFFIX, { epoch: 0, offset: 0 })!.epoch).toBe(epoch + 1);
+      expect(await store.count('doc:big' as RoomName)).toBe(66);
+    } finally {
+      store.close();
+    }
+  }, 60_000);
+
+  it('keeps one transaction per batch and no journal for an in-memory database', async () => {
+    const store = new SqliteRoomUpdateStore(':memory:');
+    try {
+      await store.appendBatch([entry('doc:a', 'one')]);
+      expect(tableRows(store, 'doc:a')).toBe(1);
+      expect(existsSync(`:memory:${JOURNAL_SUFFIX}`)).toBe(false);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('creates the table without AUTOINCREMENT', () => {
+    const store = new SqliteRoomUpdateStore(dbPath());
+    try {
+      const sql = store.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'sync_room_updates'").pluck().get() as string;
+      expect(sql).not.toMatch(/AUTOINCREMENT/i);
+    } finally {
+      store.close();
+    }
+  });
+});
