@@ -6,6 +6,7 @@ import type { Accounts } from './accounts/accounts';
 import type { Logger } from './log';
 import type { MetricsRegistry } from './metrics';
 import type { RoomPolicies } from './rooms/policy';
+import type { RoomName } from '../shared/rooms';
 import type { Database } from './store/database';
 
 export interface ServerDeps {
@@ -21,4 +22,9 @@ export interface ServerDeps {
   dataDir: string;
   /** The clock (tests move it). */
   now: () => number;
+  /**
+   * A Yjs room's stored updates, oldest first, from the sync service's room store (its SQLite
+   * journal included, which the `sync_room_updates` table alone lacks for a fraction of a second).
+   */
+  loadRoomUpdates: (room: RoomName) => Promise<Uint8Array[]>;
 }

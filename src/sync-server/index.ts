@@ -96,7 +96,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     const metrics = new MetricsRegistry();
     const rooms = new RoomPolicies();
-    const deps: ServerDeps = { db, accounts, rooms, metrics, log, dataDir: options.dataDir, now };
+    const deps: ServerDeps = { db, accounts, rooms, metrics, log, dataDir: options.dataDir, now, loadRoomUpdates: (room) => roomStore.load(room) };
     const requests = metrics.counter('xietong_http_requests_total', 'HTTP requests answered, by method, route and status');
     const duration = metrics.counter('xietong_http_request_seconds_total', 'Time spent answering HTTP requests, by route');
     const httpLog = log.child({ module: 'http' });
@@ -117,7 +117,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const syncLog = toSyncLogger(log.child({ module: 'sync' }));
     const roomStore =
       db.dialect === 'sqlite'
-        ? new SqliteRoomUpdateStore((db as SqliteDatabase).file, { synchronous: 'NORMAL' })
+        ? new SqliteRoomUpdateStore((db as SqliteDatabase).file, { synchronous: 'NORMAL', onIngestError: (error) => syncLog.error({ err: error.message }, 'sync: moving the journal into SQLite failed (retrying)') })
         : new PostgresRoomUpdateStore((db as PostgresDatabase).pool);
     // Fail at start, with the address, rather than at the first room when Redis is unreachable.
     if (options.redisUrl) await checkRedis(options.redisUrl);
@@ -137,7 +137,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     closers.push(async () => {
       await sync.close();
-      if (roomStore instanceof SqliteRoomUpdateStore) roomStore.db.close();
+      if (roomStore instanceof SqliteRoomUpdateStore) roomStore.close();
     });
     // Module background jobs (e.g. 催办 of overdue documents) stop on close, before the store closes.
     closers.push(...(await composeApp(router, { ...deps, metricsText: () => metrics.render() + sync.metricsText() })));

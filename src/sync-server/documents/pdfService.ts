@@ -70,14 +70,14 @@ async function alreadyAccepted(db: Queryable, doc: StoredDocument, upload: Buffe
 
 export class DocumentPdfService {
   constructor(
-    private readonly deps: Pick<ServerDeps, 'db' | 'accounts' | 'now'>,
+    private readonly deps: Pick<ServerDeps, 'db' | 'accounts' | 'now' | 'loadRoomUpdates'>,
     private readonly documents: DocumentService,
     private readonly options: { verifier?: PdfVerifier; fonts?: FontOverrides } = {},
   ) {}
 
   private async render(doc: StoredDocument): Promise<{ bytes: Buffer; seal?: SealPlacement }> {
     // The collaborative editor's text is the body when there is any; the `body` field otherwise.
-    const body = (await readRoomBody(this.deps.db, doc.id)) ?? doc.fields.body;
+    const body = (await readRoomBody(this.deps.loadRoomUpdates, doc.id)) ?? doc.fields.body;
     const fields = { ...doc.fields, body, ...(doc.workflow.docNumber ? { docNumber: doc.workflow.docNumber } : {}) };
     const sealed = doc.workflow.kind === 'outgoing';
     const rendered = await renderOfficialDocument(fields, { sealed, ...(this.options.fonts ? { fonts: this.options.fonts } : {}) });

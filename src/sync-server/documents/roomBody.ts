@@ -8,7 +8,10 @@
  * other elements (a list, a quote) is walked into; elements inside a block (links) are inline.
  */
 import * as Y from 'yjs';
-import type { Queryable } from '../store/database';
+import { parseRoomName, type RoomName } from '../../shared/rooms';
+
+/** A room's stored updates, oldest first: the sync service's room store (`RoomUpdateStore.load`). */
+export type LoadRoomUpdates = (room: RoomName) => Promise<Uint8Array[]>;
 
 /** Paragraph texts of one element, in order. */
 function blocks(element: Y.XmlText): string[] {
@@ -38,21 +41,18 @@ export function lexicalParagraphs(doc: Y.Doc): string[] {
 }
 
 /**
- * The body of document `documentId` from the stored room updates, one paragraph per line; undefined
- * when the room has no stored text (or the sync tables do not exist in this store).
+ * The body of document `documentId` from its stored room updates, one paragraph per line; undefined
+ * when the room has no stored text. Read through the room store, not its table: the SQLite store
+ * keeps the last fraction of a second of edits in its journal before they reach the table.
  */
-export async function readRoomBody(db: Queryable, documentId: string): Promise<string | undefined> {
-  let rows: Array<{ data: Uint8Array }>;
-  try {
-    rows = await db.all<{ data: Uint8Array }>('SELECT data FROM sync_room_updates WHERE room = ? ORDER BY seq', [`doc:${documentId}`]);
-  } catch {
-    // The sync service creates its table lazily; no table means no room was ever written.
-    return undefined;
-  }
-  if (rows.length === 0) return undefined;
+export async function readRoomBody(loadRoomUpdates: LoadRoomUpdates, documentId: string): Promise<string | undefined> {
+  const room = parseRoomName(`doc:${documentId}`);
+  if (!room) return undefined; // an id no room can have
+  const updates = await loadRoomUpdates(room.name);
+  if (updates.length === 0) return undefined;
   const doc = new Y.Doc();
   try {
-    for (const row of rows) Y.applyUpdate(doc, new Uint8Array(row.data));
+    for (const update of updates) Y.applyUpdate(doc, update);
     const text = lexicalParagraphs(doc)
       .filter((p) => p.length > 0)
       .join('\n');
