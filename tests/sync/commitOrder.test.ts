@@ -94,23 +94,62 @@ describe('nothing reaches another client before it is committed', () => {
   });
 
   it('a failed commit relays nothing and disconnects the room’s clients with 1011', async () => {
-    const writer = connectProvider(sync.url, 'doc:failing', 'tok-alice');
-    const watcher = connectProvider(sync.url, 'doc:failing', 'tok-alice');
-    try {
-      await Promise.all([waitSynced(writer), waitSynced(watcher)]);
-      const watcherClosed = closed(watcher.ws as unknown as WebSocket);
-      store.failNext = true;
-      writer.doc.getText('body').insert(0, '丢失');
-      const { code } = await watcherClosed;
-      expect(code).toBe(1011);
-      expect(watcher.doc.getText('body').toJSON()).toBe('');
-      expect(sync.service.metricsText()).toMatch(/xietong_sync_persist_failures_total 1/);
-      // The providers reconnect; the writer re-sends what the server did not keep.
-      await waitFor(() => watcher.doc.getText('body').toJSON() === '丢失', 'edit re-sent after reconnect', 20_000);
-      expect(new TextDecoder().decode((await inner.load('doc:failing' as RoomName)).at(-1))).toContain('丢失');
-    } finally {
-      writer.destroy();
-      watcher.destroy();
-    }
+    await expectFailedCommitRecovers(sync, () => (store.failNext = true), inner);
   });
 });
+
+/** The SQLite store's own synchronous commit (what the server uses), failing on demand. */
+class FailingSyncStore extends SqliteRoomUpdateStore {
+  failNext = false;
+
+  override appendBatchSync(entries: readonly RoomUpdateEntry[]): void {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('disk full');
+    }
+    super.appendBatchSync(entries);
+  }
+}
+
+describe('a synchronous commit that fails', () => {
+  const tmp = tempDir();
+  let store: FailingSyncStore;
+  let sync: RunningSync;
+
+  beforeAll(async () => {
+    store = new FailingSyncStore(`${tmp.dir}/sync.db`);
+    sync = await startSync({ store });
+  });
+
+  afterAll(async () => {
+    await sync.stop();
+    store.close();
+    tmp.remove();
+  });
+
+  it('relays nothing and disconnects the room’s clients with 1011, who then re-send', async () => {
+    await expectFailedCommitRecovers(sync, () => (store.failNext = true), store);
+  });
+});
+
+/** One edit's commit fails: nothing is relayed, the room's clients get 1011, reconnect and re-send. */
+async function expectFailedCommitRecovers(sync: RunningSync, failNext: () => void, inner: SqliteRoomUpdateStore): Promise<void> {
+  const writer = connectProvider(sync.url, 'doc:failing', 'tok-alice');
+  const watcher = connectProvider(sync.url, 'doc:failing', 'tok-alice');
+  try {
+    await Promise.all([waitSynced(writer), waitSynced(watcher)]);
+    const watcherClosed = closed(watcher.ws as unknown as WebSocket);
+    failNext();
+    writer.doc.getText('body').insert(0, '丢失');
+    const { code } = await watcherClosed;
+    expect(code).toBe(1011);
+    expect(watcher.doc.getText('body').toJSON()).toBe('');
+    expect(sync.service.metricsText()).toMatch(/xietong_sync_persist_failures_total 1/);
+    // The providers reconnect; the writer re-sends what the server did not keep.
+    await waitFor(() => watcher.doc.getText('body').toJSON() === '丢失', 'edit re-sent after reconnect', 20_000);
+    expect(new TextDecoder().decode((await inner.load('doc:failing' as RoomName)).at(-1))).toContain('丢失');
+  } finally {
+    writer.destroy();
+    watcher.destroy();
+  }
+}

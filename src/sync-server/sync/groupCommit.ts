@@ -1,8 +1,8 @@
 /**
- * Group commit: updates received in the same turn of the event loop (and while the previous
- * commit is in flight) are written to the store in one transaction. One fsync then covers many
- * updates, so throughput holds under load while every update is still durable before anyone
- * else sees it.
+ * Group commit: the updates read from a socket (every message of one read) — and, for a store
+ * that commits asynchronously, everything that arrives while a commit is in flight — are written
+ * to the store in one batch. One write then covers many updates, so throughput holds under load
+ * while every update is still durable before anyone else sees it.
  */
 import type { SyncMetrics } from './metrics';
 import type { RoomUpdateEntry, RoomUpdateStore, SyncLogger } from './types';
@@ -32,23 +32,25 @@ export class GroupCommitWriter {
     private readonly maxBatch = 5000,
   ) {}
 
-  /** Queues one update; `done` runs after the transaction holding it committed or failed. */
+  /** Queues one update; `done` runs after the batch holding it committed or failed. */
   enqueue(entry: RoomUpdateEntry, done: CommitCallback): void {
     const now = performance.now();
     this.pending.push({ entry, enqueuedAt: now, done });
-    if (!this.running && !this.scheduled) {
-      this.scheduled = true;
-      // A commit costs about as much CPU as applying and relaying a dozen small updates, so
-      // commits are spaced at least `minCommitIntervalMs` apart: an update arriving on a quiet
-      // server is committed at once (setImmediate still lets every message already read from the
-      // sockets join), one arriving right after a commit waits for the next window with others.
-      const wait = this.lastCommitAt + this.minCommitIntervalMs - now;
-      if (wait < 1) setImmediate(this.runNow);
-      else setTimeout(this.runNow, wait);
-    }
+    if (this.running || this.scheduled) return;
+    this.scheduled = true;
+    const wait = this.lastCommitAt + this.minCommitIntervalMs - now;
+    // A microtask runs once the current callback (one socket's read, every message in it) is
+    // done: the commit and the relays then happen before the event loop moves on, as an
+    // in-memory server would relay, so peers read them in the same turn. Optionally commits are
+    // spaced `minCommitIntervalMs` apart to gather more per batch.
+    if (wait < 1) queueMicrotask(this.runNow);
+    else setTimeout(this.runNow, wait);
   }
 
-  private readonly runNow = (): void => void this.run();
+  private readonly runNow = (): void => {
+    if (this.store.appendBatchSync) this.runSync(this.store.appendBatchSync.bind(this.store));
+    else void this.runAsync();
+  };
 
   /** Resolves when every update queued so far has been committed (or has failed). */
   flush(): Promise<void> {
@@ -56,36 +58,66 @@ export class GroupCommitWriter {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private async run(): Promise<void> {
+  private takeBatch(): PendingWrite[] {
+    const batch = this.pending.length <= this.maxBatch ? this.pending : this.pending.slice(0, this.maxBatch);
+    this.pending = batch === this.pending ? [] : this.pending.slice(this.maxBatch);
+    this.lastCommitAt = performance.now();
+    return batch;
+  }
+
+  /** A store that commits synchronously: every batch and its callbacks in this turn. */
+  private runSync(append: (entries: readonly RoomUpdateEntry[]) => void): void {
     this.scheduled = false;
     this.running = true;
     while (this.pending.length > 0) {
-      const batch = this.pending.length <= this.maxBatch ? this.pending : this.pending.slice(0, this.maxBatch);
-      this.pending = batch === this.pending ? [] : this.pending.slice(this.maxBatch);
+      const batch = this.takeBatch();
       let failure: Error | undefined;
-      this.lastCommitAt = performance.now();
+      try {
+        append(batch.map((write) => write.entry));
+      } catch (error) {
+        failure = error instanceof Error ? error : new Error(String(error));
+      }
+      this.settle(batch, failure);
+    }
+    this.finish();
+  }
+
+  private async runAsync(): Promise<void> {
+    this.scheduled = false;
+    this.running = true;
+    while (this.pending.length > 0) {
+      const batch = this.takeBatch();
+      let failure: Error | undefined;
       try {
         await this.store.appendBatch(batch.map((write) => write.entry));
       } catch (error) {
         failure = error instanceof Error ? error : new Error(String(error));
       }
-      const now = performance.now();
-      if (failure) {
-        this.metrics.persistFailures += 1;
-        this.log.error({ err: failure.message, updates: batch.length }, 'sync: storing updates failed');
-      } else {
-        this.metrics.persistBatches += 1;
-        this.metrics.updatesPersisted += batch.length;
-      }
-      for (const write of batch) {
-        if (!failure) this.metrics.persistLatency.observe((now - write.enqueuedAt) / 1000);
-        try {
-          write.done(failure);
-        } catch (error) {
-          this.log.error({ err: error instanceof Error ? error.message : String(error) }, 'sync: commit callback threw');
-        }
+      this.settle(batch, failure);
+    }
+    this.finish();
+  }
+
+  private settle(batch: PendingWrite[], failure: Error | undefined): void {
+    const now = performance.now();
+    if (failure) {
+      this.metrics.persistFailures += 1;
+      this.log.error({ err: failure.message, updates: batch.length }, 'sync: storing updates failed');
+    } else {
+      this.metrics.persistBatches += 1;
+      this.metrics.updatesPersisted += batch.length;
+    }
+    for (const write of batch) {
+      if (!failure) this.metrics.persistLatency.observe((now - write.enqueuedAt) / 1000);
+      try {
+        write.done(failure);
+      } catch (error) {
+        this.log.error({ err: error instanceof Error ? error.message : String(error) }, 'sync: commit callback threw');
       }
     }
+  }
+
+  private finish(): void {
     this.running = false;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];

@@ -117,8 +117,14 @@ export class SqliteRoomUpdateStore implements RoomUpdateStore {
   }
 
   appendBatch(entries: readonly RoomUpdateEntry[]): Promise<void> {
-    if (entries.length === 0) return Promise.resolve();
-    return attempt(() => (this.journaled ? this.journaled.append(entries) : this.appendAll(entries)));
+    return attempt(() => this.appendBatchSync(entries));
+  }
+
+  /** Done when it returns: the sync service relays in the same turn as it received. */
+  appendBatchSync(entries: readonly RoomUpdateEntry[]): void {
+    if (entries.length === 0) return;
+    if (this.journaled) this.journaled.append(entries);
+    else this.appendAll(entries);
   }
 
   count(room: RoomName): Promise<number> {

@@ -28,6 +28,12 @@ export interface RoomUpdateStore {
   load(room: RoomName): Promise<Uint8Array[]>;
   /** Stores updates of one or several rooms atomically: all of them or none. */
   appendBatch(entries: readonly RoomUpdateEntry[]): Promise<void>;
+  /**
+   * The same, finished when it returns (throws on failure), for stores whose commit is a local
+   * write: the writer then relays in the same turn as the receive, without a round trip through
+   * the event loop.
+   */
+  appendBatchSync?(entries: readonly RoomUpdateEntry[]): void;
   /** How many rows the room has (the compaction trigger). */
   count(room: RoomName): Promise<number>;
   /**
