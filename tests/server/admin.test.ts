@@ -5,6 +5,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
 import { main } from '../../src/cli/index';
 import { openPostgres } from '../../src/sync-server/store/postgres';
 import { PostgresRoomUpdateStore } from '../../src/sync-server/sync/index';
@@ -24,6 +27,24 @@ async function xietong(...argv: string[]): Promise<{ code: number; out: string; 
     log.mockRestore();
     error.mockRestore();
   }
+}
+
+/** A stock y-websocket client of `room` on the server at `base`. */
+function roomProvider(base: string, room: string, token: string, doc = new Y.Doc()): WebsocketProvider {
+  return new WebsocketProvider(`${base.replace(/^http/, 'ws')}/sync`, room, doc, {
+    params: { token },
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  });
+}
+
+/** Waits until `check` is true (bounded: 100 polls of 50 ms). */
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out: ${what}`);
 }
 
 const oneTimePasswordOf = (out: string, username: string): string => {
@@ -212,6 +233,36 @@ describe('admin commands on a running SQLite server', () => {
     const notBackup = await xietong('admin', 'restore', '--data', join(files.dir, 'empty'), '--from', files.dir);
     expect(notBackup.code).toBe(1);
     expect(notBackup.err).toContain('not a XieTong backup');
+  });
+
+  it('keeps the body edits the sync service has only journaled so far', async () => {
+    const token = await login(server.url, 'li');
+    const draft = await call<{ id: string }>(server.url, 'POST', '/api/documents', { token, json: { kind: 'outgoing', title: '关于开展节前安全检查的通知' } });
+    const room = `doc:${draft.body.id}`;
+    const writer = roomProvider(server.url, room, token);
+    const reader = roomProvider(server.url, room, token);
+    try {
+      await until(() => writer.synced && reader.synced, 'both synced');
+      writer.doc.getText('body').insert(0, '各科室：请于节前完成安全检查。');
+      // The server relays an edit only once it is in the journal; it moves it into the table later.
+      await until(() => reader.doc.getText('body').toJSON().length > 0, 'the edit is relayed');
+      const out = join(files.dir, 'backup-journal');
+      expect((await xietong('admin', 'backup', '--data', server.dataDir, '--out', out)).code).toBe(0);
+      expect(existsSync(join(out, 'files', 'xietong.db-sync-journal'))).toBe(true);
+      const target = join(files.dir, 'restored-journal');
+      expect((await xietong('admin', 'restore', '--data', target, '--from', out)).code).toBe(0);
+      const second = await startTestServer({ dataDir: target, demo: false });
+      const restored = roomProvider(second.url, room, token);
+      try {
+        await until(() => restored.doc.getText('body').toJSON() === '各科室：请于节前完成安全检查。', 'the restored room has the edit');
+      } finally {
+        restored.destroy();
+        await second.close();
+      }
+    } finally {
+      writer.destroy();
+      reader.destroy();
+    }
   });
 });
 

@@ -26,6 +26,7 @@ import { openSqlite, SQLITE_FILE } from '../store/sqlite';
 import { appliedMigrations, migrate } from '../store/migrations';
 import type { Queryable, Row } from '../store/database';
 import { PostgresRoomUpdateStore } from '../sync/index';
+import { JOURNAL_SUFFIX } from '../sync/sqliteJournal';
 
 const ManifestSchema = z.object({
   format: z.literal('xietong-backup'),
@@ -50,8 +51,12 @@ function ensureEmptyFolder(path: string, what: string): void {
   chmodSync(path, 0o700);
 }
 
-// The store is copied by the backup API; the running server's lock must not travel with the copy.
-const STORE_FILES = new Set([SQLITE_FILE, `${SQLITE_FILE}-wal`, `${SQLITE_FILE}-shm`, `${SQLITE_FILE}-journal`, LOCK_FILE]);
+/** The sync service's journal of room updates not yet moved into the store (sync/sqliteJournal.ts). */
+const SYNC_JOURNAL_FILE = `${SQLITE_FILE}${JOURNAL_SUFFIX}`;
+
+// The store is copied by the backup API and the sync journal before it (see backupStore); the
+// running server's lock must not travel with the copy.
+const STORE_FILES = new Set([SQLITE_FILE, `${SQLITE_FILE}-wal`, `${SQLITE_FILE}-shm`, `${SQLITE_FILE}-journal`, SYNC_JOURNAL_FILE, LOCK_FILE]);
 
 function copyDataFiles(dataDir: string, target: string): void {
   for (const entry of readdirSync(dataDir)) {
@@ -67,6 +72,13 @@ export async function backupStore(source: BackupSource, out: string): Promise<Ba
     const file = join(source.dataDir, SQLITE_FILE);
     if (!existsSync(file)) throw new Error(`no server store in ${source.dataDir} (expected ${SQLITE_FILE})`);
     ensureEmptyFolder(out, 'backup folder');
+    mkdirSync(join(out, 'files'), { mode: 0o700 });
+    // The sync journal is copied *before* the snapshot: the snapshot then records having ingested
+    // at least as much of it (or a later journal), so the restored server reads on from there or
+    // discards the copy — a consistent prefix of every room's updates either way. Copied after, a
+    // journal restarted meanwhile would leave a gap.
+    const journal = join(source.dataDir, SYNC_JOURNAL_FILE);
+    if (existsSync(journal)) cpSync(journal, join(out, 'files', SYNC_JOURNAL_FILE), { preserveTimestamps: true });
     const db = openSqlite(file);
     try {
       // The online backup API copies page by page and restarts if another connection writes
@@ -90,7 +102,6 @@ export async function backupStore(source: BackupSource, out: string): Promise<Ba
       } finally {
         await copy.close();
       }
-      mkdirSync(join(out, 'files'), { mode: 0o700 });
       copyDataFiles(source.dataDir, join(out, 'files'));
       writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n', { mode: 0o600 });
       return manifest;
