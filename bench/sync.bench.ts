@@ -18,7 +18,7 @@
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -89,6 +89,8 @@ const PHASE_TIMEOUT_MS = 60_000;
 
 interface ServerStats {
   cpuSeconds: number;
+  /** The event loop's thread alone (Linux), without V8's compiler and GC helper threads. */
+  mainThreadCpuSeconds: number;
   heapUsed: number;
   external: number;
   rss: number;
@@ -111,6 +113,21 @@ function verifyToken(token: string): { id: string } | null {
   const given = Buffer.from(token);
   return expected.length === given.length && timingSafeEqual(expected, given) ? { id: user } : null;
 }
+
+/** utime + stime of this process's main thread from /proc (NaN elsewhere). */
+function mainThreadCpuSeconds(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
+}
+
+/** USER_HZ: 100 on every Linux this runs on (`getconf CLK_TCK`). */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 async function serve(kind: ServerKind): Promise<void> {
   let port: number;
@@ -157,6 +174,7 @@ async function serve(kind: ServerKind): Promise<void> {
     const reply: ChildMessage = {
       type: 'stats',
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      mainThreadCpuSeconds: mainThreadCpuSeconds(),
       rss: process.memoryUsage().rss,
       heapUsed: process.memoryUsage().heapUsed,
       external: process.memoryUsage().external,
@@ -298,6 +316,7 @@ interface Result {
   error?: string;
   converged: boolean;
   serverCpuSeconds: number;
+  mainThreadCpuSeconds?: number;
   peakRssMb: number;
   /** Last write → every client has every edit (edit rows). */
   lastWriteToLastClientMs?: number;
@@ -474,6 +493,7 @@ async function runRow(kind: ServerKind, row: Row): Promise<Result> {
     }
     const after = await server.stats();
     result.serverCpuSeconds = after.cpuSeconds - before.cpuSeconds;
+    result.mainThreadCpuSeconds = after.mainThreadCpuSeconds - before.mainThreadCpuSeconds;
     result.peakRssMb = after.maxRss / 1024 / 1024;
     result.converged = checkConverged(clients);
     result.ok = result.converged;
@@ -517,6 +537,7 @@ function summarise(runs: Result[]): Result {
     ...(errors.length > 0 ? { error: errors.join('; ') } : {}),
     converged: runs.every((run) => run.converged),
     serverCpuSeconds: of((run) => run.serverCpuSeconds),
+    mainThreadCpuSeconds: of((run) => run.mainThreadCpuSeconds),
     peakRssMb: of((run) => run.peakRssMb),
     lastWriteToLastClientMs: of((run) => run.lastWriteToLastClientMs),
     editLatencyP50Ms: of((run) => run.editLatencyP50Ms),
@@ -530,7 +551,7 @@ function summarise(runs: Result[]): Result {
 
 function describe(row: Row, result: Result): string {
   return (
-    `${row.name.padEnd(30)} ${result.server.padEnd(19)} cpu ${fmt(result.serverCpuSeconds, 2)} s  ` +
+    `${row.name.padEnd(30)} ${result.server.padEnd(19)} cpu ${fmt(result.serverCpuSeconds, 2)} s (main thread ${fmt(result.mainThreadCpuSeconds, 2)})  ` +
     (row.kind === 'edit'
       ? `last write→last client ${fmt(result.lastWriteToLastClientMs)} ms  p50 ${fmt(result.editLatencyP50Ms)} ms  p99 ${fmt(result.editLatencyP99Ms)} ms  `
       : `probe fan-out ${fmt(result.probeFanoutMs)} ms  ${fmt(result.memoryPerConnectionKb)} KB/conn (heap ${fmt(result.heapPerConnectionKb, 2)})  `) +
@@ -563,7 +584,8 @@ async function main(): Promise<void> {
     const peers = [of('y-websocket-server'), of('hocuspocus')];
     const latency = (r: Result): number | undefined => (row.kind === 'edit' ? r.lastWriteToLastClientMs : r.probeFanoutMs);
     console.log(
-      `${row.name.padEnd(30)} cpu ${ratio(ours.serverCpuSeconds, peers.map((p) => p.serverCpuSeconds))}  ` +
+      `${row.name.padEnd(30)} cpu ${ratio(ours.serverCpuSeconds, peers.map((p) => p.serverCpuSeconds))} ` +
+        `(main thread ${ratio(ours.mainThreadCpuSeconds, peers.map((p) => p.mainThreadCpuSeconds))})  ` +
         `latency ${ratio(latency(ours), peers.map(latency))}  ` +
         (row.kind === 'idle'
           ? `memory/conn ${ratio(ours.memoryPerConnectionKb, peers.map((p) => p.memoryPerConnectionKb))} ` +
