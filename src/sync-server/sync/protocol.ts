@@ -85,12 +85,27 @@ export function encodeAwareness(awarenessUpdate: Uint8Array): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
+/**
+ * `[sync][step][length][payload]` in one allocation: every relayed update passes through here,
+ * and lib0's growing encoder would allocate and copy two or three times. Same bytes as lib0's
+ * `writeVarUint` / `writeVarUint8Array` (unsigned LEB128 length).
+ */
 function encodeSync(step: number, payload: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_SYNC);
-  encoding.writeVarUint(encoder, step);
-  encoding.writeVarUint8Array(encoder, payload);
-  return encoding.toUint8Array(encoder);
+  const length = payload.length;
+  let lengthBytes = 1;
+  for (let rest = length >>> 7; rest > 0; rest >>>= 7) lengthBytes += 1;
+  const message = new Uint8Array(2 + lengthBytes + length);
+  message[0] = MESSAGE_SYNC;
+  message[1] = step;
+  let at = 2;
+  let rest = length;
+  while (rest > 0x7f) {
+    message[at++] = 0x80 | (rest & 0x7f);
+    rest >>>= 7;
+  }
+  message[at++] = rest;
+  message.set(payload, at);
+  return message;
 }
 
 /** What one instance tells the others about a room. */

@@ -21,10 +21,18 @@ import type { RoomPubSub, RoomUpdateStore, SyncLogger } from './types';
 
 /** A client connection as the room sees it. */
 export interface RoomConnection {
-  /** Sends one binary message (dropped when the connection is no longer open). */
-  send(data: Uint8Array): void;
+  /**
+   * Sends one binary message (dropped when the connection is no longer open). A broadcast passes
+   * the same `shared` object for every recipient, so the message is framed once.
+   */
+  send(data: Uint8Array, shared?: SharedFrame): void;
   /** The signed-in person behind the connection (from the token). */
   readonly userId: string;
+}
+
+/** A message's wire frame, made by the first recipient's send and reused by the others. */
+export interface SharedFrame {
+  frame?: Uint8Array;
 }
 
 /** What every room of one service shares. */
@@ -200,7 +208,8 @@ export class Room {
   }
 
   private broadcast(message: Uint8Array, except: unknown): void {
-    for (const conn of this.conns) if (conn !== except) conn.send(message);
+    const shared: SharedFrame = {};
+    for (const conn of this.conns) if (conn !== except) conn.send(message, shared);
   }
 
   private publish(frame: Uint8Array): void {

@@ -17,7 +17,8 @@ import { parseRoomName } from '../../shared/rooms';
 import { GroupCommitWriter } from './groupCommit';
 import { type CloseReason, SyncMetrics } from './metrics';
 import { ProtocolError, decodeClientMessage } from './protocol';
-import { Room, type RoomConnection } from './room';
+import { Room, type RoomConnection, type SharedFrame } from './room';
+import { encodeBinaryFrame, MAX_FRAMED_PAYLOAD } from './wsFrame';
 import { compactUpdates } from './compaction';
 import type { RoomAccess, RoomPubSub, RoomUpdateStore, SyncLimits, SyncLogger, SyncUser } from './types';
 
@@ -140,6 +141,8 @@ class Connection implements RoomConnection {
 
   constructor(
     readonly ws: SyncSocket,
+    /** The TCP socket under `ws`: frames of up to 64 KiB − 1 are written to it directly (wsFrame.ts). */
+    readonly socket: Duplex,
     readonly userId: string,
     readonly canWrite: boolean,
     readonly room: Room,
@@ -148,8 +151,8 @@ class Connection implements RoomConnection {
     this.tokens = service.burst;
   }
 
-  send(data: Uint8Array): void {
-    this.service.send(this, data);
+  send(data: Uint8Array, shared?: SharedFrame): void {
+    this.service.send(this, data, shared);
   }
 }
 
@@ -236,7 +239,7 @@ class SyncServiceImpl implements SyncService {
 
   private attach(ws: SyncSocket, socket: Duplex, user: SyncUser, canWrite: boolean, name: RoomName): void {
     const room = this.roomFor(name);
-    const conn = new Connection(ws, user.id, canWrite, room, this);
+    const conn = new Connection(ws, socket, user.id, canWrite, room, this);
     ws.conn = conn;
     this.connections.add(conn);
     this.metrics.connections += 1;
@@ -356,13 +359,20 @@ class SyncServiceImpl implements SyncService {
     }
   }
 
-  send(conn: Connection, data: Uint8Array): void {
+  send(conn: Connection, data: Uint8Array, shared?: SharedFrame): void {
     const ws = conn.ws;
     if (ws.readyState !== WebSocket.OPEN || conn.closeReason) return;
     if (ws.bufferedAmount > this.maxBuffered) return this.closeConnection(conn, 'slow_consumer', 'client too slow to receive');
     this.metrics.messagesOut += 1;
     this.metrics.bytesOut += data.length;
-    ws.send(data);
+    if (data.length > MAX_FRAMED_PAYLOAD) {
+      ws.send(data);
+      return;
+    }
+    let frame: Uint8Array;
+    if (shared) frame = shared.frame ??= encodeBinaryFrame(data);
+    else frame = encodeBinaryFrame(data);
+    conn.socket.write(frame);
   }
 
   private closeConnection(conn: Connection, reason: Exclude<CloseReason, 'client'>, text: string): void {

@@ -1,0 +1,45 @@
+import * as encoding from 'lib0/encoding';
+import { describe, expect, it } from 'vitest';
+import * as wsModule from 'ws';
+
+import { encodeSyncStep2, encodeSyncUpdate } from '../../src/sync-server/sync/protocol';
+import { encodeBinaryFrame, MAX_FRAMED_PAYLOAD } from '../../src/sync-server/sync/wsFrame';
+
+/** ws's own framing (untyped in @types/ws): the reference our frames must equal. */
+const { Sender } = wsModule as unknown as {
+  Sender: { frame(data: Buffer, options: { fin: boolean; opcode: number; mask: boolean; readOnly: boolean; rsv1: boolean }): Buffer[] };
+};
+
+/** Lengths around every boundary of a LEB128 length and of a WebSocket frame header. */
+const LENGTHS = [0, 1, 125, 126, 127, 128, 16_383, 16_384, 65_535, 65_536, 2_097_152];
+
+function payload(length: number): Uint8Array {
+  return Uint8Array.from({ length }, (_, i) => (i * 31 + 7) & 0xff);
+}
+
+describe('the bytes the sync service writes', () => {
+  it('encodes sync messages exactly as lib0 (what every y-websocket client decodes)', () => {
+    for (const length of LENGTHS) {
+      const data = payload(length);
+      for (const [step, encode] of [
+        [1, encodeSyncStep2],
+        [2, encodeSyncUpdate],
+      ] as const) {
+        const expected = encoding.createEncoder();
+        encoding.writeVarUint(expected, 0);
+        encoding.writeVarUint(expected, step);
+        encoding.writeVarUint8Array(expected, data);
+        expect(Buffer.from(encode(data)).equals(Buffer.from(encoding.toUint8Array(expected))), `length ${length}`).toBe(true);
+      }
+    }
+  });
+
+  it('frames a binary message exactly as ws does, up to 64 KiB − 1', () => {
+    for (const length of LENGTHS.filter((n) => n <= MAX_FRAMED_PAYLOAD)) {
+      const data = payload(length);
+      const expected = Buffer.concat(Sender.frame(Buffer.from(data), { fin: true, opcode: 2, mask: false, readOnly: false, rsv1: false }));
+      expect(encodeBinaryFrame(data).equals(expected), `length ${length}`).toBe(true);
+    }
+    expect(() => encodeBinaryFrame(payload(MAX_FRAMED_PAYLOAD + 1))).toThrow(RangeError);
+  });
+});
