@@ -2,7 +2,7 @@ import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as wsModule from 'ws';
 
-import { encodeSyncStep2, encodeSyncUpdate } from '../../src/sync-server/sync/protocol';
+import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from '../../src/sync-server/sync/protocol';
 import { encodeBinaryFrame, MAX_FRAMED_PAYLOAD } from '../../src/sync-server/sync/wsFrame';
 
 /** ws's own framing (untyped in @types/ws): the reference our frames must equal. */
@@ -18,7 +18,7 @@ function payload(length: number): Uint8Array {
 }
 
 describe('the bytes the sync service writes', () => {
-  it('encodes sync messages exactly as lib0 (what every y-websocket client decodes)', () => {
+  it('encodes sync and awareness messages exactly as lib0 (what every y-websocket client decodes)', () => {
     for (const length of LENGTHS) {
       const data = payload(length);
       for (const [step, encode] of [
@@ -31,6 +31,15 @@ describe('the bytes the sync service writes', () => {
         encoding.writeVarUint8Array(expected, data);
         expect(Buffer.from(encode(data)).equals(Buffer.from(encoding.toUint8Array(expected))), `length ${length}`).toBe(true);
       }
+      const step1 = encoding.createEncoder();
+      encoding.writeVarUint(step1, 0);
+      encoding.writeVarUint(step1, 0);
+      encoding.writeVarUint8Array(step1, data);
+      expect(Buffer.from(encodeSyncStep1(data)).equals(Buffer.from(encoding.toUint8Array(step1))), `step 1, length ${length}`).toBe(true);
+      const awareness = encoding.createEncoder();
+      encoding.writeVarUint(awareness, 1);
+      encoding.writeVarUint8Array(awareness, data);
+      expect(Buffer.from(encodeAwareness(data)).equals(Buffer.from(encoding.toUint8Array(awareness))), `awareness, length ${length}`).toBe(true);
     }
   });
 

@@ -79,25 +79,27 @@ export function encodeSyncUpdate(update: Uint8Array): Uint8Array {
 
 /** `[awareness][awarenessUpdate]` */
 export function encodeAwareness(awarenessUpdate: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
-  encoding.writeVarUint8Array(encoder, awarenessUpdate);
-  return encoding.toUint8Array(encoder);
+  return encodeTagged(MESSAGE_AWARENESS, -1, awarenessUpdate);
+}
+
+function encodeSync(step: number, payload: Uint8Array): Uint8Array {
+  return encodeTagged(MESSAGE_SYNC, step, payload);
 }
 
 /**
- * `[sync][step][length][payload]` in one allocation: every relayed update passes through here,
- * and lib0's growing encoder would allocate and copy two or three times. Same bytes as lib0's
- * `writeVarUint` / `writeVarUint8Array` (unsigned LEB128 length).
+ * `[type]([step])[length][payload]` in one allocation (no step when `step` is -1): every relayed
+ * update and presence change passes through here, and lib0's growing encoder would allocate and
+ * copy two or three times. Same bytes as lib0's `writeVarUint` / `writeVarUint8Array` (unsigned
+ * LEB128; types and steps are below 128, so one byte each).
  */
-function encodeSync(step: number, payload: Uint8Array): Uint8Array {
+function encodeTagged(type: number, step: number, payload: Uint8Array): Uint8Array {
   const length = payload.length;
   let lengthBytes = 1;
   for (let rest = length >>> 7; rest > 0; rest >>>= 7) lengthBytes += 1;
-  const message = new Uint8Array(2 + lengthBytes + length);
-  message[0] = MESSAGE_SYNC;
-  message[1] = step;
-  let at = 2;
+  let at = step < 0 ? 1 : 2;
+  const message = new Uint8Array(at + lengthBytes + length);
+  message[0] = type;
+  if (step >= 0) message[1] = step;
   let rest = length;
   while (rest > 0x7f) {
     message[at++] = 0x80 | (rest & 0x7f);

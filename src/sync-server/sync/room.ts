@@ -16,7 +16,7 @@ import { applyAll } from './compaction';
 import { type AwarenessEntry, decodeAwarenessEntries, encodeAwarenessEntries, isRemoval } from './awarenessEntries';
 import type { GroupCommitWriter } from './groupCommit';
 import type { SyncMetrics } from './metrics';
-import { decodePeerMessage, encodeAwareness, encodePeerMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from './protocol';
+import { decodePeerMessage, encodeAwareness, encodePeerMessage, type PeerMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from './protocol';
 import type { RoomPubSub, RoomUpdateStore, SyncLogger } from './types';
 
 /** A client connection as the room sees it. */
@@ -100,7 +100,7 @@ export class Room {
     this.peerBacklog = null;
     for (const message of backlog) this.onPeerMessage(message);
     // Ask the other instances for the awareness of their clients instead of waiting for renewals.
-    if (pubsub) this.publish(encodePeerMessage({ kind: 'queryAwareness', from: this.ctx.instanceId }));
+    this.publish({ kind: 'queryAwareness', from: this.ctx.instanceId });
     if (this.storedRows >= this.ctx.compactAfterUpdates) this.ctx.compactionDue(this);
   }
 
@@ -212,11 +212,12 @@ export class Room {
     for (const conn of this.conns) if (conn !== except) conn.send(message, shared);
   }
 
-  private publish(frame: Uint8Array): void {
+  /** Tells the other instances, if there are any (the frame is only encoded then). */
+  private publish(message: PeerMessage): void {
     const pubsub = this.ctx.pubsub;
     if (!pubsub) return;
     this.ctx.metrics.pubsubMessagesOut += 1;
-    pubsub.publish(this.name, frame).catch((error: unknown) => {
+    pubsub.publish(this.name, encodePeerMessage(message)).catch((error: unknown) => {
       this.ctx.log.warn({ room: this.name, err: String(error) }, 'sync: publish failed');
     });
   }
@@ -239,7 +240,7 @@ export class Room {
       this.storedRows += 1;
       if (!this.ready) return; // unloaded meanwhile: nobody left to tell
       this.broadcast(encodeSyncUpdate(update), origin);
-      this.publish(encodePeerMessage({ kind: 'update', from: this.ctx.instanceId, payload: update }));
+      this.publish({ kind: 'update', from: this.ctx.instanceId, payload: update });
       if (this.waiters.length > 0) this.releaseWaiters();
       if (this.storedRows === this.ctx.compactAfterUpdates) this.ctx.compactionDue(this);
     });
@@ -267,7 +268,7 @@ export class Room {
     // Our clients' changes (and departures) go to the other instances; theirs came from there,
     // and expiries ('timeout') happen on every instance by itself.
     if (origin !== REMOTE && origin !== 'timeout') {
-      this.publish(encodePeerMessage({ kind: 'awareness', from: this.ctx.instanceId, payload }));
+      this.publish({ kind: 'awareness', from: this.ctx.instanceId, payload });
     }
   };
 
@@ -293,6 +294,6 @@ export class Room {
     const ids = [...this.awarenessOwners.keys()];
     if (ids.length === 0) return;
     const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids);
-    this.publish(encodePeerMessage({ kind: 'awareness', from: this.ctx.instanceId, payload }));
+    this.publish({ kind: 'awareness', from: this.ctx.instanceId, payload });
   }
 }
