@@ -123,12 +123,12 @@ function destroyOnError(this: Duplex): void {
  * socket instead of one per message: a system call saved per connection, which is most of what
  * a connection costs while a crowd of clients connects.
  */
-function greetInOneWrite(room: Room, conn: Connection, socket: Duplex): void {
-  socket.cork();
+function greetInOneWrite(room: Room, conn: Connection): void {
+  conn.socket.cork();
   try {
     room.greet(conn);
   } finally {
-    socket.uncork();
+    conn.socket.uncork();
   }
 }
 
@@ -250,7 +250,7 @@ class SyncServiceImpl implements SyncService {
     ws.on('close', onSocketClose);
     ws.on('error', onSocketError);
     if (room.ready) {
-      greetInOneWrite(room, conn, socket);
+      greetInOneWrite(room, conn);
       return;
     }
     conn.pending = [];
@@ -258,7 +258,7 @@ class SyncServiceImpl implements SyncService {
       if (ws.readyState !== WebSocket.OPEN) return;
       const pending = conn.pending ?? [];
       conn.pending = null;
-      greetInOneWrite(room, conn, socket);
+      greetInOneWrite(room, conn);
       for (const data of pending) if (ws.readyState === WebSocket.OPEN) this.process(conn, data);
     });
   }
