@@ -1,12 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 
-import { closed, connectProvider, openRaw, tempDir, waitFor, waitSynced } from './helpers';
+import { closed, connectProvider, fixtureBundle, openRaw, tempDir, waitFor, waitSynced } from './helpers';
 
 /** Starts the fixture server as a child process and resolves with its port. */
 function startChild(script: string, dbPath: string): Promise<{ child: ChildProcess; url: string }> {
@@ -32,32 +30,19 @@ function exited(child: ChildProcess): Promise<void> {
 
 describe('durability across a killed server', () => {
   const tmp = tempDir();
-  // Inside the repository so the bundle's bare imports resolve from node_modules.
-  mkdirSync(join(__dirname, '../../.tmp'), { recursive: true });
-  const bundleDir = mkdtempSync(join(__dirname, '../../.tmp/sync-fixture-'));
-  const script = join(bundleDir, 'syncServer.mjs');
+  const bundle = fixtureBundle('syncServer');
+  const script = bundle.script;
   const children: ChildProcess[] = [];
   const providers: WebsocketProvider[] = [];
 
-  beforeAll(async () => {
-    await build({
-      entryPoints: [join(__dirname, 'fixtures/syncServer.ts')],
-      outfile: script,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      packages: 'external',
-      logLevel: 'warning',
-      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-    });
-  });
+  beforeAll(() => bundle.build());
 
   afterAll(async () => {
     for (const provider of providers) provider.destroy();
     for (const child of children) child.kill('SIGKILL');
     await Promise.all(children.map(exited));
     tmp.remove();
-    rmSync(bundleDir, { recursive: true, force: true });
+    bundle.remove();
   });
 
   it('keeps every update it broadcast when killed with SIGKILL mid-stream', async () => {

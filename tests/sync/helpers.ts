@@ -1,10 +1,11 @@
 /** Test fixtures for the sync service: a real HTTP server on a random loopback port, real clients. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { build as esbuild } from 'esbuild';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -104,4 +105,31 @@ export function openRaw(url: string): Promise<WebSocket> {
 /** Resolves with the close code and reason of a raw socket. */
 export function closed(ws: WebSocket): Promise<{ code: number; reason: string }> {
   return new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+}
+
+/**
+ * Bundles a fixture under `tests/sync/fixtures/` into a runnable `.mjs` for a child process. The
+ * bundle sits inside the repository (`.tmp/`) so its bare imports resolve from node_modules.
+ */
+export function fixtureBundle(fixture: string): { script: string; build(): Promise<void>; remove(): void } {
+  const root = join(__dirname, '../../.tmp');
+  mkdirSync(root, { recursive: true });
+  const dir = mkdtempSync(join(root, `${fixture}-`));
+  const script = join(dir, `${fixture}.mjs`);
+  return {
+    script,
+    async build() {
+      await esbuild({
+        entryPoints: [join(__dirname, 'fixtures', `${fixture}.ts`)],
+        outfile: script,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        packages: 'external',
+        logLevel: 'warning',
+        banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+      });
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

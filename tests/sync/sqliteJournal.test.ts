@@ -1,15 +1,14 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync as writeSyncReal } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync as writeSyncReal } from 'node:fs';
 import { join } from 'node:path';
 
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 
 import type { RoomName } from '../../src/shared/rooms';
 import { compactUpdates, SqliteRoomUpdateStore } from '../../src/sync-server/sync';
 import { JOURNAL_SUFFIX, readJournal, type JournalIo } from '../../src/sync-server/sync/sqliteJournal';
-import { tempDir } from './helpers';
+import { fixtureBundle, tempDir } from './helpers';
 
 type Step = { append: Array<[string, string]> } | { appendMany: number } | { flush: true } | { copyJournalTo: string };
 
@@ -22,29 +21,16 @@ const manyOf = (n: number, k: number) => Array.from({ length: n }, (_, i) => i).
 
 describe('SQLite room store journal', () => {
   const tmp = tempDir();
-  // Inside the repository so the bundle's bare imports resolve from node_modules.
-  mkdirSync(join(__dirname, '../../.tmp'), { recursive: true });
-  const bundleDir = mkdtempSync(join(__dirname, '../../.tmp/journal-fixture-'));
-  const script = join(bundleDir, 'journalChild.mjs');
+  const bundle = fixtureBundle('journalChild');
+  const script = bundle.script;
   let n = 0;
   const dbPath = () => join(tmp.dir, `store-${n++}.db`);
 
-  beforeAll(async () => {
-    await build({
-      entryPoints: [join(__dirname, 'fixtures/journalChild.ts')],
-      outfile: script,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      packages: 'external',
-      logLevel: 'warning',
-      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-    });
-  });
+  beforeAll(() => bundle.build());
 
   afterAll(() => {
     tmp.remove();
-    rmSync(bundleDir, { recursive: true, force: true });
+    bundle.remove();
   });
 
   /** Runs the steps in a child process that then SIGKILLs itself. */
