@@ -1,28 +1,8 @@
-import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 
 import { SqliteRoomUpdateStore } from '../../src/sync-server/sync';
-import { connectProvider, openRaw, startSync, tempDir, waitFor, waitSynced, type RunningSync } from './helpers';
-
-type Presence = { user?: { name: string } };
-
-/** `[awareness][update]` for one client id, as y-protocols encodes it. */
-function awarenessMessage(clientId: number, clock: number, state: unknown): Uint8Array {
-  const inner = encoding.createEncoder();
-  encoding.writeVarUint(inner, 1);
-  encoding.writeVarUint(inner, clientId);
-  encoding.writeVarUint(inner, clock);
-  encoding.writeVarString(inner, JSON.stringify(state));
-  const outer = encoding.createEncoder();
-  encoding.writeVarUint(outer, 1);
-  encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner));
-  return encoding.toUint8Array(outer);
-}
-
-function nameOf(provider: WebsocketProvider, clientId: number): string | undefined {
-  return (provider.awareness.getStates().get(clientId) as Presence | undefined)?.user?.name;
-}
+import { awarenessMessage, connectProvider, nameOf, openRaw, startSync, tempDir, waitFor, waitSynced, type RunningSync } from './helpers';
 
 /**
  * Presence is bound to the person who announced it: another signed-in member of the room cannot
@@ -106,6 +86,28 @@ describe('awareness bound to its owner', () => {
       second.terminate();
     }
     await waitFor(() => !observer.awareness.getStates().has(888_001), 'presence removed with the last connection');
+  });
+
+  it('does not let a person’s second window take over the first one’s presence by echoing it', async () => {
+    const observer = provider('doc:two-windows', 'tok-alice');
+    await waitSynced(observer);
+    const firstWindow = await openRaw(`${sync.url}/doc:two-windows?token=tok-bob`);
+    const secondWindow = await openRaw(`${sync.url}/doc:two-windows?token=tok-bob`);
+    try {
+      firstWindow.send(awarenessMessage(888_101, 5, { user: { name: '赵强' } }));
+      secondWindow.send(awarenessMessage(888_102, 1, { user: { name: '赵强' } }));
+      await waitFor(() => nameOf(observer, 888_101) === '赵强' && nameOf(observer, 888_102) === '赵强', 'both windows present');
+      // A stock client echoes every state it receives, its own person's other window included.
+      secondWindow.send(awarenessMessage(888_101, 5, { user: { name: '赵强' } }));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      secondWindow.terminate();
+      await waitFor(() => !observer.awareness.getStates().has(888_102), 'the second window left');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(nameOf(observer, 888_101)).toBe('赵强');
+    } finally {
+      firstWindow.terminate();
+      secondWindow.terminate();
+    }
   });
 
   it('closes a truncated awareness update with 1007', async () => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { build as esbuild } from 'esbuild';
+import * as encoding from 'lib0/encoding';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -81,6 +82,24 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 10
 
 export function waitSynced(provider: WebsocketProvider): Promise<void> {
   return waitFor(() => provider.synced, 'provider synced');
+}
+
+/** `[awareness][update]` for one client id, as y-protocols encodes it (for raw sockets). */
+export function awarenessMessage(clientId: number, clock: number, state: unknown): Uint8Array {
+  const inner = encoding.createEncoder();
+  encoding.writeVarUint(inner, 1);
+  encoding.writeVarUint(inner, clientId);
+  encoding.writeVarUint(inner, clock);
+  encoding.writeVarString(inner, JSON.stringify(state));
+  const outer = encoding.createEncoder();
+  encoding.writeVarUint(outer, 1);
+  encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner));
+  return encoding.toUint8Array(outer);
+}
+
+/** The `user.name` a provider sees in a client's presence. */
+export function nameOf(provider: WebsocketProvider, clientId: number): string | undefined {
+  return (provider.awareness.getStates().get(clientId) as { user?: { name: string } } | undefined)?.user?.name;
 }
 
 /** A temporary folder removed by the returned function. */

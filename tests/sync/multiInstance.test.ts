@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 
 import { Redis } from 'ioredis';
+import type { WebSocket } from 'ws';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 
 import type { RoomName } from '../../src/shared/rooms';
 import { PostgresRoomUpdateStore, RedisRoomPubSub, compactUpdates } from '../../src/sync-server/sync';
-import { connectProvider, startSync, waitFor, waitSynced, type RunningSync } from './helpers';
+import { awarenessMessage, connectProvider, nameOf, openRaw, startSync, waitFor, waitSynced, type RunningSync } from './helpers';
 
 const PG_URL = process.env.XIETONG_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.XIETONG_TEST_REDIS ?? 'redis://127.0.0.1:6379';
@@ -39,6 +40,10 @@ describe('two instances behind PostgreSQL and Redis', () => {
     const instance = { sync, pool, redis, pubsub };
     instances.push(instance);
     return instance;
+  }
+
+  function pubsubMessagesIn(instance: Instance): number {
+    return Number(/xietong_sync_pubsub_messages_in_total (\d+)/.exec(instance.sync.service.metricsText())?.[1] ?? NaN);
   }
 
   beforeAll(async () => {
@@ -88,6 +93,54 @@ describe('two instances behind PostgreSQL and Redis', () => {
     Y.applyUpdate(stored, compactUpdates(rows.rows.map((row) => new Uint8Array(row.data))));
     expect(stored.getText('body').toJSON()).toBe('甲乙');
     expect(stored.getMap('m').size).toBe(50);
+  });
+
+  it('a person reconnecting through the other instance keeps their presence; nobody else can take it', async () => {
+    const [one, two] = instances;
+    const room = 'doc:presence-across';
+    const watchOne = connectProvider(one!.sync.url, room, 'tok-alice');
+    const watchTwo = connectProvider(two!.sync.url, room, 'tok-alice');
+    const sockets: WebSocket[] = [];
+    try {
+      await Promise.all([waitSynced(watchOne), waitSynced(watchTwo)]);
+      const bobId = 909_001;
+      const first = await openRaw(`${one!.sync.url}/${room}?token=tok-bob`);
+      sockets.push(first);
+      first.send(awarenessMessage(bobId, 3, { user: { name: '赵强' } }));
+      await waitFor(() => nameOf(watchTwo, bobId) === '赵强', 'instance 2 sees bob');
+
+      // carol, on the other instance, cannot rename bob's presence.
+      const carol = await openRaw(`${two!.sync.url}/${room}?token=tok-carol`);
+      sockets.push(carol);
+      carol.send(awarenessMessage(bobId, 9, { user: { name: '冒充' } }));
+      await waitFor(() => /xietong_sync_awareness_rejected_total 1\b/.test(two!.sync.service.metricsText()), 'carol’s entry counted');
+
+      // bob's client reconnects through instance 2 before instance 1 noticed the old socket gone,
+      // re-sending its state as it was (same clock), as a stock provider does. Nothing changes on
+      // screen, but instance 1 is told the id moved.
+      const heardOnOne = pubsubMessagesIn(one!);
+      const second = await openRaw(`${two!.sync.url}/${room}?token=tok-bob`);
+      sockets.push(second);
+      second.send(awarenessMessage(bobId, 3, { user: { name: '赵强' } }));
+      await waitFor(() => pubsubMessagesIn(one!) > heardOnOne, 'instance 1 hears of the move');
+      // Closing the old socket on instance 1 does not remove the presence he now holds on instance 2.
+      const open = one!.sync.service.stats().connections;
+      first.terminate();
+      await waitFor(() => one!.sync.service.stats().connections === open - 1, 'instance 1 saw the old socket close');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(nameOf(watchOne, bobId)).toBe('赵强');
+      expect(nameOf(watchTwo, bobId)).toBe('赵强');
+      // His rename through instance 2 reaches both sides.
+      second.send(awarenessMessage(bobId, 4, { user: { name: '赵强（外出）' } }));
+      await waitFor(() => nameOf(watchOne, bobId) === '赵强（外出）' && nameOf(watchTwo, bobId) === '赵强（外出）', 'bob’s rename through instance 2');
+      // Leaving through instance 2 removes it everywhere.
+      second.terminate();
+      await waitFor(() => !watchOne.awareness.getStates().has(bobId) && !watchTwo.awareness.getStates().has(bobId), 'bob left everywhere');
+    } finally {
+      for (const socket of sockets) socket.terminate();
+      watchOne.destroy();
+      watchTwo.destroy();
+    }
   });
 
   it('a client joining another instance later gets the content from PostgreSQL and live edits over Redis', async () => {

@@ -2,7 +2,7 @@ import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as wsModule from 'ws';
 
-import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from '../../src/sync-server/sync/protocol';
+import { decodePeerMessage, encodeAwareness, encodePeerMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from '../../src/sync-server/sync/protocol';
 import { encodeBinaryFrame, MAX_FRAMED_PAYLOAD } from '../../src/sync-server/sync/wsFrame';
 
 /** ws's own framing (untyped in @types/ws): the reference our frames must equal. */
@@ -50,5 +50,23 @@ describe('the bytes the sync service writes', () => {
       expect(encodeBinaryFrame(data).equals(expected), `length ${length}`).toBe(true);
     }
     expect(() => encodeBinaryFrame(payload(MAX_FRAMED_PAYLOAD + 1))).toThrow(RangeError);
+  });
+});
+
+describe('the frame between instances', () => {
+  it('names the person behind each presence, and still reads a frame from an instance that does not', () => {
+    const payload = Uint8Array.of(1, 2, 3);
+    const owners = [[909_001, 'bob'], [7, '李文']] as const;
+    expect(decodePeerMessage(encodePeerMessage({ kind: 'awareness', from: 'i1', payload, owners }))).toEqual({ kind: 'awareness', from: 'i1', payload, owners });
+    // What an instance from before owners were added publishes: `[from][kind][payload]` only.
+    const older = encoding.createEncoder();
+    encoding.writeVarString(older, 'i0');
+    encoding.writeVarUint(older, 1);
+    encoding.writeVarUint8Array(older, payload);
+    expect(decodePeerMessage(encoding.toUint8Array(older))).toEqual({ kind: 'awareness', from: 'i0', payload, owners: [] });
+    // A corrupt owner list is not a frame at all.
+    const corrupt = encodePeerMessage({ kind: 'awareness', from: 'i1', payload, owners });
+    expect(decodePeerMessage(corrupt.subarray(0, corrupt.length - 2))).toBeNull();
+    expect(decodePeerMessage(Uint8Array.of(...encodePeerMessage({ kind: 'awareness', from: 'i1', payload }), 0xff, 0xff, 0xff, 0x7f))).toBeNull();
   });
 });

@@ -110,20 +110,35 @@ function encodeTagged(type: number, step: number, payload: Uint8Array): Uint8Arr
   return message;
 }
 
+/** Which person announced an awareness client id: `[clientId, userId]`. */
+export type AwarenessOwner = readonly [clientId: number, userId: string];
+
 /** What one instance tells the others about a room. */
 export type PeerMessage =
   | { kind: 'update'; from: string; payload: Uint8Array }
-  | { kind: 'awareness'; from: string; payload: Uint8Array }
+  /** `owners` names the person behind each state the sending instance's clients announced. */
+  | { kind: 'awareness'; from: string; payload: Uint8Array; owners?: readonly AwarenessOwner[] }
   | { kind: 'queryAwareness'; from: string };
 
 const PEER_KINDS = ['update', 'awareness', 'queryAwareness'] as const;
 
-/** `[from][kind][payload]`: `from` lets an instance ignore its own publications. */
+/**
+ * `[from][kind][payload]`, then for awareness `[count]{[clientId][userId]}`: `from` lets an
+ * instance ignore its own publications; the owners come last so an instance that predates them
+ * still reads the rest (a rolling upgrade).
+ */
 export function encodePeerMessage(message: PeerMessage): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarString(encoder, message.from);
   encoding.writeVarUint(encoder, PEER_KINDS.indexOf(message.kind));
   encoding.writeVarUint8Array(encoder, message.kind === 'queryAwareness' ? new Uint8Array(0) : message.payload);
+  if (message.kind === 'awareness' && message.owners && message.owners.length > 0) {
+    encoding.writeVarUint(encoder, message.owners.length);
+    for (const [clientId, userId] of message.owners) {
+      encoding.writeVarUint(encoder, clientId);
+      encoding.writeVarString(encoder, userId);
+    }
+  }
   return encoding.toUint8Array(encoder);
 }
 
@@ -135,8 +150,16 @@ export function decodePeerMessage(data: Uint8Array): PeerMessage | null {
     const kind = PEER_KINDS[decoding.readVarUint(decoder)];
     const payload = decoding.readVarUint8Array(decoder);
     if (kind === 'queryAwareness') return { kind, from };
-    if (kind === 'update' || kind === 'awareness') return { kind, from, payload };
-    return null;
+    if (kind === 'update') return { kind, from, payload };
+    if (kind !== 'awareness') return null;
+    const owners: AwarenessOwner[] = [];
+    if (decoding.hasContent(decoder)) {
+      const count = decoding.readVarUint(decoder);
+      // Each owner takes at least two bytes: a larger count is a corrupt frame.
+      if (count > data.length) return null;
+      for (let i = 0; i < count; i++) owners.push([decoding.readVarUint(decoder), decoding.readVarString(decoder)]);
+    }
+    return { kind, from, payload, owners };
   } catch {
     return null;
   }

@@ -16,7 +16,16 @@ import { applyAll } from './compaction';
 import { type AwarenessEntry, decodeAwarenessEntries, encodeAwarenessEntries, isRemoval } from './awarenessEntries';
 import type { GroupCommitWriter } from './groupCommit';
 import type { SyncMetrics } from './metrics';
-import { decodePeerMessage, encodeAwareness, encodePeerMessage, type PeerMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from './protocol';
+import {
+  type AwarenessOwner,
+  decodePeerMessage,
+  encodeAwareness,
+  encodePeerMessage,
+  type PeerMessage,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeSyncUpdate,
+} from './protocol';
 import type { RoomPubSub, RoomUpdateStore, SyncLogger } from './types';
 
 /** A client connection as the room sees it. */
@@ -65,6 +74,12 @@ export class Room {
    * announced it: nobody else can overwrite or remove it (see {@link applyClientAwareness}).
    */
   private readonly awarenessOwners = new Map<number, RoomConnection>();
+  /**
+   * The person behind each live state announced through another instance. A person who
+   * reconnects through this instance may take their id over at once, rather than stay invisible
+   * here until the other instance notices the old connection gone.
+   */
+  private readonly remoteOwners = new Map<number, string>();
   ready = false;
   failed = false;
   storedRows = 0;
@@ -133,30 +148,54 @@ export class Room {
    * person announced (a live state from someone else, here or on another instance) are dropped,
    * so nobody can impersonate or hide anyone else's presence; returns how many of the dropped
    * ones would have changed something (the rest are echoes).
-   * The same person on a new connection (a reconnect before the old socket was noticed gone)
-   * takes the id over.
+   * The same person on a new connection (a reconnect before the old socket was noticed gone,
+   * here or on another instance) takes the id over.
    */
   applyClientAwareness(conn: RoomConnection, update: Uint8Array): number {
     const entries = decodeAwarenessEntries(update);
-    const states = this.awareness.getStates();
     let dropped = 0;
     let changed = false;
     const allowed = entries.filter((entry) => {
-      const owner = this.awarenessOwners.get(entry.clientId);
-      if (owner === conn || (owner ? owner.userId === conn.userId : !states.has(entry.clientId))) return true;
+      if (this.mayAnnounce(conn, entry)) return true;
       // Stock clients echo every state they receive back to the server; an entry no newer than
       // what the room holds changes nothing and is left out quietly.
       if (this.wouldChange(entry)) dropped += 1;
       changed = true;
       return false;
     });
+    // Ids taken over from another instance by a state that changes nothing there (a reconnect
+    // re-sends its state as it was): y-protocols raises no event for them, but that instance must
+    // still learn the id moved, or closing the old connection there would remove the presence.
+    const movedQuietly: number[] = [];
     for (const entry of allowed) {
+      if (this.remoteOwners.delete(entry.clientId) && !isRemoval(entry) && !this.isNewer(entry)) movedQuietly.push(entry.clientId);
       if (isRemoval(entry)) {
         if (this.awarenessOwners.get(entry.clientId) === conn) this.awarenessOwners.delete(entry.clientId);
       } else this.awarenessOwners.set(entry.clientId, conn);
     }
     if (allowed.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, changed ? encodeAwarenessEntries(allowed) : update, conn);
+    if (movedQuietly.length > 0) this.publishAwareness(movedQuietly, conn.userId);
     return dropped;
+  }
+
+  /**
+   * Whether the connection may set this client id's presence: its own id, an id nobody holds, or
+   * the same person's id taken over by a reconnect. A takeover needs a newer state, or a
+   * connection that has announced nothing yet (a reconnecting client first re-sends its state as
+   * it was): the echo of the person's other window, which already announced its own id, is not
+   * one — otherwise closing that window would take the first one's presence with it.
+   */
+  private mayAnnounce(conn: RoomConnection, entry: AwarenessEntry): boolean {
+    const owner = this.awarenessOwners.get(entry.clientId);
+    if (owner === conn) return true;
+    const ownerUserId = owner ? owner.userId : this.remoteOwners.get(entry.clientId);
+    if (ownerUserId === undefined) return !this.awareness.getStates().has(entry.clientId);
+    if (ownerUserId !== conn.userId) return false;
+    return this.isNewer(entry) || this.ownedBy(conn).length === 0;
+  }
+
+  private isNewer(entry: AwarenessEntry): boolean {
+    return (this.awareness.meta.get(entry.clientId)?.clock ?? -1) < entry.clock;
   }
 
   /** Whether y-protocols would apply the entry (a newer clock, or a removal of a live state). */
@@ -262,15 +301,53 @@ export class Room {
     const changed = added.concat(updated, removed);
     if (changed.length === 0) return;
     // Expired states ('timeout') and states removed on another instance free their ids here too.
-    if (!this.conns.has(origin as RoomConnection)) for (const id of removed) this.awarenessOwners.delete(id);
+    if (!this.conns.has(origin as RoomConnection)) {
+      for (const id of removed) {
+        this.awarenessOwners.delete(id);
+        this.remoteOwners.delete(id);
+      }
+    }
     const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
     this.broadcast(encodeAwareness(payload), origin);
-    // Our clients' changes (and departures) go to the other instances; theirs came from there,
-    // and expiries ('timeout') happen on every instance by itself.
-    if (origin !== REMOTE && origin !== 'timeout') {
-      this.publish({ kind: 'awareness', from: this.ctx.instanceId, payload });
+    // Our clients' changes (and departures) go to the other instances, named with the person who
+    // made them; theirs came from there, and expiries ('timeout') happen on every instance by itself.
+    if (origin !== REMOTE && origin !== 'timeout' && this.ctx.pubsub) {
+      const userId = (origin as RoomConnection).userId;
+      const owners = changed.map((id): AwarenessOwner => [id, userId]);
+      this.publish({ kind: 'awareness', from: this.ctx.instanceId, payload, owners });
     }
   };
+
+  /** Tells the other instances the current state of these ids, announced by this person. */
+  private publishAwareness(ids: number[], userId: string): void {
+    if (!this.ctx.pubsub) return;
+    const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids);
+    this.publish({ kind: 'awareness', from: this.ctx.instanceId, payload, owners: ids.map((id): AwarenessOwner => [id, userId]) });
+  }
+
+  /**
+   * Applies presence announced through another instance. An entry for an id a person here holds
+   * is taken as theirs having moved there only when it is the same person (a reconnect through
+   * the other instance); anyone else's is dropped and counted.
+   */
+  private applyPeerAwareness(payload: Uint8Array, owners: readonly AwarenessOwner[]): void {
+    const ownerOf = new Map(owners);
+    const entries = decodeAwarenessEntries(payload);
+    const kept = entries.filter((entry) => {
+      const local = this.awarenessOwners.get(entry.clientId);
+      const userId = ownerOf.get(entry.clientId);
+      if (local && local.userId !== userId) {
+        this.ctx.metrics.awarenessEntriesRejected += 1;
+        return false;
+      }
+      this.awarenessOwners.delete(entry.clientId);
+      if (isRemoval(entry) || userId === undefined) this.remoteOwners.delete(entry.clientId);
+      else this.remoteOwners.set(entry.clientId, userId);
+      return true;
+    });
+    if (kept.length === 0) return;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, kept.length === entries.length ? payload : encodeAwarenessEntries(kept), REMOTE);
+  }
 
   private onPeerMessage(data: Uint8Array): void {
     if (this.peerBacklog) {
@@ -283,7 +360,7 @@ export class Room {
     this.ctx.metrics.pubsubMessagesIn += 1;
     try {
       if (message.kind === 'update') Y.applyUpdate(this.doc, message.payload, REMOTE);
-      else if (message.kind === 'awareness') awarenessProtocol.applyAwarenessUpdate(this.awareness, message.payload, REMOTE);
+      else if (message.kind === 'awareness') this.applyPeerAwareness(message.payload, message.owners ?? []);
       else this.publishLocalAwareness();
     } catch (error) {
       this.ctx.log.warn({ room: this.name, err: String(error) }, 'sync: bad message from another instance ignored');
@@ -291,9 +368,12 @@ export class Room {
   }
 
   private publishLocalAwareness(): void {
-    const ids = [...this.awarenessOwners.keys()];
-    if (ids.length === 0) return;
-    const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids);
-    this.publish({ kind: 'awareness', from: this.ctx.instanceId, payload });
+    if (this.awarenessOwners.size === 0) return;
+    const owners = [...this.awarenessOwners].map(([id, conn]): AwarenessOwner => [id, conn.userId]);
+    const payload = awarenessProtocol.encodeAwarenessUpdate(
+      this.awareness,
+      owners.map(([id]) => id),
+    );
+    this.publish({ kind: 'awareness', from: this.ctx.instanceId, payload, owners });
   }
 }
