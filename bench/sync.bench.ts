@@ -10,7 +10,8 @@
  * Figures per server: server CPU seconds, latency from the last write to the last client, the
  * per-edit delivery latency (p50/p99), the probe's fan-out time, peak RSS and memory per idle
  * connection (RSS, and the JS heap's share), and whether every client converged to the same state.
- * Each server runs every row three times, interleaved with the others; the figures are medians.
+ * After one unmeasured warm-up run each, every server runs every row three times, interleaved with
+ * the others (each run starting with another server); the figures are medians.
  *
  * Usage: `npm run bench -- sync` (about five minutes; `SYNC_BENCH_ROWS=0,2`, `SYNC_BENCH_REPEAT=1`
  * for a quick look). Loopback only; every wait is bounded; every child is stopped.
@@ -320,6 +321,11 @@ interface Result {
   peakRssMb: number;
   /** Last write → every client has every edit (edit rows). */
   lastWriteToLastClientMs?: number;
+  /**
+   * The same per room (a room's last write → its last client), median over the rooms: M samples
+   * per run where the figure above is one, so one stray pause on either side moves it less.
+   */
+  roomLastWriteToLastClientMs?: number;
   editLatencyP50Ms?: number;
   editLatencyP99Ms?: number;
   /** Probe edits sent → every idle client has its room's probe (idle rows). */
@@ -340,7 +346,7 @@ class ServerProcess {
 
   static async start(kind: ServerKind): Promise<{ server: ServerProcess; port: number }> {
     // `SYNC_BENCH_PROFILE=DIR` writes each server's V8 CPU profile there (to see where its time goes).
-    const profile = process.env.SYNC_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SYNC_BENCH_PROFILE}`, `--cpu-prof-name=${kind}-${Date.now()}.cpuprofile`] : [];
+    const profile = process.env.SYNC_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${process.env.SYNC_BENCH_PROFILE}`, `--cpu-prof-name=${kind}-${Date.now()}.cpuprofile`] : [];
     const child = fork(fileURLToPath(import.meta.url), ['--serve', kind], { execArgv: ['--expose-gc', ...profile], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     if (pinning) taskset(child.pid, 1);
     const server = new ServerProcess(child);
@@ -440,6 +446,10 @@ async function runRow(kind: ServerKind, row: Row): Promise<Result> {
     // polling loop below to notice would add up to its 2 ms sleep to every latency.
     let completedAt = NaN;
     const finalK = row.edits - 1;
+    const roomOf = (i: number): number => i % row.rooms;
+    const roomClientsDone = new Array<number>(row.rooms).fill(0);
+    const roomCompletedAt = new Array<number>(row.rooms).fill(NaN);
+    const roomLastWrite = new Array<number>(row.rooms).fill(NaN);
     clients.forEach((client, i) => {
       client.doc.getMap<Edit>('edits').observe((event, transaction) => {
         const now = performance.now();
@@ -447,7 +457,10 @@ async function runRow(kind: ServerKind, row: Row): Promise<Result> {
           const edit = event.target.get(key);
           if (!edit) continue;
           if (transaction.origin === client) latencies.push(now - edit.t);
-          if (edit.k === finalK && ++finals[i]! === perRoom && ++done === clients.length) completedAt = now;
+          if (edit.k === finalK && ++finals[i]! === perRoom) {
+            if (++roomClientsDone[roomOf(i)]! === perRoom) roomCompletedAt[roomOf(i)] = now;
+            if (++done === clients.length) completedAt = now;
+          }
         }
       });
     });
@@ -481,6 +494,7 @@ async function runRow(kind: ServerKind, row: Row): Promise<Result> {
               item.k += 1;
               item.next += row.intervalMs;
               lastWrite = performance.now();
+              roomLastWrite[roomOf(item.i)] = lastWrite;
             }
             if (item.k < row.edits) remaining += 1;
           }
@@ -492,6 +506,7 @@ async function runRow(kind: ServerKind, row: Row): Promise<Result> {
       });
       await waitUntil(() => done === row.clients, 'convergence');
       result.lastWriteToLastClientMs = completedAt - lastWrite;
+      result.roomLastWriteToLastClientMs = median(roomCompletedAt.map((at, room) => at - roomLastWrite[room]!));
       latencies.sort((a, b) => a - b);
       result.editLatencyP50Ms = percentile(latencies, 50);
       result.editLatencyP99Ms = percentile(latencies, 99);
@@ -542,6 +557,7 @@ function summarise(runs: Result[]): Result {
     mainThreadCpuSeconds: of((run) => run.mainThreadCpuSeconds),
     peakRssMb: of((run) => run.peakRssMb),
     lastWriteToLastClientMs: of((run) => run.lastWriteToLastClientMs),
+    roomLastWriteToLastClientMs: of((run) => run.roomLastWriteToLastClientMs),
     editLatencyP50Ms: of((run) => run.editLatencyP50Ms),
     editLatencyP99Ms: of((run) => run.editLatencyP99Ms),
     probeFanoutMs: of((run) => run.probeFanoutMs),
@@ -555,7 +571,7 @@ function describe(row: Row, result: Result): string {
   return (
     `${row.name.padEnd(30)} ${result.server.padEnd(19)} cpu ${fmt(result.serverCpuSeconds, 2)} s (main thread ${fmt(result.mainThreadCpuSeconds, 2)})  ` +
     (row.kind === 'edit'
-      ? `last write→last client ${fmt(result.lastWriteToLastClientMs)} ms  p50 ${fmt(result.editLatencyP50Ms)} ms  p99 ${fmt(result.editLatencyP99Ms)} ms  `
+      ? `last write→last client ${fmt(result.lastWriteToLastClientMs)} ms (per room ${fmt(result.roomLastWriteToLastClientMs, 2)})  p50 ${fmt(result.editLatencyP50Ms)} ms  p99 ${fmt(result.editLatencyP99Ms)} ms  `
       : `probe fan-out ${fmt(result.probeFanoutMs)} ms  ${fmt(result.memoryPerConnectionKb)} KB/conn (heap ${fmt(result.heapPerConnectionKb, 2)})  `) +
     `peak RSS ${fmt(result.peakRssMb)} MB  converged ${result.converged}${result.error ? `  ERROR ${result.error}` : ''}`
   );
@@ -565,11 +581,18 @@ async function main(): Promise<void> {
   const started = performance.now();
   const pinned = pinClientsToFirstCore();
   console.log(pinned ? 'clients pinned to CPU 0, each server to CPU 1 (taskset)' : 'not pinned: clients and servers share the cores');
-  console.log(`${REPEATS} run(s) per server and row, servers interleaved; figures are medians\n`);
+  console.log(`${REPEATS} run(s) per server and row, servers interleaved, after a warm-up; figures are medians\n`);
+  // The first runs of a fresh process measure the clients' cold code as much as the server
+  // (measured: whichever server went first had a p99 two to three times its later runs'), so
+  // every server serves the smallest row once, unmeasured, and each run starts with another server.
+  for (const kind of SERVERS) {
+    const warmUp = await runRow(kind, ALL_ROWS[0]!);
+    if (!warmUp.ok) console.log(`warm-up against ${kind} failed: ${warmUp.error ?? 'not converged'}`);
+  }
   const runs: Result[] = [];
   for (const row of ROWS) {
     for (let repeat = 0; repeat < REPEATS; repeat++) {
-      for (const kind of SERVERS) {
+      for (const kind of SERVERS.map((_, i) => SERVERS[(i + repeat) % SERVERS.length]!)) {
         const result = { ...(await runRow(kind, row)), repeat };
         runs.push(result);
         console.log(`${describe(row, result)}  (run ${repeat + 1})`);
@@ -599,6 +622,7 @@ async function main(): Promise<void> {
       cpu: paired((r) => r.serverCpuSeconds),
       mainThreadCpu: paired((r) => r.mainThreadCpuSeconds),
       latency: paired(latency),
+      ...(row.kind === 'edit' ? { roomLatency: paired((r) => r.roomLastWriteToLastClientMs) } : {}),
       ...(row.kind === 'idle' ? { memoryPerConnection: paired((r) => r.memoryPerConnectionKb), heapPerConnection: paired((r) => r.heapPerConnectionKb) } : {}),
       peakRss: paired((r) => r.peakRssMb),
     };
@@ -606,6 +630,7 @@ async function main(): Promise<void> {
     const x = (value: number | undefined): string => (value === undefined || Number.isNaN(value) ? '—' : `${value.toFixed(2)}×`);
     console.log(
       `${row.name.padEnd(30)} cpu ${x(figures.cpu)} (main thread ${x(figures.mainThreadCpu)})  latency ${x(figures.latency)}  ` +
+        (row.kind === 'edit' ? `(per room ${x(figures.roomLatency)})  ` : '') +
         (row.kind === 'idle' ? `memory/conn ${x(figures.memoryPerConnection)} (heap ${x(figures.heapPerConnection)})  ` : '') +
         `peak RSS ${x(figures.peakRss)}`,
     );
