@@ -311,18 +311,18 @@ export class Room {
     this.broadcast(encodeAwareness(payload), origin);
     // Our clients' changes (and departures) go to the other instances, named with the person who
     // made them; theirs came from there, and expiries ('timeout') happen on every instance by itself.
-    if (origin !== REMOTE && origin !== 'timeout' && this.ctx.pubsub) {
-      const userId = (origin as RoomConnection).userId;
-      const owners = changed.map((id): AwarenessOwner => [id, userId]);
-      this.publish({ kind: 'awareness', from: this.ctx.instanceId, payload, owners });
-    }
+    if (origin !== REMOTE && origin !== 'timeout') this.publishAwareness(changed, (origin as RoomConnection).userId, payload);
   };
 
   /** Tells the other instances the current state of these ids, announced by this person. */
-  private publishAwareness(ids: number[], userId: string): void {
+  private publishAwareness(ids: number[], userId: string, payload?: Uint8Array): void {
     if (!this.ctx.pubsub) return;
-    const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids);
-    this.publish({ kind: 'awareness', from: this.ctx.instanceId, payload, owners: ids.map((id): AwarenessOwner => [id, userId]) });
+    this.publish({
+      kind: 'awareness',
+      from: this.ctx.instanceId,
+      payload: payload ?? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids),
+      owners: ids.map((id): AwarenessOwner => [id, userId]),
+    });
   }
 
   /**
