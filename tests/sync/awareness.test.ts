@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 
-import { SqliteRoomUpdateStore } from '../../src/sync-server/sync';
-import { awarenessMessage, connectProvider, nameOf, openRaw, startSync, tempDir, waitFor, waitSynced, type RunningSync } from './helpers';
+import { awarenessMessage, connectProvider, nameOf, openRaw, sqliteSyncSuite, waitFor, waitSynced } from './helpers';
 
 /**
  * Presence is bound to the person who announced it: another signed-in member of the room cannot
@@ -10,25 +9,16 @@ import { awarenessMessage, connectProvider, nameOf, openRaw, startSync, tempDir,
  * keep working.
  */
 describe('awareness bound to its owner', () => {
-  const tmp = tempDir();
-  let store: SqliteRoomUpdateStore;
-  let sync: RunningSync;
+  const suite = sqliteSyncSuite();
   const providers: WebsocketProvider[] = [];
 
-  beforeAll(async () => {
-    store = new SqliteRoomUpdateStore(`${tmp.dir}/sync.db`);
-    sync = await startSync({ store });
-  });
-
-  afterAll(async () => {
+  // Registered after the suite's own hook, so it runs first: the clients leave before the server stops.
+  afterAll(() => {
     for (const provider of providers) provider.destroy();
-    await sync.stop();
-    store.close();
-    tmp.remove();
   });
 
   function provider(room: string, token: string): WebsocketProvider {
-    const p = connectProvider(sync.url, room, token);
+    const p = connectProvider(suite.sync.url, room, token);
     providers.push(p);
     return p;
   }
@@ -42,7 +32,7 @@ describe('awareness bound to its owner', () => {
     await waitFor(() => nameOf(observer, aliceId) === '李文', 'observer sees alice');
 
     // carol (another person, allowed to write here) claims alice's client id, then removes it.
-    const carol = await openRaw(`${sync.url}/doc:presence?token=tok-carol`);
+    const carol = await openRaw(`${suite.sync.url}/doc:presence?token=tok-carol`);
     try {
       carol.send(awarenessMessage(aliceId, 1000, { user: { name: '冒充' } }));
       carol.send(awarenessMessage(aliceId, 1001, null));
@@ -51,7 +41,7 @@ describe('awareness bound to its owner', () => {
       await waitFor(() => nameOf(observer, 777_001) === '王芳', 'observer sees carol');
       expect(nameOf(observer, aliceId)).toBe('李文');
       expect(nameOf(alice, aliceId)).toBe('李文');
-      expect(sync.service.metricsText()).toMatch(/xietong_sync_awareness_rejected_total 2\b/);
+      expect(suite.sync.service.metricsText()).toMatch(/xietong_sync_awareness_rejected_total 2\b/);
 
       // Alice's presence keeps updating, and the document still syncs for everyone.
       alice.awareness.setLocalStateField('user', { name: '李文（审核中）' });
@@ -67,13 +57,13 @@ describe('awareness bound to its owner', () => {
   });
 
   it('lets the same person take their client id over on a new connection', async () => {
-    const first = await openRaw(`${sync.url}/doc:reconnect?token=tok-bob`);
+    const first = await openRaw(`${suite.sync.url}/doc:reconnect?token=tok-bob`);
     const observer = provider('doc:reconnect', 'tok-alice');
     await waitSynced(observer);
     first.send(awarenessMessage(888_001, 1, { user: { name: '赵强' } }));
     await waitFor(() => nameOf(observer, 888_001) === '赵强', 'observer sees bob');
     // bob reconnects (same client id, higher clock) before his old socket is gone.
-    const second = await openRaw(`${sync.url}/doc:reconnect?token=tok-bob`);
+    const second = await openRaw(`${suite.sync.url}/doc:reconnect?token=tok-bob`);
     try {
       second.send(awarenessMessage(888_001, 2, { user: { name: '赵强（新窗口）' } }));
       await waitFor(() => nameOf(observer, 888_001) === '赵强（新窗口）', 'the new connection owns the id');
@@ -91,8 +81,8 @@ describe('awareness bound to its owner', () => {
   it('does not let a person’s second window take over the first one’s presence by echoing it', async () => {
     const observer = provider('doc:two-windows', 'tok-alice');
     await waitSynced(observer);
-    const firstWindow = await openRaw(`${sync.url}/doc:two-windows?token=tok-bob`);
-    const secondWindow = await openRaw(`${sync.url}/doc:two-windows?token=tok-bob`);
+    const firstWindow = await openRaw(`${suite.sync.url}/doc:two-windows?token=tok-bob`);
+    const secondWindow = await openRaw(`${suite.sync.url}/doc:two-windows?token=tok-bob`);
     try {
       firstWindow.send(awarenessMessage(888_101, 5, { user: { name: '赵强' } }));
       secondWindow.send(awarenessMessage(888_102, 1, { user: { name: '赵强' } }));
@@ -111,7 +101,7 @@ describe('awareness bound to its owner', () => {
   });
 
   it('closes a truncated awareness update with 1007', async () => {
-    const ws = await openRaw(`${sync.url}/doc:presence-bad?token=tok-alice`);
+    const ws = await openRaw(`${suite.sync.url}/doc:presence-bad?token=tok-alice`);
     const result = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
     ws.send(Uint8Array.of(1, 4, 3, 1, 2, 9));
     expect(await result).toEqual({ code: 1007, reason: 'malformed awareness update' });

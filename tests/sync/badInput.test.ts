@@ -1,38 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 
-import { SqliteRoomUpdateStore } from '../../src/sync-server/sync';
-import { closed, connectProvider, openRaw, startSync, tempDir, waitFor, waitSynced, type RunningSync } from './helpers';
+import { closed, connectProvider, openRaw, sqliteSyncSuite, waitFor, waitSynced } from './helpers';
 
 /**
  * Each hostile input closes only the offending connection, with a code and a reason; a stock client
  * in another room and a new client in the same room keep working afterwards.
  */
 describe('sync service under bad input', () => {
-  const tmp = tempDir();
-  let store: SqliteRoomUpdateStore;
-  let sync: RunningSync;
-
-  beforeAll(async () => {
-    store = new SqliteRoomUpdateStore(`${tmp.dir}/sync.db`);
-    sync = await startSync({ store, limits: { maxMessageBytes: 4096, messagesPerSecond: 20, burst: 50 } });
-  });
-
-  afterAll(async () => {
-    await sync.stop();
-    store.close();
-    tmp.remove();
-  });
+  const suite = sqliteSyncSuite({ limits: { maxMessageBytes: 4096, messagesPerSecond: 20, burst: 50 } });
 
   async function expectServiceHealthy(room: string): Promise<void> {
-    const other = connectProvider(sync.url, 'doc:bystander', 'tok-alice');
-    const again = connectProvider(sync.url, room, 'tok-alice');
+    const other = connectProvider(suite.sync.url, 'doc:bystander', 'tok-alice');
+    const again = connectProvider(suite.sync.url, room, 'tok-alice');
     try {
       await Promise.all([waitSynced(other), waitSynced(again)]);
       const marker = `ok-${Math.random()}`;
       other.doc.getMap('m').set('marker', marker);
-      await sync.service.flush();
-      const reader = connectProvider(sync.url, 'doc:bystander', 'tok-alice');
+      await suite.sync.service.flush();
+      const reader = connectProvider(suite.sync.url, 'doc:bystander', 'tok-alice');
       try {
         await waitSynced(reader);
         await waitFor(() => reader.doc.getMap('m').get('marker') === marker, 'bystander room still syncs');
@@ -46,7 +32,7 @@ describe('sync service under bad input', () => {
   }
 
   async function sendAndExpectClose(room: string, send: (ws: WebSocket) => void): Promise<{ code: number; reason: string }> {
-    const ws = await openRaw(`${sync.url}/${room}?token=tok-alice`);
+    const ws = await openRaw(`${suite.sync.url}/${room}?token=tok-alice`);
     const result = closed(ws);
     send(ws);
     return result;
@@ -86,7 +72,7 @@ describe('sync service under bad input', () => {
     });
     expect(result).toEqual({ code: 1008, reason: 'rate limit exceeded' });
     await expectServiceHealthy('doc:bad-flood');
-    const metrics = sync.service.metricsText();
+    const metrics = suite.sync.service.metricsText();
     for (const reason of ['malformed', 'unknown_type', 'too_large', 'rate_limited']) {
       expect(metrics).toMatch(new RegExp(`xietong_sync_connections_closed_total\\{reason="${reason}"\\} [1-9]`));
     }

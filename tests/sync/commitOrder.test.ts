@@ -4,7 +4,7 @@ import type { WebSocket } from 'ws';
 import type { RoomName } from '../../src/shared/rooms';
 import { SqliteRoomUpdateStore } from '../../src/sync-server/sync';
 import type { RoomUpdateEntry, RoomUpdateStore } from '../../src/sync-server/sync/types';
-import { closed, connectProvider, startSync, tempDir, waitFor, waitSynced, type RunningSync } from './helpers';
+import { closed, connectProvider, sqliteSyncSuite, startSync, tempDir, waitFor, waitSynced, type RunningSync } from './helpers';
 
 /** A real SQLite store whose commits wait until the test opens the gate, or fail on demand. */
 class GatedStore implements RoomUpdateStore {
@@ -112,23 +112,10 @@ class FailingSyncStore extends SqliteRoomUpdateStore {
 }
 
 describe('a synchronous commit that fails', () => {
-  const tmp = tempDir();
-  let store: FailingSyncStore;
-  let sync: RunningSync;
-
-  beforeAll(async () => {
-    store = new FailingSyncStore(`${tmp.dir}/sync.db`);
-    sync = await startSync({ store });
-  });
-
-  afterAll(async () => {
-    await sync.stop();
-    store.close();
-    tmp.remove();
-  });
+  const suite = sqliteSyncSuite({ makeStore: (path) => new FailingSyncStore(path) });
 
   it('relays nothing and disconnects the room’s clients with 1011, who then re-send', async () => {
-    await expectFailedCommitRecovers(sync, () => (store.failNext = true), store);
+    await expectFailedCommitRecovers(suite.sync, () => (suite.store.failNext = true), suite.store);
   });
 });
 

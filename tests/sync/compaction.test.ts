@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 
 import type { RoomName } from '../../src/shared/rooms';
-import { SqliteRoomUpdateStore } from '../../src/sync-server/sync';
-import { connectProvider, startSync, tempDir, waitFor, waitSynced, type RunningSync } from './helpers';
+import { connectProvider, sqliteSyncSuite, waitFor, waitSynced } from './helpers';
 
 /** `count` small updates, each one character typed at the end of the text. */
 function typedUpdates(count: number): { updates: Uint8Array[]; text: string } {
@@ -16,37 +15,24 @@ function typedUpdates(count: number): { updates: Uint8Array[]; text: string } {
 }
 
 describe('background compaction and idle unloading', () => {
-  const tmp = tempDir();
-  let store: SqliteRoomUpdateStore;
-  let sync: RunningSync;
-
-  beforeAll(async () => {
-    store = new SqliteRoomUpdateStore(`${tmp.dir}/sync.db`);
-    sync = await startSync({ store, limits: { idleUnloadMs: 100, compactAfterUpdates: 200 } });
-  });
-
-  afterAll(async () => {
-    await sync.stop();
-    store.close();
-    tmp.remove();
-  });
+  const suite = sqliteSyncSuite({ limits: { idleUnloadMs: 100, compactAfterUpdates: 200 } });
 
   it('merges a room of 100,000 small updates into one row with the same content', async () => {
     const room = 'doc:big' as RoomName;
     const { updates, text } = typedUpdates(100_000);
     for (let i = 0; i < updates.length; i += 10_000) {
-      await store.appendBatch(updates.slice(i, i + 10_000).map((update) => ({ room, update })));
+      await suite.store.appendBatch(updates.slice(i, i + 10_000).map((update) => ({ room, update })));
     }
-    expect(await store.count(room)).toBe(100_000);
-    const client = connectProvider(sync.url, room, 'tok-alice');
+    expect(await suite.store.count(room)).toBe(100_000);
+    const client = connectProvider(suite.sync.url, room, 'tok-alice');
     try {
       await waitSynced(client);
       expect(client.doc.getText('body').toJSON()).toBe(text);
-      await waitFor(() => store.db.prepare('SELECT count(*) AS n FROM sync_room_updates WHERE room = ?').pluck().get(room) === 1, 'room compacted', 60_000);
+      await waitFor(() => suite.store.db.prepare('SELECT count(*) AS n FROM sync_room_updates WHERE room = ?').pluck().get(room) === 1, 'room compacted', 60_000);
     } finally {
       client.destroy();
     }
-    const rows = await store.load(room);
+    const rows = await suite.store.load(room);
     expect(rows).toHaveLength(1);
     const loaded = new Y.Doc();
     Y.applyUpdate(loaded, rows[0]!);
@@ -55,8 +41,8 @@ describe('background compaction and idle unloading', () => {
 
   it('compacts a live room once it passes the threshold, keeping edits made meanwhile', async () => {
     const room = 'doc:live';
-    const writer = connectProvider(sync.url, room, 'tok-alice');
-    const observer = connectProvider(sync.url, room, 'tok-alice');
+    const writer = connectProvider(suite.sync.url, room, 'tok-alice');
+    const observer = connectProvider(suite.sync.url, room, 'tok-alice');
     try {
       await Promise.all([waitSynced(writer), waitSynced(observer)]);
       const map = writer.doc.getMap<number>('m');
@@ -66,26 +52,26 @@ describe('background compaction and idle unloading', () => {
       }
       // The observer gets an edit only after it was committed.
       await waitFor(() => observer.doc.getMap('m').size === 450, 'observer has every edit');
-      await waitFor(() => /xietong_sync_compactions_total [2-9]/.test(sync.service.metricsText()), 'live room compacted');
+      await waitFor(() => /xietong_sync_compactions_total [2-9]/.test(suite.sync.service.metricsText()), 'live room compacted');
     } finally {
       writer.destroy();
       observer.destroy();
     }
-    expect(await store.count(room as RoomName)).toBeLessThan(450);
+    expect(await suite.store.count(room as RoomName)).toBeLessThan(450);
     const loaded = new Y.Doc();
-    Y.applyUpdate(loaded, Y.mergeUpdates(await store.load(room as RoomName)));
+    Y.applyUpdate(loaded, Y.mergeUpdates(await suite.store.load(room as RoomName)));
     expect(loaded.getMap('m').size).toBe(450);
   });
 
   it('unloads a room nobody is in and reloads it from the store', async () => {
     const room = 'doc:idle';
-    const writer = connectProvider(sync.url, room, 'tok-alice');
+    const writer = connectProvider(suite.sync.url, room, 'tok-alice');
     await waitSynced(writer);
     writer.doc.getText('body').insert(0, '暂存');
-    await sync.service.flush();
+    await suite.sync.service.flush();
     writer.destroy();
-    await waitFor(() => /xietong_sync_rooms_unloaded_total [1-9]/.test(sync.service.metricsText()), 'idle room unloaded');
-    const reader = connectProvider(sync.url, room, 'tok-alice');
+    await waitFor(() => /xietong_sync_rooms_unloaded_total [1-9]/.test(suite.sync.service.metricsText()), 'idle room unloaded');
+    const reader = connectProvider(suite.sync.url, room, 'tok-alice');
     try {
       await waitSynced(reader);
       await waitFor(() => reader.doc.getText('body').toJSON() === '暂存', 'content reloaded');

@@ -11,8 +11,10 @@ import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 
-import { createSyncService, type SyncService, type SyncServiceOptions } from '../../src/sync-server/sync';
-import type { RoomAccess, SyncLogger } from '../../src/sync-server/sync/types';
+import { afterAll, beforeAll } from 'vitest';
+
+import { createSyncService, SqliteRoomUpdateStore, type SyncService, type SyncServiceOptions } from '../../src/sync-server/sync';
+import type { RoomAccess, SyncLimits, SyncLogger } from '../../src/sync-server/sync/types';
 
 /** Tokens the fixture accepts: alice writes everywhere, bob only reads `doc:shared*`, carol has nothing there. */
 export const TOKENS: Record<string, { id: string }> = {
@@ -60,6 +62,29 @@ export async function startSync(options: Partial<SyncServiceOptions> & Pick<Sync
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * For a describe block: a SQLite store in a temporary folder and the service over it, started
+ * before the block's tests and stopped (store closed, folder removed) after them. `makeStore`
+ * picks a store subclass (one that fails on demand, say).
+ */
+export function sqliteSyncSuite<S extends SqliteRoomUpdateStore = SqliteRoomUpdateStore>(
+  options: { limits?: SyncLimits; makeStore?: (path: string) => S } = {},
+): { readonly store: S; readonly sync: RunningSync } {
+  const tmp = tempDir();
+  const suite = {} as { store: S; sync: RunningSync };
+  beforeAll(async () => {
+    const path = `${tmp.dir}/sync.db`;
+    suite.store = options.makeStore ? options.makeStore(path) : (new SqliteRoomUpdateStore(path) as S);
+    suite.sync = await startSync({ store: suite.store, ...(options.limits ? { limits: options.limits } : {}) });
+  });
+  afterAll(async () => {
+    await suite.sync.stop();
+    suite.store.close();
+    tmp.remove();
+  });
+  return suite;
 }
 
 /** A stock y-websocket client (the `ws` package as its WebSocket). */
