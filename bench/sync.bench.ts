@@ -32,7 +32,9 @@ import { WebSocket, WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 
 type ServerKind = 'xietong' | 'y-websocket-server' | 'hocuspocus';
-const SERVERS: ServerKind[] = ['xietong', 'y-websocket-server', 'hocuspocus'];
+/** The servers XieTong is measured against. */
+const PEERS = ['y-websocket-server', 'hocuspocus'] as const;
+const SERVERS: ServerKind[] = ['xietong', ...PEERS];
 
 interface Row {
   name: string;
@@ -628,7 +630,7 @@ async function main(): Promise<void> {
     // the lower of the two peers in every run would compare one noisy figure with the minimum of
     // two, which favours the peers even when all three servers are alike.
     const paired = (pick: Pick): number => {
-      const peers = (['y-websocket-server', 'hocuspocus'] as const).filter((kind) => Number.isFinite(medianOf(kind, pick)));
+      const peers = PEERS.filter((kind) => Number.isFinite(medianOf(kind, pick)));
       if (peers.length === 0) return NaN;
       return pairedWith(peers.reduce((a, b) => (medianOf(b, pick) < medianOf(a, pick) ? b : a)), pick);
     };
@@ -645,7 +647,7 @@ async function main(): Promise<void> {
     const figures = figuresFor(paired);
     ratios[row.name] = figures;
     ratiosByPeer[row.name] = Object.fromEntries(
-      (['y-websocket-server', 'hocuspocus'] as const).map((peer) => [peer, figuresFor((pick) => pairedWith(peer, pick))]),
+      PEERS.map((peer) => [peer, figuresFor((pick) => pairedWith(peer, pick))]),
     );
     const line = (f: Record<string, number>): string =>
       `cpu ${x(f.cpu)} (main thread ${x(f.mainThreadCpu)})  latency ${x(f.latency)}  ` +
@@ -653,7 +655,7 @@ async function main(): Promise<void> {
       (row.kind === 'idle' ? `memory/conn ${x(f.memoryPerConnection)} (heap ${x(f.heapPerConnection)})  ` : '') +
       `peak RSS ${x(f.peakRss)}`;
     console.log(`${row.name.padEnd(30)} ${line(figures)}`);
-    for (const peer of ['y-websocket-server', 'hocuspocus'] as const) console.log(`${`  ÷ ${peer}`.padEnd(30)} ${line(ratiosByPeer[row.name]![peer]!)}`);
+    for (const peer of PEERS) console.log(`${`  ÷ ${peer}`.padEnd(30)} ${line(ratiosByPeer[row.name]![peer]!)}`);
   }
   const seconds = (performance.now() - started) / 1000;
   console.log(`\ntotal ${seconds.toFixed(0)} s`);
