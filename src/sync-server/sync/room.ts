@@ -4,7 +4,11 @@
  *
  * Every update a client sends is applied to the in-memory document at once (which validates it
  * and drops duplicates), queued for a group commit, and only broadcast — to local clients and,
- * through pub/sub, to other instances — once its transaction committed. Answers to a client's
+ * through pub/sub, to other instances — once its transaction committed. What is stored and relayed
+ * is the update as the client sent it: re-encoding what the document integrated (what Yjs does for
+ * its 'update' event) cost about as much CPU as applying it (measured: 7.6 against 4.2 µs per
+ * small edit), and an update that also holds something the document already had is as good for
+ * every replica and for the store, since applying an update twice changes nothing. Answers to a client's
  * sync step 1 are computed immediately but held back until every update they may contain has
  * been committed, so a client can never hold content the server could lose in a crash.
  */
@@ -88,6 +92,8 @@ export class Room {
   private committed = 0;
   private waiters: Array<{ seq: number; run: () => void }> = [];
   private peerBacklog: Uint8Array[] | null = [];
+  /** The document's last transaction (set after every transaction; see {@link apply}). */
+  private lastTransaction: Y.Transaction | null = null;
 
   constructor(
     readonly name: RoomName,
@@ -108,7 +114,7 @@ export class Room {
     const updates = await store.load(this.name);
     if (updates.length > 0) applyAll(this.doc, updates, LOADED);
     this.storedRows = updates.length;
-    this.doc.on('update', this.onDocUpdate);
+    this.doc.on('afterTransaction', this.onAfterTransaction);
     this.awareness.on('update', this.onAwarenessUpdate);
     this.ready = true;
     const backlog = this.peerBacklog ?? [];
@@ -135,12 +141,49 @@ export class Room {
     else this.waiters.push({ seq: this.enqueued, run: () => conn.send(message) });
   }
 
-  /** Applies a client's update; throws when it is not a valid Yjs update. */
+  /**
+   * Applies a client's update and, if it changed the document, commits and then relays it; throws
+   * when it is not a valid Yjs update.
+   */
   applyClientUpdate(conn: RoomConnection, update: Uint8Array): void {
     // Every client answers the server's sync step 1 with the empty update when it has nothing
     // new: two zero bytes (no structs, empty delete set) that would change nothing.
     if (update.length === 2 && update[0] === 0 && update[1] === 0) return;
-    Y.applyUpdate(this.doc, update, conn);
+    const change = this.apply(update, conn);
+    if (change) this.commitThenRelay(change, conn);
+  }
+
+  /**
+   * Applies an update to the document. Returns what to store and relay: the update itself when it
+   * changed the document (or what the document holds back until an update it depends on
+   * arrives), undefined when it changed nothing (a duplicate).
+   * An update whose structs were integrated before a malformed tail threw: that part is in the
+   * document now, so it is committed and relayed all the same (encoded from the document, as
+   * the received bytes are not a valid update), and the error is thrown on.
+   */
+  private apply(update: Uint8Array, origin: RoomConnection | typeof REMOTE): Uint8Array | undefined {
+    const store = this.doc.store;
+    const pendingStructs = store.pendingStructs?.update;
+    const pendingDs = store.pendingDs;
+    this.lastTransaction = null;
+    let error: unknown;
+    try {
+      Y.applyUpdate(this.doc, update, origin);
+    } catch (thrown) {
+      error = thrown;
+    }
+    const transaction = this.lastTransaction as Y.Transaction | null;
+    const changed =
+      (transaction !== null && transactionChanged(transaction)) ||
+      store.pendingStructs?.update !== pendingStructs ||
+      store.pendingDs !== pendingDs;
+    if (error === undefined) return changed ? update : undefined;
+    if (changed && transaction) {
+      const integrated = Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(transaction.beforeState));
+      if (origin === REMOTE) this.broadcast(encodeSyncUpdate(integrated), null);
+      else this.commitThenRelay(integrated, origin);
+    }
+    throw error;
   }
 
   /**
@@ -234,7 +277,7 @@ export class Room {
   unload(): void {
     clearTimeout(this.unloadTimer);
     this.ready = false;
-    this.doc.off('update', this.onDocUpdate);
+    this.doc.off('afterTransaction', this.onAfterTransaction);
     this.awareness.off('update', this.onAwarenessUpdate);
     this.awareness.destroy();
     this.doc.destroy();
@@ -261,12 +304,12 @@ export class Room {
     });
   }
 
-  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin === REMOTE) {
-      // Committed by the instance that received it; only our own clients still need it.
-      this.broadcast(encodeSyncUpdate(update), null);
-      return;
-    }
+  private readonly onAfterTransaction = (transaction: Y.Transaction): void => {
+    this.lastTransaction = transaction;
+  };
+
+  /** Queues a client's change for the group commit; once it is durable, everyone else gets it. */
+  private commitThenRelay(update: Uint8Array, origin: RoomConnection): void {
     const seq = ++this.enqueued;
     this.ctx.writer.enqueue({ room: this.name, update }, (error) => {
       if (this.failed) return;
@@ -283,7 +326,7 @@ export class Room {
       if (this.waiters.length > 0) this.releaseWaiters();
       if (this.storedRows === this.ctx.compactAfterUpdates) this.ctx.compactionDue(this);
     });
-  };
+  }
 
   private releaseWaiters(): void {
     let released = 0;
@@ -359,7 +402,10 @@ export class Room {
     if (!message || message.from === this.ctx.instanceId) return;
     this.ctx.metrics.pubsubMessagesIn += 1;
     try {
-      if (message.kind === 'update') Y.applyUpdate(this.doc, message.payload, REMOTE);
+      if (message.kind === 'update') {
+        // Committed by the instance that received it; only our own clients still need it.
+        if (this.apply(message.payload, REMOTE)) this.broadcast(encodeSyncUpdate(message.payload), null);
+      }
       else if (message.kind === 'awareness') this.applyPeerAwareness(message.payload, message.owners ?? []);
       else this.publishLocalAwareness();
     } catch (error) {
@@ -376,4 +422,11 @@ export class Room {
     );
     this.publish({ kind: 'awareness', from: this.ctx.instanceId, payload, owners });
   }
+}
+
+/** Whether a transaction changed the document: something deleted, or some client's clock advanced. */
+function transactionChanged(transaction: Y.Transaction): boolean {
+  if (transaction.deleteSet.clients.size > 0) return true;
+  for (const [client, clock] of transaction.afterState) if (transaction.beforeState.get(client) !== clock) return true;
+  return false;
 }
