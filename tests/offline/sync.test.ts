@@ -138,7 +138,12 @@ describe('sync client', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(client.signedOut).toEqual(['登录已失效，请重新登录']);
     expect(client.services.sync.state).toBe('offline');
-    expect(server.upgrades - before).toBe(2); // one refused attempt per room, then nothing
+    // At most one refused attempt per room, then nothing (backoff here is at most 200 ms, so a
+    // retry loop would have tried again within the 300 ms waited). The first refusal signs out,
+    // which may stop the second room's attempt before it reaches the server: one or two.
+    const attempts = server.upgrades - before;
+    expect(attempts).toBeGreaterThanOrEqual(1);
+    expect(attempts).toBeLessThanOrEqual(2);
     // A new sign-in resumes syncing.
     client.token = 'token-ok';
     client.services.resume();
