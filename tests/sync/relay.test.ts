@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 
+import type { RoomName } from '../../src/shared/rooms';
 import { encodeSyncUpdate } from '../../src/sync-server/sync/protocol';
 import { closed, connectProvider, openRaw, sqliteSyncSuite, waitFor, waitSynced } from './helpers';
 
@@ -36,7 +37,7 @@ describe('sync service: what is stored and relayed', () => {
   }
 
   it('stores and relays an update once: the same update sent again goes nowhere', async () => {
-    const room = 'doc:relay-duplicate';
+    const room = 'doc:relay-duplicate' as RoomName;
     const [update] = updatesOf((doc) => doc.getText('body').insert(0, '通知'));
     const reader = await listener(room);
     const writer = await openRaw(`${suite.sync.url}/${room}?token=tok-alice`);
@@ -59,7 +60,7 @@ describe('sync service: what is stored and relayed', () => {
   });
 
   it('stores and relays an update whose predecessor has not arrived yet; the room converges when it does', async () => {
-    const room = 'doc:relay-out-of-order';
+    const room = 'doc:relay-out-of-order' as RoomName;
     const [first, second] = updatesOf(
       (doc) => doc.getText('body').insert(0, '关于'),
       (doc) => doc.getText('body').insert(2, '开展检查的通知'),
@@ -74,11 +75,11 @@ describe('sync service: what is stored and relayed', () => {
       await waitFor(() => reader.doc.store.pendingStructs !== null, 'the reader holds the update back');
       expect(await suite.store.count(room)).toBe(1);
       writer.send(encodeSyncUpdate(first!));
-      await waitFor(() => reader.doc.getText('body').toString() === '关于开展检查的通知', 'the reader converged');
+      await waitFor(() => reader.doc.getText('body').toJSON() === '关于开展检查的通知', 'the reader converged');
       await suite.sync.service.flush();
       const stored = new Y.Doc();
       for (const update of await suite.store.load(room)) Y.applyUpdate(stored, update);
-      expect(stored.getText('body').toString()).toBe('关于开展检查的通知');
+      expect(stored.getText('body').toJSON()).toBe('关于开展检查的通知');
     } finally {
       writer.terminate();
       reader.destroy();
@@ -86,7 +87,7 @@ describe('sync service: what is stored and relayed', () => {
   });
 
   it('stores and relays what it took in of an update malformed after its content, then closes the sender with 1007', async () => {
-    const room = 'doc:relay-malformed-tail';
+    const room = 'doc:relay-malformed-tail' as RoomName;
     // Overwriting a key sends the new value and, at the end, the deletion of the old one.
     const [draft, approved] = updatesOf(
       (doc) => doc.getMap('flow').set('state', '拟稿'),

@@ -166,11 +166,11 @@ export class Room {
     const pendingStructs = store.pendingStructs?.update;
     const pendingDs = store.pendingDs;
     this.lastTransaction = null;
-    let error: unknown;
+    let error: Error | undefined;
     try {
       Y.applyUpdate(this.doc, update, origin);
     } catch (thrown) {
-      error = thrown;
+      error = thrown instanceof Error ? thrown : new Error(String(thrown));
     }
     const transaction = this.lastTransaction as Y.Transaction | null;
     const changed =
