@@ -34,7 +34,10 @@ import * as Y from 'yjs';
 type ServerKind = 'xietong' | 'y-websocket-server' | 'hocuspocus';
 /** The servers XieTong is measured against. */
 const PEERS = ['y-websocket-server', 'hocuspocus'] as const;
-const SERVERS: ServerKind[] = ['xietong', ...PEERS];
+/** `SYNC_BENCH_SERVERS=xietong,y-websocket-server` leaves the others out (for trying one change quickly). */
+const SERVERS: ServerKind[] = (['xietong', ...PEERS] as ServerKind[]).filter(
+  (kind) => !process.env.SYNC_BENCH_SERVERS || process.env.SYNC_BENCH_SERVERS.split(',').includes(kind),
+);
 
 interface Row {
   name: string;
@@ -92,6 +95,8 @@ const PHASE_TIMEOUT_MS = 60_000;
 
 interface ServerStats {
   cpuSeconds: number;
+  /** The kernel's share of cpuSeconds (system calls: socket and file writes). */
+  systemCpuSeconds: number;
   /** The event loop's thread alone (Linux), without V8's compiler and GC helper threads. */
   mainThreadCpuSeconds: number;
   heapUsed: number;
@@ -177,6 +182,7 @@ async function serve(kind: ServerKind): Promise<void> {
     const reply: ChildMessage = {
       type: 'stats',
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      systemCpuSeconds: cpu.system / 1e6,
       mainThreadCpuSeconds: mainThreadCpuSeconds(),
       rss: process.memoryUsage().rss,
       heapUsed: process.memoryUsage().heapUsed,
@@ -319,6 +325,8 @@ interface Result {
   error?: string;
   converged: boolean;
   serverCpuSeconds: number;
+  /** The kernel's share of serverCpuSeconds. */
+  systemCpuSeconds?: number;
   mainThreadCpuSeconds?: number;
   peakRssMb: number;
   /** Last write → every client has every edit (edit rows). */
@@ -515,6 +523,7 @@ async function runRow(kind: ServerKind, row: Row): Promise<Result> {
     }
     const after = await server.stats();
     result.serverCpuSeconds = after.cpuSeconds - before.cpuSeconds;
+    result.systemCpuSeconds = after.systemCpuSeconds - before.systemCpuSeconds;
     result.mainThreadCpuSeconds = after.mainThreadCpuSeconds - before.mainThreadCpuSeconds;
     result.peakRssMb = after.maxRss / 1024 / 1024;
     result.converged = checkConverged(clients);
@@ -556,6 +565,7 @@ function summarise(runs: Result[]): Result {
     ...(errors.length > 0 ? { error: errors.join('; ') } : {}),
     converged: runs.every((run) => run.converged),
     serverCpuSeconds: of((run) => run.serverCpuSeconds),
+    systemCpuSeconds: of((run) => run.systemCpuSeconds),
     mainThreadCpuSeconds: of((run) => run.mainThreadCpuSeconds),
     peakRssMb: of((run) => run.peakRssMb),
     lastWriteToLastClientMs: of((run) => run.lastWriteToLastClientMs),
@@ -571,7 +581,7 @@ function summarise(runs: Result[]): Result {
 
 function describe(row: Row, result: Result): string {
   return (
-    `${row.name.padEnd(30)} ${result.server.padEnd(19)} cpu ${fmt(result.serverCpuSeconds, 2)} s (main thread ${fmt(result.mainThreadCpuSeconds, 2)})  ` +
+    `${row.name.padEnd(30)} ${result.server.padEnd(19)} cpu ${fmt(result.serverCpuSeconds, 2)} s (main thread ${fmt(result.mainThreadCpuSeconds, 2)}, kernel ${fmt(result.systemCpuSeconds, 2)})  ` +
     (row.kind === 'edit'
       ? `last write→last client ${fmt(result.lastWriteToLastClientMs)} ms (per room ${fmt(result.roomLastWriteToLastClientMs, 2)})  p50 ${fmt(result.editLatencyP50Ms)} ms  p99 ${fmt(result.editLatencyP99Ms)} ms  `
       : `probe fan-out ${fmt(result.probeFanoutMs)} ms  ${fmt(result.memoryPerConnectionKb)} KB/conn (heap ${fmt(result.heapPerConnectionKb, 2)})  `) +
