@@ -52,9 +52,11 @@ export class GroupCommitWriter {
     this.scheduled = true;
     const wait = this.lastCommitAt + this.minCommitIntervalMs - now;
     // setImmediate runs right after the event loop has read every socket that was ready, so one
-    // commit covers all the updates of this turn and the relays follow at once (measured: against
-    // a commit per socket read, about half the journal writes at typing pace and ~10 % less CPU,
-    // with the same latency). Optionally commits are spaced `minCommitIntervalMs` apart.
+    // commit covers all the updates of this turn and the relays follow at once. Against a commit
+    // per socket read: 3,000–3,400 journal writes instead of 5,000 for the benchmark's N=50 row and
+    // 3–10 % less CPU; the first update of a shared turn waits for the others' parse and apply
+    // (N=50's edit p50 0.32 against 0.29 ms, other rows mixed; see docs/sync.md). Optionally
+    // commits are spaced `minCommitIntervalMs` apart.
     if (wait < 1) setImmediate(this.runNow);
     else setTimeout(this.runNow, wait);
   }
