@@ -92,7 +92,7 @@ export class Room {
   private committed = 0;
   private waiters: Array<{ seq: number; run: () => void }> = [];
   private peerBacklog: Uint8Array[] | null = [];
-  /** The document's last transaction (set after every transaction; see {@link apply}). */
+  /** The transaction of the update being applied (set after it; see {@link apply}), else null. */
   private lastTransaction: Y.Transaction | null = null;
 
   constructor(
@@ -173,6 +173,7 @@ export class Room {
       error = thrown instanceof Error ? thrown : new Error(String(thrown));
     }
     const transaction = this.lastTransaction as Y.Transaction | null;
+    this.lastTransaction = null; // not kept beyond this call: an idle room holds no transaction
     const changed =
       (transaction !== null && transactionChanged(transaction)) ||
       store.pendingStructs?.update !== pendingStructs ||
@@ -405,8 +406,7 @@ export class Room {
       if (message.kind === 'update') {
         // Committed by the instance that received it; only our own clients still need it.
         if (this.apply(message.payload, REMOTE)) this.broadcast(encodeSyncUpdate(message.payload), null);
-      }
-      else if (message.kind === 'awareness') this.applyPeerAwareness(message.payload, message.owners ?? []);
+      } else if (message.kind === 'awareness') this.applyPeerAwareness(message.payload, message.owners ?? []);
       else this.publishLocalAwareness();
     } catch (error) {
       this.ctx.log.warn({ room: this.name, err: String(error) }, 'sync: bad message from another instance ignored');
