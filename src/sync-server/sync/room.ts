@@ -149,19 +149,20 @@ export class Room {
     // Every client answers the server's sync step 1 with the empty update when it has nothing
     // new: two zero bytes (no structs, empty delete set) that would change nothing.
     if (update.length === 2 && update[0] === 0 && update[1] === 0) return;
-    const change = this.apply(update, conn);
+    const { change, error } = this.apply(update, conn);
     if (change) this.commitThenRelay(change, conn);
+    if (error) throw error;
   }
 
   /**
-   * Applies an update to the document. Returns what to store and relay: the update itself when it
-   * changed the document (or what the document holds back until an update it depends on
-   * arrives), undefined when it changed nothing (a duplicate).
-   * An update whose structs were integrated before a malformed tail threw: that part is in the
-   * document now, so it is committed and relayed all the same (encoded from the document, as
-   * the received bytes are not a valid update), and the error is thrown on.
+   * Applies an update to the document. `change` is what to store and relay: the update itself
+   * when it changed the document (or what the document holds back until an update it depends on
+   * arrives), nothing when it changed nothing (a duplicate). `error` is set when the update is
+   * not valid; if its structs were integrated before a malformed tail threw, that part is in the
+   * document now, so it is the change all the same (encoded from the document, as the received
+   * bytes are not a valid update).
    */
-  private apply(update: Uint8Array, origin: RoomConnection | typeof REMOTE): Uint8Array | undefined {
+  private apply(update: Uint8Array, origin: RoomConnection | typeof REMOTE): { change?: Uint8Array; error?: Error } {
     const store = this.doc.store;
     const pendingStructs = store.pendingStructs?.update;
     const pendingDs = store.pendingDs;
@@ -178,13 +179,9 @@ export class Room {
       (transaction !== null && transactionChanged(transaction)) ||
       store.pendingStructs?.update !== pendingStructs ||
       store.pendingDs !== pendingDs;
-    if (error === undefined) return changed ? update : undefined;
-    if (changed && transaction) {
-      const integrated = Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(transaction.beforeState));
-      if (origin === REMOTE) this.broadcast(encodeSyncUpdate(integrated), null);
-      else this.commitThenRelay(integrated, origin);
-    }
-    throw error;
+    if (!error) return changed ? { change: update } : {};
+    if (!changed || !transaction) return { error };
+    return { change: Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(transaction.beforeState)), error };
   }
 
   /**
@@ -405,7 +402,9 @@ export class Room {
     try {
       if (message.kind === 'update') {
         // Committed by the instance that received it; only our own clients still need it.
-        if (this.apply(message.payload, REMOTE)) this.broadcast(encodeSyncUpdate(message.payload), null);
+        const { change, error } = this.apply(message.payload, REMOTE);
+        if (change) this.broadcast(encodeSyncUpdate(change), null);
+        if (error) throw error;
       } else if (message.kind === 'awareness') this.applyPeerAwareness(message.payload, message.owners ?? []);
       else this.publishLocalAwareness();
     } catch (error) {
