@@ -58,6 +58,9 @@ const ALL_ROWS: Row[] = [
 /** `SYNC_BENCH_ROWS=0,2` runs only those rows (for trying one change quickly). */
 const ROWS = process.env.SYNC_BENCH_ROWS ? ALL_ROWS.filter((_row, i) => process.env.SYNC_BENCH_ROWS!.split(',').includes(String(i))) : ALL_ROWS;
 
+/** The SQLite journal XieTong writes: `memory-mapped` (default) or `pwrite`. */
+const JOURNAL = process.env.SYNC_BENCH_JOURNAL === 'pwrite' ? 'pwrite' : 'memory-mapped';
+
 /** `SYNC_BENCH_REPEAT=N` runs every server N times per row (default 3) and reports medians. */
 const REPEATS = Math.max(1, Number(process.env.SYNC_BENCH_REPEAT ?? 3) || 3);
 
@@ -145,7 +148,10 @@ async function serve(kind: ServerKind): Promise<void> {
     const { createSyncService } = await import('../src/sync-server/sync/service');
     const { SqliteRoomUpdateStore } = await import('../src/sync-server/sync/sqliteStore');
     const dir = mkdtempSync(join(tmpdir(), 'xietong-sync-bench-'));
-    const store = new SqliteRoomUpdateStore(join(dir, 'sync.db'));
+    // `SYNC_BENCH_JOURNAL=pwrite` measures the journal a server without the addon writes.
+    const mapped = JOURNAL !== 'pwrite';
+    const store = new SqliteRoomUpdateStore(join(dir, 'sync.db'), { journalMapping: mapped });
+    if (store.immediateCommits !== mapped) throw new Error('the memory-mapped journal is not built (npm run build:node)');
     const service = createSyncService({
       store,
       authenticate: (token) => Promise.resolve(verifyToken(token)),
@@ -593,7 +599,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   const pinned = pinClientsToFirstCore();
   console.log(pinned ? 'clients pinned to CPU 0, each server to CPU 1 (taskset)' : 'not pinned: clients and servers share the cores');
-  console.log(`${REPEATS} run(s) per server and row, servers interleaved, after a warm-up; figures are medians\n`);
+  console.log(`${REPEATS} run(s) per server and row, servers interleaved, after a warm-up; figures are medians`);
+  console.log(`xietong's SQLite journal: ${JOURNAL}\n`);
   // The first runs of a fresh process measure the clients' cold code as much as the server
   // (measured: whichever server went first had a p99 two to three times its later runs'), so
   // every server serves the smallest row once, unmeasured, and each run starts with another server.
@@ -670,7 +677,7 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   console.log(`\ntotal ${seconds.toFixed(0)} s`);
   const ok = runs.every((r) => r.ok);
-  console.log(JSON.stringify({ ok, seconds: Math.round(seconds), pinned, repeats: REPEATS, ratios, ratiosByPeer, results, runs }));
+  console.log(JSON.stringify({ ok, seconds: Math.round(seconds), pinned, repeats: REPEATS, journal: JOURNAL, ratios, ratiosByPeer, results, runs }));
   process.exit(ok ? 0 : 1);
 }
 

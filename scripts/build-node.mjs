@@ -2,7 +2,9 @@
 // Dependencies stay external: they are resolved from node_modules at run time, and native modules
 // (better-sqlite3, pkcs11js) cannot be bundled anyway. Runs from `npm ci` (prepare) in about a second.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const entryPoints = {
   cli: 'src/cli/index.ts',
@@ -30,4 +32,34 @@ try {
 } catch (error) {
   console.error(`build failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
+}
+
+buildJournalMap();
+
+/**
+ * The sync server's memory-mapped journal (native/journal-map.c): one C file compiled against
+ * Node's own headers with the system's C compiler, so no node-gyp, Python or download. Linux only;
+ * where it cannot be built the server journals with pwrite, and says so in the log.
+ */
+function buildJournalMap() {
+  const source = 'native/journal-map.c';
+  const target = 'native/build/journal-map.node';
+  if (process.platform !== 'linux' || !existsSync(source)) return;
+  if (existsSync(target) && statSync(target).mtimeMs >= statSync(source).mtimeMs) return;
+  const includeDirs = [process.env.npm_config_nodedir, dirname(dirname(process.execPath))]
+    .filter(Boolean)
+    .map((prefix) => join(prefix, 'include', 'node'));
+  const include = includeDirs.find((dir) => existsSync(join(dir, 'node_api.h')));
+  if (!include) {
+    console.warn(`journal map not built: no node_api.h in ${includeDirs.join(', ')} (the sync journal will use pwrite)`);
+    return;
+  }
+  mkdirSync(dirname(target), { recursive: true });
+  try {
+    execFileSync(process.env.CC ?? 'cc', ['-O2', '-Wall', '-Wextra', '-Werror', '-std=c11', '-shared', '-fPIC', `-I${include}`, '-o', target, source], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+  } catch (error) {
+    console.warn(`journal map not built (${error instanceof Error ? error.message : String(error)}): the sync journal will use pwrite`);
+  }
 }

@@ -164,7 +164,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const port = typeof address === 'object' && address ? address.port : (options.port ?? 8787);
     const host = options.host ?? '127.0.0.1';
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    log.info('server listening', { url, store: db.dialect });
+    // How room updates are made durable: a memory-mapped journal, or pwrite where the addon is not built.
+    const syncJournal = roomStore instanceof SqliteRoomUpdateStore ? (roomStore.immediateCommits ? 'memory-mapped' : 'pwrite') : 'none';
+    log.info('server listening', { url, store: db.dialect, syncJournal });
 
     let closing: Promise<void> | null = null;
     const close = (): Promise<void> => {

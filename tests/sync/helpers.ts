@@ -171,7 +171,7 @@ export function fixtureBundle(fixture: string): { script: string; build(): Promi
         format: 'esm',
         packages: 'external',
         logLevel: 'warning',
-        banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+        banner: { js: "import { createRequire as __xtCreateRequire } from 'node:module'; const require = __xtCreateRequire(import.meta.url);" },
       });
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),

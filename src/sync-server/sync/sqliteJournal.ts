@@ -20,6 +20,7 @@ import { closeSync, fdatasyncSync, ftruncateSync, openSync, readFileSync, unlink
 import { crc32 } from 'node:zlib';
 
 import type { RoomName } from '../../shared/rooms';
+import { journalMapAddon, type JournalMapAddon, type JournalMapHandle } from './journalMap';
 import type { RoomUpdateEntry } from './types';
 
 /** The journal of database file `db` is `db + JOURNAL_SUFFIX`. */
@@ -32,6 +33,12 @@ export const JOURNAL_HEADER_BYTES = 20;
 const RECORD_HEADER_BYTES = 8;
 /** A payload holds at least its entry count; zero-filled space (length 0, crc 0) is no record. */
 const MIN_PAYLOAD_BYTES = 4;
+
+/**
+ * The first size of a journal's mapping (journalMap.ts); it grows with the journal, which the
+ * store restarts at about 64 MiB.
+ */
+const INITIAL_MAP_BYTES = 1024 * 1024;
 
 /** The file operations the journal uses; tests replace `writeSync` to make writes fail. */
 export interface JournalIo {
@@ -113,6 +120,16 @@ function decodePayload(payload: Buffer): RoomUpdateEntry[] | undefined {
   return at === payload.length && count > 0 ? entries : undefined;
 }
 
+/** How a journal is opened. */
+export interface JournalWriterOptions {
+  /** fdatasync every record (the store's `synchronous = FULL`); such a journal is never mapped. */
+  sync: boolean;
+  /** Write with these file operations instead of Node's (tests); such a journal is never mapped. */
+  io?: JournalIo;
+  /** Whether to copy records into a memory mapping when the addon is there (default true). */
+  map?: boolean;
+}
+
 /** The open journal of the current epoch, appended to at its end. */
 export class JournalWriter {
   private closed = false;
@@ -124,15 +141,20 @@ export class JournalWriter {
     private end: number,
     private readonly sync: boolean,
     private readonly io: JournalIo,
+    private readonly mapping: { addon: JournalMapAddon; handle: JournalMapHandle } | undefined,
   ) {}
 
   /**
    * Starts the journal of `epoch` at `path`, replacing whatever file was there: only once SQLite
    * durably holds what that file had (or its epoch marks it as ingested) may it be overwritten.
+   * Unless told otherwise, a journal that is not synced record by record is memory-mapped where
+   * the addon is built (journalMap.ts): its file is then reserved in steps (from 1 MiB, doubling up to 16 MiB at a time) and
+   * zero-filled beyond the last record, which reading treats as the end.
    */
-  static create(path: string, epoch: number, options: { sync: boolean; io?: JournalIo }): JournalWriter {
+  static create(path: string, epoch: number, options: JournalWriterOptions): JournalWriter {
     const io = options.io ?? nodeIo;
-    const fd = openSync(path, 'w', 0o600);
+    // Read and write: a shared mapping needs both.
+    const fd = openSync(path, 'w+', 0o600);
     try {
       const header = Buffer.alloc(JOURNAL_HEADER_BYTES);
       header.writeUInt32LE(MAGIC, 0);
@@ -141,7 +163,9 @@ export class JournalWriter {
       header.writeUInt32LE(crc32(header.subarray(0, 16)), 16);
       writeAll(io, fd, header, 0);
       if (options.sync) io.fdatasyncSync(fd);
-      return new JournalWriter(fd, path, epoch, JOURNAL_HEADER_BYTES, options.sync, io);
+      const addon = !options.sync && !options.io && options.map !== false ? journalMapAddon() : undefined;
+      const mapping = addon && { addon, handle: addon.map(fd, INITIAL_MAP_BYTES) };
+      return new JournalWriter(fd, path, epoch, JOURNAL_HEADER_BYTES, options.sync, io, mapping);
     } catch (error) {
       closeSync(fd);
       throw error;
@@ -154,6 +178,14 @@ export class JournalWriter {
   }
 
   /**
+   * Whether records are copied into a memory mapping rather than written with a system call: an
+   * append then costs about a copy, so the store can take every update as it arrives.
+   */
+  get mapped(): boolean {
+    return this.mapping !== undefined;
+  }
+
+  /**
    * Appends `entries` as one record and returns their updates as views into the written bytes
    * (immutable copies, whatever the caller later does to its own buffers). Throws if the record
    * could not be written (and synced); then it counts as not written: the file is cut back to the
@@ -162,6 +194,12 @@ export class JournalWriter {
   append(entries: readonly RoomUpdateEntry[]): Uint8Array[] {
     if (this.closed) throw new Error('sync journal is closed');
     const { record, updates } = encodeRecord(entries);
+    if (this.mapping) {
+      // Copied whole or not at all (a failure is reserving more space, before any byte is copied).
+      this.mapping.addon.write(this.mapping.handle, record, this.end);
+      this.end += record.length;
+      return updates;
+    }
     try {
       writeAll(this.io, this.fd, record, this.end);
       if (this.sync) this.io.fdatasyncSync(this.fd);
@@ -181,6 +219,7 @@ export class JournalWriter {
   close(remove: boolean): void {
     if (this.closed) return;
     this.closed = true;
+    this.mapping?.addon.unmap(this.mapping.handle);
     closeSync(this.fd);
     if (remove) unlinkSync(this.path);
   }

@@ -27,7 +27,7 @@
 import Database from 'better-sqlite3';
 
 import type { RoomName } from '../../shared/rooms';
-import { JOURNAL_HEADER_BYTES, JOURNAL_SUFFIX, JournalWriter, readJournal, type JournalIo } from './sqliteJournal';
+import { JOURNAL_HEADER_BYTES, JOURNAL_SUFFIX, JournalWriter, readJournal, type JournalIo, type JournalWriterOptions } from './sqliteJournal';
 import type { RoomUpdateEntry, RoomUpdateStore } from './types';
 
 /** Options of {@link SqliteRoomUpdateStore}. */
@@ -43,8 +43,14 @@ export interface SqliteRoomUpdateStoreOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** Called when a background ingest fails (it is retried; the updates stay safe in the journal). */
   onIngestError?: (error: Error) => void;
-  /** The journal's file operations (tests make writes fail with it). */
+  /** The journal's file operations (tests make writes fail with it); the journal is then not mapped. */
   journalIo?: JournalIo;
+  /**
+   * Whether the journal is memory-mapped where the addon is built (default true): each update is
+   * then committed and relayed as it is read (see `immediateCommits`). `false` writes each group
+   * commit with pwrite.
+   */
+  journalMapping?: boolean;
 }
 
 /** Ingest at most this long after the first update waiting in the journal. */
@@ -118,6 +124,14 @@ export class SqliteRoomUpdateStore implements RoomUpdateStore {
 
   appendBatch(entries: readonly RoomUpdateEntry[]): Promise<void> {
     return attempt(() => this.appendBatchSync(entries));
+  }
+
+  /**
+   * True while the journal is memory-mapped: an append then costs about a copy (no system call),
+   * so the sync service commits every update as it is read and relays it at once.
+   */
+  get immediateCommits(): boolean {
+    return this.journaled?.mapped ?? false;
   }
 
   /** Done when it returns: the sync service relays in the same turn as it received. */
@@ -224,8 +238,13 @@ class Journaled {
     this.writer = JournalWriter.create(path, this.epoch, this.journalOptions());
   }
 
-  private journalOptions(): { sync: boolean; io?: JournalIo } {
-    return { sync: this.sync, ...(this.options.journalIo ? { io: this.options.journalIo } : {}) };
+  private journalOptions(): JournalWriterOptions {
+    return { sync: this.sync, map: this.options.journalMapping ?? true, ...(this.options.journalIo ? { io: this.options.journalIo } : {}) };
+  }
+
+  /** Whether the current journal is memory-mapped. */
+  get mapped(): boolean {
+    return this.writer?.mapped ?? false;
   }
 
   pendingOf(room: RoomName): Uint8Array[] | undefined {

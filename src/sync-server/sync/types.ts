@@ -34,6 +34,12 @@ export interface RoomUpdateStore {
    * the event loop.
    */
   appendBatchSync?(entries: readonly RoomUpdateEntry[]): void;
+  /**
+   * True while `appendBatchSync` costs about a memory copy (a memory-mapped journal): the writer
+   * then commits every update as it is read and relays it at once, instead of gathering the
+   * updates of one event-loop turn into one commit.
+   */
+  readonly immediateCommits?: boolean;
   /** How many rows the room has (the compaction trigger). */
   count(room: RoomName): Promise<number>;
   /**
