@@ -1,7 +1,8 @@
 /**
  * The SQLite room store's write-ahead journal: one file beside the database (`<db>-sync-journal`)
- * that every group commit is appended to with one `write` (and one `fdatasync` when the store runs
- * `synchronous = FULL`), instead of one SQLite transaction. A small commit costs ~43 µs of CPU in
+ * that every commit is appended to, instead of one SQLite transaction: copied into a memory mapping
+ * of the file where the addon is built (journalMap.ts), else with one `write` (and one `fdatasync`
+ * when the store runs `synchronous = FULL`; such a journal is never mapped). A small commit costs ~43 µs of CPU in
  * SQLite and now and then a WAL checkpoint of several ms on the event loop; the append costs a few
  * µs. The store moves the journal's batches into `sync_room_updates` later, many at a time.
  *
@@ -164,8 +165,7 @@ export class JournalWriter {
       writeAll(io, fd, header, 0);
       if (options.sync) io.fdatasyncSync(fd);
       const addon = !options.sync && !options.io && options.map !== false ? journalMapAddon() : undefined;
-      const mapping = addon && { addon, handle: addon.map(fd, INITIAL_MAP_BYTES) };
-      return new JournalWriter(fd, path, epoch, JOURNAL_HEADER_BYTES, options.sync, io, mapping);
+      return new JournalWriter(fd, path, epoch, JOURNAL_HEADER_BYTES, options.sync, io, addon && mapJournal(addon, fd));
     } catch (error) {
       closeSync(fd);
       throw error;
@@ -222,6 +222,19 @@ export class JournalWriter {
     this.mapping?.addon.unmap(this.mapping.handle);
     closeSync(this.fd);
     if (remove) unlinkSync(this.path);
+  }
+}
+
+/**
+ * Maps a new journal file, or undefined when its first reservation cannot be made or mapped (a
+ * full disk, a file system without shared mappings): the journal is then written with pwrite,
+ * which `mapped` and the server's start-up line show.
+ */
+function mapJournal(addon: JournalMapAddon, fd: number): { addon: JournalMapAddon; handle: JournalMapHandle } | undefined {
+  try {
+    return { addon, handle: addon.map(fd, INITIAL_MAP_BYTES) };
+  } catch {
+    return undefined;
   }
 }
 
