@@ -2,9 +2,10 @@
  * The SQLite room store's write-ahead journal: one file beside the database (`<db>-sync-journal`)
  * that every commit is appended to, instead of one SQLite transaction: copied into a memory mapping
  * of the file where the addon is built (journalMap.ts), else with one `write` (and one `fdatasync`
- * when the store runs `synchronous = FULL`; such a journal is never mapped). A small commit costs ~43 µs of CPU in
- * SQLite and now and then a WAL checkpoint of several ms on the event loop; the append costs a few
- * µs. The store moves the journal's batches into `sync_room_updates` later, many at a time.
+ * when the store runs `synchronous = FULL`; such a journal is never mapped). A small commit costs
+ * ~43 µs of CPU in SQLite and now and then a WAL checkpoint of several ms on the event loop; the
+ * append costs a few µs. The store moves the journal's batches into `sync_room_updates` later, many
+ * at a time.
  *
  * Layout: a header `[magic "XTSJ"][u32 version][u64 epoch][u32 crc32 of the previous 16 bytes]`,
  * then records `[u32 payload length][u32 crc32 of the payload][payload]`, one per appended batch;
@@ -149,8 +150,8 @@ export class JournalWriter {
    * Starts the journal of `epoch` at `path`, replacing whatever file was there: only once SQLite
    * durably holds what that file had (or its epoch marks it as ingested) may it be overwritten.
    * Unless told otherwise, a journal that is not synced record by record is memory-mapped where
-   * the addon is built (journalMap.ts): its file is then reserved in steps (from 1 MiB, doubling up to 16 MiB at a time) and
-   * zero-filled beyond the last record, which reading treats as the end.
+   * the addon is built (journalMap.ts): its file is then reserved in steps (1 MiB first, doubling
+   * up to steps of 16 MiB) and zero-filled beyond the last record, which reading treats as the end.
    */
   static create(path: string, epoch: number, options: JournalWriterOptions): JournalWriter {
     const io = options.io ?? nodeIo;

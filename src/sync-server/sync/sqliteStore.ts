@@ -4,12 +4,12 @@
  *
  * On a database file, a commit is one append to a journal beside it (sqliteJournal.ts), not a
  * transaction; where the journal is memory-mapped (journalMap.ts) the append is a copy, no system
- * call, and the sync service commits each update as it arrives (`immediateCommits`). The figures
- * below are for the journal written with pwrite, once per event-loop turn. 10,000 appendBatch calls of 1–2 small updates, one per event-loop turn, on this
- * machine (2 busy cores; the bare loop costs 6–10 µs of CPU per turn): 46–52 µs of CPU per call
- * with a transaction each (33 µs median in the call, a 7–17 ms turn on a checkpoint); 17–31 µs
- * with the journal, background ingests included (6 µs median in the call), the longest turn being
- * an ingest of 2,000 updates (8–13 ms, with a checkpoint).
+ * call, and the sync service commits each update as it arrives (`immediateCommits`). Measured
+ * with the journal written with pwrite: 10,000 appendBatch calls of 1–2 small updates, one per
+ * event-loop turn, on this machine (2 busy cores; the bare loop costs 6–10 µs of CPU per turn):
+ * 46–52 µs of CPU per call with a transaction each (33 µs median in the call, a 7–17 ms turn on a
+ * checkpoint); 17–31 µs with the journal, background ingests included (6 µs median in the call),
+ * the longest turn being an ingest of 2,000 updates (8–13 ms, with a checkpoint).
  *
  * The journaled updates are kept in memory too (`load` and `count` see them) and moved into
  * `sync_room_updates` ("ingested") in one transaction at most ~250 ms later, or as soon as ~2,000
