@@ -655,7 +655,8 @@ async function main(): Promise<void> {
       cpu: (r) => r.serverCpuSeconds,
       mainThreadCpu: (r) => r.mainThreadCpuSeconds,
       latency: (r) => (row.kind === 'edit' ? r.lastWriteToLastClientMs : r.probeFanoutMs),
-      ...(row.kind === 'edit' ? { roomLatency: (r: Result) => r.roomLastWriteToLastClientMs } : {}),
+      // Per room (M samples a run) and every edit's delivery (p50 of N × K × (clients per room − 1)).
+      ...(row.kind === 'edit' ? { roomLatency: (r: Result) => r.roomLastWriteToLastClientMs, editP50: (r: Result) => r.editLatencyP50Ms } : {}),
       ...(row.kind === 'idle' ? { memoryPerConnection: (r: Result) => r.memoryPerConnectionKb, heapPerConnection: (r: Result) => r.heapPerConnectionKb } : {}),
       peakRss: (r) => r.peakRssMb,
     };
@@ -668,7 +669,7 @@ async function main(): Promise<void> {
     );
     const line = (f: Record<string, number>): string =>
       `cpu ${x(f.cpu)} (main thread ${x(f.mainThreadCpu)})  latency ${x(f.latency)}  ` +
-      (row.kind === 'edit' ? `(per room ${x(f.roomLatency)})  ` : '') +
+      (row.kind === 'edit' ? `(per room ${x(f.roomLatency)}, edit p50 ${x(f.editP50)})  ` : '') +
       (row.kind === 'idle' ? `memory/conn ${x(f.memoryPerConnection)} (heap ${x(f.heapPerConnection)})  ` : '') +
       `peak RSS ${x(f.peakRss)}`;
     console.log(`${row.name.padEnd(30)} ${line(figures)}`);
