@@ -34,15 +34,34 @@ typedef struct {
   int fd;
 } JournalMap;
 
+/* The name Node gives the errors a reservation or a mapping can end with. */
+static const char *errno_name(int error) {
+  switch (error) {
+    case ENOSPC: return "ENOSPC";
+    case EDQUOT: return "EDQUOT";
+    case EFBIG: return "EFBIG";
+    case ENOMEM: return "ENOMEM";
+    case EINVAL: return "EINVAL";
+    case EOPNOTSUPP: return "EOPNOTSUPP";
+    case ENODEV: return "ENODEV";
+    case EBADF: return "EBADF";
+    case EACCES: return "EACCES";
+    case EIO: return "EIO";
+    default: return "EUNKNOWN";
+  }
+}
+
+/* Throws an Error with the message, `code` (as Node's fs errors have) and `errno`. */
 static napi_value throw_errno(napi_env env, const char *what, int error) {
   char message[256];
   snprintf(message, sizeof message, "%s: %s", what, strerror(error));
-  napi_value text, err, code;
+  napi_value text, err, code, number;
   napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &text);
   napi_create_error(env, NULL, text, &err);
-  const char *name = error == ENOSPC ? "ENOSPC" : error == EDQUOT ? "EDQUOT" : error == ENOMEM ? "ENOMEM" : "EIO";
-  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &code);
+  napi_create_string_utf8(env, errno_name(error), NAPI_AUTO_LENGTH, &code);
   napi_set_named_property(env, err, "code", code);
+  napi_create_int32(env, error, &number);
+  napi_set_named_property(env, err, "errno", number);
   napi_throw(env, err);
   return NULL;
 }
@@ -181,18 +200,6 @@ static napi_value write_at(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* capacity(map): the bytes mapped (and reserved on disk) now. */
-static napi_value capacity_of(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  JournalMap *map = argc > 0 ? unwrap(env, argv[0]) : NULL;
-  if (!map) return NULL;
-  napi_value result;
-  napi_create_double(env, map->base ? (double)map->capacity : 0, &result);
-  return result;
-}
-
 /* unmap(map): releases the mapping (what was written stays in the file); idempotent. */
 static napi_value unmap_file(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -208,7 +215,6 @@ NAPI_MODULE_INIT() {
   napi_property_descriptor methods[] = {
       {"map", NULL, map_file, NULL, NULL, NULL, napi_default, NULL},
       {"write", NULL, write_at, NULL, NULL, NULL, napi_default, NULL},
-      {"capacity", NULL, capacity_of, NULL, NULL, NULL, napi_default, NULL},
       {"unmap", NULL, unmap_file, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods);

@@ -27,7 +27,6 @@ vi.mock('../../src/sync-server/sync/journalMap', async (importOriginal) => {
       if (failures.write > 0 && failures.write-- > 0) throw diskFull();
       addon.write(handle, data, position);
     },
-    capacity: (handle) => addon.capacity(handle),
     unmap: (handle) => addon.unmap(handle),
   };
   return { ...real, journalMapAddon: () => failing };

@@ -6,7 +6,8 @@
  * on the relay path of every group commit.
  *
  * Loaded lazily and only on Linux; undefined where the addon was not built (then the journal
- * writes with pwrite). It is looked up in the folders above this module (the source tree or a bundle).
+ * writes with pwrite). It is looked up in the folders above this module (the source tree, dist/ or
+ * a bench bundle).
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,10 +21,11 @@ export type JournalMapHandle = { readonly __journalMap: unique symbol };
 export interface JournalMapAddon {
   /** Reserves the file's first `capacity` bytes on disk (zero-filled) and maps them. */
   map(fd: number, capacity: number): JournalMapHandle;
-  /** Copies `data` to `position`, growing the mapping (reserved first) when needed; throws having written nothing. */
+  /**
+   * Copies `data` to `position`, growing the mapping (reserved on disk first) when it does not
+   * reach that far; throws, having written nothing, when the space cannot be reserved or mapped.
+   */
   write(handle: JournalMapHandle, data: Uint8Array, position: number): void;
-  /** Bytes mapped now (0 once unmapped). */
-  capacity(handle: JournalMapHandle): number;
   /** Releases the mapping; what was written stays in the file. Idempotent. */
   unmap(handle: JournalMapHandle): void;
 }
