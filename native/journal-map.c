@@ -102,15 +102,20 @@ static int get_size(napi_env env, napi_value value, size_t *out) {
   return 1;
 }
 
+/* Reads the call's first `count` arguments into `argv`; throws a TypeError showing `usage` when fewer came. */
+static int get_args(napi_env env, napi_callback_info info, size_t count, napi_value *argv, const char *usage) {
+  size_t argc = count;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < count) {
+    napi_throw_type_error(env, NULL, usage);
+    return 0;
+  }
+  return 1;
+}
+
 /* map(fd, capacity): reserves and maps the first `capacity` bytes of the open file `fd`. */
 static napi_value map_file(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 2) {
-    napi_throw_type_error(env, NULL, "map(fd, capacity)");
-    return NULL;
-  }
+  if (!get_args(env, info, 2, argv, "map(fd, capacity)")) return NULL;
   int32_t fd;
   size_t capacity;
   if (napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0) {
@@ -149,13 +154,8 @@ static napi_value map_file(napi_env env, napi_callback_info info) {
  * when the space cannot be reserved or mapped.
  */
 static napi_value write_at(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 3) {
-    napi_throw_type_error(env, NULL, "write(map, data, position)");
-    return NULL;
-  }
+  if (!get_args(env, info, 3, argv, "write(map, data, position)")) return NULL;
   JournalMap *map = unwrap(env, argv[0]);
   if (!map) return NULL;
   if (!map->base) {
@@ -202,10 +202,9 @@ static napi_value write_at(napi_env env, napi_callback_info info) {
 
 /* unmap(map): releases the mapping (what was written stays in the file); idempotent. */
 static napi_value unmap_file(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  JournalMap *map = argc > 0 ? unwrap(env, argv[0]) : NULL;
+  if (!get_args(env, info, 1, argv, "unmap(map)")) return NULL;
+  JournalMap *map = unwrap(env, argv[0]);
   if (!map) return NULL;
   unmap(map);
   return NULL;

@@ -26,11 +26,17 @@ vi.mock('../../src/sync-server/sync/journalMap', async (importOriginal) => {
   const addon = real.journalMapAddon();
   const failing: JournalMapAddon | undefined = addon && {
     map: (fd, capacity) => {
-      if (failures.map > 0 && failures.map-- > 0) throw diskFull();
+      if (failures.map > 0) {
+        failures.map -= 1;
+        throw diskFull();
+      }
       return addon.map(fd, capacity);
     },
     write: (handle, data, position) => {
-      if (failures.write > 0 && failures.write-- > 0) throw diskFull();
+      if (failures.write > 0) {
+        failures.write -= 1;
+        throw diskFull();
+      }
       addon.write(handle, data, position);
     },
     unmap: (handle) => addon.unmap(handle),

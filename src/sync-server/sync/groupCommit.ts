@@ -1,8 +1,10 @@
 /**
  * Group commit: the updates read from the sockets in one turn of the event loop — and, for a
  * store that commits asynchronously, everything that arrives while a commit is in flight — are
- * written to the store in one batch. One write then covers many updates, so throughput holds under load
- * while every update is still durable before anyone else sees it.
+ * written to the store in one batch. One write then covers many updates, so throughput holds under
+ * load while every update is still durable before anyone else sees it. A store whose commit costs
+ * about a copy (`immediateCommits`: the memory-mapped SQLite journal) gains nothing from batching,
+ * so each of its updates is committed, and its callback run, as it is enqueued.
  */
 import type { SyncMetrics } from './metrics';
 import type { RoomUpdateEntry, RoomUpdateStore, SyncLogger } from './types';

@@ -189,8 +189,10 @@ export class JournalWriter {
   /**
    * Appends `entries` as one record and returns their updates as views into the written bytes
    * (immutable copies, whatever the caller later does to its own buffers). Throws if the record
-   * could not be written (and synced); then it counts as not written: the file is cut back to the
-   * previous end, and the next record is written at that end anyway, over whatever part got out.
+   * could not be written (and synced); then it counts as not written and the next record is written
+   * at the same end. Mapped, nothing got out (only reserving more space can fail, before the copy);
+   * with pwrite the file is cut back to the previous end, and the next record overwrites any part
+   * that got out anyway.
    */
   append(entries: readonly RoomUpdateEntry[]): Uint8Array[] {
     if (this.closed) throw new Error('sync journal is closed');
