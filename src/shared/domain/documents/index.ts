@@ -2,3 +2,4 @@
 export * from './model';
 export * from './workflow';
 export * from './fontRoles';
+export * from './opinion';
