@@ -1,7 +1,5 @@
-/** What every `xietong <command>` module exports. */
+/** What every `xietong <command>` module exports (its one-line summary is in src/cli/index.ts). */
 export interface CliCommand {
-  /** One line for `xietong --help`. */
-  readonly summary: string;
   /** Runs with the arguments after the command name; resolves to the exit code. */
   run(argv: string[]): Promise<number>;
 }

@@ -159,7 +159,6 @@ const subcommands: Record<string, (options: Options) => Promise<number>> = {
 };
 
 const command: CliCommand = {
-  summary: 'administer a server store: import CSV, list people, reset passwords, disable accounts, back up, restore',
   async run(argv) {
     const [name, ...rest] = argv;
     if (!name || name === '--help' || name === '-h') {

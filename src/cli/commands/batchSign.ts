@@ -5,7 +5,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { signBatch, type BatchProgress } from '../../signing';
+// Each command imports the signing modules it uses, not the library's index, so the build's chunk for
+// this command holds only them (the CLI loads a command's code when it runs: src/cli/index.ts).
+import { signBatch, type BatchProgress } from '../../signing/batch';
 import { CliError, type CliCommand } from '../command';
 import { openSignerFrom, parseCommandLine, readInput, SIGNING_OPTIONS, signOptionsFrom } from './sign';
 
@@ -20,7 +22,6 @@ function progressBar(progress: BatchProgress): string {
 }
 
 const command: CliCommand = {
-  summary: 'sign many PDFs with one password or PIN entry',
   async run(argv) {
     const { values, positionals } = parseCommandLine(argv, { ...SIGNING_OPTIONS, 'out-dir': { type: 'string' } }, USAGE);
     if (values.help) return 0;

@@ -3,7 +3,7 @@
  * (root.pem, root.key.pem, index.json).
  */
 import { writeFileSync } from 'node:fs';
-import { crlFromCaDirectory, initCaDirectory, issueFromCaDirectory, revokeInCaDirectory, caPaths } from '../../signing';
+import { crlFromCaDirectory, initCaDirectory, issueFromCaDirectory, revokeInCaDirectory, caPaths } from '../../signing/ca/caDirectory';
 import { CliError, type CliCommand } from '../command';
 import { parseCommandLine } from './sign';
 
@@ -42,7 +42,6 @@ function positive(value: unknown, name: string): number | undefined {
 }
 
 const command: CliCommand = {
-  summary: 'organisation CA: init, issue (PKCS#12), revoke, crl',
   run(argv) {
     const [sub, ...rest] = argv;
     const { values } = parseCommandLine(rest, OPTIONS, USAGE);

@@ -10,7 +10,6 @@ import { CliError, type CliCommand } from '../command';
 export const DEFAULT_SERVER_DATA = './.xietong-data/server';
 
 const command: CliCommand = {
-  summary: 'run the sync server (--port 8787 --host 127.0.0.1 --data DIR --demo --postgres URL --redis URL)',
   async run(argv) {
     let values;
     try {

@@ -7,7 +7,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { openPkcs11Signer, openPkcs12Signer, signPdf, type SignPdfOptions, type Signer } from '../../signing';
+import { signPdf, type SignPdfOptions } from '../../signing/pdf/signPdf';
+import { openPkcs11Signer } from '../../signing/signers/pkcs11Signer';
+import { openPkcs12Signer } from '../../signing/signers/pkcs12Signer';
+import type { Signer } from '../../signing/signers/signer';
 import { CliError, type CliCommand } from '../command';
 
 /** Options common to sign and batch-sign. */
@@ -138,7 +141,6 @@ const USAGE = `usage: xietong sign IN.pdf --out OUT.pdf (--p12 FILE --password P
   XIETONG_P12_PASSWORD may replace --password; on a terminal, without either, the password is asked for.`;
 
 const command: CliCommand = {
-  summary: 'sign a PDF (PAdES, incremental update), optionally with a visible seal',
   async run(argv) {
     const { values, positionals } = parseCommandLine(argv, { ...SIGNING_OPTIONS, out: { type: 'string' } }, USAGE);
     if (values.help) return 0;

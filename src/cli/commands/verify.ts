@@ -2,7 +2,8 @@
  * `xietong verify IN.pdf --trust ROOT.pem [--crl FILE] [--json]` — checks every signature; exit 0
  * only if all are intact, trusted, unrevoked and nothing but further signatures followed each.
  */
-import { verifyPdf, type Check, type SignatureVerification } from '../../signing';
+import type { Check } from '../../signing/verify/cmsVerify';
+import { verifyPdf, type SignatureVerification } from '../../signing/verify/verifyPdf';
 import { CliError, type CliCommand } from '../command';
 import { parseCommandLine, readInput } from './sign';
 
@@ -33,7 +34,6 @@ function describe(signature: SignatureVerification): string {
 }
 
 const command: CliCommand = {
-  summary: 'verify every signature of a PDF against trusted roots (and CRLs)',
   async run(argv) {
     const { values, positionals } = parseCommandLine(
       argv,

@@ -9,7 +9,7 @@
  * a fontkit wrapper that returns the face we already picked for those exact bytes.
  */
 import { readFileSync, existsSync } from 'node:fs';
-import fontkit from '@pdf-lib/fontkit';
+import { fontkit } from './fontkitModule';
 import type { PDFDocument, PDFFont } from 'pdf-lib';
 import { fontRoleLabels, type FontOverrides, type FontRole } from '../../shared/domain/documents/fontRoles';
 
@@ -54,7 +54,7 @@ export const fallbackFonts: Readonly<Record<FontRole, readonly FontSource[]>> = 
   song: [{ path: `${ARPHIC}/uming.ttc`, face: 'UMingCN' }, { path: `${WQY}/wqy-microhei.ttc`, face: 'WenQuanYiMicroHei' }],
 };
 
-type ParsedFont = ReturnType<typeof fontkit.create>;
+type ParsedFont = ReturnType<ReturnType<typeof fontkit>['create']>;
 
 interface LoadedFace {
   readonly bytes: Uint8Array;
@@ -89,7 +89,7 @@ function loadFace(source: FontSource): LoadedFace | string {
   let font: ParsedFont;
   try {
     bytes = new Uint8Array(readFileSync(source.path));
-    const opened = fontkit.create(bytes, source.face) as ParsedFont | { fonts?: ParsedFont[] } | null;
+    const opened = fontkit().create(bytes, source.face) as ParsedFont | { fonts?: ParsedFont[] } | null;
     if (!opened) return `${source.path} 中没有名为 ${source.face ?? '(未指定)'} 的字形`;
     // A collection opened without a face name: take its first face.
     const collection = (opened as { fonts?: ParsedFont[] }).fonts;
@@ -132,7 +132,7 @@ export function resolveCjkFont(role: FontRole, overrides: FontOverrides = {}): R
 /** fontkit as pdf-lib sees it, but answering with our already-picked face for known bytes. */
 const facePickingFontkit = {
   create(buffer: Uint8Array, postscriptName?: string): ParsedFont {
-    return faceByBytes.get(buffer) ?? fontkit.create(buffer, postscriptName);
+    return faceByBytes.get(buffer) ?? fontkit().create(buffer, postscriptName);
   },
 };
 

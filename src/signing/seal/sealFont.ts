@@ -7,7 +7,7 @@
  * CFF-outline Noto CJK (subsetting is what breaks with those, not outlines).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import fontkit from '@pdf-lib/fontkit';
+import { fontkit } from '../fonts/fontkitModule';
 
 /** A font as fontkit exposes it (only what we use). */
 export interface OutlineFont {
@@ -53,7 +53,7 @@ export function loadSealFont(path?: string): OutlineFont {
     const cached = loaded.get(candidate);
     if (cached) return cached;
     if (!existsSync(candidate)) continue;
-    const font = pickFace(fontkit.create(readFileSync(candidate)));
+    const font = pickFace(fontkit().create(readFileSync(candidate)));
     if (!font.hasGlyphForCodePoint(0x56fd)) continue; // 国: a font that cannot write Chinese is no seal font
     loaded.set(candidate, font);
     return font;

@@ -43,7 +43,6 @@ const describeConfig = (source: string, config: DeploymentConfig): string[] => [
 ];
 
 const command = {
-  summary: 'check a deployment.json the way the desktop app will read it (check [FILE] | sample)',
   async run(argv: string[]): Promise<number> {
     const [action, file, ...rest] = argv;
     if (action === 'sample' && file === undefined) {
