@@ -5,10 +5,12 @@
  */
 import { createPrivateKey, createPublicKey, sign as cryptoSign, X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
+import { useNativePkcs12Kdf } from './pkcs12Kdf';
 import { SignerError, type Signer } from './signer';
 
 /** Opens a PKCS#12 with its password. Wrong password or a file without key+certificate → clear error. */
 export function openPkcs12Signer(p12: Buffer | Uint8Array, password: string): Signer {
+  useNativePkcs12Kdf();
   let container: forge.pkcs12.Pkcs12Pfx;
   try {
     const asn1 = forge.asn1.fromDer(Buffer.from(p12).toString('binary'));
