@@ -106,6 +106,17 @@ try {
   const compactMs = performance.now() - compactStart;
   const loadAfter = await timeIt(10, async () => (loadedLength = await loadRoom()));
   if (loadedLength !== expectedLength) throw new Error('room changed by compaction');
+  // Yjs's own speed for the same merged update, in this process: what the replica's load is held to.
+  const merged = (await replica.loadRoom(room))!;
+  const readOnly = await timeIt(10, () => replica.loadRoom(room));
+  const rawYjs = await timeIt(10, () => {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, merged);
+    loadedLength = doc.getText('body').length;
+    doc.destroy();
+    return Promise.resolve();
+  });
+  if (loadedLength !== expectedLength) throw new Error('the merged update does not hold the room');
 
   // Local writes: each one awaited until durable (as an editor's keystroke is), then many in flight.
   const small = (() => {
@@ -141,6 +152,10 @@ try {
     roomLoadBeforeCompactionMs: round(loadBefore.median, 0),
     compactionMs: round(compactMs, 0),
     roomLoadAfterCompactionMs: round(loadAfter.median),
+    roomLoadRawYjsMs: round(rawYjs.median),
+    roomLoadOverRawYjs: round(loadAfter.median / rawYjs.median, 2),
+    roomMergedBytes: merged.byteLength,
+    roomReadFromReplicaMs: round(readOnly.median),
     roomRowsAfterCompaction: compacted.after,
     durableWritesPerSecond: round(sequentialPerSecond, 0),
     pipelinedWritesPerSecond: round(pipelinedPerSecond, 0),
@@ -151,7 +166,7 @@ try {
   console.log(`seeded ${DOCUMENTS} documents (titles, numbers, bodies indexed) in ${result.seedSeconds} s`);
   console.log(`inbox first page (50 of ${DOCUMENTS / boxes.length}): ${result.inboxFirstPageMs} ms median, ${result.inboxFirstPageColdMs} ms first`);
   console.log(`search "通知" (2 chars, ${hits2} shown): ${result.search2CharMs} ms; "安全生产" (4 chars, ${hits4} shown): ${result.search4CharMs} ms; document number: ${result.searchDocNumberMs} ms`);
-  console.log(`room of ${ROOM_UPDATES} updates: load ${result.roomLoadBeforeCompactionMs} ms; compaction ${result.compactionMs} ms; load after ${result.roomLoadAfterCompactionMs} ms`);
+  console.log(`room of ${ROOM_UPDATES} updates: load ${result.roomLoadBeforeCompactionMs} ms; compaction ${result.compactionMs} ms; load after ${result.roomLoadAfterCompactionMs} ms (Y.applyUpdate of the same ${result.roomMergedBytes} bytes alone: ${result.roomLoadRawYjsMs} ms, ${result.roomLoadOverRawYjs}×; target ≤ 1.3×; reading it from the replica: ${result.roomReadFromReplicaMs} ms)`);
   console.log(`local writes (each durable before the next): ${result.durableWritesPerSecond}/s; pipelined: ${result.pipelinedWritesPerSecond}/s`);
   console.log(`one small read: ${result.workerCallMs} ms through the worker, ${result.inlineCallMs} ms on the calling thread`);
   console.log(JSON.stringify(result));
