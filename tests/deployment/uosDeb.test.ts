@@ -31,7 +31,7 @@ function fakeElectronBuilderDeb(dir: string): string {
   for (const size of [16, 256]) {
     const iconDir = join(tree, 'usr', 'share', 'icons', 'hicolor', `${size}x${size}`, 'apps');
     mkdirSync(iconDir, { recursive: true });
-    copyFileSync(join(root, 'build', 'icons', `${size}x${size}.png`), join(iconDir, 'xietong.png'));
+    copyFileSync(join(root, 'assets', 'icons', `${size}x${size}.png`), join(iconDir, 'xietong.png'));
   }
   mkdirSync(join(tree, 'DEBIAN'));
   writeFileSync(
