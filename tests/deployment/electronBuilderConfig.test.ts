@@ -3,7 +3,7 @@
  * ajv), plus what issue 7 asks of the installers: the targets, every fuse, the icons, the
  * associations. `electron-builder` cannot run here (it downloads Electron), so this is the gate.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { load } from 'js-yaml';
@@ -101,11 +101,25 @@ describe('electron-builder.yml', () => {
 
   it('ships icons in every size the desktops ask for, as real square PNGs', () => {
     for (const size of [16, 24, 32, 48, 64, 128, 256, 512, 1024]) {
-      expect(pngSize(join(root, 'build', 'icons', `${size}x${size}.png`))).toEqual({ width: size, height: size });
+      expect(pngSize(join(root, 'assets', 'icons', `${size}x${size}.png`))).toEqual({ width: size, height: size });
     }
     const ico = readFileSync(join(root, section('win').icon as string));
     expect(ico.readUInt16LE(2)).toBe(1); // ICO type
     expect(ico.readUInt16LE(4)).toBeGreaterThanOrEqual(5);
     expect(pngSize(join(root, section('mac').icon as string))).toEqual({ width: 1024, height: 1024 });
+  });
+
+  it('takes its build resources and every icon from assets/, and build/ holds no artwork', () => {
+    expect((config.directories as Record<string, unknown>).buildResources).toBe('assets');
+    for (const name of ['win', 'linux', 'mac']) {
+      const icon = section(name).icon as string;
+      expect(icon, name).toMatch(/^assets\//);
+      expect(existsSync(join(root, icon)), icon).toBe(true);
+    }
+    const artwork = /\.(png|ico|icns|svg|bmp|jpe?g|gif)$/i;
+    const files = (dir: string): string[] =>
+      readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+    expect(files('build').filter((f) => artwork.test(f))).toEqual([]);
+    expect(files('assets').filter((f) => artwork.test(f)).length).toBeGreaterThanOrEqual(12);
   });
 });

@@ -13,6 +13,7 @@ import { createDiagnosticsHandlers, createDiagnosticsService, createZip } from '
 import { redactSecrets, redactValue, RotatingLog } from '../../src/main/services/logging';
 import { apiContract } from '../../src/shared/api';
 import { createDispatcher } from '../../src/main/services/api/dispatcher';
+import { needs, requireTools } from '../support/systemTools';
 
 /** Reads a zip through its central directory, as unzip tools do. */
 function readZip(archive: Buffer): Map<string, string> {
@@ -38,7 +39,6 @@ function readZip(archive: Buffer): Map<string, string> {
   return files;
 }
 
-const hasUnzip = spawnSync('unzip', ['-v']).status === 0;
 
 describe('rotating log files', () => {
   let dir: string;
@@ -175,7 +175,8 @@ describe('导出诊断信息', () => {
     expect(JSON.parse(files.get('config/session.json')!)).toEqual({ user: 'zhao', token: '[已隐藏]', password: '[已隐藏]' });
   });
 
-  it.skipIf(!hasUnzip)('opens with unzip, Chinese names and all', () => {
+  it(`opens with unzip, Chinese names and all ${needs('unzip')}`, () => {
+    requireTools('unzip');
     const zip = join(dir, 'names.zip');
     const archive = createZip([
       { name: '说明.txt', data: '协同办公' },

@@ -8,10 +8,10 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { needs, requireTools } from '../support/systemTools';
 
 const root = join(__dirname, '..', '..');
 const script = join(root, 'build', 'uos', 'make-uos-deb.sh');
-const hasDpkg = spawnSync('dpkg-deb', ['--version']).status === 0;
 const appid = 'cn.gov.xietong.desktop';
 
 /** A deb shaped like electron-builder's output for 协同办公 0.1.0 on amd64. */
@@ -31,7 +31,7 @@ function fakeElectronBuilderDeb(dir: string): string {
   for (const size of [16, 256]) {
     const iconDir = join(tree, 'usr', 'share', 'icons', 'hicolor', `${size}x${size}`, 'apps');
     mkdirSync(iconDir, { recursive: true });
-    copyFileSync(join(root, 'build', 'icons', `${size}x${size}.png`), join(iconDir, 'xietong.png'));
+    copyFileSync(join(root, 'assets', 'icons', `${size}x${size}.png`), join(iconDir, 'xietong.png'));
   }
   mkdirSync(join(tree, 'DEBIAN'));
   writeFileSync(
@@ -45,13 +45,14 @@ function fakeElectronBuilderDeb(dir: string): string {
   return deb;
 }
 
-describe.skipIf(!hasDpkg)('UOS deb variant (make-uos-deb.sh)', () => {
+describe(`UOS deb variant (make-uos-deb.sh) ${needs('dpkg-deb')}`, () => {
   let dir: string;
   let output: string;
   let listing: string;
   let extracted: string;
 
   beforeAll(() => {
+    requireTools('dpkg-deb');
     dir = mkdtempSync(join(tmpdir(), 'xietong-uos-'));
     const deb = fakeElectronBuilderDeb(dir);
     output = execFileSync('bash', [script, deb, join(dir, 'out')], { encoding: 'utf8' }).trim();
@@ -59,7 +60,9 @@ describe.skipIf(!hasDpkg)('UOS deb variant (make-uos-deb.sh)', () => {
     extracted = join(dir, 'extracted');
     execFileSync('dpkg-deb', ['-R', output, extracted]);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('names the package and the file after the app id', () => {
     expect(output.endsWith(`${appid}_0.1.0_amd64.deb`)).toBe(true);

@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditResponse, ChangesResponse, DocumentListResponse, DocumentView, ExchangeItem } from '../../src/shared/http/documents';
 import { act, call, draftToNumbering, getPdf, NDRC, OFFICE, pgSchema, putPdf, sealPdf, startOrg, uid, type Org } from './helpers';
+import { requireTools } from '../support/systemTools';
 
 function pdfText(bytes: Buffer): string {
   const dir = mkdtempSync(join(tmpdir(), 'xt-doc-'));
   try {
     writeFileSync(join(dir, 'd.pdf'), bytes);
+    requireTools('pdftotext');
     return execFileSync('pdftotext', [join(dir, 'd.pdf'), '-'], { encoding: 'utf8' });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,8 +6,14 @@ import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { embedCjkFont, embedCjkFonts, resolveCjkFont, FontUnavailableError, parseFontSpec } from '../../src/signing/fonts';
 import { fontOverridesFromEnv } from '../../src/sync-server/documents/pdfService';
+import { needs, requireTools } from '../support/systemTools';
 
-describe('CJK font resolver', () => {
+// Debian's TrueType CJK fonts: the fallbacks these tests resolve, embed and name in overrides.
+const FONTS = ['/usr/share/fonts/truetype/arphic/uming.ttc', '/usr/share/fonts/truetype/arphic/ukai.ttc', '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc'];
+
+describe(`CJK font resolver ${needs(...FONTS)}`, () => {
+  beforeAll(() => requireTools(...FONTS));
+
   it('falls back to Debian TrueType fonts per role', () => {
     expect(resolveCjkFont('kaiti')).toMatchObject({ face: 'UKaiCN', official: false });
     expect(resolveCjkFont('heiti')).toMatchObject({ face: 'WenQuanYiMicroHei', official: false });
@@ -45,7 +51,9 @@ describe('CJK font resolver', () => {
   });
 });
 
-describe('embedCjkFont', () => {
+describe(`embedCjkFont ${needs(...FONTS, 'pdftotext')}`, () => {
+  beforeAll(() => requireTools(...FONTS, 'pdftotext'));
+
   it('embeds a small subset whose text pdftotext reads back exactly', async () => {
     const doc = await PDFDocument.create();
     const fonts = await embedCjkFonts(doc, ['fangsong', 'heiti', 'kaiti']);
@@ -77,7 +85,9 @@ describe('embedCjkFont', () => {
   });
 });
 
-describe('server font configuration', () => {
+describe(`server font configuration ${needs('/usr/share/fonts/truetype/arphic/ukai.ttc')}`, () => {
+  beforeAll(() => requireTools('/usr/share/fonts/truetype/arphic/ukai.ttc'));
+
   it('reads XIETONG_FONT_<ROLE> and checks each file at start', () => {
     expect(fontOverridesFromEnv({ XIETONG_FONT_KAITI: '/usr/share/fonts/truetype/arphic/ukai.ttc#UKaiTW', PATH: '/bin' })).toEqual({
       kaiti: '/usr/share/fonts/truetype/arphic/ukai.ttc#UKaiTW',

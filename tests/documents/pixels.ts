@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requireTools } from '../support/systemTools';
 
 export interface Raster {
   readonly width: number;
@@ -48,6 +49,7 @@ export function rasterise(pdf: Uint8Array, dpi = 150): Raster[] {
   try {
     const file = join(dir, 'doc.pdf');
     writeFileSync(file, pdf);
+    requireTools('pdftoppm');
     execFileSync('pdftoppm', ['-r', String(dpi), file, join(dir, 'p')]);
     return readdirSync(dir)
       .filter((f) => f.endsWith('.ppm'))

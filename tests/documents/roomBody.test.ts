@@ -9,6 +9,7 @@ import * as Y from 'yjs';
 import type { DocumentView } from '../../src/shared/http/documents';
 import { lexicalParagraphs } from '../../src/sync-server/documents/roomBody';
 import { call, getPdf, startOrg, type Org } from './helpers';
+import { requireTools } from '../support/systemTools';
 
 /** Writes paragraphs the way @lexical/yjs stores them: element XmlTexts holding a text map + its characters. */
 function writeLexical(doc: Y.Doc, paragraphs: Array<string | string[]>): void {
@@ -40,6 +41,7 @@ function pdfText(bytes: Buffer): string {
   const dir = mkdtempSync(join(tmpdir(), 'xt-room-'));
   try {
     writeFileSync(join(dir, 'd.pdf'), bytes);
+    requireTools('pdftotext');
     return execFileSync('pdftotext', [join(dir, 'd.pdf'), '-'], { encoding: 'utf8' });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -72,7 +72,7 @@ test('a 通知 goes from 拟稿 to another unit’s 收文 with a real seal', as
   await page.getByRole('button', { name: '保存修改' }).click();
   await expect(page.getByRole('status').filter({ hasText: '公文信息已保存' })).toBeVisible();
   await expect(page.locator('.doc-view__tags')).toContainText('加急');
-  await expect(page.getByRole('group', { name: '下一步办理人' }).getByRole('checkbox', { name: '王建国（领导）' })).toBeChecked();
+  await expect(page.getByRole('group', { name: '提交：下一步办理人' }).getByRole('checkbox', { name: '王建国（领导）' })).toBeChecked();
   await page.getByRole('button', { name: '提交' }).click();
   await expectSent(page, '提交');
   await signOut(page);
@@ -82,6 +82,10 @@ test('a 通知 goes from 拟稿 to another unit’s 收文 with a real seal', as
   await openFrom(page, '待办', title);
   await expect(page.getByRole('textbox', { name: '正文' })).toContainText(body);
   await page.getByLabel('意见').fill('同意印发。');
+  // 签发 goes to the unit's clerk, and the list says so: 赵敏 ticked, nobody else offered.
+  const toNumbering = page.getByRole('group', { name: '同意：下一步办理人（编号）' });
+  await expect(toNumbering.getByRole('checkbox', { name: '赵敏（文书）' })).toBeChecked();
+  await expect(toNumbering.getByRole('checkbox')).toHaveCount(1);
   await page.getByRole('button', { name: '同意' }).click();
   await expectSent(page, '同意');
   await signOut(page);
@@ -130,7 +134,7 @@ test('a 通知 goes from 拟稿 to another unit’s 收文 with a real seal', as
   await signIn(page, 'liu');
   await openFrom(page, '待办', title);
   await page.getByLabel('意见').fill('请孙磊同志抓紧落实。');
-  const handlers = page.getByRole('group', { name: '下一步办理人' });
+  const handlers = page.getByRole('group', { name: '批示：下一步办理人（承办）' });
   for (const box of await handlers.getByRole('checkbox').all()) await box.uncheck();
   await handlers.getByRole('checkbox', { name: '孙磊' }).check();
   await page.getByRole('button', { name: '批示' }).click();

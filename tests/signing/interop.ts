@@ -3,9 +3,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readElement } from '../../src/signing/der';
+import { requireTools } from '../support/systemTools';
 
 /** Creates an NSS database in `dir` trusting `rootPem` for signing (certutil, libnss3-tools). */
 export function nssDatabase(dir: string, rootPem: string): string {
+  requireTools('certutil', 'pdfsig');
   mkdirSync(dir, { recursive: true });
   execFileSync('certutil', ['-N', '-d', `sql:${dir}`, '--empty-password']);
   const rootFile = join(dir, 'root.pem');
@@ -16,12 +18,14 @@ export function nssDatabase(dir: string, rootPem: string): string {
 
 /** pdfsig's report (stdout), whatever its exit code. */
 export function pdfsig(file: string, nssDir: string): string {
+  requireTools('pdfsig');
   const result = spawnSync('pdfsig', ['-nssdir', `sql:${nssDir}`, file], { encoding: 'utf8' });
   return `${result.stdout}${result.stderr}`;
 }
 
 /** qpdf --check output and exit status. */
 export function qpdfCheck(file: string): { status: number; output: string } {
+  requireTools('qpdf');
   const result = spawnSync('qpdf', ['--check', file], { encoding: 'utf8' });
   return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
 }
@@ -41,6 +45,7 @@ export function signatureParts(pdf: Buffer): Array<{ signedBytes: Buffer; cms: B
 
 /** `openssl cms -verify` of a detached CMS over `content`; returns [exit status, output]. */
 export function opensslCmsVerify(dir: string, name: string, cms: Buffer, content: Buffer, rootFile: string): { status: number; output: string } {
+  requireTools('openssl');
   const cmsFile = join(dir, `${name}.p7s`);
   const contentFile = join(dir, `${name}.bin`);
   writeFileSync(cmsFile, cms);

@@ -7,6 +7,7 @@ import { renderOfficialDocument } from '../../src/signing/render';
 import { openPkcs12Signer, signPdf, verifyPdf } from '../../src/signing';
 import { testIdentity } from './fixtures';
 import { nssDatabase, pdfsig, qpdfCheck } from './interop';
+import { requireTools } from '../support/systemTools';
 
 let dir: string;
 beforeAll(() => {
@@ -46,6 +47,7 @@ describe('the 发文 path: a GB/T 9704 document from DOCS, countersigned, signed
     expect(report.match(/Signature is Valid/g)).toHaveLength(3);
     expect(report.match(/Certificate is Trusted/g)).toHaveLength(3);
     // The document text is untouched by the signatures.
+    requireTools('pdftotext');
     const text = spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout;
     expect(text).toContain('关于做好公文处理工作的通知');
   });

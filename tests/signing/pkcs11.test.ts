@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { openPkcs11Signer, signPdf, verifyPdf, signBatch } from '../../src/signing';
 import { threePagePdf, testIdentity } from './fixtures';
 import { nssDatabase, pdfsig, qpdfCheck } from './interop';
+import { needs, requireTools } from '../support/systemTools';
 
 const MODULE = ['/usr/lib/softhsm/libsofthsm2.so', '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so'].find((path) => existsSync(path)) ?? '/usr/lib/softhsm/libsofthsm2.so';
 const PIN = '246810';
@@ -15,6 +16,7 @@ let dir: string;
 let previousConf: string | undefined;
 
 beforeAll(() => {
+  requireTools('softhsm2-util', 'pkcs11-tool', 'openssl');
   dir = mkdtempSync(join(tmpdir(), 'xietong-hsm-'));
   mkdirSync(join(dir, 'tokens'));
   const conf = join(dir, 'softhsm2.conf');
@@ -44,10 +46,10 @@ beforeAll(() => {
 afterAll(() => {
   if (previousConf === undefined) delete process.env.SOFTHSM2_CONF;
   else process.env.SOFTHSM2_CONF = previousConf;
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('PKCS#11 token signer (SoftHSM2)', () => {
+describe(`PKCS#11 token signer (SoftHSM2) ${needs('softhsm2-util', 'pkcs11-tool')}`, () => {
   it('signs on the token; the signature verifies with us and pdfsig', async () => {
     const signer = await openPkcs11Signer({ modulePath: MODULE, pin: PIN, tokenLabel: LABEL, chain: identity.ca.certificatePem });
     try {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import {
+  ActionRecipientsSchema,
   AddresseeSchema,
   AttachmentSchema,
   DocNumberSchema,
@@ -68,7 +69,13 @@ export const DocumentActionRequestSchema = z.object({
 });
 export type DocumentActionRequest = z.infer<typeof DocumentActionRequestSchema>;
 
-export const AvailableActionSchema = z.object({ action: WorkflowActionSchema, label: z.string() });
+export const AvailableActionSchema = z.object({
+  action: WorkflowActionSchema,
+  label: z.string(),
+  /** For an action that hands the document to people: who may be chosen, and who gets it by default. */
+  recipients: ActionRecipientsSchema.optional(),
+});
+export type AvailableAction = z.infer<typeof AvailableActionSchema>;
 
 export const ExchangeReceiptSchema = z.object({
   exchangeId: z.string(),

@@ -8,7 +8,7 @@
  * workflow state does not change. "Once per day" is kept in `document_overdue_reminders`
  * (documents-003), so a restart or a second instance on the same store does not remind twice.
  */
-import type { HistoryEntry, WorkflowState } from '../../shared/domain/documents';
+import { workingStates, type HistoryEntry } from '../../shared/domain/documents';
 import { appendAudit } from '../audit/auditLog';
 import type { ServerDeps } from '../deps';
 import type { ChangeFeed } from './changeFeed';
@@ -23,20 +23,8 @@ export const DEFAULT_OVERDUE_INTERVAL_MS = 10 * 60 * 1000;
 /** Most documents looked at per run (the next run continues; every loop here is bounded). */
 const BATCH = 500;
 
-/** Steps on which someone is working on the document (the steps the manual 催办 applies to). */
-const remindableStates: readonly WorkflowState[] = [
-  'review',
-  'countersign',
-  'signoff',
-  'numbering',
-  'sealing',
-  'dispatching',
-  'registering',
-  'proposing',
-  'instructing',
-  'assigning',
-  'handling',
-];
+/** Steps on which someone is working on the document (shared `workingStates`, as the manual 催办). */
+const remindableStates = [...workingStates];
 
 export interface OverdueReminderOptions {
   /** Pause between runs in ms. Default 10 minutes. */

@@ -3,7 +3,7 @@
  * signs must never change under it), and replaced only by an upload that appends valid signatures
  * by the person entitled to seal.
  */
-import { FontRoleSchema, formatDocNumber, mayTake, type FontOverrides } from '../../shared/domain/documents';
+import { chinaDateOf, FontRoleSchema, formatDocNumber, mayTake, type FontOverrides } from '../../shared/domain/documents';
 import type { AccountUser } from '../../shared/http/auth';
 import { verifyPdf, type PdfVerification } from '../../signing';
 import { resolveCjkFont } from '../../signing/fonts';
@@ -78,7 +78,15 @@ export class DocumentPdfService {
   private async render(doc: StoredDocument): Promise<{ bytes: Buffer; seal?: SealPlacement }> {
     // The collaborative editor's text is the body when there is any; the `body` field otherwise.
     const body = (await readRoomBody(this.deps.loadRoomUpdates, doc.id)) ?? doc.fields.body;
-    const fields = { ...doc.fields, body, ...(doc.workflow.docNumber ? { docNumber: doc.workflow.docNumber } : {}) };
+    // 成文日期: the date set on the document, else the day it was signed off (签发), as GB/T 9704 says.
+    const signedOffAt = doc.workflow.signedOffBy?.at;
+    const writtenDate = doc.fields.writtenDate ?? (signedOffAt ? chinaDateOf(signedOffAt) : undefined);
+    const fields = {
+      ...doc.fields,
+      body,
+      ...(writtenDate ? { writtenDate } : {}),
+      ...(doc.workflow.docNumber ? { docNumber: doc.workflow.docNumber } : {}),
+    };
     const sealed = doc.workflow.kind === 'outgoing';
     const rendered = await renderOfficialDocument(fields, { sealed, ...(this.options.fonts ? { fonts: this.options.fonts } : {}) });
     return { bytes: Buffer.from(rendered.pdf), ...(rendered.seal ? { seal: rendered.seal } : {}) };

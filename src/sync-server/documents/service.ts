@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  actionRecipients,
   applyAction,
   availableActions,
   canReadDocument,
@@ -87,9 +88,10 @@ export class DocumentService {
     return people;
   }
 
-  private async unitClerks(unitId: string): Promise<Participant[]> {
+  /** The enabled people of a unit, in directory order: whom its documents' steps may go to. */
+  private async unitPeople(unitId: string): Promise<Participant[]> {
     const users = await this.deps.accounts.listUsers(unitId);
-    return users.filter((u) => u.roles.includes('clerk')).map((u) => ({ id: u.id, name: u.name, unitId: u.unitId, roles: u.roles }));
+    return users.map((u) => ({ id: u.id, name: u.name, unitId: u.unitId, roles: u.roles }));
   }
 
   private async unitsById(): Promise<Map<string, { id: string; name: string; organCode: string }>> {
@@ -124,6 +126,17 @@ export class DocumentService {
     );
   }
 
+  /** The actions `actor` may take, each that hands the document on with whom it may go to. */
+  private async actionsWithRecipients(doc: StoredDocument, actor: Actor): Promise<DocumentView['availableActions']> {
+    const actions = availableActions(doc.workflow, actor);
+    if (actions.length === 0) return actions;
+    const people = await this.unitPeople(doc.workflow.unitId);
+    return actions.map((a) => {
+      const recipients = actionRecipients(doc.workflow, actor, a.action, people);
+      return recipients ? { ...a, recipients } : a;
+    });
+  }
+
   async view(user: AccountUser, doc: StoredDocument): Promise<DocumentView> {
     const actor = await this.actorFor(user);
     const names: string[] = [];
@@ -144,7 +157,7 @@ export class DocumentService {
       holders: doc.workflow.holders,
       holderNames: names,
       answered: doc.workflow.answered,
-      availableActions: availableActions(doc.workflow, actor),
+      availableActions: await this.actionsWithRecipients(doc, actor),
       history: doc.workflow.history,
       readers: doc.workflow.readers,
       fields: doc.fields,
@@ -287,7 +300,7 @@ export class DocumentService {
       if (!fields.organCode) fields.organCode = unit?.organCode ?? '';
       delete fields.docNumber;
     }
-    const workflow = kind === 'outgoing' ? startWorkflow('outgoing', creator) : startIncoming(creator, await this.unitClerks(user.unitId));
+    const workflow = kind === 'outgoing' ? startWorkflow('outgoing', creator) : startIncoming(creator, await this.unitPeople(user.unitId));
     const now = this.deps.now();
     const doc: StoredDocument = { id: randomUUID(), fields, workflow, createdAt: now, updatedAt: now, sourceExchangeId: undefined };
     await this.deps.db.transaction(async (tx) => {
@@ -379,11 +392,12 @@ export class DocumentService {
     let to = await this.resolvePeople(body.to);
     const units = await this.unitsById();
     const unitId = before.workflow.unitId;
-    if (body.action === 'approve' && before.workflow.state === 'signoff' && !to) to = await this.unitClerks(unitId);
-    if (body.action === 'submit' && !to && !body.step) {
-      // A unit with one leader: 提交 without choosing goes to that leader for 签发.
-      const leaders = (await this.deps.accounts.listUsers(unitId)).filter((u) => u.roles.includes('leader'));
-      if (leaders.length === 1) to = leaders.map((u) => ({ id: u.id, name: u.name, unitId: u.unitId, roles: u.roles }));
+    if (!to && !body.step) {
+      // Nobody chosen: the default the client showed ticked (签发: the unit's clerks; 提交 in a unit
+      // with one leader: that leader), from the same rule (shared actionRecipients).
+      const people = await this.unitPeople(unitId);
+      const defaults = actionRecipients(before.workflow, actor, body.action, people)?.defaults ?? [];
+      if (defaults.length > 0) to = people.filter((p) => defaults.includes(p.id));
     }
     let dispatchUnits = body.units;
     if (body.action === 'dispatch') {

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { DirectoryUnit, DirectoryUser } from '../../../shared/http/directory';
+import type { DirectoryUnit } from '../../../shared/http/directory';
 import type { AuditResponse } from '../../../shared/http/documents';
 import type { WorkflowAction } from '../../../shared/domain/documents/workflow';
 import { formatSecrecy } from '../../../shared/domain/documents/model';
@@ -16,13 +16,12 @@ import { AttachmentsPanel } from './AttachmentsPanel';
 import { BodyEditor } from './BodyEditor';
 import { exchangeStatusLabels, formatTime, typeLabel, urgencyLabel } from './labels';
 import { EditFieldsForm } from './EditFieldsForm';
+import { chosenFor, NextHolderPicker, type NextHolderChoice } from './NextHolderPicker';
 import { SealDialog } from './SealDialog';
 import { Timeline } from './Timeline';
 import { useApiEvent } from './useApiEvent';
 import '../../styles/documents.css';
 
-/** Actions whose next holder the person chooses (`to`); for 批示 it may stay empty. */
-const needsPerson: ReadonlySet<WorkflowAction> = new Set(['submit', 'transfer', 'propose', 'instruct', 'assign', 'circulate']);
 /** States in which the body may still change (the server's room rule agrees). */
 const textMayChange = new Set(['draft', 'review', 'countersign', 'signoff', 'registering', 'proposing']);
 
@@ -38,10 +37,9 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
   const [session, setSession] = useState<Session | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [units, setUnits] = useState<DirectoryUnit[]>([]);
-  const [users, setUsers] = useState<DirectoryUser[]>([]);
   const [opinion, setOpinion] = useState('');
-  /** null until the person changes it: then the first leader is preselected. */
-  const [nextHolders, setNextHolders] = useState<string[] | null>(null);
+  /** Who each action goes to, as the person changed it (untouched: the server's default). */
+  const [nextHolders, setNextHolders] = useState<NextHolderChoice>({});
   const [dispatchUnits, setDispatchUnits] = useState<string[] | null>(null);
   const [busy, setBusy] = useState<WorkflowAction | null>(null);
   const [message, setMessage] = useState<{ tone: 'success' | 'error' | 'info'; text: string } | null>(null);
@@ -77,7 +75,6 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
     void load();
     void api.session.current({}).then((r) => r.ok && setSession(r.value));
     void api.directory.units({}).then((r) => r.ok && setUnits(r.value.items));
-    void api.directory.users({}).then((r) => r.ok && setUsers(r.value.items));
   }, [api, load]);
 
   useApiEvent('documentsChanged', (payload) => {
@@ -88,9 +85,6 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
 
   const me = session?.user;
   const view = local?.document;
-  const sameUnit = useMemo(() => users.filter((u) => view && u.unitId === view.unitId && u.id !== me?.id), [users, view, me]);
-  // Leaders first: most steps go up to a leader.
-  const candidates = useMemo(() => [...sameUnit].sort((a, b) => Number(b.roles.includes('leader')) - Number(a.roles.includes('leader'))), [sameUnit]);
   const unitNames = useMemo(() => new Map(units.map((u) => [u.id, u.name])), [units]);
   const otherUnits = useMemo(() => units.filter((u) => view && u.id !== view.unitId), [units, view]);
 
@@ -113,11 +107,9 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
   const iHold = !!me && view.holders.includes(me.id);
   const editable = iHold && textMayChange.has(view.state) && pending.length === 0;
   const actions = view.availableActions;
-  const showPerson = actions.some((a) => needsPerson.has(a.action) || (a.action === 'approve' && view.state === 'review'));
   const showUnits = actions.some((a) => a.action === 'dispatch');
   const defaultUnits = [...fields.mainRecipients, ...fields.ccRecipients].flatMap((r) => (r.unitId ? [r.unitId] : []));
   const chosenUnits = dispatchUnits ?? defaultUnits;
-  const chosenPeople = nextHolders ?? (candidates[0] ? [candidates[0].id] : []);
 
   const act = async (action: WorkflowAction) => {
     setMessage(null);
@@ -131,7 +123,12 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
       setMessage({ tone: 'error', text: t('docs.returnNeedsReason') });
       return;
     }
-    const wantsPerson = needsPerson.has(action) || (action === 'approve' && view.state === 'review');
+    const available = actions.find((a) => a.action === action);
+    const to = available?.recipients ? chosenFor(nextHolders, available) : [];
+    if (available?.recipients?.required && to.length === 0) {
+      setMessage({ tone: 'error', text: t('nextHolder.choose', { action: available.label }) });
+      return;
+    }
     if (action === 'dispatch' && chosenUnits.length === 0) {
       setMessage({ tone: 'error', text: t('docs.chooseUnits') });
       return;
@@ -143,7 +140,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
       action,
       opinion: action === 'return' ? undefined : text || undefined,
       reason: action === 'return' ? text : undefined,
-      to: wantsPerson && chosenPeople.length > 0 ? chosenPeople : undefined,
+      to: to.length > 0 ? [...to] : undefined,
       units: action === 'dispatch' ? chosenUnits : undefined,
     });
     setBusy(null);
@@ -162,6 +159,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
       return;
     }
     setOpinion('');
+    setNextHolders({});
     setMessage(command.status === 'pending' ? { tone: 'info', text: t('docs.queued') } : { tone: 'success', text: t('docs.done', { action: command.summary }) });
     void load();
   };
@@ -300,23 +298,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                   <span>{t('docs.opinion')}</span>
                   <textarea rows={3} value={opinion} onChange={(e) => setOpinion(e.target.value)} placeholder={t('docs.opinionPlaceholder')} />
                 </label>
-                {showPerson ? (
-                  <fieldset className="field units-picker">
-                    <legend>{t('docs.nextHolder')}</legend>
-                    {candidates.map((u) => (
-                      <label key={u.id} className="check">
-                        <input
-                          type="checkbox"
-                          checked={chosenPeople.includes(u.id)}
-                          onChange={(e) => setNextHolders(e.target.checked ? [...chosenPeople, u.id] : chosenPeople.filter((x) => x !== u.id))}
-                        />
-                        {u.name}
-                        {u.roles.includes('leader') ? `（${t('docs.role.leader')}）` : u.roles.includes('clerk') ? `（${t('docs.role.clerk')}）` : ''}
-                      </label>
-                    ))}
-                    <span className="field__hint">{t('docs.nextHolderHint')}</span>
-                  </fieldset>
-                ) : null}
+                <NextHolderPicker actions={actions} choice={nextHolders} onChange={(action, ids) => setNextHolders((c) => ({ ...c, [action]: ids }))} />
                 {showUnits ? (
                   <fieldset className="field units-picker">
                     <legend>{t('docs.dispatchTo')}</legend>

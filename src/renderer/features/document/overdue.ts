@@ -1,20 +1,5 @@
 /** 已超期: whether a list row is past its 办理期限 and still waiting on someone (DOMAIN.md: 催办). */
-import type { WorkflowState } from '../../../shared/domain/documents/workflow';
-
-/** Steps on which someone still has to act (the steps the server reminds on). */
-const workingStates: ReadonlySet<WorkflowState> = new Set([
-  'review',
-  'countersign',
-  'signoff',
-  'numbering',
-  'sealing',
-  'dispatching',
-  'registering',
-  'proposing',
-  'instructing',
-  'assigning',
-  'handling',
-]);
+import { workingStates, type WorkflowState } from '../../../shared/domain/documents/workflow';
 
 /** The person's calendar day of `now` as `YYYY-MM-DD` (办理期限 is a plain date). */
 export function localDay(now: Date): string {
@@ -22,7 +7,7 @@ export function localDay(now: Date): string {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
-/** True when `dueDate` is before today and the document is still on a working step. */
+/** True when `dueDate` is before today and the document is still on a working step (shared `workingStates`). */
 export function isOverdue(item: { dueDate?: string | undefined; state: WorkflowState }, now: Date = new Date()): boolean {
   return !!item.dueDate && item.dueDate < localDay(now) && workingStates.has(item.state);
 }

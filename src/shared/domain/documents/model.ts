@@ -137,6 +137,16 @@ export function formatChineseDate(isoDate: string): string {
 }
 
 /**
+ * The calendar date in China (UTC+8 all year) of an instant such as the time of 签发: the 成文日期 a
+ * document carries unless one was set (GB/T 9704 7.3.5.1: the date the leader signed it off).
+ */
+export function chinaDateOf(instant: string): string {
+  const ms = Date.parse(instant);
+  if (Number.isNaN(ms)) throw new RangeError(`not an instant: ${instant}`);
+  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/**
  * The editable fields of a document (版头, 主体, 版记). The body is plain text with one paragraph
  * per line; headings are recognised by their numbering (一、 （一） 1. （1）).
  */

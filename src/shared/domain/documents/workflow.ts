@@ -211,14 +211,19 @@ const flowOrder: Record<DocumentKind, readonly WorkflowState[]> = {
   incoming: ['registering', 'proposing', 'instructing', 'assigning', 'handling', 'completed', 'archived'],
 };
 
-/** Steps on which people work on the document (and so may 退回, 转办, be 催办'd). */
-const workingStates: ReadonlySet<WorkflowState> = new Set([
+/**
+ * Steps on which someone still has to act on the document: they may 转办 it and be 催办'd, and a
+ * document past its 办理期限 on one of them is 已超期 (the list's mark and the server's reminders).
+ * The one copy of this rule: the renderer and the sync server import it.
+ */
+export const workingStates: ReadonlySet<WorkflowState> = new Set<WorkflowState>([
   'review',
   'countersign',
   'signoff',
   'numbering',
   'sealing',
   'dispatching',
+  'registering',
   'proposing',
   'instructing',
   'assigning',
@@ -300,11 +305,12 @@ function permission(status: WorkflowStatus, actor: Actor, action: WorkflowAction
       if (!['review', 'countersign', 'signoff'].includes(state)) return refuse('forbidden', `${workflowStateLabels[state]}环节不能${label}`);
       return asHolder ?? notHolder;
     case 'return':
-      if (!workingStates.has(state) && state !== 'dispatched') return refuse('forbidden', `${workflowStateLabels[state]}环节不能${label}`);
+      // 登记 is the first step of a 收文: there is nothing before it to go back to.
+      if ((!workingStates.has(state) && state !== 'dispatched') || state === 'registering') return refuse('forbidden', `${workflowStateLabels[state]}环节不能${label}`);
       if (status.trail.length === 0) return refuse('forbidden', '没有可退回的上一环节');
       return asHolder ?? notHolder;
     case 'transfer':
-      if (!workingStates.has(state) && state !== 'draft' && state !== 'registering') return refuse('forbidden', `${workflowStateLabels[state]}环节不能${label}`);
+      if (!workingStates.has(state) && state !== 'draft') return refuse('forbidden', `${workflowStateLabels[state]}环节不能${label}`);
       return asHolder ?? notHolder;
     case 'withdraw': {
       if (status.trail.length === 0 || state === 'dispatched' || state === 'completed') return refuse('forbidden', '没有可撤回的环节');
@@ -353,7 +359,7 @@ function permission(status: WorkflowStatus, actor: Actor, action: WorkflowAction
       return reader ?? refuse('forbidden', '没有需要您阅知的传阅件');
     }
     case 'remind': {
-      if (!workingStates.has(state) && state !== 'registering') return refuse('forbidden', `${workflowStateLabels[state]}环节不需要催办`);
+      if (!workingStates.has(state)) return refuse('forbidden', `${workflowStateLabels[state]}环节不需要催办`);
       if (pending.includes(actor.id)) return refuse('forbidden', '不能催办自己');
       const clerk = [actor, ...(actor.delegators ?? [])].find((p) => isClerkOfUnit(p, status.unitId));
       if (clerk) return clerk;

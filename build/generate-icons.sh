@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Draws the application icon — a red seal ring around 协 — and writes build/icons/<N>x<N>.png for
-# every size the installers use, build/icon.png (1024 px, macOS) and build/icon.ico (Windows).
+# Draws the application icon — a red seal ring around 协 — and writes assets/icons/<N>x<N>.png for
+# every size the installers use, assets/icon.png (1024 px, macOS) and assets/icon.ico (Windows).
+# The artwork lives in assets/ (electron-builder's buildResources); build/ keeps only this script.
 # Needs Node with the project's node_modules (pdf-lib, @pdf-lib/fontkit), poppler's pdftoppm and
-# the AR PL UKai font (Debian fonts-arphic-ukai). Run from anywhere: build/icons/generate.sh
+# the AR PL UKai font (Debian fonts-arphic-ukai). Run from anywhere: build/generate-icons.sh
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
+root="$(cd "$here/.." && pwd)"
 font="${XIETONG_ICON_FONT:-/usr/share/fonts/truetype/arphic/ukai.ttc}"
 command -v pdftoppm >/dev/null || { echo "generate.sh: pdftoppm (poppler-utils) is required" >&2; exit 1; }
 [ -f "$font" ] || { echo "generate.sh: font $font not found (apt-get install fonts-arphic-ukai)" >&2; exit 1; }
@@ -49,7 +50,7 @@ JS
 # 2. Rasterise per size (poppler anti-aliases), then 3. turn white into transparency and write PNGs.
 sizes="16 24 32 48 64 96 128 256 512 1024"
 for n in $sizes; do pdftoppm -scale-to "$n" -singlefile "$work/emblem.pdf" "$work/$n"; done
-XIETONG_ICON_WORK="$work" XIETONG_ICON_SIZES="$sizes" XIETONG_ICON_DIR="$here" node --input-type=commonjs <<'JS'
+XIETONG_ICON_WORK="$work" XIETONG_ICON_SIZES="$sizes" XIETONG_ICON_DIR="$root/assets/icons" node --input-type=commonjs <<'JS'
 const fs = require('node:fs');
 const path = require('node:path');
 const zlib = require('node:zlib');
