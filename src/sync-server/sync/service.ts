@@ -183,6 +183,8 @@ class SyncServiceImpl implements SyncService {
   private compactionTimer: NodeJS.Timeout | undefined;
   private closing = false;
   private readonly instanceId = randomBytes(8).toString('hex');
+  /** Revocation checks started so far: a socket admitted across one is checked again once attached. */
+  private revocationChecks = 0;
   private readonly log: SyncLogger;
 
   constructor(private readonly options: SyncServiceOptions<SyncUser>) {
@@ -228,6 +230,7 @@ class SyncServiceImpl implements SyncService {
 
   private async admit(req: IncomingMessage, socket: Duplex, head: Buffer, ref: RoomRef, token: string | null): Promise<void> {
     if (!token) return this.refuse(socket, 401, 'authentication required');
+    const checksBefore = this.revocationChecks;
     const user = await this.options.authenticate(token);
     if (!user) return this.refuse(socket, 401, 'authentication required');
     const access = await this.options.authorizeRoom(user, ref.name, ref);
@@ -235,7 +238,11 @@ class SyncServiceImpl implements SyncService {
     if (socket.destroyed) return;
     if (this.closing) return this.refuse(socket, 503, 'server shutting down');
     socket.removeListener('error', destroyOnError); // ws installs its own
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, socket, user, token, access === 'write', ref.name));
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.attach(ws, socket, user, token, access === 'write', ref.name);
+      // A revocation checked while this token was being verified did not see this socket yet.
+      if (this.revocationChecks !== checksBefore) void this.revalidateUser(user.id);
+    });
   }
 
   private refuse(socket: Duplex, status: number, message: string): void {
@@ -469,6 +476,7 @@ class SyncServiceImpl implements SyncService {
   }
 
   async revalidateUser(userId: string): Promise<number> {
+    this.revocationChecks += 1;
     const conns = [...this.connections].filter((conn) => conn.userId === userId && !conn.closeReason);
     // One check per token: a person's several windows usually share one.
     const verdicts = new Map<string, Promise<boolean>>();
