@@ -21,6 +21,7 @@ import type { PostgresDatabase } from './store/postgres';
 import type { SqliteDatabase } from './store/sqlite';
 import { ensureDemoCertificates } from './demo/certificates';
 import { lockDataDir } from './dataDirLock';
+import { RedisRevocationBus, watchRevocations } from './accounts/revocations';
 import { createSyncService, PostgresRoomUpdateStore, RedisRoomPubSub, SqliteRoomUpdateStore, type SyncLimits, type SyncLogger } from './sync/index';
 
 export type { Logger } from './log';
@@ -46,8 +47,10 @@ export interface ServerOptions {
   syncLimits?: SyncLimits;
   /** Create the demo CA and certificates with `demo` (default true; tests of other things skip it). */
   demoCertificates?: boolean;
-  /** Lifetime of login tokens. Default 12 h. */
+  /** Idle lifetime of login tokens: a token not refreshed within it stops working. Default 8 h. */
   tokenTtlSeconds?: number;
+  /** How often the store's revocation feed is read (sockets of revoked sessions close). Default 500 ms. */
+  revocationPollMs?: number;
   /** Login throttling thresholds (defaults in accounts/throttle.ts). */
   loginThrottle?: ThrottlePolicy;
   /** JSON body limit. Default 1 MiB. */
@@ -139,6 +142,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await sync.close();
       if (roomStore instanceof SqliteRoomUpdateStore) roomStore.close();
     });
+    // A revoked session ends on every socket of every instance (issue 15): this instance's own
+    // revocations at once, other instances' over Redis, the admin commands' through the store's feed.
+    const revocations = await watchRevocations({
+      db,
+      accounts,
+      ...(pubsub ? { bus: new RedisRevocationBus(pubsub.publisher, options.redisPrefix ?? 'xietong:sync:', (error) => syncLog.error({ err: error.message }, 'sync: revocation channel error')) } : {}),
+      ...(options.revocationPollMs ? { pollMs: options.revocationPollMs } : {}),
+      onRevoked: (userId) => {
+        void sync.revalidateUser(userId).then((closed) => {
+          if (closed > 0) syncLog.info({ user: userId, closed }, 'sync: closed the connections of revoked sessions');
+        });
+      },
+      onError: (error) => syncLog.error({ err: String(error) }, 'sync: reading revocations failed'),
+    });
+    closers.push(() => revocations.stop());
     // Module background jobs (e.g. 催办 of overdue documents) stop on close, before the store closes.
     closers.push(...(await composeApp(router, { ...deps, metricsText: () => metrics.render() + sync.metricsText() })));
 

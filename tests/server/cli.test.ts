@@ -62,10 +62,14 @@ describe('xietong server (real process)', () => {
     }
   });
 
-  it('restarts on the same data folder and stops on SIGINT', async () => {
-    const { child, url } = await startCli(['--port', '0', '--data', data.dir]);
+  it('restarts on the same data folder with the idle limit it is given, and stops on SIGINT', async () => {
+    const { child, url } = await startCli(['--port', '0', '--data', data.dir, '--session-idle-minutes', '30']);
     try {
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'li', password: 'demo1234' }) });
+      const { expiresAt } = (await login.json()) as { expiresAt: number };
+      // A token lasts 30 minutes unless refreshed (the default is 8 hours).
+      expect(Math.round((expiresAt - Date.now()) / 60_000)).toBe(30);
       const done = exited(child);
       child.kill('SIGINT');
       expect(await done).toBe(0);
@@ -78,5 +82,8 @@ describe('xietong server (real process)', () => {
     const result = spawnSync(process.execPath, [join(root, 'bin', 'xietong.mjs'), 'server', '--port', 'abc'], { cwd: root, encoding: 'utf8' });
     expect(result.status).toBe(2);
     expect(result.stderr.trim()).toBe('xietong server: --port must be a port number (0–65535), got "abc"');
+    const idle = spawnSync(process.execPath, [join(root, 'bin', 'xietong.mjs'), 'server', '--session-idle-minutes', '1'], { cwd: root, encoding: 'utf8' });
+    expect(idle.status).toBe(2);
+    expect(idle.stderr.trim()).toBe('xietong server: --session-idle-minutes must be a whole number of minutes from 5 to 10080, got "1"');
   });
 });

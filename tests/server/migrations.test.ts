@@ -40,6 +40,22 @@ describeOnBothAdapters('account migrations on $name', 'xt-migrations-', (target)
     expect(await target.db.get("SELECT sort_order FROM users WHERE id = 'p1'")).toEqual({ sort_order: 0 });
   });
 
+  it('accounts-003 adds sessions, the revocation feed (ordered) and known devices', async () => {
+    const upTo3 = ['accounts-001-units-users-secrets', 'accounts-002-sort-order', 'accounts-003-sessions-devices'].map(byId);
+    expect(await migrate(target.db, upTo3)).toEqual(['accounts-003-sessions-devices']);
+    await target.db.run("INSERT INTO sessions (id, user_id, created_at, refreshed_at) VALUES ('s1', 'p1', 1, 1)");
+    expect(await target.db.get("SELECT revoked_at FROM sessions WHERE id = 's1'")).toEqual({ revoked_at: null });
+    // A session belongs to a person who exists.
+    await expect(target.db.run("INSERT INTO sessions (id, user_id, created_at, refreshed_at) VALUES ('s2', 'nobody', 1, 1)")).rejects.toThrow();
+    await target.db.run("INSERT INTO session_revocations (user_id, session_id, at) VALUES ('p1', 's1', 5)");
+    await target.db.run("INSERT INTO session_revocations (user_id, at) VALUES ('p1', 6)");
+    const feed = await target.db.all<{ seq: number; session_id: string | null }>('SELECT seq, session_id FROM session_revocations ORDER BY seq');
+    expect(feed.map((r) => r.session_id)).toEqual(['s1', null]);
+    expect(Number(feed[1]!.seq)).toBeGreaterThan(Number(feed[0]!.seq));
+    await target.db.run("INSERT INTO known_devices (user_id, device_hash, first_seen_at, last_seen_at) VALUES ('p1', 'h', 1, 1)");
+    await expect(target.db.run("INSERT INTO known_devices (user_id, device_hash, first_seen_at, last_seen_at) VALUES ('p1', 'h', 2, 2)")).rejects.toThrow();
+  });
+
   it('the whole server list applies on top and ids are unique', async () => {
     const ids = allMigrations().map((m) => m.id);
     expect(new Set(ids).size).toBe(ids.length);

@@ -1,5 +1,6 @@
 /**
- * `xietong server [--port 8787] [--host 127.0.0.1] [--data DIR] [--demo]  [--postgres URL --redis URL] [--trust-proxy]`
+ * `xietong server [--port 8787] [--host 127.0.0.1] [--data DIR] [--demo]  [--postgres URL --redis URL] [--trust-proxy]
+ * [--session-idle-minutes 480]`
  * — the sync server alone. Prints one line with its URL; stops cleanly on SIGINT/SIGTERM.
  */
 import { resolve } from 'node:path';
@@ -26,6 +27,8 @@ const command: CliCommand = {
           // Behind the organisation's own load balancer only: take the client address from the last
           // X-Forwarded-For hop, so login throttling sees people rather than the balancer.
           'trust-proxy': { type: 'boolean' },
+          // How long a token works unless the client refreshes it (issue 15: default 8 h idle).
+          'session-idle-minutes': { type: 'string' },
         },
         strict: true,
         allowPositionals: false,
@@ -36,6 +39,10 @@ const command: CliCommand = {
     const port = values.port === undefined ? 8787 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a port number (0–65535), got "${values.port}"`);
     if (values.redis && !values.postgres) throw new CliError('--redis needs --postgres (several instances share one PostgreSQL store)');
+    const idleMinutes = values['session-idle-minutes'] === undefined ? undefined : Number(values['session-idle-minutes']);
+    if (idleMinutes !== undefined && (!Number.isInteger(idleMinutes) || idleMinutes < 5 || idleMinutes > 7 * 24 * 60)) {
+      throw new CliError(`--session-idle-minutes must be a whole number of minutes from 5 to 10080, got "${values['session-idle-minutes']}"`);
+    }
     const level = values['log-level'] ?? 'info';
     if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new CliError('--log-level must be debug, info, warn or error');
 
@@ -50,6 +57,7 @@ const command: CliCommand = {
       ...(values.postgres ? { postgresUrl: values.postgres } : {}),
       ...(values.redis ? { redisUrl: values.redis } : {}),
       trustProxy: values['trust-proxy'] ?? false,
+      ...(idleMinutes !== undefined ? { tokenTtlSeconds: idleMinutes * 60 } : {}),
       log,
     });
     console.log(`XieTong sync server listening on ${server.url}`);

@@ -2,9 +2,14 @@
 import { z } from 'zod';
 import { RoleSchema } from '../domain/roles';
 
+/** A client's random device secret (base64url, ≥ 128 bits): lets its owner past a lock on the username. */
+export const DeviceIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22,128}$/, '设备标识格式不正确');
+
 export const LoginRequestSchema = z.object({
   username: z.string().trim().min(1).max(64),
   password: z.string().min(1).max(256),
+  /** This device's id, kept by the client; a device that signed in before passes a username lock. */
+  deviceId: DeviceIdSchema.optional(),
 });
 export type LoginRequest = z.infer<typeof LoginRequestSchema>;
 

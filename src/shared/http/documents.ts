@@ -14,6 +14,7 @@ import {
   DocumentTypeSchema,
   HistoryEntrySchema,
   IsoDateSchema,
+  IsoDateTimeSchema,
   ReaderSchema,
   SecrecySchema,
   UrgencySchema,
@@ -235,7 +236,7 @@ export const ClientIdHeaderSchema = z.string().trim().min(1).max(100);
 export const CreateDelegationRequestSchema = z.object({
   to: z.string().min(1).max(100),
   /** ISO time; at most 90 days ahead. */
-  until: z.iso.datetime({ offset: true }),
+  until: IsoDateTimeSchema,
 });
 export const DelegationSchema = z.object({ id: z.string(), fromUserId: z.string(), fromName: z.string(), toUserId: z.string(), toName: z.string(), until: z.string() });
 export type Delegation = z.infer<typeof DelegationSchema>;

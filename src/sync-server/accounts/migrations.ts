@@ -59,7 +59,38 @@ ALTER TABLE units ADD COLUMN sort_order INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN sort_order INTEGER NOT NULL DEFAULT 0;
 `;
 
+/**
+ * Server-side sessions (issue 15): a token names its session, so signing out ends that one token on
+ * every instance; `session_revocations` is the feed every instance follows (and the admin commands,
+ * which run in another process, write to) to close the open sockets of revoked tokens;
+ * `known_devices` lets the right password from a device that signed in before past a username lock.
+ */
+const accounts003 = (serial: string): string => `
+CREATE TABLE sessions (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  created_at BIGINT NOT NULL,
+  refreshed_at BIGINT NOT NULL,
+  revoked_at BIGINT
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE TABLE session_revocations (
+  seq ${serial},
+  user_id TEXT NOT NULL,
+  session_id TEXT,
+  at BIGINT NOT NULL
+);
+CREATE TABLE known_devices (
+  user_id TEXT NOT NULL REFERENCES users(id),
+  device_hash TEXT NOT NULL,
+  first_seen_at BIGINT NOT NULL,
+  last_seen_at BIGINT NOT NULL,
+  PRIMARY KEY (user_id, device_hash)
+);
+`;
+
 export const accountMigrations: Migration[] = [
   { id: 'accounts-001-units-users-secrets', sqlite: accounts001, postgres: accounts001 },
   { id: 'accounts-002-sort-order', sqlite: accounts002, postgres: accounts002 },
+  { id: 'accounts-003-sessions-devices', sqlite: accounts003('INTEGER PRIMARY KEY AUTOINCREMENT'), postgres: accounts003('BIGSERIAL PRIMARY KEY') },
 ];

@@ -1,8 +1,8 @@
 /** `/api/auth/*`, `/api/me` and the directory routes. */
 import { ChangePasswordRequestSchema, LoginRequestSchema } from '../../shared/http/auth';
 import { DirectoryUsersQuerySchema } from '../../shared/http/directory';
-import { HttpError } from '../http/errors';
-import { ok, type Router } from '../http/router';
+import { HttpError, forbidden } from '../http/errors';
+import { noContent, ok, type Router } from '../http/router';
 import type { ServerDeps } from '../deps';
 
 export function registerAccountRoutes(router: Router, deps: ServerDeps): void {
@@ -14,7 +14,7 @@ export function registerAccountRoutes(router: Router, deps: ServerDeps): void {
       const input = await ctx.json(LoginRequestSchema);
       let result;
       try {
-        result = await accounts.login(input.username, input.password, ctx.ip);
+        result = await accounts.login(input.username, input.password, ctx.ip, input.deviceId);
       } catch (error) {
         // What an admin looks for after a break-in attempt: who was tried, from where, how it ended.
         if (error instanceof HttpError) {
@@ -41,7 +41,27 @@ export function registerAccountRoutes(router: Router, deps: ServerDeps): void {
     { allowPendingPassword: true, maxBodyBytes: 8 * 1024 },
   );
 
+  // Signing out ends this token's session on every route and socket of every instance.
+  router.post(
+    '/api/auth/logout',
+    async (ctx) => {
+      await accounts.logout(ctx.token ?? '');
+      ctx.log.info('logout', { userId: ctx.user.id });
+      return noContent();
+    },
+    { allowPendingPassword: true, maxBodyBytes: 1024 },
+  );
+
+  // A fresh token for the same session while the old one still works (clients call it while in use).
+  router.post('/api/auth/refresh', async (ctx) => ok(await accounts.refresh(ctx.token ?? '')), { allowPendingPassword: true, maxBodyBytes: 1024 });
+
   router.get('/api/me', (ctx) => ok(ctx.user), { allowPendingPassword: true });
+
+  // The sign-in audit of one account (failed, refused, let through by a known device): administrators only.
+  router.get('/api/admin/accounts/:username/login-audit', async (ctx) => {
+    if (!ctx.user.roles.includes('admin')) throw forbidden('只有系统管理员可以查看登录审计');
+    return ok(await accounts.loginAudit(ctx.params.username ?? ''));
+  });
 
   router.get('/api/directory/units', async () => ok({ items: await accounts.listUnits() }));
 

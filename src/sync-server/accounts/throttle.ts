@@ -4,7 +4,8 @@
  *
  * Per key: after `slowAfter` failures each further attempt must wait 1 s, 2 s, 4 s … (capped at
  * `maxDelaySeconds`); after `lockAfter` failures the key is locked for `lockSeconds`, even for the
- * right password. Failures older than `windowSeconds` are forgotten; a successful login clears the
+ * right password — unless it comes from a device that signed in to that account before (see
+ * `Accounts.login`). Failures older than `windowSeconds` are forgotten; a successful login clears the
  * username's count (not the address's, so one valid account cannot reset an address's guessing).
  */
 import type { Database, Queryable } from '../store/database';
@@ -54,23 +55,43 @@ export class LoginThrottle {
 
   /** Throws 429 when either key may not try now. */
   async check(username: string, ip: string): Promise<void> {
+    const [first] = await this.blocks(username, ip);
+    if (first) throw first.error;
+  }
+
+  /**
+   * What stops an attempt now, per key (`user` first): a lock or a wait, each with its 429. Login lets
+   * the right password from a known device past a `user` block (anyone who knows a username can
+   * cause one); an `ip` block stops everyone.
+   */
+  async blocks(username: string, ip: string): Promise<{ scope: 'user' | 'ip'; locked: boolean; error: HttpError }[]> {
     const now = this.now();
+    const found: { scope: 'user' | 'ip'; locked: boolean; error: HttpError }[] = [];
     for (const [key, rule, who] of this.keys(username, ip)) {
+      const scope = key.startsWith('user:') ? 'user' : 'ip';
       const row = current(await this.db.get<FailureRow>('SELECT failures, first_failure_at, last_failure_at, locked_until FROM login_failures WHERE key = ?', [key]), rule, now);
       if (!row) continue;
       if (row.locked_until > now) {
         const wait = Math.ceil((row.locked_until - now) / 1000);
-        throw new HttpError('too_many_requests', `${who}登录失败次数过多，已暂时锁定，请在 ${minutesText(wait)}后重试`, { retryAfterSeconds: wait });
+        found.push({ scope, locked: true, error: new HttpError('too_many_requests', `${who}登录失败次数过多，已暂时锁定，请在 ${minutesText(wait)}后重试`, { retryAfterSeconds: wait }) });
+        continue;
       }
       if (row.failures >= rule.slowAfter) {
         const delayMs = Math.min(2 ** (row.failures - rule.slowAfter), rule.maxDelaySeconds) * 1000;
         const allowedAt = row.last_failure_at + delayMs;
         if (allowedAt > now) {
           const wait = Math.ceil((allowedAt - now) / 1000);
-          throw new HttpError('too_many_requests', `尝试过于频繁，请在 ${minutesText(wait)}后重试`, { retryAfterSeconds: wait });
+          found.push({ scope, locked: false, error: new HttpError('too_many_requests', `尝试过于频繁，请在 ${minutesText(wait)}后重试`, { retryAfterSeconds: wait }) });
         }
       }
     }
+    return found;
+  }
+
+  /** True when the username's failures have reached the lock (after `recordFailure`). */
+  async isLocked(username: string): Promise<boolean> {
+    const row = await this.db.get<FailureRow>('SELECT failures, first_failure_at, last_failure_at, locked_until FROM login_failures WHERE key = ?', [`user:${username.toLowerCase()}`]);
+    return !!row && row.locked_until > this.now();
   }
 
   /** Counts a failed attempt against both keys. */

@@ -3,8 +3,9 @@
  * the signature HMAC-SHA256 over it with a secret kept in the store — so every server instance on the
  * same store accepts every other's tokens. Instances load it once at start.
  *
- * A token proves only who and until when. Whether it still counts (account disabled, password
- * changed or reset: `ver` behind the account's token version) is checked against the store on use.
+ * A token proves only who, which session and until when. Whether it still counts (account disabled,
+ * password changed or reset: `ver` behind the account's token version; signed out: its session `sid`
+ * revoked) is checked against the store on use, so every instance agrees at once.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
@@ -13,6 +14,8 @@ import type { Database } from '../store/database';
 const TokenPayloadSchema = z.object({
   sub: z.string().min(1),
   ver: z.number().int(),
+  /** The server-side session (absent in tokens issued before sessions existed: those no longer count). */
+  sid: z.string().min(1).max(64).optional(),
   iat: z.number().int(),
   exp: z.number().int(),
 });

@@ -125,6 +125,24 @@ export class DocumentPdfService {
   }
 
   /**
+   * Whether the caller may upload a sealed PDF of this document at all, decided before the body is
+   * read (issue 15): a reader of it who holds 用印 now, or who resends an upload already accepted
+   * (the outbox's `clientId`, or the person who sealed it). Everything that needs the bytes is
+   * checked by `upload`.
+   */
+  async checkUpload(user: AccountUser, id: string, clientId?: string): Promise<void> {
+    const doc = await this.documents.readable(user, id);
+    if (clientId && (await this.deps.db.get('SELECT 1 AS seen FROM document_action_ids WHERE document_id = ? AND client_id = ? AND user_id = ?', [id, clientId, user.id]))) return;
+    if (doc.workflow.state === 'sealing') {
+      const entitled = mayTake(doc.workflow, await this.documents.actorFor(user), 'seal');
+      if (!entitled.ok) throw forbidden(entitled.reason);
+      return;
+    }
+    if (doc.workflow.sealedPdfSha256 && (await this.deps.db.get("SELECT 1 AS sealed FROM audit_entries WHERE document_id = ? AND actor_id = ? AND action = 'pdf.seal'", [id, user.id]))) return;
+    throw forbidden('只有用印环节可以上传盖章后的公文');
+  }
+
+  /**
    * PUT /api/documents/:id/pdf: the holder of 用印 uploads the frozen PDF with their seal appended
    * as an incremental update. Refused (422) unless the upload starts with exactly the stored bytes,
    * every signature verifies against the trusted roots, and the new signature is the holder's own.

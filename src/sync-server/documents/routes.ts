@@ -15,8 +15,9 @@ import {
   UpdateDocumentRequestSchema,
 } from '../../shared/http/documents';
 import type { ServerDeps } from '../deps';
-import { badRequest } from '../http/errors';
+import { badRequest, HttpError } from '../http/errors';
 import { created, noContent, ok, type Reply, type Router } from '../http/router';
+import { prepareStagingDir, stageUpload, UploadSlots } from '../http/uploads';
 import { DocumentPdfService, fontOverridesFromEnv, MAX_PDF_BYTES, type PdfVerifier } from './pdfService';
 import { loadDocument } from './repository';
 import { changeFeedFor } from './changeFeed';
@@ -27,6 +28,8 @@ export interface DocumentRouteOptions {
   verifier?: PdfVerifier;
   /** Official fonts; default: from `XIETONG_FONT_<ROLE>` environment variables. */
   fonts?: FontOverrides;
+  /** Uploads (PDF, attachments) one person may have in progress at once on this instance. Default 2. */
+  uploadsPerPerson?: number;
 }
 
 /** Largest attachment accepted (a scanned 附件 can be big; the store keeps it as one blob). */
@@ -51,6 +54,8 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
   const idParam = (params: Readonly<Record<string, string>>): string => z.string().min(1).max(100).parse(params.id);
   const shaParam = (params: Readonly<Record<string, string>>): string => z.string().regex(/^[0-9a-f]{64}$/).parse(params.sha256);
   const sealUploads = deps.metrics.counter('xietong_document_seal_uploads_total', 'Sealed PDF uploads by result (accepted, repeated, refused).');
+  const stagingDir = prepareStagingDir(deps.dataDir);
+  const slots = new UploadSlots(options.uploadsPerPerson ?? 2);
 
   // Registered before `/api/documents/:id` so `changes` is never taken for an id.
   router.get('/api/documents/changes', async (ctx) => {
@@ -74,16 +79,26 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
     '/api/documents/:id/pdf',
     async (ctx) => {
       const id = idParam(ctx.params);
-      const bytes = await ctx.body({ contentType: 'application/pdf', maxBytes: MAX_PDF_BYTES });
+      if (!String(ctx.req.headers['content-type'] ?? '').toLowerCase().startsWith('application/pdf')) throw new HttpError('unsupported_media_type', '请求内容须为 application/pdf');
       const clientId = clientIdHeader(ctx.req.headers['x-client-id']);
+      // Rights first, then a slot, then the body: a refused upload is answered before it is read.
+      await pdfs.checkUpload(ctx.user, id, clientId);
+      const release = slots.acquire(ctx.user.id);
       try {
-        const { doc, repeated } = await pdfs.upload(ctx.user, id, bytes, clientId);
-        sealUploads.inc({ result: repeated ? 'repeated' : 'accepted' });
-        if (!repeated) feed.notify();
-        return ok(await documents.view(ctx.user, doc));
-      } catch (error) {
-        sealUploads.inc({ result: 'refused' });
-        throw error;
+        const staged = await stageUpload(ctx.req, { dir: stagingDir, maxBytes: MAX_PDF_BYTES });
+        try {
+          const { doc, repeated } = await pdfs.upload(ctx.user, id, await staged.read(), clientId);
+          sealUploads.inc({ result: repeated ? 'repeated' : 'accepted' });
+          if (!repeated) feed.notify();
+          return ok(await documents.view(ctx.user, doc));
+        } catch (error) {
+          sealUploads.inc({ result: 'refused' });
+          throw error;
+        } finally {
+          await staged.discard();
+        }
+      } finally {
+        release();
       }
     },
     { maxBodyBytes: MAX_PDF_BYTES },
@@ -93,8 +108,19 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
     '/api/documents/:id/attachments',
     async (ctx) => {
       const { name } = ctx.parseQuery(AttachmentUploadQuerySchema);
-      const bytes = await ctx.body({ maxBytes: MAX_ATTACHMENT_BYTES });
-      return created(await documents.addAttachment(ctx.user, idParam(ctx.params), name, bytes));
+      const id = idParam(ctx.params);
+      await documents.checkAttachmentUpload(ctx.user, id, name);
+      const release = slots.acquire(ctx.user.id);
+      try {
+        const staged = await stageUpload(ctx.req, { dir: stagingDir, maxBytes: MAX_ATTACHMENT_BYTES });
+        try {
+          return created(await documents.addAttachment(ctx.user, id, name, await staged.read(), staged.sha256));
+        } finally {
+          await staged.discard();
+        }
+      } finally {
+        release();
+      }
     },
     { maxBodyBytes: MAX_ATTACHMENT_BYTES },
   );

@@ -335,14 +335,28 @@ export class DocumentService {
     return this.view(user, next);
   }
 
-  /** POST /api/documents/:id/attachments?name=: the holder adds a file (附件) while the text may change. */
-  async addAttachment(user: AccountUser, id: string, name: string, bytes: Buffer): Promise<DocumentView> {
+  /**
+   * Everything `addAttachment` checks that does not need the file: whether the caller may add one
+   * now, the name, the count. The route calls it before reading the body, so a refused upload costs
+   * no memory and no disk (issue 15).
+   */
+  async checkAttachmentUpload(user: AccountUser, id: string, name: string): Promise<StoredDocument> {
     const doc = await this.editable(user, id);
     const clean = name.trim();
     if (!clean || clean.length > 120 || [...clean].some((c) => c === '/' || c === '\\' || c.charCodeAt(0) < 0x20)) throw badRequest('附件名称无效（1–120个字符，不含路径分隔符）');
-    if (bytes.length === 0) throw badRequest('附件是空文件');
     if (doc.fields.attachments.length >= 50) throw badRequest('附件不能超过50个');
-    const sha256 = sha256Hex(bytes);
+    return doc;
+  }
+
+  /**
+   * POST /api/documents/:id/attachments?name=: the holder adds a file (附件) while the text may change.
+   * `sha256`, when given, is the digest computed while the upload streamed in.
+   */
+  async addAttachment(user: AccountUser, id: string, name: string, bytes: Buffer, sha256 = sha256Hex(bytes)): Promise<DocumentView> {
+    // Checked again with the body in hand: the document may have moved on while it arrived.
+    const doc = await this.checkAttachmentUpload(user, id, name);
+    const clean = name.trim();
+    if (bytes.length === 0) throw badRequest('附件是空文件');
     if (doc.fields.attachments.some((a) => a.sha256 === sha256)) throw conflict('该文件已是本公文的附件');
     const fields: DocumentFields = { ...doc.fields, attachments: [...doc.fields.attachments, { name: clean, sha256 }] };
     return this.saveFields(user, doc, fields, 'attachment.add', { name: clean, sha256, size: bytes.length }, bytes);

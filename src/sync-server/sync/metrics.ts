@@ -37,6 +37,7 @@ export type CloseReason =
   | 'rate_limited'
   | 'slow_consumer'
   | 'shutdown'
+  | 'revoked'
   | 'error';
 
 /** The sync service's metrics; fields are updated in place by the service. */

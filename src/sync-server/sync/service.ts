@@ -45,6 +45,12 @@ export interface SyncService {
   flush(): Promise<void>;
   /** Number of rooms held in memory and connections open. */
   stats(): { rooms: number; connections: number };
+  /**
+   * Re-checks the token of every open connection of `userId` with `authenticate` and closes those it
+   * no longer accepts with 4401 (signed out, password changed or reset, account disabled). Resolves
+   * to how many were closed. A check that fails (store unreachable) closes nothing.
+   */
+  revalidateUser(userId: string): Promise<number>;
   /** Graceful stop: refuses new connections, flushes pending writes, closes every socket with 1001. */
   close(): Promise<void>;
 }
@@ -56,6 +62,8 @@ const CLOSE_CODES: Record<Exclude<CloseReason, 'client'>, number> = {
   rate_limited: 1008,
   slow_consumer: 1008,
   shutdown: 1001,
+  // INTERFACES.md: a token that does not (or no longer) count closes with 4401, as at connect.
+  revoked: 4401,
   error: 1011,
 };
 
@@ -144,6 +152,8 @@ class Connection implements RoomConnection {
     /** The TCP socket under `ws`: frames of up to 64 KiB − 1 are written to it directly (wsFrame.ts). */
     readonly socket: Duplex,
     readonly userId: string,
+    /** What the person connected with: re-checked when their sessions are revoked. */
+    readonly token: string,
     readonly canWrite: boolean,
     readonly room: Room,
     readonly service: SyncServiceImpl,
@@ -173,6 +183,8 @@ class SyncServiceImpl implements SyncService {
   private compactionTimer: NodeJS.Timeout | undefined;
   private closing = false;
   private readonly instanceId = randomBytes(8).toString('hex');
+  /** Revocation checks started so far: a socket admitted across one is checked again once attached. */
+  private revocationChecks = 0;
   private readonly log: SyncLogger;
 
   constructor(private readonly options: SyncServiceOptions<SyncUser>) {
@@ -217,14 +229,20 @@ class SyncServiceImpl implements SyncService {
   }
 
   private async admit(req: IncomingMessage, socket: Duplex, head: Buffer, ref: RoomRef, token: string | null): Promise<void> {
-    const user = token ? await this.options.authenticate(token) : null;
+    if (!token) return this.refuse(socket, 401, 'authentication required');
+    const checksBefore = this.revocationChecks;
+    const user = await this.options.authenticate(token);
     if (!user) return this.refuse(socket, 401, 'authentication required');
     const access = await this.options.authorizeRoom(user, ref.name, ref);
     if (access !== 'write' && access !== 'read') return this.refuse(socket, 403, 'no access to this room');
     if (socket.destroyed) return;
     if (this.closing) return this.refuse(socket, 503, 'server shutting down');
     socket.removeListener('error', destroyOnError); // ws installs its own
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, socket, user, access === 'write', ref.name));
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.attach(ws, socket, user, token, access === 'write', ref.name);
+      // A revocation checked while this token was being verified did not see this socket yet.
+      if (this.revocationChecks !== checksBefore) void this.revalidateUser(user.id);
+    });
   }
 
   private refuse(socket: Duplex, status: number, message: string): void {
@@ -237,9 +255,9 @@ class SyncServiceImpl implements SyncService {
     );
   }
 
-  private attach(ws: SyncSocket, socket: Duplex, user: SyncUser, canWrite: boolean, name: RoomName): void {
+  private attach(ws: SyncSocket, socket: Duplex, user: SyncUser, token: string, canWrite: boolean, name: RoomName): void {
     const room = this.roomFor(name);
-    const conn = new Connection(ws, socket, user.id, canWrite, room, this);
+    const conn = new Connection(ws, socket, user.id, token, canWrite, room, this);
     ws.conn = conn;
     this.connections.add(conn);
     this.metrics.connections += 1;
@@ -455,6 +473,32 @@ class SyncServiceImpl implements SyncService {
 
   stats(): { rooms: number; connections: number } {
     return { rooms: this.rooms.size, connections: this.connections.size };
+  }
+
+  async revalidateUser(userId: string): Promise<number> {
+    this.revocationChecks += 1;
+    const conns = [...this.connections].filter((conn) => conn.userId === userId && !conn.closeReason);
+    // One check per token: a person's several windows usually share one.
+    const verdicts = new Map<string, Promise<boolean>>();
+    let closed = 0;
+    for (const conn of conns) {
+      let verdict = verdicts.get(conn.token);
+      if (!verdict) {
+        verdict = this.options.authenticate(conn.token).then(
+          (user) => user !== null && user.id === userId,
+          (error: unknown) => {
+            this.log.error({ user: userId, err: String(error) }, 'sync: re-checking a session failed');
+            return true;
+          },
+        );
+        verdicts.set(conn.token, verdict);
+      }
+      if (!(await verdict) && !conn.closeReason) {
+        this.closeConnection(conn, 'revoked', 'session revoked');
+        closed += 1;
+      }
+    }
+    return closed;
   }
 
   async close(): Promise<void> {

@@ -47,14 +47,24 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function openSession(options: { userDataDir?: string; serverUrl?: string; connection?: ConnectionSource; verifyIntervalMs?: number; secrets?: SecretBox } = {}) {
+function openSession(
+  options: { userDataDir?: string; serverUrl?: string; connection?: ConnectionSource; verifyIntervalMs?: number; secrets?: SecretBox; fetch?: typeof fetch; now?: () => number } = {},
+) {
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'xietong-session-client-'));
   if (!options.userDataDir) cleanups.push(() => rmSync(userDataDir, { recursive: true, force: true }));
-  const client = createServerClient(options.serverUrl ?? server.url, { timeoutMs: 3_000 });
+  const client = createServerClient(options.serverUrl ?? server.url, { timeoutMs: 3_000, ...(options.fetch ? { fetch: options.fetch } : {}) });
   const connection = options.connection ?? createReachabilityMonitor({ isReachable: () => client.isHealthy(1_000), intervalMs: 60_000, retryMinMs: 50, retryMaxMs: 200 });
   const events: Emitted[] = [];
   const emit: EventSink = (event, payload) => events.push({ event, payload } as Emitted);
-  const session: SessionService = createSessionService({ userDataDir, secrets: options.secrets ?? reversingBox, emit, client, connection, verifyIntervalMs: options.verifyIntervalMs });
+  const session: SessionService = createSessionService({
+    userDataDir,
+    secrets: options.secrets ?? reversingBox,
+    emit,
+    client,
+    connection,
+    verifyIntervalMs: options.verifyIntervalMs,
+    ...(options.now ? { now: options.now } : {}),
+  });
   cleanups.push(async () => {
     await session.close();
     connection.close();
@@ -211,5 +221,89 @@ describe('session service against the real sync server', () => {
     // The new password is the one that works now.
     const again = openSession();
     await expect(again.session.login({ username: 'admin', password: 'gongwen-2026' })).resolves.toMatchObject({ user: { name: '系统管理员' } });
+  });
+
+  it('退出登录 revokes the token on the server: it gets 401 at once', async () => {
+    const { session } = openSession();
+    await session.login({ username: 'liu', password: 'demo1234' });
+    const token = session.token()!;
+    expect((await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    await session.logout();
+    expect(session.current()).toBeNull();
+    expect((await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    expect(session.pendingLogouts()).toBe(0);
+  });
+
+  it('signed out while offline, revokes the token once the server is reachable again — even after a restart', async () => {
+    let reachable = true;
+    const gated: typeof fetch = (input, init) => (reachable ? fetch(input, init) : Promise.reject(new TypeError('fetch failed: network down')));
+    const listeners = new Set<(state: 'online' | 'offline') => void>();
+    const connection: ConnectionSource & { set(next: 'online' | 'offline'): void } = {
+      state: 'online',
+      subscribe(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      reportFailure: () => undefined,
+      reportSuccess: () => undefined,
+      close: () => listeners.clear(),
+      set(next) {
+        (this as { state: string }).state = next;
+        for (const listener of [...listeners]) listener(next);
+      },
+    };
+    const first = openSession({ fetch: gated, connection });
+    await first.session.login({ username: 'li', password: 'demo1234' });
+    const token = first.session.token()!;
+    reachable = false;
+    connection.set('offline');
+    await first.session.logout();
+    expect(first.session.current()).toBeNull();
+    expect(first.session.pendingLogouts()).toBe(1);
+    // Still valid on the server while it could not be told.
+    expect((await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    // The app is closed and opened again, still offline: the pending sign-out survives (sealed on disk).
+    await first.session.close();
+    expect(readFileSync(join(first.userDataDir, 'pending-logout.json'), 'utf8')).not.toContain(token);
+    const second = openSession({ userDataDir: first.userDataDir, fetch: gated, connection });
+    expect(second.session.pendingLogouts()).toBe(1);
+    reachable = true;
+    connection.set('online');
+    await until(() => second.session.pendingLogouts() === 0, 'pending sign-out sent');
+    expect((await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+  });
+
+  it('refreshes the token while in use, so the session outlives the idle limit of one token', async () => {
+    let clock = Date.now();
+    const { session, events } = openSession({ verifyIntervalMs: 30, now: () => clock });
+    await session.login({ username: 'zhao', password: 'demo1234' });
+    await until(() => session.connectionState() === 'online', 'online');
+    const first = session.token();
+    // Tokens carry their issue time in seconds: a renewal within the same second would be identical.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // Half of the 8 hours has gone by (on the client's clock): the next check renews the token.
+    clock += 4 * 3600 * 1000 + 1000;
+    await until(() => session.token() !== first, 'token refreshed');
+    const renewed = session.token()!;
+    expect((await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${renewed}` } })).status).toBe(200);
+    expect(session.current()?.user.name).toBe('赵敏');
+    expect(events.filter((e) => e.event === 'signedOut')).toEqual([]);
+    // Signing out ends the refreshed token too (one session).
+    await session.logout();
+    expect((await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${renewed}` } })).status).toBe(401);
+  });
+
+  it('lets its owner in from this device while someone else has locked the username', async () => {
+    const desk = openSession();
+    await desk.session.login({ username: 'wang', password: 'demo1234' });
+    await desk.session.logout();
+    // Two wrong passwords from elsewhere lock wang (this server locks after two).
+    const elsewhere = openSession();
+    await failureOf(elsewhere.session.login({ username: 'wang', password: 'guess-1' }));
+    await failureOf(elsewhere.session.login({ username: 'wang', password: 'guess-2' }));
+    expect((await failureOf(elsewhere.session.login({ username: 'wang', password: 'demo1234' }))).message).toMatch(/锁定/);
+    // The same desk (same user-data folder, same device id) gets in with the right password.
+    const again = openSession({ userDataDir: desk.userDataDir });
+    await expect(again.session.login({ username: 'wang', password: 'demo1234' })).resolves.toMatchObject({ user: { name: '王建国' } });
   });
 });

@@ -1,9 +1,11 @@
 /**
- * The signed-in person: login against the sync server, the token (kept sealed on disk), sign-out,
- * and the connection state pushed to the renderer. Other services read the token from here and
+ * The signed-in person: login against the sync server, the token (kept sealed on disk and refreshed
+ * while the app is in use), sign-out (which revokes the token on the server — at once, or when the
+ * server is reachable again), and the connection state pushed to the renderer. Other services read the token from here and
  * report a 401 here, so "the server no longer accepts us" has one consequence everywhere: the
  * session ends and the renderer is told (`session:signed-out`) to show the login screen.
  */
+import { z } from 'zod';
 import { ApiFailure, type ConnectionState, type Session } from '../../../shared/api';
 import { ChangePasswordResponseSchema, LoginResponseSchema, MeResponseSchema, type LoginResponse } from '../../../shared/http';
 import type { EventSink, SecretBox } from '../appServices';
@@ -19,17 +21,26 @@ export interface SessionServiceOptions {
   connection: ConnectionSource;
   store?: SessionStore;
   /**
-   * How often a signed-in session asks the server whether its token still works (GET /api/me),
-   * so a disabled account or a password reset elsewhere ends the session here too. Default 60 s.
+   * How often a signed-in session asks the server whether its token still works (GET /api/me, or
+   * POST /api/auth/refresh once half the token's life is gone), so a disabled account or a password
+   * reset elsewhere ends the session here too, and a session in use never runs out. Default 60 s.
    */
   verifyIntervalMs?: number;
+  /** The clock (tests). */
+  now?: () => number;
 }
 
 export interface SessionService {
   login(input: { username: string; password: string }): Promise<Session>;
   /** Replaces the password; the session continues with the new token the server issues. */
   changePassword(input: { currentPassword: string; newPassword: string }): Promise<Session>;
+  /**
+   * Ends the session here at once and revokes its token on the server; when the server cannot be
+   * reached the token is remembered (sealed) and revoked as soon as it can.
+   */
   logout(): Promise<void>;
+  /** Tokens signed out while offline and not yet revoked on the server. */
+  pendingLogouts(): number;
   current(): Session | null;
   /** The bearer token of the current session, for other services' requests. */
   token(): string | null;
@@ -49,8 +60,10 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
   const { client, connection, emit } = options;
   const store = options.store ?? createSessionStore(options.userDataDir, options.secrets);
   const listeners = new Set<(session: Session | null) => void>();
+  const now = options.now ?? Date.now;
   let state = store.load(client.baseUrl);
   let verifying = false;
+  let revoking: Promise<void> | null = null;
 
   const notify = (): void => {
     const session = state?.session ?? null;
@@ -66,13 +79,29 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
     emit('signedOut', { reason });
   };
 
-  /** Once online again, make sure the server still accepts a remembered token (disabled, reset…). */
+  /** Half the token's life gone (or unknown, from an older client): time to renew it. */
+  const refreshDue = (current: NonNullable<typeof state>): boolean => {
+    if (current.lifetimeMs === undefined || current.issuedAt === undefined) return true;
+    return now() >= current.issuedAt + current.lifetimeMs / 2;
+  };
+
+  /**
+   * Once online again and then every minute: make sure the server still accepts the token (disabled,
+   * reset…), renewing it once half its life is gone — a session in use never runs out, one left
+   * idle ends after the server's idle limit (8 h by default).
+   */
   const verifyToken = async (): Promise<void> => {
     const current = state;
     if (!current || verifying) return;
     verifying = true;
     try {
-      await client.request('/api/me', { token: current.token, schema: MeResponseSchema });
+      if (refreshDue(current)) {
+        const body = await client.request('/api/auth/refresh', { method: 'POST', token: current.token, schema: LoginResponseSchema });
+        // Signed out or signed in as someone else meanwhile: the answer belongs to nobody now.
+        if (state?.token === current.token) adopt(body, { quiet: true });
+      } else {
+        await client.request('/api/me', { token: current.token, schema: MeResponseSchema });
+      }
     } catch (error) {
       if (error instanceof ServerHttpError && error.status === 401 && state?.token === current.token) endSession(EXPIRED_REASON);
     } finally {
@@ -80,18 +109,45 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
     }
   };
 
+  /** Revokes on the server every token signed out while it was out of reach; keeps those it still cannot. */
+  const revokePending = (): Promise<void> => {
+    revoking ??= (async () => {
+      const pending = store.pendingLogouts(client.baseUrl);
+      const left: string[] = [];
+      for (const token of pending) {
+        try {
+          await client.request('/api/auth/logout', { method: 'POST', token, schema: z.unknown(), timeoutMs: 5_000 });
+        } catch (error) {
+          // 401: the token already stopped working (expired, or revoked another way) — nothing left to do.
+          if (!(error instanceof ServerHttpError && error.status < 500)) left.push(token);
+        }
+      }
+      // Tokens added while this ran are kept too.
+      const added = store.pendingLogouts(client.baseUrl).filter((token) => !pending.includes(token));
+      store.savePendingLogouts(client.baseUrl, [...left, ...added]);
+    })().finally(() => {
+      revoking = null;
+    });
+    return revoking;
+  };
+
   const unsubscribeConnection = connection.subscribe((next) => {
     emit('connectionChanged', { state: next });
-    if (next === 'online') void verifyToken();
+    if (next === 'online') {
+      void revokePending();
+      void verifyToken();
+    }
   });
   const verifyTimer = setInterval(() => {
-    if (connection.state === 'online') void verifyToken();
+    if (connection.state !== 'online') return;
+    void verifyToken();
+    if (store.pendingLogouts(client.baseUrl).length > 0) void revokePending();
   }, options.verifyIntervalMs ?? 60_000);
   // Never the reason a process stays alive.
   verifyTimer.unref?.();
 
-  /** Starts (or continues) the session with what login or a password change returned. */
-  const adopt = (body: LoginResponse): Session => {
+  /** Starts (or continues) the session with what login, a password change or a refresh returned. */
+  const adopt = (body: LoginResponse, options: { quiet?: boolean } = {}): Session => {
     const session: Session = {
       user: {
         id: body.user.id,
@@ -105,9 +161,10 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
       serverUrl: client.baseUrl,
       mustChangePassword: body.user.mustChangePassword,
     };
-    state = { session, token: body.token };
+    state = { session, token: body.token, issuedAt: now(), lifetimeMs: tokenLifetimeMs(body.token) };
     store.save(state);
-    notify();
+    // A refreshed token changes nothing the renderer shows.
+    if (!options.quiet) notify();
     return session;
   };
 
@@ -117,7 +174,7 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
       try {
         body = await client.request('/api/auth/login', {
           method: 'POST',
-          body: { username, password },
+          body: { username, password, deviceId: store.deviceId() },
           schema: LoginResponseSchema,
         });
       } catch (error) {
@@ -150,14 +207,18 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
       }
       return adopt(body);
     },
-    logout() {
-      if (state) {
-        state = null;
-        store.clear();
-        notify();
-      }
-      return Promise.resolve();
+    async logout() {
+      const ended = state;
+      if (!ended) return;
+      state = null;
+      store.clear();
+      notify();
+      // Queued first, so a crash or a lost connection in the middle still revokes it later.
+      store.savePendingLogouts(client.baseUrl, [...store.pendingLogouts(client.baseUrl), ended.token]);
+      // Offline, signing out does not wait for a timeout: the token is revoked once back online.
+      if (connection.state !== 'offline') await revokePending();
     },
+    pendingLogouts: () => store.pendingLogouts(client.baseUrl).length,
     current: () => state?.session ?? null,
     token: () => state?.token ?? null,
     connectionState: () => connection.state,
@@ -178,6 +239,24 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
       return Promise.resolve();
     },
   };
+}
+
+const TokenTimesSchema = z.object({ iat: z.number().int(), exp: z.number().int() });
+
+/**
+ * How long a token lasts, from its own `iat` and `exp` (the server's clock on both sides, so a client
+ * whose clock is off still refreshes in time; `expiresAt` alone would be compared with ours). A token
+ * of another shape is refreshed every half hour.
+ */
+export function tokenLifetimeMs(token: string): number {
+  try {
+    const parts = token.split('.');
+    const times = parts.length === 3 ? TokenTimesSchema.safeParse(JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8'))) : null;
+    if (times?.success && times.data.exp > times.data.iat) return (times.data.exp - times.data.iat) * 1000;
+  } catch {
+    // Not ours to read: fall through.
+  }
+  return 60 * 60 * 1000;
 }
 
 /** Turns what went wrong at login into the error the person sees. */

@@ -35,6 +35,8 @@ interface OpenRoom {
   timer: NodeJS.Timeout | null;
   /** Set when the server refused this room; it stays closed until reopened. */
   denied: boolean;
+  /** The token the room last connected with. */
+  token: string | null;
 }
 
 export const syncUrlOf = (serverUrl: string): string => `${serverUrl.replace(/\/+$/, '').replace(/^http/, 'ws')}/sync`;
@@ -196,7 +198,7 @@ export class SyncClient {
       onChanged: (doc) => this.options.onRoomChanged?.(room, doc),
       onError: (error) => this.options.onError?.(error),
     });
-    entry = { sync, backoff: new Backoff(this.options.backoff), users: 1, timer: null, denied: false };
+    entry = { sync, backoff: new Backoff(this.options.backoff), users: 1, timer: null, denied: false, token };
     this.rooms.set(room, entry);
     this.updateState();
     return sync;
@@ -215,7 +217,14 @@ export class SyncClient {
       return;
     }
     if (isUnauthorized(code, status)) {
-      const refused = this.currentToken();
+      // The server closes the sockets of tokens it revoked (4401). When the session has a newer token
+      // already (the password was just changed here, or the token refreshed), only the old one ended.
+      const current = this.currentToken();
+      if (current && current !== entry.token) {
+        this.scheduleReconnect(entry);
+        return;
+      }
+      const refused = current;
       const fresh = await this.refresh(refused);
       if (fresh) {
         this.connect(entry);
@@ -265,6 +274,7 @@ export class SyncClient {
     if (this.closed || this.signedOut || entry.denied) return;
     const token = this.currentToken();
     if (!token) return;
+    entry.token = token;
     entry.sync.connect(token);
   }
 

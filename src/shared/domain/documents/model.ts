@@ -127,8 +127,49 @@ export const AttachmentSchema = z.object({
 });
 export type Attachment = z.infer<typeof AttachmentSchema>;
 
-/** A calendar date "2026-11-22" (成文日期, 印发日期); printed as 2026年11月22日 with Arabic numerals. */
-export const IsoDateSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '日期格式应为 YYYY-MM-DD');
+/** Days in `month` (1–12) of `year` in the Gregorian calendar. */
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * Why `text` is not a real calendar date "YYYY-MM-DD", in words a person understands; null when it
+ * is one. A pattern alone lets 2024-02-30 through, and such a date is stored and printed as it is.
+ */
+export function calendarDateProblem(text: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return `日期格式应为 YYYY-MM-DD（收到“${text.slice(0, 20)}”）`;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (year < 1900 || year > 2999) return `日期 ${text} 的年份不在 1900–2999 之间`;
+  if (month < 1 || month > 12) return `日期 ${text} 不存在：月份应为 01–12`;
+  const days = daysInMonth(year, month);
+  if (day < 1 || day > days) return `日期 ${text} 不存在：${year} 年 ${month} 月只有 ${days} 天`;
+  return null;
+}
+
+/**
+ * A calendar date "2026-11-22" (成文日期, 印发日期, 办理期限); printed as 2026年11月22日 with Arabic
+ * numerals. Every date field of every schema uses this one, so an impossible date is refused everywhere.
+ */
+export const IsoDateSchema = z.string().superRefine((text, ctx) => {
+  const problem = calendarDateProblem(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+const isoDateTime = z.iso.datetime({ offset: true });
+
+/**
+ * A moment "2026-11-22T18:00:00+08:00" (委托 until …): its date part must exist on the calendar, the
+ * rest must be ISO 8601 with a time zone; the error says which, in Chinese.
+ */
+export const IsoDateTimeSchema = z.string().superRefine((text, ctx) => {
+  const problem = calendarDateProblem(text.slice(0, 10));
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  else if (!isoDateTime.safeParse(text).success) {
+    ctx.addIssue({ code: 'custom', message: `时间格式应为 YYYY-MM-DDTHH:mm:ss 加时区（如 2026-11-22T18:00:00+08:00），收到“${text.slice(0, 40)}”` });
+  }
+});
 
 /** "2026年11月22日" — GB/T 9704 7.3.5.1: Arabic numerals, no leading zeros. */
 export function formatChineseDate(isoDate: string): string {
