@@ -3,3 +3,4 @@ export * from './model';
 export * from './workflow';
 export * from './fontRoles';
 export * from './opinion';
+export * from './bodyRights';
