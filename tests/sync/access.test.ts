@@ -1,32 +1,11 @@
-import * as decoding from 'lib0/decoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 
 import type { RoomName } from '../../src/shared/rooms';
 import { SqliteRoomUpdateStore } from '../../src/sync-server/sync';
 import { encodeSyncUpdate } from '../../src/sync-server/sync/protocol';
 import type { RoomAccess } from '../../src/sync-server/sync/types';
-import { awarenessMessage, closed, connectProvider, openRaw, startSync, tempDir, waitFor, waitSynced, type RunningSync } from './helpers';
-
-/** A raw client that keeps every permission-denied reason (`[2][0][reason]`) the server sends it. */
-export async function rawClient(url: string): Promise<{ ws: WebSocket; denials: string[] }> {
-  const ws = await openRaw(url);
-  const denials: string[] = [];
-  ws.on('message', (data: Buffer) => {
-    const decoder = decoding.createDecoder(new Uint8Array(data));
-    if (decoding.readVarUint(decoder) !== 2 || decoding.readVarUint(decoder) !== 0) return;
-    denials.push(decoding.readVarString(decoder));
-  });
-  return { ws, denials };
-}
-
-/** An update that inserts `text` into the `body` text of a fresh client. */
-export function textUpdate(text: string): Uint8Array {
-  const doc = new Y.Doc();
-  doc.getText('body').insert(0, text);
-  return Y.encodeStateAsUpdate(doc);
-}
+import { awarenessMessage, closed, connectProvider, rawClient, startSync, tempDir, textUpdate, waitFor, waitSynced, type RunningSync } from './helpers';
 
 async function storedText(store: SqliteRoomUpdateStore, room: string): Promise<string> {
   const doc = new Y.Doc();
