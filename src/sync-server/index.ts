@@ -22,6 +22,7 @@ import type { SqliteDatabase } from './store/sqlite';
 import { ensureDemoCertificates } from './demo/certificates';
 import { lockDataDir } from './dataDirLock';
 import { RedisRevocationBus, watchRevocations } from './accounts/revocations';
+import { presenceColor } from './rooms/presence';
 import { createSyncService, PostgresRoomUpdateStore, RedisRoomPubSub, SqliteRoomUpdateStore, type SyncLimits, type SyncLogger } from './sync/index';
 
 export type { Logger } from './log';
@@ -134,10 +135,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return user && !user.mustChangePassword ? user : null;
       },
       authorizeRoom: (user, room) => rooms.authorize(user, room),
+      // Presence shows who the connection is, whatever the client claims (issue 15).
+      presenceOf: (user) => ({ id: user.id, name: user.name, color: presenceColor(user.id) }),
       ...(pubsub ? { pubsub } : {}),
       ...(options.syncLimits ? { limits: options.syncLimits } : {}),
       log: syncLog,
     });
+    // A workflow step re-decides who may write each document's body on every open connection.
+    rooms.onAccessChange((room, change) => sync.changeRoomAccess(room, change));
     closers.push(async () => {
       await sync.close();
       if (roomStore instanceof SqliteRoomUpdateStore) roomStore.close();

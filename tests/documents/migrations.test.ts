@@ -60,6 +60,14 @@ describeOnBothAdapters('documents migrations on $name', 'xt-doc-migrations-', (t
     ]);
   });
 
+  it('documents-004 keeps one approved body per document', async () => {
+    expect(await migrate(target.db, documentMigrations.slice(0, 4))).toEqual(['documents-004-body-snapshots']);
+    const insert = 'INSERT INTO document_body_snapshots (document_id, state, body, sha256, taken_by, taken_at) VALUES (?, ?, ?, ?, ?, ?)';
+    await target.db.run(insert, ['d1', 'signoff', '一、总体要求。', 'a'.repeat(64), 'user-wang', 1]);
+    await expect(target.db.run(insert, ['d1', 'signoff', '改过的正文', 'b'.repeat(64), 'user-wang', 2])).rejects.toThrow();
+    expect(await target.db.get("SELECT body, taken_at FROM document_body_snapshots WHERE document_id = 'd1'")).toEqual({ body: '一、总体要求。', taken_at: 1 });
+  });
+
   it('exchange-001 creates exchange items indexed by both units', async () => {
     expect(await migrate(target.db, [exchangeMigrations[0]!])).toEqual(['exchange-001-items']);
     await target.db.run(

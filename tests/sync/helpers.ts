@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { build as esbuild } from 'esbuild';
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
@@ -176,4 +177,23 @@ export function fixtureBundle(fixture: string): { script: string; build(): Promi
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** A raw client that keeps every permission-denied reason (`[2][0][reason]`) the server sends it. */
+export async function rawClient(url: string): Promise<{ ws: WebSocket; denials: string[] }> {
+  const ws = await openRaw(url);
+  const denials: string[] = [];
+  ws.on('message', (data: Buffer) => {
+    const decoder = decoding.createDecoder(new Uint8Array(data));
+    if (decoding.readVarUint(decoder) !== 2 || decoding.readVarUint(decoder) !== 0) return;
+    denials.push(decoding.readVarString(decoder));
+  });
+  return { ws, denials };
+}
+
+/** An update that inserts `text` into the `body` text of a fresh client. */
+export function textUpdate(text: string): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getText('body').insert(0, text);
+  return Y.encodeStateAsUpdate(doc);
 }

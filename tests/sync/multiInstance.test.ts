@@ -8,7 +8,9 @@ import * as Y from 'yjs';
 
 import type { RoomName } from '../../src/shared/rooms';
 import { PostgresRoomUpdateStore, RedisRoomPubSub, compactUpdates } from '../../src/sync-server/sync';
-import { awarenessMessage, connectProvider, nameOf, openRaw, startSync, waitFor, waitSynced, type RunningSync } from './helpers';
+import { encodeSyncUpdate } from '../../src/sync-server/sync/protocol';
+import type { RoomAccess } from '../../src/sync-server/sync/types';
+import { accessFor, awarenessMessage, connectProvider, nameOf, openRaw, rawClient, startSync, textUpdate, waitFor, waitSynced, type RunningSync } from './helpers';
 
 const PG_URL = process.env.XIETONG_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.XIETONG_TEST_REDIS ?? 'redis://127.0.0.1:6379';
@@ -30,13 +32,20 @@ describe('two instances behind PostgreSQL and Redis', () => {
   const prefix = `xietong-test-${run}:`;
   const instances: Instance[] = [];
   let admin: pg.Pool;
+  /** What the shared rule (the store both instances read) answers now, over the fixture's defaults: `user room` → access. */
+  const ruled = new Map<string, RoomAccess>();
 
   async function startInstance(): Promise<Instance> {
     const pool = new pg.Pool({ connectionString: PG_URL, max: 3 });
     const redis = new Redis(REDIS_URL);
     const pubsub = new RedisRoomPubSub(redis, { prefix });
     const store = new PostgresRoomUpdateStore(pool, { schema });
-    const sync = await startSync({ store, pubsub, limits: { compactAfterUpdates: 10_000 } });
+    const sync = await startSync({
+      store,
+      pubsub,
+      limits: { compactAfterUpdates: 10_000 },
+      authorizeRoom: (user, room) => Promise.resolve(ruled.get(`${user.id} ${room}`) ?? accessFor(user.id, room)),
+    });
     const instance = { sync, pool, redis, pubsub };
     instances.push(instance);
     return instance;
@@ -140,6 +149,37 @@ describe('two instances behind PostgreSQL and Redis', () => {
       for (const socket of sockets) socket.terminate();
       watchOne.destroy();
       watchTwo.destroy();
+    }
+  });
+
+  it('a step change on one instance re-decides the connections on the other: the stale writer there is dropped and told', async () => {
+    const [one, two] = instances;
+    const room = 'doc:rights-across';
+    const observer = connectProvider(one!.sync.url, room, 'tok-alice');
+    // Synced first: run alone, the two instances would otherwise create the store's table at once.
+    await waitSynced(observer);
+    const bob = await rawClient(`${two!.sync.url}/${room}?token=tok-bob`);
+    try {
+      bob.ws.send(encodeSyncUpdate(textUpdate('签发前')));
+      await waitFor(() => observer.doc.getText('body').toJSON() === '签发前', 'bob’s edit through instance 2 reaches instance 1');
+
+      // The document moves on through instance 1 (bob no longer holds it); instance 2 holds bob's socket.
+      ruled.set(`bob ${room}`, 'read');
+      await one!.sync.service.changeRoomAccess(room as RoomName, () => Promise.resolve());
+      await waitFor(() => bob.denials.includes('read-only'), 'instance 2 tells bob he is read-only');
+
+      bob.ws.send(encodeSyncUpdate(textUpdate('签发后偷改')));
+      await waitFor(() => bob.denials.includes('update-refused'), 'instance 2 refuses bob’s update');
+      await two!.sync.service.flush();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(observer.doc.getText('body').toJSON()).toBe('签发前');
+      const rows = await admin.query<{ data: Buffer }>(`SELECT data FROM "${schema}".sync_room_updates WHERE room = $1 ORDER BY seq`, [room]);
+      const stored = new Y.Doc();
+      for (const row of rows.rows) Y.applyUpdate(stored, new Uint8Array(row.data));
+      expect(stored.getText('body').toJSON()).toBe('签发前');
+    } finally {
+      bob.ws.terminate();
+      observer.destroy();
     }
   });
 

@@ -44,6 +44,7 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
       documents?.documents.outboxChanged(entry);
     },
     onRoomUpdate: (room, update) => host.emit('roomUpdate', { room, update }),
+    onRoomRefused: (room, reason) => host.emit('roomRefused', { room, reason }),
     onError: (error) => console.error('[offline]', error),
   });
   // The 在线/离线 indicator follows the open rooms' sync connections (the /healthz probe when none is open).

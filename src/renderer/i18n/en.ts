@@ -283,4 +283,9 @@ export const en: Messages = {
       reasonRequired: 'Enter the reason',
     },
   },
+  bodyRights: {
+    readOnly: 'The document has moved to its next step: the body is now read-only and your changes are no longer saved to the server.',
+    refused: 'The server did not accept your changes to the body: the document has moved on and you no longer hold it. They are kept on this device only — nobody else sees them and they are not part of the official document; ask the current holder if the text must change.',
+    dismiss: 'Got it',
+  },
 };

@@ -281,6 +281,11 @@ export const zhCN = {
       reasonRequired: '请填写退回理由',
     },
   },
+  bodyRights: {
+    readOnly: '公文已流转到下一环节，正文现为只读，您的修改不会再被保存到服务器。',
+    refused: '您对正文的修改未被服务器接受：公文已流转，您已不是当前办理人。这些修改仅保存在本机，其他人看不到，也不会进入正式公文；如需修改，请联系当前办理人。',
+    dismiss: '知道了',
+  },
 } as const;
 
 /** The shape every catalogue must have. */

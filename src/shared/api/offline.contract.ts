@@ -124,6 +124,10 @@ export type OutboxEntry = z.infer<typeof OutboxEntrySchema>;
 const Base64Schema = z.string().max(64 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/);
 const RoomNameSchema = z.string().min(1).max(200);
 
+/** Why the sync server refuses a person's edits to a room (its permission-denied reasons). */
+export const RoomRefusalSchema = z.enum(['read-only', 'update-refused']);
+export type RoomRefusal = z.infer<typeof RoomRefusalSchema>;
+
 export const offlineCalls = {
   box: defineCall(
     'offline:box',
@@ -147,6 +151,12 @@ export const offlineEvents = {
   outboxChanged: defineEvent('offline:outbox-changed', OutboxEntrySchema),
   /** A remote update, already stored in the replica, for a room the renderer has open. */
   roomUpdate: defineEvent('offline:room-update', z.object({ room: RoomNameSchema, update: Base64Schema })),
+  /**
+   * The server refused this person's edits to a room (the document moved on): `read-only` when an
+   * open connection lost its write right, `update-refused` when an edit sent (live, or replayed
+   * after being made offline) was neither stored nor relayed — it exists on this device only.
+   */
+  roomRefused: defineEvent('offline:room-refused', z.object({ room: RoomNameSchema, reason: RoomRefusalSchema })),
 };
 
 /**

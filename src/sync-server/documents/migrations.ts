@@ -103,8 +103,24 @@ CREATE TABLE document_overdue_reminders (
 );
 `;
 
+/**
+ * The body as it stood when the document left the steps where its text may change (签发 for 发文,
+ * 拟办 for 收文): 编号 and 用印 render from it, never from the live room (documents/bodySnapshot.ts).
+ */
+const documents004 = `
+CREATE TABLE document_body_snapshots (
+  document_id TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  body TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  taken_by TEXT NOT NULL,
+  taken_at BIGINT NOT NULL
+);
+`;
+
 export const documentMigrations: Migration[] = [
   { id: 'documents-001-documents', sqlite: documents001('BLOB'), postgres: documents001('BYTEA') },
   { id: 'documents-002-change-feed', sqlite: documents002, postgres: documents002 },
   { id: 'documents-003-overdue-reminders', sqlite: documents003, postgres: documents003 },
+  { id: 'documents-004-body-snapshots', sqlite: documents004, postgres: documents004 },
 ];

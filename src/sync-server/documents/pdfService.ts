@@ -3,7 +3,7 @@
  * signs must never change under it), and replaced only by an upload that appends valid signatures
  * by the person entitled to seal.
  */
-import { chinaDateOf, FontRoleSchema, formatDocNumber, mayTake, type FontOverrides } from '../../shared/domain/documents';
+import { bodyMayChange, chinaDateOf, FontRoleSchema, formatDocNumber, mayTake, type FontOverrides } from '../../shared/domain/documents';
 import type { AccountUser } from '../../shared/http/auth';
 import { verifyPdf, type PdfVerification } from '../../signing';
 import { resolveCjkFont } from '../../signing/fonts';
@@ -14,6 +14,7 @@ import { forbidden, HttpError } from '../http/errors';
 import type { Queryable } from '../store/database';
 import { recordSealUse, sealEntitlement } from '../seals/registry';
 import { getBlob, loadDocument, putBlob, saveDocument, sha256Hex, type StoredDocument } from './repository';
+import { readBodySnapshot } from './bodySnapshot';
 import { readRoomBody } from './roomBody';
 import type { DocumentService } from './service';
 
@@ -76,8 +77,10 @@ export class DocumentPdfService {
   ) {}
 
   private async render(doc: StoredDocument): Promise<{ bytes: Buffer; seal?: SealPlacement }> {
-    // The collaborative editor's text is the body when there is any; the `body` field otherwise.
-    const body = (await readRoomBody(this.deps.loadRoomUpdates, doc.id)) ?? doc.fields.body;
+    // Past 签发 (拟办 for 收文) the body is the one approved then, never the live room (issue 15).
+    // Before, the collaborative editor's text is the body when there is any; the `body` field otherwise.
+    const approved = bodyMayChange(doc.workflow.state) ? undefined : await readBodySnapshot(this.deps.db, doc.id);
+    const body = approved ? approved.body : ((await readRoomBody(this.deps.loadRoomUpdates, doc.id)) ?? doc.fields.body);
     // 成文日期: the date set on the document, else the day it was signed off (签发), as GB/T 9704 says.
     const signedOffAt = doc.workflow.signedOffBy?.at;
     const writtenDate = doc.fields.writtenDate ?? (signedOffAt ? chinaDateOf(signedOffAt) : undefined);

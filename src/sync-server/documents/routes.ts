@@ -3,7 +3,7 @@
  * Every body and query is parsed with the schemas of src/shared/http/documents.ts.
  */
 import { z } from 'zod';
-import { canReadDocument, type FontOverrides } from '../../shared/domain/documents';
+import { canReadDocument, mayEditBody, type FontOverrides } from '../../shared/domain/documents';
 import {
   AttachmentUploadQuerySchema,
   ChangesQuerySchema,
@@ -34,9 +34,6 @@ export interface DocumentRouteOptions {
 
 /** Largest attachment accepted (a scanned 附件 can be big; the store keeps it as one blob). */
 const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024;
-
-/** States in which a document's Yjs body may be edited by its current holder. */
-const bodyEditable = new Set(['draft', 'review', 'countersign', 'signoff']);
 
 /** The optional `X-Client-Id` of an upload (the outbox command's id); a malformed one is refused, not ignored. */
 function clientIdHeader(value: string | string[] | undefined): string | undefined {
@@ -143,15 +140,14 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
   });
 
   // The body of a document is room `doc:<id>`: its readers may watch it; only its current holder
-  // may write, and only while the text may still change.
+  // may write, and only while the text may still change. Decided at connect time and again at every
+  // step change (DocumentService.act holds the room and has its connections re-decided).
   deps.rooms.register('doc', async (user, id) => {
     const doc = await loadDocument(deps.db, id);
     if (!doc) return 'none';
     const actor = await documents.actorFor(user);
     const people = [actor, ...(actor.delegators ?? [])];
     if (!people.some((p) => canReadDocument(doc.workflow, p))) return 'none';
-    const pending = doc.workflow.holders.filter((h) => !doc.workflow.answered.includes(h));
-    if (bodyEditable.has(doc.workflow.state) && people.some((p) => pending.includes(p.id))) return 'write';
-    return 'read';
+    return mayEditBody(doc.workflow, people.map((p) => p.id)) ? 'write' : 'read';
   });
 }

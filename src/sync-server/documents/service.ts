@@ -12,6 +12,7 @@ import {
   actionRecipients,
   applyAction,
   availableActions,
+  bodyEditableStates,
   canReadDocument,
   DocumentFieldsSchema,
   mayTake,
@@ -41,18 +42,19 @@ import type { Counter } from '../metrics';
 import type { ChangeFeed } from './changeFeed';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../http/errors';
 import type { Queryable } from '../store/database';
+import { recordBodyTransition } from './bodySnapshot';
 import { getBlob, insertDocument, loadDocument, markActed, nextChangeSeq, nextSerial, printedNumber, putBlob, saveDocument, sha256Hex, type StoredDocument } from './repository';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** States in which the text may still change (before 签发 completes, or before 收文 is proposed on). */
-const editableStates: ReadonlySet<WorkflowState> = new Set(['draft', 'review', 'countersign', 'signoff', 'registering', 'proposing']);
+const editableStates: ReadonlySet<WorkflowState> = bodyEditableStates;
 
 export class DocumentService {
   private readonly actions: Counter | undefined;
 
   constructor(
-    private readonly deps: Pick<ServerDeps, 'db' | 'accounts' | 'now' | 'log'> & Partial<Pick<ServerDeps, 'metrics'>>,
+    private readonly deps: Pick<ServerDeps, 'db' | 'accounts' | 'now' | 'log' | 'rooms' | 'loadRoomUpdates'> & Partial<Pick<ServerDeps, 'metrics'>>,
     private readonly feed?: ChangeFeed,
   ) {
     this.actions = deps.metrics?.counter('xietong_document_actions_total', 'Workflow actions by action and result (applied, forbidden, stale, invalid).');
@@ -420,7 +422,9 @@ export class DocumentService {
     }
     const now = this.deps.now();
 
-    const result = await this.deps.db.transaction(async (tx) => {
+    // Who may write the body changes with the step: the room's messages wait while the step is
+    // decided, and every open connection to it is re-decided afterwards (on every instance).
+    const result = await this.deps.rooms.changeAccess(`doc:${id}`, () => this.deps.db.transaction(async (tx) => {
       if (body.clientId) {
         const seen = await tx.get('SELECT user_id FROM document_action_ids WHERE document_id = ? AND client_id = ?', [id, body.clientId]);
         if (seen) return { repeated: true as const };
@@ -467,11 +471,13 @@ export class DocumentService {
       }
       await markActed(tx, id, user.id, now);
       const entry = applied.status.history[applied.status.history.length - 1];
-      await appendAudit(tx, { documentId: id, at: now, actorId: user.id, actorName: user.name, action: body.action, payload: entry ?? {} });
+      // Leaving the steps where the text may change (签发, 拟办) fixes the approved body; its digest is audited.
+      const approvedBody = await recordBodyTransition(tx, this.deps.loadRoomUpdates, doc, next.workflow.state, user.id, now);
+      await appendAudit(tx, { documentId: id, at: now, actorId: user.id, actorName: user.name, action: body.action, payload: approvedBody ? { ...entry, bodySha256: approvedBody.sha256 } : (entry ?? {}) });
       if (body.action === 'dispatch') await this.createExchangeItems(tx, next, user, now);
       if (body.clientId) await tx.run('INSERT INTO document_action_ids (document_id, client_id, user_id, created_at) VALUES (?, ?, ?, ?)', [id, body.clientId, user.id, now]);
       return { repeated: false as const, doc: next };
-    });
+    }));
     this.actions?.inc({ action: body.action, result: result.repeated ? 'repeated' : 'applied' });
     if (!result.repeated) this.feed?.notify();
     if (result.repeated) return this.view(user, await this.readable(user, id));

@@ -41,7 +41,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 export class ExchangeService {
   constructor(
-    private readonly deps: Pick<ServerDeps, 'db' | 'accounts' | 'now'>,
+    private readonly deps: Pick<ServerDeps, 'db' | 'accounts' | 'now' | 'rooms'>,
     private readonly documents: DocumentService,
     private readonly feed?: ChangeFeed,
   ) {}
@@ -110,7 +110,8 @@ export class ExchangeService {
     if (!incomingId) throw conflict('该公文已签收，不能退回');
     const actor = await this.documents.actorFor(user);
     const now = this.deps.now();
-    await this.deps.db.transaction(async (tx) => {
+    // The 收文 closes: its clerks' open connections to the body lose their write right at once.
+    await this.deps.rooms.changeAccess(`doc:${incomingId}`, () => this.deps.db.transaction(async (tx) => {
       const incoming = await loadDocument(tx, incomingId);
       if (!incoming) throw notFound('找不到收文');
       const result = returnToSender(incoming.workflow, actor, reason, new Date(now).toISOString());
@@ -125,7 +126,7 @@ export class ExchangeService {
       await appendAudit(tx, { documentId: row.document_id, at: now, actorId: user.id, actorName: user.name, action: 'exchange.return', payload });
       await appendAudit(tx, { documentId: incomingId, at: now, actorId: user.id, actorName: user.name, action: 'return', payload: { reason } });
       await recordClientId(tx, row.id, clientId, user.id, now);
-    });
+    }));
     this.feed?.notify();
     return this.get(user, row.id);
   }

@@ -5,14 +5,38 @@
  * for everyone: a new kind of room is closed until someone decides who may open it.
  */
 import type { AccountUser } from '../../shared/http/auth';
+import { parseRoomName, type RoomName } from '../../shared/rooms';
 
 export type RoomAccess = 'write' | 'read' | 'none';
 
 /** Decides access to one room of a kind; `id` is what follows `<kind>:`. */
 export type RoomRule = (user: AccountUser, id: string, room: string) => Promise<RoomAccess> | RoomAccess;
 
+/**
+ * Runs a change of who may write to a room (a workflow step) so that the room's open connections
+ * follow it: the sync service's `changeRoomAccess`.
+ */
+export type RoomAccessChanger = <T>(room: RoomName, change: () => Promise<T>) => Promise<T>;
+
 export class RoomPolicies {
   private readonly rules = new Map<string, RoomRule>();
+  private changer: RoomAccessChanger | null = null;
+
+  /** Connects the sync service (index.ts): access changes then reach every open connection. */
+  onAccessChange(changer: RoomAccessChanger): void {
+    this.changer = changer;
+  }
+
+  /**
+   * Runs `change` — something that changes what a rule answers for `room`, such as a document moving
+   * to its next step — and has every open connection to the room re-decided when it is done, on
+   * every instance. Without a sync service (tests of routes alone) it just runs `change`.
+   */
+  changeAccess<T>(room: string, change: () => Promise<T>): Promise<T> {
+    const ref = parseRoomName(room);
+    if (!this.changer || !ref) return change();
+    return this.changer(ref.name, change);
+  }
 
   /** Registers the rule of a kind (`doc`, `chat`, …); a kind has exactly one rule. */
   register(kind: string, rule: RoomRule): void {

@@ -11,4 +11,4 @@ export type { PostgresRoomUpdateStoreOptions } from './postgresStore';
 export { RedisRoomPubSub } from './redisPubSub';
 export type { RedisRoomPubSubOptions } from './redisPubSub';
 export { applyAll, compactUpdates } from './compaction';
-export type { RoomAccess, RoomPubSub, RoomUpdateEntry, RoomUpdateStore, SyncLimits, SyncLogger, SyncUser } from './types';
+export type { PresenceIdentity, RoomAccess, RoomPubSub, RoomUpdateEntry, RoomUpdateStore, SyncLimits, SyncLogger, SyncUser } from './types';

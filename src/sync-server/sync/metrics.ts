@@ -38,7 +38,9 @@ export type CloseReason =
   | 'slow_consumer'
   | 'shutdown'
   | 'revoked'
-  | 'error';
+  | 'error'
+  /** Access withdrawn while connected (the room's rule now says `none`). */
+  | 'forbidden';
 
 /** The sync service's metrics; fields are updated in place by the service. */
 export class SyncMetrics {
@@ -49,6 +51,7 @@ export class SyncMetrics {
   bytesIn = 0;
   bytesOut = 0;
   readOnlyUpdatesDropped = 0;
+  writeRevoked = 0;
   awarenessEntriesRejected = 0;
   updatesPersisted = 0;
   persistBatches = 0;
@@ -86,6 +89,7 @@ export class SyncMetrics {
     metric('xietong_sync_bytes_in_total', 'counter', 'Bytes received from clients.', this.bytesIn);
     metric('xietong_sync_bytes_out_total', 'counter', 'Bytes sent to clients.', this.bytesOut);
     metric('xietong_sync_readonly_updates_dropped_total', 'counter', 'Updates from read-only members, dropped unapplied.', this.readOnlyUpdatesDropped);
+    metric('xietong_sync_write_revoked_total', 'counter', 'Connections that lost their write right while open (the room changed access).', this.writeRevoked);
     metric(
       'xietong_sync_awareness_rejected_total',
       'counter',

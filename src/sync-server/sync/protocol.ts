@@ -10,7 +10,10 @@ import * as encoding from 'lib0/encoding';
 
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
+export const MESSAGE_AUTH = 2;
 export const MESSAGE_QUERY_AWARENESS = 3;
+/** y-protocols/auth: the only auth message, `[2][0][reason]`. */
+export const AUTH_PERMISSION_DENIED = 0;
 export const SYNC_STEP1 = 0;
 export const SYNC_STEP2 = 1;
 export const SYNC_UPDATE = 2;
@@ -110,6 +113,23 @@ function encodeTagged(type: number, step: number, payload: Uint8Array): Uint8Arr
   return message;
 }
 
+/**
+ * Why the server refuses a connection's document updates, the `reason` of y-protocols' permission-denied
+ * message (`[2][0][reason]`; a stock provider logs it, XieTong's client acts on it):
+ * - `read-only`: the connection lost its write right (the document changed step); nothing was lost.
+ * - `update-refused`: an update it sent was dropped, neither stored nor relayed.
+ */
+export type WriteRefusal = 'read-only' | 'update-refused';
+
+/** `[auth][permission denied][reason]` */
+export function encodePermissionDenied(reason: WriteRefusal): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_AUTH);
+  encoding.writeVarUint(encoder, AUTH_PERMISSION_DENIED);
+  encoding.writeVarString(encoder, reason);
+  return encoding.toUint8Array(encoder);
+}
+
 /** Which person announced an awareness client id: `[clientId, userId]`. */
 export type AwarenessOwner = readonly [clientId: number, userId: string];
 
@@ -118,9 +138,11 @@ export type PeerMessage =
   | { kind: 'update'; from: string; payload: Uint8Array }
   /** `owners` names the person behind each state the sending instance's clients announced. */
   | { kind: 'awareness'; from: string; payload: Uint8Array; owners?: readonly AwarenessOwner[] }
-  | { kind: 'queryAwareness'; from: string };
+  | { kind: 'queryAwareness'; from: string }
+  /** Write rights to the room changed (a document changed step): re-decide every connection's. */
+  | { kind: 'access'; from: string };
 
-const PEER_KINDS = ['update', 'awareness', 'queryAwareness'] as const;
+const PEER_KINDS = ['update', 'awareness', 'queryAwareness', 'access'] as const;
 
 /**
  * `[from][kind][payload]`, then for awareness `[count]{[clientId][userId]}`: `from` lets an
@@ -131,7 +153,7 @@ export function encodePeerMessage(message: PeerMessage): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarString(encoder, message.from);
   encoding.writeVarUint(encoder, PEER_KINDS.indexOf(message.kind));
-  encoding.writeVarUint8Array(encoder, message.kind === 'queryAwareness' ? new Uint8Array(0) : message.payload);
+  encoding.writeVarUint8Array(encoder, message.kind === 'queryAwareness' || message.kind === 'access' ? new Uint8Array(0) : message.payload);
   if (message.kind === 'awareness' && message.owners && message.owners.length > 0) {
     encoding.writeVarUint(encoder, message.owners.length);
     for (const [clientId, userId] of message.owners) {
@@ -149,7 +171,7 @@ export function decodePeerMessage(data: Uint8Array): PeerMessage | null {
     const from = decoding.readVarString(decoder);
     const kind = PEER_KINDS[decoding.readVarUint(decoder)];
     const payload = decoding.readVarUint8Array(decoder);
-    if (kind === 'queryAwareness') return { kind, from };
+    if (kind === 'queryAwareness' || kind === 'access') return { kind, from };
     if (kind === 'update') return { kind, from, payload };
     if (kind !== 'awareness') return null;
     const owners: AwarenessOwner[] = [];

@@ -61,6 +61,13 @@ export interface RoomContext {
   compactionDue(room: Room): void;
   /** A commit of this room's updates failed: its memory no longer matches the store. */
   persistFailed(room: Room): void;
+  /** Another instance changed who may write here: re-decide every connection's access. */
+  accessChanged(room: Room): void;
+  /**
+   * Rewrites the identity fields of a presence state (the raw JSON of one awareness entry) to the
+   * connection's person; absent when the service does not stamp presence.
+   */
+  stampPresence: ((conn: RoomConnection, state: Uint8Array) => Uint8Array) | undefined;
 }
 
 /** Origin of changes that came from another instance (already durable there). */
@@ -207,6 +214,12 @@ export class Room {
     // Ids taken over from another instance by a state that changes nothing there (a reconnect
     // re-sends its state as it was): y-protocols raises no event for them, but that instance must
     // still learn the id moved, or closing the old connection there would remove the presence.
+    const stamp = this.ctx.stampPresence;
+    if (stamp) {
+      // Whatever the client claims to be is replaced by who the connection is.
+      for (const entry of allowed) if (!isRemoval(entry)) entry.state = stamp(conn, entry.state);
+      changed = true;
+    }
     const movedQuietly: number[] = [];
     for (const entry of allowed) {
       if (this.remoteOwners.delete(entry.clientId) && !isRemoval(entry) && !this.isNewer(entry)) movedQuietly.push(entry.clientId);
@@ -406,6 +419,7 @@ export class Room {
         if (change) this.broadcast(encodeSyncUpdate(change), null);
         if (error) throw error;
       } else if (message.kind === 'awareness') this.applyPeerAwareness(message.payload, message.owners ?? []);
+      else if (message.kind === 'access') this.ctx.accessChanged(this);
       else this.publishLocalAwareness();
     } catch (error) {
       this.ctx.log.warn({ room: this.name, err: String(error) }, 'sync: bad message from another instance ignored');

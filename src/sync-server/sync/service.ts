@@ -11,24 +11,34 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 import { type Server as WsServer, WebSocket, WebSocketServer } from 'ws';
+import * as Y from 'yjs';
 
 import type { RoomName, RoomRef } from '../../shared/rooms';
 import { parseRoomName } from '../../shared/rooms';
 import { GroupCommitWriter } from './groupCommit';
 import { type CloseReason, SyncMetrics } from './metrics';
-import { ProtocolError, decodeClientMessage } from './protocol';
+import { ProtocolError, decodeClientMessage, encodePeerMessage, encodePermissionDenied } from './protocol';
 import { Room, type RoomConnection, type SharedFrame } from './room';
 import { encodeBinaryFrame, MAX_FRAMED_PAYLOAD } from './wsFrame';
 import { compactUpdates } from './compaction';
-import type { RoomAccess, RoomPubSub, RoomUpdateStore, SyncLimits, SyncLogger, SyncUser } from './types';
+import type { PresenceIdentity, RoomAccess, RoomPubSub, RoomUpdateStore, SyncLimits, SyncLogger, SyncUser } from './types';
 
 /** How the service is composed. */
 export interface SyncServiceOptions<U extends SyncUser = SyncUser> {
   store: RoomUpdateStore;
   /** Resolves the `token` query parameter (or `Authorization: Bearer`) to a person, or null. */
   authenticate(token: string): Promise<U | null>;
-  /** Decides the person's access to the room, once, at connect time. */
+  /**
+   * Decides the person's access to the room: at connect time, and again for every open connection
+   * whenever {@link SyncService.changeRoomAccess} or {@link SyncService.reevaluateRoom} says it changed.
+   */
   authorizeRoom(user: U, room: RoomName, ref: RoomRef): Promise<RoomAccess>;
+  /**
+   * Who a person is in a room's presence. When set, the identity fields of every awareness state a
+   * client announces (`user: {id, name, color}` and Lexical's top-level `name` and `color`) are
+   * replaced by this before anyone sees them, so nobody can appear as someone else.
+   */
+  presenceOf?(user: U): PresenceIdentity;
   /** Present when several instances share rooms (Redis); absent for a single process. */
   pubsub?: RoomPubSub;
   limits?: SyncLimits;
@@ -53,6 +63,15 @@ export interface SyncService {
   revalidateUser(userId: string): Promise<number>;
   /** Graceful stop: refuses new connections, flushes pending writes, closes every socket with 1001. */
   close(): Promise<void>;
+  /**
+   * Runs `change` (a workflow step that changes who may write to `room`) while the room's messages
+   * on this instance are held back — queued, not dropped — with every update received before it
+   * committed to the store; then re-decides every connection's access, here and (through pub/sub)
+   * on the other instances, and lets the held messages through under the new rights.
+   */
+  changeRoomAccess<T>(room: RoomName, change: () => Promise<T>): Promise<T>;
+  /** Re-decides the access of every connection to `room`, here and on the other instances. */
+  reevaluateRoom(room: RoomName): Promise<void>;
 }
 
 const CLOSE_CODES: Record<Exclude<CloseReason, 'client'>, number> = {
@@ -65,6 +84,7 @@ const CLOSE_CODES: Record<Exclude<CloseReason, 'client'>, number> = {
   // INTERFACES.md: a token that does not (or no longer) count closes with 4401, as at connect.
   revoked: 4401,
   error: 1011,
+  forbidden: 4403,
 };
 
 /** Wait after a room becomes due for compaction, and between two rooms. */
@@ -144,21 +164,29 @@ function greetInOneWrite(room: Room, conn: Connection): void {
 class Connection implements RoomConnection {
   tokens: number;
   refilledAt = Date.now();
+  /** Messages waiting while the room loads or while its access is being re-decided (`held`). */
   pending: Buffer[] | null = null;
+  /** Set while the room's access is being re-decided: `pending` is drained when it clears. */
+  held = false;
   closeReason: CloseReason | null = null;
 
   constructor(
     readonly ws: SyncSocket,
     /** The TCP socket under `ws`: frames of up to 64 KiB − 1 are written to it directly (wsFrame.ts). */
     readonly socket: Duplex,
-    readonly userId: string,
+    readonly user: SyncUser,
     /** What the person connected with: re-checked when their sessions are revoked. */
     readonly token: string,
-    readonly canWrite: boolean,
+    /** Re-decided when the room's access changes: the only check an update pays (O(1)). */
+    public canWrite: boolean,
     readonly room: Room,
     readonly service: SyncServiceImpl,
   ) {
     this.tokens = service.burst;
+  }
+
+  get userId(): string {
+    return this.user.id;
   }
 
   send(data: Uint8Array, shared?: SharedFrame): void {
@@ -179,6 +207,8 @@ class SyncServiceImpl implements SyncService {
   private readonly loading = new Map<Room, Promise<void>>();
   private readonly connections = new Set<Connection>();
   private readonly compactionQueue = new Set<Room>();
+  /** Rooms whose access is being re-decided (how many changes at once): new connections are held too. */
+  private readonly changing = new Map<RoomName, number>();
   private compacting = false;
   private compactionTimer: NodeJS.Timeout | undefined;
   private closing = false;
@@ -257,7 +287,9 @@ class SyncServiceImpl implements SyncService {
 
   private attach(ws: SyncSocket, socket: Duplex, user: SyncUser, token: string, canWrite: boolean, name: RoomName): void {
     const room = this.roomFor(name);
-    const conn = new Connection(ws, socket, user.id, token, canWrite, room, this);
+    const conn = new Connection(ws, socket, user, token, canWrite, room, this);
+    // Its access was decided before a change that is still running: it waits for the new decision.
+    if (this.changing.has(name)) this.hold(conn);
     ws.conn = conn;
     this.connections.add(conn);
     this.metrics.connections += 1;
@@ -271,14 +303,101 @@ class SyncServiceImpl implements SyncService {
       greetInOneWrite(room, conn);
       return;
     }
-    conn.pending = [];
+    conn.pending ??= [];
     void this.loading.get(room)?.then(() => {
       if (ws.readyState !== WebSocket.OPEN) return;
-      const pending = conn.pending ?? [];
-      conn.pending = null;
       greetInOneWrite(room, conn);
-      for (const data of pending) if (ws.readyState === WebSocket.OPEN) this.process(conn, data);
+      if (!conn.held) this.drain(conn);
     });
+  }
+
+  /** Processes what a connection sent while it waited, in order. */
+  private drain(conn: Connection): void {
+    const pending = conn.pending ?? [];
+    conn.pending = null;
+    for (const data of pending) if (conn.ws.readyState === WebSocket.OPEN) this.process(conn, data);
+  }
+
+  private hold(conn: Connection): void {
+    conn.held = true;
+    conn.pending ??= [];
+  }
+
+  /** Lets a held connection's messages through (unless its room is still loading: the load drains it). */
+  private release(conn: Connection): void {
+    if (!conn.held) return;
+    conn.held = false;
+    if (conn.room.ready && !this.loading.has(conn.room)) this.drain(conn);
+  }
+
+  async changeRoomAccess<T>(name: RoomName, change: () => Promise<T>): Promise<T> {
+    this.changing.set(name, (this.changing.get(name) ?? 0) + 1);
+    try {
+      const room = this.rooms.get(name);
+      if (room) {
+        for (const conn of room.conns) this.hold(conn as Connection);
+        // What the room holds in memory is in the store before the change reads it (a snapshot).
+        await this.writer.flush();
+      }
+      return await change();
+    } finally {
+      const left = (this.changing.get(name) ?? 1) - 1;
+      if (left > 0) this.changing.set(name, left);
+      else this.changing.delete(name);
+      await this.reevaluateRoom(name);
+    }
+  }
+
+  async reevaluateRoom(name: RoomName): Promise<void> {
+    const pubsub = this.options.pubsub;
+    if (pubsub) {
+      this.metrics.pubsubMessagesOut += 1;
+      pubsub.publish(name, encodePeerMessage({ kind: 'access', from: this.instanceId })).catch((error: unknown) => {
+        this.log.warn({ room: name, err: String(error) }, 'sync: publishing an access change failed');
+      });
+    }
+    const room = this.rooms.get(name);
+    if (room) await this.reauthorize(room);
+  }
+
+  /**
+   * Re-decides each connection's access (one decision per person), holding the room's messages
+   * meanwhile. A connection that loses its write right is told so (y-protocols' permission-denied
+   * message, reason `read-only`); one that loses all access is closed with 4403.
+   */
+  private async reauthorize(room: Room): Promise<void> {
+    const conns = [...room.conns] as Connection[];
+    const heldHere = conns.filter((conn) => !conn.held);
+    for (const conn of heldHere) this.hold(conn);
+    const ref = parseRoomName(room.name);
+    const decisions = new Map<string, Promise<RoomAccess>>();
+    const decide = (user: SyncUser): Promise<RoomAccess> => {
+      let decision = decisions.get(user.id);
+      if (!decision) {
+        decision = ref ? this.options.authorizeRoom(user, room.name, ref).catch(() => 'none' as const) : Promise.resolve('none' as const);
+        decisions.set(user.id, decision);
+      }
+      return decision;
+    };
+    try {
+      await Promise.all(
+        conns.map(async (conn) => {
+          const access = await decide(conn.user);
+          if (conn.closeReason) return;
+          if (access !== 'write' && access !== 'read') return this.closeConnection(conn, 'forbidden', 'no access to this room');
+          const canWrite = access === 'write';
+          if (conn.canWrite && !canWrite) {
+            this.metrics.writeRevoked += 1;
+            conn.send(encodePermissionDenied('read-only'));
+          }
+          conn.canWrite = canWrite;
+        }),
+      );
+    } finally {
+      // Every connection of the room, also those held by changeRoomAccess (and not by a newer change).
+      if (!this.changing.has(room.name)) for (const conn of room.conns) this.release(conn as Connection);
+      else for (const conn of heldHere) this.release(conn);
+    }
   }
 
   private roomFor(name: RoomName): Room {
@@ -294,6 +413,8 @@ class SyncServiceImpl implements SyncService {
       compactAfterUpdates: this.compactAfter,
       compactionDue: (due) => this.queueCompaction(due),
       persistFailed: (failed) => this.dropRoom(failed, 'storage failure'),
+      accessChanged: (changed) => void this.reauthorize(changed),
+      stampPresence: this.options.presenceOf ? (conn, state) => this.stampPresence(conn as Connection, state) : undefined,
     });
     this.rooms.set(name, room);
     this.metrics.roomsLoaded += 1;
@@ -357,7 +478,7 @@ class SyncServiceImpl implements SyncService {
         case 'update':
           if (!conn.canWrite) {
             // Read-only members may not change the document; their edits are dropped, not applied.
-            this.metrics.readOnlyUpdatesDropped += 1;
+            this.refuseUpdate(conn, message.update);
             break;
           }
           room.applyClientUpdate(conn, message.update);
@@ -375,6 +496,31 @@ class SyncServiceImpl implements SyncService {
       // Y.applyUpdate / applyAwarenessUpdate throw on content that is not a valid update.
       this.closeConnection(conn, 'malformed', 'malformed update');
     }
+  }
+
+  /**
+   * Drops a read-only member's update and, when it held something the room lacks (an edit made
+   * offline and replayed, a stale window), tells the client it was refused so it can say so.
+   */
+  private refuseUpdate(conn: Connection, update: Uint8Array): void {
+    // The empty update every client answers the server's sync step 1 with.
+    if (update.length === 2 && update[0] === 0 && update[1] === 0) return;
+    this.metrics.readOnlyUpdatesDropped += 1;
+    if (wouldChange(conn.room, update)) conn.send(encodePermissionDenied('update-refused'));
+  }
+
+  /** The state with its identity fields replaced by the connection's person (see `presenceOf`). */
+  private stampPresence(conn: Connection, state: Uint8Array): Uint8Array {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(utf8.decode(state));
+    } catch {
+      throw new ProtocolError('malformed', 'malformed awareness update');
+    }
+    // A presence is an object; anything else carries no identity worth keeping.
+    const fields = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    const identity = this.options.presenceOf!(conn.user);
+    return utf8Encoder.encode(JSON.stringify({ ...fields, name: identity.name, color: identity.color, user: { id: identity.id, name: identity.name, color: identity.color } }));
   }
 
   send(conn: Connection, data: Uint8Array, shared?: SharedFrame): void {
@@ -518,6 +664,28 @@ class SyncServiceImpl implements SyncService {
     await Promise.all(closed);
     for (const room of [...this.rooms.values()]) this.unloadRoom(room);
     this.wss.close();
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8Encoder = new TextEncoder();
+
+/**
+ * Whether an update holds content the room does not have: structs beyond the room's clock for some
+ * client, or deletions (taken as new: telling a client about a refused duplicate costs nothing).
+ * Only read-only members' updates come here, so the decoding is off the hot path.
+ */
+function wouldChange(room: Room, update: Uint8Array): boolean {
+  try {
+    const decoded = Y.decodeUpdate(update);
+    if (decoded.ds.clients.size > 0) return true;
+    for (const struct of decoded.structs) {
+      if (struct instanceof Y.Skip) continue;
+      if (struct.id.clock + struct.length > Y.getState(room.doc.store, struct.id.client)) return true;
+    }
+    return false;
+  } catch {
+    return true;
   }
 }
 

@@ -10,7 +10,15 @@ export interface SyncUser {
   id: string;
 }
 
-/** What a person may do in a room, decided once at connect time. */
+/** Who a person is in a room's presence, as the server stamps it (`SyncServiceOptions.presenceOf`). */
+export interface PresenceIdentity {
+  id: string;
+  name: string;
+  /** A CSS colour for the person's cursor. */
+  color: string;
+}
+
+/** What a person may do in a room: decided at connect time, and again whenever the room's access changes. */
 export type RoomAccess = 'write' | 'read' | 'none';
 
 /** One update waiting to be stored. */

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import type { ConnectionState } from '../../../shared/api/session.contract';
-import type { OutboxEntry } from '../../../shared/api/offline.contract';
+import type { OutboxEntry, RoomRefusal } from '../../../shared/api/offline.contract';
 import { ApiFailure } from '../../../shared/api/result';
 import type { ConnectionSource } from '../session/connectionMonitor';
 import { createOfflineServices, type OfflineServices } from './offlineServices';
@@ -27,6 +27,7 @@ export interface OfflineControllerOptions {
   readonly fallback: ConnectionSource;
   readonly onOutboxChanged?: (entry: OutboxEntry) => void;
   readonly onRoomUpdate?: (room: string, update: string) => void;
+  readonly onRoomRefused?: (room: string, reason: RoomRefusal) => void;
   readonly onError?: (error: unknown) => void;
 }
 
@@ -101,6 +102,7 @@ export function createOfflineController(options: OfflineControllerOptions): Offl
       onReachability: (reachable) => (reachable ? options.fallback.reportSuccess() : options.fallback.reportFailure()),
       onOutboxChanged: options.onOutboxChanged,
       onRoomUpdate: options.onRoomUpdate,
+      onRoomRefused: options.onRoomRefused,
       onError: options.onError,
     });
     if (closed) {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as Y from 'yjs';
 import type { HandlersOf } from '../../../shared/api/contract';
 import { ApiFailure } from '../../../shared/api/result';
-import type { offlineCalls, OutboxEntry } from '../../../shared/api/offline.contract';
+import type { offlineCalls, OutboxEntry, RoomRefusal } from '../../../shared/api/offline.contract';
 import { openReplica, type Replica } from '../replica/replica';
 import { Outbox } from '../outbox/outbox';
 import { createHttpTransport } from '../outbox/httpTransport';
@@ -33,6 +33,8 @@ export interface OfflineServicesOptions {
   readonly onOutboxChanged?: (entry: OutboxEntry) => void;
   /** A stored remote update of a room the renderer has open (base64 for the bridge). */
   readonly onRoomUpdate?: (room: string, update: string) => void;
+  /** The server refused this person's edits to a room the renderer may have open. */
+  readonly onRoomRefused?: (room: string, reason: RoomRefusal) => void;
   readonly onError?: (error: unknown) => void;
   /** Replaces HTTP (tests). */
   readonly transport?: CommandTransport;
@@ -72,6 +74,7 @@ export async function createOfflineServices(options: OfflineServicesOptions): Pr
     refreshToken: options.refreshToken,
     onSignedOut: options.onSignedOut,
     onRoomChanged: (room, doc) => bodyIndexer.changed(room, doc),
+    onRoomRefused: options.onRoomRefused,
     onError: options.onError,
     backoff: options.backoff,
   });

@@ -4,8 +4,10 @@
  * is appended to the replica before anyone is told about it: a local edit's promise resolves only
  * once it is durable, and a remote update reaches listeners only after it is stored.
  */
+import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import { RoomRefusalSchema, type RoomRefusal } from '../../../shared/api/offline.contract';
 import type { ReplicaApi } from '../replica/protocol';
 import { SyncSocket } from './syncSocket';
 
@@ -33,7 +35,12 @@ export interface RoomSyncOptions {
   /** After each stored update (for the search index). */
   readonly onChanged: (doc: Y.Doc) => void;
   readonly onError: (error: unknown) => void;
+  /** The server refused this person's edits (y-protocols' permission-denied message; see RoomRefusal). */
+  readonly onRefused?: (reason: RoomRefusal) => void;
 }
+
+/** y-websocket's message type of y-protocols/auth, whose only message is permission-denied (0). */
+const MESSAGE_AUTH = 2;
 
 export class RoomSync {
   readonly doc = new Y.Doc();
@@ -71,6 +78,12 @@ export class RoomSync {
       // refreshes the token or stops; the provider's own fixed schedule is not used.
       shouldReconnect: () => false,
     });
+    // The stock handler only logs a refusal; the person must see it (their edits are not on the server).
+    room.provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
+      if (decoding.readVarUint(decoder) !== 0) return;
+      const reason = RoomRefusalSchema.safeParse(decoding.readVarString(decoder));
+      if (reason.success) options.onRefused?.(reason.data);
+    };
     room.provider.on('status', ({ status }) => {
       room.statusValue = status;
       options.onStatus(status);

@@ -5,6 +5,7 @@
  * truth behind the 在线/离线 indicator (see ./connectionSource.ts).
  */
 import type * as Y from 'yjs';
+import type { RoomRefusal } from '../../../shared/api/offline.contract';
 import type { ConnectionState } from '../../../shared/api/session.contract';
 import { Backoff, type BackoffOptions } from './backoff';
 import { RoomSync, type RoomReplica, type RoomStatus } from './roomSync';
@@ -22,6 +23,8 @@ export interface SyncClientOptions {
   readonly onSignedOut: (reason: string) => void;
   /** The server refused a room to this person. */
   readonly onRoomDenied?: (room: string) => void;
+  /** The server refused this person's edits to an open room (it stays readable). */
+  readonly onRoomRefused?: (room: string, reason: RoomRefusal) => void;
   /** After a room's update is stored (local or remote), e.g. to re-index its text. */
   readonly onRoomChanged?: (room: string, doc: Y.Doc) => void;
   readonly onError?: (error: unknown) => void;
@@ -197,6 +200,7 @@ export class SyncClient {
       },
       onChanged: (doc) => this.options.onRoomChanged?.(room, doc),
       onError: (error) => this.options.onError?.(error),
+      onRefused: (reason) => this.options.onRoomRefused?.(room, reason),
     });
     entry = { sync, backoff: new Backoff(this.options.backoff), users: 1, timer: null, denied: false, token };
     this.rooms.set(room, entry);

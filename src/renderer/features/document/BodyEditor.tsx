@@ -2,8 +2,9 @@
  * The body of a document: a Lexical rich-text editor bound to the `doc:<id>` Yjs room through
  * main (BridgeProvider), so edits are stored locally first and synced whenever the server is
  * reachable. Only the person holding a step where the text may change can type; everyone else
- * reads. The room's first paragraph is created by one client only: the drafter at 拟稿 (the one
- * moment exactly one person may write).
+ * reads — and once the server says the person may no longer write (the document moved on), the
+ * editor locks whatever the view last said (BodyRightsNotice). The room's first paragraph is
+ * created by one client only: the drafter at 拟稿 (the one moment exactly one person may write).
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -18,6 +19,7 @@ import type { Provider } from '@lexical/yjs';
 import * as Y from 'yjs';
 import { useApi } from '../../app/apiContext';
 import { BridgeProvider } from './bridgeProvider';
+import { BodyRightsNotice, useBodyRefusals } from './BodyRightsNotice';
 
 export interface BodyEditorProps {
   documentId: string;
@@ -35,11 +37,14 @@ function EditableFollower({ editable }: { editable: boolean }) {
   return null;
 }
 
-export function BodyEditor({ documentId, editable, bootstrap, username, onFlushReady }: BodyEditorProps) {
+export function BodyEditor({ documentId, editable: mayEdit, bootstrap, username, onFlushReady }: BodyEditorProps) {
   const { t } = useTranslation();
   const api = useApi();
   const [error, setError] = useState<string | null>(null);
   const room = `doc:${documentId}`;
+  // The server's word wins over the view's: once it says the body is read-only, it is.
+  const refusals = useBodyRefusals(mayEdit);
+  const editable = mayEdit && !refusals.readOnly;
 
   const initialConfig = useMemo(
     () => ({
@@ -64,11 +69,11 @@ export function BodyEditor({ documentId, editable, bootstrap, username, onFlushR
           doc = new Y.Doc();
           yjsDocMap.set(id, doc);
         }
-        const provider = new BridgeProvider(api, room, doc, setError);
+        const provider = new BridgeProvider(api, room, doc, setError, refusals.report);
         onFlushReady?.(() => provider.flush());
         return provider;
       },
-    [api, room, onFlushReady],
+    [api, room, onFlushReady, refusals.report],
   );
 
   return (
@@ -86,6 +91,7 @@ export function BodyEditor({ documentId, editable, bootstrap, username, onFlushR
           <EditableFollower editable={editable} />
         </LexicalComposer>
       </LexicalCollaboration>
+      <BodyRightsNotice refusals={refusals} />
       {error ? (
         <p className="notice notice--error" role="alert">
           {error}

@@ -8,6 +8,7 @@ import type { Provider } from '@lexical/yjs';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { XietongApi } from '../../../shared/api';
+import type { RoomRefusal } from '../../../shared/api/offline.contract';
 import { fromBase64, toBase64 } from './base64';
 
 type Listener = (...args: never[]) => void;
@@ -22,6 +23,7 @@ export class BridgeProvider implements Provider {
   private readonly yAwareness: Awareness;
   private readonly listeners = new Map<EventName, Set<Listener>>();
   private offRemote: (() => void) | null = null;
+  private offRefused: (() => void) | null = null;
   private sending: Promise<void> = Promise.resolve();
   private connected = false;
   /** Marks updates that came from main, so they are not sent back. */
@@ -32,6 +34,8 @@ export class BridgeProvider implements Provider {
     private readonly room: string,
     readonly doc: Y.Doc,
     private readonly onError: (message: string) => void,
+    /** The server refused this person's edits to the room (the document moved on). */
+    private readonly onRefused?: (reason: RoomRefusal) => void,
   ) {
     this.yAwareness = new Awareness(doc);
     this.awareness = this.yAwareness as unknown as Provider['awareness'];
@@ -43,6 +47,9 @@ export class BridgeProvider implements Provider {
     this.connected = true;
     this.offRemote = this.api.on('roomUpdate', (payload) => {
       if (payload.room === this.room) Y.applyUpdate(this.doc, fromBase64(payload.update), this.remoteOrigin);
+    });
+    this.offRefused = this.api.on('roomRefused', (payload) => {
+      if (payload.room === this.room) this.onRefused?.(payload.reason);
     });
     const opening = this.api.offline.openRoom({ room: this.room });
     // Local edits made meanwhile wait for the room to be open in main.
@@ -63,6 +70,8 @@ export class BridgeProvider implements Provider {
     this.connected = false;
     this.offRemote?.();
     this.offRemote = null;
+    this.offRefused?.();
+    this.offRefused = null;
     // Close after whatever is still being sent, so no edit is cut off.
     this.sending = this.sending.then(async () => {
       await this.api.offline.closeRoom({ room: this.room });

@@ -4,3 +4,4 @@ export * from './workflow';
 export * from './fontRoles';
 export * from './opinion';
 export * from './recipients';
+export * from './bodyRights';
