@@ -19,6 +19,7 @@ import { EditFieldsForm } from './EditFieldsForm';
 import { SealDialog } from './SealDialog';
 import { Timeline } from './Timeline';
 import { useApiEvent } from './useApiEvent';
+import { DocumentPdfPreview } from '../preview';
 import '../../styles/documents.css';
 
 /** Actions whose next holder the person chooses (`to`); for 批示 it may stay empty. */
@@ -270,6 +271,8 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
             </dl>
             )}
           </section>
+
+          <DocumentPdfPreview id={view.id} version={view.updatedAt} />
 
           <section className="panel" aria-labelledby="doc-body-title">
             <h3 id="doc-body-title" className="panel__title">

@@ -1,0 +1,58 @@
+/// <reference types="vite/client" />
+/**
+ * pdf.js for the renderer, loaded on first use (its ~0.5 MB stays out of the start-up bundle) and set
+ * up for the app's strict Content-Security-Policy:
+ * - the worker is a file of our own build (`?url` emits it into `assets/` beside the bundle), started
+ *   by pdf.js as a module worker from our origin: allowed by `worker-src 'self'` (Electron) and by
+ *   `script-src 'self'` (the web host, whose CSP has no worker-src and falls back to it);
+ * - `isEvalSupported: false`: pdf.js would otherwise compile PostScript functions with `new Function`,
+ *   which the CSP forbids (no 'unsafe-eval');
+ * - `useWasm: false`: compiling WebAssembly needs 'wasm-unsafe-eval', which the CSP does not grant;
+ *   PDFs with JPEG 2000 or JBIG2 images then show those images blank (ours have none);
+ * - CMaps and the standard fonts come from our own origin (`pdfjs/…`, copied into the build by
+ *   electron.vite.config.ts), never from a CDN.
+ * The legacy build: the modern one calls Math.sumPrecise and Map.prototype.getOrInsertComputed, which
+ * Electron 45's Chromium (142) lacks; the legacy build polyfills them without eval.
+ */
+import workerUrl from 'pdfjs-dist/legacy/build/pdf.worker.min.mjs?url';
+import type * as PdfJsModule from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFDocumentLoadingTask } from 'pdfjs-dist/legacy/build/pdf.mjs';
+
+export type { PDFDocumentProxy, PDFPageProxy, RenderTask } from 'pdfjs-dist/legacy/build/pdf.mjs';
+
+type PdfJs = typeof PdfJsModule;
+
+let loaded: Promise<PdfJs> | null = null;
+
+/** pdf.js, imported once and configured with our worker. */
+export function loadPdfJs(): Promise<PdfJs> {
+  loaded ??= import('pdfjs-dist/legacy/build/pdf.mjs').then((pdfjs) => {
+    pdfjs.GlobalWorkerOptions.workerSrc = workerUrl;
+    return pdfjs;
+  });
+  return loaded;
+}
+
+/** Starts loading pdf.js now (the document view does, so the first page is not kept waiting). */
+export function preloadPdfJs(): void {
+  void loadPdfJs().catch(() => undefined);
+}
+
+/**
+ * Opens a PDF from bytes. The bytes are copied: pdf.js hands its buffer to the worker, which would
+ * leave the caller's array empty. Destroy the returned task when the PDF is no longer shown: it
+ * ends the document's work in the worker and frees its memory.
+ */
+export async function openPdf(bytes: Uint8Array): Promise<PDFDocumentLoadingTask> {
+  const pdfjs = await loadPdfJs();
+  const base = document.baseURI;
+  return pdfjs.getDocument({
+    data: bytes.slice(),
+    cMapUrl: new URL('pdfjs/cmaps/', base).href,
+    cMapPacked: true,
+    standardFontDataUrl: new URL('pdfjs/standard_fonts/', base).href,
+    isEvalSupported: false,
+    useWasm: false,
+    enableXfa: false,
+  });
+}
