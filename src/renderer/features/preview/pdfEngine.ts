@@ -23,6 +23,12 @@ export type { PDFDocumentProxy, PDFPageProxy, RenderTask } from 'pdfjs-dist/lega
 type PdfJs = typeof PdfJsModule;
 
 let loaded: Promise<PdfJs> | null = null;
+/**
+ * One worker for every PDF the window shows. Starting a worker parses pdf.js's 1.3 MB worker script
+ * again (tens of milliseconds on a slow desk); a loading task given a worker leaves it running when
+ * destroyed, so opening the next document does not pay that again.
+ */
+let sharedWorker: InstanceType<PdfJs['PDFWorker']> | null = null;
 
 /** pdf.js, imported once and configured with our worker. */
 export function loadPdfJs(): Promise<PdfJs> {
@@ -33,9 +39,13 @@ export function loadPdfJs(): Promise<PdfJs> {
   return loaded;
 }
 
-/** Starts loading pdf.js now (the document view does, so the first page is not kept waiting). */
+/** Starts loading pdf.js and its worker now (the preview does on mount, so the first page is not kept waiting). */
 export function preloadPdfJs(): void {
-  void loadPdfJs().catch(() => undefined);
+  void loadPdfJs()
+    .then((pdfjs) => {
+      if (!sharedWorker || sharedWorker.destroyed) sharedWorker = new pdfjs.PDFWorker();
+    })
+    .catch(() => undefined);
 }
 
 /**
@@ -46,8 +56,10 @@ export function preloadPdfJs(): void {
 export async function openPdf(bytes: Uint8Array): Promise<PDFDocumentLoadingTask> {
   const pdfjs = await loadPdfJs();
   const base = document.baseURI;
+  if (!sharedWorker || sharedWorker.destroyed) sharedWorker = new pdfjs.PDFWorker();
   return pdfjs.getDocument({
     data: bytes.slice(),
+    worker: sharedWorker,
     cMapUrl: new URL('pdfjs/cmaps/', base).href,
     cMapPacked: true,
     standardFontDataUrl: new URL('pdfjs/standard_fonts/', base).href,
