@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useApi } from '../../app/apiContext';
 import { formatTime } from '../document/labels';
 import { openPdf, preloadPdfJs, type PDFDocumentProxy, type RenderTask } from './pdfEngine';
 import type { PdfCopy, PdfSource } from './pdfSource';
@@ -47,6 +48,7 @@ const PAGE_GAP = 16;
 
 export function PdfPreview({ source, label, printShortcut = true }: PdfPreviewProps) {
   const { t } = useTranslation();
+  const api = useApi();
   const [shown, setShown] = useState<Shown | null>(null);
   const [freshness, setFreshness] = useState<Freshness>({ fromReplica: false, settled: false });
   const [error, setError] = useState<string | null>(null);
@@ -223,7 +225,14 @@ export function PdfPreview({ source, label, printShortcut = true }: PdfPreviewPr
     printAbort.current = abort;
     setPrinting(true);
     try {
-      await printPdf(shown.pdf, abort.signal);
+      await printPdf(shown.pdf, {
+        signal: abort.signal,
+        hostPrint: async () => {
+          const result = await api.window.print({});
+          if (!result.ok) throw new Error(result.error.message);
+          return result.value.handled;
+        },
+      });
     } catch (failure) {
       if (!abort.signal.aborted) setPrintError(t('preview.printFailed', { reason: failure instanceof Error ? failure.message : String(failure) }));
     } finally {
@@ -232,7 +241,7 @@ export function PdfPreview({ source, label, printShortcut = true }: PdfPreviewPr
         setPrinting(false);
       }
     }
-  }, [shown, t]);
+  }, [api, shown, t]);
 
   const printRef = useRef(print);
   printRef.current = print;

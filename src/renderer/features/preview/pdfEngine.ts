@@ -1,4 +1,3 @@
-/// <reference types="vite/client" />
 /**
  * pdf.js for the renderer, loaded on first use (its ~0.5 MB stays out of the start-up bundle) and set
  * up for the app's strict Content-Security-Policy:
@@ -14,7 +13,6 @@
  * The legacy build: the modern one calls Math.sumPrecise and Map.prototype.getOrInsertComputed, which
  * Electron 45's Chromium (142) lacks; the legacy build polyfills them without eval.
  */
-import workerUrl from 'pdfjs-dist/legacy/build/pdf.worker.min.mjs?url';
 import type * as PdfJsModule from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentLoadingTask } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
@@ -32,8 +30,9 @@ let sharedWorker: InstanceType<PdfJs['PDFWorker']> | null = null;
 
 /** pdf.js, imported once and configured with our worker. */
 export function loadPdfJs(): Promise<PdfJs> {
-  loaded ??= import('pdfjs-dist/legacy/build/pdf.mjs').then((pdfjs) => {
-    pdfjs.GlobalWorkerOptions.workerSrc = workerUrl;
+  // The worker's URL is imported lazily too: only a preview on screen needs it.
+  loaded ??= Promise.all([import('pdfjs-dist/legacy/build/pdf.mjs'), import('./pdfWorkerUrl')]).then(([pdfjs, worker]) => {
+    pdfjs.GlobalWorkerOptions.workerSrc = worker.workerUrl;
     return pdfjs;
   });
   return loaded;

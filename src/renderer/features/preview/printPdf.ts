@@ -1,6 +1,6 @@
 /**
- * 打印: the PDF shown, through the print dialog of the host — the system's in Electron (its
- * `window.print()` is `webContents.print` with the dialog), the browser's in the web host. Each page
+ * 打印: the PDF shown, through the print dialog of the host — the system's in Electron (the shell's
+ * `window:print`, `webContents.print`), the browser's in the web host (`window.print()`). Each page
  * is drawn by pdf.js at print resolution into an image of a print-only layer (hidden on screen;
  * while printing, the only thing on paper), at the page's own size in millimetres. No frame and no
  * `blob:` document: the CSP forbids both (frame-src 'none'); images from `blob:` are allowed.
@@ -24,11 +24,18 @@ export function clearPrintLayer(): void {
   current = null;
 }
 
-/**
- * Draws every page of `pdf` into the print layer, then opens the print dialog. `signal` abandons the
- * drawing (the preview unmounted or another PDF was loaded) before the dialog opens.
- */
-export async function printPdf(pdf: PDFDocumentProxy, signal?: AbortSignal): Promise<void> {
+export interface PrintOptions {
+  /** Abandons the drawing (the preview unmounted, another PDF was loaded) before the dialog opens. */
+  readonly signal?: AbortSignal;
+  /**
+   * The host's own print dialog (`window:print`): true when the host printed (Electron's shell, once
+   * the job is sent or cancelled), false when it has none and the page opens the browser's.
+   */
+  readonly hostPrint?: () => Promise<boolean>;
+}
+
+/** Draws every page of `pdf` into the print layer, then opens the print dialog. */
+export async function printPdf(pdf: PDFDocumentProxy, { signal, hostPrint }: PrintOptions = {}): Promise<void> {
   clearPrintLayer();
   const root = document.createElement('div');
   root.className = ROOT_CLASS;
@@ -77,5 +84,9 @@ export async function printPdf(pdf: PDFDocumentProxy, signal?: AbortSignal): Pro
     },
     { once: true },
   );
+  if (hostPrint && (await hostPrint())) {
+    if (current === layer) clearPrintLayer();
+    return;
+  }
   window.print();
 }
