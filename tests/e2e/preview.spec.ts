@@ -58,7 +58,7 @@ async function signIn(page: Page, username: string): Promise<void> {
   await page.getByRole('button', { name: '登录' }).click();
 }
 
-test('the document as it prints: pages, thumbnails, zoom, keyboard, 打印, and the last copy offline', async ({ page }) => {
+test('the document as it prints: pages, thumbnails, zoom, keyboard, 打印, and the last copy offline', async ({ page }, testInfo) => {
   test.setTimeout(170_000);
   const consoleCsp: string[] = [];
   page.on('console', (message) => {
@@ -91,6 +91,10 @@ test('the document as it prints: pages, thumbnails, zoom, keyboard, 打印, and 
   await expect(preview.getByText('第 1 / 3 页')).toBeVisible({ timeout: 20_000 });
   const first = preview.getByRole('img', { name: '第 1 页' });
   await expectInked(first);
+
+  const shot = testInfo.outputPath('document-preview.png');
+  await preview.screenshot({ path: shot });
+  await testInfo.attach('document-preview.png', { path: shot, contentType: 'image/png' });
 
   // Thumbnails: one per page, each drawn.
   const thumbnails = preview.getByRole('list', { name: '页面缩略图' });
