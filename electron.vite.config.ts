@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { build as esbuild } from 'esbuild';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
@@ -29,6 +30,24 @@ const replicaWorker = (): Plugin => ({
   },
 });
 
+/**
+ * pdf.js (the document preview) fetches the Adobe CMaps and the standard 14 fonts at run time when a
+ * PDF needs them. They are served from the app's own origin (`pdfjs/cmaps/`, `pdfjs/standard_fonts/`
+ * in the renderer output), never from a CDN: the CSP allows only 'self', and desks are often offline.
+ */
+const pdfjsAssets = (): Plugin => ({
+  name: 'xietong-pdfjs-assets',
+  apply: 'build',
+  generateBundle() {
+    for (const folder of ['cmaps', 'standard_fonts']) {
+      const from = resolve(__dirname, 'node_modules/pdfjs-dist', folder);
+      for (const name of readdirSync(from)) {
+        this.emitFile({ type: 'asset', fileName: `pdfjs/${folder}/${name}`, source: readFileSync(join(from, name)) });
+      }
+    }
+  },
+});
+
 export default defineConfig({
   main: {
     plugins: [replicaWorker()],
@@ -48,7 +67,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    plugins: [react()],
+    plugins: [react(), pdfjsAssets()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       // The renderer ships to thousands of desks and loads from disk each start: keep it small.

@@ -1,4 +1,6 @@
 /** Renderer entry: pick the bridge, load the interface language, render. */
+// First: it configures zod before any other module parses with it.
+import './zodConfig';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';

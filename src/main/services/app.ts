@@ -26,6 +26,11 @@ export interface AppServicesOptions {
   diagnostics?: DiagnosticsService;
   /** 设置 under the deployment policy; the Electron shell passes one built from deployment.json. */
   settings?: SettingsService;
+  /**
+   * Prints the window through the host's own dialog (the Electron shell: `webContents.print`);
+   * resolves once the job is sent or cancelled. Absent in the web host: the page prints itself.
+   */
+  print?: () => Promise<void>;
 }
 
 /** The context every handler receives; empty for now, room for the calling window's identity. */
@@ -77,6 +82,13 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     attachments: createAttachmentsHandlers({ serverClient, session, offline, documents: documents.documents }),
     seals: createSealsServices({ serverClient, session }),
     delegations: createDelegationsServices({ serverClient, session }),
+    window: {
+      print: async () => {
+        if (!options.print) return { handled: false };
+        await options.print();
+        return { handled: true };
+      },
+    },
   };
 
   const dispatcher = createDispatcher(apiContract, handlers, {}, {

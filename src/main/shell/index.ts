@@ -10,6 +10,7 @@ import { autoUpdater } from 'electron-updater';
 import { apiContract } from '../../shared/api';
 import { resolveEffectiveSettings, type EffectiveSettings } from '../../shared/deployment';
 import { createAppServices } from '../services/app';
+import { printContents } from './print';
 import type { AppServices } from '../services/appServices';
 import { createSettingsService, createUserSettingsStore, deploymentCandidates, DeploymentConfigError, loadDeployment, type LoadedDeployment } from '../services/deployment';
 import { APP_VERSION, createDiagnosticsService, type DiagnosticsService } from '../services/diagnostics';
@@ -179,6 +180,7 @@ async function start(): Promise<void> {
       diagnostics,
       settings: createSettingsService({ deployment: loaded, store: settingsStore, running: { serverUrl, autoUpdate: effective.autoUpdate } }),
       logError: (channel, error) => log.error(`call ${channel} failed`, error),
+      print: () => printContents(mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : undefined),
     },
   );
   registerIpcHandlers(ipcMain, apiContract, services.dispatcher, log.child('ipc'));

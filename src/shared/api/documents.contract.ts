@@ -82,10 +82,26 @@ export const documentCalls = {
     }),
     z.object({ command: DocumentCommandSchema, document: LocalDocumentSchema.optional() }),
   ),
+  /**
+   * The document's current PDF. From the server by default (the copy is then kept in the replica,
+   * replacing the previous one); when the server cannot be reached, the last copy kept, marked
+   * `fromReplica`. `from: 'replica'` answers from the kept copy only (the preview shows it at once
+   * and then asks the server), `not_found` when there is none.
+   */
   pdf: defineCall(
     'documents:pdf',
-    z.object({ id: IdSchema }),
-    z.object({ base64: Base64Schema, sha256: z.string(), sealPlacement: SealPlacementSchema.optional() }),
+    z.object({ id: IdSchema, from: z.enum(['server', 'replica']).default('server') }),
+    z.object({
+      base64: Base64Schema,
+      sha256: z.string(),
+      sealPlacement: SealPlacementSchema.optional(),
+      /** True when these are the bytes kept in the replica, not an answer of the server just now. */
+      fromReplica: z.boolean(),
+      /** When this copy came from the server (ISO time). */
+      fetchedAt: z.string(),
+      /** The document's `updatedAt` as this client knew it when the copy was fetched. */
+      version: z.string().optional(),
+    }),
   ),
   audit: defineCall('documents:audit', z.object({ id: IdSchema }), AuditResponseSchema),
   search: defineCall(

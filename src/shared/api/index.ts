@@ -13,6 +13,7 @@ import { sealsCalls } from './seals.contract';
 import { delegationsCalls } from './delegations.contract';
 import { attachmentsCalls } from './attachments.contract';
 import { settingsCalls } from '../deployment/settings.contract';
+import { windowCalls } from './window.contract';
 
 export const apiContract = {
   session: sessionCalls,
@@ -27,6 +28,7 @@ export const apiContract = {
   attachments: attachmentsCalls,
   seals: sealsCalls,
   delegations: delegationsCalls,
+  window: windowCalls,
 } as const;
 
 export const apiEvents = {

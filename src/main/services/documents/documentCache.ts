@@ -1,10 +1,11 @@
 /**
  * How documents are kept in OFFLINE's replica so they can be shown without the server: one JSON
  * per document holding the list row the server sent, the full view once it was opened, and the
- * boxes it is in. The replica indexes the top-level id/kind/title/state/docNumber/updatedAt.
+ * boxes it is in, and which PDF was last fetched for it (the bytes are a replica blob, by digest).
+ * The replica indexes the top-level id/kind/title/state/docNumber/updatedAt.
  */
 import { z } from 'zod';
-import { DocumentBoxSchema, DocumentListItemSchema, DocumentViewSchema, type DocumentBox, type DocumentListItem, type DocumentView } from '../../../shared/http/documents';
+import { DocumentBoxSchema, DocumentListItemSchema, DocumentViewSchema, SealPlacementSchema, type DocumentBox, type DocumentListItem, type DocumentView } from '../../../shared/http/documents';
 import type { Replica } from '../replica/replica';
 
 export const CachedDocumentSchema = z.object({
@@ -18,6 +19,16 @@ export const CachedDocumentSchema = z.object({
   /** The full view, kept only while it is as new as the list row. */
   view: DocumentViewSchema.optional(),
   boxes: z.array(DocumentBoxSchema),
+  /** The last PDF fetched from the server: a blob of the replica, shown when the server is away. */
+  pdf: z
+    .object({
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      fetchedAt: z.string(),
+      /** The document's `updatedAt` known when it was fetched. */
+      version: z.string().optional(),
+      sealPlacement: SealPlacementSchema.optional(),
+    })
+    .optional(),
 });
 export type CachedDocument = z.infer<typeof CachedDocumentSchema>;
 
@@ -39,6 +50,8 @@ export function listItemOf(view: DocumentView): DocumentListItem {
   };
 }
 
+export type CachedPdf = NonNullable<CachedDocument['pdf']>;
+
 export type DocumentCacheReplica = Pick<Replica, 'getDocument' | 'upsertDocuments' | 'listBox'>;
 
 export class DocumentCache {
@@ -58,7 +71,7 @@ export class DocumentCache {
       const old = await this.read(item.id);
       const boxes = [...new Set([...(old?.boxes ?? []), box])];
       const view = old?.view && old.view.updatedAt === item.updatedAt ? old.view : undefined;
-      entries.push(this.entryOf(item, view, boxes));
+      entries.push(this.entryOf(item, view, boxes, old?.pdf));
     }
     if (complete) {
       // Bounded: the replica's box pages are read 200 at a time, at most 25 pages (5,000 documents).
@@ -81,11 +94,22 @@ export class DocumentCache {
   async putView(view: DocumentView, addBoxes: readonly DocumentBox[] = []): Promise<void> {
     const old = await this.read(view.id);
     const boxes = [...new Set([...(old?.boxes ?? []), ...addBoxes])];
-    await this.write([this.entryOf(listItemOf(view), view, boxes)]);
+    await this.write([this.entryOf(listItemOf(view), view, boxes, old?.pdf)]);
   }
 
-  private entryOf(item: DocumentListItem, view: DocumentView | undefined, boxes: DocumentBox[]): CachedDocument {
-    return { id: item.id, kind: item.kind, title: item.title, state: item.state, docNumber: item.docNumber ?? null, updatedAt: item.updatedAt, listItem: item, view, boxes };
+  /**
+   * Points the document at the PDF blob just fetched (the previous pointer is replaced). False when
+   * the document itself was never kept here: a PDF without its document could not be found offline.
+   */
+  async putPdf(id: string, pdf: CachedPdf): Promise<boolean> {
+    const old = await this.read(id);
+    if (!old) return false;
+    await this.write([{ ...old, pdf }]);
+    return true;
+  }
+
+  private entryOf(item: DocumentListItem, view: DocumentView | undefined, boxes: DocumentBox[], pdf: CachedPdf | undefined): CachedDocument {
+    return { id: item.id, kind: item.kind, title: item.title, state: item.state, docNumber: item.docNumber ?? null, updatedAt: item.updatedAt, listItem: item, view, boxes, pdf };
   }
 
   private async write(entries: readonly CachedDocument[]): Promise<void> {

@@ -5,6 +5,7 @@
  * exchange steps are commands: they go through OFFLINE's outbox with a client-generated id, so a
  * step taken offline is kept, shown as 待发送, and sent once when the server is back.
  */
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { HandlersOf } from '../../../shared/api/contract';
 import { ApiFailure } from '../../../shared/api/result';
@@ -75,6 +76,8 @@ export interface DocumentsService {
   /** Stops the feed: aborts its request in flight and clears every timer. */
   close(): void;
 }
+
+type PdfCopy = z.input<(typeof documentCalls)['pdf']['output']>;
 
 const allBoxes: DocumentBox[] = ['todo', 'done', 'drafts', 'outgoing', 'incoming'];
 const PAGE = 20;
@@ -153,6 +156,35 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
         return { document: cached.view, commands: await commandsFor(id), fromReplica: true };
       },
     );
+  }
+
+  /** The PDF kept for `id` (the last one fetched), marked `fromReplica`; `offline`/`not_found` when none. */
+  async function keptPdf(id: string): Promise<PdfCopy> {
+    const cached = await cache.read(id);
+    const blob = cached?.pdf ? await (await offlineReady()).replica.getBlob(cached.pdf.sha256) : null;
+    if (!cached?.pdf || !blob) {
+      throw options.isOnline()
+        ? new ApiFailure('not_found', '本机还没有保存这份公文的 PDF')
+        : new ApiFailure('offline', '离线状态下本机没有这份公文的 PDF 副本，请联网后再打开');
+    }
+    const { sha256, fetchedAt, version, sealPlacement } = cached.pdf;
+    return { base64: Buffer.from(blob.data).toString('base64'), sha256, fetchedAt, version, sealPlacement, fromReplica: true };
+  }
+
+  /** The server's PDF now; the bytes are kept as a replica blob and the document points at them. */
+  async function fetchPdf(id: string): Promise<PdfCopy> {
+    const { bytes, sealPlacement } = await server.getPdf(id);
+    const fetchedAt = new Date().toISOString();
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const version = (await cache.read(id).catch(() => null))?.updatedAt;
+    await remember(
+      (async () => {
+        const replica = (await offlineReady()).replica;
+        await replica.putBlob(bytes, 'application/pdf');
+        await cache.putPdf(id, { sha256, fetchedAt, version, sealPlacement });
+      })(),
+    );
+    return { base64: Buffer.from(bytes).toString('base64'), sha256, sealPlacement, fetchedAt, version, fromReplica: false };
   }
 
   async function listFromServer(box: DocumentBox, cursor: string | undefined, q: string | undefined, limit = PAGE) {
@@ -311,15 +343,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
           units: units && units.length > 0 ? units : undefined,
           reason: reason || undefined,
         }),
-      pdf: async ({ id }) => {
-        try {
-          const { bytes, sealPlacement } = await server.getPdf(id);
-          const { createHash } = await import('node:crypto');
-          return { base64: Buffer.from(bytes).toString('base64'), sha256: createHash('sha256').update(bytes).digest('hex'), sealPlacement };
-        } catch (error) {
-          throw failureOf(error);
-        }
-      },
+      pdf: ({ id, from }) => (from === 'replica' ? keptPdf(id) : withFallback(() => fetchPdf(id), () => keptPdf(id))),
       audit: async ({ id }) => {
         try {
           return await server.json(`/api/documents/${seg(id)}/audit`, { schema: AuditResponseSchema });

@@ -20,6 +20,7 @@ import { chosenFor, NextHolderPicker, type NextHolderChoice } from './NextHolder
 import { SealDialog } from './SealDialog';
 import { Timeline } from './Timeline';
 import { useApiEvent } from './useApiEvent';
+import { DocumentPdfPreview } from '../preview';
 import '../../styles/documents.css';
 
 /** States in which the body may still change (the server's room rule agrees). */
@@ -268,6 +269,8 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
             </dl>
             )}
           </section>
+
+          <DocumentPdfPreview id={view.id} version={view.updatedAt} />
 
           <section className="panel" aria-labelledby="doc-body-title">
             <h3 id="doc-body-title" className="panel__title">

@@ -1,0 +1,20 @@
+/** The document view's preview: the document's current PDF, reloaded whenever the document changes. */
+import { useMemo } from 'react';
+import { useApi } from '../../app/apiContext';
+import { PdfPreview } from './PdfPreview';
+import { documentPdfSource } from './pdfSource';
+
+export interface DocumentPdfPreviewProps {
+  id: string;
+  /** The document's `updatedAt`: a step or a seal changes it, and the PDF with it. */
+  version: string;
+}
+
+export function DocumentPdfPreview({ id, version }: DocumentPdfPreviewProps) {
+  const api = useApi();
+  const source = useMemo(() => {
+    const base = documentPdfSource(api, id);
+    return { ...base, key: `${base.key}@${version}` };
+  }, [api, id, version]);
+  return <PdfPreview source={source} />;
+}
