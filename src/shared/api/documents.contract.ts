@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { defineCall, defineEvent } from './contract';
 import { DocumentFieldsSchema, DocumentKindSchema } from '../domain/documents/model';
 import { WorkflowActionSchema } from '../domain/documents/workflow';
+import { InkDrawingSchema } from '../domain/documents/opinion';
 import {
   AuditResponseSchema,
   DocumentBoxSchema,
@@ -76,6 +77,8 @@ export const documentCalls = {
       id: IdSchema,
       action: WorkflowActionSchema,
       opinion: z.string().trim().max(2000).optional(),
+      /** 手写签批: the strokes drawn on the pad, sent with the action (and queued with it offline). */
+      ink: InkDrawingSchema.optional(),
       to: z.array(IdSchema).max(100).optional(),
       units: z.array(IdSchema).max(200).optional(),
       reason: z.string().trim().max(2000).optional(),
@@ -87,6 +90,8 @@ export const documentCalls = {
     z.object({ id: IdSchema }),
     z.object({ base64: Base64Schema, sha256: z.string(), sealPlacement: SealPlacementSchema.optional() }),
   ),
+  /** The 处理笺 (发文稿纸 / 收文处理笺) the server renders with every step's opinion, as PDF. */
+  sheet: defineCall('documents:sheet', z.object({ id: IdSchema }), z.object({ base64: Base64Schema })),
   audit: defineCall('documents:audit', z.object({ id: IdSchema }), AuditResponseSchema),
   search: defineCall(
     'documents:search',

@@ -116,6 +116,11 @@ export function opinionSheetBoxes(kind: 'outgoing' | 'incoming'): SheetBoxFrame[
   return frames;
 }
 
+/** The part of a box opinions are written in (right of its label column), in mm from the page's top left. */
+export function boxContentFrame(frame: SheetBoxFrame): { xMm: number; yMm: number; widthMm: number; heightMm: number } {
+  return { xMm: frame.xMm + LABEL_W + PAD, yMm: frame.yMm + PAD, widthMm: frame.widthMm - LABEL_W - 2 * PAD, heightMm: frame.heightMm - 2 * PAD };
+}
+
 /** The sheet's name as printed on it. */
 export const opinionSheetNames = { outgoing: '发文稿纸', incoming: '收文处理笺' } as const;
 
@@ -253,11 +258,12 @@ const SMALL_PITCH = 4.4;
 /** Fills one box: each opinion gets an equal share of its height, top to bottom. */
 function drawBox(page: PDFPage, fonts: Fonts, frame: SheetBoxFrame, entries: readonly SheetOpinion[], Y: (mm: number) => number, placements: SheetInkPlacement[]): void {
   if (entries.length === 0) return;
-  const left = frame.xMm + LABEL_W + PAD;
-  const width = frame.widthMm - LABEL_W - 2 * PAD;
-  const slot = (frame.heightMm - 2 * PAD) / entries.length;
+  const content = boxContentFrame(frame);
+  const left = content.xMm;
+  const width = content.widthMm;
+  const slot = content.heightMm / entries.length;
   entries.forEach((entry, index) => {
-    const top = frame.yMm + PAD + index * slot;
+    const top = content.yMm + index * slot;
     let y = top;
     const signature = `${entry.label}${SP}${entry.actorName}${entry.onBehalfOfName ? `（代${entry.onBehalfOfName}）` : ''}${SP}${sheetTime(entry.at)}`;
     const voiceLine = entry.voice ? `语音批示 ${voiceDuration(entry.voice.durationMs)}${SP}SHA-256 ${entry.voice.sha256}` : '';

@@ -301,12 +301,13 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
           throw failureOf(error);
         }
       },
-      act: ({ id, action, opinion, to, units, reason }) =>
+      act: ({ id, action, opinion, ink, to, units, reason }) =>
         submit({
           type: 'document.action',
           documentId: id,
           action,
-          opinion: opinion ? { text: opinion } : undefined,
+          // The strokes go into the outbox with the action: offline they wait with it and are applied once.
+          opinion: opinion || ink ? { ...(opinion ? { text: opinion } : {}), ...(ink ? { ink } : {}) } : undefined,
           to: to && to.length > 0 ? to : undefined,
           units: units && units.length > 0 ? units : undefined,
           reason: reason || undefined,
@@ -317,6 +318,14 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
           const { createHash } = await import('node:crypto');
           return { base64: Buffer.from(bytes).toString('base64'), sha256: createHash('sha256').update(bytes).digest('hex'), sealPlacement };
         } catch (error) {
+          throw failureOf(error);
+        }
+      },
+      sheet: async ({ id }) => {
+        try {
+          return { base64: Buffer.from(await server.getSheet(id)).toString('base64') };
+        } catch (error) {
+          if (isUnreachable(error)) throw new ApiFailure('offline', '离线时不能生成处理笺，请联网后再试');
           throw failureOf(error);
         }
       },

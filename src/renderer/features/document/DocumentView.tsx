@@ -19,6 +19,8 @@ import { EditFieldsForm } from './EditFieldsForm';
 import { SealDialog } from './SealDialog';
 import { Timeline } from './Timeline';
 import { useApiEvent } from './useApiEvent';
+import { HandwrittenOpinion, SheetButton } from '../signoff';
+import type { InkDrawing } from '../../../shared/domain/documents/opinion';
 import '../../styles/documents.css';
 
 /** Actions whose next holder the person chooses (`to`); for 批示 it may stay empty. */
@@ -40,6 +42,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
   const [units, setUnits] = useState<DirectoryUnit[]>([]);
   const [users, setUsers] = useState<DirectoryUser[]>([]);
   const [opinion, setOpinion] = useState('');
+  const [ink, setInk] = useState<InkDrawing | null>(null);
   /** null until the person changes it: then the first leader is preselected. */
   const [nextHolders, setNextHolders] = useState<string[] | null>(null);
   const [dispatchUnits, setDispatchUnits] = useState<string[] | null>(null);
@@ -142,6 +145,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
       id,
       action,
       opinion: action === 'return' ? undefined : text || undefined,
+      ink: action === 'return' ? undefined : (ink ?? undefined),
       reason: action === 'return' ? text : undefined,
       to: wantsPerson && chosenPeople.length > 0 ? chosenPeople : undefined,
       units: action === 'dispatch' ? chosenUnits : undefined,
@@ -162,6 +166,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
       return;
     }
     setOpinion('');
+    setInk(null);
     setMessage(command.status === 'pending' ? { tone: 'info', text: t('docs.queued') } : { tone: 'success', text: t('docs.done', { action: command.summary }) });
     void load();
   };
@@ -197,6 +202,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
           <button type="button" className="button button--secondary" onClick={() => void downloadPdf()} disabled={pdfBusy || local.fromReplica}>
             {pdfBusy ? t('docs.pdfPreparing') : t('docs.downloadPdf')}
           </button>
+          <SheetButton id={id} title={view.title} disabled={local.fromReplica} onError={(text) => setMessage({ tone: 'error', text })} />
         </div>
       </div>
 
@@ -300,6 +306,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                   <span>{t('docs.opinion')}</span>
                   <textarea rows={3} value={opinion} onChange={(e) => setOpinion(e.target.value)} placeholder={t('docs.opinionPlaceholder')} />
                 </label>
+                <HandwrittenOpinion value={ink} onChange={setInk} disabled={busy !== null} />
                 {showPerson ? (
                   <fieldset className="field units-picker">
                     <legend>{t('docs.nextHolder')}</legend>

@@ -1,0 +1,123 @@
+/**
+ * 手写签批 in Chromium against the web host: li drafts a 通知 and submits it to wang; wang opens it
+ * from 待办, opens the 签批板 and writes with a pen — synthetic pen events with pressure sent through
+ * the DevTools protocol — in red, 完成, 同意. The 流转记录 shows the handwriting as vectors, and zhao
+ * downloads the 处理笺: rasterised at 72 dpi, the red ink is inside its 签发 box, at the place of
+ * the pad it was written.
+ */
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { boxContentFrame, opinionSheetBoxes } from '../../src/signing/render';
+import { inkBox, rasterise } from '../documents/pixels';
+
+const title = `关于手写签批测试${Date.now() % 100000}的通知`;
+const isRedInk = ([r, g, b]: [number, number, number]) => r > 150 && g < 110 && b < 110;
+
+async function signIn(page: Page, username: string): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill('demo1234');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByRole('navigation', { name: '主导航' })).toBeVisible();
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await expect(page.getByLabel('用户名')).toBeVisible();
+}
+
+async function openFrom(page: Page, section: string, documentTitle: string): Promise<void> {
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('button', { name: section, exact: true }).click();
+  await page.getByRole('button', { name: documentTitle }).click();
+  await expect(page.getByRole('heading', { level: 2, name: documentTitle })).toBeVisible();
+}
+
+async function expectSent(page: Page, label: string): Promise<void> {
+  await expect(page.locator('.command').filter({ hasText: label }).first()).toContainText('已发送', { timeout: 30_000 });
+}
+
+test.use({ actionTimeout: 20_000, trace: 'off', viewport: { width: 1440, height: 1400 } });
+
+test('wang writes 同意 by hand with a pen, and the ink is in the 签发 box of the 处理笺', async ({ page }) => {
+  test.setTimeout(180_000);
+
+  await signIn(page, 'li');
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('button', { name: '发文' }).click();
+  await page.getByRole('button', { name: '拟稿' }).click();
+  await page.getByLabel('标题').fill(title);
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: title })).toBeVisible();
+  await page.getByRole('button', { name: '提交' }).click();
+  await expectSent(page, '提交');
+  await signOut(page);
+
+  await signIn(page, 'wang');
+  await openFrom(page, '待办', title);
+  await page.getByRole('button', { name: '手写签批' }).click();
+  const pad = page.getByRole('dialog', { name: '签批板' });
+  await expect(pad).toBeVisible();
+  await pad.getByRole('radio', { name: '红色' }).click();
+  const surface = pad.getByRole('application');
+  const box = (await surface.boundingBox())!;
+
+  // A pen stroke across the left part of the pad (10 % → 45 % of its width), pressing harder as it goes.
+  const cdp = await page.context().newCDPSession(page);
+  const at = (fx: number, fy: number) => ({ x: box.x + box.width * fx, y: box.y + box.height * fy });
+  const pen = async (type: 'mousePressed' | 'mouseMoved' | 'mouseReleased', fx: number, fy: number, force: number) =>
+    cdp.send('Input.dispatchMouseEvent', {
+      type,
+      ...at(fx, fy),
+      button: 'left',
+      buttons: type === 'mouseReleased' ? 0 : 1,
+      clickCount: type === 'mouseMoved' ? 0 : 1,
+      pointerType: 'pen',
+      force,
+      tiltX: 20,
+      tiltY: -10,
+    });
+  await pen('mousePressed', 0.1, 0.4, 0.3);
+  for (let i = 1; i <= 30; i++) {
+    const f = i / 30;
+    await pen('mouseMoved', 0.1 + 0.35 * f, 0.4 + 0.15 * Math.sin(f * Math.PI * 2), 0.3 + 0.6 * f);
+  }
+  await pen('mouseReleased', 0.45, 0.4, 0);
+  // A second, short stroke: 撤销 takes it away and 重做 brings it back.
+  await pen('mousePressed', 0.2, 0.7, 0.5);
+  await pen('mouseMoved', 0.3, 0.7, 0.5);
+  await pen('mouseReleased', 0.3, 0.7, 0);
+  await pad.getByRole('button', { name: '撤销' }).click();
+  await expect(pad.getByRole('button', { name: '重做' })).toBeEnabled();
+  await pad.getByRole('button', { name: '重做' }).click();
+  await expect(pad.getByRole('button', { name: '重做' })).toBeDisabled();
+  await pad.getByRole('button', { name: '完成' }).click();
+  await expect(pad).toBeHidden();
+  const preview = page.getByRole('img', { name: '手写签批预览' });
+  await expect(preview).toBeVisible();
+  await expect(preview.locator('path')).toHaveCount(2);
+  await page.getByLabel('意见').fill('同意');
+  await page.getByRole('button', { name: '同意' }).click();
+  await expectSent(page, '同意');
+  const history = page.getByRole('list', { name: '流转记录' });
+  await expect(history.getByRole('img', { name: '王建国的手写签批' })).toBeVisible();
+  await expect(history.getByRole('img', { name: '王建国的手写签批' }).locator('path')).toHaveCount(2);
+  await signOut(page);
+
+  // zhao downloads the 处理笺 beside 下载 PDF.
+  await signIn(page, 'zhao');
+  await openFrom(page, '待办', title);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载处理笺' }).click()]);
+  const pdf = readFileSync(await download.path());
+  expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+  const [sheet] = rasterise(pdf, 72);
+  const signoff = opinionSheetBoxes('outgoing').find((b) => b.box === 'signoff')!;
+  const red = inkBox(sheet!, isRedInk);
+  expect(red).not.toBeNull();
+  expect(red!.top).toBeGreaterThan(signoff.yMm);
+  expect(red!.bottom).toBeLessThan(signoff.yMm + signoff.heightMm);
+  // The 2:1 pad fills the width of the box's writing area: 10 %…45 % of the pad is there too.
+  const content = boxContentFrame(signoff);
+  expect(Math.abs(red!.left - (content.xMm + 0.1 * content.widthMm))).toBeLessThan(4);
+  expect(Math.abs(red!.right - (content.xMm + 0.45 * content.widthMm))).toBeLessThan(4);
+  await signOut(page);
+});
