@@ -20,6 +20,8 @@ import { exchangeMigrations } from './exchange/migrations';
 import { registerExchangeRoutes } from './exchange/routes';
 import type { Migration } from './store/migrations';
 import { sealMigrations } from './seals/migrations';
+import { phraseMigrations } from './phrases/migrations';
+import { registerPhraseRoutes } from './phrases/routes';
 import { registerSealRoutes } from './seals/routes';
 
 /** Stops a module's background work (timers); resolves when work in progress has ended. */
@@ -61,6 +63,7 @@ export const serverModules: readonly ServerModule[] = [
   },
   { name: 'exchange', migrations: exchangeMigrations, register: registerExchangeRoutes },
   { name: 'seals', migrations: sealMigrations, register: registerSealRoutes },
+  { name: 'phrases', migrations: phraseMigrations, register: registerPhraseRoutes },
 ];
 
 /** Every module's migrations, in module order. */

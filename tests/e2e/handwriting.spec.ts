@@ -1,7 +1,7 @@
 /**
  * 手写签批 in Chromium against the web host: li drafts a 通知 and submits it to wang; wang opens it
  * from 待办, opens the 签批板 and writes with a pen — synthetic pen events with pressure sent through
- * the DevTools protocol — in red, 完成, 同意. The 流转记录 shows the handwriting as vectors, and zhao
+ * the DevTools protocol — in red, 完成, picks his saved 常用语, 同意. The 流转记录 shows the handwriting as vectors, and zhao
  * downloads the 处理笺: rasterised at 72 dpi, the red ink is inside its 签发 box, at the place of
  * the pad it was written.
  */
@@ -57,8 +57,12 @@ test('wang writes 同意 by hand with a pen, and the ink is in the 签发 box of
   const pad = page.getByRole('dialog', { name: '签批板' });
   await expect(pad).toBeVisible();
   await pad.getByRole('radio', { name: '红色' }).click();
+  // Enlarged, the pad covers the window (the size of a page): the whole of it is under the pen.
+  await pad.getByRole('button', { name: '放大' }).click();
+  await expect(pad.getByRole('button', { name: '还原' })).toHaveAttribute('aria-pressed', 'true');
   const surface = pad.getByRole('application');
   const box = (await surface.boundingBox())!;
+  expect(box.width).toBeGreaterThan(1000);
 
   // A pen stroke across the left part of the pad (10 % → 45 % of its width), pressing harder as it goes.
   const cdp = await page.context().newCDPSession(page);
@@ -68,7 +72,7 @@ test('wang writes 同意 by hand with a pen, and the ink is in the 签发 box of
       type,
       ...at(fx, fy),
       button: 'left',
-      buttons: type === 'mouseReleased' ? 0 : 1,
+      buttons: type === 'mouseReleased' || force === 0 ? 0 : 1,
       clickCount: type === 'mouseMoved' ? 0 : 1,
       pointerType: 'pen',
       force,
@@ -81,25 +85,39 @@ test('wang writes 同意 by hand with a pen, and the ink is in the 签发 box of
     await pen('mouseMoved', 0.1 + 0.35 * f, 0.4 + 0.15 * Math.sin(f * Math.PI * 2), 0.3 + 0.6 * f);
   }
   await pen('mouseReleased', 0.45, 0.4, 0);
+  await expect(surface).toHaveAttribute('data-strokes', '1');
   // A second, short stroke: 撤销 takes it away and 重做 brings it back.
+  await pen('mouseMoved', 0.2, 0.7, 0);
   await pen('mousePressed', 0.2, 0.7, 0.5);
   await pen('mouseMoved', 0.3, 0.7, 0.5);
   await pen('mouseReleased', 0.3, 0.7, 0);
+  await expect(surface).toHaveAttribute('data-strokes', '2');
   await pad.getByRole('button', { name: '撤销' }).click();
   await expect(pad.getByRole('button', { name: '重做' })).toBeEnabled();
+  await expect(surface).toHaveAttribute('data-strokes', '1');
   await pad.getByRole('button', { name: '重做' }).click();
   await expect(pad.getByRole('button', { name: '重做' })).toBeDisabled();
+  await expect(surface).toHaveAttribute('data-strokes', '2');
   await pad.getByRole('button', { name: '完成' }).click();
   await expect(pad).toBeHidden();
   const preview = page.getByRole('img', { name: '手写签批预览' });
   await expect(preview).toBeVisible();
   await expect(preview.locator('path')).toHaveCount(2);
-  await page.getByLabel('意见').fill('同意');
+  // 常用语: wang saves his own phrase to his account and puts it into the 意见 with one click.
+  await page.getByRole('button', { name: '常用语' }).click();
+  const phrases = page.getByRole('group', { name: '我的常用语' });
+  await phrases.getByRole('button', { name: '编辑常用语' }).click();
+  await phrases.getByLabel('常用语（每行一条）').fill('同意，请按程序印发。\n请阅。');
+  await phrases.getByRole('button', { name: '保存常用语' }).click();
+  await phrases.getByRole('button', { name: '填入常用语：同意，请按程序印发。' }).click();
+  await expect(phrases).toBeHidden();
+  await expect(page.getByLabel('意见')).toHaveValue('同意，请按程序印发。');
   await page.getByRole('button', { name: '同意' }).click();
   await expectSent(page, '同意');
   const history = page.getByRole('list', { name: '流转记录' });
   await expect(history.getByRole('img', { name: '王建国的手写签批' })).toBeVisible();
   await expect(history.getByRole('img', { name: '王建国的手写签批' }).locator('path')).toHaveCount(2);
+  await expect(history).toContainText('同意，请按程序印发。');
   await signOut(page);
 
   // zhao downloads the 处理笺 beside 下载 PDF.

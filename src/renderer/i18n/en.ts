@@ -297,4 +297,15 @@ export const en: Messages = {
     sheetPreparing: 'Preparing the sheet…',
     sheetName: 'processing sheet',
   },
+  phrases: {
+    open: 'Saved phrases',
+    title: 'My saved phrases',
+    use: 'Insert phrase: {{phrase}}',
+    edit: 'Edit saved phrases',
+    editLabel: 'Saved phrases (one per line)',
+    save: 'Save phrases',
+    saving: 'Saving…',
+    cancel: 'Stop editing',
+    empty: 'No saved phrases yet: use “Edit saved phrases” to add some',
+  },
 };

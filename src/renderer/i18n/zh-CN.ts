@@ -295,6 +295,17 @@ export const zhCN = {
     sheetPreparing: '正在生成处理笺…',
     sheetName: '处理笺',
   },
+  phrases: {
+    open: '常用语',
+    title: '我的常用语',
+    use: '填入常用语：{{phrase}}',
+    edit: '编辑常用语',
+    editLabel: '常用语（每行一条）',
+    save: '保存常用语',
+    saving: '正在保存…',
+    cancel: '取消编辑',
+    empty: '还没有常用语，可点击“编辑常用语”添加',
+  },
 } as const;
 
 /** The shape every catalogue must have. */

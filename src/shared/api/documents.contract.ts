@@ -23,6 +23,7 @@ import {
   UpdateDocumentRequestSchema,
 } from '../http/documents';
 import { DirectoryUnitSchema, DirectoryUserSchema } from '../http/directory';
+import { PhrasesSchema } from '../http/phrases';
 
 const IdSchema = z.string().min(1).max(100);
 /** Binary payloads cross the bridge as base64 (IPC and the web host's JSON both carry strings). */
@@ -92,6 +93,9 @@ export const documentCalls = {
   ),
   /** The 处理笺 (发文稿纸 / 收文处理笺) the server renders with every step's opinion, as PDF. */
   sheet: defineCall('documents:sheet', z.object({ id: IdSchema }), z.object({ base64: Base64Schema })),
+  /** 常用语: the person's saved opinion phrases (their account's, the same on every device). */
+  phrases: defineCall('documents:phrases', z.object({}), PhrasesSchema),
+  savePhrases: defineCall('documents:save-phrases', PhrasesSchema, PhrasesSchema),
   audit: defineCall('documents:audit', z.object({ id: IdSchema }), AuditResponseSchema),
   search: defineCall(
     'documents:search',

@@ -19,7 +19,7 @@ import { EditFieldsForm } from './EditFieldsForm';
 import { SealDialog } from './SealDialog';
 import { Timeline } from './Timeline';
 import { useApiEvent } from './useApiEvent';
-import { HandwrittenOpinion, SheetButton } from '../signoff';
+import { HandwrittenOpinion, PhrasePicker, SheetButton } from '../signoff';
 import type { InkDrawing } from '../../../shared/domain/documents/opinion';
 import '../../styles/documents.css';
 
@@ -306,6 +306,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                   <span>{t('docs.opinion')}</span>
                   <textarea rows={3} value={opinion} onChange={(e) => setOpinion(e.target.value)} placeholder={t('docs.opinionPlaceholder')} />
                 </label>
+                <PhrasePicker onPick={(phrase) => setOpinion((current) => current + phrase)} disabled={busy !== null} />
                 <HandwrittenOpinion value={ink} onChange={setInk} disabled={busy !== null} />
                 {showPerson ? (
                   <fieldset className="field units-picker">

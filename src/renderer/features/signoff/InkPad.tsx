@@ -38,9 +38,13 @@ export function InkPad({ initial, onDone, onCancel }: InkPadProps) {
   const [enlarged, setEnlarged] = useState(false);
   const [full, setFull] = useState(false);
   /** The stroke under the pen, mutated as samples arrive (a ref: no re-render per sample). */
-  const live = useRef<{ pointerId: number; start: number; stroke: InkStroke } | null>(null);
+  const live = useRef<{ pointerId: number; start: number; before: number; stroke: InkStroke } | null>(null);
+  /** The strokes as of the last sample: pen events can finish two strokes before React renders once. */
   const strokesRef = useRef(strokes);
-  strokesRef.current = strokes;
+  const commit = (next: InkStroke[]) => {
+    strokesRef.current = next;
+    setStrokes(next);
+  };
   const frame = useRef<number | null>(null);
   /** Each finished stroke's outline as a Path2D, computed once. */
   const paths = useRef(new WeakMap<InkStroke, Path2D>());
@@ -91,7 +95,6 @@ export function InkPad({ initial, onDone, onCancel }: InkPadProps) {
     };
   }, [schedule]);
 
-  const total = strokes.reduce((n, s) => n + s.points.length, 0);
 
   const sample = (e: PointerEvent, start: number, rect: DOMRect): InkPoint => {
     // Mouse and most touch screens report no pressure: store the schema's 0.5 so the width follows speed.
@@ -108,7 +111,8 @@ export function InkPad({ initial, onDone, onCancel }: InkPadProps) {
 
   const onPointerDown = (e: ReactPointerEvent<HTMLCanvasElement>) => {
     if (e.button !== 0 || live.current) return;
-    if (total >= MAX_INK_POINTS) {
+    const before = countInkPoints({ strokes: strokesRef.current });
+    if (before >= MAX_INK_POINTS) {
       setFull(true);
       return;
     }
@@ -116,7 +120,7 @@ export function InkPad({ initial, onDone, onCancel }: InkPadProps) {
     e.currentTarget.setPointerCapture(e.pointerId);
     const rect = e.currentTarget.getBoundingClientRect();
     const start = e.timeStamp;
-    live.current = { pointerId: e.pointerId, start, stroke: { color: colour, size: PEN_SIZE, points: [sample(e.nativeEvent, start, rect)] } };
+    live.current = { pointerId: e.pointerId, start, before, stroke: { color: colour, size: PEN_SIZE, points: [sample(e.nativeEvent, start, rect)] } };
     schedule();
   };
 
@@ -129,7 +133,7 @@ export function InkPad({ initial, onDone, onCancel }: InkPadProps) {
     const samples = typeof native.getCoalescedEvents === 'function' ? native.getCoalescedEvents() : [];
     const points = current.stroke.points;
     for (const s of samples.length > 0 ? samples : [native]) {
-      if (total + points.length >= MAX_INK_POINTS || points.length >= 10_000) break;
+      if (current.before + points.length >= MAX_INK_POINTS || points.length >= 10_000) break;
       points.push(sample(s, current.start, rect));
     }
     schedule();
@@ -142,29 +146,31 @@ export function InkPad({ initial, onDone, onCancel }: InkPadProps) {
     if (e.currentTarget.hasPointerCapture(e.pointerId)) e.currentTarget.releasePointerCapture(e.pointerId);
     const stroke = current.stroke;
     const next = [...strokesRef.current, stroke];
-    setStrokes(next);
+    commit(next);
     setUndone([]);
     setFull(countInkPoints({ strokes: next }) >= MAX_INK_POINTS);
   };
 
   const undo = () => {
-    const last = strokes[strokes.length - 1];
+    const current = strokesRef.current;
+    const last = current[current.length - 1];
     if (!last) return;
-    setStrokes(strokes.slice(0, -1));
+    commit(current.slice(0, -1));
     setUndone([...undone, last]);
     setFull(false);
   };
   const redo = () => {
     const again = undone[undone.length - 1];
     if (!again) return;
-    setStrokes([...strokes, again]);
+    commit([...strokesRef.current, again]);
     setUndone(undone.slice(0, -1));
   };
   const clear = () => {
-    if (strokes.length === 0) return;
+    const current = strokesRef.current;
+    if (current.length === 0) return;
     // Clearing can be undone stroke by stroke, most recent first.
-    setUndone([...undone, ...[...strokes].reverse()]);
-    setStrokes([]);
+    setUndone([...undone, ...[...current].reverse()]);
+    commit([]);
     setFull(false);
   };
 
@@ -206,7 +212,7 @@ export function InkPad({ initial, onDone, onCancel }: InkPadProps) {
         <button
           type="button"
           className="button button--primary"
-          onClick={() => onDone(strokes.length > 0 ? { width: PAD_WIDTH, height: PAD_HEIGHT, strokes } : null)}
+          onClick={() => onDone(strokesRef.current.length > 0 ? { width: PAD_WIDTH, height: PAD_HEIGHT, strokes: strokesRef.current } : null)}
         >
           {t('handwriting.done')}
         </button>
@@ -217,6 +223,7 @@ export function InkPad({ initial, onDone, onCancel }: InkPadProps) {
           className="ink-pad__canvas"
           role="application"
           aria-label={t('handwriting.surface')}
+          data-strokes={strokes.length}
           onPointerDown={onPointerDown}
           onPointerMove={onPointerMove}
           onPointerUp={finish}

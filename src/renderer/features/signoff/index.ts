@@ -3,3 +3,4 @@ export { HandwrittenOpinion } from './HandwrittenOpinion';
 export { InkImage } from './InkImage';
 export { InkPad, PAD_HEIGHT, PAD_WIDTH } from './InkPad';
 export { SheetButton } from './SheetButton';
+export { PhrasePicker } from './PhrasePicker';
