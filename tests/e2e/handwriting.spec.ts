@@ -118,6 +118,12 @@ test('wang writes 同意 by hand with a pen, and the ink is in the 签发 box of
   await expect(history.getByRole('img', { name: '王建国的手写签批' })).toBeVisible();
   await expect(history.getByRole('img', { name: '王建国的手写签批' }).locator('path')).toHaveCount(2);
   await expect(history).toContainText('同意，请按程序印发。');
+  // As on the paper 处理笺: the handwriting and the phrase are in the 签发 row, li's 提交 in 拟稿.
+  const sheetView = page.getByRole('region', { name: '处理笺' });
+  const signoffRow = sheetView.getByRole('row').filter({ has: page.getByRole('rowheader', { name: '签发' }) });
+  await expect(signoffRow.getByRole('img', { name: '王建国的手写签批' })).toBeVisible();
+  await expect(signoffRow).toContainText('同意，请按程序印发。');
+  await expect(sheetView.getByRole('row').filter({ has: page.getByRole('rowheader', { name: '拟稿' }) })).toContainText('李文');
   await signOut(page);
 
   // zhao downloads the 处理笺 beside 下载 PDF.

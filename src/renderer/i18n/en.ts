@@ -296,6 +296,8 @@ export const en: Messages = {
     sheet: 'Download processing sheet',
     sheetPreparing: 'Preparing the sheet…',
     sheetName: 'processing sheet',
+    opinions: 'Processing sheet',
+    voice: 'Spoken instruction {{duration}}',
   },
   phrases: {
     open: 'Saved phrases',

@@ -294,6 +294,8 @@ export const zhCN = {
     sheet: '下载处理笺',
     sheetPreparing: '正在生成处理笺…',
     sheetName: '处理笺',
+    opinions: '处理笺',
+    voice: '语音批示 {{duration}}',
   },
   phrases: {
     open: '常用语',

@@ -10,12 +10,13 @@
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import type { FontOverrides, FontRole } from '../../shared/domain/documents/fontRoles';
 import { fitDrawing, inkColorRgb, inkDrawingPaths } from '../../shared/domain/documents/inkOutline';
-import type { InkDrawing, VoiceNote } from '../../shared/domain/documents/opinion';
+import type { InkDrawing } from '../../shared/domain/documents/opinion';
+import { sheetBoxes, type SheetBoxName, type SheetOpinion } from '../../shared/domain/documents/sheetOpinions';
+
 import { embedCjkFont, resolveCjkFont } from '../fonts';
 import { mm } from './pageGeometry';
 
-/** The boxes of a 处理笺. */
-export type SheetBoxName = 'draft' | 'review' | 'countersign' | 'signoff' | 'register' | 'propose' | 'instruct' | 'handle';
+export type { SheetBoxName, SheetOpinion };
 
 /** A box on the page in millimetres from the page's top-left corner (as a person measures paper). */
 export interface SheetBoxFrame {
@@ -25,21 +26,6 @@ export interface SheetBoxFrame {
   readonly yMm: number;
   readonly widthMm: number;
   readonly heightMm: number;
-}
-
-/** One opinion as it goes onto the sheet. */
-export interface SheetOpinion {
-  readonly box: SheetBoxName;
-  readonly actorName: string;
-  /** The holder a delegate acted for (委托). */
-  readonly onBehalfOfName?: string;
-  /** ISO time of the step. */
-  readonly at: string;
-  /** What was done (同意, 退回, 批示 …). */
-  readonly label: string;
-  readonly text?: string;
-  readonly ink?: InkDrawing;
-  readonly voice?: VoiceNote;
 }
 
 export interface OpinionSheetInput {
@@ -89,27 +75,15 @@ const PAD = 3;
 const black = rgb(0, 0, 0);
 const grey = rgb(0.35, 0.35, 0.35);
 
-const layouts: Record<'outgoing' | 'incoming', ReadonlyArray<readonly [SheetBoxName, string, number]>> = {
-  // The leader's box is the largest: that is where a signature in ink goes.
-  outgoing: [
-    ['draft', '拟稿', 38],
-    ['review', '核稿', 38],
-    ['countersign', '会签', 50],
-    ['signoff', '签发', 95],
-  ],
-  incoming: [
-    ['register', '登记', 32],
-    ['propose', '拟办', 50],
-    ['instruct', '批示', 89],
-    ['handle', '承办', 50],
-  ],
-};
+/** Box heights (mm), top to bottom: the leader's box is the largest, that is where ink goes. */
+const heights: Record<'outgoing' | 'incoming', readonly number[]> = { outgoing: [38, 38, 50, 95], incoming: [32, 50, 89, 50] };
 
 /** The boxes of a 发文稿纸 or 收文处理笺, top to bottom, in mm from the page's top-left corner. */
 export function opinionSheetBoxes(kind: 'outgoing' | 'incoming'): SheetBoxFrame[] {
   const frames: SheetBoxFrame[] = [];
   let y = BOXES_TOP;
-  for (const [box, label, height] of layouts[kind]) {
+  for (const [i, { box, label }] of sheetBoxes[kind].entries()) {
+    const height = heights[kind][i] ?? 40;
     frames.push({ box, label, xMm: LEFT, yMm: y, widthMm: RIGHT - LEFT, heightMm: height });
     y += height;
   }

@@ -6,51 +6,16 @@
  * The history is the only input and it is append-only, so an archived document always yields the
  * same sheet, byte for byte.
  */
-import { formatSecrecy, urgencyLabels, type FontOverrides, type HistoryEntry, type WorkflowState } from '../../shared/domain/documents';
+import { formatSecrecy, urgencyLabels, type FontOverrides } from '../../shared/domain/documents';
+import { sheetOpinions } from '../../shared/domain/documents/sheetOpinions';
 import type { AccountUser } from '../../shared/http/auth';
-import { renderOpinionSheet, type SheetBoxName, type SheetOpinion } from '../../signing/render';
+import { renderOpinionSheet } from '../../signing/render';
 import type { ServerDeps } from '../deps';
 import { printedNumber, type StoredDocument } from './repository';
 import type { DocumentService } from './service';
 
-/** The box a step's opinion goes in, by the step it was given at. */
-const boxOfStep: Partial<Record<WorkflowState, SheetBoxName>> = {
-  draft: 'draft',
-  review: 'review',
-  countersign: 'countersign',
-  signoff: 'signoff',
-  registering: 'register',
-  proposing: 'propose',
-  instructing: 'instruct',
-  assigning: 'handle',
-  handling: 'handle',
-};
-
-/** Steps about moving the paper rather than judging it: on the sheet only when they carry an opinion. */
-const clerical = new Set(['remind', 'withdraw', 'transfer']);
-
-/** The opinions of a 流转记录 as they go onto the 处理笺, oldest first. */
-export function sheetOpinions(history: readonly HistoryEntry[]): SheetOpinion[] {
-  const out: SheetOpinion[] = [];
-  for (const entry of history) {
-    const box = boxOfStep[entry.from];
-    if (!box) continue;
-    const text = [entry.opinion, entry.reason ? `${entry.label}理由：${entry.reason}` : undefined].filter(Boolean).join('\n');
-    const hasContent = !!(text || entry.opinionInk || entry.opinionVoice);
-    if (clerical.has(entry.action) && !hasContent) continue;
-    out.push({
-      box,
-      actorName: entry.actorName,
-      ...(entry.onBehalfOfName ? { onBehalfOfName: entry.onBehalfOfName } : {}),
-      at: entry.at,
-      label: entry.label,
-      ...(text ? { text } : {}),
-      ...(entry.opinionInk ? { ink: entry.opinionInk } : {}),
-      ...(entry.opinionVoice ? { voice: entry.opinionVoice } : {}),
-    });
-  }
-  return out;
-}
+/** Re-exported for callers that know the server side only. */
+export { sheetOpinions };
 
 export class OpinionSheetService {
   constructor(

@@ -19,7 +19,7 @@ import { EditFieldsForm } from './EditFieldsForm';
 import { SealDialog } from './SealDialog';
 import { Timeline } from './Timeline';
 import { useApiEvent } from './useApiEvent';
-import { HandwrittenOpinion, PhrasePicker, SheetButton } from '../signoff';
+import { HandwrittenOpinion, OpinionsPanel, PhrasePicker, SheetButton } from '../signoff';
 import type { InkDrawing } from '../../../shared/domain/documents/opinion';
 import '../../styles/documents.css';
 
@@ -293,6 +293,8 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
               />
             ) : null}
           </section>
+
+          <OpinionsPanel kind={view.kind} history={view.history} />
 
           <section className="panel panel--handling" aria-labelledby="doc-handling">
             <h3 id="doc-handling" className="panel__title">

@@ -4,3 +4,4 @@ export { InkImage } from './InkImage';
 export { InkPad, PAD_HEIGHT, PAD_WIDTH } from './InkPad';
 export { SheetButton } from './SheetButton';
 export { PhrasePicker } from './PhrasePicker';
+export { OpinionsPanel } from './OpinionsPanel';
