@@ -14,6 +14,7 @@ import { registerBuiltInRoomRules } from './rooms/policy';
 import { auditMigrations } from './audit/migrations';
 import { documentMigrations } from './documents/migrations';
 import { registerDocumentRoutes } from './documents/routes';
+import { sheetMigrations } from './documents/sheetMigrations';
 import { changeFeedFor } from './documents/changeFeed';
 import { createOverdueReminders } from './documents/overdueReminders';
 import { exchangeMigrations } from './exchange/migrations';
@@ -64,6 +65,8 @@ export const serverModules: readonly ServerModule[] = [
   { name: 'exchange', migrations: exchangeMigrations, register: registerExchangeRoutes },
   { name: 'seals', migrations: sealMigrations, register: registerSealRoutes },
   { name: 'phrases', migrations: phraseMigrations, register: registerPhraseRoutes },
+  // The 处理笺 archived with each document (its routes are the documents module's).
+  { name: 'sheets', migrations: sheetMigrations },
 ];
 
 /** Every module's migrations, in module order. */

@@ -158,4 +158,33 @@ describe('handwritten opinions (手写签批) and the 处理笺', () => {
     expect(red.top).toBeGreaterThan(box.yMm);
     expect(red.bottom).toBeLessThan(box.yMm + box.heightMm);
   });
+
+  it('归档 keeps the 处理笺 with the document: stored once, served as stored from then on', async () => {
+    const created = await call<DocumentView>(org.server.url, 'POST', '/api/documents', {
+      token: org.tokens.zhao!,
+      json: { kind: 'incoming', type: 'letter', title: '关于商请协助调研的函' },
+    });
+    const id = created.body.id;
+    expect((await act(org, 'zhao', id, { action: 'register' })).status).toBe(200);
+    expect((await act(org, 'zhao', id, { action: 'propose', opinion: { text: '拟请王主任阅示。' }, to: [uid('wang')] })).status).toBe(200);
+    expect((await act(org, 'wang', id, { action: 'instruct', opinion: { text: '请李文同志办理。', ink: drawing() }, to: [uid('li')] })).status).toBe(200);
+    expect((await act(org, 'li', id, { action: 'complete', opinion: { text: '已办理完毕。' } })).status).toBe(200);
+    const db = org.server.deps.db;
+    expect(await db.get('SELECT sha256 FROM document_sheets WHERE document_id = ?', [id])).toBeUndefined();
+    const archived = await act(org, 'zhao', id, { action: 'archive' });
+    expect(archived.status).toBe(200);
+    expect(archived.body.state).toBe('archived');
+
+    const link = await db.get<{ sha256: string }>('SELECT sha256 FROM document_sheets WHERE document_id = ?', [id]);
+    expect(link?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const served = Buffer.from(await (await sheet('li', id)).arrayBuffer());
+    expect(createHash('sha256').update(served).digest('hex')).toBe(link!.sha256);
+    const text = pdfText(served).replace(/\s+/g, '');
+    expect(text).toContain('请李文同志办理。');
+    expect(text).toContain('已办理完毕。');
+    // What is served is the archived blob itself: replace it and the route answers with the replacement.
+    const marker = Buffer.from('%PDF-1.7 archived copy');
+    await db.run('UPDATE document_blobs SET bytes = ? WHERE sha256 = ?', [marker, link!.sha256]);
+    expect(Buffer.from(await (await sheet('li', id)).arrayBuffer()).equals(marker)).toBe(true);
+  });
 });

@@ -1,6 +1,7 @@
-/** 常用语 (`/api/me/phrases`) on both stores: defaults, saving, per-person, refusals; and its migration. */
+/** 常用语 (`/api/me/phrases`) on both stores: defaults, saving, per-person, refusals; its migration and the archived sheets'. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPhrases } from '../../src/shared/http/phrases';
+import { sheetMigrations } from '../../src/sync-server/documents/sheetMigrations';
 import { phraseMigrations } from '../../src/sync-server/phrases/migrations';
 import { migrate } from '../../src/sync-server/store';
 import { describeOnBothAdapters } from '../support/migrationHarness';
@@ -58,10 +59,16 @@ describe.each([
   });
 });
 
-describeOnBothAdapters('phrases migrations on $name', 'xt-phrase-migrations-', (target) => {
+describeOnBothAdapters('phrases and sheets migrations on $name', 'xt-phrase-migrations-', (target) => {
   it('phrases-001 creates one row per person', async () => {
     expect(await migrate(target.db, phraseMigrations)).toEqual(['phrases-001-user-phrases']);
     await target.db.run("INSERT INTO user_phrases (user_id, phrases, updated_at) VALUES ('u1', '[]', 1)");
     await expect(target.db.run("INSERT INTO user_phrases (user_id, phrases, updated_at) VALUES ('u1', '[]', 2)")).rejects.toThrow();
+  });
+
+  it('sheets-001 links at most one archived 处理笺 to a document', async () => {
+    expect(await migrate(target.db, sheetMigrations)).toEqual(['sheets-001-archived-sheets']);
+    await target.db.run("INSERT INTO document_sheets (document_id, sha256, created_at) VALUES ('d1', 'a', 1)");
+    await expect(target.db.run("INSERT INTO document_sheets (document_id, sha256, created_at) VALUES ('d1', 'b', 2)")).rejects.toThrow();
   });
 });

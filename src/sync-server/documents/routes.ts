@@ -67,9 +67,20 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
   router.get('/api/documents/:id', async (ctx) => ok(await documents.get(ctx.user, idParam(ctx.params))));
   router.patch('/api/documents/:id', async (ctx) => ok(await documents.update(ctx.user, idParam(ctx.params), await ctx.json(UpdateDocumentRequestSchema))));
   // Handwriting travels inside the action: room for MAX_INK_POINTS points (the service refuses more).
-  router.post('/api/documents/:id/actions', async (ctx) => ok(await documents.act(ctx.user, idParam(ctx.params), await ctx.json(DocumentActionRequestSchema))), {
-    maxBodyBytes: MAX_ACTION_BYTES,
-  });
+  router.post(
+    '/api/documents/:id/actions',
+    async (ctx) => {
+      const id = idParam(ctx.params);
+      const view = await documents.act(ctx.user, id, await ctx.json(DocumentActionRequestSchema));
+      if (view.state === 'archived') {
+        // 归档 keeps the 处理笺 with the document. Should this fail, the first reader stores it instead.
+        const doc = await loadDocument(deps.db, id);
+        if (doc) await sheets.archive(doc).catch((error: unknown) => deps.log.warn('sheet not archived', { documentId: id, error: String(error) }));
+      }
+      return ok(view);
+    },
+    { maxBodyBytes: MAX_ACTION_BYTES },
+  );
   router.get('/api/documents/:id/audit', async (ctx) => ok(await documents.audit(ctx.user, idParam(ctx.params))));
 
   router.get('/api/documents/:id/pdf', async (ctx): Promise<Reply> => {

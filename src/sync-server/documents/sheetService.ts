@@ -11,7 +11,7 @@ import { sheetOpinions } from '../../shared/domain/documents/sheetOpinions';
 import type { AccountUser } from '../../shared/http/auth';
 import { renderOpinionSheet } from '../../signing/render';
 import type { ServerDeps } from '../deps';
-import { printedNumber, type StoredDocument } from './repository';
+import { getBlob, printedNumber, putBlob, type StoredDocument } from './repository';
 import type { DocumentService } from './service';
 
 /** Re-exported for callers that know the server side only. */
@@ -19,16 +19,38 @@ export { sheetOpinions };
 
 export class OpinionSheetService {
   constructor(
-    private readonly deps: Pick<ServerDeps, 'accounts'>,
+    private readonly deps: Pick<ServerDeps, 'accounts' | 'db' | 'now'>,
     private readonly documents: DocumentService,
     private readonly options: { fonts?: FontOverrides } = {},
   ) {}
 
-  /** The sheet as PDF bytes; 404 when the document does not exist, 403 when the caller may not read it. */
+  /**
+   * The sheet as PDF bytes; 404 when the document does not exist, 403 when the caller may not read
+   * it. An archived document answers with the sheet archived with it.
+   */
   async get(user: AccountUser, id: string): Promise<Buffer> {
     const doc = await this.documents.readable(user, id);
     await this.documents.auditAccess(user, doc, 'sheet');
+    if (doc.workflow.state === 'archived') return this.archive(doc);
     return this.render(doc);
+  }
+
+  /**
+   * Keeps the sheet with an archived document (at 归档; again harmlessly later): rendered once, stored
+   * as a blob and linked to the document; the stored bytes are what is served from then on.
+   */
+  async archive(doc: StoredDocument): Promise<Buffer> {
+    const linked = await this.deps.db.get<{ sha256: string }>('SELECT sha256 FROM document_sheets WHERE document_id = ?', [doc.id]);
+    const stored = linked ? await getBlob(this.deps.db, linked.sha256) : undefined;
+    if (stored) return stored;
+    const bytes = await this.render(doc);
+    const now = this.deps.now();
+    await this.deps.db.transaction(async (tx) => {
+      const sha256 = await putBlob(tx, bytes, now);
+      // Two readers racing here render the same bytes (the sheet is reproducible): the first link stands.
+      await tx.run('INSERT INTO document_sheets (document_id, sha256, created_at) VALUES (?, ?, ?) ON CONFLICT (document_id) DO NOTHING', [doc.id, sha256, now]);
+    });
+    return bytes;
   }
 
   async render(doc: StoredDocument): Promise<Buffer> {
