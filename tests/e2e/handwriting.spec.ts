@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { boxContentFrame, opinionSheetBoxes } from '../../src/signing/render';
 import { inkBox, rasterise } from '../documents/pixels';
+import { SpecProcesses, freePort, stop } from './support/processes';
 
 const title = `关于手写签批测试${Date.now() % 100000}的通知`;
 const isRedInk = ([r, g, b]: [number, number, number]) => r > 150 && g < 110 && b < 110;
@@ -144,4 +145,74 @@ test('wang writes 同意 by hand with a pen, and the ink is in the 签发 box of
   expect(Math.abs(red!.left - (content.xMm + 0.1 * content.widthMm))).toBeLessThan(4);
   expect(Math.abs(red!.right - (content.xMm + 0.45 * content.widthMm))).toBeLessThan(4);
   await signOut(page);
+});
+
+test('handwriting given offline goes out with its 同意 on reconnect, exactly once', async ({ page }) => {
+  test.setTimeout(180_000);
+  const processes = new SpecProcesses('xietong-e2e-ink-offline-');
+  try {
+    const serverPort = await freePort();
+    let server = await processes.startServer(serverPort);
+    const web = await processes.startWebHost(serverPort);
+    const api = `http://127.0.0.1:${serverPort}`;
+    const login = async (username: string) =>
+      ((await (await fetch(`${api}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'demo1234' }) })).json()) as { token: string; user: { id: string } });
+    const li = await login('li');
+    const wang = await login('wang');
+    const offlineTitle = `关于离线手写签批${Date.now() % 100000}的通知`;
+    const post = async (path: string, token: string, body: unknown) =>
+      (await (await fetch(`${api}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) })).json()) as { id: string };
+    const doc = await post('/api/documents', li.token, { kind: 'outgoing', title: offlineTitle });
+    await post(`/api/documents/${doc.id}/actions`, li.token, { action: 'submit', to: [wang.user.id] });
+
+    await page.goto(web.url);
+    await page.getByLabel('用户名').fill('wang');
+    await page.getByLabel('密码').fill('demo1234');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('button', { name: '待办', exact: true }).click();
+    await page.getByRole('button', { name: offlineTitle }).click();
+    await expect(page.getByRole('heading', { level: 2, name: offlineTitle })).toBeVisible();
+    const indicator = page.getByRole('status', { name: '连接状态' });
+    await expect(indicator).toHaveText('在线');
+
+    await stop(server);
+    await expect(indicator).toHaveText('离线', { timeout: 40_000 });
+    await page.getByRole('button', { name: '手写签批' }).click();
+    const pad = page.getByRole('dialog', { name: '签批板' });
+    await pad.getByRole('button', { name: '放大' }).click();
+    const surface = pad.getByRole('application');
+    const box = (await surface.boundingBox())!;
+    const cdp = await page.context().newCDPSession(page);
+    const pen = (type: 'mousePressed' | 'mouseMoved' | 'mouseReleased', fx: number, force: number) =>
+      cdp.send('Input.dispatchMouseEvent', { type, x: box.x + box.width * fx, y: box.y + box.height * 0.5, button: 'left', buttons: type === 'mouseReleased' ? 0 : 1, clickCount: type === 'mouseMoved' ? 0 : 1, pointerType: 'pen', force });
+    await pen('mousePressed', 0.2, 0.4);
+    for (let i = 1; i <= 10; i++) await pen('mouseMoved', 0.2 + i * 0.04, 0.4 + i * 0.04);
+    await pen('mouseReleased', 0.6, 0);
+    await expect(surface).toHaveAttribute('data-strokes', '1');
+    await pad.getByRole('button', { name: '完成' }).click();
+    await page.getByRole('button', { name: '同意' }).click();
+    await expect(page.getByRole('status').filter({ hasText: '已保存，待发送' })).toBeVisible();
+    const command = page.locator('.command').filter({ hasText: '同意：手写意见' });
+    await expect(command).toContainText('待发送');
+
+    server = await processes.startServer(serverPort);
+    await expect(indicator).toHaveText('在线', { timeout: 60_000 });
+    await expect(command).toContainText('已发送', { timeout: 60_000 });
+    await expect(page.locator('.command')).toHaveCount(1);
+    await expect(page.getByRole('list', { name: '流转记录' }).getByRole('img', { name: '王建国的手写签批' })).toBeVisible();
+
+    const view = (await (await fetch(`${api}/api/documents/${doc.id}`, { headers: { authorization: `Bearer ${wang.token}` } })).json()) as {
+      history: Array<{ action: string; opinionInk?: { strokes: Array<{ points: number[][] }> } }>;
+    };
+    const approvals = view.history.filter((h) => h.action === 'approve');
+    expect(approvals).toHaveLength(1);
+    const points = approvals[0]!.opinionInk!.strokes[0]!.points;
+    // The pen's pressure travelled with the strokes: it rises along the stroke as it was pressed.
+    expect(points.length).toBeGreaterThan(5);
+    expect(points.at(-1)![2]!).toBeGreaterThan(points[0]![2]! + 0.2);
+    await stop(server);
+    await stop(web.child);
+  } finally {
+    await processes.dispose();
+  }
 });
