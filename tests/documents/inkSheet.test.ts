@@ -124,4 +124,28 @@ describe('处理笺 rendering', () => {
     expect(red.top).toBeGreaterThan(instruct.yMm);
     expect(red.bottom).toBeLessThan(instruct.yMm + instruct.heightMm);
   });
+
+  it('a crowded box gives every opinion a line of its own, ink included, without leaving the box', async () => {
+    const draft: SheetOpinion[] = Array.from({ length: 6 }, (_, i) => ({
+      box: 'draft',
+      actorName: '李文',
+      at: `2026-12-05T0${i}:00:00Z`,
+      label: i % 2 ? '退回' : '提交',
+      text: i % 2 ? '请补充第三部分的数据来源并重新核对所有附件内容后再提交审核。' : `第${i + 1}稿，请审阅。`,
+      ...(i === 3 ? { ink: drawing } : {}),
+    }));
+    const sheet = await renderOpinionSheet({ ...input, opinions: draft });
+    const text = pdfText(sheet.pdf).replace(/\s+/g, '');
+    for (const hour of ['08:00', '09:00', '10:00', '11:00', '12:00', '13:00']) expect(text).toContain(`李文2026年12月5日${hour}`);
+    expect(text).toContain('第5稿，请审阅。');
+    const box = sheet.boxes.find((b) => b.box === 'draft')!;
+    // A one-line thumbnail is fine ink (about 0.2 mm): look closer and for reddish, antialiased pixels.
+    const reddish = ([r, g, b]: [number, number, number]) => r > 150 && r - g > 50 && r - b > 50;
+    const red = inkBox(rasterise(sheet.pdf, 300)[0]!, reddish);
+    expect(red).not.toBeNull();
+    expect(red!.top).toBeGreaterThan(box.yMm);
+    expect(red!.bottom).toBeLessThan(box.yMm + box.heightMm);
+    const placed = sheet.ink[0]!;
+    expect(placed.widthMm / placed.heightMm).toBeCloseTo(2, 5);
+  });
 });

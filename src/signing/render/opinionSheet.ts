@@ -242,6 +242,14 @@ function drawBox(page: PDFPage, fonts: Fonts, frame: SheetBoxFrame, entries: rea
     const signature = `${entry.label}${SP}${entry.actorName}${entry.onBehalfOfName ? `（代${entry.onBehalfOfName}）` : ''}${SP}${sheetTime(entry.at)}`;
     const voiceLine = entry.voice ? `语音批示 ${voiceDuration(entry.voice.durationMs)}${SP}SHA-256 ${entry.voice.sha256}` : '';
     const reserved = SMALL_PITCH + (voiceLine ? SMALL_PITCH : 0);
+    const shownSignature = drawable(fonts.small, signature);
+    const signatureWidth = fonts.small.widthOfTextAtSize(shownSignature, SMALL_SIZE) / mm(1);
+    if (slot < TEXT_PITCH + reserved + 1.5) {
+      // Many opinions in one box: each gets one line — the ink small at the left, the text, who and when.
+      drawCompact(page, fonts, frame.box, entry, { left, top, width, slot, signatureWidth }, Y, placements);
+      page.drawText(shownSignature, { x: mm(left + width - signatureWidth), y: Y(top + slot - 1.2), font: fonts.small, size: SMALL_SIZE, color: black });
+      return;
+    }
     // Typed text first, as many lines as fit beside what must still be shown.
     if (entry.text) {
       const lines = wrap(drawable(fonts.text, entry.text), fonts.text, TEXT_SIZE, mm(width));
@@ -265,10 +273,39 @@ function drawBox(page: PDFPage, fonts: Fonts, frame: SheetBoxFrame, entries: rea
       page.drawText(drawable(fonts.small, voiceLine), { x: mm(left), y: Y(y - 1), font: fonts.small, size: SMALL_SIZE - 1, color: grey });
     }
     // Who and when, at the right of the slot's last line, as a signature under an opinion.
-    const shown = drawable(fonts.small, signature);
-    const w = fonts.small.widthOfTextAtSize(shown, SMALL_SIZE) / mm(1);
-    page.drawText(shown, { x: mm(left + width - w), y: Y(top + slot - 1.2), font: fonts.small, size: SMALL_SIZE, color: black });
+    page.drawText(shownSignature, { x: mm(left + width - signatureWidth), y: Y(top + slot - 1.2), font: fonts.small, size: SMALL_SIZE, color: black });
   });
+}
+
+/** One opinion on one line of a crowded box (its signature is drawn by the caller at the right). */
+function drawCompact(
+  page: PDFPage,
+  fonts: Fonts,
+  box: SheetBoxName,
+  entry: SheetOpinion,
+  at: { left: number; top: number; width: number; slot: number; signatureWidth: number },
+  Y: (mm: number) => number,
+  placements: SheetInkPlacement[],
+): void {
+  let x = at.left;
+  const room = at.width - at.signatureWidth - 3;
+  if (entry.ink) {
+    const fit = fitDrawing(entry.ink, room * 0.4, Math.max(1, at.slot - 1));
+    drawInk(page, entry.ink, x, at.top + 0.5, fit.scale, Y);
+    placements.push({ box, xMm: x, yMm: at.top + 0.5, scale: fit.scale, widthMm: fit.width, heightMm: fit.height });
+    x += fit.width + 2;
+  }
+  const parts = [entry.text?.replace(/\s+/g, ' '), entry.voice ? `语音批示 ${voiceDuration(entry.voice.durationMs)}` : undefined].filter(Boolean).join(SP);
+  if (!parts) return;
+  const size = Math.min(TEXT_SIZE, Math.max(6, (at.slot - 1.5) * 2.2));
+  const available = mm(at.left + room - x);
+  let line = drawable(fonts.text, parts);
+  if (fonts.text.widthOfTextAtSize(line, size) > available) {
+    // Cut to what fits, bounded by the text's length.
+    while (line.length > 1 && fonts.text.widthOfTextAtSize(`${line}…`, size) > available) line = line.slice(0, -1);
+    line = `${line}…`;
+  }
+  page.drawText(line, { x: mm(x), y: Y(at.top + at.slot - 1.2), font: fonts.text, size, color: black });
 }
 
 /** The strokes as filled outlines, `scale` mm per drawing unit, the drawing's top left at (xMm, yMm). */
