@@ -14,12 +14,15 @@ import { registerBuiltInRoomRules } from './rooms/policy';
 import { auditMigrations } from './audit/migrations';
 import { documentMigrations } from './documents/migrations';
 import { registerDocumentRoutes } from './documents/routes';
+import { sheetMigrations } from './documents/sheetMigrations';
 import { changeFeedFor } from './documents/changeFeed';
 import { createOverdueReminders } from './documents/overdueReminders';
 import { exchangeMigrations } from './exchange/migrations';
 import { registerExchangeRoutes } from './exchange/routes';
 import type { Migration } from './store/migrations';
 import { sealMigrations } from './seals/migrations';
+import { phraseMigrations } from './phrases/migrations';
+import { registerPhraseRoutes } from './phrases/routes';
 import { registerSealRoutes } from './seals/routes';
 
 /** Stops a module's background work (timers); resolves when work in progress has ended. */
@@ -61,6 +64,9 @@ export const serverModules: readonly ServerModule[] = [
   },
   { name: 'exchange', migrations: exchangeMigrations, register: registerExchangeRoutes },
   { name: 'seals', migrations: sealMigrations, register: registerSealRoutes },
+  { name: 'phrases', migrations: phraseMigrations, register: registerPhraseRoutes },
+  // The 处理笺 archived with each document (its routes are the documents module's).
+  { name: 'sheets', migrations: sheetMigrations },
 ];
 
 /** Every module's migrations, in module order. */

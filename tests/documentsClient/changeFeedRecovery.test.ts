@@ -27,6 +27,7 @@ function scriptedServer(answer: Answer): ServerCalls & { paths: string[] } {
     patch: () => Promise.reject(new Error('not used')),
     getPdf: () => Promise.reject(new Error('not used')),
     putPdf: () => Promise.reject(new Error('not used')),
+    getSheet: () => Promise.reject(new Error('not used')),
   };
 }
 

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { defineCall, defineEvent } from './contract';
 import { DocumentFieldsSchema, DocumentKindSchema } from '../domain/documents/model';
 import { WorkflowActionSchema } from '../domain/documents/workflow';
+import { InkDrawingSchema } from '../domain/documents/opinion';
 import {
   AuditResponseSchema,
   DocumentBoxSchema,
@@ -22,6 +23,7 @@ import {
   UpdateDocumentRequestSchema,
 } from '../http/documents';
 import { DirectoryUnitSchema, DirectoryUserSchema } from '../http/directory';
+import { PhrasesSchema } from '../http/phrases';
 
 const IdSchema = z.string().min(1).max(100);
 /** Binary payloads cross the bridge as base64 (IPC and the web host's JSON both carry strings). */
@@ -76,6 +78,8 @@ export const documentCalls = {
       id: IdSchema,
       action: WorkflowActionSchema,
       opinion: z.string().trim().max(2000).optional(),
+      /** 手写签批: the strokes drawn on the pad, sent with the action (and queued with it offline). */
+      ink: InkDrawingSchema.optional(),
       to: z.array(IdSchema).max(100).optional(),
       units: z.array(IdSchema).max(200).optional(),
       reason: z.string().trim().max(2000).optional(),
@@ -103,6 +107,11 @@ export const documentCalls = {
       version: z.string().optional(),
     }),
   ),
+  /** The 处理笺 (发文稿纸 / 收文处理笺) the server renders with every step's opinion, as PDF. */
+  sheet: defineCall('documents:sheet', z.object({ id: IdSchema }), z.object({ base64: Base64Schema })),
+  /** 常用语: the person's saved opinion phrases (their account's, the same on every device). */
+  phrases: defineCall('documents:phrases', z.object({}), PhrasesSchema),
+  savePhrases: defineCall('documents:save-phrases', PhrasesSchema, PhrasesSchema),
   audit: defineCall('documents:audit', z.object({ id: IdSchema }), AuditResponseSchema),
   search: defineCall(
     'documents:search',

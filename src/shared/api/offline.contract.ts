@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { defineCall, defineEvent } from './contract';
 import { DocumentBoxSchema } from '../http/documents';
+import { OpinionSchema } from '../domain/documents/opinion';
 
 /** Boxes the server lists documents in (INTERFACES.md `GET /api/documents?box=`), as the HTTP API defines them. */
 export { DocumentBoxSchema, type DocumentBox } from '../http/documents';
@@ -60,8 +61,6 @@ export type MessageHit = z.infer<typeof MessageHitSchema>;
 
 export const SearchResultSchema = z.object({ documents: z.array(DocumentHitSchema), messages: z.array(MessageHitSchema) });
 export type SearchResult = z.infer<typeof SearchResultSchema>;
-
-const OpinionSchema = z.object({ text: z.string().max(10_000) });
 
 /**
  * A command the server decides (ARCHITECTURE.md "Data and sync"): queued in the outbox with a

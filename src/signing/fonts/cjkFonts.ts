@@ -137,17 +137,19 @@ const facePickingFontkit = {
 };
 
 /**
- * Embeds the role's font into `pdfDoc`, subsetted to the glyphs actually drawn.
+ * Embeds the role's font into `pdfDoc`, subsetted to the glyphs actually drawn. `customName` fixes
+ * the embedded font's name (for byte-for-byte reproducible PDFs).
  * @throws FontUnavailableError when no usable font exists for the role.
  */
-export async function embedCjkFont(pdfDoc: PDFDocument, role: FontRole, overrides: FontOverrides = {}): Promise<PDFFont> {
+export async function embedCjkFont(pdfDoc: PDFDocument, role: FontRole, overrides: FontOverrides = {}, options: { customName?: string } = {}): Promise<PDFFont> {
   const resolved = resolveCjkFont(role, overrides);
   const loaded = loadFace(resolved);
   if (typeof loaded === 'string') throw new FontUnavailableError(role, [loaded]);
   // pdf-lib reads the registered fontkit synchronously at the start of embedFont, so registering
   // ours here is enough even if someone else registers another one later.
   pdfDoc.registerFontkit(facePickingFontkit);
-  return pdfDoc.embedFont(loaded.bytes, { subset: true });
+  // A fixed `customName` replaces pdf-lib's random name suffix: the same input then gives the same bytes.
+  return pdfDoc.embedFont(loaded.bytes, { subset: true, ...(options.customName ? { customName: options.customName } : {}) });
 }
 
 /** Embeds several roles at once; roles that resolve to the same face share one embedded subset. */

@@ -22,6 +22,7 @@ import { DocumentPdfService, fontOverridesFromEnv, MAX_PDF_BYTES, type PdfVerifi
 import { loadDocument } from './repository';
 import { changeFeedFor } from './changeFeed';
 import { DocumentService } from './service';
+import { OpinionSheetService } from './sheetService';
 
 export interface DocumentRouteOptions {
   /** Replace signature verification (tests of the upload path's own rules). */
@@ -34,6 +35,9 @@ export interface DocumentRouteOptions {
 
 /** Largest attachment accepted (a scanned 附件 can be big; the store keeps it as one blob). */
 const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024;
+
+/** Largest action request: an opinion's handwriting of up to 50,000 points is about 1.5 MB of JSON. */
+const MAX_ACTION_BYTES = 4 * 1024 * 1024;
 
 /** The optional `X-Client-Id` of an upload (the outbox command's id); a malformed one is refused, not ignored. */
 function clientIdHeader(value: string | string[] | undefined): string | undefined {
@@ -48,6 +52,7 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
   const documents = new DocumentService(deps, feed);
   const fonts = options.fonts ?? fontOverridesFromEnv(process.env);
   const pdfs = new DocumentPdfService(deps, documents, { fonts, ...(options.verifier ? { verifier: options.verifier } : {}) });
+  const sheets = new OpinionSheetService(deps, documents, { fonts });
   const idParam = (params: Readonly<Record<string, string>>): string => z.string().min(1).max(100).parse(params.id);
   const shaParam = (params: Readonly<Record<string, string>>): string => z.string().regex(/^[0-9a-f]{64}$/).parse(params.sha256);
   const sealUploads = deps.metrics.counter('xietong_document_seal_uploads_total', 'Sealed PDF uploads by result (accepted, repeated, refused).');
@@ -63,7 +68,21 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
   router.get('/api/documents', async (ctx) => ok(await documents.list(ctx.user, ctx.parseQuery(DocumentListQuerySchema))));
   router.get('/api/documents/:id', async (ctx) => ok(await documents.get(ctx.user, idParam(ctx.params))));
   router.patch('/api/documents/:id', async (ctx) => ok(await documents.update(ctx.user, idParam(ctx.params), await ctx.json(UpdateDocumentRequestSchema))));
-  router.post('/api/documents/:id/actions', async (ctx) => ok(await documents.act(ctx.user, idParam(ctx.params), await ctx.json(DocumentActionRequestSchema))));
+  // Handwriting travels inside the action: room for MAX_INK_POINTS points (the service refuses more).
+  router.post(
+    '/api/documents/:id/actions',
+    async (ctx) => {
+      const id = idParam(ctx.params);
+      const view = await documents.act(ctx.user, id, await ctx.json(DocumentActionRequestSchema));
+      if (view.state === 'archived') {
+        // 归档 keeps the 处理笺 with the document. Should this fail, the first reader stores it instead.
+        const doc = await loadDocument(deps.db, id);
+        if (doc) await sheets.archive(doc).catch((error: unknown) => deps.log.warn('sheet not archived', { documentId: id, error: String(error) }));
+      }
+      return ok(view);
+    },
+    { maxBodyBytes: MAX_ACTION_BYTES },
+  );
   router.get('/api/documents/:id/audit', async (ctx) => ok(await documents.audit(ctx.user, idParam(ctx.params))));
 
   router.get('/api/documents/:id/pdf', async (ctx): Promise<Reply> => {
@@ -71,6 +90,10 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
     const headers: Record<string, string> = { 'cache-control': 'no-store', 'x-document-signed': pdf.signed ? '1' : '0' };
     if (pdf.seal) headers['x-seal-placement'] = JSON.stringify(pdf.seal);
     return { status: 200, body: pdf.bytes, contentType: 'application/pdf', headers };
+  });
+  router.get('/api/documents/:id/sheet', async (ctx): Promise<Reply> => {
+    const bytes = await sheets.get(ctx.user, idParam(ctx.params));
+    return { status: 200, body: bytes, contentType: 'application/pdf', headers: { 'cache-control': 'no-store' } };
   });
   router.put(
     '/api/documents/:id/pdf',

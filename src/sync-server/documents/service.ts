@@ -24,6 +24,7 @@ import {
   type Participant,
   type WorkflowState,
 } from '../../shared/domain/documents';
+import { countInkPoints, MAX_INK_POINTS } from '../../shared/domain/documents/inkOutline';
 import type { AccountUser } from '../../shared/http/auth';
 import type {
   CreateDocumentRequest,
@@ -403,6 +404,8 @@ export class DocumentService {
    * made on what is stored at commit time.
    */
   async act(user: AccountUser, id: string, body: DocumentActionRequest): Promise<DocumentView> {
+    if (body.opinion?.ink && countInkPoints(body.opinion.ink) > MAX_INK_POINTS)
+      throw new HttpError('payload_too_large', `手写签批的笔迹过多（上限 ${MAX_INK_POINTS} 个采样点），请清除后重写`);
     const before = await this.readable(user, id);
     const actor = await this.actorFor(user);
     let to = await this.resolvePeople(body.to);
@@ -447,6 +450,7 @@ export class DocumentService {
         {
           action: body.action,
           ...(body.opinion?.text ? { opinion: body.opinion.text } : {}),
+          ...(body.opinion?.ink ? { opinionInk: body.opinion.ink } : {}),
           ...(body.reason ? { reason: body.reason } : {}),
           ...(to ? { to } : {}),
           ...(dispatchUnits ? { units: dispatchUnits } : {}),

@@ -28,7 +28,7 @@ export function summaryOf(entry: OutboxEntry): string {
     case 'document.action': {
       const action = WorkflowActionSchema.safeParse(command.action);
       const label = action.success ? workflowActionLabels[action.data] : command.action;
-      const detail = command.opinion?.text || command.reason;
+      const detail = command.opinion?.text || (command.opinion?.ink ? '手写意见' : undefined) || command.reason;
       return detail ? `${label}：${detail}` : label;
     }
     case 'exchange.action':

@@ -23,6 +23,7 @@ import {
 } from '../../../shared/http/documents';
 import { DirectoryUnitsResponseSchema, DirectoryUsersResponseSchema, type DirectoryUnit, type DirectoryUser } from '../../../shared/http/directory';
 import { DirectoryUnitSchema, DirectoryUserSchema } from '../../../shared/http/directory';
+import { PhrasesSchema, type Phrases } from '../../../shared/http/phrases';
 import type { EventSink } from '../appServices';
 import type { OfflineServices } from '../sync/offlineServices';
 import { commandOf, targetOf } from './commands';
@@ -109,6 +110,8 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
   const waiters = new Map<string, (entry: OutboxEntry) => void>();
   /** Exchange lists as last received: shown (marked fromReplica) when the server cannot be reached. */
   const lastExchange = new Map<string, ExchangeItem[]>();
+  /** 常用语 as last read from the server, and whose they are (never offered to the next person signing in). */
+  let lastPhrases: { userId: string | null; value: Phrases } | null = null;
   // Per person: someone else signing in on this computer must never see another's exchange list.
   const exchangeKey = (box: 'incoming' | 'outgoing'): string => `${options.userId() ?? ''}\u0000${box}`;
   let todoSignature: string | null = null;
@@ -333,17 +336,48 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
           throw failureOf(error);
         }
       },
-      act: ({ id, action, opinion, to, units, reason }) =>
+      act: ({ id, action, opinion, ink, to, units, reason }) =>
         submit({
           type: 'document.action',
           documentId: id,
           action,
-          opinion: opinion ? { text: opinion } : undefined,
+          // The strokes go into the outbox with the action: offline they wait with it and are applied once.
+          opinion: opinion || ink ? { ...(opinion ? { text: opinion } : {}), ...(ink ? { ink } : {}) } : undefined,
           to: to && to.length > 0 ? to : undefined,
           units: units && units.length > 0 ? units : undefined,
           reason: reason || undefined,
         }),
       pdf: ({ id, from }) => (from === 'replica' ? keptPdf(id) : withFallback(() => fetchPdf(id), () => keptPdf(id))),
+      sheet: async ({ id }) => {
+        try {
+          return { base64: Buffer.from(await server.getSheet(id)).toString('base64') };
+        } catch (error) {
+          if (isUnreachable(error)) throw new ApiFailure('offline', '离线时不能生成处理笺，请联网后再试');
+          throw failureOf(error);
+        }
+      },
+      phrases: async () => {
+        try {
+          const value = await server.json('/api/me/phrases', { schema: PhrasesSchema });
+          lastPhrases = { userId: options.userId(), value };
+          return value;
+        } catch (error) {
+          // Offline, the list this person last read still serves: picking a phrase needs no server.
+          if (isUnreachable(error) && lastPhrases && lastPhrases.userId === options.userId()) return lastPhrases.value;
+          if (isUnreachable(error)) throw new ApiFailure('offline', '离线时无法读取常用语，请联网后再试');
+          throw failureOf(error);
+        }
+      },
+      savePhrases: async (input) => {
+        try {
+          const value = await server.json('/api/me/phrases', { method: 'PUT', body: input, schema: PhrasesSchema });
+          lastPhrases = { userId: options.userId(), value };
+          return value;
+        } catch (error) {
+          if (isUnreachable(error)) throw new ApiFailure('offline', '离线时不能保存常用语，请联网后再试');
+          throw failureOf(error);
+        }
+      },
       audit: async ({ id }) => {
         try {
           return await server.json(`/api/documents/${seg(id)}/audit`, { schema: AuditResponseSchema });

@@ -60,6 +60,8 @@ export interface ServerCalls {
   patch<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.output<S>>;
   getPdf(documentId: string): Promise<PdfDownload>;
   putPdf(documentId: string, pdf: Uint8Array): Promise<void>;
+  /** The 处理笺 of a document (`GET /api/documents/:id/sheet`). */
+  getSheet(documentId: string): Promise<Uint8Array>;
 }
 
 const seg = encodeURIComponent;
@@ -134,6 +136,10 @@ export function createServerCalls(options: ServerCallsOptions): ServerCalls {
         }
       }
       return { bytes, sealPlacement };
+    },
+    async getSheet(documentId) {
+      const response = await binary(`/api/documents/${seg(documentId)}/sheet`, { headers: { authorization: `Bearer ${tokenOrFail()}`, accept: 'application/pdf' } });
+      return new Uint8Array(await response.arrayBuffer());
     },
     async putPdf(documentId, pdf) {
       await binary(`/api/documents/${seg(documentId)}/pdf`, {

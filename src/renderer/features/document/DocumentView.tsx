@@ -21,6 +21,8 @@ import { SealDialog } from './SealDialog';
 import { Timeline } from './Timeline';
 import { useApiEvent } from './useApiEvent';
 import { DocumentPdfPreview } from '../preview';
+import { HandwrittenOpinion, OpinionsPanel, PhrasePicker, SheetButton } from '../signoff';
+import type { InkDrawing } from '../../../shared/domain/documents/opinion';
 import '../../styles/documents.css';
 
 /** States in which the body may still change (the server's room rule agrees). */
@@ -41,6 +43,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
   const [opinion, setOpinion] = useState('');
   /** Who each action goes to, as the person changed it (untouched: the server's default). */
   const [nextHolders, setNextHolders] = useState<NextHolderChoice>({});
+  const [ink, setInk] = useState<InkDrawing | null>(null);
   const [dispatchUnits, setDispatchUnits] = useState<string[] | null>(null);
   const [busy, setBusy] = useState<WorkflowAction | null>(null);
   const [message, setMessage] = useState<{ tone: 'success' | 'error' | 'info'; text: string } | null>(null);
@@ -140,6 +143,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
       id,
       action,
       opinion: action === 'return' ? undefined : text || undefined,
+      ink: action === 'return' ? undefined : (ink ?? undefined),
       reason: action === 'return' ? text : undefined,
       to: to.length > 0 ? [...to] : undefined,
       units: action === 'dispatch' ? chosenUnits : undefined,
@@ -161,6 +165,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
     }
     setOpinion('');
     setNextHolders({});
+    setInk(null);
     setMessage(command.status === 'pending' ? { tone: 'info', text: t('docs.queued') } : { tone: 'success', text: t('docs.done', { action: command.summary }) });
     void load();
   };
@@ -196,6 +201,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
           <button type="button" className="button button--secondary" onClick={() => void downloadPdf()} disabled={pdfBusy || local.fromReplica}>
             {pdfBusy ? t('docs.pdfPreparing') : t('docs.downloadPdf')}
           </button>
+          <SheetButton id={id} title={view.title} disabled={local.fromReplica} onError={(text) => setMessage({ tone: 'error', text })} />
         </div>
       </div>
 
@@ -289,6 +295,8 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
             ) : null}
           </section>
 
+          <OpinionsPanel kind={view.kind} history={view.history} />
+
           <section className="panel panel--handling" aria-labelledby="doc-handling">
             <h3 id="doc-handling" className="panel__title">
               {t('docs.handling')}
@@ -302,6 +310,8 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                   <textarea rows={3} value={opinion} onChange={(e) => setOpinion(e.target.value)} placeholder={t('docs.opinionPlaceholder')} />
                 </label>
                 <NextHolderPicker actions={actions} choice={nextHolders} onChange={(action, ids) => setNextHolders((c) => ({ ...c, [action]: ids }))} />
+                <PhrasePicker onPick={(phrase) => setOpinion((current) => current + phrase)} disabled={busy !== null} />
+                <HandwrittenOpinion value={ink} onChange={setInk} disabled={busy !== null} />
                 {showUnits ? (
                   <fieldset className="field units-picker">
                     <legend>{t('docs.dispatchTo')}</legend>

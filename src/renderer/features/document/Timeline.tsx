@@ -2,6 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import type { HistoryEntry } from '../../../shared/domain/documents/workflow';
 import { formatTime } from './labels';
+import { InkImage } from '../signoff/InkImage';
 
 /** `unitNames`: unit id → name, to say where a 分发 went. */
 export function Timeline({ history, unitNames }: { history: readonly HistoryEntry[]; unitNames: ReadonlyMap<string, string> }) {
@@ -20,6 +21,7 @@ export function Timeline({ history, unitNames }: { history: readonly HistoryEntr
             </time>
           </div>
           {entry.opinion ? <p className="timeline__opinion">{t('docs.history.opinion', { text: entry.opinion })}</p> : null}
+          {entry.opinionInk ? <InkImage drawing={entry.opinionInk} label={t('handwriting.inHistory', { name: entry.actorName })} className="ink-image timeline__ink" /> : null}
           {entry.reason ? <p className="timeline__reason">{t('docs.history.reason', { text: entry.reason })}</p> : null}
           {entry.units && entry.units.length > 0 ? (
             <p className="timeline__targets">{t('docs.history.toUnits', { names: entry.units.map((id) => unitNames.get(id) ?? id).join('、') })}</p>

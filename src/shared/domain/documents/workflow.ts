@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { RoleSchema, type Role } from '../roles';
 import { formatDocNumber, type DocNumber, type DocumentKind } from './model';
+import { InkDrawingSchema, VoiceNoteSchema, type InkDrawing, type VoiceNote } from './opinion';
 
 /** Steps of 发文 and 收文. */
 export const WorkflowStateSchema = z.enum([
@@ -132,6 +133,8 @@ export const HistoryEntrySchema = z.object({
   from: WorkflowStateSchema,
   to: WorkflowStateSchema,
   opinion: z.string().optional(),
+  opinionInk: InkDrawingSchema.optional(),
+  opinionVoice: VoiceNoteSchema.optional(),
   reason: z.string().optional(),
   /** People the document was sent to, or reminded, or given to read. */
   targets: z.array(z.string()).optional(),
@@ -180,6 +183,8 @@ export type WorkflowStatus = z.infer<typeof WorkflowStatusSchema>;
 export interface ActionRequest {
   readonly action: WorkflowAction;
   readonly opinion?: string;
+  readonly opinionInk?: InkDrawing;
+  readonly opinionVoice?: VoiceNote;
   readonly reason?: string;
   readonly to?: readonly Participant[];
   /** For `dispatch`: unit ids. */
@@ -448,6 +453,8 @@ export function applyAction(status: WorkflowStatus, request: ActionRequest, acto
   if ('ok' in who) return who;
   const opinion = request.opinion?.trim() || undefined;
   const reason = request.reason?.trim() || undefined;
+  /** 拟办 and 批示 need an opinion: typed, handwritten or spoken. */
+  const hasOpinion = !!(opinion || request.opinionInk || request.opinionVoice);
   const { state, kind, unitId } = status;
 
   const entry = (to: WorkflowState, extra: Partial<HistoryEntry> = {}): HistoryEntry => ({
@@ -460,6 +467,7 @@ export function applyAction(status: WorkflowStatus, request: ActionRequest, acto
     from: state,
     to,
     ...(opinion ? { opinion } : {}),
+    ...(request.opinionInk ? { opinionInk: request.opinionInk } : {}),
     ...(reason ? { reason } : {}),
     ...extra,
   });
@@ -632,14 +640,14 @@ export function applyAction(status: WorkflowStatus, request: ActionRequest, acto
       return advance('proposing', [who]);
 
     case 'propose': {
-      if (!opinion) return refuse('invalid', '请填写拟办意见');
+      if (!hasOpinion) return refuse('invalid', '请填写拟办意见');
       const targets = checkTargets('instructing', unitId, request.to, who);
       if ('ok' in targets) return targets;
       return advance('instructing', targets);
     }
 
     case 'instruct': {
-      if (!opinion) return refuse('invalid', '请填写批示意见');
+      if (!hasOpinion) return refuse('invalid', '请填写批示意见');
       if (request.to && request.to.length > 0) {
         const targets = checkTargets('handling', unitId, request.to, who, { allowSelf: true });
         if ('ok' in targets) return targets;
