@@ -19,6 +19,7 @@ import {
   WorkflowActionSchema,
   WorkflowStateSchema,
 } from '../domain/documents';
+import { OpinionSchema } from '../domain/documents/opinion';
 
 /** `POST /api/documents`: the kind plus any document fields (title required). */
 export const CreateDocumentRequestSchema = DocumentFieldsSchema.extend({ kind: DocumentKindSchema });
@@ -53,7 +54,7 @@ export type UpdateDocumentRequest = z.infer<typeof UpdateDocumentRequestSchema>;
 /** `POST /api/documents/:id/actions`. */
 export const DocumentActionRequestSchema = z.object({
   action: WorkflowActionSchema,
-  opinion: z.object({ text: z.string().trim().max(2000) }).optional(),
+  opinion: OpinionSchema.optional(),
   /** User ids to send to (next holders, countersigners, readers, 转办 target). */
   to: z.array(z.string().min(1).max(100)).max(100).optional(),
   /** Unit ids (分发). Defaults to the 主送 and 抄送 units of the document. */

@@ -103,8 +103,26 @@ CREATE TABLE document_overdue_reminders (
 );
 `;
 
+/**
+ * 语音签批: a recording is a blob (document_blobs, by SHA-256) bound to the document it was spoken
+ * on, so only that document's readers may fetch it and an action may cite only a recording uploaded
+ * for that document.
+ */
+const documents004 = `
+CREATE TABLE document_voice_notes (
+  document_id TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  mime_type TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (document_id, sha256)
+);
+`;
+
 export const documentMigrations: Migration[] = [
   { id: 'documents-001-documents', sqlite: documents001('BLOB'), postgres: documents001('BYTEA') },
   { id: 'documents-002-change-feed', sqlite: documents002, postgres: documents002 },
   { id: 'documents-003-overdue-reminders', sqlite: documents003, postgres: documents003 },
+  { id: 'documents-004-voice-notes', sqlite: documents004, postgres: documents004 },
 ];

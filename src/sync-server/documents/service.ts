@@ -355,6 +355,43 @@ export class DocumentService {
     return { name: entry.name, bytes };
   }
 
+  /**
+   * PUT /api/documents/:id/voice/:sha256 (语音签批): stores a recording by its digest, bound to this
+   * document. Only someone who may act on the document now may add one (they are about to cite it in
+   * an action); sending the same recording again is a no-op answered like the first time, so an
+   * outbox that resends after a lost answer or a crash mid-upload does no harm — even after the
+   * action moved the document on.
+   */
+  async addVoiceNote(user: AccountUser, id: string, sha256: string, mimeType: string, bytes: Buffer): Promise<{ sha256: string; mimeType: string; size: number; repeated: boolean }> {
+    const doc = await this.readable(user, id);
+    if (bytes.length === 0) throw badRequest('录音是空文件');
+    if (sha256Hex(bytes) !== sha256) throw badRequest('录音内容与其摘要不符（传输中损坏？请重新发送）');
+    const bound = await this.deps.db.get<{ mime_type: string }>('SELECT mime_type FROM document_voice_notes WHERE document_id = ? AND sha256 = ?', [id, sha256]);
+    if (bound) return { sha256, mimeType: bound.mime_type, size: bytes.length, repeated: true };
+    const actor = await this.actorFor(user);
+    if (availableActions(doc.workflow, actor).length === 0) throw forbidden('只有当前可以办理该公文的人可以上传语音签批');
+    const now = this.deps.now();
+    await this.deps.db.transaction(async (tx) => {
+      await putBlob(tx, bytes, now);
+      await tx.run(
+        'INSERT INTO document_voice_notes (document_id, sha256, mime_type, size, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, sha256) DO NOTHING',
+        [id, sha256, mimeType, bytes.length, user.id, now],
+      );
+    });
+    return { sha256, mimeType, size: bytes.length, repeated: false };
+  }
+
+  /** GET /api/documents/:id/voice/:sha256: a recording of this document, for anyone who may read it. */
+  async voiceNote(user: AccountUser, id: string, sha256: string): Promise<{ mimeType: string; bytes: Buffer }> {
+    const doc = await this.readable(user, id);
+    const bound = await this.deps.db.get<{ mime_type: string }>('SELECT mime_type FROM document_voice_notes WHERE document_id = ? AND sha256 = ?', [id, sha256]);
+    if (!bound) throw notFound('找不到该录音');
+    await this.auditAccess(user, doc, `voice:${sha256}`);
+    const bytes = await getBlob(this.deps.db, sha256);
+    if (!bytes) throw notFound('录音文件缺失');
+    return { mimeType: bound.mime_type, bytes };
+  }
+
   /** PATCH /api/documents/:id: the current holder edits the text while it may still change. */
   async update(user: AccountUser, id: string, patch: UpdateDocumentRequest): Promise<DocumentView> {
     const doc = await this.editable(user, id);
@@ -399,6 +436,14 @@ export class DocumentService {
       }
       const doc = await loadDocument(tx, id);
       if (!doc) throw notFound('找不到该公文');
+      const voice = body.opinion?.voice;
+      if (voice) {
+        // The recording must already be on the server for this document: the client uploads it
+        // first (its outbox sends the upload before the action), so 流转记录 never cites a missing blob.
+        const bound = await tx.get<{ mime_type: string }>('SELECT mime_type FROM document_voice_notes WHERE document_id = ? AND sha256 = ?', [id, voice.sha256]);
+        if (!bound) throw new HttpError('rejected', '语音签批的录音尚未上传到服务器，请重新发送');
+        if (bound.mime_type !== voice.mimeType) throw badRequest('语音签批的录音格式与已上传的不一致');
+      }
       let docNumber = doc.workflow.docNumber;
       if (body.action === 'number' && !docNumber) {
         // Draw the serial only for someone allowed to number; the draw rolls back with any failure.
@@ -415,6 +460,7 @@ export class DocumentService {
         {
           action: body.action,
           ...(body.opinion?.text ? { opinion: body.opinion.text } : {}),
+          ...(voice ? { opinionVoice: voice } : {}),
           ...(body.reason ? { reason: body.reason } : {}),
           ...(to ? { to } : {}),
           ...(dispatchUnits ? { units: dispatchUnits } : {}),

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { RoleSchema, type Role } from '../roles';
 import { formatDocNumber, type DocNumber, type DocumentKind } from './model';
+import { InkDrawingSchema, VoiceNoteSchema, type InkDrawing, type VoiceNote } from './opinion';
 
 /** Steps of 发文 and 收文. */
 export const WorkflowStateSchema = z.enum([
@@ -132,6 +133,8 @@ export const HistoryEntrySchema = z.object({
   from: WorkflowStateSchema,
   to: WorkflowStateSchema,
   opinion: z.string().optional(),
+  opinionInk: InkDrawingSchema.optional(),
+  opinionVoice: VoiceNoteSchema.optional(),
   reason: z.string().optional(),
   /** People the document was sent to, or reminded, or given to read. */
   targets: z.array(z.string()).optional(),
@@ -180,6 +183,8 @@ export type WorkflowStatus = z.infer<typeof WorkflowStatusSchema>;
 export interface ActionRequest {
   readonly action: WorkflowAction;
   readonly opinion?: string;
+  readonly opinionInk?: InkDrawing;
+  readonly opinionVoice?: VoiceNote;
   readonly reason?: string;
   readonly to?: readonly Participant[];
   /** For `dispatch`: unit ids. */
@@ -454,6 +459,7 @@ export function applyAction(status: WorkflowStatus, request: ActionRequest, acto
     from: state,
     to,
     ...(opinion ? { opinion } : {}),
+    ...(request.opinionVoice ? { opinionVoice: request.opinionVoice } : {}),
     ...(reason ? { reason } : {}),
     ...extra,
   });
