@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { defineCall, defineEvent } from './contract';
 import { DocumentFieldsSchema, DocumentKindSchema } from '../domain/documents/model';
 import { WorkflowActionSchema } from '../domain/documents/workflow';
+import { VoiceNoteSchema } from '../domain/documents/opinion';
 import {
   AuditResponseSchema,
   DocumentBoxSchema,
@@ -76,6 +77,8 @@ export const documentCalls = {
       id: IdSchema,
       action: WorkflowActionSchema,
       opinion: z.string().trim().max(2000).optional(),
+      /** 语音签批: a recording already kept by `voice:store`; its upload is queued before the action. */
+      voice: VoiceNoteSchema.optional(),
       to: z.array(IdSchema).max(100).optional(),
       units: z.array(IdSchema).max(200).optional(),
       reason: z.string().trim().max(2000).optional(),

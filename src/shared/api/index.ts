@@ -12,6 +12,7 @@ import { sealingCalls } from './sealing.contract';
 import { sealsCalls } from './seals.contract';
 import { delegationsCalls } from './delegations.contract';
 import { attachmentsCalls } from './attachments.contract';
+import { voiceCalls } from './voice.contract';
 import { settingsCalls } from '../deployment/settings.contract';
 
 export const apiContract = {
@@ -27,6 +28,7 @@ export const apiContract = {
   attachments: attachmentsCalls,
   seals: sealsCalls,
   delegations: delegationsCalls,
+  voice: voiceCalls,
 } as const;
 
 export const apiEvents = {

@@ -107,7 +107,7 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
     async (ctx) => {
       const { name } = ctx.parseQuery(AttachmentUploadQuerySchema);
       const bytes = await ctx.body({ maxBytes: MAX_ATTACHMENT_BYTES });
-      return created(await documents.addAttachment(ctx.user, idParam(ctx.params), name, bytes));
+      return created(await documents.addAttachment(ctx.user, idParam(ctx.params), name, bytes, clientIdHeader(ctx.req.headers['x-client-id'])));
     },
     { maxBodyBytes: MAX_ATTACHMENT_BYTES },
   );

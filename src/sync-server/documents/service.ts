@@ -310,20 +310,27 @@ export class DocumentService {
   }
 
   /** Saves changed fields with a version check and an audit entry, then tells the change feed. */
-  private async saveFields(user: AccountUser, doc: StoredDocument, fields: DocumentFields, action: string, payload: unknown, blob?: Buffer): Promise<DocumentView> {
+  private async saveFields(user: AccountUser, doc: StoredDocument, fields: DocumentFields, action: string, payload: unknown, blob?: Buffer, clientId?: string): Promise<DocumentView> {
     const now = this.deps.now();
     const next: StoredDocument = { ...doc, fields, workflow: { ...doc.workflow, version: doc.workflow.version + 1 }, updatedAt: now };
     await this.deps.db.transaction(async (tx) => {
       if (blob) await putBlob(tx, blob, now);
       await saveDocument(tx, next, doc.workflow.version);
       await appendAudit(tx, { documentId: doc.id, at: now, actorId: user.id, actorName: user.name, action, payload });
+      // Recorded with the change itself: the id is known exactly when the change committed.
+      if (clientId) await tx.run('INSERT INTO document_action_ids (document_id, client_id, user_id, created_at) VALUES (?, ?, ?, ?)', [doc.id, clientId, user.id, now]);
     });
     this.feed?.notify();
     return this.view(user, next);
   }
 
   /** POST /api/documents/:id/attachments?name=: the holder adds a file (附件) while the text may change. */
-  async addAttachment(user: AccountUser, id: string, name: string, bytes: Buffer): Promise<DocumentView> {
+  async addAttachment(user: AccountUser, id: string, name: string, bytes: Buffer, clientId?: string): Promise<DocumentView> {
+    // An outbox resend (same client id) is answered with the document as it is now, even when it
+    // has moved on since: the first copy was applied, nothing happens twice.
+    if (clientId && (await this.deps.db.get('SELECT user_id FROM document_action_ids WHERE document_id = ? AND client_id = ?', [id, clientId]))) {
+      return this.view(user, await this.readable(user, id));
+    }
     const doc = await this.editable(user, id);
     const clean = name.trim();
     if (!clean || clean.length > 120 || [...clean].some((c) => c === '/' || c === '\\' || c.charCodeAt(0) < 0x20)) throw badRequest('附件名称无效（1–120个字符，不含路径分隔符）');
@@ -332,7 +339,7 @@ export class DocumentService {
     const sha256 = sha256Hex(bytes);
     if (doc.fields.attachments.some((a) => a.sha256 === sha256)) throw conflict('该文件已是本公文的附件');
     const fields: DocumentFields = { ...doc.fields, attachments: [...doc.fields.attachments, { name: clean, sha256 }] };
-    return this.saveFields(user, doc, fields, 'attachment.add', { name: clean, sha256, size: bytes.length }, bytes);
+    return this.saveFields(user, doc, fields, 'attachment.add', { name: clean, sha256, size: bytes.length }, bytes, clientId);
   }
 
   /** DELETE /api/documents/:id/attachments/:sha256 */

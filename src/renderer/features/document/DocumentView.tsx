@@ -19,6 +19,7 @@ import { EditFieldsForm } from './EditFieldsForm';
 import { SealDialog } from './SealDialog';
 import { Timeline } from './Timeline';
 import { useApiEvent } from './useApiEvent';
+import { keepVoice, VoiceSignoff, type VoiceRecording } from '../signoff';
 import '../../styles/documents.css';
 
 /** Actions whose next holder the person chooses (`to`); for 批示 it may stay empty. */
@@ -49,6 +50,8 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
   const [audit, setAudit] = useState<AuditResponse | null>(null);
   const [pdfBusy, setPdfBusy] = useState(false);
   const [editingFields, setEditingFields] = useState(false);
+  /** 语音签批: the recording that goes with the next action; the key resets the recorder after it went. */
+  const [voice, setVoice] = useState<{ recording: VoiceRecording | null; key: number }>({ recording: null, key: 0 });
   /** Waits for the body's last edits to be stored: a step must not overtake the text it hands on. */
   const flushBody = useRef<() => Promise<void>>(() => Promise.resolve());
   const setFlush = useCallback((flush: () => Promise<void>) => {
@@ -109,7 +112,8 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
   if (!local || !view) return <p className="loading">{t('app.loading')}</p>;
 
   const fields = view.fields;
-  const pending = local.commands.filter((c) => c.status === 'pending');
+  // A queued 附件 upload does not hold the person back: it goes out ahead of any later step.
+  const pending = local.commands.filter((c) => c.status === 'pending' && c.kind !== 'document.attachment');
   const iHold = !!me && view.holders.includes(me.id);
   const editable = iHold && textMayChange.has(view.state) && pending.length === 0;
   const actions = view.availableActions;
@@ -138,10 +142,17 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
     }
     setBusy(action);
     await flushBody.current();
+    const kept = voice.recording && action !== 'return' ? await keepVoice(api, id, voice.recording) : null;
+    if (kept && !kept.ok) {
+      setBusy(null);
+      setMessage({ tone: 'error', text: kept.error.message });
+      return;
+    }
     const result = await api.documents.act({
       id,
       action,
       opinion: action === 'return' ? undefined : text || undefined,
+      voice: kept?.value,
       reason: action === 'return' ? text : undefined,
       to: wantsPerson && chosenPeople.length > 0 ? chosenPeople : undefined,
       units: action === 'dispatch' ? chosenUnits : undefined,
@@ -162,6 +173,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
       return;
     }
     setOpinion('');
+    setVoice((v) => ({ recording: null, key: v.key + 1 }));
     setMessage(command.status === 'pending' ? { tone: 'info', text: t('docs.queued') } : { tone: 'success', text: t('docs.done', { action: command.summary }) });
     void load();
   };
@@ -300,6 +312,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                   <span>{t('docs.opinion')}</span>
                   <textarea rows={3} value={opinion} onChange={(e) => setOpinion(e.target.value)} placeholder={t('docs.opinionPlaceholder')} />
                 </label>
+                <VoiceSignoff key={voice.key} onChange={(recording) => setVoice((v) => ({ ...v, recording }))} disabled={busy !== null} />
                 {showPerson ? (
                   <fieldset className="field units-picker">
                     <legend>{t('docs.nextHolder')}</legend>
@@ -376,7 +389,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
           <AttachmentsPanel
             documentId={view.id}
             attachments={fields.attachments}
-            canEdit={editable && !local.fromReplica}
+            canEdit={editable}
             online={!local.fromReplica}
             onChanged={(changed) => {
               // Newer than any read still on its way.
@@ -409,7 +422,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
             <h3 id="doc-history" className="panel__title">
               {t('docs.history.title')}
             </h3>
-            <Timeline history={view.history} unitNames={unitNames} />
+            <Timeline history={view.history} unitNames={unitNames} documentId={view.id} />
           </section>
           {audit ? (
             <section className="panel" aria-labelledby="doc-audit">
