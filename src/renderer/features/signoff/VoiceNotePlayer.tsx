@@ -9,6 +9,8 @@ import type { VoiceNote } from '../../../shared/domain/documents/opinion';
 import { formatDuration } from '../../../shared/domain/documents/voiceDuration';
 import { useApi } from '../../app/apiContext';
 import { fromBase64 } from '../document/base64';
+import { VoiceAudio } from './VoiceAudio';
+import './voice.css';
 
 export function VoiceNotePlayer({ documentId, voice, speaker }: { documentId: string; voice: VoiceNote; speaker: string }) {
   const { t } = useTranslation();
@@ -40,7 +42,7 @@ export function VoiceNotePlayer({ documentId, voice, speaker }: { documentId: st
     <div className="voice-note">
       <span className="voice-note__label">{t('voice.entry', { duration })}</span>
       {url ? (
-        <audio controls preload="metadata" src={url} aria-label={t('voice.player', { name: speaker, duration })} />
+        <VoiceAudio src={url} label={t('voice.player', { name: speaker, duration })} />
       ) : error ? (
         <span className="voice-note__error" role="alert">
           {error}

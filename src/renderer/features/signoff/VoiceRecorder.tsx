@@ -7,6 +7,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDuration } from '../../../shared/domain/documents/voiceDuration';
+import { VoiceAudio } from './VoiceAudio';
+import './voice.css';
 
 /** One finished recording. `durationMs` is measured by the recorder's own clock (a WebM header may not say). */
 export interface VoiceRecording {
@@ -212,7 +214,7 @@ export function VoiceRecorder({ maxSeconds, onChange, disabled = false }: VoiceR
         </div>
       ) : state === 'recorded' && recording ? (
         <div className="voice-recorder__done">
-          <audio controls src={recording.url} aria-label={t('voice.preview')} preload="metadata" />
+          <VoiceAudio src={recording.url} label={t('voice.preview')} />
           <span className="voice-recorder__time">{t('voice.recorded', { duration: formatDuration(recording.durationMs) })}</span>
           <button type="button" className="button button--secondary" disabled={disabled} onClick={() => void start()}>
             {t('voice.rerecord')}
