@@ -33,9 +33,14 @@ const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(byt
 
 export function createVoiceHandlers(options: VoiceServiceOptions): VoiceHandlers {
   const doFetch = options.fetch ?? fetch;
-  const replica = () => {
+  /**
+   * The replica opens in the background right after a sign-in, so a call made at that moment waits
+   * for it — bounded: 15 s at most, and not at all while signed out.
+   */
+  const replica = async () => {
+    for (let i = 0; i < 75 && !options.replica() && options.session.token(); i += 1) await new Promise((resolve) => setTimeout(resolve, 200));
     const current = options.replica();
-    if (!current) throw new ApiFailure('unavailable', '本地数据库尚未就绪，请稍后重试');
+    if (!current) throw new ApiFailure(options.session.token() ? 'unavailable' : 'unauthenticated', options.session.token() ? '本地数据库尚未就绪，请稍后重试' : '请先登录');
     return current;
   };
 
@@ -74,16 +79,17 @@ export function createVoiceHandlers(options: VoiceServiceOptions): VoiceHandlers
       const bytes = Buffer.from(base64, 'base64');
       if (bytes.length === 0) throw new ApiFailure('invalid_input', '录音是空的');
       if (bytes.length > MAX_VOICE_BYTES) throw new ApiFailure('invalid_input', '录音不能超过 5 MB');
-      const sha256 = await replica().putBlob(bytes, mimeType);
+      const sha256 = await (await replica()).putBlob(bytes, mimeType);
       return { sha256, size: bytes.length };
     },
     async get({ documentId, sha256 }) {
-      const kept = await replica().getBlob(sha256);
+      const local = await replica();
+      const kept = await local.getBlob(sha256);
       if (kept) return { base64: Buffer.from(kept.data).toString('base64'), mimeType: kept.mime };
       try {
         const { bytes, mimeType } = await download(documentId, sha256);
         // Kept for offline playback; a failure to keep it must not cost the person the recording.
-        await Promise.resolve(replica().putBlob(bytes, mimeType)).catch(() => undefined);
+        await Promise.resolve(local.putBlob(bytes, mimeType)).catch(() => undefined);
         return { base64: Buffer.from(bytes).toString('base64'), mimeType };
       } catch (error) {
         if (error instanceof ServerUnreachableError) throw new ApiFailure('offline', '离线状态下本机没有这段录音，请联网后再听');
