@@ -639,7 +639,8 @@ export function applyAction(status: WorkflowStatus, request: ActionRequest, acto
     }
 
     case 'instruct': {
-      if (!opinion) return refuse('invalid', '请填写批示意见');
+      // A leader may give the 批示 by voice alone (语音签批).
+      if (!opinion && !request.opinionVoice) return refuse('invalid', '请填写批示意见');
       if (request.to && request.to.length > 0) {
         const targets = checkTargets('handling', unitId, request.to, who, { allowSelf: true });
         if ('ok' in targets) return targets;
