@@ -68,6 +68,16 @@ describeOnBothAdapters('documents migrations on $name', 'xt-doc-migrations-', (t
     expect(await target.db.get("SELECT body, taken_at FROM document_body_snapshots WHERE document_id = 'd1'")).toEqual({ body: '一、总体要求。', taken_at: 1 });
   });
 
+  it('documents-005 binds each voice note to a document once, by its digest', async () => {
+    expect(await migrate(target.db, documentMigrations.slice(0, 5))).toEqual(['documents-005-voice-notes']);
+    const insert = 'INSERT INTO document_voice_notes (document_id, sha256, mime_type, size, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?)';
+    await target.db.run(insert, ['d1', 'a'.repeat(64), 'audio/ogg', 100, 'u1', 1]);
+    await expect(target.db.run(insert, ['d1', 'a'.repeat(64), 'audio/ogg', 100, 'u1', 2])).rejects.toThrow();
+    // The same recording may belong to another document too (each binding is its own row).
+    await target.db.run(insert, ['d2', 'a'.repeat(64), 'audio/ogg', 100, 'u2', 3]);
+    expect(await target.db.all("SELECT document_id FROM document_voice_notes WHERE sha256 = ? ORDER BY document_id", ['a'.repeat(64)])).toEqual([{ document_id: 'd1' }, { document_id: 'd2' }]);
+  });
+
   it('exchange-001 creates exchange items indexed by both units', async () => {
     expect(await migrate(target.db, [exchangeMigrations[0]!])).toEqual(['exchange-001-items']);
     await target.db.run(

@@ -289,6 +289,17 @@ describe('收文 flow', () => {
     expect(s.history.map((h) => h.label)).toEqual(['登记', '拟办', '批示', '传阅', '已阅', '办结', '归档']);
   });
 
+  it('批示 may be spoken (语音签批) instead of written, and the 流转记录 keeps the recording', () => {
+    let s = act(startIncoming(chen, []), chen, { action: 'register' });
+    s = act(s, chen, { action: 'propose', opinion: '拟请刘主任批示', to: [liu] });
+    expect(refusal(s, liu, { action: 'instruct', to: [sun] }).reason).toBe('请填写批示意见');
+    const voice = { sha256: 'c'.repeat(64), durationMs: 4_200, mimeType: 'audio/webm;codecs=opus' };
+    s = act(s, liu, { action: 'instruct', opinionVoice: voice, to: [sun] });
+    expect(s).toMatchObject({ state: 'handling', holders: ['sun'] });
+    expect(s.history.at(-1)).toMatchObject({ action: 'instruct', opinionVoice: voice });
+    expect(s.history.at(-1)?.opinion).toBeUndefined();
+  });
+
   it('批示 without handlers goes to the proposing clerk for 分办', () => {
     let s = act(startIncoming(chen, []), chen, { action: 'register' });
     s = act(s, chen, { action: 'propose', opinion: '拟请刘主任批示', to: [liu] });

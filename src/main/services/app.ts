@@ -16,6 +16,7 @@ import { createDocumentServices, type DocumentServices } from './documents';
 import { createSealsServices } from './seals';
 import { createAttachmentsHandlers } from './attachments';
 import { createDelegationsServices } from './delegations';
+import { createVoiceHandlers } from './voice';
 
 export interface AppServicesOptions {
   /** Replaces the /healthz monitor as the source of the 在线/离线 state (the sync connection, later). */
@@ -79,7 +80,7 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     settings: createSettingsHandlers(options.settings ?? defaultSettingsService(host)),
     offline: offline.handlers,
     ...documents.handlers,
-    attachments: createAttachmentsHandlers({ serverClient, session, offline, documents: documents.documents }),
+    attachments: createAttachmentsHandlers({ serverClient, session, offline, documents: documents.documents, local: () => offline.current() }),
     seals: createSealsServices({ serverClient, session }),
     delegations: createDelegationsServices({ serverClient, session }),
     window: {
@@ -89,6 +90,12 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
         return { handled: true };
       },
     },
+    voice: createVoiceHandlers({
+      serverUrl: serverClient.baseUrl,
+      session,
+      replica: () => offline.current()?.replica ?? null,
+      reportUnreachable: () => offline.connection.reportFailure(),
+    }),
   };
 
   const dispatcher = createDispatcher(apiContract, handlers, {}, {

@@ -111,6 +111,8 @@ describe('web host HTTP', () => {
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
+    // 语音签批 plays recordings from blob: URLs, nothing remote.
+    expect(csp).toContain("media-src 'self' blob:");
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     const asset = await get('/assets/app.js');
     expect(asset.headers['content-type']).toMatch(/javascript/);

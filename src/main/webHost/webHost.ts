@@ -59,6 +59,9 @@ export function contentSecurityPolicy(port: number): string {
     "style-src 'self'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
+    // 语音签批: recordings are played from blob: URLs of bytes fetched through the API (never a
+    // remote URL); the desktop shell's policy allows the same.
+    "media-src 'self' blob:",
     `connect-src 'self' ws://${HOST}:${port} ws://localhost:${port}`,
     "base-uri 'none'",
     "form-action 'none'",

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { defineCall, defineEvent } from './contract';
 import { DocumentFieldsSchema, DocumentKindSchema } from '../domain/documents/model';
 import { WorkflowActionSchema } from '../domain/documents/workflow';
-import { InkDrawingSchema } from '../domain/documents/opinion';
+import { InkDrawingSchema, VoiceNoteSchema } from '../domain/documents/opinion';
 import {
   AuditResponseSchema,
   DocumentBoxSchema,
@@ -80,6 +80,8 @@ export const documentCalls = {
       opinion: z.string().trim().max(2000).optional(),
       /** 手写签批: the strokes drawn on the pad, sent with the action (and queued with it offline). */
       ink: InkDrawingSchema.optional(),
+      /** 语音签批: a recording already kept by `voice:store`; its upload is queued before the action. */
+      voice: VoiceNoteSchema.optional(),
       to: z.array(IdSchema).max(100).optional(),
       units: z.array(IdSchema).max(200).optional(),
       reason: z.string().trim().max(2000).optional(),

@@ -12,6 +12,7 @@ import { sealingCalls } from './sealing.contract';
 import { sealsCalls } from './seals.contract';
 import { delegationsCalls } from './delegations.contract';
 import { attachmentsCalls } from './attachments.contract';
+import { voiceCalls } from './voice.contract';
 import { settingsCalls } from '../deployment/settings.contract';
 import { windowCalls } from './window.contract';
 
@@ -29,6 +30,7 @@ export const apiContract = {
   seals: sealsCalls,
   delegations: delegationsCalls,
   window: windowCalls,
+  voice: voiceCalls,
 } as const;
 
 export const apiEvents = {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { defineCall, defineEvent } from './contract';
 import { DocumentBoxSchema } from '../http/documents';
-import { OpinionSchema } from '../domain/documents/opinion';
+import { OpinionSchema, VoiceNoteSchema } from '../domain/documents/opinion';
 
 /** Boxes the server lists documents in (INTERFACES.md `GET /api/documents?box=`), as the HTTP API defines them. */
 export { DocumentBoxSchema, type DocumentBox } from '../http/documents';
@@ -62,6 +62,8 @@ export type MessageHit = z.infer<typeof MessageHitSchema>;
 export const SearchResultSchema = z.object({ documents: z.array(DocumentHitSchema), messages: z.array(MessageHitSchema) });
 export type SearchResult = z.infer<typeof SearchResultSchema>;
 
+const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/);
+
 /**
  * A command the server decides (ARCHITECTURE.md "Data and sync"): queued in the outbox with a
  * client-generated id so the server applies it once however often it is sent.
@@ -91,6 +93,27 @@ export const OutboxCommandSchema = z.discriminatedUnion('type', [
     documentId: z.string().min(1),
     /** The signed PDF, already in the replica's blob store. */
     pdfSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  }),
+  /**
+   * A 语音签批 recording for the server (`PUT /api/documents/:id/voice/:sha256`), queued right before
+   * the action that cites it so the outbox sends it first. The bytes are in the replica's blob store
+   * (and stay there after sending, so 流转记录 plays offline); a repeat is harmless (same digest).
+   */
+  z.object({
+    type: z.literal('document.voice'),
+    documentId: z.string().min(1),
+    sha256: Sha256Schema,
+    mimeType: z.string().min(1).max(100),
+  }),
+  /**
+   * A 附件 added (online or offline): `POST /api/documents/:id/attachments?name=` with the bytes from
+   * the replica's blob store; the server applies one clientId once.
+   */
+  z.object({
+    type: z.literal('document.attachment'),
+    documentId: z.string().min(1),
+    sha256: Sha256Schema,
+    name: z.string().trim().min(1).max(120),
   }),
   z.object({
     type: z.literal('message.send'),

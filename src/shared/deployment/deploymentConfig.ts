@@ -59,6 +59,8 @@ export const DeploymentConfigSchema = z
     updateUrl: HttpUrlSchema.optional(),
     /** Installed official fonts per GB/T 9704 role (仿宋_GB2312, 方正小标宋 …). */
     fonts: FontOverridesSchema.default({}),
+    /** 语音签批: the longest recording a leader may make, in seconds (the recorder stops itself there). */
+    voiceMaxSeconds: z.number().int().min(5).max(600).default(60),
     policies: DeploymentPoliciesSchema.default(DeploymentPoliciesSchema.parse({})),
   })
   .strict();
@@ -94,6 +96,8 @@ export interface EffectiveSettings {
   readonly fonts: z.infer<typeof FontOverridesSchema>;
   readonly language: 'zh-CN' | 'en';
   readonly offlineDays: number;
+  /** 语音签批's time limit in seconds. */
+  readonly voiceMaxSeconds: number;
   /** Personal settings that were ignored because policy does not allow them, for the settings screen. */
   readonly ignored: readonly OverriddenSetting[];
 }
@@ -143,6 +147,7 @@ export function resolveEffectiveSettings(deployment: DeploymentConfig, user: Use
     fonts,
     language: user.language ?? 'zh-CN',
     offlineDays: policies.offlineDays,
+    voiceMaxSeconds: deployment.voiceMaxSeconds,
     ignored,
   };
 }

@@ -23,6 +23,8 @@ export const SettingsViewSchema = z.object({
     fonts: FontOverridesSchema,
     language: z.enum(['zh-CN', 'en']),
     offlineDays: z.number().int(),
+    /** 语音签批's time limit in seconds (deployment.json `voiceMaxSeconds`, default 60). */
+    voiceMaxSeconds: z.number().int().min(1),
     trustedRootCount: z.number().int().nonnegative(),
   }),
   /** Settings the policy does not let the person change. */

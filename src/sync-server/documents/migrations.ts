@@ -118,9 +118,27 @@ CREATE TABLE document_body_snapshots (
 );
 `;
 
+/**
+ * 语音签批: a recording is a blob (document_blobs, by SHA-256) bound to the document it was spoken
+ * on, so only that document's readers may fetch it and an action may cite only a recording uploaded
+ * for that document.
+ */
+const documents005 = `
+CREATE TABLE document_voice_notes (
+  document_id TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  mime_type TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (document_id, sha256)
+);
+`;
+
 export const documentMigrations: Migration[] = [
   { id: 'documents-001-documents', sqlite: documents001('BLOB'), postgres: documents001('BYTEA') },
   { id: 'documents-002-change-feed', sqlite: documents002, postgres: documents002 },
   { id: 'documents-003-overdue-reminders', sqlite: documents003, postgres: documents003 },
   { id: 'documents-004-body-snapshots', sqlite: documents004, postgres: documents004 },
+  { id: 'documents-005-voice-notes', sqlite: documents005, postgres: documents005 },
 ];

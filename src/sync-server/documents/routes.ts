@@ -14,6 +14,7 @@ import {
   DocumentListQuerySchema,
   UpdateDocumentRequestSchema,
 } from '../../shared/http/documents';
+import { DEFAULT_MAX_VOICE_BYTES, VoiceMimeTypeSchema } from '../../shared/http/voice';
 import type { ServerDeps } from '../deps';
 import { badRequest, HttpError } from '../http/errors';
 import { created, noContent, ok, type Reply, type Router } from '../http/router';
@@ -31,6 +32,17 @@ export interface DocumentRouteOptions {
   fonts?: FontOverrides;
   /** Uploads (PDF, attachments) one person may have in progress at once on this instance. Default 2. */
   uploadsPerPerson?: number;
+  /** Largest 语音签批 recording in bytes; default `XIETONG_VOICE_MAX_BYTES` or 5 MB. */
+  maxVoiceBytes?: number;
+}
+
+/** The recording size limit from the environment (a deployment may allow longer notes). */
+export function maxVoiceBytesFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env.XIETONG_VOICE_MAX_BYTES;
+  if (raw === undefined || raw === '') return DEFAULT_MAX_VOICE_BYTES;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1024 || value > 100 * 1024 * 1024) throw new Error(`XIETONG_VOICE_MAX_BYTES 须为 1024 到 104857600 之间的整数（现为 ${raw}）`);
+  return value;
 }
 
 /** Largest attachment accepted (a scanned 附件 can be big; the store keeps it as one blob). */
@@ -55,6 +67,7 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
   const sheets = new OpinionSheetService(deps, documents, { fonts });
   const idParam = (params: Readonly<Record<string, string>>): string => z.string().min(1).max(100).parse(params.id);
   const shaParam = (params: Readonly<Record<string, string>>): string => z.string().regex(/^[0-9a-f]{64}$/).parse(params.sha256);
+  const maxVoiceBytes = options.maxVoiceBytes ?? maxVoiceBytesFromEnv(process.env);
   const sealUploads = deps.metrics.counter('xietong_document_seal_uploads_total', 'Sealed PDF uploads by result (accepted, repeated, refused).');
   const stagingDir = prepareStagingDir(deps.dataDir);
   const slots = new UploadSlots(options.uploadsPerPerson ?? 2);
@@ -134,7 +147,7 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
       try {
         const staged = await stageUpload(ctx.req, { dir: stagingDir, maxBytes: MAX_ATTACHMENT_BYTES });
         try {
-          return created(await documents.addAttachment(ctx.user, id, name, await staged.read(), staged.sha256));
+          return created(await documents.addAttachment(ctx.user, id, name, await staged.read(), { sha256: staged.sha256, clientId: clientIdHeader(ctx.req.headers['x-client-id']) }));
         } finally {
           await staged.discard();
         }
@@ -151,6 +164,37 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
     return { status: 200, body: file.bytes, contentType: 'application/octet-stream', headers: { 'content-disposition': disposition, 'cache-control': 'no-store' } };
   });
   router.delete('/api/documents/:id/attachments/:sha256', async (ctx) => ok(await documents.removeAttachment(ctx.user, idParam(ctx.params), shaParam(ctx.params))));
+
+  // 语音签批: the recording goes up first (by its digest), then the action that cites it.
+  router.put(
+    '/api/documents/:id/voice/:sha256',
+    async (ctx): Promise<Reply> => {
+      const id = idParam(ctx.params);
+      const sha256 = shaParam(ctx.params);
+      const type = VoiceMimeTypeSchema.safeParse(ctx.req.headers['content-type'] ?? '');
+      if (!type.success) throw new HttpError('unsupported_media_type', type.error.issues[0]?.message ?? '录音格式不受支持');
+      await documents.checkVoiceUpload(ctx.user, id, sha256);
+      const release = slots.acquire(ctx.user.id);
+      try {
+        let bytes: Buffer;
+        try {
+          bytes = await ctx.body({ maxBytes: maxVoiceBytes });
+        } catch (error) {
+          if (error instanceof HttpError && error.code === 'payload_too_large') throw new HttpError('payload_too_large', `录音过大（不能超过 ${(maxVoiceBytes / 1024 / 1024).toFixed(1)} MB）`);
+          throw error;
+        }
+        const { repeated, ...stored } = await documents.addVoiceNote(ctx.user, id, sha256, type.data, bytes);
+        return repeated ? ok(stored) : created(stored);
+      } finally {
+        release();
+      }
+    },
+    { maxBodyBytes: maxVoiceBytes },
+  );
+  router.get('/api/documents/:id/voice/:sha256', async (ctx): Promise<Reply> => {
+    const note = await documents.voiceNote(ctx.user, idParam(ctx.params), shaParam(ctx.params));
+    return { status: 200, body: note.bytes, contentType: note.mimeType, headers: { 'cache-control': 'no-store' } };
+  });
 
   router.post('/api/delegations', async (ctx) => {
     const input = await ctx.json(CreateDelegationRequestSchema);

@@ -326,13 +326,15 @@ export class DocumentService {
   }
 
   /** Saves changed fields with a version check and an audit entry, then tells the change feed. */
-  private async saveFields(user: AccountUser, doc: StoredDocument, fields: DocumentFields, action: string, payload: unknown, blob?: Buffer): Promise<DocumentView> {
+  private async saveFields(user: AccountUser, doc: StoredDocument, fields: DocumentFields, action: string, payload: unknown, blob?: Buffer, clientId?: string): Promise<DocumentView> {
     const now = this.deps.now();
     const next: StoredDocument = { ...doc, fields, workflow: { ...doc.workflow, version: doc.workflow.version + 1 }, updatedAt: now };
     await this.deps.db.transaction(async (tx) => {
       if (blob) await putBlob(tx, blob, now);
       await saveDocument(tx, next, doc.workflow.version);
       await appendAudit(tx, { documentId: doc.id, at: now, actorId: user.id, actorName: user.name, action, payload });
+      // Recorded with the change itself: the id is known exactly when the change committed.
+      if (clientId) await tx.run('INSERT INTO document_action_ids (document_id, client_id, user_id, created_at) VALUES (?, ?, ?, ?)', [doc.id, clientId, user.id, now]);
     });
     this.feed?.notify();
     return this.view(user, next);
@@ -353,16 +355,23 @@ export class DocumentService {
 
   /**
    * POST /api/documents/:id/attachments?name=: the holder adds a file (附件) while the text may change.
-   * `sha256`, when given, is the digest computed while the upload streamed in.
+   * `sha256`, when given, is the digest computed while the upload streamed in; `clientId` makes a
+   * resend from the outbox harmless.
    */
-  async addAttachment(user: AccountUser, id: string, name: string, bytes: Buffer, sha256 = sha256Hex(bytes)): Promise<DocumentView> {
+  async addAttachment(user: AccountUser, id: string, name: string, bytes: Buffer, options: { sha256?: string; clientId?: string } = {}): Promise<DocumentView> {
+    const { sha256 = sha256Hex(bytes), clientId } = options;
+    // An outbox resend (same client id) is answered with the document as it is now, even when it
+    // has moved on since: the first copy was applied, nothing happens twice.
+    if (clientId && (await this.deps.db.get('SELECT user_id FROM document_action_ids WHERE document_id = ? AND client_id = ?', [id, clientId]))) {
+      return this.view(user, await this.readable(user, id));
+    }
     // Checked again with the body in hand: the document may have moved on while it arrived.
     const doc = await this.checkAttachmentUpload(user, id, name);
     const clean = name.trim();
     if (bytes.length === 0) throw badRequest('附件是空文件');
     if (doc.fields.attachments.some((a) => a.sha256 === sha256)) throw conflict('该文件已是本公文的附件');
     const fields: DocumentFields = { ...doc.fields, attachments: [...doc.fields.attachments, { name: clean, sha256 }] };
-    return this.saveFields(user, doc, fields, 'attachment.add', { name: clean, sha256, size: bytes.length }, bytes);
+    return this.saveFields(user, doc, fields, 'attachment.add', { name: clean, sha256, size: bytes.length }, bytes, clientId);
   }
 
   /** DELETE /api/documents/:id/attachments/:sha256 */
@@ -383,6 +392,55 @@ export class DocumentService {
     const bytes = await getBlob(this.deps.db, sha256);
     if (!bytes) throw notFound('附件文件缺失');
     return { name: entry.name, bytes };
+  }
+
+  /**
+   * PUT /api/documents/:id/voice/:sha256 (语音签批): stores a recording by its digest, bound to this
+   * document. Only someone who may act on the document now may add one (they are about to cite it in
+   * an action); sending the same recording again is a no-op answered like the first time, so an
+   * outbox that resends after a lost answer or a crash mid-upload does no harm — even after the
+   * action moved the document on.
+   */
+  /**
+   * What `addVoiceNote` checks before the bytes: the caller may read the document and act on it now
+   * (unless the recording is already bound to it: a resend). The route calls it before reading the
+   * body, so a refused upload costs no memory (issue 15).
+   */
+  async checkVoiceUpload(user: AccountUser, id: string, sha256: string): Promise<void> {
+    const doc = await this.readable(user, id);
+    if (await this.deps.db.get('SELECT 1 AS one FROM document_voice_notes WHERE document_id = ? AND sha256 = ?', [id, sha256])) return;
+    const actor = await this.actorFor(user);
+    if (availableActions(doc.workflow, actor).length === 0) throw forbidden('只有当前可以办理该公文的人可以上传语音签批');
+  }
+
+  async addVoiceNote(user: AccountUser, id: string, sha256: string, mimeType: string, bytes: Buffer): Promise<{ sha256: string; mimeType: string; size: number; repeated: boolean }> {
+    const doc = await this.readable(user, id);
+    if (bytes.length === 0) throw badRequest('录音是空文件');
+    if (sha256Hex(bytes) !== sha256) throw badRequest('录音内容与其摘要不符（传输中损坏？请重新发送）');
+    const bound = await this.deps.db.get<{ mime_type: string }>('SELECT mime_type FROM document_voice_notes WHERE document_id = ? AND sha256 = ?', [id, sha256]);
+    if (bound) return { sha256, mimeType: bound.mime_type, size: bytes.length, repeated: true };
+    const actor = await this.actorFor(user);
+    if (availableActions(doc.workflow, actor).length === 0) throw forbidden('只有当前可以办理该公文的人可以上传语音签批');
+    const now = this.deps.now();
+    await this.deps.db.transaction(async (tx) => {
+      await putBlob(tx, bytes, now);
+      await tx.run(
+        'INSERT INTO document_voice_notes (document_id, sha256, mime_type, size, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, sha256) DO NOTHING',
+        [id, sha256, mimeType, bytes.length, user.id, now],
+      );
+    });
+    return { sha256, mimeType, size: bytes.length, repeated: false };
+  }
+
+  /** GET /api/documents/:id/voice/:sha256: a recording of this document, for anyone who may read it. */
+  async voiceNote(user: AccountUser, id: string, sha256: string): Promise<{ mimeType: string; bytes: Buffer }> {
+    const doc = await this.readable(user, id);
+    const bound = await this.deps.db.get<{ mime_type: string }>('SELECT mime_type FROM document_voice_notes WHERE document_id = ? AND sha256 = ?', [id, sha256]);
+    if (!bound) throw notFound('找不到该录音');
+    await this.auditAccess(user, doc, `voice:${sha256}`);
+    const bytes = await getBlob(this.deps.db, sha256);
+    if (!bytes) throw notFound('录音文件缺失');
+    return { mimeType: bound.mime_type, bytes };
   }
 
   /** PATCH /api/documents/:id: the current holder edits the text while it may still change. */
@@ -434,6 +492,14 @@ export class DocumentService {
       }
       const doc = await loadDocument(tx, id);
       if (!doc) throw notFound('找不到该公文');
+      const voice = body.opinion?.voice;
+      if (voice) {
+        // The recording must already be on the server for this document: the client uploads it
+        // first (its outbox sends the upload before the action), so 流转记录 never cites a missing blob.
+        const bound = await tx.get<{ mime_type: string }>('SELECT mime_type FROM document_voice_notes WHERE document_id = ? AND sha256 = ?', [id, voice.sha256]);
+        if (!bound) throw new HttpError('rejected', '语音签批的录音尚未上传到服务器，请重新发送');
+        if (bound.mime_type !== voice.mimeType) throw badRequest('语音签批的录音格式与已上传的不一致');
+      }
       let docNumber = doc.workflow.docNumber;
       if (body.action === 'number' && !docNumber) {
         // Draw the serial only for someone allowed to number; the draw rolls back with any failure.
@@ -451,6 +517,7 @@ export class DocumentService {
           action: body.action,
           ...(body.opinion?.text ? { opinion: body.opinion.text } : {}),
           ...(body.opinion?.ink ? { opinionInk: body.opinion.ink } : {}),
+          ...(voice ? { opinionVoice: voice } : {}),
           ...(body.reason ? { reason: body.reason } : {}),
           ...(to ? { to } : {}),
           ...(dispatchUnits ? { units: dispatchUnits } : {}),

@@ -4,6 +4,10 @@
  * server decides who may add or remove (the holder, while the text may change) and who may read;
  * its refusals (403/409/413…) reach the person as its own Chinese message.
  *
+ * Offline (or behind this document's unsent commands) an added file is queued in the outbox as
+ * `document.attachment` with its bytes in the replica, and goes out in order on reconnect; a
+ * refusal then stays in the document's command list with the server's reason.
+ *
  * ServerClient speaks JSON only, so the binary requests are made here with fetch and the person's
  * token, the same way the documents service sends the sealed PDF.
  */
@@ -14,6 +18,8 @@ import type { LocalDocument } from '../../../shared/api/documents.contract';
 import { HttpErrorBodySchema } from '../../../shared/http';
 import { DocumentViewSchema } from '../../../shared/http/documents';
 import type { DocumentsService } from '../documents/documentsService';
+import { targetOf } from '../documents/commands';
+import type { OfflineServices } from '../sync/offlineServices';
 import { failureOf } from '../documents/serverCalls';
 import { ServerHttpError, ServerProtocolError, ServerUnreachableError, type ServerClient } from '../serverClient';
 
@@ -24,8 +30,14 @@ export interface AttachmentsServiceOptions {
   readonly session: { token(): string | null; reportUnauthorized(reason?: string): void };
   /** The 在线/离线 indicator re-checks at once when the server could not be reached. */
   readonly offline?: { readonly connection: { reportFailure(): void } };
-  /** Re-reads the document after a change, so the answer carries this client's unsent commands too. */
-  readonly documents: Pick<DocumentsService, 'get'>;
+  /** Re-reads the document after a change, so the answer carries this client's unsent commands too; queues commands. */
+  readonly documents: Pick<DocumentsService, 'get' | 'submit'>;
+  /**
+   * The person's replica and outbox: every added file is kept in the replica's blob store, and when
+   * the server cannot be reached — or commands on the document still wait — the upload is queued as
+   * an outbox command (`document.attachment`) and sent in order on reconnect.
+   */
+  readonly local?: () => Pick<OfflineServices, 'replica' | 'outbox'> | null;
   readonly fetch?: typeof fetch;
 }
 
@@ -88,13 +100,24 @@ export function createAttachmentsHandlers(options: AttachmentsServiceOptions): A
     async add({ documentId, name, base64 }) {
       const bytes = Buffer.from(base64, 'base64');
       if (bytes.length === 0) throw new ApiFailure('invalid_input', '附件是空文件');
-      const path = `/api/documents/${seg(documentId)}/attachments?name=${seg(name)}`;
-      try {
-        const response = await send(path, { method: 'POST', headers: { 'content-type': 'application/octet-stream', accept: 'application/json' }, body: bytes });
-        return await viewThenDocument(documentId, response, path);
-      } catch (error) {
-        throw failureOf(error);
+      const local = options.local?.() ?? null;
+      // A copy stays in the replica: it is what a queued upload sends, and what 下载 offers offline.
+      const sha256 = local ? await local.replica.putBlob(bytes, 'application/octet-stream') : null;
+      const waiting = local ? (await local.outbox.list('pending')).some((entry) => targetOf(entry) === documentId) : false;
+      if (!waiting) {
+        const path = `/api/documents/${seg(documentId)}/attachments?name=${seg(name)}`;
+        try {
+          const response = await send(path, { method: 'POST', headers: { 'content-type': 'application/octet-stream', accept: 'application/json' }, body: bytes });
+          return await viewThenDocument(documentId, response, path);
+        } catch (error) {
+          if (!(error instanceof ServerUnreachableError) || !sha256) throw failureOf(error);
+        }
       }
+      if (!sha256) throw new ApiFailure('unavailable', '本地数据库尚未就绪，请稍后重试');
+      // Offline, or behind commands on this document that have not gone out yet: queued in order.
+      const { command } = await options.documents.submit({ type: 'document.attachment', documentId, sha256, name });
+      if (command.status === 'rejected') throw new ApiFailure('rejected', command.reason ?? '服务器拒绝了该附件');
+      return options.documents.get(documentId);
     },
     async get({ documentId, sha256 }) {
       const path = `/api/documents/${seg(documentId)}/attachments/${seg(sha256)}`;
@@ -103,6 +126,15 @@ export function createAttachmentsHandlers(options: AttachmentsServiceOptions): A
         const bytes = Buffer.from(await response.arrayBuffer());
         return { name: dispositionName(response.headers.get('content-disposition')) ?? '附件', base64: bytes.toString('base64') };
       } catch (error) {
+        // Offline: the copy kept when it was added (or queued) here, under its listed name.
+        if (error instanceof ServerUnreachableError) {
+          const kept = await options.local?.()?.replica.getBlob(sha256);
+          if (kept) {
+            const document = await options.documents.get(documentId).catch(() => null);
+            const listed = document?.document.fields.attachments.find((a) => a.sha256 === sha256)?.name;
+            return { name: listed ?? '附件', base64: Buffer.from(kept.data).toString('base64') };
+          }
+        }
         throw failureOf(error);
       }
     },

@@ -22,6 +22,7 @@ export const SAMPLE_DEPLOYMENT = {
     heiti: 'C:\\Windows\\Fonts\\simhei.ttf',
     song: 'C:\\Windows\\Fonts\\simsun.ttc#SimSun',
   },
+  voiceMaxSeconds: 60,
   policies: {
     offlineDays: 7,
     rememberPassword: false,

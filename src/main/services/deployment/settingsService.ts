@@ -68,6 +68,7 @@ export function createSettingsService(options: SettingsServiceOptions): Settings
         fonts: effective.fonts,
         language: effective.language,
         offlineDays: effective.offlineDays,
+        voiceMaxSeconds: effective.voiceMaxSeconds,
         trustedRootCount: effective.trustedRoots.length,
       },
       locked: lockedSettings(config),

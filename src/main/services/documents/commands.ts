@@ -5,6 +5,7 @@
 import type { DocumentCommand } from '../../../shared/api/documents.contract';
 import type { OutboxEntry } from '../../../shared/api/offline.contract';
 import { WorkflowActionSchema, workflowActionLabels } from '../../../shared/domain/documents/workflow';
+import { formatDuration } from '../../../shared/domain/documents/voiceDuration';
 
 const exchangeLabels = { receive: '签收', return: '退回', withdraw: '撤回' } as const;
 
@@ -14,6 +15,8 @@ export function targetOf(entry: OutboxEntry): string {
   switch (command.type) {
     case 'document.action':
     case 'document.signedPdf':
+    case 'document.voice':
+    case 'document.attachment':
       return command.documentId;
     case 'exchange.action':
       return command.exchangeId;
@@ -29,12 +32,17 @@ export function summaryOf(entry: OutboxEntry): string {
       const action = WorkflowActionSchema.safeParse(command.action);
       const label = action.success ? workflowActionLabels[action.data] : command.action;
       const detail = command.opinion?.text || (command.opinion?.ink ? '手写意见' : undefined) || command.reason;
-      return detail ? `${label}：${detail}` : label;
+      const voice = command.opinion?.voice ? `（附语音 ${formatDuration(command.opinion.voice.durationMs)}）` : '';
+      return detail ? `${label}：${detail}${voice}` : `${label}${voice}`;
     }
     case 'exchange.action':
       return command.reason ? `${exchangeLabels[command.action]}：${command.reason}` : exchangeLabels[command.action];
     case 'document.signedPdf':
       return '上传用印文件';
+    case 'document.voice':
+      return '上传语音签批录音';
+    case 'document.attachment':
+      return `添加附件：${command.name}`;
     case 'message.send':
       return `发送消息：${command.text.slice(0, 40)}`;
   }

@@ -11,6 +11,7 @@ import type { HandlersOf } from '../../../shared/api/contract';
 import { ApiFailure } from '../../../shared/api/result';
 import type { DocumentCommand, LocalDocument, directoryCalls, documentCalls, exchangeCalls, outboxCalls } from '../../../shared/api/documents.contract';
 import type { OutboxCommand, OutboxEntry } from '../../../shared/api/offline.contract';
+import type { VoiceNote } from '../../../shared/domain/documents/opinion';
 import {
   AuditResponseSchema,
   DocumentListResponseSchema,
@@ -242,6 +243,19 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
     return result;
   }
 
+  /**
+   * 语音签批: the recording (kept in the replica by `voice:store`) is queued for upload right before
+   * the action that cites it; the outbox sends strictly in order, so the server has the recording
+   * when the action arrives — now, or on reconnect. The replica keeps its copy after sending, so
+   * 流转记录 plays it offline too.
+   */
+  async function queueVoiceUpload(documentId: string, voice: VoiceNote): Promise<void> {
+    const services = await offlineReady();
+    const kept = await services.replica.getBlob(voice.sha256);
+    if (!kept) throw new ApiFailure('invalid_input', '录音不在本机，请重新录制');
+    await services.outbox.enqueue({ type: 'document.voice', documentId, sha256: voice.sha256, mimeType: voice.mimeType });
+  }
+
   async function pollTodo(): Promise<void> {
     if (closed || !options.isSignedIn() || !options.isOnline()) return;
     try {
@@ -336,17 +350,20 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
           throw failureOf(error);
         }
       },
-      act: ({ id, action, opinion, ink, to, units, reason }) =>
-        submit({
+      act: async ({ id, action, opinion, ink, voice, to, units, reason }) => {
+        // A recording's upload is queued before the action that cites it (the server refuses the action otherwise).
+        if (voice) await queueVoiceUpload(id, voice);
+        return submit({
           type: 'document.action',
           documentId: id,
           action,
-          // The strokes go into the outbox with the action: offline they wait with it and are applied once.
-          opinion: opinion || ink ? { ...(opinion ? { text: opinion } : {}), ...(ink ? { ink } : {}) } : undefined,
+          // The strokes and the recording's digest go into the outbox with the action: offline they wait with it and are applied once.
+          opinion: opinion || ink || voice ? { ...(opinion ? { text: opinion } : {}), ...(ink ? { ink } : {}), ...(voice ? { voice } : {}) } : undefined,
           to: to && to.length > 0 ? to : undefined,
           units: units && units.length > 0 ? units : undefined,
           reason: reason || undefined,
-        }),
+        });
+      },
       pdf: ({ id, from }) => (from === 'replica' ? keptPdf(id) : withFallback(() => fetchPdf(id), () => keptPdf(id))),
       sheet: async ({ id }) => {
         try {
@@ -431,7 +448,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
       waiters.get(entry.clientId)?.(entry);
       if (entry.status === 'pending') return;
       const command = entry.command;
-      if (command.type === 'document.action' || command.type === 'document.signedPdf') {
+      if (command.type === 'document.action' || command.type === 'document.signedPdf' || command.type === 'document.voice' || command.type === 'document.attachment') {
         emit('documentsChanged', { ids: [command.documentId], boxes: allBoxes });
       } else if (command.type === 'exchange.action') {
         emit('exchangeChanged', { box: 'incoming' });

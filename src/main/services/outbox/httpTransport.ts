@@ -10,7 +10,7 @@ export interface HttpTransportOptions {
   readonly serverUrl: string;
   /** The current session token, or null when signed out. */
   readonly getToken: () => string | null;
-  /** The bytes of a blob in the replica (signed PDFs). */
+  /** The bytes of a blob in the replica (signed PDFs, 语音签批 recordings, attachments). */
   readonly readBlob: (sha256: string) => Promise<Uint8Array | null>;
   /** Give up on one request after this long (default 15 s): a hung connection must not stall the queue. */
   readonly timeoutMs?: number;
@@ -47,6 +47,21 @@ async function requestFor(clientId: string, command: OutboxCommand, readBlob: Ht
       const pdf = await readBlob(command.pdfSha256);
       if (!pdf) return '签章后的文件在本地已不存在，无法上传';
       return { method: 'PUT', path: `/api/documents/${seg(command.documentId)}/pdf`, body: pdf.slice(), contentType: 'application/pdf' };
+    }
+    case 'document.voice': {
+      const audio = await readBlob(command.sha256);
+      if (!audio) return '语音签批的录音在本地已不存在，无法上传';
+      return { method: 'PUT', path: `/api/documents/${seg(command.documentId)}/voice/${command.sha256}`, body: audio.slice(), contentType: command.mimeType };
+    }
+    case 'document.attachment': {
+      const file = await readBlob(command.sha256);
+      if (!file) return `附件「${command.name}」在本地已不存在，无法上传`;
+      return {
+        method: 'POST',
+        path: `/api/documents/${seg(command.documentId)}/attachments?name=${seg(command.name)}`,
+        body: file.slice(),
+        contentType: 'application/octet-stream',
+      };
     }
   }
 }

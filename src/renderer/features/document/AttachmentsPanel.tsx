@@ -18,7 +18,10 @@ export interface AttachmentsPanelProps {
   attachments: readonly Attachment[];
   /** The person holds the document and its text may change: 添加附件 and 删除 are offered. */
   canEdit: boolean;
-  /** Reading (download) needs the server: off while shown from the replica. */
+  /**
+   * Removing needs the server: off while shown from the replica. Adding works offline (queued with
+   * the file kept locally, sent on reconnect); 下载 offline gives the copy kept on this computer.
+   */
   online: boolean;
   /** The document as the server answered after an add or a removal. */
   onChanged: (document: LocalDocument) => void;
@@ -50,7 +53,8 @@ export function AttachmentsPanel({ documentId, attachments, canEdit, online, onC
       return;
     }
     onChanged(result.value);
-    setMessage({ tone: 'success', text: t('attachments.added', { name: file.name }) });
+    const queued = !result.value.document.fields.attachments.some((a) => a.name === file.name);
+    setMessage(queued ? { tone: 'info', text: t('attachmentsOffline.queued', { name: file.name }) } : { tone: 'success', text: t('attachments.added', { name: file.name }) });
   };
 
   const download = async (sha256: string, fallbackName: string) => {
@@ -104,7 +108,7 @@ export function AttachmentsPanel({ documentId, attachments, canEdit, online, onC
                     type="button"
                     className="link-button"
                     aria-label={t('attachments.downloadName', { name: a.name })}
-                    disabled={busy !== null || !online}
+                    disabled={busy !== null}
                     onClick={() => void download(a.sha256 ?? '', a.name)}
                   >
                     {t('attachments.download')}
@@ -131,7 +135,7 @@ export function AttachmentsPanel({ documentId, attachments, canEdit, online, onC
       {canEdit ? (
         <label className="field">
           <span>{t('attachments.add')}</span>
-          <input type="file" aria-label={t('attachments.add')} disabled={busy !== null || !online} onChange={(e) => void add(e)} />
+          <input type="file" aria-label={t('attachments.add')} disabled={busy !== null} onChange={(e) => void add(e)} />
         </label>
       ) : null}
       {message ? (

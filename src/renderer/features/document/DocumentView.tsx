@@ -21,7 +21,7 @@ import { SealDialog } from './SealDialog';
 import { Timeline } from './Timeline';
 import { useApiEvent } from './useApiEvent';
 import { DocumentPdfPreview } from '../preview';
-import { HandwrittenOpinion, OpinionsPanel, PhrasePicker, SheetButton } from '../signoff';
+import { HandwrittenOpinion, keepVoice, OpinionsPanel, PhrasePicker, SheetButton, VoiceSignoff, type VoiceRecording } from '../signoff';
 import type { InkDrawing } from '../../../shared/domain/documents/opinion';
 import '../../styles/documents.css';
 
@@ -51,6 +51,8 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
   const [audit, setAudit] = useState<AuditResponse | null>(null);
   const [pdfBusy, setPdfBusy] = useState(false);
   const [editingFields, setEditingFields] = useState(false);
+  /** 语音签批: the recording that goes with the next action; the key resets the recorder after it went. */
+  const [voice, setVoice] = useState<{ recording: VoiceRecording | null; key: number }>({ recording: null, key: 0 });
   /** Waits for the body's last edits to be stored: a step must not overtake the text it hands on. */
   const flushBody = useRef<() => Promise<void>>(() => Promise.resolve());
   const setFlush = useCallback((flush: () => Promise<void>) => {
@@ -107,7 +109,8 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
   if (!local || !view) return <p className="loading">{t('app.loading')}</p>;
 
   const fields = view.fields;
-  const pending = local.commands.filter((c) => c.status === 'pending');
+  // A queued 附件 upload does not hold the person back: it goes out ahead of any later step.
+  const pending = local.commands.filter((c) => c.status === 'pending' && c.kind !== 'document.attachment');
   const iHold = !!me && view.holders.includes(me.id);
   const editable = iHold && textMayChange.has(view.state) && pending.length === 0;
   const actions = view.availableActions;
@@ -139,11 +142,18 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
     }
     setBusy(action);
     await flushBody.current();
+    const kept = voice.recording && action !== 'return' ? await keepVoice(api, id, voice.recording) : null;
+    if (kept && !kept.ok) {
+      setBusy(null);
+      setMessage({ tone: 'error', text: kept.error.message });
+      return;
+    }
     const result = await api.documents.act({
       id,
       action,
       opinion: action === 'return' ? undefined : text || undefined,
       ink: action === 'return' ? undefined : (ink ?? undefined),
+      voice: kept?.value,
       reason: action === 'return' ? text : undefined,
       to: to.length > 0 ? [...to] : undefined,
       units: action === 'dispatch' ? chosenUnits : undefined,
@@ -166,6 +176,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
     setOpinion('');
     setNextHolders({});
     setInk(null);
+    setVoice((v) => ({ recording: null, key: v.key + 1 }));
     setMessage(command.status === 'pending' ? { tone: 'info', text: t('docs.queued') } : { tone: 'success', text: t('docs.done', { action: command.summary }) });
     void load();
   };
@@ -312,6 +323,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                 <NextHolderPicker actions={actions} choice={nextHolders} onChange={(action, ids) => setNextHolders((c) => ({ ...c, [action]: ids }))} />
                 <PhrasePicker onPick={(phrase) => setOpinion((current) => current + phrase)} disabled={busy !== null} />
                 <HandwrittenOpinion value={ink} onChange={setInk} disabled={busy !== null} />
+                <VoiceSignoff key={voice.key} onChange={(recording) => setVoice((v) => ({ ...v, recording }))} disabled={busy !== null} />
                 {showUnits ? (
                   <fieldset className="field units-picker">
                     <legend>{t('docs.dispatchTo')}</legend>
@@ -371,7 +383,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
           <AttachmentsPanel
             documentId={view.id}
             attachments={fields.attachments}
-            canEdit={editable && !local.fromReplica}
+            canEdit={editable}
             online={!local.fromReplica}
             onChanged={(changed) => {
               // Newer than any read still on its way.
@@ -404,7 +416,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
             <h3 id="doc-history" className="panel__title">
               {t('docs.history.title')}
             </h3>
-            <Timeline history={view.history} unitNames={unitNames} />
+            <Timeline history={view.history} unitNames={unitNames} documentId={view.id} />
           </section>
           {audit ? (
             <section className="panel" aria-labelledby="doc-audit">

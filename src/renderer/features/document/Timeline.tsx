@@ -3,9 +3,10 @@ import { useTranslation } from 'react-i18next';
 import type { HistoryEntry } from '../../../shared/domain/documents/workflow';
 import { formatTime } from './labels';
 import { InkImage } from '../signoff/InkImage';
+import { VoiceNotePlayer } from '../signoff';
 
-/** `unitNames`: unit id → name, to say where a 分发 went. */
-export function Timeline({ history, unitNames }: { history: readonly HistoryEntry[]; unitNames: ReadonlyMap<string, string> }) {
+/** `unitNames`: unit id → name, to say where a 分发 went; `documentId` lets a 语音签批 entry fetch its recording. */
+export function Timeline({ history, unitNames, documentId }: { history: readonly HistoryEntry[]; unitNames: ReadonlyMap<string, string>; documentId?: string }) {
   const { t } = useTranslation();
   if (history.length === 0) return <p className="muted">{t('docs.history.empty')}</p>;
   return (
@@ -22,6 +23,7 @@ export function Timeline({ history, unitNames }: { history: readonly HistoryEntr
           </div>
           {entry.opinion ? <p className="timeline__opinion">{t('docs.history.opinion', { text: entry.opinion })}</p> : null}
           {entry.opinionInk ? <InkImage drawing={entry.opinionInk} label={t('handwriting.inHistory', { name: entry.actorName })} className="ink-image timeline__ink" /> : null}
+          {entry.opinionVoice && documentId ? <VoiceNotePlayer documentId={documentId} voice={entry.opinionVoice} speaker={entry.actorName} /> : null}
           {entry.reason ? <p className="timeline__reason">{t('docs.history.reason', { text: entry.reason })}</p> : null}
           {entry.units && entry.units.length > 0 ? (
             <p className="timeline__targets">{t('docs.history.toUnits', { names: entry.units.map((id) => unitNames.get(id) ?? id).join('、') })}</p>

@@ -468,6 +468,7 @@ export function applyAction(status: WorkflowStatus, request: ActionRequest, acto
     to,
     ...(opinion ? { opinion } : {}),
     ...(request.opinionInk ? { opinionInk: request.opinionInk } : {}),
+    ...(request.opinionVoice ? { opinionVoice: request.opinionVoice } : {}),
     ...(reason ? { reason } : {}),
     ...extra,
   });

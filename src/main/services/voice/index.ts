@@ -1,0 +1,1 @@
+export { createVoiceHandlers, type VoiceHandlers, type VoiceServiceOptions } from './voiceService';
