@@ -24,6 +24,10 @@ export interface SettingsServiceOptions {
   readonly store: UserSettingsStore;
   /** What this process was started with: a change to these needs a restart. */
   readonly running: { readonly serverUrl: string; readonly autoUpdate: boolean };
+  /** `desktop` for the Electron shell, `web` for the web host (default `desktop`). */
+  readonly host?: 'desktop' | 'web';
+  /** Told after every successful save, with what now takes effect (the shell applies 开机启动 here). */
+  readonly onSaved?: (view: SettingsView) => void;
 }
 
 export interface SettingsService {
@@ -36,6 +40,7 @@ const lockReasons: Record<LockableSetting, string> = {
   autoUpdate: '单位部署策略不允许更改自动更新',
   rememberPassword: '单位部署策略不允许记住密码',
   fonts: '单位部署策略不允许更改字体',
+  startOnLogin: '单位部署策略统一设定了开机启动',
 };
 
 /** Whether `settings` tries to change a locked setting (setting it to what is deployed is no change). */
@@ -46,6 +51,7 @@ function lockedChange(deployment: DeploymentConfig, settings: UserSettings): Loc
     if (setting === 'rememberPassword' && settings.rememberPassword === false) continue;
     if (setting === 'autoUpdate' && settings.autoUpdate === (deployment.updateUrl !== undefined)) continue;
     if (setting === 'fonts' && Object.keys(settings.fonts ?? {}).length === 0) continue;
+    if (setting === 'startOnLogin' && settings.startOnLogin === (deployment.policies.startOnLogin === 'always')) continue;
     return setting;
   }
   return undefined;
@@ -68,10 +74,14 @@ export function createSettingsService(options: SettingsServiceOptions): Settings
         fonts: effective.fonts,
         language: effective.language,
         offlineDays: effective.offlineDays,
+        notifications: effective.notifications,
+        startOnLogin: effective.startOnLogin,
+        closeToTray: effective.closeToTray,
         trustedRootCount: effective.trustedRoots.length,
       },
       locked: lockedSettings(config),
       ignored: [...effective.ignored],
+      host: options.host ?? 'desktop',
       restartRequired: (effective.serverUrl ?? options.running.serverUrl) !== options.running.serverUrl || effective.autoUpdate !== options.running.autoUpdate,
     };
   };
@@ -84,7 +94,9 @@ export function createSettingsService(options: SettingsServiceOptions): Settings
       const refused = lockedChange(config, checked);
       if (refused) throw new ApiFailure('forbidden', lockReasons[refused]);
       await options.store.save(checked);
-      return view(checked);
+      const saved = view(checked);
+      options.onSaved?.(saved);
+      return saved;
     },
   };
 }
@@ -96,6 +108,7 @@ export function defaultSettingsService(host: { readonly userDataDir: string; rea
     deployment: { config: parsed.success ? parsed.data : DeploymentConfigSchema.parse({}), source: undefined },
     store: createUserSettingsStore(host.userDataDir),
     running: { serverUrl: host.serverUrl, autoUpdate: false },
+    host: 'web',
   });
 }
 
