@@ -100,6 +100,16 @@ describe('settings:get and settings:update', () => {
     expect(await dispatcher.dispatch('settings:update', { startOnLogin: false, notifications: true })).toMatchObject({ ok: true });
   });
 
+  it('lets a person save other settings while keeping a choice the policy now ignores', async () => {
+    await dispatcherFor({ startOnLogin: 'user' }).dispatch('settings:update', { startOnLogin: true });
+    const locked = dispatcherFor({ startOnLogin: 'never' });
+    expect(await locked.dispatch('settings:update', { startOnLogin: true, language: 'en' })).toMatchObject({
+      ok: true,
+      value: { effective: { startOnLogin: false, language: 'en' }, ignored: [{ setting: 'startOnLogin', reason: '单位部署策略不允许开机启动' }] },
+    });
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toEqual({ startOnLogin: true, language: 'en' });
+  });
+
   it('locks nothing a permissive deployment opens up', () => {
     expect(lockedSettings(deployed({ allowUserServerUrl: true, allowUserDisableUpdates: true, rememberPassword: true, allowUserFonts: true }))).toEqual([]);
     expect(lockedSettings(DeploymentConfigSchema.parse({}))).toEqual(['autoUpdate', 'rememberPassword']);

@@ -16,6 +16,9 @@ import { createDocumentServices, type DocumentServices } from './documents';
 import { createSealsServices } from './seals';
 import { createAttachmentsHandlers } from './attachments';
 import { createDelegationsServices } from './delegations';
+import { countByPages, createBadgeService, type BadgeSources } from './badge';
+import { browserUpdates, createUpdatesHandlers, type UpdatesService } from './updates';
+import type { EventSink } from './appServices';
 
 export interface AppServicesOptions {
   /** Replaces the /healthz monitor as the source of the 在线/离线 state (the sync connection, later). */
@@ -26,6 +29,10 @@ export interface AppServicesOptions {
   diagnostics?: DiagnosticsService;
   /** 设置 under the deployment policy; the Electron shell passes one built from deployment.json. */
   settings?: SettingsService;
+  /** 检查更新; the Electron shell passes electron-updater's, the web host answers that the browser updates with the server. */
+  updates?: UpdatesService;
+  /** Unread messages for the badge, once messaging provides them. */
+  unreadMessages?: BadgeSources['unreadMessages'];
 }
 
 /** The context every handler receives; empty for now, room for the calling window's identity. */
@@ -33,6 +40,12 @@ export type CallContext = Record<string, never>;
 
 export function createAppServices(host: AppHost, options: AppServicesOptions = {}): Promise<AppServices> {
   const serverClient = createServerClient(host.serverUrl);
+  // Every event still goes to the renderer; those that can move the 待办 count also re-read it.
+  let refreshBadge = (): void => undefined;
+  const emit: EventSink = (event, payload) => {
+    host.emit(event, payload);
+    if (event === 'documentsChanged' || event === 'exchangeChanged' || event === 'signedOut') refreshBadge();
+  };
   // Set right below; the outbox reports only after a sign-in, long after this function returned.
   let documents: DocumentServices | null = null;
   const offline = createOfflineController({
@@ -40,10 +53,10 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     serverUrl: host.serverUrl,
     fallback: options.connection ?? createReachabilityMonitor({ isReachable: () => serverClient.isHealthy() }),
     onOutboxChanged: (entry) => {
-      host.emit('outboxChanged', entry);
+      emit('outboxChanged', entry);
       documents?.documents.outboxChanged(entry);
     },
-    onRoomUpdate: (room, update) => host.emit('roomUpdate', { room, update }),
+    onRoomUpdate: (room, update) => emit('roomUpdate', { room, update }),
     onError: (error) => console.error('[offline]', error),
   });
   // The 在线/离线 indicator follows the open rooms' sync connections (the /healthz probe when none is open).
@@ -51,12 +64,26 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
   const session = createSessionService({
     userDataDir: host.userDataDir,
     secrets: host.secrets,
-    emit: host.emit,
+    emit,
     client: serverClient,
     connection,
   });
   offline.attach(session);
-  documents = createDocumentServices({ serverClient, session, offline, emit: host.emit });
+  const documentServices = createDocumentServices({ serverClient, session, offline, emit });
+  documents = documentServices;
+
+  const badge = createBadgeService(
+    {
+      todoCount: () =>
+        session.current() == null ? Promise.resolve(0) : countByPages(async (cursor) => documentServices.handlers.documents.list({ box: 'todo', ...(cursor ? { cursor } : {}) }, {})),
+      ...(options.unreadMessages ? { unreadMessages: options.unreadMessages } : {}),
+    },
+    (error) => console.error('[badge]', error),
+  );
+  badge.subscribe((count) => host.emit('badgeChanged', count));
+  refreshBadge = () => void badge.refresh();
+  const offBadgeSession = session.onSessionChange(() => refreshBadge());
+  refreshBadge();
 
   const handlers: HandlersOf<typeof apiContract, CallContext> = {
     session: {
@@ -76,6 +103,8 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     attachments: createAttachmentsHandlers({ serverClient, session, offline, documents: documents.documents }),
     seals: createSealsServices({ serverClient, session }),
     delegations: createDelegationsServices({ serverClient, session }),
+    badge: { get: () => badge.refresh() },
+    updates: createUpdatesHandlers(options.updates ?? browserUpdates),
   };
 
   const dispatcher = createDispatcher(apiContract, handlers, {}, {
@@ -86,7 +115,9 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     dispatcher,
     session,
     serverClient,
+    badge,
     async close() {
+      offBadgeSession();
       documents?.close();
       await offline.close();
       await session.close();

@@ -13,6 +13,8 @@ import { sealsCalls } from './seals.contract';
 import { delegationsCalls } from './delegations.contract';
 import { attachmentsCalls } from './attachments.contract';
 import { settingsCalls } from '../deployment/settings.contract';
+import { badgeCalls, badgeEvents } from './badge.contract';
+import { updatesCalls, updatesEvents } from './updates.contract';
 
 export const apiContract = {
   session: sessionCalls,
@@ -27,12 +29,16 @@ export const apiContract = {
   attachments: attachmentsCalls,
   seals: sealsCalls,
   delegations: delegationsCalls,
+  badge: badgeCalls,
+  updates: updatesCalls,
 } as const;
 
 export const apiEvents = {
   ...sessionEvents,
   ...offlineEvents,
   ...documentEvents,
+  ...badgeEvents,
+  ...updatesEvents,
 } as const;
 
 export type ApiContract = typeof apiContract;
@@ -48,3 +54,5 @@ export * from './diagnostics.contract';
 export * from './documents.contract';
 export * from './sealing.contract';
 export * from './seals.contract';
+export * from './badge.contract';
+export * from './updates.contract';

@@ -43,10 +43,14 @@ const lockReasons: Record<LockableSetting, string> = {
   startOnLogin: '单位部署策略统一设定了开机启动',
 };
 
-/** Whether `settings` tries to change a locked setting (setting it to what is deployed is no change). */
-function lockedChange(deployment: DeploymentConfig, settings: UserSettings): LockableSetting | undefined {
+/**
+ * Whether `settings` tries to change a locked setting. Setting it to what is deployed is no change, and
+ * neither is keeping what is already saved (an ignored choice stays in the file for when the policy relaxes).
+ */
+function lockedChange(deployment: DeploymentConfig, settings: UserSettings, saved: UserSettings): LockableSetting | undefined {
   for (const setting of lockedSettings(deployment)) {
     if (settings[setting] === undefined) continue;
+    if (JSON.stringify(settings[setting]) === JSON.stringify(saved[setting])) continue;
     if (setting === 'serverUrl' && settings.serverUrl === deployment.serverUrl) continue;
     if (setting === 'rememberPassword' && settings.rememberPassword === false) continue;
     if (setting === 'autoUpdate' && settings.autoUpdate === (deployment.updateUrl !== undefined)) continue;
@@ -91,7 +95,7 @@ export function createSettingsService(options: SettingsServiceOptions): Settings
     },
     async update(settings) {
       const checked = UserSettingsSchema.parse(settings);
-      const refused = lockedChange(config, checked);
+      const refused = lockedChange(config, checked, await options.store.load());
       if (refused) throw new ApiFailure('forbidden', lockReasons[refused]);
       await options.store.save(checked);
       const saved = view(checked);
