@@ -103,8 +103,8 @@ describe('设置', () => {
     expect((server as HTMLInputElement).disabled).toBe(true);
     expect((server as HTMLInputElement).value).toBe('https://oa.example.gov.cn');
     expect(screen.getByText('已锁定：单位部署策略不允许更改服务器地址')).toBeTruthy();
-    expect((screen.getByLabelText(/记住密码/) as HTMLInputElement).disabled).toBe(true);
-    expect((screen.getByLabelText(/自动更新/) as HTMLInputElement).disabled).toBe(false);
+    expect(screen.getByLabelText<HTMLInputElement>(/记住密码/).disabled).toBe(true);
+    expect(screen.getByLabelText<HTMLInputElement>(/自动更新/).disabled).toBe(false);
     expect(screen.getByText('以下个人设置未生效')).toBeTruthy();
     expect(screen.getByText('单位部署策略不允许记住密码', { selector: 'li' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: '保存' }));
@@ -117,11 +117,11 @@ describe('设置', () => {
   it('in the browser shows 开机启动 as desktop-only instead of hiding it', async () => {
     const fake = fakeSettingsApi(baseView({ host: 'web' }), { state: 'unsupported', message: '浏览器版本随服务器一同更新，无需单独更新' });
     await renderWithApi(<SettingsPanel />, fake.api);
-    const start = await screen.findByLabelText(/开机启动/);
-    expect((start as HTMLInputElement).disabled).toBe(true);
+    const start = await screen.findByLabelText<HTMLInputElement>(/开机启动/);
+    expect(start.disabled).toBe(true);
     expect(screen.getByText('仅桌面版可用：浏览器中不适用')).toBeTruthy();
     expect(await screen.findByText('浏览器版本随服务器一同更新，无需单独更新')).toBeTruthy();
-    expect((screen.getByRole('button', { name: '检查更新' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: '检查更新' }).disabled).toBe(true);
   });
 
   it('检查更新 shows the download as a progress bar, then offers 重启并更新', async () => {
