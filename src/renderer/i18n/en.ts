@@ -277,7 +277,7 @@ export const en: Messages = {
   settings: {
     open: 'Settings',
     title: 'Settings',
-    description: 'Language, server, updates, notifications and start on login. Items with a lock are set for everyone by your unit’s deployment policy.',
+    description: 'Language, server, updates, notifications and start on login. Items marked Locked are set for everyone by your unit's deployment policy.',
     language: 'Interface language',
     languageHint: 'Applies at once',
     serverUrl: 'Server address',
@@ -301,6 +301,7 @@ export const en: Messages = {
     saved: 'Settings saved',
     restartRequired: 'Some settings take effect after XieTong restarts',
     loading: 'Reading settings…',
+    browserUpdates: 'The browser version is updated together with the server; there is nothing to install',
     updatesTitle: 'Software updates',
     checkUpdates: 'Check for updates',
     checking: 'Checking for updates…',

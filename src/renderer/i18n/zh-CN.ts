@@ -275,7 +275,7 @@ export const zhCN = {
   settings: {
     open: '设置',
     title: '设置',
-    description: '界面语言、服务器、更新、通知和开机启动。带锁的项目由单位部署策略统一设定。',
+    description: '界面语言、服务器、更新、通知和开机启动。标有“已锁定”的项目由单位部署策略统一设定。',
     language: '界面语言',
     languageHint: '选择后立即生效',
     serverUrl: '服务器地址',
@@ -299,6 +299,7 @@ export const zhCN = {
     saved: '设置已保存',
     restartRequired: '部分设置将在重新启动协同办公后生效',
     loading: '正在读取设置…',
+    browserUpdates: '浏览器版本随服务器一同更新，无需单独更新',
     updatesTitle: '软件更新',
     checkUpdates: '检查更新',
     checking: '正在检查更新…',

@@ -184,10 +184,7 @@ function Row({ label, hint, locked, children }: { label: string; hint?: string; 
   const hintId = `${id}-hint`;
   return (
     <div className={`field${locked ? ' field--locked' : ''}`}>
-      <label htmlFor={id}>
-        {locked ? <span aria-hidden="true">🔒 </span> : null}
-        {label}
-      </label>
+      <label htmlFor={id}>{label}</label>
       {children(id, hint ? hintId : undefined)}
       {hint ? (
         <small id={hintId} className="field__hint">
@@ -203,12 +200,9 @@ function Toggle({ label, checked, onChange, note, disabled }: { label: string; c
   const id = useId();
   const off = disabled === true || note !== undefined;
   return (
-    <div className={`field field--inline${off ? ' field--locked' : ''}`}>
+    <div className={`settings__toggle${off ? ' field--locked' : ''}`}>
       <input id={id} type="checkbox" checked={checked} disabled={off} aria-describedby={note ? `${id}-note` : undefined} onChange={(event) => onChange(event.target.checked)} />
-      <label htmlFor={id}>
-        {off ? <span aria-hidden="true">🔒 </span> : null}
-        {label}
-      </label>
+      <label htmlFor={id}>{label}</label>
       {note ? (
         <small id={`${id}-note`} className="field__hint">
           {note}

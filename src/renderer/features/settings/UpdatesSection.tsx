@@ -50,6 +50,7 @@ export function UpdatesSection() {
   const describe = (): string | null => {
     switch (status.state) {
       case 'unsupported':
+        return t('settings.browserUpdates');
       case 'disabled':
         return status.message;
       case 'checking':
