@@ -277,7 +277,7 @@ export const en: Messages = {
   settings: {
     open: 'Settings',
     title: 'Settings',
-    description: 'Language, server, updates, notifications and start on login. Items marked Locked are set for everyone by your unit's deployment policy.',
+    description: 'Language, server, updates, notifications and start on login. Items marked Locked are set for everyone by your unit’s deployment policy.',
     language: 'Interface language',
     languageHint: 'Applies at once',
     serverUrl: 'Server address',
