@@ -114,14 +114,21 @@ describe('设置', () => {
     expect(fake.saved[0]).not.toHaveProperty('serverUrl');
   });
 
-  it('in the browser shows 开机启动 as desktop-only instead of hiding it', async () => {
+  it('in the browser shows 开机启动, notifications and updates as desktop-only instead of hiding them', async () => {
     const fake = fakeSettingsApi(baseView({ host: 'web' }), { state: 'unsupported', message: '浏览器版本随服务器一同更新，无需单独更新' });
     await renderWithApi(<SettingsPanel />, fake.api);
-    const start = await screen.findByLabelText<HTMLInputElement>(/开机启动/);
-    expect(start.disabled).toBe(true);
-    expect(screen.getByText('仅桌面版可用：浏览器中不适用')).toBeTruthy();
+    await screen.findByLabelText(/开机启动/);
+    for (const name of [/开机启动/, /新消息和待办通知/, /自动更新/]) {
+      expect(screen.getByLabelText<HTMLInputElement>(name).disabled).toBe(true);
+    }
+    expect(screen.getAllByText('仅桌面版可用：浏览器中不适用')).toHaveLength(3);
     expect(await screen.findByText('浏览器版本随服务器一同更新，无需单独更新')).toBeTruthy();
     expect(screen.getByRole<HTMLButtonElement>('button', { name: '检查更新' }).disabled).toBe(true);
+    // Saving there sends only what applies in a browser.
+    fireEvent.change(screen.getByLabelText('界面语言'), { target: { value: 'en' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText('Settings saved');
+    expect(fake.saved).toEqual([{ language: 'en' }]);
   });
 
   it('检查更新 shows the download as a progress bar, then offers 重启并更新', async () => {

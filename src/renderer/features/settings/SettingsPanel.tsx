@@ -36,14 +36,15 @@ const draftOf = (view: SettingsView): Draft => ({
  */
 function settingsToSave(view: SettingsView, draft: Draft): UserSettings {
   const locked = new Set<LockableSetting>(view.locked);
-  const next: UserSettings = { ...view.personal, language: draft.language, notifications: draft.notifications };
+  const next: UserSettings = { ...view.personal, language: draft.language };
+  if (view.host === 'desktop') next.notifications = draft.notifications;
   if (!locked.has('serverUrl')) {
     const url = draft.serverUrl.trim();
     if (url === '' || url === view.effective.serverUrl) {
       if (url === '') delete next.serverUrl;
     } else next.serverUrl = url;
   }
-  if (!locked.has('autoUpdate')) next.autoUpdate = draft.autoUpdate;
+  if (!locked.has('autoUpdate') && view.host === 'desktop') next.autoUpdate = draft.autoUpdate;
   if (!locked.has('rememberPassword')) next.rememberPassword = draft.rememberPassword;
   if (!locked.has('startOnLogin') && view.host === 'desktop') next.startOnLogin = draft.startOnLogin;
   return next;
@@ -92,6 +93,8 @@ export function SettingsPanel() {
     } else setError(result.error.message);
   };
 
+  // The tray, system notifications, login items and installers exist only in the desktop app.
+  const desktopOnly = view?.host === 'web' ? t('settings.desktopOnly') : undefined;
   const lockNote = (setting: LockableSetting): string | undefined => (view?.locked.includes(setting) ? t('settings.locked', { reason: t(`settings.lockReasons.${setting}`) }) : undefined);
 
   return (
@@ -132,15 +135,14 @@ export function SettingsPanel() {
               <input id={id} type="url" aria-describedby={describedBy} value={draft.serverUrl} disabled={view.locked.includes('serverUrl')} onChange={(event) => change({ serverUrl: event.target.value })} />
             )}
           </Row>
-          <Toggle label={t('settings.autoUpdate')} checked={draft.autoUpdate} onChange={(autoUpdate) => change({ autoUpdate })} note={lockNote('autoUpdate')} />
+          <Toggle label={t('settings.autoUpdate')} checked={draft.autoUpdate} onChange={(autoUpdate) => change({ autoUpdate })} note={desktopOnly ?? lockNote('autoUpdate')} />
           <Toggle label={t('settings.rememberPassword')} checked={draft.rememberPassword} onChange={(rememberPassword) => change({ rememberPassword })} note={lockNote('rememberPassword')} />
-          <Toggle label={t('settings.notifications')} checked={draft.notifications} onChange={(notifications) => change({ notifications })} />
+          <Toggle label={t('settings.notifications')} checked={draft.notifications} onChange={(notifications) => change({ notifications })} note={desktopOnly} />
           <Toggle
             label={t('settings.startOnLogin')}
             checked={view.host === 'desktop' && draft.startOnLogin}
             onChange={(startOnLogin) => change({ startOnLogin })}
-            note={view.host === 'web' ? t('settings.desktopOnly') : lockNote('startOnLogin')}
-            disabled={view.host === 'web'}
+            note={desktopOnly ?? lockNote('startOnLogin')}
           />
           {view.ignored.length > 0 ? (
             <div className="notice notice--warning">
