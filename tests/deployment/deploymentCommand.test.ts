@@ -40,6 +40,18 @@ describe('xietong deployment', () => {
     expect(err.slice(1)).toEqual(['  - serverUrl：必须是 http:// 或 https:// 开头、不含用户名密码的网址', '  - policies.offlineDays：数值过大：期望 number <=365']);
   });
 
+  it('checks the tray and start-on-login policies like every other field', async () => {
+    const good = join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify({ policies: { startOnLogin: 'always', closeToTray: true } }));
+    expect(await command.run(['check', good])).toBe(0);
+    expect(out.join('\n')).toContain('"startOnLogin":"always","closeToTray":true');
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ policies: { startOnLogin: 'sometimes', closeToTray: 'yes' } }));
+    expect(await command.run(['check', bad])).toBe(1);
+    expect(err.join('\n')).toMatch(/policies\.startOnLogin/);
+    expect(err.join('\n')).toMatch(/policies\.closeToTray/);
+  });
+
   it('says so when the file does not exist, and shows usage for anything else', async () => {
     expect(await command.run(['check', join(dir, 'missing.json')])).toBe(1);
     expect(err[0]).toMatch(/no such file/);

@@ -15,7 +15,7 @@ import {
   parseDeploymentConfig,
   systemDeploymentPath,
 } from '../../src/main/services/deployment';
-import { DeploymentConfigSchema, resolveEffectiveSettings, type DeploymentConfig } from '../../src/shared/deployment';
+import { DeploymentConfigSchema, lockedSettings, resolveEffectiveSettings, type DeploymentConfig } from '../../src/shared/deployment';
 
 /** A self-signed certificate as PEM; `ca` decides the basicConstraints flag. */
 function certificatePem(ca: boolean): string {
@@ -73,7 +73,7 @@ describe('loading deployment.json', () => {
     expect(loaded.config.trustedRoots).toHaveLength(1);
     expect(loaded.config.fonts.fangsong).toBe('C:\\Windows\\Fonts\\simfang.ttf');
     // Policies not written take their safe defaults.
-    expect(loaded.config.policies).toEqual({ offlineDays: 14, rememberPassword: false, allowUserServerUrl: false, allowUserDisableUpdates: false, allowUserFonts: true });
+    expect(loaded.config.policies).toEqual({ offlineDays: 14, rememberPassword: false, allowUserServerUrl: false, allowUserDisableUpdates: false, allowUserFonts: true, startOnLogin: 'user', closeToTray: false });
   });
 
   it('runs on defaults when there is no file at all', async () => {
@@ -161,6 +161,28 @@ describe('personal settings under the deployment policy', () => {
     const effective = resolveEffectiveSettings(deployment({ offlineDays: 3 }), { language: 'en' });
     expect(effective.language).toBe('en');
     expect(effective.offlineDays).toBe(3);
+  });
+
+  it('turns notifications on unless the person turned them off; start on login off unless chosen', () => {
+    expect(resolveEffectiveSettings(deployment(), {})).toMatchObject({ notifications: true, startOnLogin: false, closeToTray: false });
+    expect(resolveEffectiveSettings(deployment(), { notifications: false, startOnLogin: true })).toMatchObject({ notifications: false, startOnLogin: true, ignored: [] });
+  });
+
+  it('lets the policy force start on login either way, ignoring (not losing) the person’s choice, and lock it', () => {
+    const always = resolveEffectiveSettings(deployment({ startOnLogin: 'always' }), { startOnLogin: false });
+    expect(always.startOnLogin).toBe(true);
+    expect(always.ignored).toEqual([{ setting: 'startOnLogin', reason: '单位部署策略要求开机启动' }]);
+    const never = resolveEffectiveSettings(deployment({ startOnLogin: 'never' }), { startOnLogin: true });
+    expect(never.startOnLogin).toBe(false);
+    expect(never.ignored).toEqual([{ setting: 'startOnLogin', reason: '单位部署策略不允许开机启动' }]);
+    expect(lockedSettings(deployment({ startOnLogin: 'never' }))).toContain('startOnLogin');
+    expect(lockedSettings(deployment())).not.toContain('startOnLogin');
+  });
+
+  it('keeps the app in the tray on close only when the policy says so', () => {
+    expect(resolveEffectiveSettings(deployment({ closeToTray: true }), {}).closeToTray).toBe(true);
+    expect(DeploymentConfigSchema.safeParse({ policies: { closeToTray: 'yes' } }).success).toBe(false);
+    expect(DeploymentConfigSchema.safeParse({ policies: { startOnLogin: true } }).success).toBe(false);
   });
 });
 

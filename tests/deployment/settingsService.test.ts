@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { apiContract } from '../../src/shared/api';
-import { DeploymentConfigSchema, lockedSettings } from '../../src/shared/deployment';
+import { DeploymentConfigSchema, lockedSettings, type SettingsView } from '../../src/shared/deployment';
 import { createDispatcher } from '../../src/main/services/api/dispatcher';
 import { createSettingsHandlers, createSettingsService, createUserSettingsStore, defaultSettingsService } from '../../src/main/services/deployment';
 
@@ -21,11 +21,12 @@ describe('settings:get and settings:update', () => {
   const deployed = (policies: Record<string, unknown> = {}) =>
     DeploymentConfigSchema.parse({ serverUrl: 'https://oa.example.gov.cn', organisationName: '某市人民政府办公室', updateUrl: 'https://oa.example.gov.cn/updates/', policies });
 
-  const dispatcherFor = (policies: Record<string, unknown> = {}) => {
+  const dispatcherFor = (policies: Record<string, unknown> = {}, onSaved?: (view: SettingsView) => void) => {
     const service = createSettingsService({
       deployment: { config: deployed(policies), source: '/etc/xietong/deployment.json' },
       store: createUserSettingsStore(dir),
       running: { serverUrl: 'https://oa.example.gov.cn', autoUpdate: true },
+      ...(onSaved ? { onSaved } : {}),
     });
     return createDispatcher(apiContract, { settings: createSettingsHandlers(service) } as never, {});
   };
@@ -41,6 +42,7 @@ describe('settings:get and settings:update', () => {
         effective: { serverUrl: 'https://oa.example.gov.cn', autoUpdate: true, rememberPassword: false, language: 'zh-CN', offlineDays: 7, trustedRootCount: 0 },
         locked: ['serverUrl', 'autoUpdate', 'rememberPassword'],
         ignored: [],
+        host: 'desktop',
         restartRequired: false,
       },
     });
@@ -78,6 +80,34 @@ describe('settings:get and settings:update', () => {
     expect(view.locked).toContain('serverUrl');
     expect(view.effective.serverUrl).toBe('http://127.0.0.1:8787');
     await expect(service.update({ serverUrl: 'http://127.0.0.1:9999' })).rejects.toThrow('单位部署策略不允许更改服务器地址');
+    // The renderer shows desktop-only settings (开机启动) as such there.
+    expect(view.host).toBe('web');
+  });
+
+  it('saves notifications and start on login, and tells the shell what now applies', async () => {
+    const seen: SettingsView[] = [];
+    const result = await dispatcherFor({}, (view) => seen.push(view)).dispatch('settings:update', { notifications: false, startOnLogin: true });
+    expect(result).toMatchObject({ ok: true, value: { effective: { notifications: false, startOnLogin: true }, restartRequired: false } });
+    expect(seen.map((view) => view.effective.startOnLogin)).toEqual([true]);
+  });
+
+  it('refuses to change start on login where the policy decides it, and tells nobody', async () => {
+    const seen: SettingsView[] = [];
+    const dispatcher = dispatcherFor({ startOnLogin: 'never' }, (view) => seen.push(view));
+    expect(await dispatcher.dispatch('settings:get', {})).toMatchObject({ ok: true, value: { locked: ['serverUrl', 'autoUpdate', 'rememberPassword', 'startOnLogin'], effective: { startOnLogin: false } } });
+    expect(await dispatcher.dispatch('settings:update', { startOnLogin: true })).toEqual({ ok: false, error: { code: 'forbidden', message: '单位部署策略统一设定了开机启动' } });
+    expect(seen).toEqual([]);
+    expect(await dispatcher.dispatch('settings:update', { startOnLogin: false, notifications: true })).toMatchObject({ ok: true });
+  });
+
+  it('lets a person save other settings while keeping a choice the policy now ignores', async () => {
+    await dispatcherFor({ startOnLogin: 'user' }).dispatch('settings:update', { startOnLogin: true });
+    const locked = dispatcherFor({ startOnLogin: 'never' });
+    expect(await locked.dispatch('settings:update', { startOnLogin: true, language: 'en' })).toMatchObject({
+      ok: true,
+      value: { effective: { startOnLogin: false, language: 'en' }, ignored: [{ setting: 'startOnLogin', reason: '单位部署策略不允许开机启动' }] },
+    });
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toEqual({ startOnLogin: true, language: 'en' });
   });
 
   it('locks nothing a permissive deployment opens up', () => {

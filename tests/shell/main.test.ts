@@ -54,6 +54,9 @@ vi.mock('electron', async () => {
     whenReady: () => Promise.resolve(),
     getPath: (name: string) => (name === 'userData' ? state.userData : join(state.userData, name)),
     getVersion: () => '0.1.0',
+    getAppPath: () => '/opt/xietong/resources/app.asar',
+    setBadgeCount: record('setBadgeCount'),
+    setLoginItemSettings: record('setLoginItemSettings'),
     isPackaged: true,
     on: (event: string, listener: (...args: unknown[]) => void) => {
       state.appEvents.set(event, [...(state.appEvents.get(event) ?? []), listener]);
@@ -67,9 +70,24 @@ vi.mock('electron', async () => {
       webRequest: { onHeadersReceived: record('onHeadersReceived') },
     },
   };
+  class Tray {
+    constructor(readonly icon: string) {
+      state.calls.push(['Tray', icon]);
+    }
+    setToolTip = record('setToolTip');
+    setContextMenu = record('setContextMenu');
+    on = record('trayOn');
+    destroy = record('trayDestroy');
+  }
+  class Notification {
+    static isSupported = () => true;
+    show = record('notificationShow');
+  }
   return {
     app,
     BrowserWindow,
+    Tray,
+    Notification,
     session,
     dialog: {
       showMessageBox: (...args: unknown[]) => {
@@ -105,7 +123,8 @@ vi.mock('../../src/main/services/app', async () => {
   return {
     createAppServices: (host: { serverUrl: string }) => {
       state.servicesCreated.push({ serverUrl: host.serverUrl });
-      return Promise.resolve({ dispatcher: createDispatcher(apiContract, {} as never, {}), close: () => Promise.resolve() });
+      const badge = { current: () => ({ todo: 3, unread: 0, total: 3 }), subscribe: () => () => undefined };
+      return Promise.resolve({ dispatcher: createDispatcher(apiContract, {} as never, {}), badge, close: () => Promise.resolve() });
     },
   };
 });
@@ -118,6 +137,8 @@ describe('Electron main entry', () => {
 
   beforeEach(() => {
     vi.resetModules();
+    // Electron sets this in the main process; the installed tray icon is found under it.
+    Object.assign(process, { resourcesPath: '/opt/xietong/resources' });
     dir = mkdtempSync(join(tmpdir(), 'xietong-main-'));
     state.userData = join(dir, 'userData');
     state.lock = true;
@@ -162,6 +183,10 @@ describe('Electron main entry', () => {
     expect(state.appEvents.has('second-instance')).toBe(true);
     expect(called('setApplicationMenu')).toHaveLength(1);
     expect(called('setFeedURL')[0]![1]).toEqual({ provider: 'generic', url: 'https://oa.example.gov.cn/updates/' });
+    // The tray and the taskbar badge show the services' 待办 count, with the installed icon.
+    expect(called('Tray')).toEqual([['Tray', join('/opt/xietong/resources', 'icons', '32x32.png')]]);
+    expect(called('setToolTip')).toEqual([['setToolTip', '协同办公 — 待办 3 件']]);
+    expect(called('setBadgeCount')).toEqual([['setBadgeCount', 3]]);
 
     // A PDF opened from the file manager while running: verified, and the verdict shown.
     const pdf = join(dir, '通知.pdf');

@@ -10,14 +10,16 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/main/services/logging';
 import { adaptElectronUpdater, hasPublisherName } from '../../src/main/shell/electronUpdaterAdapter';
 import { setupAutoUpdates, type UpdateChoice, type UpdaterLike } from '../../src/main/shell/updater';
+import type { UpdateProgress, UpdateStatus } from '../../src/shared/api';
 
 function fakeUpdater() {
-  const listeners: { downloaded?: (version: string) => void; error?: (error: Error) => void } = {};
+  const listeners: { downloaded?: (version: string) => void; error?: (error: Error) => void; progress?: (progress: UpdateProgress) => void } = {};
   const updater = {
     configure: vi.fn(),
     checkForUpdates: vi.fn((): Promise<string | undefined> => Promise.resolve(undefined)),
     onUpdateDownloaded: vi.fn((listener: (version: string) => void) => (listeners.downloaded = listener)),
     onError: vi.fn((listener: (error: Error) => void) => (listeners.error = listener)),
+    onDownloadProgress: vi.fn((listener: (progress: UpdateProgress) => void) => (listeners.progress = listener)),
     quitAndInstall: vi.fn(),
   } satisfies UpdaterLike;
   return { updater, listeners };
@@ -150,5 +152,38 @@ describe('electron-updater adapter', () => {
     expect(hasPublisherName(dir)).toBe(false);
     writeFileSync(join(dir, 'app-update.yml'), 'provider: generic\nurl: https://oa/updates\npublisherName:\n  - 某市大数据中心\n');
     expect(hasPublisherName(dir)).toBe(true);
+  });
+
+  it('reports the download’s progress to the renderer, then offers 重启并更新', async () => {
+    const { updater, listeners } = fakeUpdater();
+    updater.checkForUpdates.mockResolvedValueOnce(undefined).mockResolvedValueOnce('0.2.0');
+    const statuses: UpdateStatus[] = [];
+    const progress: UpdateProgress[] = [];
+    const updates = setupAutoUpdates(base(updater, { currentVersion: '0.1.0', onStatus: (status) => statuses.push(status), onProgress: (p) => progress.push(p) }));
+    await flush();
+    expect(updates.service.status()).toEqual({ state: 'current', version: '0.1.0' });
+    // Nothing to restart into yet.
+    expect(() => updates.service.restart()).toThrow('没有已下载的更新');
+
+    expect(await updates.service.check()).toEqual({ state: 'downloading', version: '0.2.0' });
+    listeners.progress!({ percent: 37.5, transferred: 3_000_000, total: 8_000_000, bytesPerSecond: 1_000_000 });
+    expect(progress).toEqual([{ percent: 37.5, transferred: 3_000_000, total: 8_000_000, bytesPerSecond: 1_000_000 }]);
+    expect(updates.service.status()).toMatchObject({ state: 'downloading', progress: { percent: 37.5 } });
+    // Asking again while it downloads does not start another download.
+    expect(await updates.service.check()).toMatchObject({ state: 'downloading' });
+    expect(updater.checkForUpdates).toHaveBeenCalledTimes(2);
+
+    listeners.downloaded!('0.2.0');
+    expect(updates.service.status()).toEqual({ state: 'downloaded', version: '0.2.0' });
+    expect(statuses.map((status) => status.state)).toEqual(['checking', 'current', 'checking', 'downloading', 'downloaded']);
+    updates.service.restart();
+    expect(updater.quitAndInstall).toHaveBeenCalledOnce();
+  });
+
+  it('says why there is nothing to check when updates are off', async () => {
+    const { updater } = fakeUpdater();
+    const updates = setupAutoUpdates(base(updater, { updateUrl: undefined }));
+    expect(await updates.service.check()).toEqual({ state: 'disabled', message: '部署配置未设置更新地址（updateUrl）' });
+    expect(() => updates.service.restart()).toThrow();
   });
 });

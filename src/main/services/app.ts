@@ -17,6 +17,9 @@ import { createSealsServices } from './seals';
 import { createAttachmentsHandlers } from './attachments';
 import { createDelegationsServices } from './delegations';
 import { createVoiceHandlers } from './voice';
+import { countByPages, createBadgeService, type BadgeSources } from './badge';
+import { browserUpdates, createUpdatesHandlers, type UpdatesService } from './updates';
+import type { EventSink } from './appServices';
 
 export interface AppServicesOptions {
   /** Replaces the /healthz monitor as the source of the 在线/离线 state (the sync connection, later). */
@@ -32,6 +35,10 @@ export interface AppServicesOptions {
    * resolves once the job is sent or cancelled. Absent in the web host: the page prints itself.
    */
   print?: () => Promise<void>;
+  /** 检查更新; the Electron shell passes electron-updater's, the web host answers that the browser updates with the server. */
+  updates?: UpdatesService;
+  /** Unread messages for the badge, once messaging provides them. */
+  unreadMessages?: BadgeSources['unreadMessages'];
 }
 
 /** The context every handler receives; empty for now, room for the calling window's identity. */
@@ -39,6 +46,12 @@ export type CallContext = Record<string, never>;
 
 export function createAppServices(host: AppHost, options: AppServicesOptions = {}): Promise<AppServices> {
   const serverClient = createServerClient(host.serverUrl);
+  // Every event still goes to the renderer; those that can move the 待办 count also re-read it.
+  let refreshBadge = (): void => undefined;
+  const emit: EventSink = (event, payload) => {
+    host.emit(event, payload);
+    if (event === 'documentsChanged' || event === 'exchangeChanged' || event === 'signedOut') refreshBadge();
+  };
   // Set right below; the outbox reports only after a sign-in, long after this function returned.
   let documents: DocumentServices | null = null;
   const offline = createOfflineController({
@@ -46,11 +59,11 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     serverUrl: host.serverUrl,
     fallback: options.connection ?? createReachabilityMonitor({ isReachable: () => serverClient.isHealthy() }),
     onOutboxChanged: (entry) => {
-      host.emit('outboxChanged', entry);
+      emit('outboxChanged', entry);
       documents?.documents.outboxChanged(entry);
     },
-    onRoomUpdate: (room, update) => host.emit('roomUpdate', { room, update }),
-    onRoomRefused: (room, reason) => host.emit('roomRefused', { room, reason }),
+    onRoomUpdate: (room, update) => emit('roomUpdate', { room, update }),
+    onRoomRefused: (room, reason) => emit('roomRefused', { room, reason }),
     onError: (error) => console.error('[offline]', error),
   });
   // The 在线/离线 indicator follows the open rooms' sync connections (the /healthz probe when none is open).
@@ -58,12 +71,26 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
   const session = createSessionService({
     userDataDir: host.userDataDir,
     secrets: host.secrets,
-    emit: host.emit,
+    emit,
     client: serverClient,
     connection,
   });
   offline.attach(session);
-  documents = createDocumentServices({ serverClient, session, offline, emit: host.emit });
+  const documentServices = createDocumentServices({ serverClient, session, offline, emit });
+  documents = documentServices;
+
+  const badge = createBadgeService(
+    {
+      todoCount: () =>
+        session.current() == null ? Promise.resolve(0) : countByPages(async (cursor) => documentServices.handlers.documents.list({ box: 'todo', ...(cursor ? { cursor } : {}) }, {})),
+      ...(options.unreadMessages ? { unreadMessages: options.unreadMessages } : {}),
+    },
+    (error) => console.error('[badge]', error),
+  );
+  badge.subscribe((count) => host.emit('badgeChanged', count));
+  refreshBadge = () => void badge.refresh();
+  const offBadgeSession = session.onSessionChange(() => refreshBadge());
+  refreshBadge();
 
   const handlers: HandlersOf<typeof apiContract, CallContext> = {
     session: {
@@ -96,6 +123,8 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
       replica: () => offline.current()?.replica ?? null,
       reportUnreachable: () => offline.connection.reportFailure(),
     }),
+    badge: { get: () => badge.refresh() },
+    updates: createUpdatesHandlers(options.updates ?? browserUpdates),
   };
 
   const dispatcher = createDispatcher(apiContract, handlers, {}, {
@@ -106,7 +135,9 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     dispatcher,
     session,
     serverClient,
+    badge,
     async close() {
+      offBadgeSession();
       documents?.close();
       await offline.close();
       await session.close();

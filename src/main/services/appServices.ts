@@ -7,6 +7,7 @@ import type { ApiEvents, EventPayloadOf } from '../../shared/api';
 import type { Dispatcher } from './api/dispatcher';
 import type { ServerClient } from './serverClient';
 import type { SessionService } from './session';
+import type { BadgeService } from './badge';
 
 /** Pushes an event to the renderer(s) of this app instance. */
 export type EventSink = <K extends keyof ApiEvents>(event: K, payload: EventPayloadOf<ApiEvents, K>) => void;
@@ -42,5 +43,7 @@ export interface AppServices {
   readonly session: SessionService;
   /** HTTP to the sync server at `AppHost.serverUrl`. */
   readonly serverClient: ServerClient;
+  /** The 待办 + unread count for the tray, the badge and the page title. */
+  readonly badge: BadgeService;
   close(): Promise<void>;
 }

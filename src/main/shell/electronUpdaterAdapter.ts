@@ -31,6 +31,11 @@ export function adaptElectronUpdater(autoUpdater: AppUpdater, log?: Logger): Upd
     onUpdateDownloaded(listener) {
       autoUpdater.on('update-downloaded', (info) => listener(info.version));
     },
+    onDownloadProgress(listener) {
+      autoUpdater.on('download-progress', (info) =>
+        listener({ percent: Math.min(100, Math.max(0, info.percent)), transferred: info.transferred, total: info.total, bytesPerSecond: info.bytesPerSecond }),
+      );
+    },
     onError(listener) {
       autoUpdater.on('error', listener);
     },

@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, safeStorage, session, shell, Tray } from 'electron';
 import { autoUpdater } from 'electron-updater';
 import { apiContract } from '../../shared/api';
 import { resolveEffectiveSettings, type EffectiveSettings } from '../../shared/deployment';
@@ -15,7 +15,10 @@ import type { AppServices } from '../services/appServices';
 import { createSettingsService, createUserSettingsStore, deploymentCandidates, DeploymentConfigError, loadDeployment, type LoadedDeployment } from '../services/deployment';
 import { APP_VERSION, createDiagnosticsService, type DiagnosticsService } from '../services/diagnostics';
 import { RotatingLog, type Logger } from '../services/logging';
-import { APP_ID } from './appIdentity';
+import { APP_ID, PRODUCT_NAME } from './appIdentity';
+import { trayIconPath } from './appIcon';
+import { createStartOnLogin } from './startOnLogin';
+import { attachTrayAndBadge, keepInTrayOnClose, type TrayBadge } from './trayBadge';
 import { APP_HOST, APP_INDEX_URL, APP_ORIGIN, APP_SCHEME, createAppProtocolHandler } from './appProtocol';
 import { adaptElectronUpdater, hasPublisherName } from './electronUpdaterAdapter';
 import { ERROR_PAGE_CSS, ERROR_PAGE_PATH, ERROR_STYLE_PATH, renderDeploymentErrorPage } from './errorPage';
@@ -47,6 +50,9 @@ if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 let mainWindow: BrowserWindow | undefined;
 let services: AppServices | undefined;
 let updates: AutoUpdates | undefined;
+let trayBadge: TrayBadge | undefined;
+/** Set by 退出 and by every real quit, so a close-to-tray window then really closes. */
+let quitting = false;
 /** Set once the app is running; until then opened files wait in `pendingFiles`. */
 let openFile: ((path: string) => void) | undefined;
 const pendingFiles: string[] = openableFilesFromArgv(process.argv.slice(1), process.cwd());
@@ -174,17 +180,7 @@ async function start(): Promise<void> {
 
   const diagnostics = buildDiagnostics(userDataDir, loaded, effective, serverUrl, settingsStore.file);
   const windows = (): BrowserWindow[] => BrowserWindow.getAllWindows();
-  services = await createAppServices(
-    { userDataDir, serverUrl, secrets: createSafeStorageBox(safeStorage, process.platform), emit: createEventSink(windows) },
-    {
-      diagnostics,
-      settings: createSettingsService({ deployment: loaded, store: settingsStore, running: { serverUrl, autoUpdate: effective.autoUpdate } }),
-      logError: (channel, error) => log.error(`call ${channel} failed`, error),
-      print: () => printContents(mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : undefined),
-    },
-  );
-  registerIpcHandlers(ipcMain, apiContract, services.dispatcher, log.child('ipc'));
-
+  const sink = createEventSink(windows);
   const updaterLog = log.child('updater');
   updates = setupAutoUpdates({
     updater: adaptElectronUpdater(autoUpdater, updaterLog),
@@ -193,6 +189,9 @@ async function start(): Promise<void> {
     platform: process.platform,
     publisherNameKnown: () => hasPublisherName(process.resourcesPath),
     log: updaterLog,
+    currentVersion: app.getVersion(),
+    onStatus: (status) => sink('updateStatus', status),
+    onProgress: (progress) => sink('updateProgress', progress),
     notify: async (version) => {
       const { response } = await dialog.showMessageBox({
         type: 'info',
@@ -207,6 +206,29 @@ async function start(): Promise<void> {
     },
   });
   if (!updates.active) updaterLog.info(`automatic updates off: ${updates.reason ?? ''}`);
+
+  const startOnLogin = createStartOnLogin(app, process.platform, log.child('login-item'));
+  startOnLogin.apply(effective.startOnLogin);
+  let notificationsOn = effective.notifications;
+  services = await createAppServices(
+    { userDataDir, serverUrl, secrets: createSafeStorageBox(safeStorage, process.platform), emit: sink },
+    {
+      diagnostics,
+      updates: updates.service,
+      settings: createSettingsService({
+        deployment: loaded,
+        store: settingsStore,
+        running: { serverUrl, autoUpdate: effective.autoUpdate },
+        onSaved: (view) => {
+          startOnLogin.apply(view.effective.startOnLogin);
+          notificationsOn = view.effective.notifications;
+        },
+      }),
+      logError: (channel, error) => log.error(`call ${channel} failed`, error),
+      print: () => printContents(mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : undefined),
+    },
+  );
+  registerIpcHandlers(ipcMain, apiContract, services.dispatcher, log.child('ipc'));
 
   const activeUpdates = updates;
   Menu.setApplicationMenu(
@@ -226,6 +248,39 @@ async function start(): Promise<void> {
   const title = effective.organisationName ? `协同办公 — ${effective.organisationName}` : '协同办公';
   mainWindow = createMainWindow({ url: APP_INDEX_URL, preload: join(__dirname, '../preload/index.js'), stateFile, title });
   log.info(`main window at ${APP_INDEX_URL} (host ${APP_HOST})`);
+  keepInTrayOnClose(mainWindow, () => effective.closeToTray, () => quitting);
+
+  const showWindow = (): void => {
+    if (!mainWindow || mainWindow.isDestroyed()) {
+      mainWindow = createMainWindow({ url: APP_INDEX_URL, preload: join(__dirname, '../preload/index.js'), stateFile, title });
+      keepInTrayOnClose(mainWindow, () => effective.closeToTray, () => quitting);
+      return;
+    }
+    mainWindow.show();
+    focusMainWindow();
+  };
+  try {
+    const icon = trayIconPath({ isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath() });
+    trayBadge = attachTrayAndBadge(
+      {
+        createTray: () => new Tray(icon),
+        buildMenu: (items) => Menu.buildFromTemplate(items.map((item) => ({ label: item.label, click: item.click }))),
+        setBadgeCount: (count) => void app.setBadgeCount(count),
+        showWindow,
+        quit: () => {
+          quitting = true;
+          app.quit();
+        },
+        ...(Notification.isSupported() ? { notify: (notificationTitle: string, body: string) => new Notification({ title: notificationTitle, body }).show() } : {}),
+        notificationsEnabled: () => notificationsOn,
+        productName: PRODUCT_NAME,
+      },
+      services.badge,
+    );
+  } catch (error) {
+    // Some Linux desktops have no tray (no StatusNotifier host): the app still works, without it.
+    log.warn('no tray icon on this desktop', error);
+  }
 
   const filesLog = log.child('open-file');
   openFile = (path) => {
@@ -249,11 +304,13 @@ async function start(): Promise<void> {
 
   let closing = false;
   app.on('before-quit', (event) => {
+    quitting = true;
     if (closing || !services) return;
     // Let the services flush (replica, outbox, session) before the process ends.
     event.preventDefault();
     closing = true;
     updates?.dispose();
+    trayBadge?.dispose();
     services
       .close()
       .catch((error: unknown) => log.error('closing services failed', error))

@@ -13,7 +13,10 @@
  *
  * A downloaded update installs when the app quits; the person is told and may restart at once.
  */
+import type { UpdateProgress, UpdateStatus } from '../../shared/api/updates.contract';
+import { ApiFailure } from '../../shared/api/result';
 import type { Logger } from '../services/logging';
+import type { UpdatesService } from '../services/updates';
 
 /** What this module needs from electron-updater's AppUpdater (see `electronUpdaterAdapter`). */
 export interface UpdaterLike {
@@ -21,6 +24,8 @@ export interface UpdaterLike {
   /** Resolves to the version on the feed when it is newer than this one, undefined when current. */
   checkForUpdates(): Promise<string | undefined>;
   onUpdateDownloaded(listener: (version: string) => void): void;
+  /** The running download: percent, bytes so far and in all, speed. */
+  onDownloadProgress(listener: (progress: UpdateProgress) => void): void;
   onError(listener: (error: Error) => void): void;
   quitAndInstall(): void;
 }
@@ -48,6 +53,12 @@ export interface AutoUpdateOptions {
   readonly log: Logger;
   /** Time between checks (default 4 h). */
   readonly intervalMs?: number;
+  /** Every change of where the update stands (the 设置 screen follows it). */
+  readonly onStatus?: (status: UpdateStatus) => void;
+  /** Download progress, as often as electron-updater reports it. */
+  readonly onProgress?: (progress: UpdateProgress) => void;
+  /** This build's version, for 当前已是最新版本. */
+  readonly currentVersion?: string;
   /** Replaceable for tests; returns a cancel function. */
   readonly schedule?: (run: () => void, intervalMs: number) => () => void;
 }
@@ -58,6 +69,8 @@ export interface AutoUpdates {
   readonly reason: string | undefined;
   /** Looks for an update now (menu 检查更新); never rejects. */
   check(): Promise<UpdateCheckOutcome>;
+  /** Where the update stands, for the renderer's `updates:*` calls. */
+  readonly service: UpdatesService;
   dispose(): void;
 }
 
@@ -67,10 +80,19 @@ const defaultSchedule = (run: () => void, intervalMs: number): (() => void) => {
   return () => clearInterval(timer);
 };
 
+const nothingToRestart = (): never => {
+  throw new ApiFailure('conflict', '没有已下载的更新');
+};
+
 const inactive = (reason: string): AutoUpdates => ({
   active: false,
   reason,
   check: () => Promise.resolve({ status: 'disabled', message: reason }),
+  service: {
+    status: () => ({ state: 'disabled', message: reason }),
+    check: () => Promise.resolve({ state: 'disabled', message: reason }),
+    restart: nothingToRestart,
+  },
   dispose: () => undefined,
 });
 
@@ -87,9 +109,21 @@ export function setupAutoUpdates(options: AutoUpdateOptions): AutoUpdates {
   }
 
   updater.configure({ feedUrl: options.updateUrl, autoDownload: true, autoInstallOnAppQuit: true });
+  let status: UpdateStatus = { state: 'idle' };
+  const setStatus = (next: UpdateStatus): UpdateStatus => {
+    status = next;
+    options.onStatus?.(next);
+    return next;
+  };
   let notified = false;
+  updater.onDownloadProgress((progress) => {
+    if (status.state !== 'downloading') return;
+    status = { ...status, progress };
+    options.onProgress?.(progress);
+  });
   updater.onUpdateDownloaded((version) => {
     log.info(`update ${version} downloaded; it installs when the app quits`);
+    setStatus({ state: 'downloaded', version });
     if (notified) return;
     notified = true;
     options
@@ -102,18 +136,42 @@ export function setupAutoUpdates(options: AutoUpdateOptions): AutoUpdates {
   updater.onError((error) => log.warn('update check failed', error));
 
   const check = async (): Promise<UpdateCheckOutcome> => {
+    // A download under way or finished is the answer already; checking again would restart it.
+    if (status.state === 'downloading') return { status: 'available', version: status.version };
+    if (status.state === 'downloaded') return { status: 'available', version: status.version };
+    const before = status;
+    if (before.state !== 'checking') setStatus({ state: 'checking' });
     try {
       const version = await updater.checkForUpdates();
-      if (version === undefined) return { status: 'current' };
+      if (version === undefined) {
+        setStatus({ state: 'current', version: options.currentVersion ?? '' });
+        return { status: 'current' };
+      }
       log.info(`update ${version} available; downloading`);
+      // The download may have finished while the check was still answering.
+      if ((status as UpdateStatus).state !== 'downloaded') setStatus({ state: 'downloading', version });
       return { status: 'available', version };
     } catch (error) {
       // Offline or the feed is down: try again at the next interval; nothing for the person to do.
       log.warn('update check failed', error);
-      return { status: 'failed', message: error instanceof Error ? error.message : String(error) };
+      const message = error instanceof Error ? error.message : String(error);
+      setStatus({ state: 'failed', message });
+      return { status: 'failed', message };
     }
   };
   void check();
   const cancel = (options.schedule ?? defaultSchedule)(() => void check(), options.intervalMs ?? 4 * 60 * 60 * 1000);
-  return { active: true, reason: undefined, check, dispose: cancel };
+  const service: UpdatesService = {
+    status: () => status,
+    check: async () => {
+      await check();
+      return status;
+    },
+    restart: () => {
+      if (status.state !== 'downloaded') nothingToRestart();
+      log.info('restarting to install the update, as the person asked');
+      updater.quitAndInstall();
+    },
+  };
+  return { active: true, reason: undefined, check, service, dispose: cancel };
 }

@@ -13,7 +13,10 @@ import { useApi } from './apiContext';
 
 type View = { kind: 'loading' } | { kind: 'login'; notice: string | null } | { kind: 'main'; session: Session };
 
-export function App() {
+/** True when the preload put the desktop bridge on `window` (the Electron app), false in a browser. */
+const inDesktopApp = (): boolean => typeof window !== 'undefined' && Reflect.get(window, 'xietong') !== undefined;
+
+export function App({ desktop = inDesktopApp() }: { desktop?: boolean } = {}) {
   const api = useApi();
   const { t } = useTranslation();
   const [view, setView] = useState<View>({ kind: 'loading' });
@@ -68,7 +71,7 @@ export function App() {
         );
       }
       return (
-        <MainWindow session={view.session} connection={connection} onSignedOut={() => setView({ kind: 'login', notice: t('login.signedOut') })} />
+        <MainWindow session={view.session} connection={connection} titleBadge={!desktop} onSignedOut={() => setView({ kind: 'login', notice: t('login.signedOut') })} />
       );
   }
 }

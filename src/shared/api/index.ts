@@ -15,6 +15,8 @@ import { attachmentsCalls } from './attachments.contract';
 import { voiceCalls } from './voice.contract';
 import { settingsCalls } from '../deployment/settings.contract';
 import { windowCalls } from './window.contract';
+import { badgeCalls, badgeEvents } from './badge.contract';
+import { updatesCalls, updatesEvents } from './updates.contract';
 
 export const apiContract = {
   session: sessionCalls,
@@ -31,12 +33,16 @@ export const apiContract = {
   delegations: delegationsCalls,
   window: windowCalls,
   voice: voiceCalls,
+  badge: badgeCalls,
+  updates: updatesCalls,
 } as const;
 
 export const apiEvents = {
   ...sessionEvents,
   ...offlineEvents,
   ...documentEvents,
+  ...badgeEvents,
+  ...updatesEvents,
 } as const;
 
 export type ApiContract = typeof apiContract;
@@ -52,3 +58,5 @@ export * from './diagnostics.contract';
 export * from './documents.contract';
 export * from './sealing.contract';
 export * from './seals.contract';
+export * from './badge.contract';
+export * from './updates.contract';

@@ -40,6 +40,13 @@ export const DeploymentPoliciesSchema = z
     allowUserDisableUpdates: z.boolean().default(false),
     /** Whether a person may replace the deployment's fonts with their own paths. */
     allowUserFonts: z.boolean().default(true),
+    /**
+     * 开机启动: `user` lets each person choose; `always` / `never` decide for everyone (a shared desk
+     * that must not start it, or a duty office that must always have it running).
+     */
+    startOnLogin: z.enum(['user', 'always', 'never']).default('user'),
+    /** Whether closing the main window keeps 协同办公 running in the tray (notifications keep coming). */
+    closeToTray: z.boolean().default(false),
   })
   .strict();
 export type DeploymentPolicies = z.infer<typeof DeploymentPoliciesSchema>;
@@ -74,6 +81,10 @@ export const UserSettingsSchema = z
     rememberPassword: z.boolean().optional(),
     fonts: FontOverridesSchema.optional(),
     language: z.enum(['zh-CN', 'en']).optional(),
+    /** 新消息和待办通知: system notifications when 待办 or unread messages grow (default on). */
+    notifications: z.boolean().optional(),
+    /** 开机启动 (desktop only); the policy `startOnLogin` may decide it for everyone. */
+    startOnLogin: z.boolean().optional(),
   })
   .strict();
 export type UserSettings = z.infer<typeof UserSettingsSchema>;
@@ -98,6 +109,10 @@ export interface EffectiveSettings {
   readonly offlineDays: number;
   /** 语音签批's time limit in seconds. */
   readonly voiceMaxSeconds: number;
+  readonly notifications: boolean;
+  readonly startOnLogin: boolean;
+  /** Closing the window hides it to the tray instead of quitting (policy `closeToTray`). */
+  readonly closeToTray: boolean;
   /** Personal settings that were ignored because policy does not allow them, for the settings screen. */
   readonly ignored: readonly OverriddenSetting[];
 }
@@ -136,6 +151,15 @@ export function resolveEffectiveSettings(deployment: DeploymentConfig, user: Use
     else ignored.push({ setting: 'fonts', reason: '单位部署策略不允许更改字体' });
   }
 
+  let startOnLogin = user.startOnLogin ?? false;
+  if (policies.startOnLogin !== 'user') {
+    const forced = policies.startOnLogin === 'always';
+    if (user.startOnLogin !== undefined && user.startOnLogin !== forced) {
+      ignored.push({ setting: 'startOnLogin', reason: forced ? '单位部署策略要求开机启动' : '单位部署策略不允许开机启动' });
+    }
+    startOnLogin = forced;
+  }
+
   return {
     serverUrl,
     organisationName: deployment.organisationName,
@@ -148,12 +172,15 @@ export function resolveEffectiveSettings(deployment: DeploymentConfig, user: Use
     language: user.language ?? 'zh-CN',
     offlineDays: policies.offlineDays,
     voiceMaxSeconds: deployment.voiceMaxSeconds,
+    notifications: user.notifications ?? true,
+    startOnLogin,
+    closeToTray: policies.closeToTray,
     ignored,
   };
 }
 
 /** Personal settings a policy can lock. */
-export const LockableSettingSchema = z.enum(['serverUrl', 'autoUpdate', 'rememberPassword', 'fonts']);
+export const LockableSettingSchema = z.enum(['serverUrl', 'autoUpdate', 'rememberPassword', 'fonts', 'startOnLogin']);
 export type LockableSetting = z.infer<typeof LockableSettingSchema>;
 
 /** The personal settings this deployment does not let a person change (greyed out on the settings screen). */
@@ -165,5 +192,6 @@ export function lockedSettings(deployment: DeploymentConfig): LockableSetting[] 
   if (deployment.updateUrl === undefined || !policies.allowUserDisableUpdates) locked.push('autoUpdate');
   if (!policies.rememberPassword) locked.push('rememberPassword');
   if (!policies.allowUserFonts) locked.push('fonts');
+  if (policies.startOnLogin !== 'user') locked.push('startOnLogin');
   return locked;
 }

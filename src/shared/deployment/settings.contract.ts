@@ -25,12 +25,20 @@ export const SettingsViewSchema = z.object({
     offlineDays: z.number().int(),
     /** 语音签批's time limit in seconds (deployment.json `voiceMaxSeconds`, default 60). */
     voiceMaxSeconds: z.number().int().min(1),
+    notifications: z.boolean(),
+    startOnLogin: z.boolean(),
+    closeToTray: z.boolean(),
     trustedRootCount: z.number().int().nonnegative(),
   }),
   /** Settings the policy does not let the person change. */
   locked: z.array(LockableSettingSchema),
   /** Saved personal settings the policy currently overrides, with the reason. */
   ignored: z.array(z.object({ setting: z.string(), reason: z.string() })),
+  /**
+   * Where the settings are shown: `web` is the browser served by `npm run web`, where desktop-only
+   * settings (开机启动, the tray) mean nothing and are shown as such.
+   */
+  host: z.enum(['desktop', 'web']),
   /** True when what was saved takes effect only after 协同办公 restarts (e.g. another server). */
   restartRequired: z.boolean(),
 });

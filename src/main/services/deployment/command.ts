@@ -29,6 +29,8 @@ export const SAMPLE_DEPLOYMENT = {
     allowUserServerUrl: false,
     allowUserDisableUpdates: false,
     allowUserFonts: true,
+    startOnLogin: 'user',
+    closeToTray: false,
   },
 };
 

@@ -24,6 +24,10 @@ export interface SettingsServiceOptions {
   readonly store: UserSettingsStore;
   /** What this process was started with: a change to these needs a restart. */
   readonly running: { readonly serverUrl: string; readonly autoUpdate: boolean };
+  /** `desktop` for the Electron shell, `web` for the web host (default `desktop`). */
+  readonly host?: 'desktop' | 'web';
+  /** Told after every successful save, with what now takes effect (the shell applies 开机启动 here). */
+  readonly onSaved?: (view: SettingsView) => void;
 }
 
 export interface SettingsService {
@@ -36,16 +40,22 @@ const lockReasons: Record<LockableSetting, string> = {
   autoUpdate: '单位部署策略不允许更改自动更新',
   rememberPassword: '单位部署策略不允许记住密码',
   fonts: '单位部署策略不允许更改字体',
+  startOnLogin: '单位部署策略统一设定了开机启动',
 };
 
-/** Whether `settings` tries to change a locked setting (setting it to what is deployed is no change). */
-function lockedChange(deployment: DeploymentConfig, settings: UserSettings): LockableSetting | undefined {
+/**
+ * Whether `settings` tries to change a locked setting. Setting it to what is deployed is no change, and
+ * neither is keeping what is already saved (an ignored choice stays in the file for when the policy relaxes).
+ */
+function lockedChange(deployment: DeploymentConfig, settings: UserSettings, saved: UserSettings): LockableSetting | undefined {
   for (const setting of lockedSettings(deployment)) {
     if (settings[setting] === undefined) continue;
+    if (JSON.stringify(settings[setting]) === JSON.stringify(saved[setting])) continue;
     if (setting === 'serverUrl' && settings.serverUrl === deployment.serverUrl) continue;
     if (setting === 'rememberPassword' && settings.rememberPassword === false) continue;
     if (setting === 'autoUpdate' && settings.autoUpdate === (deployment.updateUrl !== undefined)) continue;
     if (setting === 'fonts' && Object.keys(settings.fonts ?? {}).length === 0) continue;
+    if (setting === 'startOnLogin' && settings.startOnLogin === (deployment.policies.startOnLogin === 'always')) continue;
     return setting;
   }
   return undefined;
@@ -69,10 +79,14 @@ export function createSettingsService(options: SettingsServiceOptions): Settings
         language: effective.language,
         offlineDays: effective.offlineDays,
         voiceMaxSeconds: effective.voiceMaxSeconds,
+        notifications: effective.notifications,
+        startOnLogin: effective.startOnLogin,
+        closeToTray: effective.closeToTray,
         trustedRootCount: effective.trustedRoots.length,
       },
       locked: lockedSettings(config),
       ignored: [...effective.ignored],
+      host: options.host ?? 'desktop',
       restartRequired: (effective.serverUrl ?? options.running.serverUrl) !== options.running.serverUrl || effective.autoUpdate !== options.running.autoUpdate,
     };
   };
@@ -82,10 +96,12 @@ export function createSettingsService(options: SettingsServiceOptions): Settings
     },
     async update(settings) {
       const checked = UserSettingsSchema.parse(settings);
-      const refused = lockedChange(config, checked);
+      const refused = lockedChange(config, checked, await options.store.load());
       if (refused) throw new ApiFailure('forbidden', lockReasons[refused]);
       await options.store.save(checked);
-      return view(checked);
+      const saved = view(checked);
+      options.onSaved?.(saved);
+      return saved;
     },
   };
 }
@@ -97,6 +113,7 @@ export function defaultSettingsService(host: { readonly userDataDir: string; rea
     deployment: { config: parsed.success ? parsed.data : DeploymentConfigSchema.parse({}), source: undefined },
     store: createUserSettingsStore(host.userDataDir),
     running: { serverUrl: host.serverUrl, autoUpdate: false },
+    host: 'web',
   });
 }
 

@@ -14,20 +14,23 @@ import { SectionPage } from '../../components/SectionPage';
 import { AboutPanel } from '../about';
 import { ChangePasswordForm } from '../account';
 import { DelegationPanel } from '../delegation';
+import { SettingsPanel, useBadgeTitle, useSettingsLanguage } from '../settings';
 import { NavIcon } from './NavIcon';
 import { sectionComponents, sectionIds, type SectionId } from './sections';
 
 export interface MainWindowProps {
   session: Session;
+  /** True in the browser (web host), where the page title is the only badge there is. */
+  titleBadge?: boolean;
   connection: ConnectionState;
   /** Called once the services have forgotten the session. */
   onSignedOut: () => void;
 }
 
 /** What the main area shows: a section of the navigation, or one of the person's own panels. */
-type Panel = { kind: 'section'; id: SectionId } | { kind: 'password' } | { kind: 'delegation' } | { kind: 'about' };
+type Panel = { kind: 'section'; id: SectionId } | { kind: 'password' } | { kind: 'delegation' } | { kind: 'about' } | { kind: 'settings' };
 
-export function MainWindow({ session, connection, onSignedOut }: MainWindowProps) {
+export function MainWindow({ session, connection, onSignedOut, titleBadge = false }: MainWindowProps) {
   const { t } = useTranslation();
   const api = useApi();
   const [panel, setPanel] = useState<Panel>({ kind: 'section', id: 'todo' });
@@ -35,6 +38,8 @@ export function MainWindow({ session, connection, onSignedOut }: MainWindowProps
   /** Confirms a finished action (the password change) above the section that follows it. */
   const [notice, setNotice] = useState<string | null>(null);
   const { user } = session;
+  useSettingsLanguage();
+  useBadgeTitle(titleBadge);
 
   const show = (next: Panel): void => {
     setNotice(null);
@@ -70,6 +75,8 @@ export function MainWindow({ session, connection, onSignedOut }: MainWindowProps
         return <DelegationPanel session={session} />;
       case 'about':
         return <AboutPanel />;
+      case 'settings':
+        return <SettingsPanel />;
     }
   };
 
@@ -124,6 +131,9 @@ export function MainWindow({ session, connection, onSignedOut }: MainWindowProps
             ))}
           </ul>
           <div className="nav__footer">
+            <button type="button" className="nav__item nav__item--minor" aria-current={panel.kind === 'settings' ? 'page' : undefined} onClick={() => show({ kind: 'settings' })}>
+              {t('settings.open')}
+            </button>
             <button type="button" className="nav__item nav__item--minor" aria-current={panel.kind === 'about' ? 'page' : undefined} onClick={() => show({ kind: 'about' })}>
               {t('about.open')}
             </button>

@@ -1,0 +1,1 @@
+export { countByPages, createBadgeService, type BadgeService, type BadgeSources } from './badgeService';

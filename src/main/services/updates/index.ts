@@ -1,0 +1,1 @@
+export { browserUpdates, createUpdatesHandlers, type UpdatesService } from './updatesService';

@@ -1,0 +1,196 @@
+/**
+ * The tray and the badge with Electron replaced at the boundary: one count on the tooltip and the
+ * taskbar/dock badge, 打开 / 退出 in the tray menu, a notification only when the count rises and the
+ * person wants notifications, close-to-tray only by policy and never while quitting; 开机启动 applied
+ * through the login-item interface.
+ */
+import { EventEmitter } from 'node:events';
+import { describe, expect, it, vi } from 'vitest';
+import type { BadgeCount } from '../../src/shared/api';
+import { createBadgeService, countByPages } from '../../src/main/services/badge';
+import { silentLogger } from '../../src/main/services/logging';
+import { trayIconPath } from '../../src/main/shell/appIcon';
+import { createStartOnLogin } from '../../src/main/shell/startOnLogin';
+import { attachTrayAndBadge, keepInTrayOnClose, type TrayMenuItem } from '../../src/main/shell/trayBadge';
+
+function fakeShell(notifications = true) {
+  const tray = { setToolTip: vi.fn(), setContextMenu: vi.fn(), on: vi.fn(), destroy: vi.fn() };
+  let menu: readonly TrayMenuItem[] = [];
+  const deps = {
+    createTray: vi.fn(() => tray),
+    buildMenu: (items: readonly TrayMenuItem[]) => {
+      menu = items;
+      return items;
+    },
+    setBadgeCount: vi.fn(),
+    showWindow: vi.fn(),
+    quit: vi.fn(),
+    notify: vi.fn(),
+    notificationsEnabled: vi.fn(() => notifications),
+    productName: '协同办公',
+  };
+  return { tray, deps, menu: () => menu };
+}
+
+/** A badge service fed by counters the test sets. */
+function countsFrom(initial: { todo: number; unread: number }) {
+  const counts = { ...initial };
+  const badge = createBadgeService({ todoCount: () => Promise.resolve(counts.todo), unreadMessages: () => Promise.resolve(counts.unread) });
+  return { counts, badge };
+}
+
+describe('tray and badge', () => {
+  it('shows the same count on the tooltip and the badge, and follows it', async () => {
+    const { counts, badge } = countsFrom({ todo: 3, unread: 0 });
+    await badge.refresh();
+    const shell = fakeShell();
+    const trayBadge = attachTrayAndBadge(shell.deps, badge);
+    expect(shell.tray.setToolTip).toHaveBeenLastCalledWith('协同办公 — 待办 3 件');
+    expect(shell.deps.setBadgeCount).toHaveBeenLastCalledWith(3);
+
+    counts.unread = 2;
+    await badge.refresh();
+    expect(shell.tray.setToolTip).toHaveBeenLastCalledWith('协同办公 — 待办 3 件，未读消息 2 条');
+    expect(shell.deps.setBadgeCount).toHaveBeenLastCalledWith(5);
+
+    counts.todo = 0;
+    counts.unread = 0;
+    await badge.refresh();
+    expect(shell.tray.setToolTip).toHaveBeenLastCalledWith('协同办公 — 没有待办');
+    expect(shell.deps.setBadgeCount).toHaveBeenLastCalledWith(0);
+
+    trayBadge.dispose();
+    expect(shell.tray.destroy).toHaveBeenCalledOnce();
+    counts.todo = 9;
+    await badge.refresh();
+    expect(shell.deps.setBadgeCount).toHaveBeenLastCalledWith(0);
+  });
+
+  it('offers 打开 and 退出, and opens the window on a click', () => {
+    const shell = fakeShell();
+    attachTrayAndBadge(shell.deps, countsFrom({ todo: 0, unread: 0 }).badge);
+    expect(shell.menu().map((item) => item.label)).toEqual(['打开', '退出']);
+    shell.menu()[0]!.click();
+    expect(shell.deps.showWindow).toHaveBeenCalledOnce();
+    shell.menu()[1]!.click();
+    expect(shell.deps.quit).toHaveBeenCalledOnce();
+    const click = shell.tray.on.mock.calls.find(([event]) => event === 'click')![1] as () => void;
+    click();
+    expect(shell.deps.showWindow).toHaveBeenCalledTimes(2);
+  });
+
+  it('notifies when 待办 or messages grow, only if the person wants notifications', async () => {
+    const { counts, badge } = countsFrom({ todo: 1, unread: 0 });
+    await badge.refresh();
+    const on = fakeShell(true);
+    const off = fakeShell(false);
+    attachTrayAndBadge(on.deps, badge);
+    attachTrayAndBadge(off.deps, badge);
+    counts.todo = 3;
+    counts.unread = 1;
+    await badge.refresh();
+    expect(on.deps.notify).toHaveBeenCalledWith('协同办公', '新的待办 2 件，新消息 1 条');
+    counts.todo = 2;
+    await badge.refresh();
+    // A count that goes down (an item handled) is no news.
+    expect(on.deps.notify).toHaveBeenCalledOnce();
+    expect(off.deps.notify).not.toHaveBeenCalled();
+    expect(off.deps.setBadgeCount).toHaveBeenLastCalledWith(3);
+  });
+
+  it('keeps the last figure when a source cannot answer, and reads once more after a change mid-read', async () => {
+    let todo = 4;
+    let fail = false;
+    const reads: number[] = [];
+    const badge = createBadgeService({
+      todoCount: () => {
+        reads.push(todo);
+        return fail ? Promise.reject(new Error('offline')) : Promise.resolve(todo);
+      },
+    });
+    expect(await badge.refresh()).toEqual({ todo: 4, unread: 0, total: 4 });
+    fail = true;
+    expect((await badge.refresh()).total).toBe(4);
+    fail = false;
+    const first = badge.refresh();
+    todo = 6;
+    void badge.refresh();
+    expect(await first).toEqual<BadgeCount>({ todo: 6, unread: 0, total: 6 });
+    expect(reads.slice(-2)).toEqual([4, 6]);
+  });
+
+  it('counts 待办 across pages, bounded', async () => {
+    const pages = new Map<string | undefined, { items: number[]; next?: string }>([
+      [undefined, { items: [1, 2], next: 'b' }],
+      ['b', { items: [3, 4], next: 'c' }],
+      ['c', { items: [5] }],
+    ]);
+    expect(await countByPages((cursor) => Promise.resolve(pages.get(cursor)!))).toBe(5);
+    const endless = vi.fn(() => Promise.resolve({ items: [1], next: 'again' }));
+    expect(await countByPages(endless, 20)).toBe(20);
+    expect(endless).toHaveBeenCalledTimes(20);
+  });
+
+  it('names the tray icon through one helper: the installed copy, or the repository’s in development', () => {
+    expect(trayIconPath({ isPackaged: true, resourcesPath: '/opt/协同办公/resources', appPath: '/x' })).toMatch(/^\/opt\/协同办公\/resources\/icons\/32x32\.png$/);
+    expect(trayIconPath({ isPackaged: false, resourcesPath: '/r', appPath: '/work/xietong' })).toBe('/work/xietong/assets/icons/32x32.png');
+  });
+});
+
+describe('closing the window', () => {
+  const windowWithClose = () => {
+    const emitter = new EventEmitter();
+    const window = { on: (event: 'close', listener: (event: { preventDefault(): void }) => void) => emitter.on(event, listener), hide: vi.fn() };
+    const close = () => {
+      const event = { prevented: false, preventDefault() {
+        this.prevented = true;
+      } };
+      emitter.emit('close', event);
+      return event.prevented;
+    };
+    return { window, close };
+  };
+
+  it('hides to the tray when the policy says so, but really closes while quitting', () => {
+    let quitting = false;
+    const { window, close } = windowWithClose();
+    keepInTrayOnClose(window, () => true, () => quitting);
+    expect(close()).toBe(true);
+    expect(window.hide).toHaveBeenCalledOnce();
+    quitting = true;
+    expect(close()).toBe(false);
+  });
+
+  it('closes as usual without the policy', () => {
+    const { window, close } = windowWithClose();
+    keepInTrayOnClose(window, () => false, () => false);
+    expect(close()).toBe(false);
+    expect(window.hide).not.toHaveBeenCalled();
+  });
+});
+
+describe('开机启动', () => {
+  it('registers the login item on Windows and macOS when the setting changes, once per change', () => {
+    const items = { setLoginItemSettings: vi.fn() };
+    const startOnLogin = createStartOnLogin(items, 'win32', silentLogger);
+    startOnLogin.apply(false);
+    startOnLogin.apply(true);
+    startOnLogin.apply(true);
+    startOnLogin.apply(false);
+    expect(items.setLoginItemSettings.mock.calls).toEqual([[{ openAtLogin: false }], [{ openAtLogin: true }], [{ openAtLogin: false }]]);
+  });
+
+  it('leaves Linux alone (the session’s autostart decides) and survives a refused write', () => {
+    const linux = { setLoginItemSettings: vi.fn() };
+    createStartOnLogin(linux, 'linux', silentLogger).apply(true);
+    expect(linux.setLoginItemSettings).not.toHaveBeenCalled();
+    const refusing = { setLoginItemSettings: vi.fn(() => {
+      throw new Error('access denied');
+    }) };
+    const startOnLogin = createStartOnLogin(refusing, 'darwin', silentLogger);
+    expect(() => startOnLogin.apply(true)).not.toThrow();
+    startOnLogin.apply(true);
+    // Not remembered as applied, so it is tried again.
+    expect(refusing.setLoginItemSettings).toHaveBeenCalledTimes(2);
+  });
+});
