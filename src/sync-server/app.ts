@@ -19,6 +19,8 @@ import { createOverdueReminders } from './documents/overdueReminders';
 import { exchangeMigrations } from './exchange/migrations';
 import { registerExchangeRoutes } from './exchange/routes';
 import type { Migration } from './store/migrations';
+import { messagingMigrations } from './messaging/migrations';
+import { registerMessagingRoutes } from './messaging/routes';
 import { sealMigrations } from './seals/migrations';
 import { registerSealRoutes } from './seals/routes';
 
@@ -61,6 +63,7 @@ export const serverModules: readonly ServerModule[] = [
   },
   { name: 'exchange', migrations: exchangeMigrations, register: registerExchangeRoutes },
   { name: 'seals', migrations: sealMigrations, register: registerSealRoutes },
+  { name: 'messaging', migrations: messagingMigrations, register: registerMessagingRoutes },
 ];
 
 /** Every module's migrations, in module order. */
