@@ -16,6 +16,7 @@ import { createDocumentServices, type DocumentServices } from './documents';
 import { createSealsServices } from './seals';
 import { createAttachmentsHandlers } from './attachments';
 import { createDelegationsServices } from './delegations';
+import { createMessagingService, type MessagingService } from './messaging';
 
 export interface AppServicesOptions {
   /** Replaces the /healthz monitor as the source of the 在线/离线 state (the sync connection, later). */
@@ -35,6 +36,7 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
   const serverClient = createServerClient(host.serverUrl);
   // Set right below; the outbox reports only after a sign-in, long after this function returned.
   let documents: DocumentServices | null = null;
+  let messaging: MessagingService | null = null;
   const offline = createOfflineController({
     userDataDir: host.userDataDir,
     serverUrl: host.serverUrl,
@@ -42,6 +44,7 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     onOutboxChanged: (entry) => {
       host.emit('outboxChanged', entry);
       documents?.documents.outboxChanged(entry);
+      messaging?.outboxChanged(entry);
     },
     onRoomUpdate: (room, update) => host.emit('roomUpdate', { room, update }),
     onError: (error) => console.error('[offline]', error),
@@ -57,6 +60,7 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
   });
   offline.attach(session);
   documents = createDocumentServices({ serverClient, session, offline, emit: host.emit });
+  messaging = createMessagingService({ serverClient, session, offline, emit: host.emit, ...(host.notify ? { notify: host.notify } : {}) });
 
   const handlers: HandlersOf<typeof apiContract, CallContext> = {
     session: {
@@ -76,6 +80,7 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     attachments: createAttachmentsHandlers({ serverClient, session, offline, documents: documents.documents }),
     seals: createSealsServices({ serverClient, session }),
     delegations: createDelegationsServices({ serverClient, session }),
+    messaging: messaging.handlers,
   };
 
   const dispatcher = createDispatcher(apiContract, handlers, {}, {
@@ -88,6 +93,7 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     serverClient,
     async close() {
       documents?.close();
+      await messaging?.close();
       await offline.close();
       await session.close();
     },

@@ -12,6 +12,7 @@ import { sealingCalls } from './sealing.contract';
 import { sealsCalls } from './seals.contract';
 import { delegationsCalls } from './delegations.contract';
 import { attachmentsCalls } from './attachments.contract';
+import { messagingCalls, messagingEvents } from './messaging.contract';
 import { settingsCalls } from '../deployment/settings.contract';
 
 export const apiContract = {
@@ -27,12 +28,14 @@ export const apiContract = {
   attachments: attachmentsCalls,
   seals: sealsCalls,
   delegations: delegationsCalls,
+  messaging: messagingCalls,
 } as const;
 
 export const apiEvents = {
   ...sessionEvents,
   ...offlineEvents,
   ...documentEvents,
+  ...messagingEvents,
 } as const;
 
 export type ApiContract = typeof apiContract;
@@ -48,3 +51,4 @@ export * from './diagnostics.contract';
 export * from './documents.contract';
 export * from './sealing.contract';
 export * from './seals.contract';
+export * from './messaging.contract';
