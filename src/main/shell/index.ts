@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, safeStorage, session, shell } from 'electron';
 import { autoUpdater } from 'electron-updater';
 import { apiContract } from '../../shared/api';
 import { resolveEffectiveSettings, type EffectiveSettings } from '../../shared/deployment';
@@ -174,7 +174,25 @@ async function start(): Promise<void> {
   const diagnostics = buildDiagnostics(userDataDir, loaded, effective, serverUrl, settingsStore.file);
   const windows = (): BrowserWindow[] => BrowserWindow.getAllWindows();
   services = await createAppServices(
-    { userDataDir, serverUrl, secrets: createSafeStorageBox(safeStorage, process.platform), emit: createEventSink(windows) },
+    {
+      userDataDir,
+      serverUrl,
+      secrets: createSafeStorageBox(safeStorage, process.platform),
+      emit: createEventSink(windows),
+      // New messages (not muted, not one's own) as native desktop notifications; a click shows the window.
+      notify: (notification) => {
+        if (!Notification.isSupported()) return;
+        const shown = new Notification({ title: notification.title, body: notification.body });
+        shown.on('click', () => {
+          const [window] = windows();
+          if (window) {
+            if (window.isMinimized()) window.restore();
+            window.focus();
+          }
+        });
+        shown.show();
+      },
+    },
     {
       diagnostics,
       settings: createSettingsService({ deployment: loaded, store: settingsStore, running: { serverUrl, autoUpdate: effective.autoUpdate } }),
