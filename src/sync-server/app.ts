@@ -20,6 +20,8 @@ import { createOverdueReminders } from './documents/overdueReminders';
 import { exchangeMigrations } from './exchange/migrations';
 import { registerExchangeRoutes } from './exchange/routes';
 import type { Migration } from './store/migrations';
+import { messagingMigrations } from './messaging/migrations';
+import { registerMessagingRoutes } from './messaging/routes';
 import { sealMigrations } from './seals/migrations';
 import { phraseMigrations } from './phrases/migrations';
 import { registerPhraseRoutes } from './phrases/routes';
@@ -67,6 +69,7 @@ export const serverModules: readonly ServerModule[] = [
   { name: 'phrases', migrations: phraseMigrations, register: registerPhraseRoutes },
   // The 处理笺 archived with each document (its routes are the documents module's).
   { name: 'sheets', migrations: sheetMigrations },
+  { name: 'messaging', migrations: messagingMigrations, register: registerMessagingRoutes },
 ];
 
 /** Every module's migrations, in module order. */

@@ -3,11 +3,13 @@
  * modules share; a module's own services it builds itself from `db`.
  */
 import type { Accounts } from './accounts/accounts';
+import type { UpgradeRoutes } from './http/upgrades';
 import type { Logger } from './log';
 import type { MetricsRegistry } from './metrics';
 import type { RoomPolicies } from './rooms/policy';
 import type { RoomName } from '../shared/rooms';
 import type { Database } from './store/database';
+import type { MessagingLimits } from './messaging/limits';
 
 export interface ServerDeps {
   /** The store (SQLite or PostgreSQL), migrations already applied. */
@@ -27,4 +29,10 @@ export interface ServerDeps {
    * journal included, which the `sync_room_updates` table alone lacks for a fraction of a second).
    */
   loadRoomUpdates: (room: RoomName) => Promise<Uint8Array[]>;
+  /** WebSocket endpoints of modules (`/chat`); the Yjs rooms keep `/sync/`. */
+  upgrades: UpgradeRoutes;
+  /** Redis between instances (PostgreSQL deployments): its URL and the prefix of every channel. */
+  redis?: { url: string; prefix: string };
+  /** Messaging limits (message rate, …); defaults in messaging/limits.ts. */
+  messagingLimits?: Partial<MessagingLimits>;
 }

@@ -12,6 +12,8 @@ import { allMigrations, composeApp } from './app';
 import { seedDemoAccounts } from './demo/seed';
 import type { ServerDeps } from './deps';
 import { Router } from './http/router';
+import { UpgradeRoutes } from './http/upgrades';
+import type { MessagingLimits } from './messaging/limits';
 import { createLogger, type Logger } from './log';
 import { MetricsRegistry } from './metrics';
 import { RoomPolicies } from './rooms/policy';
@@ -62,6 +64,8 @@ export interface ServerOptions {
   log?: Logger;
   /** Clock (tests). */
   now?: () => number;
+  /** Messaging limits (messages per second per person, …); defaults in messaging/limits.ts. */
+  messagingLimits?: Partial<MessagingLimits>;
 }
 
 export interface RunningServer {
@@ -100,7 +104,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     const metrics = new MetricsRegistry();
     const rooms = new RoomPolicies();
-    const deps: ServerDeps = { db, accounts, rooms, metrics, log, dataDir: options.dataDir, now, loadRoomUpdates: (room) => roomStore.load(room) };
+    const upgrades = new UpgradeRoutes();
+    const deps: ServerDeps = {
+      db,
+      accounts,
+      rooms,
+      metrics,
+      log,
+      dataDir: options.dataDir,
+      now,
+      loadRoomUpdates: (room) => roomStore.load(room),
+      upgrades,
+      ...(options.redisUrl ? { redis: { url: options.redisUrl, prefix: options.redisPrefix ?? 'xietong:sync:' } } : {}),
+      ...(options.messagingLimits ? { messagingLimits: options.messagingLimits } : {}),
+    };
     const requests = metrics.counter('xietong_http_requests_total', 'HTTP requests answered, by method, route and status');
     const duration = metrics.counter('xietong_http_request_seconds_total', 'Time spent answering HTTP requests, by route');
     const httpLog = log.child({ module: 'http' });
@@ -173,7 +190,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       socket.on('close', () => sockets.delete(socket));
     });
     httpServer.on('upgrade', (req, socket: Socket, head: Buffer) => {
-      if (new URL(req.url ?? '/', 'http://localhost').pathname.startsWith('/sync/')) sync.handleUpgrade(req, socket, head);
+      const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const handler = pathname.startsWith('/sync/') ? null : upgrades.find(pathname);
+      if (pathname.startsWith('/sync/')) sync.handleUpgrade(req, socket, head);
+      else if (handler) handler(req, socket, head);
       else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     });
     await new Promise<void>((resolve, reject) => {

@@ -20,6 +20,7 @@ import { createVoiceHandlers } from './voice';
 import { countByPages, createBadgeService, type BadgeSources } from './badge';
 import { browserUpdates, createUpdatesHandlers, type UpdatesService } from './updates';
 import type { EventSink } from './appServices';
+import { createMessagingService, type MessagingService } from './messaging';
 
 export interface AppServicesOptions {
   /** Replaces the /healthz monitor as the source of the 在线/离线 state (the sync connection, later). */
@@ -50,10 +51,11 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
   let refreshBadge = (): void => undefined;
   const emit: EventSink = (event, payload) => {
     host.emit(event, payload);
-    if (event === 'documentsChanged' || event === 'exchangeChanged' || event === 'signedOut') refreshBadge();
+    if (event === 'documentsChanged' || event === 'exchangeChanged' || event === 'signedOut' || event === 'messagingChanged' || event === 'messagingRead') refreshBadge();
   };
   // Set right below; the outbox reports only after a sign-in, long after this function returned.
   let documents: DocumentServices | null = null;
+  let messaging: MessagingService | null = null;
   const offline = createOfflineController({
     userDataDir: host.userDataDir,
     serverUrl: host.serverUrl,
@@ -61,6 +63,7 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     onOutboxChanged: (entry) => {
       emit('outboxChanged', entry);
       documents?.documents.outboxChanged(entry);
+      messaging?.outboxChanged(entry);
     },
     onRoomUpdate: (room, update) => emit('roomUpdate', { room, update }),
     onRoomRefused: (room, reason) => emit('roomRefused', { room, reason }),
@@ -78,12 +81,21 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
   offline.attach(session);
   const documentServices = createDocumentServices({ serverClient, session, offline, emit });
   documents = documentServices;
+  const messagingService = createMessagingService({ serverClient, session, offline, emit, ...(host.notify ? { notify: host.notify } : {}) });
+  messaging = messagingService;
 
   const badge = createBadgeService(
     {
       todoCount: () =>
         session.current() == null ? Promise.resolve(0) : countByPages(async (cursor) => documentServices.handlers.documents.list({ box: 'todo', ...(cursor ? { cursor } : {}) }, {})),
-      ...(options.unreadMessages ? { unreadMessages: options.unreadMessages } : {}),
+      // Unread messages: what the 消息 list shows, summed over conversations not set to 免打扰.
+      unreadMessages:
+        options.unreadMessages ??
+        (async () => {
+          if (session.current() == null) return 0;
+          const { items } = await messagingService.handlers.conversations({}, {});
+          return items.reduce((sum, conversation) => sum + (conversation.muted ? 0 : conversation.unread), 0);
+        }),
     },
     (error) => console.error('[badge]', error),
   );
@@ -125,6 +137,7 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     }),
     badge: { get: () => badge.refresh() },
     updates: createUpdatesHandlers(options.updates ?? browserUpdates),
+    messaging: messagingService.handlers,
   };
 
   const dispatcher = createDispatcher(apiContract, handlers, {}, {
@@ -139,6 +152,7 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     async close() {
       offBadgeSession();
       documents?.close();
+      await messaging?.close();
       await offline.close();
       await session.close();
     },

@@ -22,6 +22,11 @@ export interface AppHost {
   readonly secrets: SecretBox;
   /** Where pushed events go. */
   readonly emit: EventSink;
+  /**
+   * Shows a desktop notification (the Electron shell). Without it, new-message notifications go to
+   * the renderer as the `messaging:notify` event and the browser shows them (the web host).
+   */
+  readonly notify?: (notification: { readonly conversationId: string; readonly title: string; readonly body: string }) => void;
 }
 
 export interface SecretBox {

@@ -211,7 +211,26 @@ async function start(): Promise<void> {
   startOnLogin.apply(effective.startOnLogin);
   let notificationsOn = effective.notifications;
   services = await createAppServices(
-    { userDataDir, serverUrl, secrets: createSafeStorageBox(safeStorage, process.platform), emit: sink },
+    {
+      userDataDir,
+      serverUrl,
+      secrets: createSafeStorageBox(safeStorage, process.platform),
+      emit: sink,
+      // New messages (not muted, not one's own) as native desktop notifications, when 新消息和待办通知 is
+      // on in 设置; a click shows the window.
+      notify: (notification) => {
+        if (!notificationsOn || !Notification.isSupported()) return;
+        const shown = new Notification({ title: notification.title, body: notification.body });
+        shown.on('click', () => {
+          const [window] = windows();
+          if (window) {
+            if (window.isMinimized()) window.restore();
+            window.focus();
+          }
+        });
+        shown.show();
+      },
+    },
     {
       diagnostics,
       updates: updates.service,

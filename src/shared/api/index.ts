@@ -13,6 +13,7 @@ import { sealsCalls } from './seals.contract';
 import { delegationsCalls } from './delegations.contract';
 import { attachmentsCalls } from './attachments.contract';
 import { voiceCalls } from './voice.contract';
+import { messagingCalls, messagingEvents } from './messaging.contract';
 import { settingsCalls } from '../deployment/settings.contract';
 import { windowCalls } from './window.contract';
 import { badgeCalls, badgeEvents } from './badge.contract';
@@ -35,6 +36,7 @@ export const apiContract = {
   voice: voiceCalls,
   badge: badgeCalls,
   updates: updatesCalls,
+  messaging: messagingCalls,
 } as const;
 
 export const apiEvents = {
@@ -43,6 +45,7 @@ export const apiEvents = {
   ...documentEvents,
   ...badgeEvents,
   ...updatesEvents,
+  ...messagingEvents,
 } as const;
 
 export type ApiContract = typeof apiContract;
@@ -60,3 +63,4 @@ export * from './sealing.contract';
 export * from './seals.contract';
 export * from './badge.contract';
 export * from './updates.contract';
+export * from './messaging.contract';

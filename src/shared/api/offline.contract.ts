@@ -4,6 +4,7 @@
  * renderer and main's sync client. Main is the only writer of the replica; the renderer asks.
  */
 import { z } from 'zod';
+import { MessageContentSchema } from '../http/messaging';
 import { defineCall, defineEvent } from './contract';
 import { DocumentBoxSchema } from '../http/documents';
 import { OpinionSchema, VoiceNoteSchema } from '../domain/documents/opinion';
@@ -118,7 +119,10 @@ export const OutboxCommandSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('message.send'),
     conversation: z.string().min(1),
+    /** What the history and search show (for a file, its name). */
     text: z.string().min(1).max(10_000),
+    /** What is sent (src/shared/http/messaging.ts); without it, `text` as a text message. */
+    content: MessageContentSchema.optional(),
   }),
 ]);
 export type OutboxCommand = z.infer<typeof OutboxCommandSchema>;

@@ -40,7 +40,8 @@ async function requestFor(clientId: string, command: OutboxCommand, readBlob: Ht
       return {
         method: 'POST',
         path: `/api/conversations/${seg(command.conversation)}/messages`,
-        body: JSON.stringify({ text: command.text, clientId }),
+        // The server applies a repeated transaction id once (the clientId stays for older servers' logs).
+        body: JSON.stringify({ txnId: clientId, clientId, content: command.content ?? { type: 'text', text: command.text, mentions: [] } }),
         contentType: 'application/json',
       };
     case 'document.signedPdf': {

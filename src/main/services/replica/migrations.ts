@@ -124,6 +124,30 @@ export const migrations: readonly Migration[] = [
     // (and before any workflow step on its document): the client reopens such rooms by itself.
     up: (db) => db.exec('CREATE TABLE room_unsynced (room TEXT PRIMARY KEY, last_local_seq INTEGER NOT NULL) WITHOUT ROWID'),
   },
+  {
+    version: 5,
+    description: 'messaging: conversations, each message’s server sequence and content, read marks',
+    // A message from the server has the conversation's sequence; one written here has none until the
+    // server stores it (then the same row takes the server's id and sequence, matched by txn id).
+    // `synced_seq` is the highest sequence up to which this replica holds every message: catching up
+    // asks the server for what follows it.
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE messages ADD COLUMN seq INTEGER;
+        ALTER TABLE messages ADD COLUMN txn_id TEXT;
+        ALTER TABLE messages ADD COLUMN content TEXT;
+        ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+        ALTER TABLE messages ADD COLUMN recalled TEXT;
+        CREATE UNIQUE INDEX messages_conversation_seq ON messages(conversation, seq) WHERE seq IS NOT NULL;
+        CREATE TABLE chat_conversations (
+          id TEXT PRIMARY KEY,
+          json TEXT NOT NULL,
+          activity INTEGER NOT NULL,
+          synced_seq INTEGER NOT NULL DEFAULT 0,
+          local_read_seq INTEGER NOT NULL DEFAULT 0
+        );
+      `),
+  },
 ];
 
 export const latestVersion = migrations.at(-1)?.version ?? 0;

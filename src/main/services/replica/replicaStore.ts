@@ -22,6 +22,8 @@ import {
   type OutboxStatus,
   type StoredMessage,
 } from '../../../shared/api/offline.contract';
+import { messagePreviewText, type ChatMessage } from '../../../shared/api/messaging.contract';
+import { ConversationSchema, MessageContentSchema, MessageSchema, type Conversation, type Message } from '../../../shared/http/messaging';
 import { BlobFiles } from './blobStore';
 import { migrate, registerTextFunctions } from './migrations';
 import { bigramTokens, planQuery, snippetOf, type TermPlan } from './textIndex';
@@ -102,6 +104,59 @@ const entryOf = (row: OutboxRow): OutboxEntry => ({
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
+
+/** A thread's message as the replica holds it. */
+export type LocalChatMessage = ChatMessage;
+
+interface ConversationRow {
+  id: string;
+  json: string;
+  activity: number;
+  synced_seq: number;
+  local_read_seq: number;
+}
+interface ChatRow extends MessageRow {
+  seq: number | null;
+  txn_id: string | null;
+  content: string | null;
+  edited_at: number | null;
+  recalled: string | null;
+  outbox_reason: string | null;
+}
+
+/** A conversation as the replica holds it: the server's view (null before the list was fetched) and this replica's marks. */
+export interface LocalConversation {
+  readonly id: string;
+  readonly conversation: Conversation | null;
+  /** Every message up to this sequence is in the replica. */
+  readonly syncedSeq: number;
+  /** The person read up to here on this device (may be ahead of the server's mark while offline). */
+  readonly localReadSeq: number;
+}
+
+const conversationOf = (row: ConversationRow): LocalConversation => {
+  const parsed = ConversationSchema.nullable().safeParse(JSON.parse(row.json));
+  return { id: row.id, conversation: parsed.success ? parsed.data : null, syncedSeq: row.synced_seq, localReadSeq: row.local_read_seq };
+};
+
+const chatMessageOf = (row: ChatRow): LocalChatMessage => {
+  const content = row.content === null ? null : MessageContentSchema.safeParse(JSON.parse(row.content));
+  const recalled = row.recalled === null ? null : (JSON.parse(row.recalled) as { by: string; at: number });
+  return {
+    id: row.id,
+    conversationId: row.conversation,
+    seq: row.seq,
+    senderId: row.sender,
+    txnId: row.txn_id ?? row.id,
+    // A row written before version 5 has only its text.
+    content: content ? (content.success ? content.data : null) : recalled ? null : { type: 'text', text: row.text, mentions: [] },
+    createdAt: Date.parse(row.sent_at),
+    status: row.status,
+    ...(row.status === 'rejected' && row.outbox_reason ? { reason: row.outbox_reason } : {}),
+    ...(row.edited_at !== null ? { editedAt: row.edited_at } : {}),
+    ...(recalled ? { recalled } : {}),
+  };
+};
 
 const messageOf = (row: MessageRow): StoredMessage => ({
   id: row.id,
@@ -415,6 +470,134 @@ export class ReplicaStore {
     return rows.map(messageOf);
   }
 
+  // ── messaging (即时通讯) ────────────────────────────────────────────────────────────────────
+
+  /** Replaces the conversation list with the server's (keeping each one's sync and read marks). */
+  putChatConversations(items: readonly Conversation[]): void {
+    const checked = items.map((item) => ConversationSchema.parse(item));
+    this.db.transaction(() => {
+      const keep = new Set(checked.map((c) => c.id));
+      for (const row of this.db.prepare<[], { id: string }>('SELECT id FROM chat_conversations').all()) {
+        if (!keep.has(row.id)) this.db.prepare('DELETE FROM chat_conversations WHERE id = ?').run(row.id);
+      }
+      const upsert = this.db.prepare<[string, string, number]>(
+        'INSERT INTO chat_conversations (id, json, activity) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json, activity = excluded.activity',
+      );
+      for (const c of checked) upsert.run(c.id, JSON.stringify(c), c.lastMessage?.createdAt ?? c.createdAt);
+    })();
+  }
+
+  /** One conversation as last stored (or null), with this replica's marks. */
+  getChatConversation(id: string): LocalConversation | null {
+    const row = this.db.prepare<[string], ConversationRow>('SELECT * FROM chat_conversations WHERE id = ?').get(id);
+    return row ? conversationOf(row) : null;
+  }
+
+  /** Every conversation, latest activity first, with this replica's marks. */
+  listChatConversations(): LocalConversation[] {
+    return this.db.prepare<[], ConversationRow>('SELECT * FROM chat_conversations ORDER BY activity DESC, id').all().map(conversationOf);
+  }
+
+  /** Records that the person read up to `seq` here (sent to the server when it can be). */
+  setChatReadSeq(conversation: string, seq: number): void {
+    this.db.prepare('UPDATE chat_conversations SET local_read_seq = MAX(local_read_seq, ?) WHERE id = ?').run(seq, conversation);
+  }
+
+  /**
+   * Stores messages as the server has them. A message this device wrote (pending, keyed by its txn
+   * id) becomes that stored message, so it is never shown twice; a known sequence is updated in
+   * place (an edit, a 撤回). Returns the conversations' new "held up to" marks.
+   */
+  putChatMessages(messages: readonly Message[]): Record<string, number> {
+    const checked = messages.map((m) => MessageSchema.parse(m));
+    // Three indexed lookups rather than one OR (which SQLite may answer with a scan per message).
+    const byId = this.db.prepare<[string], { rowid: number; sender: string }>('SELECT rowid, sender FROM messages WHERE id = ?');
+    const bySeq = this.db.prepare<[string, number], { rowid: number }>('SELECT rowid FROM messages WHERE conversation = ? AND seq = ?');
+    const find = (m: Message): { rowid: number } | undefined => {
+      const own = byId.get(m.txnId);
+      return byId.get(m.id) ?? bySeq.get(m.conversationId, m.seq) ?? (own && own.sender === m.senderId ? own : undefined);
+    };
+    const update = this.db.prepare(
+      `UPDATE messages SET id = ?, conversation = ?, sender = ?, text = ?, sent_at = ?, status = 'sent', seq = ?, txn_id = ?, content = ?, edited_at = ?, recalled = ? WHERE rowid = ?`,
+    );
+    const insert = this.db.prepare<unknown[], { rowid: number }>(
+      `INSERT INTO messages (id, conversation, sender, text, sent_at, status, seq, txn_id, content, edited_at, recalled) VALUES (?, ?, ?, ?, ?, 'sent', ?, ?, ?, ?, ?) RETURNING rowid`,
+    );
+    const ftsTrigram = this.db.prepare('INSERT OR REPLACE INTO message_fts (rowid, text) VALUES (?, ?)');
+    const ftsBigram = this.db.prepare('INSERT OR REPLACE INTO message_fts2 (rowid, grams) VALUES (?, ?)');
+    return this.db.transaction(() => {
+      const touched = new Set<string>();
+      for (const m of checked) {
+        const text = messagePreviewText(m.content);
+        const values = [m.id, m.conversationId, m.senderId, text, new Date(m.createdAt).toISOString()] as const;
+        const extra = [m.seq, m.txnId, m.content ? JSON.stringify(m.content) : null, m.editedAt ?? null, m.recalled ? JSON.stringify(m.recalled) : null] as const;
+        const existing = find(m);
+        let rowid: number;
+        if (existing) {
+          update.run(...values, ...extra, existing.rowid);
+          rowid = existing.rowid;
+        } else {
+          const row = insert.get(...values, ...extra);
+          if (!row) throw new Error('写入消息失败');
+          rowid = row.rowid;
+        }
+        ftsTrigram.run(rowid, text);
+        ftsBigram.run(rowid, bigramTokens(text));
+        touched.add(m.conversationId);
+      }
+      const marks: Record<string, number> = {};
+      for (const conversation of touched) marks[conversation] = this.advanceSyncedSeq(conversation);
+      return marks;
+    })();
+  }
+
+  /**
+   * A page of a thread, oldest first: stored messages before `beforeSeq` (the newest when absent),
+   * and — on the newest page — this device's messages not yet stored by the server, after them.
+   */
+  chatHistory(conversation: string, limit: number, beforeSeq?: number): { items: LocalChatMessage[]; firstSeq: number | null } {
+    const stored = this.db
+      .prepare<[string, number, number], ChatRow>(
+        `SELECT m.*, o.reason AS outbox_reason FROM messages m LEFT JOIN outbox o ON o.client_id = m.id
+         WHERE m.conversation = ? AND m.seq IS NOT NULL AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`,
+      )
+      .all(conversation, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit)
+      .reverse();
+    const unsent =
+      beforeSeq === undefined
+        ? this.db
+            .prepare<[string], ChatRow>(
+              `SELECT m.*, o.reason AS outbox_reason FROM messages m LEFT JOIN outbox o ON o.client_id = m.id
+               WHERE m.conversation = ? AND m.seq IS NULL ORDER BY m.sent_at, m.rowid`,
+            )
+            .all(conversation)
+        : [];
+    return { items: [...stored, ...unsent].map(chatMessageOf), firstSeq: stored[0]?.seq ?? null };
+  }
+
+  /** The sequence up to which this replica holds every message of `conversation`. */
+  private advanceSyncedSeq(conversation: string): number {
+    const current = this.db.prepare<[string], { synced_seq: number }>('SELECT synced_seq FROM chat_conversations WHERE id = ?').get(conversation);
+    if (!current) {
+      this.db.prepare("INSERT INTO chat_conversations (id, json, activity) VALUES (?, 'null', 0)").run(conversation);
+    }
+    let synced = current?.synced_seq ?? 0;
+    const next = this.db.prepare<[string, number], { seq: number }>('SELECT seq FROM messages WHERE conversation = ? AND seq > ? ORDER BY seq LIMIT 1000');
+    // Bounded: each round reads at most 1,000 rows and stops at the first gap.
+    for (let round = 0; round < 1000; round++) {
+      const rows = next.all(conversation, synced);
+      let advanced = 0;
+      for (const row of rows) {
+        if (row.seq !== synced + 1) break;
+        synced = row.seq;
+        advanced++;
+      }
+      if (advanced < 1000 || advanced < rows.length) break;
+    }
+    this.db.prepare('UPDATE chat_conversations SET synced_seq = ? WHERE id = ?').run(synced, conversation);
+    return synced;
+  }
+
   // ── outbox ───────────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -431,6 +614,7 @@ export class ReplicaStore {
         .run(clientId, JSON.stringify(command), now, now);
       if (command.type === 'message.send') {
         this.putMessages([{ id: clientId, conversation: command.conversation, sender, text: command.text, sentAt: new Date(now).toISOString(), status: 'pending' }]);
+        this.db.prepare('UPDATE messages SET txn_id = ?, content = ? WHERE id = ?').run(clientId, JSON.stringify(command.content ?? { type: 'text', text: command.text, mentions: [] }), clientId);
       }
       return entryOf(this.outboxRow(clientId)!);
     })();

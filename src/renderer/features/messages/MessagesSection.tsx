@@ -1,13 +1,441 @@
+/**
+ * 消息: the conversation list (unread counts, the last message), 新建会话 (people found by name,
+ * pinyin initials or unit), and the thread with the message box 输入消息 and 发送 (Enter sends,
+ * Shift+Enter breaks the line), 已读 N/M on one's own messages, files and images, document cards,
+ * 撤回 and 编辑 within two minutes, @mentions, presence and 免打扰. Everything goes through
+ * `api.messaging` (main keeps the replica, the outbox and the socket).
+ */
+import { useCallback, useEffect, useMemo, useRef, useState, type ChangeEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { EmptyState } from '../../components/EmptyState';
+import type { ChatMessage, Session } from '../../../shared/api';
+import type { DirectoryUnit, DirectoryUser } from '../../../shared/http/directory';
+import { MESSAGE_CHANGE_WINDOW_MS, READ_NAMES_MAX_MEMBERS, type Conversation, type PresenceState } from '../../../shared/http/messaging';
+import { useApi } from '../../app/apiContext';
 import { SectionPage } from '../../components/SectionPage';
+import { DocumentView } from '../document/DocumentView';
+import { useApiEvent } from '../document/useApiEvent';
+import { searchPeople } from './peopleSearch';
+import '../../styles/messaging.css';
 
-/** The 消息 (messages) section of the main window. */
+const MAX_FILE_BYTES = 50 * 1024 * 1024;
+
+/** The base64 of a file (the bridge carries strings). */
+async function base64Of(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
 export function MessagesSection() {
   const { t } = useTranslation();
+  const api = useApi();
+  const [session, setSession] = useState<Session | null>(null);
+  const [conversations, setConversations] = useState<Conversation[]>([]);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [messages, setMessages] = useState<ChatMessage[]>([]);
+  const [reads, setReads] = useState<{ userId: string; name: string; readSeq: number }[]>([]);
+  const [users, setUsers] = useState<DirectoryUser[]>([]);
+  const [units, setUnits] = useState<DirectoryUnit[]>([]);
+  const [presence, setPresence] = useState<Record<string, PresenceState>>({});
+  const [draft, setDraft] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [openDocument, setOpenDocument] = useState<string | null>(null);
+  const [editing, setEditing] = useState<{ id: string; text: string } | null>(null);
+  const me = session?.user.id ?? '';
+
+  const names = useMemo(() => new Map(users.map((u) => [u.id, u.name])), [users]);
+  const current = conversations.find((c) => c.id === selected) ?? null;
+
+  const loadList = useCallback(async () => {
+    const result = await api.messaging.conversations({});
+    if (result.ok) setConversations(result.value.items);
+  }, [api]);
+
+  const loadThread = useCallback(
+    async (conversationId: string) => {
+      const history = await api.messaging.history({ conversationId, limit: 100 });
+      if (!history.ok) return setError(history.error.message);
+      setMessages(history.value.items);
+      const marks = await api.messaging.reads({ conversationId });
+      if (marks.ok) setReads(marks.value.items);
+      const last = history.value.items.filter((m) => m.seq !== null).at(-1)?.seq;
+      if (last) await api.messaging.markRead({ conversationId, seq: last });
+    },
+    [api],
+  );
+
+  useEffect(() => {
+    void (async () => {
+      const who = await api.session.current({});
+      if (who.ok) setSession(who.value);
+      const [u, d] = await Promise.all([api.directory.users({}), api.directory.units({})]);
+      if (u.ok) setUsers(u.value.items);
+      if (d.ok) setUnits(d.value.items);
+      await loadList();
+    })();
+  }, [api, loadList]);
+
+  useEffect(() => {
+    if (selected) void loadThread(selected);
+  }, [selected, loadThread]);
+
+  useEffect(() => {
+    if (!current) return;
+    void api.messaging.presence({ userIds: current.memberIds.filter((id) => id !== me).slice(0, 200) }).then((result) => {
+      if (result.ok) setPresence((before) => ({ ...before, ...Object.fromEntries(result.value.items.map((p) => [p.userId, p.state])) }));
+    });
+  }, [api, current, me]);
+
+  useApiEvent('messagingChanged', (payload) => {
+    void loadList();
+    if (selected && (!payload.conversationId || payload.conversationId === selected)) void loadThread(selected);
+  });
+  useApiEvent('messagingRead', (payload) => {
+    if (payload.conversationId === selected) setReads((before) => before.map((r) => (r.userId === payload.userId ? { ...r, readSeq: Math.max(r.readSeq, payload.readSeq) } : r)));
+  });
+  useApiEvent('messagingPresence', (payload) => setPresence((before) => ({ ...before, [payload.userId]: payload.state })));
+  useApiEvent('messagingNotify', (payload) => {
+    // The web host: the browser shows it (the Electron shell shows its own and never sends this).
+    if (typeof Notification === 'undefined' || document.hasFocus()) return;
+    if (Notification.permission === 'granted') new Notification(payload.title, { body: payload.body, tag: payload.conversationId });
+    else if (Notification.permission === 'default') void Notification.requestPermission();
+  });
+
+  const send = async () => {
+    if (!selected || !draft.trim()) return;
+    const mentions = (current?.memberIds ?? []).filter((id) => id !== me && draft.includes(`@${names.get(id) ?? '\u0000'}`));
+    const result = await api.messaging.post({ conversationId: selected, content: { type: 'text', text: draft, mentions } });
+    if (!result.ok) return setError(result.error.message);
+    setDraft('');
+    setError(null);
+    await loadThread(selected);
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void send();
+    }
+  };
+
+  const sendFile = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (!file || !selected) return;
+    if (file.size > MAX_FILE_BYTES) return setError(t('messaging.fileTooLarge'));
+    const result = await api.messaging.postFile({ conversationId: selected, name: file.name, mimeType: file.type || 'application/octet-stream', base64: await base64Of(file) });
+    if (!result.ok) return setError(result.error.message);
+    setError(null);
+    await loadThread(selected);
+  };
+
+  const toggleMute = async () => {
+    if (!current) return;
+    const result = await api.messaging.mute({ conversationId: current.id, muted: !current.muted });
+    if (!result.ok) return setError(result.error.message);
+    await loadList();
+  };
+
+  const badge = conversations.filter((c) => !c.muted).reduce((sum, c) => sum + c.unread, 0);
+
+  if (openDocument) return <DocumentView id={openDocument} onBack={() => setOpenDocument(null)} />;
+
   return (
     <SectionPage title={t('sections.messages.label')} description={t('sections.messages.description')}>
-      <EmptyState>{t('sections.messages.empty')}</EmptyState>
+      <div className="messaging">
+        <aside className="messaging__list" aria-label={t('messaging.conversations')}>
+          <p className="messaging__badge" aria-live="polite">
+            {t('messaging.unreadTotal', { count: badge })}
+          </p>
+          <button type="button" className="button" onClick={() => setCreating(true)}>
+            {t('messaging.newConversation')}
+          </button>
+          <ul>
+            {conversations.map((c) => (
+              <li key={c.id}>
+                <button
+                  type="button"
+                  aria-current={c.id === selected ? 'true' : undefined}
+                  aria-label={c.unread > 0 ? t('messaging.conversationUnread', { title: c.title, count: c.unread }) : c.title}
+                  onClick={() => {
+                    setSelected(c.id);
+                    setCreating(false);
+                  }}
+                >
+                  <span className="messaging__title">{c.title}</span>
+                  {c.unread > 0 && <span className="messaging__unread">{c.unread}</span>}
+                  {c.muted && <span className="messaging__muted">{t('messaging.muted')}</span>}
+                  <span className="messaging__last">{c.lastMessage ? preview(c.lastMessage.content, t) : ''}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </aside>
+        <section className="messaging__main">
+          {creating && session && (
+            <NewConversation
+              users={users.filter((u) => u.id !== me)}
+              units={units}
+              onCancel={() => setCreating(false)}
+              onCreate={async (ids, title) => {
+                const result = ids.length === 1 ? await api.messaging.create({ kind: 'direct', userId: ids[0]! }) : await api.messaging.create({ kind: 'group', title, memberIds: ids });
+                if (!result.ok) return setError(result.error.message);
+                setCreating(false);
+                await loadList();
+                setSelected(result.value.id);
+              }}
+            />
+          )}
+          {error && (
+            <p role="alert" className="form-error">
+              {error}
+            </p>
+          )}
+          {current && !creating && (
+            <div className="messaging__thread">
+              <header className="messaging__header">
+                <h3>{current.title}</h3>
+                {current.kind === 'direct' && (
+                  <span className="messaging__presence">{t(`messaging.presence.${presence[current.memberIds.find((id) => id !== me) ?? ''] ?? 'offline'}`)}</span>
+                )}
+                <button type="button" className="button button--ghost" aria-pressed={current.muted} onClick={() => void toggleMute()}>
+                  {t('messaging.mute')}
+                </button>
+              </header>
+              <ol className="messaging__messages" aria-label={t('messaging.thread')}>
+                {messages.map((m) => (
+                  <MessageItem
+                    key={m.id}
+                    message={m}
+                    mine={m.senderId === me}
+                    sender={names.get(m.senderId) ?? m.senderId}
+                    reads={reads}
+                    names={names}
+                    editing={editing?.id === m.id ? editing.text : null}
+                    onEdit={(text) => setEditing(text === null ? null : { id: m.id, text })}
+                    onSaveEdit={async () => {
+                      if (!editing) return;
+                      const result = await api.messaging.edit({ conversationId: current.id, messageId: m.id, text: editing.text });
+                      if (!result.ok) return setError(result.error.message);
+                      setEditing(null);
+                      await loadThread(current.id);
+                    }}
+                    onRecall={async () => {
+                      const result = await api.messaging.recall({ conversationId: current.id, messageId: m.id });
+                      if (!result.ok) return setError(result.error.message);
+                      await loadThread(current.id);
+                    }}
+                    onOpenDocument={async (id) => {
+                      const result = await api.documents.get({ id });
+                      if (result.ok) setOpenDocument(id);
+                      else setError(t('messaging.documentForbidden'));
+                    }}
+                    onDownload={async (sha256) => {
+                      const result = await api.messaging.file({ conversationId: current.id, sha256 });
+                      if (!result.ok) return setError(result.error.message);
+                      const bytes = Uint8Array.from(atob(result.value.base64), (ch) => ch.charCodeAt(0));
+                      const url = URL.createObjectURL(new Blob([bytes], { type: result.value.mimeType }));
+                      const link = document.createElement('a');
+                      link.href = url;
+                      link.download = result.value.name;
+                      link.click();
+                      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+                    }}
+                    loadImage={async (sha256) => {
+                      const result = await api.messaging.file({ conversationId: current.id, sha256 });
+                      if (!result.ok) return null;
+                      const bytes = Uint8Array.from(atob(result.value.base64), (ch) => ch.charCodeAt(0));
+                      return URL.createObjectURL(new Blob([bytes], { type: result.value.mimeType }));
+                    }}
+                  />
+                ))}
+              </ol>
+              <div className="messaging__compose">
+                <textarea id="messaging-input" aria-label={t('messaging.input')} value={draft} onChange={(e) => setDraft(e.target.value)} onKeyDown={onKeyDown} rows={3} />
+                <label className="button button--ghost">
+                  {t('messaging.attach')}
+                  <input type="file" aria-label={t('messaging.attach')} className="visually-hidden" onChange={(e) => void sendFile(e)} />
+                </label>
+                <DocumentCardPicker onPick={async (documentId, title) => {
+                  const result = await api.messaging.post({ conversationId: current.id, content: { type: 'document', documentId, title } });
+                  if (!result.ok) return setError(result.error.message);
+                  await loadThread(current.id);
+                }} />
+                <button type="button" className="button" onClick={() => void send()} disabled={!draft.trim()}>
+                  {t('messaging.send')}
+                </button>
+              </div>
+            </div>
+          )}
+        </section>
+      </div>
     </SectionPage>
+  );
+}
+
+type TFunction = ReturnType<typeof useTranslation>['t'];
+
+function preview(content: ChatMessage['content'], t: TFunction): string {
+  if (!content) return t('messaging.recalledShort');
+  switch (content.type) {
+    case 'text':
+      return content.text;
+    case 'file':
+      return `[${t('messaging.file')}] ${content.file.name}`;
+    case 'image':
+      return `[${t('messaging.image')}] ${content.file.name}`;
+    case 'document':
+      return `[${t('messaging.document')}] ${content.title}`;
+    case 'voice':
+      return `[${t('messaging.voice')}]`;
+  }
+}
+
+interface MessageItemProps {
+  message: ChatMessage;
+  mine: boolean;
+  sender: string;
+  reads: { userId: string; name: string; readSeq: number }[];
+  names: Map<string, string>;
+  editing: string | null;
+  onEdit: (text: string | null) => void;
+  onSaveEdit: () => Promise<void>;
+  onRecall: () => Promise<void>;
+  onOpenDocument: (id: string) => Promise<void>;
+  onDownload: (sha256: string) => Promise<void>;
+  loadImage: (sha256: string) => Promise<string | null>;
+}
+
+function MessageItem({ message: m, mine, sender, reads, editing, onEdit, onSaveEdit, onRecall, onOpenDocument, onDownload, loadImage }: MessageItemProps) {
+  const { t } = useTranslation();
+  const [image, setImage] = useState<string | null>(null);
+  const imageSha = m.content?.type === 'image' ? m.content.file.sha256 : null;
+  useEffect(() => {
+    if (!imageSha || m.seq === null) return;
+    let url: string | null = null;
+    void loadImage(imageSha).then((u) => {
+      url = u;
+      setImage(u);
+    });
+    return () => {
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [imageSha, m.seq, loadImage]);
+  const others = reads.filter((r) => r.userId !== m.senderId);
+  const readers = m.seq === null ? [] : others.filter((r) => r.readSeq >= m.seq!);
+  const changeable = mine && m.seq !== null && !m.recalled && Date.now() - m.createdAt <= MESSAGE_CHANGE_WINDOW_MS;
+  const c = m.content;
+  return (
+    <li className={mine ? 'messaging__message messaging__message--mine' : 'messaging__message'} aria-label={t('messaging.messageFrom', { name: sender })}>
+      <span className="messaging__sender">{sender}</span>
+      {m.recalled ? (
+        <em>{t('messaging.recalled', { name: sender })}</em>
+      ) : editing !== null ? (
+        <span>
+          <textarea aria-label={t('messaging.editBox')} value={editing} onChange={(e) => onEdit(e.target.value)} />
+          <button type="button" onClick={() => void onSaveEdit()}>{t('messaging.saveEdit')}</button>
+          <button type="button" onClick={() => onEdit(null)}>{t('messaging.cancel')}</button>
+        </span>
+      ) : c?.type === 'text' ? (
+        <p className="messaging__text">{c.text}{m.editedAt ? ` ${t('messaging.edited')}` : ''}</p>
+      ) : c?.type === 'file' ? (
+        <button type="button" onClick={() => void onDownload(c.file.sha256)}>{t('messaging.download', { name: c.file.name })}</button>
+      ) : c?.type === 'image' ? (
+        image ? <img src={image} alt={c.file.name} className="messaging__image" /> : <span>{c.file.name}</span>
+      ) : c?.type === 'document' ? (
+        <button type="button" className="messaging__card" onClick={() => void onOpenDocument(c.documentId)}>{t('messaging.openDocument', { title: c.title })}</button>
+      ) : c?.type === 'voice' ? (
+        <span>{t('messaging.voice')}</span>
+      ) : null}
+      <span className="messaging__status">
+        {m.status === 'pending' ? t('messaging.pending') : m.status === 'rejected' ? t('messaging.rejected', { reason: m.reason ?? '' }) : null}
+        {mine && m.seq !== null && others.length > 0 && (
+          <span title={others.length <= READ_NAMES_MAX_MEMBERS ? readers.map((r) => r.name).join('、') : undefined}>
+            {others.length === 1 ? (readers.length === 1 ? t('messaging.read') : t('messaging.unread')) : t('messaging.readCount', { n: readers.length, m: others.length })}
+          </span>
+        )}
+      </span>
+      {changeable && editing === null && (
+        <span className="messaging__actions">
+          {c?.type === 'text' && (
+            <button type="button" onClick={() => onEdit(c.text)}>
+              {t('messaging.edit')}
+            </button>
+          )}
+          <button type="button" onClick={() => void onRecall()}>
+            {t('messaging.recall')}
+          </button>
+        </span>
+      )}
+    </li>
+  );
+}
+
+function NewConversation({ users, units, onCreate, onCancel }: { users: DirectoryUser[]; units: DirectoryUnit[]; onCreate: (ids: string[], title: string) => Promise<void>; onCancel: () => void }) {
+  const { t } = useTranslation();
+  const [query, setQuery] = useState('');
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [title, setTitle] = useState('');
+  const found = searchPeople(query, users, units);
+  const unitName = new Map(units.map((u) => [u.id, u.name]));
+  return (
+    <div role="group" aria-label={t('messaging.newConversation')} className="messaging__new">
+      <input type="search" aria-label={t('messaging.searchPeople')} placeholder={t('messaging.searchHint')} value={query} onChange={(e) => setQuery(e.target.value)} />
+      <ul>
+        {found.map((u) => (
+          <li key={u.id}>
+            <label>
+              <input type="checkbox" checked={chosen.includes(u.id)} onChange={(e) => setChosen((before) => (e.target.checked ? [...before, u.id] : before.filter((id) => id !== u.id)))} />
+              {u.name}
+              <span className="messaging__unit"> {unitName.get(u.unitId) ?? ''}</span>
+            </label>
+          </li>
+        ))}
+      </ul>
+      {chosen.length > 1 && <input aria-label={t('messaging.groupTitle')} value={title} onChange={(e) => setTitle(e.target.value)} />}
+      <button type="button" className="button" disabled={chosen.length === 0 || (chosen.length > 1 && !title.trim())} onClick={() => void onCreate(chosen, title)}>
+        {t('messaging.confirm')}
+      </button>
+      <button type="button" className="button button--ghost" onClick={onCancel}>
+        {t('messaging.cancel')}
+      </button>
+    </div>
+  );
+}
+
+function DocumentCardPicker({ onPick }: { onPick: (documentId: string, title: string) => Promise<void> }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const [open, setOpen] = useState(false);
+  const [items, setItems] = useState<{ id: string; title: string }[]>([]);
+  const loaded = useRef(false);
+  useEffect(() => {
+    if (!open || loaded.current) return;
+    loaded.current = true;
+    void Promise.all((['todo', 'done', 'drafts', 'outgoing', 'incoming'] as const).map((box) => api.offline.box({ box, limit: 50 }))).then((pages) => {
+      const seen = new Map<string, string>();
+      for (const page of pages) if (page.ok) for (const item of page.value.items) seen.set(item.id, item.title);
+      setItems([...seen].map(([id, title]) => ({ id, title })));
+    });
+  }, [api, open]);
+  return (
+    <span>
+      <button type="button" className="button button--ghost" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {t('messaging.shareDocument')}
+      </button>
+      {open && (
+        <ul aria-label={t('messaging.shareDocument')}>
+          {items.map((item) => (
+            <li key={item.id}>
+              <button type="button" onClick={() => void onPick(item.id, item.title).then(() => setOpen(false))}>
+                {t('messaging.shareThis', { title: item.title })}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </span>
   );
 }

@@ -1,0 +1,2 @@
+/** 即时通讯 in main (docs/messaging.md). */
+export { createMessagingService, type ChatNotification, type MessagingService, type MessagingServiceOptions } from './messagingService';

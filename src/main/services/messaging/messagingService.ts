@@ -1,0 +1,448 @@
+/**
+ * 即时通讯 in main: the person's conversations and messages in the local replica, sends through
+ * the outbox (the outbox id is the server's transaction id, so a message written offline goes out
+ * on reconnect exactly once), and one socket to the server (`/chat?token=`) for delivery, read
+ * marks and presence. After every (re)connection the replica catches up: for each conversation, the
+ * messages after the sequence up to which it holds every message.
+ *
+ * Plain Node (no `electron`): notifications go through the host's `notify` when it has one (the
+ * Electron shell), otherwise to the renderer as the `messaging:notify` event (the web host).
+ */
+import { WebSocket } from 'ws';
+import type { HandlersOf } from '../../../shared/api/contract';
+import { ApiFailure } from '../../../shared/api/result';
+import { messagePreviewText, type ChatMessage, type messagingCalls } from '../../../shared/api/messaging.contract';
+import type { OutboxEntry } from '../../../shared/api/offline.contract';
+import { HttpErrorBodySchema } from '../../../shared/http';
+import {
+  CHAT_CLOSE_UNAUTHENTICATED,
+  ChatServerMessageSchema,
+  ConversationListResponseSchema,
+  ConversationSchema,
+  MESSAGE_PAGE_MAX,
+  MessageFileSchema,
+  MessagesResponseSchema,
+  MessageSchema,
+  PresenceResponseSchema,
+  ReadsResponseSchema,
+  type ChatClientMessageInput,
+  type ChatServerMessage,
+  type Conversation,
+  type Message,
+  type PresenceState,
+} from '../../../shared/http/messaging';
+import type { EventSink } from '../appServices';
+import { createServerCalls, failureOf } from '../documents/serverCalls';
+import type { ServerClient } from '../serverClient';
+import type { OfflineServices } from '../sync/offlineServices';
+import { z } from 'zod';
+import { randomUUID } from 'node:crypto';
+
+export type MessagingHandlers = HandlersOf<{ messaging: typeof messagingCalls }, unknown>['messaging'];
+
+/** A desktop notification, shown by the host. */
+export interface ChatNotification {
+  readonly conversationId: string;
+  readonly title: string;
+  readonly body: string;
+}
+
+export interface MessagingServiceOptions {
+  readonly serverClient: ServerClient;
+  readonly session: {
+    token(): string | null;
+    current(): { readonly user: { readonly id: string } } | null;
+    reportUnauthorized(reason?: string): void;
+    onSessionChange(listener: (session: { readonly user: { readonly id: string } } | null) => void): () => void;
+  };
+  readonly offline: { current(): OfflineServices | null; ready(): Promise<void>; readonly connection: { reportFailure(): void } };
+  readonly emit: EventSink;
+  /** The host's notification interface (the Electron shell); without it the renderer is asked to show one. */
+  readonly notify?: (notification: ChatNotification) => void;
+  /** Reconnect delays (tests shorten them). */
+  readonly reconnect?: { readonly minMs: number; readonly maxMs: number };
+  readonly fetch?: typeof fetch;
+}
+
+export interface MessagingService {
+  readonly handlers: MessagingHandlers;
+  /** The outbox settled a command (a sent message is fetched into the replica). */
+  outboxChanged(entry: OutboxEntry): void;
+  /** True while the chat socket is open (tests). */
+  connected(): boolean;
+  /** Resolves after the replica caught up with the server once more (tests). */
+  catchUp(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const seg = encodeURIComponent;
+const toBase64 = (data: Uint8Array): string => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
+
+const viewOf = (message: Message): ChatMessage => ({ ...message, status: 'sent' });
+
+export function createMessagingService(options: MessagingServiceOptions): MessagingService {
+  const doFetch = options.fetch ?? fetch;
+  const reconnect = options.reconnect ?? { minMs: 500, maxMs: 15_000 };
+  const server = createServerCalls({
+    client: options.serverClient,
+    token: () => options.session.token(),
+    onUnauthorized: (reason) => options.session.reportUnauthorized(reason),
+    onUnreachable: () => options.offline.connection.reportFailure(),
+    fetch: doFetch,
+  });
+  const presence = new Map<string, PresenceState>();
+  let socket: WebSocket | null = null;
+  let open = false;
+  let attempt = 0;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let listTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+  let catching: Promise<void> = Promise.resolve();
+
+  const me = (): string => {
+    const user = options.session.current()?.user;
+    if (!user) throw new ApiFailure('unauthenticated', '请先登录');
+    return user.id;
+  };
+  /** The person's replica and outbox, once a sign-in in progress has opened them. */
+  const services = async (): Promise<OfflineServices> => {
+    await options.offline.ready();
+    const current = options.offline.current();
+    if (!current) throw new ApiFailure('unauthenticated', '请先登录');
+    return current;
+  };
+  const call = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw failureOf(error);
+    }
+  };
+
+  // ── catching up ─────────────────────────────────────────────────────────
+
+  /** Fetches the list and every message the replica lacks; pushes read marks made offline. */
+  async function catchUpAll(): Promise<void> {
+    await options.offline.ready();
+    const replica = options.offline.current()?.replica;
+    if (!replica || !options.session.token()) return;
+    const list = await server.json('/api/conversations', { schema: ConversationListResponseSchema });
+    await replica.putChatConversations(list.items);
+    for (const conversation of list.items) {
+      await catchUpConversation(conversation);
+      const local = await replica.getChatConversation(conversation.id);
+      if (local && local.localReadSeq > conversation.readSeq) {
+        await server.json(`/api/conversations/${seg(conversation.id)}/read`, { method: 'POST', body: { seq: local.localReadSeq }, schema: z.object({ readSeq: z.number() }) });
+      }
+    }
+    options.emit('messagingChanged', {});
+  }
+
+  /** Pages in what follows the replica's "held up to" mark (at most one page per 1,000 messages missing). */
+  async function catchUpConversation(conversation: Pick<Conversation, 'id' | 'lastSeq'>): Promise<void> {
+    const replica = (await services()).replica;
+    const held = (await replica.getChatConversation(conversation.id))?.syncedSeq ?? 0;
+    const pages = Math.ceil(Math.max(0, conversation.lastSeq - held) / MESSAGE_PAGE_MAX) + 1;
+    const fetchAfter = (after: number) =>
+      server.json(`/api/conversations/${seg(conversation.id)}/messages?after=${after}&limit=${MESSAGE_PAGE_MAX}`, { schema: MessagesResponseSchema });
+    // Pipelined: the next page is on its way while this one is written to the replica.
+    let pending = held < conversation.lastSeq ? fetchAfter(held) : null;
+    for (let page = 0; page < pages && pending; page++) {
+      const batch = await pending;
+      const last = batch.items.at(-1)?.seq;
+      pending = last !== undefined && last < conversation.lastSeq ? fetchAfter(last) : null;
+      if (batch.items.length > 0) await replica.putChatMessages(batch.items);
+    }
+    await pending?.catch(() => undefined);
+  }
+
+  const runCatchUp = (): Promise<void> => {
+    catching = catching.then(catchUpAll).catch(() => undefined);
+    return catching;
+  };
+
+  /** The list again from the server, soon (several events in a row cost one request). */
+  function refreshListSoon(): void {
+    clearTimeout(listTimer);
+    listTimer = setTimeout(() => {
+      void (async () => {
+        const replica = options.offline.current()?.replica;
+        if (!replica || !options.session.token()) return;
+        const list = await server.json('/api/conversations', { schema: ConversationListResponseSchema });
+        await replica.putChatConversations(list.items);
+        options.emit('messagingChanged', {});
+      })().catch(() => undefined);
+    }, 200);
+    listTimer.unref?.();
+  }
+
+  // ── the socket ──────────────────────────────────────────────────────────
+
+  function connect(): void {
+    clearTimeout(retryTimer);
+    const token = options.session.token();
+    if (closed || !token || socket) return;
+    const url = `${options.serverClient.baseUrl.replace(/^http/, 'ws')}/chat?token=${seg(token)}`;
+    const ws = new WebSocket(url, { maxPayload: 16 * 1024 * 1024 });
+    socket = ws;
+    ws.on('open', () => {
+      open = true;
+      attempt = 0;
+      void runCatchUp();
+      void options.offline.current()?.outbox.flush();
+    });
+    ws.on('message', (data: Buffer) => {
+      let parsed: ChatServerMessage;
+      try {
+        parsed = ChatServerMessageSchema.parse(JSON.parse(data.toString('utf8')));
+      } catch {
+        return; // a server we do not understand is not trusted with the replica
+      }
+      void onServerMessage(parsed).catch(() => undefined);
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      if (res.statusCode === 401) options.session.reportUnauthorized('登录已失效，请重新登录');
+      ws.terminate();
+    });
+    ws.on('error', () => undefined);
+    ws.on('close', (code: number) => {
+      socket = null;
+      open = false;
+      if (code === CHAT_CLOSE_UNAUTHENTICATED) {
+        options.session.reportUnauthorized('登录已失效，请重新登录');
+        return;
+      }
+      scheduleReconnect();
+    });
+  }
+
+  function scheduleReconnect(): void {
+    if (closed || !options.session.token()) return;
+    const base = Math.min(reconnect.maxMs, reconnect.minMs * 2 ** Math.min(attempt, 10));
+    attempt += 1;
+    retryTimer = setTimeout(connect, base / 2 + Math.random() * (base / 2));
+    retryTimer.unref?.();
+  }
+
+  function disconnect(): void {
+    clearTimeout(retryTimer);
+    clearTimeout(listTimer);
+    socket?.close(1000);
+    socket = null;
+    open = false;
+    presence.clear();
+  }
+
+  function write(message: ChatClientMessageInput): boolean {
+    if (!open || !socket) return false;
+    socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  async function onServerMessage(message: ChatServerMessage): Promise<void> {
+    await options.offline.ready();
+    const replica = options.offline.current()?.replica;
+    if (!replica) return;
+    switch (message.type) {
+      case 'message': {
+        const local = await replica.getChatConversation(message.message.conversationId);
+        const marks = await replica.putChatMessages([message.message]);
+        // A gap (a message delivered before one we missed): fetch what lies between.
+        if ((marks[message.message.conversationId] ?? 0) < message.message.seq) {
+          await catchUpConversation({ id: message.message.conversationId, lastSeq: message.message.seq }).catch(() => undefined);
+        }
+        options.emit('messagingChanged', { conversationId: message.message.conversationId });
+        refreshListSoon();
+        const mine = message.message.senderId === options.session.current()?.user.id;
+        const conversation = local?.conversation;
+        if (!mine && !conversation?.muted) {
+          const notification = { conversationId: message.message.conversationId, title: conversation?.title ?? '新消息', body: messagePreviewText(message.message.content) };
+          if (options.notify) options.notify(notification);
+          else options.emit('messagingNotify', notification);
+        }
+        return;
+      }
+      case 'update':
+        await replica.putChatMessages([message.message]);
+        options.emit('messagingChanged', { conversationId: message.message.conversationId });
+        refreshListSoon();
+        return;
+      case 'read':
+        options.emit('messagingRead', { conversationId: message.conversationId, userId: message.userId, readSeq: message.readSeq });
+        if (message.userId === options.session.current()?.user.id) refreshListSoon();
+        return;
+      case 'conversation':
+        refreshListSoon();
+        return;
+      case 'presence':
+        presence.set(message.userId, message.state);
+        options.emit('messagingPresence', { userId: message.userId, state: message.state });
+        return;
+      default:
+        return;
+    }
+  }
+
+  // ── binary requests (files) ─────────────────────────────────────────────
+
+  async function binary(path: string, init: RequestInit): Promise<Response> {
+    const token = options.session.token();
+    if (!token) throw new ApiFailure('unauthenticated', '请先登录');
+    let response: Response;
+    try {
+      response = await doFetch(`${options.serverClient.baseUrl}${path}`, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` },
+        redirect: 'error',
+        signal: AbortSignal.timeout(120_000),
+      });
+    } catch {
+      options.offline.connection.reportFailure();
+      throw new ApiFailure('offline', '离线时无法收发文件，请联网后重试');
+    }
+    if (response.ok) return response;
+    const body = HttpErrorBodySchema.safeParse(await response.json().catch(() => undefined));
+    const text = body.success ? body.data.error.message : `服务器返回错误（HTTP ${response.status}）`;
+    const code = response.status === 403 ? 'forbidden' : response.status === 404 ? 'not_found' : response.status === 400 ? 'invalid_input' : response.status === 401 ? 'unauthenticated' : 'unavailable';
+    throw new ApiFailure(code, text);
+  }
+
+  async function enqueue(conversationId: string, content: Parameters<typeof messagePreviewText>[0] & object): Promise<ChatMessage> {
+    const { outbox } = await services();
+    const parsedContent = MessageSchema.shape.content.unwrap().parse(content);
+    const entry = await outbox.enqueue({ type: 'message.send', conversation: conversationId, text: messagePreviewText(parsedContent) || ' ', content: parsedContent }, randomUUID());
+    options.emit('messagingChanged', { conversationId });
+    return { id: entry.clientId, conversationId, seq: null, senderId: me(), txnId: entry.clientId, content: parsedContent, createdAt: entry.createdAt, status: 'pending' };
+  }
+
+  // ── handlers ────────────────────────────────────────────────────────────
+
+  const handlers: MessagingHandlers = {
+    conversations: async () => {
+      const replica = (await services()).replica;
+      const local = await replica.listChatConversations();
+      const items: Conversation[] = [];
+      for (const row of local) {
+        if (!row.conversation) continue;
+        // A mark made here while offline counts at once.
+        const readSeq = Math.max(row.conversation.readSeq, row.localReadSeq);
+        items.push({ ...row.conversation, readSeq, unread: readSeq >= row.conversation.lastSeq ? 0 : row.conversation.unread });
+      }
+      if (items.length === 0) void runCatchUp();
+      return { items };
+    },
+    create: (input) =>
+      call(async () => {
+        const body = input.kind === 'direct' ? input : { ...input, clientId: randomUUID() };
+        const conversation = await server.json('/api/conversations', { method: 'POST', body, schema: ConversationSchema });
+        await runCatchUp();
+        return conversation;
+      }),
+    history: async (input) => {
+      const replica = (await services()).replica;
+      let page = await replica.chatHistory(input.conversationId, input.limit, input.beforeSeq);
+      const stored = page.items.filter((m) => m.seq !== null).length;
+      const first = page.firstSeq ?? input.beforeSeq ?? null;
+      // The replica has no more: ask the server for the page before it (when it can be reached).
+      if (stored < input.limit && (first === null || first > 1)) {
+        try {
+          const before = first ?? ((await replica.getChatConversation(input.conversationId))?.conversation?.lastSeq ?? 0) + 1;
+          if (before > 1) {
+            const older = await server.json(`/api/conversations/${seg(input.conversationId)}/messages?before=${before}&limit=${input.limit}`, { schema: MessagesResponseSchema });
+            if (older.items.length > 0) {
+              await replica.putChatMessages(older.items);
+              page = await replica.chatHistory(input.conversationId, input.limit, input.beforeSeq);
+            }
+          }
+        } catch {
+          // Offline: what the replica holds is what there is for now.
+        }
+      }
+      const firstSeq = page.firstSeq;
+      return { items: page.items, hasMore: firstSeq !== null && firstSeq > 1 };
+    },
+    post: (input) => enqueue(input.conversationId, input.content),
+    postFile: async (input) => {
+      const bytes = Buffer.from(input.base64, 'base64');
+      const response = await binary(`/api/conversations/${seg(input.conversationId)}/files?name=${seg(input.name)}&type=${seg(input.mimeType)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: bytes,
+      });
+      const file = MessageFileSchema.parse(await response.json());
+      return enqueue(input.conversationId, input.mimeType.startsWith('image/') ? { type: 'image', file } : { type: 'file', file });
+    },
+    file: async (input) => {
+      const response = await binary(`/api/conversations/${seg(input.conversationId)}/files/${input.sha256}`, { method: 'GET' });
+      const disposition = /filename\*=UTF-8''([^;]+)/i.exec(response.headers.get('content-disposition') ?? '')?.[1];
+      return {
+        name: disposition ? decodeURIComponent(disposition) : input.sha256,
+        mimeType: response.headers.get('content-type') ?? 'application/octet-stream',
+        base64: toBase64(new Uint8Array(await response.arrayBuffer())),
+      };
+    },
+    edit: (input) =>
+      call(async () => {
+        const message = await server.patch(`/api/conversations/${seg(input.conversationId)}/messages/${seg(input.messageId)}`, { text: input.text }, MessageSchema);
+        await (await services()).replica.putChatMessages([message]);
+        options.emit('messagingChanged', { conversationId: input.conversationId });
+        return viewOf(message);
+      }),
+    recall: (input) =>
+      call(async () => {
+        const message = await server.json(`/api/conversations/${seg(input.conversationId)}/messages/${seg(input.messageId)}/recall`, { method: 'POST', body: {}, schema: MessageSchema });
+        await (await services()).replica.putChatMessages([message]);
+        options.emit('messagingChanged', { conversationId: input.conversationId });
+        return viewOf(message);
+      }),
+    markRead: async (input) => {
+      const replica = (await services()).replica;
+      await replica.setChatReadSeq(input.conversationId, input.seq);
+      // On the socket when open; otherwise the next catch-up sends it.
+      if (!write({ type: 'read', conversationId: input.conversationId, seq: input.seq })) {
+        await server.json(`/api/conversations/${seg(input.conversationId)}/read`, { method: 'POST', body: { seq: input.seq }, schema: z.object({ readSeq: z.number() }) }).catch(() => undefined);
+      }
+      refreshListSoon();
+      return { readSeq: input.seq };
+    },
+    reads: (input) => call(() => server.json(`/api/conversations/${seg(input.conversationId)}/reads`, { schema: ReadsResponseSchema })),
+    mute: (input) =>
+      call(async () => {
+        const conversation = await server.json(`/api/conversations/${seg(input.conversationId)}/settings`, { method: 'PUT', body: { muted: input.muted }, schema: ConversationSchema });
+        refreshListSoon();
+        return conversation;
+      }),
+    presence: async (input) => {
+      if (input.userIds.length === 0) return { items: [] };
+      try {
+        return await server.json(`/api/messaging/presence?ids=${seg(input.userIds.join(','))}`, { schema: PresenceResponseSchema });
+      } catch {
+        return { items: input.userIds.map((userId) => ({ userId, state: presence.get(userId) ?? 'offline' })) };
+      }
+    },
+  };
+
+  const unsubscribe = options.session.onSessionChange((session) => {
+    disconnect();
+    if (session) setTimeout(connect, 0).unref?.();
+  });
+  if (options.session.current()) setTimeout(connect, 0).unref?.();
+
+  return {
+    handlers,
+    outboxChanged(entry) {
+      if (entry.command.type === 'message.send' && entry.status !== 'pending') {
+        options.emit('messagingChanged', { conversationId: entry.command.conversation });
+        if (entry.status === 'sent') void runCatchUp();
+      }
+    },
+    connected: () => open,
+    catchUp: runCatchUp,
+    async close() {
+      closed = true;
+      unsubscribe();
+      disconnect();
+      await catching;
+    },
+  };
+}

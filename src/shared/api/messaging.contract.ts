@@ -1,0 +1,132 @@
+/**
+ * 即时通讯 as the renderer reaches it through main (`api.messaging.*`). Main keeps every
+ * conversation's messages in the person's local replica (SQLite, searchable in Chinese), sends
+ * through the outbox (a client transaction id, exactly once, also after being offline) and keeps a
+ * socket to the server for delivery, read marks and presence. History is read from the replica
+ * first and paged in from the server when the replica has no more.
+ */
+import { z } from 'zod';
+import { defineCall, defineEvent } from './contract';
+import {
+  ConversationSchema,
+  MESSAGE_FILE_MAX_BYTES,
+  MESSAGE_TEXT_MAX,
+  MessageContentSchema,
+  PresenceStateSchema,
+  ReadsResponseSchema,
+} from '../http/messaging';
+
+const IdSchema = z.string().min(1).max(120);
+
+/** A message as the thread shows it: stored by the server (`seq`) or still waiting to be sent. */
+export const ChatMessageSchema = z.object({
+  /** The server's id once stored; this device's transaction id while pending. */
+  id: z.string(),
+  conversationId: z.string(),
+  /** The conversation's order; null while pending (shown after every stored message). */
+  seq: z.number().int().positive().nullable(),
+  senderId: z.string(),
+  /** The sender's transaction id (this device's outbox id for its own messages). */
+  txnId: z.string(),
+  content: MessageContentSchema.nullable(),
+  createdAt: z.number().int(),
+  /** 待发送 / 已发送 / 被拒绝 (with the server's reason). */
+  status: z.enum(['pending', 'sent', 'rejected']),
+  reason: z.string().optional(),
+  editedAt: z.number().int().optional(),
+  recalled: z.object({ by: z.string(), at: z.number().int() }).optional(),
+});
+export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+
+export const ChatHistorySchema = z.object({
+  /** Oldest first. */
+  items: z.array(ChatMessageSchema),
+  /** Older messages exist (ask again with `beforeSeq` = the first item's seq). */
+  hasMore: z.boolean(),
+});
+export type ChatHistory = z.infer<typeof ChatHistorySchema>;
+
+/** What the person composes: text (with @mentions) or a document card. Files go through `postFile`. */
+export const ComposeContentSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('text'),
+    text: z.string().trim().min(1, '消息不能为空').max(MESSAGE_TEXT_MAX, `消息不能超过 ${MESSAGE_TEXT_MAX} 字`),
+    mentions: z.array(IdSchema).max(50).default([]),
+  }),
+  z.object({ type: z.literal('document'), documentId: IdSchema, title: z.string().trim().min(1).max(200) }),
+]);
+
+const FileBase64Schema = z
+  .string()
+  .max(Math.ceil(MESSAGE_FILE_MAX_BYTES / 3) * 4, '文件不能超过 50 MB')
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, '不是有效的 base64 数据');
+
+export const messagingCalls = {
+  /** The conversation list (from the replica; refreshed from the server in the background when online). */
+  conversations: defineCall('messaging:conversations', z.object({}), z.object({ items: z.array(ConversationSchema) })),
+  /** A one-to-one chat with a person (the same one whoever starts it), or a new group chat. */
+  create: defineCall(
+    'messaging:create',
+    z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('direct'), userId: IdSchema }),
+      z.object({ kind: z.literal('group'), title: z.string().trim().min(1, '群聊名称不能为空').max(60), memberIds: z.array(IdSchema).min(1, '请至少选择一位成员').max(499) }),
+    ]),
+    ConversationSchema,
+  ),
+  /** A page of a thread, oldest first: the replica first, the server when the replica has no more. */
+  history: defineCall('messaging:history', z.object({ conversationId: IdSchema, beforeSeq: z.number().int().positive().optional(), limit: z.number().int().min(1).max(200).default(50) }), ChatHistorySchema),
+  /** Queues a message (durable at once, sent when online, exactly once). */
+  post: defineCall('messaging:post', z.object({ conversationId: IdSchema, content: ComposeContentSchema }), ChatMessageSchema),
+  /** Uploads a file or image to the conversation (needs the server), then queues the message carrying it. */
+  postFile: defineCall(
+    'messaging:post-file',
+    z.object({ conversationId: IdSchema, name: z.string().trim().min(1).max(255), mimeType: z.string().min(1).max(100), base64: FileBase64Schema }),
+    ChatMessageSchema,
+  ),
+  /** A file of the conversation, for members only. */
+  file: defineCall('messaging:file', z.object({ conversationId: IdSchema, sha256: z.string().regex(/^[0-9a-f]{64}$/) }), z.object({ name: z.string(), mimeType: z.string(), base64: z.string() })),
+  edit: defineCall('messaging:edit', z.object({ conversationId: IdSchema, messageId: IdSchema, text: z.string().trim().min(1, '消息不能为空').max(MESSAGE_TEXT_MAX) }), ChatMessageSchema),
+  /** 撤回 (within 2 minutes of sending). */
+  recall: defineCall('messaging:recall', z.object({ conversationId: IdSchema, messageId: IdSchema }), ChatMessageSchema),
+  /** Moves the person's "read up to" mark. */
+  markRead: defineCall('messaging:mark-read', z.object({ conversationId: IdSchema, seq: z.number().int().nonnegative() }), z.object({ readSeq: z.number().int().nonnegative() })),
+  /** Every member's mark (for 已读 N/M and the names). */
+  reads: defineCall('messaging:reads', z.object({ conversationId: IdSchema }), ReadsResponseSchema),
+  /** 免打扰 on or off. */
+  mute: defineCall('messaging:mute', z.object({ conversationId: IdSchema, muted: z.boolean() }), ConversationSchema),
+  presence: defineCall('messaging:presence', z.object({ userIds: z.array(IdSchema).max(1000) }), z.object({ items: z.array(z.object({ userId: z.string(), state: PresenceStateSchema })) })),
+} as const;
+
+export const messagingEvents = {
+  /** A conversation's messages or the list changed (new, edited, withdrawn, sent, read by me). */
+  messagingChanged: defineEvent('messaging:changed', z.object({ conversationId: z.string().optional() })),
+  /** Someone's "read up to" mark moved. */
+  messagingRead: defineEvent('messaging:read', z.object({ conversationId: z.string(), userId: z.string(), readSeq: z.number().int().nonnegative() })),
+  messagingPresence: defineEvent('messaging:presence', z.object({ userId: z.string(), state: PresenceStateSchema })),
+  /**
+   * A notification to show (a new message in a conversation without 免打扰). Emitted only where the
+   * host has no notification interface of its own (the web host): the renderer shows it with the
+   * browser's Notification API. The Electron shell shows it natively instead.
+   */
+  messagingNotify: defineEvent('messaging:notify', z.object({ conversationId: z.string(), title: z.string(), body: z.string() })),
+} as const;
+
+/**
+ * A message as one line of text: what the replica indexes for search and what a notification says
+ * (a file by its name, a document card by its title).
+ */
+export function messagePreviewText(content: z.input<typeof MessageContentSchema> | null): string {
+  if (!content) return '';
+  switch (content.type) {
+    case 'text':
+      return content.text;
+    case 'file':
+      return `[文件] ${content.file.name}`;
+    case 'image':
+      return `[图片] ${content.file.name}`;
+    case 'document':
+      return `[公文] ${content.title}`;
+    case 'voice':
+      return `[语音] ${Math.max(1, Math.round(content.voice.durationMs / 1000))}″`;
+  }
+}
