@@ -3,7 +3,7 @@
  * contract and `on(event, listener)` for its events — nothing else. Kept free of `electron` so it
  * can be tested without it; `index.ts` supplies the two IPC primitives.
  */
-import { apiContract, apiEvents, fail, type ApiEvents, type EventPayloadOf, type Result, type XietongApi } from '../shared/api';
+import { apiContract, apiEvents, fail, type ApiEvents, type ContractShape, type EventPayloadOf, type Result, type XietongApi } from '../shared/api';
 
 /** Sends one call to main and resolves to its Result (`ipcRenderer.invoke` in the app). */
 export type Invoke = (channel: string, input: unknown) => Promise<unknown>;
@@ -15,7 +15,7 @@ const isResult = (value: unknown): value is Result<unknown> =>
 
 export function createBridgeApi(invoke: Invoke, subscribe: Subscribe): XietongApi {
   const api: Record<string, Record<string, (input: unknown) => Promise<Result<unknown>>>> = {};
-  for (const [domain, group] of Object.entries(apiContract)) {
+  for (const [domain, group] of Object.entries(apiContract as ContractShape)) {
     const calls: Record<string, (input: unknown) => Promise<Result<unknown>>> = {};
     for (const [name, call] of Object.entries(group)) {
       const channel = call.channel;

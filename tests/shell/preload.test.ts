@@ -3,7 +3,7 @@
  * builder and on the real preload entry with `electron` replaced.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { apiContract } from '../../src/shared/api';
+import { apiContract, type ContractShape } from '../../src/shared/api';
 import { createBridgeApi } from '../../src/preload/bridge';
 
 const exposed = new Map<string, unknown>();
@@ -17,7 +17,7 @@ describe('bridge object', () => {
   it('has one function per contract call, invoking that call’s channel', async () => {
     const invoke = vi.fn((channel: string, input: unknown) => Promise.resolve({ ok: true, value: { channel, input } }));
     const api = createBridgeApi(invoke, () => () => undefined);
-    for (const [domain, group] of Object.entries(apiContract)) {
+    for (const [domain, group] of Object.entries(apiContract as ContractShape)) {
       for (const [name, call] of Object.entries(group)) {
         const fn = (api as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>)[domain]![name]!;
         expect(await fn({ probe: name })).toEqual({ ok: true, value: { channel: call.channel, input: { probe: name } } });

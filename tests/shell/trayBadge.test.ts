@@ -79,7 +79,7 @@ describe('tray and badge', () => {
     expect(shell.deps.showWindow).toHaveBeenCalledTimes(2);
   });
 
-  it('notifies when 待办 or messages grow, only if the person wants notifications', async () => {
+  it('notifies when 待办 grow (messages notify themselves, with their text), only if the person wants notifications', async () => {
     const { counts, badge } = countsFrom({ todo: 1, unread: 0 });
     await badge.refresh();
     const on = fakeShell(true);
@@ -89,13 +89,16 @@ describe('tray and badge', () => {
     counts.todo = 3;
     counts.unread = 1;
     await badge.refresh();
-    expect(on.deps.notify).toHaveBeenCalledWith('协同办公', '新的待办 2 件，新消息 1 条');
+    expect(on.deps.notify).toHaveBeenCalledWith('协同办公', '新的待办 2 件');
+    counts.unread = 4;
+    await badge.refresh();
+    expect(on.deps.notify).toHaveBeenCalledOnce();
     counts.todo = 2;
     await badge.refresh();
     // A count that goes down (an item handled) is no news.
     expect(on.deps.notify).toHaveBeenCalledOnce();
     expect(off.deps.notify).not.toHaveBeenCalled();
-    expect(off.deps.setBadgeCount).toHaveBeenLastCalledWith(3);
+    expect(off.deps.setBadgeCount).toHaveBeenLastCalledWith(6);
   });
 
   it('keeps the last figure when a source cannot answer, and reads once more after a change mid-read', async () => {

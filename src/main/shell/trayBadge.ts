@@ -75,12 +75,11 @@ export function attachTrayAndBadge(deps: TrayBadgeDeps, feed: BadgeFeed): TrayBa
   show(last);
   const off = feed.subscribe((count) => {
     const moreTodo = count.todo - last.todo;
-    const moreUnread = count.unread - last.unread;
     last = count;
     show(count);
-    if (!deps.notify || !deps.notificationsEnabled() || (moreTodo <= 0 && moreUnread <= 0)) return;
-    const body = [moreTodo > 0 ? `新的待办 ${moreTodo} 件` : null, moreUnread > 0 ? `新消息 ${moreUnread} 条` : null].filter((part): part is string => part !== null).join('，');
-    deps.notify(deps.productName, body);
+    // New 待办 only: a new message is notified by messaging itself, with its sender and text.
+    if (!deps.notify || !deps.notificationsEnabled() || moreTodo <= 0) return;
+    deps.notify(deps.productName, `新的待办 ${moreTodo} 件`);
   });
 
   return {

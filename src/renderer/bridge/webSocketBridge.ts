@@ -5,7 +5,7 @@
  * sees it. Calls made while the socket is (re)connecting wait for it; if the socket drops, pending
  * calls end with `unavailable` instead of hanging, and the socket reconnects with backoff.
  */
-import { apiContract, apiEvents, type CallContract, type EventContract, type Result, type XietongApi } from '../../shared/api';
+import { apiContract, apiEvents, type CallContract, type ContractShape, type EventContract, type Result, type XietongApi } from '../../shared/api';
 import { BRIDGE_PATH, BridgeServerMessageSchema, type BridgeRequest } from '../../shared/api/bridgeProtocol';
 
 export interface WebSocketBridgeOptions {
@@ -154,7 +154,7 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): WebSocke
   };
 
   const client: Record<string, Record<string, (input: unknown) => Promise<Result<unknown>>>> = {};
-  for (const [domain, group] of Object.entries(apiContract)) {
+  for (const [domain, group] of Object.entries(apiContract as ContractShape)) {
     const calls: Record<string, (input: unknown) => Promise<Result<unknown>>> = {};
     for (const [name, call] of Object.entries(group)) calls[name] = (input) => invoke(call, input);
     client[domain] = calls;

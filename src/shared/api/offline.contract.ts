@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { MessageContentSchema } from '../http/messaging';
 import { defineCall, defineEvent } from './contract';
 import { DocumentBoxSchema } from '../http/documents';
-import { OpinionSchema, VoiceNoteSchema } from '../domain/documents/opinion';
+import { OpinionSchema } from '../domain/documents/opinion';
 
 /** Boxes the server lists documents in (INTERFACES.md `GET /api/documents?box=`), as the HTTP API defines them. */
 export { DocumentBoxSchema, type DocumentBox } from '../http/documents';
