@@ -143,8 +143,13 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
     const replica = (await services()).replica;
     const held = (await replica.getChatConversation(conversation.id))?.syncedSeq ?? 0;
     const pages = Math.ceil(Math.max(0, conversation.lastSeq - held) / MESSAGE_PAGE_MAX) + 1;
-    const fetchAfter = (after: number) =>
-      server.json(`/api/conversations/${seg(conversation.id)}/messages?after=${after}&limit=${MESSAGE_PAGE_MAX}`, { schema: MessagesResponseSchema });
+    const fetchAfter = (after: number) => {
+      const page = server.json(`/api/conversations/${seg(conversation.id)}/messages?after=${after}&limit=${MESSAGE_PAGE_MAX}`, { schema: MessagesResponseSchema });
+      // Marked handled at once: a page that fails while the previous one is being written (the server
+      // went away) is awaited — and its error seen — only after that write, not reported as unhandled.
+      page.catch(() => undefined);
+      return page;
+    };
     // Pipelined: the next page is on its way while this one is written to the replica.
     let pending = held < conversation.lastSeq ? fetchAfter(held) : null;
     for (let page = 0; page < pages && pending; page++) {
