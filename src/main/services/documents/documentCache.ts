@@ -55,7 +55,20 @@ export type CachedPdf = NonNullable<CachedDocument['pdf']>;
 export type DocumentCacheReplica = Pick<Replica, 'getDocument' | 'upsertDocuments' | 'listBox'>;
 
 export class DocumentCache {
+  /**
+   * Every change is a read, then a write of the whole entry, with worker round trips between: two at
+   * once would lose one (a box page read before a PDF pointer was written would write the entry back
+   * without it). Changes therefore run one after another, in the order they were asked for.
+   */
+  private changes: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly replica: DocumentCacheReplica) {}
+
+  private serially<T>(change: () => Promise<T>): Promise<T> {
+    const run = this.changes.then(change, change);
+    this.changes = run.catch(() => undefined);
+    return run;
+  }
 
   async read(id: string): Promise<CachedDocument | null> {
     const parsed = CachedDocumentSchema.safeParse(await this.replica.getDocument(id));
@@ -63,7 +76,11 @@ export class DocumentCache {
   }
 
   /** Records a box page from the server; with `complete`, documents no longer in the box leave it. */
-  async putBox(box: DocumentBox, items: readonly DocumentListItem[], complete: boolean): Promise<void> {
+  putBox(box: DocumentBox, items: readonly DocumentListItem[], complete: boolean): Promise<void> {
+    return this.serially(() => this.putBoxNow(box, items, complete));
+  }
+
+  private async putBoxNow(box: DocumentBox, items: readonly DocumentListItem[], complete: boolean): Promise<void> {
     const entries: CachedDocument[] = [];
     const seen = new Set<string>();
     for (const item of items) {
@@ -91,21 +108,25 @@ export class DocumentCache {
   }
 
   /** Records a full view (opened, created or acted on); `addBoxes` when we know it is in them now. */
-  async putView(view: DocumentView, addBoxes: readonly DocumentBox[] = []): Promise<void> {
-    const old = await this.read(view.id);
-    const boxes = [...new Set([...(old?.boxes ?? []), ...addBoxes])];
-    await this.write([this.entryOf(listItemOf(view), view, boxes, old?.pdf)]);
+  putView(view: DocumentView, addBoxes: readonly DocumentBox[] = []): Promise<void> {
+    return this.serially(async () => {
+      const old = await this.read(view.id);
+      const boxes = [...new Set([...(old?.boxes ?? []), ...addBoxes])];
+      await this.write([this.entryOf(listItemOf(view), view, boxes, old?.pdf)]);
+    });
   }
 
   /**
    * Points the document at the PDF blob just fetched (the previous pointer is replaced). False when
    * the document itself was never kept here: a PDF without its document could not be found offline.
    */
-  async putPdf(id: string, pdf: CachedPdf): Promise<boolean> {
-    const old = await this.read(id);
-    if (!old) return false;
-    await this.write([{ ...old, pdf }]);
-    return true;
+  putPdf(id: string, pdf: CachedPdf): Promise<boolean> {
+    return this.serially(async () => {
+      const old = await this.read(id);
+      if (!old) return false;
+      await this.write([{ ...old, pdf }]);
+      return true;
+    });
   }
 
   private entryOf(item: DocumentListItem, view: DocumentView | undefined, boxes: DocumentBox[], pdf: CachedPdf | undefined): CachedDocument {
