@@ -13,7 +13,7 @@ const TestDepsSchema = z.object({
 });
 
 /** The Debian packages `npm test` sets up, as scripts/test-deps.json lists them. */
-export const testDeps = TestDepsSchema.parse(JSON.parse(readFileSync(new URL('../../scripts/test-deps.json', import.meta.url), 'utf8')));
+export const testDeps = TestDepsSchema.parse(JSON.parse(readFileSync(join(process.cwd(), 'scripts', 'test-deps.json'), 'utf8')));
 
 /** The Debian package that provides a command or file the tests use, if the list names one. */
 export function packageOf(tool: string): string | undefined {

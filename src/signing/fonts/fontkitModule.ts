@@ -15,7 +15,7 @@ let loaded: Fontkit | undefined;
 export function fontkit(): Fontkit {
   // `require` exists in every build that ships (the esbuild bundles define it, electron-vite emits
   // CommonJS); where it does not (vitest's ES modules), resolve from the working directory. Not
-  // `import.meta`: Playwright loads this file as CommonJS through the specs, where that is a syntax error.
+  // the module's own URL: Playwright loads this file as CommonJS through the specs, where it is a syntax error.
   const load = typeof require === 'function' ? require : createRequire(join(process.cwd(), 'package.json'));
   loaded ??= load('@pdf-lib/fontkit') as Fontkit;
   return loaded;
