@@ -51,7 +51,7 @@ export interface MessagingServiceOptions {
   readonly serverClient: ServerClient;
   readonly session: {
     token(): string | null;
-    current(): { readonly user: { readonly id: string } } | null;
+    current(): { readonly user: { readonly id: string }; readonly mustChangePassword?: boolean } | null;
     reportUnauthorized(reason?: string): void;
     onSessionChange(listener: (session: { readonly user: { readonly id: string } } | null) => void): () => void;
   };
@@ -186,7 +186,9 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
   function connect(): void {
     clearTimeout(retryTimer);
     const token = options.session.token();
-    if (closed || !token || socket) return;
+    // A one-time password must be replaced first: the server refuses the chat socket until then (401),
+    // which would sign the person out of the very screen that replaces it.
+    if (closed || !token || socket || options.session.current()?.mustChangePassword) return;
     const url = `${options.serverClient.baseUrl.replace(/^http/, 'ws')}/chat?token=${seg(token)}`;
     const ws = new WebSocket(url, { maxPayload: 16 * 1024 * 1024 });
     socket = ws;
