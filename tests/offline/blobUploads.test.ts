@@ -4,40 +4,25 @@
  * recording stays in the replica after sending (流转记录 plays it offline); and a client killed
  * after the server got an upload but before it recorded the answer sends it again harmlessly.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, silentLogger, type RunningServer } from '../../src/sync-server/index';
 import { createOfflineServices, type OfflineServices } from '../../src/main/services/sync/offlineServices';
 import { createHttpTransport } from '../../src/main/services/outbox/httpTransport';
 import type { DocumentView } from '../../src/shared/http/documents';
 import { startProxy, type CuttableProxy } from './helpers/proxy';
+import { useDemoServer, waitFor as waitUpTo } from './helpers/demoServer';
 
-let server: RunningServer;
-let dataDir: string;
-const dirs: string[] = [];
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'xt-blob-server-'));
-  server = await startServer({ host: '127.0.0.1', port: 0, demo: true, demoCertificates: false, log: silentLogger, dataDir });
-});
-afterAll(async () => {
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const demo = useDemoServer('xt-blob-server-');
+const dirs = demo.dirs;
+// At most 15 s: uploads with the proxy cut and restored take longer than the default.
+const waitFor = (check: () => boolean | Promise<boolean>, what: string) => waitUpTo(check, what, 1500);
 
-const waitFor = async (check: () => boolean | Promise<boolean>, what: string) => {
-  for (let i = 0; i < 1500; i += 1) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 
 async function api<T>(path: string, token: string | null, body?: unknown): Promise<T> {
-  const response = await fetch(`${server.url}${path}`, {
+  const response = await fetch(`${demo.server.url}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -65,7 +50,7 @@ describe('blob uploads in the outbox, with the real sync server', () => {
     const li = await login('li');
     const wang = await login('wang');
     const doc = await api<DocumentView>('/api/documents', li.token, { kind: 'outgoing', title: '关于离线附件与语音签批的通知' });
-    const proxy: CuttableProxy = await startProxy(() => Number(new URL(server.url).port));
+    const proxy: CuttableProxy = await startProxy(() => Number(new URL(demo.server.url).port));
     const liClient = await clientAt(newDir(), li.token, li.user.id, proxy.url);
     const wangClient = await clientAt(newDir(), wang.token, wang.user.id, proxy.url);
     try {
@@ -110,7 +95,7 @@ describe('blob uploads in the outbox, with the real sync server', () => {
       expect(view.state).toBe('numbering');
       expect(view.history.filter((h) => h.opinionVoice)).toEqual([expect.objectContaining({ action: 'approve', opinion: '同意', opinionVoice: voice })]);
       // li, a reader, hears exactly what wang recorded.
-      const heard = await fetch(`${server.url}/api/documents/${doc.id}/voice/${audioSha}`, { headers: { authorization: `Bearer ${li.token}` } });
+      const heard = await fetch(`${demo.server.url}/api/documents/${doc.id}/voice/${audioSha}`, { headers: { authorization: `Bearer ${li.token}` } });
       expect(sha(new Uint8Array(await heard.arrayBuffer()))).toBe(audioSha);
       // wang's replica keeps its copy after sending, for 流转记录 offline.
       expect(sha((await wangClient.replica.getBlob(audioSha))!.data)).toBe(audioSha);
@@ -125,7 +110,7 @@ describe('blob uploads in the outbox, with the real sync server', () => {
     const li = await login('li');
     const wang = await login('wang');
     const doc = await api<DocumentView>('/api/documents', li.token, { kind: 'outgoing', title: '关于重发附件的通知' });
-    const proxy: CuttableProxy = await startProxy(() => Number(new URL(server.url).port));
+    const proxy: CuttableProxy = await startProxy(() => Number(new URL(demo.server.url).port));
     const dir = newDir();
     let first: OfflineServices | null = await clientAt(dir, li.token, li.user.id, proxy.url);
     try {
@@ -138,7 +123,7 @@ describe('blob uploads in the outbox, with the real sync server', () => {
       first = null;
 
       // What the killed process managed to send: the upload reached the server, the answer was lost.
-      const transport = createHttpTransport({ serverUrl: server.url, getToken: () => li.token, readBlob: () => Promise.resolve(file) });
+      const transport = createHttpTransport({ serverUrl: demo.server.url, getToken: () => li.token, readBlob: () => Promise.resolve(file) });
       expect((await transport.send(attach.clientId, attach.command)).kind).toBe('applied');
 
       // The next start finds both still 待发送 and sends them in order; the upload is a repeat.
@@ -162,13 +147,13 @@ describe('blob uploads in the outbox, with the real sync server', () => {
       // A voice upload resent after its action went through is answered as a success too (by digest).
       const audio = recording(2);
       const audioSha = sha(audio);
-      const voiceTransport = createHttpTransport({ serverUrl: server.url, getToken: () => wang.token, readBlob: () => Promise.resolve(audio) });
+      const voiceTransport = createHttpTransport({ serverUrl: demo.server.url, getToken: () => wang.token, readBlob: () => Promise.resolve(audio) });
       const upload = { type: 'document.voice' as const, documentId: doc.id, sha256: audioSha, mimeType: 'audio/webm;codecs=opus' };
       expect((await voiceTransport.send('2f9c1d8e-4b7a-4c1e-9a55-0d5e3c7b9f10', upload)).kind).toBe('applied');
       await api(`/api/documents/${doc.id}/actions`, wang.token, { action: 'approve', opinion: { voice: { sha256: audioSha, durationMs: 1_500, mimeType: upload.mimeType } } });
       expect((await voiceTransport.send('2f9c1d8e-4b7a-4c1e-9a55-0d5e3c7b9f10', upload)).kind).toBe('applied');
       // A recording gone from the replica is refused with a reason, never dropped silently.
-      const lost = createHttpTransport({ serverUrl: server.url, getToken: () => wang.token, readBlob: () => Promise.resolve(null) });
+      const lost = createHttpTransport({ serverUrl: demo.server.url, getToken: () => wang.token, readBlob: () => Promise.resolve(null) });
       expect(await lost.send('8a1f0e2c-3b4d-4e5f-8a6b-7c8d9e0f1a2b', upload)).toEqual({ kind: 'rejected', reason: '语音签批的录音在本地已不存在，无法上传' });
     } finally {
       await first?.close();

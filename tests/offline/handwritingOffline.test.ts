@@ -2,39 +2,22 @@
  * A handwritten opinion (手写签批) given offline: the strokes wait in the outbox with their action,
  * go out on reconnect, and the real server applies them exactly once.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHttpTransport } from '../../src/main/services/outbox/httpTransport';
 import { createOfflineServices } from '../../src/main/services/sync/offlineServices';
 import { OutboxEntrySchema } from '../../src/shared/api/offline.contract';
 import type { InkDrawing } from '../../src/shared/domain/documents/opinion';
-import { silentLogger, startServer, type RunningServer } from '../../src/sync-server/index';
 import { startProxy } from './helpers/proxy';
+import { useDemoServer, waitFor } from './helpers/demoServer';
 
-let server: RunningServer;
-const dirs: string[] = [];
-beforeAll(async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'xt-ink-server-'));
-  dirs.push(dataDir);
-  server = await startServer({ host: '127.0.0.1', port: 0, demo: true, demoCertificates: false, log: silentLogger, dataDir });
-});
-afterAll(async () => {
-  await server.close();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-const waitFor = async (check: () => boolean | Promise<boolean>, what: string) => {
-  for (let i = 0; i < 1000; i += 1) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
+const demo = useDemoServer('xt-ink-server-');
+const dirs = demo.dirs;
 
 async function api<T>(path: string, token: string | null, body?: unknown): Promise<T> {
-  const response = await fetch(`${server.url}${path}`, {
+  const response = await fetch(`${demo.server.url}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -56,7 +39,7 @@ describe('手写签批 offline', () => {
     const doc = await api<{ id: string }>('/api/documents', li.token, { kind: 'outgoing', title: '关于离线手写签批的通知' });
     await api(`/api/documents/${doc.id}/actions`, li.token, { action: 'submit', to: [wang.user.id] });
 
-    const proxy = await startProxy(() => Number(new URL(server.url).port));
+    const proxy = await startProxy(() => Number(new URL(demo.server.url).port));
     const dir = mkdtempSync(join(tmpdir(), 'xt-ink-client-'));
     dirs.push(dir);
     const desk = await createOfflineServices({
@@ -86,7 +69,7 @@ describe('手写签批 offline', () => {
       const approvals = async () => (await api<View>(`/api/documents/${doc.id}`, wang.token)).history.filter((h) => h.action === 'approve');
       expect(await approvals()).toEqual([expect.objectContaining({ opinion: '同意', opinionInk: ink })]);
       // Sent again with the same clientId (a lost answer): applied once all the same.
-      const transport = createHttpTransport({ serverUrl: server.url, getToken: () => wang.token, readBlob: () => Promise.resolve(null) });
+      const transport = createHttpTransport({ serverUrl: demo.server.url, getToken: () => wang.token, readBlob: () => Promise.resolve(null) });
       expect((await transport.send(approve.clientId, approve.command)).kind).toBe('applied');
       expect(await approvals()).toHaveLength(1);
     } finally {

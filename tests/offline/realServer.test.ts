@@ -2,39 +2,22 @@
  * The offline services against the real sync server (startServer with the demo organisation):
  * real login, a real document, its real `doc:<id>` room, and the real action route's clientId.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
-import { startServer, silentLogger, type RunningServer } from '../../src/sync-server/index';
 import { createOfflineServices, type OfflineServices } from '../../src/main/services/sync/offlineServices';
 import { createHttpTransport } from '../../src/main/services/outbox/httpTransport';
 import { startProxy, type CuttableProxy } from './helpers/proxy';
+import { useDemoServer, waitFor } from './helpers/demoServer';
 
-let server: RunningServer;
-let dataDir: string;
-const dirs: string[] = [];
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'xt-real-server-'));
-  server = await startServer({ host: '127.0.0.1', port: 0, demo: true, demoCertificates: false, log: silentLogger, dataDir });
-});
-afterAll(async () => {
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const demo = useDemoServer('xt-real-server-');
+const dirs = demo.dirs;
 
-const waitFor = async (check: () => boolean | Promise<boolean>, what: string) => {
-  for (let i = 0; i < 1000; i += 1) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 
 async function api<T>(path: string, token: string | null, body?: unknown): Promise<{ status: number; json: T }> {
-  const response = await fetch(`${server.url}${path}`, {
+  const response = await fetch(`${demo.server.url}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -64,8 +47,8 @@ describe('offline services with the real sync server', () => {
     expect(created.status).toBe(201);
     const room = `doc:${created.json.id}`;
 
-    const proxy: CuttableProxy = await startProxy(() => Number(new URL(server.url).port));
-    const desk = await client(token, user.id, server.url);
+    const proxy: CuttableProxy = await startProxy(() => Number(new URL(demo.server.url).port));
+    const desk = await client(token, user.id, demo.server.url);
     const laptop = await client(token, user.id, proxy.url);
     try {
       const deskRoom = await desk.sync.open(room);
@@ -90,7 +73,7 @@ describe('offline services with the real sync server', () => {
       );
 
       // A third device that only reads from the server sees the same text.
-      const reader = await client(token, user.id, server.url);
+      const reader = await client(token, user.id, demo.server.url);
       const readerRoom = await reader.sync.open(room);
       await waitFor(() => readerRoom.synced, 'reader synced');
       expect(readerRoom.doc.getText('body').toJSON()).toBe(deskRoom.doc.getText('body').toJSON());
@@ -99,7 +82,7 @@ describe('offline services with the real sync server', () => {
       // The server applied 提交 once; sending the same clientId again changes nothing.
       const submits = async () => (await api<{ history: { action: string }[] }>(`/api/documents/${created.json.id}`, token)).json.history.filter((h) => h.action === 'submit').length;
       expect(await submits()).toBe(1);
-      const transport = createHttpTransport({ serverUrl: server.url, getToken: () => token, readBlob: () => Promise.resolve(null) });
+      const transport = createHttpTransport({ serverUrl: demo.server.url, getToken: () => token, readBlob: () => Promise.resolve(null) });
       expect((await transport.send(submit.clientId, submit.command)).kind).toBe('applied');
       expect(await submits()).toBe(1);
       // A command the server refuses is kept, with the server's reason.

@@ -3,35 +3,20 @@
  * closes the sockets of the old token, and the rooms carry on with the new one; a token signed out
  * elsewhere closes them for good and the session ends here.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, silentLogger, type RunningServer } from '../../src/sync-server/index';
 import { createOfflineServices } from '../../src/main/services/sync/offlineServices';
+import { useDemoServer, waitFor as waitUpTo } from './helpers/demoServer';
 
-let server: RunningServer;
-const dirs: string[] = [];
-beforeAll(async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'xt-revoked-server-'));
-  dirs.push(dataDir);
-  server = await startServer({ host: '127.0.0.1', port: 0, demo: true, demoCertificates: false, log: silentLogger, dataDir });
-});
-afterAll(async () => {
-  await server.close();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-const waitFor = async (check: () => boolean | Promise<boolean>, what: string) => {
-  for (let i = 0; i < 300; i += 1) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
+const demo = useDemoServer('xt-revoked-server-');
+const dirs = demo.dirs;
+// At most 3 s: a revoked socket is closed and reopened within that.
+const waitFor = (check: () => boolean | Promise<boolean>, what: string) => waitUpTo(check, what, 300);
 
 async function post<T>(path: string, token: string | null, body: unknown): Promise<{ status: number; json: T }> {
-  const response = await fetch(`${server.url}${path}`, {
+  const response = await fetch(`${demo.server.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
@@ -49,7 +34,7 @@ describe('rooms of a revoked session', () => {
     dirs.push(dir);
     const services = await createOfflineServices({
       userDataDir: dir,
-      serverUrl: server.url,
+      serverUrl: demo.server.url,
       getToken: () => token,
       currentUserId: () => login.json.user.id,
       onSignedOut: (reason) => signedOut.push(reason),
@@ -58,7 +43,7 @@ describe('rooms of a revoked session', () => {
     try {
       const room = await services.sync.open(`user:${login.json.user.id}`);
       await waitFor(() => room.synced && services.sync.state === 'online', 'room synced');
-      const revokedClosings = async () => Number(/xietong_sync_connections_closed_total\{reason="revoked"\} (\d+)/.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1] ?? 0);
+      const revokedClosings = async () => Number(/xietong_sync_connections_closed_total\{reason="revoked"\} (\d+)/.exec(await (await fetch(`${demo.server.url}/metrics`)).text())?.[1] ?? 0);
       const closedBefore = await revokedClosings();
 
       // The password is changed on this desk: the session adopts the new token (as sessionService does).

@@ -4,40 +4,23 @@
  * and replayed on reconnect — which stays visible on the device (not silently lost) but never
  * reaches the server.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, silentLogger, type RunningServer } from '../../src/sync-server/index';
 import { createOfflineServices, type OfflineServices } from '../../src/main/services/sync/offlineServices';
 import { readRoomBody, lexicalParagraphs } from '../../src/sync-server/documents/roomBody';
 import type { RoomRefusal } from '../../src/shared/api/offline.contract';
 import { startProxy } from './helpers/proxy';
 import * as Y from 'yjs';
+import { useDemoServer, waitFor } from './helpers/demoServer';
 
-let server: RunningServer;
-let dataDir: string;
-const dirs: string[] = [];
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'xt-rights-server-'));
-  server = await startServer({ host: '127.0.0.1', port: 0, demo: true, demoCertificates: false, log: silentLogger, dataDir });
-});
-afterAll(async () => {
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const demo = useDemoServer('xt-rights-server-');
+const dirs = demo.dirs;
 
-const waitFor = async (check: () => boolean | Promise<boolean>, what: string) => {
-  for (let i = 0; i < 1000; i += 1) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 
 async function api<T>(path: string, token: string | null, body?: unknown): Promise<{ status: number; json: T }> {
-  const response = await fetch(`${server.url}${path}`, {
+  const response = await fetch(`${demo.server.url}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -66,7 +49,7 @@ describe('the client is told when the server refuses its body edits', () => {
     const created = await api<{ id: string }>('/api/documents', token, { kind: 'outgoing', title: '关于离线修改的通知' });
     const id = created.json.id;
     const room = `doc:${id}`;
-    const proxy = await startProxy(() => Number(new URL(server.url).port));
+    const proxy = await startProxy(() => Number(new URL(demo.server.url).port));
     const refusals: Array<{ device: string; room: string; reason: RoomRefusal }> = [];
     const client = (device: string, serverUrl: string): Promise<OfflineServices> => {
       const dir = mkdtempSync(join(tmpdir(), 'xt-rights-client-'));
@@ -81,14 +64,14 @@ describe('the client is told when the server refuses its body edits', () => {
         backoff: { baseMs: 20, maxMs: 200 },
       });
     };
-    const desk = await client('desk', server.url);
+    const desk = await client('desk', demo.server.url);
     const laptop = await client('laptop', proxy.url);
     try {
       const deskRoom = await desk.sync.open(room);
       const laptopRoom = await laptop.sync.open(room);
       await waitFor(() => deskRoom.synced && laptopRoom.synced, 'both synced');
       appendParagraph(deskRoom.doc, '一、在线起草的正文。');
-      await waitFor(async () => ((await readRoomBody(server.deps.loadRoomUpdates, id)) ?? '').includes('在线起草'), 'the online edit stored');
+      await waitFor(async () => ((await readRoomBody(demo.server.deps.loadRoomUpdates, id)) ?? '').includes('在线起草'), 'the online edit stored');
 
       proxy.cut();
       await waitFor(() => laptop.sync.state !== 'online', 'laptop offline');
@@ -102,7 +85,7 @@ describe('the client is told when the server refuses its body edits', () => {
       // The laptop comes back and replays its offline edit: refused, reported, and still on the laptop.
       proxy.restore();
       await waitFor(() => refusals.some((r) => r.device === 'laptop' && r.reason === 'update-refused'), 'laptop told its edit was refused');
-      expect((await readRoomBody(server.deps.loadRoomUpdates, id)) ?? '').not.toContain('离线时补写');
+      expect((await readRoomBody(demo.server.deps.loadRoomUpdates, id)) ?? '').not.toContain('离线时补写');
       expect(lexicalParagraphs(laptopRoom.doc)).toContain('二、离线时补写的一句。');
       expect(lexicalParagraphs(deskRoom.doc)).not.toContain('二、离线时补写的一句。');
     } finally {
