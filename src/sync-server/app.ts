@@ -61,7 +61,11 @@ export const serverModules: readonly ServerModule[] = [
     register: (router, deps) => {
       registerDocumentRoutes(router, deps);
       const reminders = createOverdueReminders(deps, changeFeedFor(deps.db), { start: true });
-      return () => reminders.stop();
+      return async () => {
+        await reminders.stop();
+        // Waiting long-polls answer now, while the store is still open, instead of after it closed.
+        changeFeedFor(deps.db).close();
+      };
     },
   },
   { name: 'exchange', migrations: exchangeMigrations, register: registerExchangeRoutes },
