@@ -39,6 +39,7 @@ async function roomApi(username: string): Promise<{ api: RoomApi; create: (title
       openRoom: (input: unknown) => call('offline:open-room', input),
       updateRoom: (input: unknown) => call('offline:update-room', input),
       closeRoom: (input: unknown) => call('offline:close-room', input),
+      roomAwareness: (input: unknown) => call('offline:room-awareness', input),
     },
     on: (event: keyof ApiEvents, listener: (payload: unknown) => void) => {
       const set = listeners.get(event) ?? new Set();
