@@ -60,6 +60,8 @@ export type RevisionSegment = z.infer<typeof RevisionSegmentSchema>;
 
 export const RevisionParagraphSchema = z.object({
   segments: z.array(RevisionSegmentSchema),
+  /** The paragraph's own Yjs item (`<clientId>:<clock>`): where a 拒绝 puts back a paragraph deleted whole. */
+  blockId: z.string().regex(/^\d{1,16}:\d{1,16}$/).optional(),
   /** The whole paragraph is new or gone. */
   kind: z.enum(['same', 'insert', 'delete', 'changed']),
 });

@@ -127,7 +127,8 @@ export function diffVersions(input: DiffInput): RevisionParagraph[] {
       if (hasOwnText(type)) {
         const builder = new ParagraphBuilder();
         inline(type, builder);
-        if (builder.runs.length > 0) paragraphs.push(toParagraph(builder.runs, input));
+        const item = type._item;
+        if (builder.runs.length > 0) paragraphs.push({ ...toParagraph(builder.runs, input), ...(item ? { blockId: `${item.id.client}:${item.id.clock}` } : {}) });
         return;
       }
       for (let item = type._start; item !== null; item = item.right) {
