@@ -127,6 +127,8 @@ test('wang’s change at 签发 is shown attributed to 王建国 in 修订; li a
   await page.getByRole('button', { name: title }).click();
   await expect(editor).toContainText('一、各单位要全面开展自查。');
   await expect(editor).not.toContainText('另行通知');
+  // The web host keeps its session across browser contexts: leave it signed out for the next test.
+  await signOut(page);
 });
 
 /** Logs in over HTTP (the test's own session, beside the browsers'). */
