@@ -14,6 +14,7 @@ import type { WebsocketProvider } from 'y-websocket';
 import type { DocumentView } from '../../src/shared/http/documents';
 import { BodyVersionListSchema, RevisionsResponseSchema } from '../../src/shared/http/revisions';
 import { awarenessMessage, connectProvider, nameOf, rawClient, waitFor, waitSynced } from '../sync/helpers';
+import { lexicalParagraphs } from '../../src/sync-server/documents/roomBody';
 import { act, call, pgSchema, startOrg, uid, type Org } from '../documents/helpers';
 import { addParagraph, paragraphsOf, replaceIn } from './lexicalDoc';
 
@@ -55,7 +56,7 @@ describe.each([
     await waitFor(() => paragraphsOf(wang.doc).length === 2, 'wang has li’s body');
     expect((await act(org, 'li', id, { action: 'submit', to: [uid('wang')] })).body.state).toBe('signoff');
     replaceIn(paragraphsOf(wang.doc)[0]!, '认真组织', '全面开展');
-    await waitFor(() => paragraphsOf(li.doc)[0]!.toString().includes('全面开展'), 'li sees wang’s edit relayed');
+    await waitFor(() => lexicalParagraphs(li.doc)[0]?.includes('全面开展') === true, 'li sees wang’s edit relayed');
     const returned = await act(org, 'wang', id, { action: 'return', reason: '请按修改意见调整' });
     expect(returned.body.state).toBe('draft');
 

@@ -46,6 +46,25 @@ function visible(snap: Y.Snapshot, client: number, clock: number): boolean {
   return clock < (snap.sv.get(client) ?? 0) && !Y.isDeleted(snap.ds, Y.createID(client, clock));
 }
 
+/** Whether `snap` shows every character of [clock, clock + length) of `client` (one search, not one per character). */
+function allVisible(snap: Y.Snapshot, client: number, clock: number, length: number): boolean {
+  if (clock + length > (snap.sv.get(client) ?? 0)) return false;
+  const ranges = snap.ds.clients.get(client);
+  if (!ranges || ranges.length === 0) return true;
+  // The last deleted range starting before the end of ours: it overlaps if it reaches into ours.
+  let lo = 0;
+  let hi = ranges.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ranges[mid]!.clock < clock + length) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found < 0 || ranges[found]!.clock + ranges[found]!.len <= clock;
+}
+
 interface Run {
   status: Status;
   text: string;
@@ -60,6 +79,7 @@ const UNKNOWN: Person = { id: '', name: '未知' };
 class ParagraphBuilder {
   readonly runs: Run[] = [];
 
+  /** Appends characters (one, or a whole unchanged item) starting at (client, clock). */
   add(status: Status, char: string, client: number, clock: number, person: Person | undefined): void {
     const last = this.runs[this.runs.length - 1];
     if (
@@ -68,10 +88,10 @@ class ParagraphBuilder {
       (status === 'same' || (last.client === client && last.clock + last.length === clock && last.person?.id === person?.id))
     ) {
       last.text += char;
-      last.length += 1;
+      last.length += char.length;
       return;
     }
-    this.runs.push({ status, text: char, client, clock, length: 1, person });
+    this.runs.push({ status, text: char, client, clock, length: char.length, person });
   }
 }
 
@@ -99,6 +119,11 @@ export function diffVersions(input: DiffInput): RevisionParagraph[] {
         const content = item.content;
         if (content instanceof Y.ContentString) {
           const { client, clock } = item.id;
+          // Most of a body is unchanged: a whole item shown in both versions is one step.
+          if (allVisible(from, client, clock, content.str.length) && allVisible(to, client, clock, content.str.length)) {
+            builder.add('same', content.str, client, clock, undefined);
+            continue;
+          }
           for (let i = 0; i < content.str.length; i++) {
             const before = visible(from, client, clock + i);
             const after = visible(to, client, clock + i);
