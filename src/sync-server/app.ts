@@ -15,6 +15,8 @@ import { auditMigrations } from './audit/migrations';
 import { documentMigrations } from './documents/migrations';
 import { registerDocumentRoutes } from './documents/routes';
 import { sheetMigrations } from './documents/sheetMigrations';
+import { revisionMigrations } from './documents/revisionMigrations';
+import { registerRevisionRoutes } from './documents/revisionsRoutes';
 import { changeFeedFor } from './documents/changeFeed';
 import { createOverdueReminders } from './documents/overdueReminders';
 import { exchangeMigrations } from './exchange/migrations';
@@ -74,6 +76,8 @@ export const serverModules: readonly ServerModule[] = [
   // The 处理笺 archived with each document (its routes are the documents module's).
   { name: 'sheets', migrations: sheetMigrations },
   { name: 'messaging', migrations: messagingMigrations, register: registerMessagingRoutes },
+  // 修订痕迹: the body's versions, authors of its Yjs clients, 接受 / 拒绝 (routes under /api/documents/:id).
+  { name: 'revisions', migrations: revisionMigrations, register: registerRevisionRoutes },
 ];
 
 /** Every module's migrations, in module order. */
