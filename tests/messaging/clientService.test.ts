@@ -138,9 +138,12 @@ describe('the messaging client service', () => {
     await expect.poll(() => li.heldUpTo(unit), { timeout: 20_000, interval: 50 }).toBe(10_000);
     const seconds = (Date.now() - began) / 1000;
     console.log(`catch-up of 10,000 messages after sign-in: ${seconds.toFixed(2)} s`);
-    // The goal is under 3 s (met at 3.07 s with a load average of 14 on this 2-core machine, shared
-    // with six other builds); the test fails only far beyond it (a scan per message took minutes), not on the machine's load.
+    // The goal is under 3 s (see docs/messaging.md for the figures); the test fails only far beyond it
+    // (a scan per message took minutes), not on the load of this 2-core machine shared with other builds.
     expect(seconds).toBeLessThan(10);
+    // Found by search right after (indexing waits for an idle replica, and a search indexes what still waits).
+    const found = await li.value<{ messages: { id: string }[] }>('offline:search', { query: '9999 条通知', limit: 5 });
+    expect(found.messages.map((m) => m.id)).toEqual(['day-9999']);
     // Paging back is served by the replica (the server is not asked: stop it first).
     await server.close();
     const page = await li.value<ChatHistory>('messaging:history', { conversationId: unit, beforeSeq: 5001, limit: 50 });
