@@ -283,11 +283,11 @@ async function benchCatchUp(): Promise<CatchUpResult> {
         const file = join(userDataDir, 'users', 'user-li', 'replica', 'replica.sqlite');
         // Read beside the worker through one read-only connection (WAL: each read sees the last
         // commit), opened once the replica file exists; bounded at 60 s.
-        let reader: InstanceType<typeof Database> | null = null;
+        const reader: { db: InstanceType<typeof Database> | null } = { db: null };
         const probe = (sql: string): number => {
           try {
-            reader ??= new Database(file, { readonly: true, fileMustExist: true });
-            return (reader.prepare(sql).get(CATCH_UP_CONVERSATION) as { n: number } | undefined)?.n ?? 0;
+            reader.db ??= new Database(file, { readonly: true, fileMustExist: true });
+            return (reader.db.prepare(sql).get(CATCH_UP_CONVERSATION) as { n: number } | undefined)?.n ?? 0;
           } catch {
             return -1; // not created or not migrated yet
           }
@@ -301,7 +301,7 @@ async function benchCatchUp(): Promise<CatchUpResult> {
         };
         seconds.push(await waitFor('SELECT synced_seq AS n FROM chat_conversations WHERE id = ?', CATCH_UP_MESSAGES));
         searchableSeconds.push(await waitFor('SELECT COUNT(*) AS n FROM message_index_queue WHERE ? IS NOT NULL', 0));
-        reader?.close();
+        reader.db?.close();
       } finally {
         await services.close();
       }
