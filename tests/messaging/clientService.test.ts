@@ -4,6 +4,7 @@
  * exactly once and in order; history comes from the replica; a day's 10,000 messages catch up fast.
  */
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,6 +109,39 @@ describe('the messaging client service', () => {
     // Shown once each (the pending row became the stored message), in the server's order.
     expect(texts(liHistory).filter((t) => t?.startsWith('离线'))).toEqual(['离线第一条', '离线第二条']);
     expect(liHistory.items.map((m) => m.seq)).toEqual([...liHistory.items.map((m) => m.seq)].sort((a, b) => a! - b!));
+  }, 60_000);
+
+  it('a 5 MB file goes in chunks and arrives intact; over 50 MB and chunks out of order are refused with the reason', async () => {
+    const li = await client('li');
+    const wang = await client('wang');
+    await li.value<Conversation>('messaging:create', { kind: 'direct', userId: 'user-wang' });
+    const bytes = randomBytes(5 * 1024 * 1024);
+    const begun = await li.value<{ uploadId: string; chunkBytes: number }>('messaging:upload-begin', { conversationId: DM, name: '汇报材料.bin', mimeType: 'application/octet-stream', size: bytes.length });
+    const seen: number[] = [];
+    for (let offset = 0; offset < bytes.length; offset += begun.chunkBytes) {
+      const base64 = bytes.subarray(offset, offset + begun.chunkBytes).toString('base64');
+      seen.push((await li.value<{ received: number }>('messaging:upload-chunk', { uploadId: begun.uploadId, offset, base64 })).received);
+    }
+    expect(seen).toHaveLength(Math.ceil(bytes.length / begun.chunkBytes));
+    expect(seen.at(-1)).toBe(bytes.length);
+    const message = await li.value<ChatMessage>('messaging:upload-finish', { uploadId: begun.uploadId });
+    expect(message.content).toMatchObject({ type: 'file', file: { name: '汇报材料.bin', size: bytes.length } });
+    // wang fetches it through his own client: the same bytes.
+    await expect.poll(async () => (await wang.value<ChatHistory>('messaging:history', { conversationId: DM })).items.some((m) => m.content?.type === 'file' && m.content.file.name === '汇报材料.bin'), { timeout: 10_000 }).toBe(true);
+    const file = message.content?.type === 'file' ? message.content.file : null;
+    const received = await wang.value<{ name: string; base64: string }>('messaging:file', { conversationId: DM, sha256: file!.sha256 });
+    expect(received.name).toBe('汇报材料.bin');
+    expect(Buffer.from(received.base64, 'base64').equals(bytes)).toBe(true);
+
+    // Too large: refused before any byte is sent.
+    await expect(li.value('messaging:upload-begin', { conversationId: DM, name: '太大.bin', mimeType: 'application/octet-stream', size: 50 * 1024 * 1024 + 1 })).rejects.toThrow(/文件不能超过 50 MB/);
+    // A chunk at the wrong place is refused, nothing is sent.
+    const other = await li.value<{ uploadId: string }>('messaging:upload-begin', { conversationId: DM, name: 'x.bin', mimeType: 'application/octet-stream', size: 10 });
+    await expect(li.value('messaging:upload-chunk', { uploadId: other.uploadId, offset: 5, base64: Buffer.from('abcde').toString('base64') })).rejects.toThrow(/分块位置错误/);
+    await li.value('messaging:upload-chunk', { uploadId: other.uploadId, offset: 0, base64: Buffer.from('abcde').toString('base64') });
+    await expect(li.value('messaging:upload-finish', { uploadId: other.uploadId })).rejects.toThrow(/文件不完整/);
+    // Finished or failed, an upload is gone.
+    await expect(li.value('messaging:upload-chunk', { uploadId: other.uploadId, offset: 5, base64: Buffer.from('fghij').toString('base64') })).rejects.toThrow(/上传已失效/);
   }, 60_000);
 
   it('a day offline: 10,000 messages catch up into a new replica (goal under 3 s); history pages from the replica', async () => {
