@@ -67,7 +67,8 @@ test('wang is notified of new messages and new 待办, not with 免打扰 nor wi
   await wang.getByRole('button', { name: '登录' }).click();
   await expect(wang.getByRole('navigation', { name: '主导航' })).toBeVisible();
 
-  // li writes to wang through the server (another client); wang is on 待办, not in 消息.
+  // li starts the chat and writes through the server (another client); wang is on 待办, not in 消息.
+  // The message can arrive before wang's list has the new conversation: still titled by its name.
   const { token } = (await api(`${serverUrl}/api/auth/login`, 'POST', null, { username: 'li', password: 'demo1234' })) as { token: string };
   const dm = (await api(`${serverUrl}/api/conversations`, 'POST', token, { kind: 'direct', userId: 'user-wang' })) as { id: string };
   const say = (text: string) => api(`${serverUrl}/api/conversations/${dm.id}/messages`, 'POST', token, { txnId: `e2e-${text.length}-${Date.now()}`, content: { type: 'text', text, mentions: [] } });

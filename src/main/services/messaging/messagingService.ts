@@ -276,7 +276,11 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
         options.emit('messagingChanged', { conversationId: message.message.conversationId });
         refreshListSoon();
         const mine = message.message.senderId === options.session.current()?.user.id;
-        const conversation = local?.conversation;
+        // A conversation just started by someone else may reach us before the list does: its title
+        // and 免打扰 come from the server then.
+        const conversation =
+          local?.conversation ??
+          (mine ? undefined : await server.json(`/api/conversations/${seg(message.message.conversationId)}`, { schema: ConversationSchema }).catch(() => undefined));
         if (!mine && !conversation?.muted) {
           const notification = { conversationId: message.message.conversationId, title: conversation?.title ?? '新消息', body: messagePreviewText(message.message.content) };
           if (options.notify) options.notify(notification);
