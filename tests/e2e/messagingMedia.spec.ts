@@ -92,7 +92,7 @@ test('li sends a 5 MB file with progress and a voice message; wang receives both
   await wangThread.getByRole('button', { name: '下载 年度汇报.pdf' }).click();
   const download = await downloading;
   expect(download.suggestedFilename()).toBe('年度汇报.pdf');
-  expect(sha256(readFileSync((await download.path())!))).toBe(sha256(bytes));
+  expect(sha256(readFileSync((await download.path())))).toBe(sha256(bytes));
   await expect(wangThread.getByText(/^语音 0:0[2-3]$/)).toBeVisible();
   const player = wangThread.getByLabel(/^播放李文的语音（0:0[2-3]）$/);
   await expect(player).toBeVisible({ timeout: 30_000 });
