@@ -174,6 +174,8 @@ export const en: Messages = {
     loading: 'Loading the recording…',
   },
   messaging: {
+    readBy: 'Read by {{names}}',
+    readByNone: 'Nobody has read it yet',
     recordVoice: 'Record voice',
     voiceRecorded: 'Recorded {{duration}}',
     sendVoice: 'Send voice',

@@ -172,6 +172,8 @@ export const zhCN = {
     loading: '正在载入录音…',
   },
   messaging: {
+    readBy: '已读：{{names}}',
+    readByNone: '还没有人读过',
     recordVoice: '录制语音',
     voiceRecorded: '已录音 {{duration}}',
     sendVoice: '发送语音',

@@ -439,11 +439,15 @@ function MessageItem({ message: m, mine, sender, reads, editing, onEdit, onSaveE
       ) : null}
       <span className="messaging__status">
         {m.status === 'pending' ? t('messaging.pending') : m.status === 'rejected' ? t('messaging.rejected', { reason: m.reason ?? '' }) : null}
-        {mine && m.seq !== null && others.length > 0 && (
-          <span title={others.length <= READ_NAMES_MAX_MEMBERS ? readers.map((r) => r.name).join('、') : undefined}>
-            {others.length === 1 ? (readers.length === 1 ? t('messaging.read') : t('messaging.unread')) : t('messaging.readCount', { n: readers.length, m: others.length })}
-          </span>
+        {mine && m.seq !== null && others.length === 1 && <span>{readers.length === 1 ? t('messaging.read') : t('messaging.unread')}</span>}
+        {/* In a group of up to 50 the sender can see who has read it, not only how many. */}
+        {mine && m.seq !== null && others.length > 1 && others.length <= READ_NAMES_MAX_MEMBERS && (
+          <details className="messaging__readers">
+            <summary>{t('messaging.readCount', { n: readers.length, m: others.length })}</summary>
+            {readers.length > 0 ? t('messaging.readBy', { names: readers.map((r) => r.name).join('、') }) : t('messaging.readByNone')}
+          </details>
         )}
+        {mine && m.seq !== null && others.length > READ_NAMES_MAX_MEMBERS && <span>{t('messaging.readCount', { n: readers.length, m: others.length })}</span>}
       </span>
       {changeable && editing === null && (
         <span className="messaging__actions">
