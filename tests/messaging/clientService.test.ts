@@ -4,6 +4,7 @@
  * exactly once and in order; history comes from the replica; a day's 10,000 messages catch up fast.
  */
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,6 +111,39 @@ describe('the messaging client service', () => {
     expect(liHistory.items.map((m) => m.seq)).toEqual([...liHistory.items.map((m) => m.seq)].sort((a, b) => a! - b!));
   }, 60_000);
 
+  it('a 5 MB file goes in chunks and arrives intact; over 50 MB and chunks out of order are refused with the reason', async () => {
+    const li = await client('li');
+    const wang = await client('wang');
+    await li.value<Conversation>('messaging:create', { kind: 'direct', userId: 'user-wang' });
+    const bytes = randomBytes(5 * 1024 * 1024);
+    const begun = await li.value<{ uploadId: string; chunkBytes: number }>('messaging:upload-begin', { conversationId: DM, name: '汇报材料.bin', mimeType: 'application/octet-stream', size: bytes.length });
+    const seen: number[] = [];
+    for (let offset = 0; offset < bytes.length; offset += begun.chunkBytes) {
+      const base64 = bytes.subarray(offset, offset + begun.chunkBytes).toString('base64');
+      seen.push((await li.value<{ received: number }>('messaging:upload-chunk', { uploadId: begun.uploadId, offset, base64 })).received);
+    }
+    expect(seen).toHaveLength(Math.ceil(bytes.length / begun.chunkBytes));
+    expect(seen.at(-1)).toBe(bytes.length);
+    const message = await li.value<ChatMessage>('messaging:upload-finish', { uploadId: begun.uploadId });
+    expect(message.content).toMatchObject({ type: 'file', file: { name: '汇报材料.bin', size: bytes.length } });
+    // wang fetches it through his own client: the same bytes.
+    await expect.poll(async () => (await wang.value<ChatHistory>('messaging:history', { conversationId: DM })).items.some((m) => m.content?.type === 'file' && m.content.file.name === '汇报材料.bin'), { timeout: 10_000 }).toBe(true);
+    const file = message.content?.type === 'file' ? message.content.file : null;
+    const received = await wang.value<{ name: string; base64: string }>('messaging:file', { conversationId: DM, sha256: file!.sha256 });
+    expect(received.name).toBe('汇报材料.bin');
+    expect(Buffer.from(received.base64, 'base64').equals(bytes)).toBe(true);
+
+    // Too large: refused before any byte is sent.
+    await expect(li.value('messaging:upload-begin', { conversationId: DM, name: '太大.bin', mimeType: 'application/octet-stream', size: 50 * 1024 * 1024 + 1 })).rejects.toThrow(/文件不能超过 50 MB/);
+    // A chunk at the wrong place is refused, nothing is sent.
+    const other = await li.value<{ uploadId: string }>('messaging:upload-begin', { conversationId: DM, name: 'x.bin', mimeType: 'application/octet-stream', size: 10 });
+    await expect(li.value('messaging:upload-chunk', { uploadId: other.uploadId, offset: 5, base64: Buffer.from('abcde').toString('base64') })).rejects.toThrow(/分块位置错误/);
+    await li.value('messaging:upload-chunk', { uploadId: other.uploadId, offset: 0, base64: Buffer.from('abcde').toString('base64') });
+    await expect(li.value('messaging:upload-finish', { uploadId: other.uploadId })).rejects.toThrow(/文件不完整/);
+    // Finished or failed, an upload is gone.
+    await expect(li.value('messaging:upload-chunk', { uploadId: other.uploadId, offset: 5, base64: Buffer.from('fghij').toString('base64') })).rejects.toThrow(/上传已失效/);
+  }, 60_000);
+
   it('a day offline: 10,000 messages catch up into a new replica (goal under 3 s); history pages from the replica', async () => {
     // The server's store gets a day of a busy unit group, as sends would have left it.
     const unit = 'unit.unit-szfb';
@@ -138,9 +172,12 @@ describe('the messaging client service', () => {
     await expect.poll(() => li.heldUpTo(unit), { timeout: 20_000, interval: 50 }).toBe(10_000);
     const seconds = (Date.now() - began) / 1000;
     console.log(`catch-up of 10,000 messages after sign-in: ${seconds.toFixed(2)} s`);
-    // The goal is under 3 s (met at 3.07 s with a load average of 14 on this 2-core machine, shared
-    // with six other builds); the test fails only far beyond it (a scan per message took minutes), not on the machine's load.
+    // The goal is under 3 s (see docs/messaging.md for the figures); the test fails only far beyond it
+    // (a scan per message took minutes), not on the load of this 2-core machine shared with other builds.
     expect(seconds).toBeLessThan(10);
+    // Found by search right after (indexing waits for an idle replica, and a search indexes what still waits).
+    const found = await li.value<{ messages: { id: string }[] }>('offline:search', { query: '9999 条通知', limit: 5 });
+    expect(found.messages.map((m) => m.id)).toEqual(['day-9999']);
     // Paging back is served by the replica (the server is not asked: stop it first).
     await server.close();
     const page = await li.value<ChatHistory>('messaging:history', { conversationId: unit, beforeSeq: 5001, limit: 50 });

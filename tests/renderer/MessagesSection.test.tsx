@@ -81,6 +81,21 @@ describe('消息', () => {
     await waitFor(() => expect(screen.getAllByText('已读').length).toBeGreaterThan(0));
   });
 
+  it('in a group the sender sees 已读 N/M and who has read it', async () => {
+    const f = fake();
+    const group: Conversation = { ...dm, id: 'grp.g1', kind: 'group', title: '材料组', memberIds: ['u-li', 'u-wang', 'u-zhao'], lastSeq: 1, unread: 0, readSeq: 1, lastMessage: undefined };
+    const api = f.api as unknown as { messaging: Record<string, unknown>; directory: Record<string, unknown> };
+    api.messaging.conversations = () => ok({ items: [group] });
+    api.messaging.history = () => ok({ items: [{ id: 'g1', conversationId: group.id, seq: 1, senderId: 'u-li', txnId: 'tg1', createdAt: Date.now(), content: { type: 'text', text: '请各位审阅', mentions: [] }, status: 'sent' }], hasMore: false });
+    api.messaging.reads = () => ok({ items: [{ userId: 'u-li', name: '李文', readSeq: 1 }, { userId: 'u-wang', name: '王建国', readSeq: 1 }, { userId: 'u-zhao', name: '赵敏', readSeq: 0 }] });
+    await renderWithApi(<MessagesSection />, f.api);
+    fireEvent.click(await screen.findByRole('button', { name: '材料组' }));
+    const summary = await screen.findByText('已读 1/2');
+    expect(summary.tagName).toBe('SUMMARY');
+    expect(summary.parentElement?.textContent).toContain('已读：王建国');
+    expect(summary.parentElement?.textContent).not.toContain('赵敏');
+  });
+
   it('新建会话 finds people by name, pinyin initials or unit', () => {
     const users = [
       { id: 'u-wang', username: 'wang', name: '王建国', unitId: 'unit-gov', roles: ['leader' as const] },

@@ -115,21 +115,22 @@ describe('设置', () => {
     expect(fake.saved[0]).not.toHaveProperty('serverUrl');
   });
 
-  it('in the browser shows 开机启动, notifications and updates as desktop-only instead of hiding them', async () => {
+  it('in the browser shows 开机启动 and updates as desktop-only instead of hiding them; notifications (the browser\'s) stay', async () => {
     const fake = fakeSettingsApi(baseView({ host: 'web' }), { state: 'unsupported', message: '浏览器版本随服务器一同更新，无需单独更新' });
     await renderWithApi(<SettingsPanel />, fake.api);
     await screen.findByLabelText(/开机启动/);
-    for (const name of [/开机启动/, /新消息和待办通知/, /自动更新/]) {
+    for (const name of [/开机启动/, /自动更新/]) {
       expect(screen.getByLabelText<HTMLInputElement>(name).disabled).toBe(true);
     }
-    expect(screen.getAllByText('仅桌面版可用：浏览器中不适用')).toHaveLength(3);
+    expect(screen.getByLabelText<HTMLInputElement>(/新消息和待办通知/).disabled).toBe(false);
+    expect(screen.getAllByText('仅桌面版可用：浏览器中不适用')).toHaveLength(2);
     expect(await screen.findByText('浏览器版本随服务器一同更新，无需单独更新')).toBeTruthy();
     expect(screen.getByRole<HTMLButtonElement>('button', { name: '检查更新' }).disabled).toBe(true);
     // Saving there sends only what applies in a browser.
     fireEvent.change(screen.getByLabelText('界面语言'), { target: { value: 'en' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await screen.findByText('Settings saved');
-    expect(fake.saved).toEqual([{ language: 'en' }]);
+    expect(fake.saved).toEqual([{ language: 'en', notifications: true }]);
   });
 
   it('检查更新 shows the download as a progress bar, then offers 重启并更新', async () => {

@@ -6,6 +6,7 @@
  * first and paged in from the server when the replica has no more.
  */
 import { z } from 'zod';
+import { VoiceNoteSchema } from '../domain/documents/opinion';
 import { defineCall, defineEvent } from './contract';
 import {
   ConversationSchema,
@@ -61,6 +62,17 @@ const FileBase64Schema = z
   .max(Math.ceil(MESSAGE_FILE_MAX_BYTES / 3) * 4, '文件不能超过 50 MB')
   .regex(/^[A-Za-z0-9+/]*={0,2}$/, '不是有效的 base64 数据');
 
+/** One piece of a chunked upload: small enough for any bridge message, many of them show progress. */
+export const UPLOAD_CHUNK_BYTES = 512 * 1024;
+
+const ChunkBase64Schema = z
+  .string()
+  .min(1)
+  .max(Math.ceil(UPLOAD_CHUNK_BYTES / 3) * 4 + 4, '分块过大')
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, '不是有效的 base64 数据');
+
+const UploadIdSchema = z.string().uuid();
+
 export const messagingCalls = {
   /** The conversation list (from the replica; refreshed from the server in the background when online). */
   conversations: defineCall('messaging:conversations', z.object({}), z.object({ items: z.array(ConversationSchema) })),
@@ -83,6 +95,27 @@ export const messagingCalls = {
     z.object({ conversationId: IdSchema, name: z.string().trim().min(1).max(255), mimeType: z.string().min(1).max(100), base64: FileBase64Schema }),
     ChatMessageSchema,
   ),
+  /**
+   * A chunked upload of a file or image (what the message box uses; the renderer shows progress as
+   * the chunks go): begin with its size (over 50 MB is refused here, before any byte is sent), send
+   * every chunk in order, then finish — main uploads it to the conversation and queues the message.
+   */
+  uploadBegin: defineCall(
+    'messaging:upload-begin',
+    z.object({
+      conversationId: IdSchema,
+      name: z.string().trim().min(1).max(255),
+      mimeType: z.string().min(1).max(100),
+      size: z.number().int().positive('文件是空的'),
+      /** A recorded voice message (Opus), sent as `voice` content with this duration instead of as a file. */
+      voiceDurationMs: VoiceNoteSchema.shape.durationMs.optional(),
+    }),
+    z.object({ uploadId: UploadIdSchema, chunkBytes: z.number().int().positive() }),
+  ),
+  uploadChunk: defineCall('messaging:upload-chunk', z.object({ uploadId: UploadIdSchema, offset: z.number().int().nonnegative(), base64: ChunkBase64Schema }), z.object({ received: z.number().int().nonnegative() })),
+  uploadFinish: defineCall('messaging:upload-finish', z.object({ uploadId: UploadIdSchema }), ChatMessageSchema),
+  /** Gives up an upload (the person cancelled it or the page is leaving); its bytes are dropped. */
+  uploadCancel: defineCall('messaging:upload-cancel', z.object({ uploadId: UploadIdSchema }), z.object({})),
   /** A file of the conversation, for members only. */
   file: defineCall('messaging:file', z.object({ conversationId: IdSchema, sha256: z.string().regex(/^[0-9a-f]{64}$/) }), z.object({ name: z.string(), mimeType: z.string(), base64: z.string() })),
   edit: defineCall('messaging:edit', z.object({ conversationId: IdSchema, messageId: IdSchema, text: z.string().trim().min(1, '消息不能为空').max(MESSAGE_TEXT_MAX) }), ChatMessageSchema),

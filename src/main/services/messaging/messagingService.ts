@@ -11,7 +11,7 @@
 import { WebSocket } from 'ws';
 import type { HandlersOf } from '../../../shared/api/contract';
 import { ApiFailure } from '../../../shared/api/result';
-import { messagePreviewText, type ChatMessage, type messagingCalls } from '../../../shared/api/messaging.contract';
+import { messagePreviewText, UPLOAD_CHUNK_BYTES, type ChatMessage, type messagingCalls } from '../../../shared/api/messaging.contract';
 import type { OutboxEntry } from '../../../shared/api/offline.contract';
 import { HttpErrorBodySchema } from '../../../shared/http';
 import {
@@ -19,6 +19,7 @@ import {
   ChatServerMessageSchema,
   ConversationListResponseSchema,
   ConversationSchema,
+  MESSAGE_FILE_MAX_BYTES,
   MESSAGE_PAGE_MAX,
   MessageFileSchema,
   MessagesResponseSchema,
@@ -79,6 +80,20 @@ const seg = encodeURIComponent;
 const toBase64 = (data: Uint8Array): string => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
 
 const viewOf = (message: Message): ChatMessage => ({ ...message, status: 'sent' });
+
+/** A file arriving in chunks from the renderer (see `uploadBegin`). */
+interface Upload {
+  readonly userId: string;
+  readonly conversationId: string;
+  readonly name: string;
+  readonly mimeType: string;
+  readonly size: number;
+  readonly voiceDurationMs?: number;
+  readonly chunks: Buffer[];
+  received: number;
+  timer: NodeJS.Timeout;
+  readonly expire: () => NodeJS.Timeout;
+}
 
 export function createMessagingService(options: MessagingServiceOptions): MessagingService {
   const doFetch = options.fetch ?? fetch;
@@ -261,7 +276,11 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
         options.emit('messagingChanged', { conversationId: message.message.conversationId });
         refreshListSoon();
         const mine = message.message.senderId === options.session.current()?.user.id;
-        const conversation = local?.conversation;
+        // A conversation just started by someone else may reach us before the list does: its title
+        // and 免打扰 come from the server then.
+        const conversation =
+          local?.conversation ??
+          (mine ? undefined : await server.json(`/api/conversations/${seg(message.message.conversationId)}`, { schema: ConversationSchema }).catch(() => undefined));
         if (!mine && !conversation?.muted) {
           const notification = { conversationId: message.message.conversationId, title: conversation?.title ?? '新消息', body: messagePreviewText(message.message.content) };
           if (options.notify) options.notify(notification);
@@ -322,6 +341,40 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
     return { id: entry.clientId, conversationId, seq: null, senderId: me(), txnId: entry.clientId, content: parsedContent, createdAt: entry.createdAt, status: 'pending' };
   }
 
+  // ── chunked uploads ─────────────────────────────────────────────────────
+
+  /**
+   * Uploads in progress, held in memory until finished: at most a few at once, each at most 50 MB,
+   * dropped after ten minutes without a chunk (a closed page never finishes its upload).
+   */
+  const uploads = new Map<string, Upload>();
+  const UPLOADS_MAX = 4;
+  const UPLOAD_IDLE_MS = 10 * 60_000;
+
+  function upload(uploadId: string): Upload {
+    const found = uploads.get(uploadId);
+    if (!found || found.userId !== me()) throw new ApiFailure('not_found', '上传已失效，请重新发送文件');
+    return found;
+  }
+
+  function dropUpload(uploadId: string): void {
+    const found = uploads.get(uploadId);
+    if (found) clearTimeout(found.timer);
+    uploads.delete(uploadId);
+  }
+
+  /** Uploads `bytes` to the conversation's files and queues the message that carries it. */
+  async function sendFile(conversationId: string, name: string, mimeType: string, bytes: Buffer<ArrayBuffer>, voiceDurationMs?: number): Promise<ChatMessage> {
+    const response = await binary(`/api/conversations/${seg(conversationId)}/files?name=${seg(name)}&type=${seg(mimeType)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
+    const file = MessageFileSchema.parse(await response.json());
+    if (voiceDurationMs !== undefined) return enqueue(conversationId, { type: 'voice', voice: { sha256: file.sha256, durationMs: voiceDurationMs, mimeType: file.mimeType } });
+    return enqueue(conversationId, mimeType.startsWith('image/') ? { type: 'image', file } : { type: 'file', file });
+  }
+
   // ── handlers ────────────────────────────────────────────────────────────
 
   const handlers: MessagingHandlers = {
@@ -369,16 +422,57 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
       return { items: page.items, hasMore: firstSeq !== null && firstSeq > 1 };
     },
     post: (input) => enqueue(input.conversationId, input.content),
-    postFile: async (input) => {
-      const bytes = Buffer.from(input.base64, 'base64');
-      const response = await binary(`/api/conversations/${seg(input.conversationId)}/files?name=${seg(input.name)}&type=${seg(input.mimeType)}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/octet-stream' },
-        body: bytes,
-      });
-      const file = MessageFileSchema.parse(await response.json());
-      return enqueue(input.conversationId, input.mimeType.startsWith('image/') ? { type: 'image', file } : { type: 'file', file });
+    postFile: (input) => sendFile(input.conversationId, input.name, input.mimeType, Buffer.from(input.base64, 'base64')),
+    // The upload calls return promises like every handler; a throw inside becomes the call's failure.
+    uploadBegin: (input) =>
+      Promise.resolve().then(() => {
+        const userId = me();
+        if (input.size > MESSAGE_FILE_MAX_BYTES) throw new ApiFailure('invalid_input', `文件不能超过 ${MESSAGE_FILE_MAX_BYTES / 1024 / 1024} MB`);
+        if (uploads.size >= UPLOADS_MAX) throw new ApiFailure('unavailable', '同时发送的文件过多，请等前面的文件发送完成');
+        const uploadId = randomUUID();
+        const expire = (): NodeJS.Timeout => setTimeout(() => dropUpload(uploadId), UPLOAD_IDLE_MS).unref();
+        uploads.set(uploadId, {
+          userId,
+          conversationId: input.conversationId,
+          name: input.name,
+          mimeType: input.mimeType,
+          size: input.size,
+          ...(input.voiceDurationMs !== undefined ? { voiceDurationMs: input.voiceDurationMs } : {}),
+          chunks: [],
+          received: 0,
+          timer: expire(),
+          expire,
+        });
+        return { uploadId, chunkBytes: UPLOAD_CHUNK_BYTES };
+      }),
+    uploadChunk: (input) =>
+      Promise.resolve().then(() => {
+        const current = upload(input.uploadId);
+        // In order and exactly once: a chunk at another offset would corrupt the file silently.
+        if (input.offset !== current.received) throw new ApiFailure('invalid_input', `分块位置错误：应为 ${current.received}，收到 ${input.offset}`);
+        const bytes = Buffer.from(input.base64, 'base64');
+        if (current.received + bytes.length > current.size) {
+          dropUpload(input.uploadId);
+          throw new ApiFailure('invalid_input', '文件比开始时声明的大，已取消发送');
+        }
+        current.chunks.push(bytes);
+        current.received += bytes.length;
+        clearTimeout(current.timer);
+        current.timer = current.expire();
+        return { received: current.received };
+      }),
+    uploadFinish: async (input) => {
+      const current = upload(input.uploadId);
+      dropUpload(input.uploadId);
+      if (current.received !== current.size) throw new ApiFailure('invalid_input', `文件不完整（收到 ${current.received} / ${current.size} 字节），请重新发送`);
+      return sendFile(current.conversationId, current.name, current.mimeType, Buffer.concat(current.chunks, current.size), current.voiceDurationMs);
     },
+    uploadCancel: (input) =>
+      Promise.resolve().then(() => {
+        upload(input.uploadId);
+        dropUpload(input.uploadId);
+        return {};
+      }),
     file: async (input) => {
       const response = await binary(`/api/conversations/${seg(input.conversationId)}/files/${input.sha256}`, { method: 'GET' });
       const disposition = /filename\*=UTF-8''([^;]+)/i.exec(response.headers.get('content-disposition') ?? '')?.[1];
@@ -431,6 +525,8 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
 
   const unsubscribe = options.session.onSessionChange((session) => {
     disconnect();
+    // A half-sent file belongs to the person who was signed in.
+    for (const uploadId of [...uploads.keys()]) dropUpload(uploadId);
     if (session) setTimeout(connect, 0).unref?.();
   });
   if (options.session.current()) setTimeout(connect, 0).unref?.();
@@ -447,6 +543,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
     catchUp: runCatchUp,
     async close() {
       closed = true;
+      for (const uploadId of [...uploads.keys()]) dropUpload(uploadId);
       unsubscribe();
       disconnect();
       await catching;

@@ -148,6 +148,14 @@ export const migrations: readonly Migration[] = [
         );
       `),
   },
+  {
+    version: 6,
+    description: 'messaging: messages waiting for the search index',
+    // Catching up a day of chat writes thousands of messages at once; tokenizing them for the two
+    // full-text indexes took over half the write. The rows to index are queued in the write's own
+    // transaction (so a crash loses none) and indexed when the replica is idle or before a search.
+    up: (db) => db.exec('CREATE TABLE message_index_queue (rowid INTEGER PRIMARY KEY)'),
+  },
 ];
 
 export const latestVersion = migrations.at(-1)?.version ?? 0;

@@ -203,9 +203,12 @@ export class ReplicaStore {
   private readonly compactThreshold: number;
   /** Update rows per room since its last compaction, counted lazily. */
   private readonly roomRows = new Map<string, number>();
+  /** Messages are queued for the full-text indexes (see indexPendingMessages). */
+  private messagesToIndex: boolean;
 
   constructor(options: ReplicaStoreOptions) {
     this.db = openReplicaDatabase(options.file);
+    this.messagesToIndex = this.db.prepare('SELECT 1 FROM message_index_queue LIMIT 1').get() !== undefined;
     this.blobs = new BlobFiles(options.blobDir);
     this.compactThreshold = options.compactThreshold ?? 500;
   }
@@ -510,45 +513,87 @@ export class ReplicaStore {
    */
   putChatMessages(messages: readonly Message[]): Record<string, number> {
     const checked = messages.map((m) => MessageSchema.parse(m));
-    // Three indexed lookups rather than one OR (which SQLite may answer with a scan per message).
+    // Indexed lookups rather than one OR (which SQLite may answer with a scan per message).
     const byId = this.db.prepare<[string], { rowid: number; sender: string }>('SELECT rowid, sender FROM messages WHERE id = ?');
     const bySeq = this.db.prepare<[string, number], { rowid: number }>('SELECT rowid FROM messages WHERE conversation = ? AND seq = ?');
-    const find = (m: Message): { rowid: number } | undefined => {
+    /** This device's pending row of the message (its id is the txn id until the server stores it). */
+    const ownPending = (m: Message): { rowid: number } | undefined => {
       const own = byId.get(m.txnId);
-      return byId.get(m.id) ?? bySeq.get(m.conversationId, m.seq) ?? (own && own.sender === m.senderId ? own : undefined);
+      return own && own.sender === m.senderId ? own : undefined;
     };
+    const find = (m: Message): { rowid: number } | undefined => byId.get(m.id) ?? bySeq.get(m.conversationId, m.seq);
     const update = this.db.prepare(
       `UPDATE messages SET id = ?, conversation = ?, sender = ?, text = ?, sent_at = ?, status = 'sent', seq = ?, txn_id = ?, content = ?, edited_at = ?, recalled = ? WHERE rowid = ?`,
     );
+    // A new message (the common case of a catch-up) is inserted at once; one that conflicts on its
+    // id or sequence is already here and is updated in place instead.
     const insert = this.db.prepare<unknown[], { rowid: number }>(
-      `INSERT INTO messages (id, conversation, sender, text, sent_at, status, seq, txn_id, content, edited_at, recalled) VALUES (?, ?, ?, ?, ?, 'sent', ?, ?, ?, ?, ?) RETURNING rowid`,
+      `INSERT INTO messages (id, conversation, sender, text, sent_at, status, seq, txn_id, content, edited_at, recalled) VALUES (?, ?, ?, ?, ?, 'sent', ?, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING RETURNING rowid`,
     );
-    const ftsTrigram = this.db.prepare('INSERT OR REPLACE INTO message_fts (rowid, text) VALUES (?, ?)');
-    const ftsBigram = this.db.prepare('INSERT OR REPLACE INTO message_fts2 (rowid, grams) VALUES (?, ?)');
-    return this.db.transaction(() => {
-      const touched = new Set<string>();
-      for (const m of checked) {
-        const text = messagePreviewText(m.content);
-        const values = [m.id, m.conversationId, m.senderId, text, new Date(m.createdAt).toISOString()] as const;
-        const extra = [m.seq, m.txnId, m.content ? JSON.stringify(m.content) : null, m.editedAt ?? null, m.recalled ? JSON.stringify(m.recalled) : null] as const;
-        const existing = find(m);
-        let rowid: number;
-        if (existing) {
-          update.run(...values, ...extra, existing.rowid);
-          rowid = existing.rowid;
-        } else {
-          const row = insert.get(...values, ...extra);
-          if (!row) throw new Error('写入消息失败');
-          rowid = row.rowid;
+    // Indexed for search later (indexPendingMessages), queued in this transaction so none is lost.
+    const queueForIndex = this.db.prepare('INSERT OR IGNORE INTO message_index_queue (rowid) VALUES (?)');
+    // Everything written here is the server's and is fetched again after a loss (the "held up to"
+    // mark commits with it), so these commits skip the fsync that FULL costs each one: a power cut
+    // can undo the last pages, never corrupt them, and the next catch-up asks for them again.
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return this.db.transaction(() => {
+        const touched = new Set<string>();
+        for (const m of checked) {
+          const text = messagePreviewText(m.content);
+          const values = [m.id, m.conversationId, m.senderId, text, new Date(m.createdAt).toISOString()] as const;
+          const extra = [m.seq, m.txnId, m.content ? JSON.stringify(m.content) : null, m.editedAt ?? null, m.recalled ? JSON.stringify(m.recalled) : null] as const;
+          const own = ownPending(m);
+          const inserted = own ? undefined : insert.get(...values, ...extra);
+          const existing = own ? (find(m) ?? own) : (inserted ?? find(m));
+          if (!existing) throw new Error('写入消息失败');
+          if (!inserted) update.run(...values, ...extra, existing.rowid);
+          const rowid = existing.rowid;
+          queueForIndex.run(rowid);
+          touched.add(m.conversationId);
         }
-        ftsTrigram.run(rowid, text);
-        ftsBigram.run(rowid, bigramTokens(text));
-        touched.add(m.conversationId);
+        const marks: Record<string, number> = {};
+        for (const conversation of touched) marks[conversation] = this.advanceSyncedSeq(conversation);
+        this.messagesToIndex = true;
+        return marks;
+      })();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+
+  /** True while messages wait for the search index (the worker indexes them when idle). */
+  hasMessagesToIndex(): boolean {
+    return this.messagesToIndex;
+  }
+
+  /**
+   * Adds up to `max` queued messages to both full-text indexes with their current text (an edit or
+   * a 撤回 since queueing is indexed as it is now), in one transaction. Returns how many remain.
+   */
+  indexPendingMessages(max: number): number {
+    const take = this.db.prepare<[number], { rowid: number; text: string | null }>(
+      'SELECT q.rowid, m.text FROM message_index_queue q LEFT JOIN messages m ON m.rowid = q.rowid ORDER BY q.rowid LIMIT ?',
+    );
+    const trigram = this.db.prepare('INSERT OR REPLACE INTO message_fts (rowid, text) VALUES (?, ?)');
+    const bigram = this.db.prepare('INSERT OR REPLACE INTO message_fts2 (rowid, grams) VALUES (?, ?)');
+    const unindex = [this.db.prepare('DELETE FROM message_fts WHERE rowid = ?'), this.db.prepare('DELETE FROM message_fts2 WHERE rowid = ?')];
+    const done = this.db.prepare('DELETE FROM message_index_queue WHERE rowid = ?');
+    const remaining = this.db.transaction(() => {
+      for (const row of take.all(max)) {
+        if (row.text === null) {
+          for (const statement of unindex) statement.run(row.rowid);
+        } else {
+          trigram.run(row.rowid, row.text);
+          bigram.run(row.rowid, bigramTokens(row.text));
+        }
+        done.run(row.rowid);
       }
-      const marks: Record<string, number> = {};
-      for (const conversation of touched) marks[conversation] = this.advanceSyncedSeq(conversation);
-      return marks;
+      return this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM message_index_queue').get()?.n ?? 0;
     })();
+    this.messagesToIndex = remaining > 0;
+    return remaining;
   }
 
   /**
@@ -695,6 +740,8 @@ export class ReplicaStore {
   searchMessages(query: string, limit: number): MessageHit[] {
     const plans = planQuery(query);
     if (plans.length === 0) return [];
+    // Bounded: each round indexes 2,000 queued messages, and nothing is queued meanwhile (one thread).
+    for (let round = 0; round < 10_000 && this.messagesToIndex; round++) this.indexPendingMessages(2000);
     const { where, params } = this.conditions(plans, 'm', 'message_fts', 'message_fts2', ['m.text']);
     const rows = this.db
       .prepare<unknown[], MessageRow>(`SELECT m.rowid, m.* FROM messages m INDEXED BY messages_sent WHERE ${where} ORDER BY m.sent_at DESC LIMIT ?`)

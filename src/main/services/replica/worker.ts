@@ -90,6 +90,29 @@ function flushAppends(): void {
   }
 }
 
+/**
+ * Messages queued for the search index are indexed once the worker has been idle a moment (a
+ * catch-up's pages arrive every few tens of milliseconds, so it goes first), in chunks, so a call
+ * arriving meanwhile waits for one chunk at most. A search indexes what is still queued itself.
+ */
+let indexTimer: NodeJS.Timeout | undefined;
+const INDEX_IDLE_MS = 150;
+const INDEX_CHUNK = 500;
+
+function indexWhenIdle(delayMs: number): void {
+  clearTimeout(indexTimer);
+  if (!store.hasMessagesToIndex()) return;
+  indexTimer = setTimeout(() => {
+    try {
+      if (store.indexPendingMessages(INDEX_CHUNK) > 0) indexWhenIdle(0);
+    } catch (error) {
+      port.postMessage({ id: -1, result: { ok: false, error: { code: 'internal', message: `message indexing failed: ${String(error)}` } } } satisfies WorkerResponse);
+    }
+  }, delayMs);
+}
+
+indexWhenIdle(INDEX_IDLE_MS);
+
 port.on('message', (request: WorkerRequest) => {
   if (request.method === 'appendRoomUpdate') {
     appendQueue.push(request);
@@ -102,10 +125,12 @@ port.on('message', (request: WorkerRequest) => {
   }
   flushAppends();
   if (request.method === 'close') {
+    clearTimeout(indexTimer);
     store.close();
     port.postMessage({ id: request.id, result: { ok: true, value: null } } satisfies WorkerResponse);
     port.close();
     return;
   }
   port.postMessage(run(request));
+  indexWhenIdle(INDEX_IDLE_MS);
 });

@@ -14,13 +14,18 @@ import { useApi } from '../../app/apiContext';
 import { SectionPage } from '../../components/SectionPage';
 import { DocumentView } from '../document/DocumentView';
 import { useApiEvent } from '../document/useApiEvent';
+import { formatDuration } from '../../../shared/domain/documents/voiceDuration';
+import { VoiceAudio, VoiceRecorder, type VoiceRecording } from '../signoff';
 import { searchPeople } from './peopleSearch';
 import '../../styles/messaging.css';
 
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
-/** The base64 of a file (the bridge carries strings). */
-async function base64Of(file: File): Promise<string> {
+/** A voice message's longest recording (the server's VoiceNote allows 10 minutes). */
+const VOICE_MAX_SECONDS = 120;
+
+/** The base64 of a file or a piece of one (the bridge carries strings). */
+async function base64Of(file: Blob): Promise<string> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -43,6 +48,11 @@ export function MessagesSection() {
   const [creating, setCreating] = useState(false);
   const [openDocument, setOpenDocument] = useState<string | null>(null);
   const [editing, setEditing] = useState<{ id: string; text: string } | null>(null);
+  /** The file being sent: bytes handed to main so far, of its size. */
+  const [upload, setUpload] = useState<{ name: string; sent: number; size: number } | null>(null);
+  const [voice, setVoice] = useState<VoiceRecording | null>(null);
+  /** Remounts the recorder (cleared) once its recording was sent. */
+  const [recorderKey, setRecorderKey] = useState(0);
   const me = session?.user.id ?? '';
 
   const names = useMemo(() => new Map(users.map((u) => [u.id, u.name])), [users]);
@@ -52,6 +62,18 @@ export function MessagesSection() {
     const result = await api.messaging.conversations({});
     if (result.ok) setConversations(result.value.items);
   }, [api]);
+
+  /** A file of the open conversation as a blob: URL (inline images, voice messages); stable per conversation. */
+  const loadFileUrl = useCallback(
+    async (sha256: string): Promise<string | null> => {
+      if (!selected) return null;
+      const result = await api.messaging.file({ conversationId: selected, sha256 });
+      if (!result.ok) return null;
+      const bytes = Uint8Array.from(atob(result.value.base64), (ch) => ch.charCodeAt(0));
+      return URL.createObjectURL(new Blob([bytes], { type: result.value.mimeType }));
+    },
+    [api, selected],
+  );
 
   const loadThread = useCallback(
     async (conversationId: string) => {
@@ -96,13 +118,6 @@ export function MessagesSection() {
     if (payload.conversationId === selected) setReads((before) => before.map((r) => (r.userId === payload.userId ? { ...r, readSeq: Math.max(r.readSeq, payload.readSeq) } : r)));
   });
   useApiEvent('messagingPresence', (payload) => setPresence((before) => ({ ...before, [payload.userId]: payload.state })));
-  useApiEvent('messagingNotify', (payload) => {
-    // The web host: the browser shows it (the Electron shell shows its own and never sends this).
-    if (typeof Notification === 'undefined' || document.hasFocus()) return;
-    if (Notification.permission === 'granted') new Notification(payload.title, { body: payload.body, tag: payload.conversationId });
-    else if (Notification.permission === 'default') void Notification.requestPermission();
-  });
-
   const send = async () => {
     if (!selected || !draft.trim()) return;
     const mentions = (current?.memberIds ?? []).filter((id) => id !== me && draft.includes(`@${names.get(id) ?? '\u0000'}`));
@@ -120,15 +135,57 @@ export function MessagesSection() {
     }
   };
 
+  /**
+   * Sends a file (or a recorded voice message) in chunks through main, with a progress bar: each
+   * chunk is one bridge call, so a large file neither exceeds a message of the bridge nor leaves the
+   * person without news. Over 50 MB is refused before anything is sent.
+   */
+  const sendBlob = async (conversationId: string, blob: Blob, name: string, mimeType: string, voiceDurationMs?: number): Promise<boolean> => {
+    if (blob.size > MAX_FILE_BYTES) {
+      setError(t('messaging.fileTooLarge'));
+      return false;
+    }
+    const failed = (reason: string): false => {
+      setError(t('messaging.uploadFailed', { name, reason }));
+      return false;
+    };
+    const begun = await api.messaging.uploadBegin({ conversationId, name, mimeType, size: blob.size, ...(voiceDurationMs !== undefined ? { voiceDurationMs } : {}) });
+    if (!begun.ok) return failed(begun.error.message);
+    const { uploadId, chunkBytes } = begun.value;
+    setUpload({ name, sent: 0, size: blob.size });
+    try {
+      for (let offset = 0; offset < blob.size; offset += chunkBytes) {
+        const sent = await api.messaging.uploadChunk({ uploadId, offset, base64: await base64Of(blob.slice(offset, offset + chunkBytes)) });
+        if (!sent.ok) {
+          void api.messaging.uploadCancel({ uploadId });
+          return failed(sent.error.message);
+        }
+        setUpload({ name, sent: sent.value.received, size: blob.size });
+      }
+      const done = await api.messaging.uploadFinish({ uploadId });
+      if (!done.ok) return failed(done.error.message);
+    } finally {
+      setUpload(null);
+    }
+    setError(null);
+    await loadThread(conversationId);
+    return true;
+  };
+
   const sendFile = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
     event.target.value = '';
     if (!file || !selected) return;
-    if (file.size > MAX_FILE_BYTES) return setError(t('messaging.fileTooLarge'));
-    const result = await api.messaging.postFile({ conversationId: selected, name: file.name, mimeType: file.type || 'application/octet-stream', base64: await base64Of(file) });
-    if (!result.ok) return setError(result.error.message);
-    setError(null);
-    await loadThread(selected);
+    await sendBlob(selected, file, file.name, file.type || 'application/octet-stream');
+  };
+
+  const sendVoice = async () => {
+    if (!voice || !selected) return;
+    const extension = voice.mimeType.includes('ogg') ? 'ogg' : 'webm';
+    if (await sendBlob(selected, voice.blob, `语音-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}.${extension}`, voice.mimeType, voice.durationMs)) {
+      setVoice(null);
+      setRecorderKey((key) => key + 1);
+    }
   };
 
   const toggleMute = async () => {
@@ -243,21 +300,37 @@ export function MessagesSection() {
                       link.click();
                       setTimeout(() => URL.revokeObjectURL(url), 10_000);
                     }}
-                    loadImage={async (sha256) => {
-                      const result = await api.messaging.file({ conversationId: current.id, sha256 });
-                      if (!result.ok) return null;
-                      const bytes = Uint8Array.from(atob(result.value.base64), (ch) => ch.charCodeAt(0));
-                      return URL.createObjectURL(new Blob([bytes], { type: result.value.mimeType }));
-                    }}
+                    loadImage={loadFileUrl}
                   />
                 ))}
               </ol>
+              {upload && (
+                <p className="messaging__upload">
+                  <label>
+                    {t('messaging.uploading', { name: upload.name })}
+                    <progress max={upload.size} value={upload.sent} />
+                  </label>
+                  <span>{Math.floor((upload.sent / upload.size) * 100)}%</span>
+                </p>
+              )}
               <div className="messaging__compose">
                 <textarea id="messaging-input" aria-label={t('messaging.input')} value={draft} onChange={(e) => setDraft(e.target.value)} onKeyDown={onKeyDown} rows={3} />
                 <label className="button button--ghost">
                   {t('messaging.attach')}
-                  <input type="file" aria-label={t('messaging.attach')} className="visually-hidden" onChange={(e) => void sendFile(e)} />
+                  <input type="file" aria-label={t('messaging.attach')} className="visually-hidden" disabled={upload !== null} onChange={(e) => void sendFile(e)} />
                 </label>
+                <VoiceRecorder
+                  key={recorderKey}
+                  maxSeconds={VOICE_MAX_SECONDS}
+                  onChange={setVoice}
+                  disabled={upload !== null}
+                  labels={{ record: t('messaging.recordVoice'), recorded: (duration) => t('messaging.voiceRecorded', { duration }) }}
+                />
+                {voice && (
+                  <button type="button" className="button" disabled={upload !== null} onClick={() => void sendVoice()}>
+                    {t('messaging.sendVoice')}
+                  </button>
+                )}
                 <DocumentCardPicker onPick={async (documentId, title) => {
                   const result = await api.messaging.post({ conversationId: current.id, content: { type: 'document', documentId, title } });
                   if (!result.ok) return setError(result.error.message);
@@ -311,18 +384,30 @@ interface MessageItemProps {
 function MessageItem({ message: m, mine, sender, reads, editing, onEdit, onSaveEdit, onRecall, onOpenDocument, onDownload, loadImage }: MessageItemProps) {
   const { t } = useTranslation();
   const [image, setImage] = useState<string | null>(null);
+  const [voiceUrl, setVoiceUrl] = useState<string | null>(null);
   const imageSha = m.content?.type === 'image' ? m.content.file.sha256 : null;
+  const voiceSha = m.content?.type === 'voice' ? m.content.voice.sha256 : null;
+  // Images and voice load once stored (a pending message's file is on the server already, but its
+  // message is not, and members read files through their messages).
   useEffect(() => {
-    if (!imageSha || m.seq === null) return;
+    const sha = imageSha ?? voiceSha;
+    if (!sha || m.seq === null) return;
     let url: string | null = null;
-    void loadImage(imageSha).then((u) => {
+    let live = true;
+    void loadImage(sha).then((u) => {
       url = u;
-      setImage(u);
+      if (!live) {
+        if (u) URL.revokeObjectURL(u);
+        return;
+      }
+      if (imageSha) setImage(u);
+      else setVoiceUrl(u);
     });
     return () => {
+      live = false;
       if (url) URL.revokeObjectURL(url);
     };
-  }, [imageSha, m.seq, loadImage]);
+  }, [imageSha, voiceSha, m.seq, loadImage]);
   const others = reads.filter((r) => r.userId !== m.senderId);
   const readers = m.seq === null ? [] : others.filter((r) => r.readSeq >= m.seq!);
   const changeable = mine && m.seq !== null && !m.recalled && Date.now() - m.createdAt <= MESSAGE_CHANGE_WINDOW_MS;
@@ -347,15 +432,22 @@ function MessageItem({ message: m, mine, sender, reads, editing, onEdit, onSaveE
       ) : c?.type === 'document' ? (
         <button type="button" className="messaging__card" onClick={() => void onOpenDocument(c.documentId)}>{t('messaging.openDocument', { title: c.title })}</button>
       ) : c?.type === 'voice' ? (
-        <span>{t('messaging.voice')}</span>
+        <span className="messaging__voice">
+          <span>{t('messaging.voiceEntry', { duration: formatDuration(c.voice.durationMs) })}</span>
+          {voiceUrl && <VoiceAudio src={voiceUrl} label={t('messaging.playVoice', { name: sender, duration: formatDuration(c.voice.durationMs) })} />}
+        </span>
       ) : null}
       <span className="messaging__status">
         {m.status === 'pending' ? t('messaging.pending') : m.status === 'rejected' ? t('messaging.rejected', { reason: m.reason ?? '' }) : null}
-        {mine && m.seq !== null && others.length > 0 && (
-          <span title={others.length <= READ_NAMES_MAX_MEMBERS ? readers.map((r) => r.name).join('、') : undefined}>
-            {others.length === 1 ? (readers.length === 1 ? t('messaging.read') : t('messaging.unread')) : t('messaging.readCount', { n: readers.length, m: others.length })}
-          </span>
+        {mine && m.seq !== null && others.length === 1 && <span>{readers.length === 1 ? t('messaging.read') : t('messaging.unread')}</span>}
+        {/* In a group of up to 50 the sender can see who has read it, not only how many. */}
+        {mine && m.seq !== null && others.length > 1 && others.length <= READ_NAMES_MAX_MEMBERS && (
+          <details className="messaging__readers">
+            <summary>{t('messaging.readCount', { n: readers.length, m: others.length })}</summary>
+            {readers.length > 0 ? t('messaging.readBy', { names: readers.map((r) => r.name).join('、') }) : t('messaging.readByNone')}
+          </details>
         )}
+        {mine && m.seq !== null && others.length > READ_NAMES_MAX_MEMBERS && <span>{t('messaging.readCount', { n: readers.length, m: others.length })}</span>}
       </span>
       {changeable && editing === null && (
         <span className="messaging__actions">

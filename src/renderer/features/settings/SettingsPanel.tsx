@@ -37,7 +37,8 @@ const draftOf = (view: SettingsView): Draft => ({
 function settingsToSave(view: SettingsView, draft: Draft): UserSettings {
   const locked = new Set<LockableSetting>(view.locked);
   const next: UserSettings = { ...view.personal, language: draft.language };
-  if (view.host === 'desktop') next.notifications = draft.notifications;
+  // The web host notifies through the browser, so the switch counts there too.
+  next.notifications = draft.notifications;
   if (!locked.has('serverUrl')) {
     const url = draft.serverUrl.trim();
     if (url === '' || url === view.effective.serverUrl) {
@@ -137,7 +138,7 @@ export function SettingsPanel() {
           </Row>
           <Toggle label={t('settings.autoUpdate')} checked={draft.autoUpdate} onChange={(autoUpdate) => change({ autoUpdate })} note={desktopOnly ?? lockNote('autoUpdate')} />
           <Toggle label={t('settings.rememberPassword')} checked={draft.rememberPassword} onChange={(rememberPassword) => change({ rememberPassword })} note={lockNote('rememberPassword')} />
-          <Toggle label={t('settings.notifications')} checked={draft.notifications} onChange={(notifications) => change({ notifications })} note={desktopOnly} />
+          <Toggle label={t('settings.notifications')} checked={draft.notifications} onChange={(notifications) => change({ notifications })} />
           <Toggle
             label={t('settings.startOnLogin')}
             checked={view.host === 'desktop' && draft.startOnLogin}

@@ -23,6 +23,11 @@ export interface VoiceRecorderProps {
   /** A new recording, or null when it was deleted or a new one started. */
   onChange: (recording: VoiceRecording | null) => void;
   disabled?: boolean;
+  /**
+   * Other words for another use (instant messaging): the start button's name and the line under a
+   * finished recording (given its m:ss length). Defaults are 语音签批's.
+   */
+  labels?: { readonly record: string; readonly recorded: (duration: string) => string };
 }
 
 /**
@@ -62,7 +67,7 @@ interface Live {
   startedAt: number;
 }
 
-export function VoiceRecorder({ maxSeconds, onChange, disabled = false }: VoiceRecorderProps) {
+export function VoiceRecorder({ maxSeconds, onChange, disabled = false, labels }: VoiceRecorderProps) {
   const { t } = useTranslation();
   const [availability, setAvailability] = useState<Availability>({ kind: 'checking' });
   const [state, setState] = useState<'idle' | 'recording' | 'recorded'>('idle');
@@ -215,7 +220,7 @@ export function VoiceRecorder({ maxSeconds, onChange, disabled = false }: VoiceR
       ) : state === 'recorded' && recording ? (
         <div className="voice-recorder__done">
           <VoiceAudio src={recording.url} label={t('voice.preview')} />
-          <span className="voice-recorder__time">{t('voice.recorded', { duration: formatDuration(recording.durationMs) })}</span>
+          <span className="voice-recorder__time">{labels ? labels.recorded(formatDuration(recording.durationMs)) : t('voice.recorded', { duration: formatDuration(recording.durationMs) })}</span>
           <button type="button" className="button button--secondary" disabled={disabled} onClick={() => void start()}>
             {t('voice.rerecord')}
           </button>
@@ -231,7 +236,7 @@ export function VoiceRecorder({ maxSeconds, onChange, disabled = false }: VoiceR
           title={unavailableText ?? undefined}
           onClick={() => void start()}
         >
-          {t('voice.record')}
+          {labels?.record ?? t('voice.record')}
           {availability.kind === 'unavailable' ? <span className="voice-recorder__why">（{unavailableText}）</span> : null}
         </button>
       )}

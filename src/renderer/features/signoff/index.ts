@@ -8,3 +8,4 @@ export { OpinionsPanel } from './OpinionsPanel';
 export { VoiceRecorder, type VoiceRecording, type VoiceRecorderProps } from './VoiceRecorder';
 export { VoiceSignoff, keepVoice } from './VoiceSignoff';
 export { VoiceNotePlayer } from './VoiceNotePlayer';
+export { VoiceAudio } from './VoiceAudio';

@@ -14,6 +14,7 @@ import { SectionPage } from '../../components/SectionPage';
 import { AboutPanel } from '../about';
 import { ChangePasswordForm } from '../account';
 import { DelegationPanel } from '../delegation';
+import { useBrowserNotifications } from '../messages';
 import { SettingsPanel, useBadgeTitle, useSettingsLanguage } from '../settings';
 import { NavIcon } from './NavIcon';
 import { sectionComponents, sectionIds, type SectionId } from './sections';
@@ -40,6 +41,8 @@ export function MainWindow({ session, connection, onSignedOut, titleBadge = fals
   const { user } = session;
   useSettingsLanguage();
   useBadgeTitle(titleBadge);
+  // The same flag: a browser tab (the web host) notifies through the browser, the desktop app from main.
+  useBrowserNotifications(titleBadge);
 
   const show = (next: Panel): void => {
     setNotice(null);
