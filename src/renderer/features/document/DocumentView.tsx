@@ -21,6 +21,7 @@ import { SealDialog } from './SealDialog';
 import { Timeline } from './Timeline';
 import { useApiEvent } from './useApiEvent';
 import { DocumentPdfPreview } from '../preview';
+import { UnitPicker } from '../exchange/UnitPicker';
 import { HandwrittenOpinion, keepVoice, OpinionsPanel, PhrasePicker, SheetButton, VoiceSignoff, type VoiceRecording } from '../signoff';
 import type { InkDrawing } from '../../../shared/domain/documents/opinion';
 import '../../styles/documents.css';
@@ -325,19 +326,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                 <HandwrittenOpinion value={ink} onChange={setInk} disabled={busy !== null} />
                 <VoiceSignoff key={voice.key} onChange={(recording) => setVoice((v) => ({ ...v, recording }))} disabled={busy !== null} />
                 {showUnits ? (
-                  <fieldset className="field units-picker">
-                    <legend>{t('docs.dispatchTo')}</legend>
-                    {otherUnits.map((u) => (
-                      <label key={u.id} className="check">
-                        <input
-                          type="checkbox"
-                          checked={chosenUnits.includes(u.id)}
-                          onChange={(e) => setDispatchUnits(e.target.checked ? [...chosenUnits, u.id] : chosenUnits.filter((x) => x !== u.id))}
-                        />
-                        {u.name}
-                      </label>
-                    ))}
-                  </fieldset>
+                  <UnitPicker units={otherUnits} chosen={chosenUnits} onChange={setDispatchUnits} legend={t('docs.dispatchTo')} />
                 ) : null}
                 <div className="action-bar" role="group" aria-label={t('docs.actions')}>
                   {actions.map((a) => (
