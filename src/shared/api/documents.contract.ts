@@ -84,7 +84,7 @@ export const documentCalls = {
       /** 语音签批: a recording already kept by `voice:store`; its upload is queued before the action. */
       voice: VoiceNoteSchema.optional(),
       to: z.array(IdSchema).max(100).optional(),
-      units: z.array(IdSchema).max(200).optional(),
+      units: z.array(IdSchema).max(1000).optional(),
       reason: z.string().trim().max(2000).optional(),
     }),
     z.object({ command: DocumentCommandSchema, document: LocalDocumentSchema.optional() }),

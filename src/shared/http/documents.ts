@@ -60,7 +60,7 @@ export const DocumentActionRequestSchema = z.object({
   /** User ids to send to (next holders, countersigners, readers, 转办 target). */
   to: z.array(z.string().min(1).max(100)).max(100).optional(),
   /** Unit ids (分发). Defaults to the 主送 and 抄送 units of the document. */
-  units: z.array(z.string().min(1).max(100)).max(200).optional(),
+  units: z.array(z.string().min(1).max(100)).max(1000).optional(),
   reason: z.string().trim().max(2000).optional(),
   /** Target step for submit/approve (e.g. `countersign`) or the earlier step for return. */
   step: WorkflowStateSchema.optional(),

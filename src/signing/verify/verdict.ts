@@ -24,7 +24,7 @@ const integrity: ReadonlyArray<keyof SignatureChecks> = ['byteRange', 'digest', 
 
 /** The verdict and the failed checks of one signature. */
 export function signatureVerdict(signature: SignatureVerification): { verdict: SignatureVerdict; problems: string[] } {
-  const failed = (Object.keys(signature.checks) as Array<keyof SignatureChecks>).filter((name) => signature.checks[name] && !signature.checks[name]!.ok);
+  const failed = (Object.keys(signature.checks) as Array<keyof SignatureChecks>).filter((name) => signature.checks[name] && !signature.checks[name].ok);
   const problems = failed.map((name) => problemLabels[name]);
   // The checks after the first failure say "not checked"; only the first cause is worth a line then.
   if (failed.some((name) => integrity.includes(name))) return { verdict: 'invalid', problems };

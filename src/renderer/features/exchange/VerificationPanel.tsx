@@ -3,7 +3,7 @@
  * 已撤销 / 不受信任, who signed, when, which unit's seal, and whether anything but further signatures
  * was appended. Both ends of the exchange show it; the receiving side may 签收 only what is 有效.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ExchangeVerification } from '../../../shared/http/exchange';
 import { useApi } from '../../app/apiContext';
@@ -22,6 +22,9 @@ export function VerificationPanel({ exchangeId, onResult, version }: Verificatio
   const api = useApi();
   const [result, setResult] = useState<ExchangeVerification | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The parent's callback may change every render; the check runs again only for a new item or version.
+  const report = useRef(onResult);
+  report.current = onResult;
 
   useEffect(() => {
     let live = true;
@@ -31,17 +34,15 @@ export function VerificationPanel({ exchangeId, onResult, version }: Verificatio
       if (!live) return;
       if (answer.ok) {
         setResult(answer.value);
-        onResult?.(answer.value);
+        report.current?.(answer.value);
       } else {
         setError(answer.error.message);
-        onResult?.(null);
+        report.current?.(null);
       }
     });
     return () => {
       live = false;
     };
-    // onResult is a callback of the parent; a new one must not re-run the check.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, exchangeId, version]);
 
   return (
