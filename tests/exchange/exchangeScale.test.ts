@@ -10,7 +10,7 @@ import type { ExchangeVerification } from '../../src/shared/http/exchange';
 import { loadCrl } from '../../src/sync-server/exchange/crlStore';
 import { ExchangeService } from '../../src/sync-server/exchange/service';
 import { DocumentService } from '../../src/sync-server/documents/service';
-import { act, call, NDRC, pgSchema } from '../documents/helpers';
+import { act, call, draftToNumbering, getPdf, NDRC, pgSchema, putPdf, sealPdf } from '../documents/helpers';
 import { box, exchangeAct, sealedDocument, startCaOrg, type CaOrg } from './helpers';
 
 const schema = pgSchema();
@@ -112,6 +112,13 @@ describe.each([
     expect(dispatch.status).toBe(422);
     expect(dispatch.body.error?.message).toContain('签章验证未通过，不能分发');
     expect((await call(org.server.url, 'GET', `/api/documents/${second}`, { token: org.tokens.zhao! })).body).toMatchObject({ state: 'dispatching' });
+    // Nor seal anything new with it.
+    const third = await draftToNumbering(org, '关于吊销后用印的通知');
+    await act(org, 'zhao', third, { action: 'number' });
+    const pdf = await getPdf(org, 'zhao', third);
+    const upload = await putPdf(org, 'zhao', third, await sealPdf(pdf.bytes, org.p12.zhao!, pdf.placement!, '市政府办公室'));
+    expect(upload.status).toBe(422);
+    expect(upload.body.error?.message).toContain('revoked');
     await db.run('DELETE FROM exchange_crls');
   });
 
