@@ -12,8 +12,16 @@ import { freePort, SpecProcesses } from './support/processes';
 import { createSealedNotice, dispatchTo } from './support/sealedDocument';
 
 let processes: SpecProcesses;
-test.beforeAll(() => {
+let serverUrl = '';
+let serverData = '';
+let url = '';
+test.beforeAll(async () => {
   processes = new SpecProcesses('xietong-e2e-exchange-');
+  const serverPort = await freePort();
+  await processes.startServer(serverPort);
+  serverUrl = `http://127.0.0.1:${serverPort}`;
+  serverData = join(processes.root, 'server');
+  url = (await processes.startWebHost(serverPort)).url;
 });
 test.afterAll(async () => {
   await processes.dispose();
@@ -43,11 +51,6 @@ const nav = (page: Page, section: string) => page.getByRole('navigation', { name
 
 test('a sealed 通知 is verified at both ends, signed for, returned with a reason, and refused when altered', async ({ page }) => {
   test.setTimeout(240_000);
-  const serverPort = await freePort();
-  await processes.startServer(serverPort);
-  const serverUrl = `http://127.0.0.1:${serverPort}`;
-  const serverData = join(processes.root, 'server');
-  const { url } = await processes.startWebHost(serverPort);
 
   const firstId = await createSealedNotice(serverUrl, serverData, sent);
   await dispatchTo(serverUrl, await createSealedNotice(serverUrl, serverData, returned), ['unit-sfgw']);
@@ -140,4 +143,25 @@ test('a sealed 通知 is verified at both ends, signed for, returned with a reas
   await first.getByRole('button', { name: '全部撤回' }).click();
   await expect(first.getByRole('progressbar')).toBeVisible();
   await expect(first).toContainText('待签收 0 · 已签收 1 · 已退回 0 · 已撤回 2', { timeout: 30_000 });
+});
+
+test('chen signs for 20 arrivals in one action, with progress and a result per item', async ({ page }) => {
+  test.setTimeout(300_000);
+  const titles = Array.from({ length: 20 }, (_, i) => `关于${stamp}号批量签收第${i + 1}件的通知`);
+  // Two at a time: the server lets one person upload two sealed PDFs at once.
+  for (let i = 0; i < titles.length; i += 2) {
+    await Promise.all(titles.slice(i, i + 2).map(async (title) => dispatchTo(serverUrl, await createSealedNotice(serverUrl, serverData, title), ['unit-sfgw'])));
+  }
+  await signIn(page, url, 'chen');
+  await nav(page, '交换');
+  for (const title of titles) await expect(page.getByRole('checkbox', { name: `选择 ${title}` })).toBeVisible();
+  await page.getByRole('checkbox', { name: '全选' }).check();
+  const pending = await page.getByRole('checkbox', { name: /^选择 / }).count();
+  expect(pending).toBeGreaterThanOrEqual(20);
+  await page.getByRole('button', { name: `批量签收（${pending}）` }).click();
+  await expect(page.getByRole('progressbar', { name: '批量签收：处理进度' })).toBeVisible();
+  await expect(page.getByText(`已处理 ${pending} / ${pending}`)).toBeVisible({ timeout: 120_000 });
+  const results = page.getByRole('list', { name: '批量签收：结果' });
+  for (const title of titles) await expect(results.getByRole('listitem').filter({ hasText: title })).toContainText('已签收');
+  for (const title of titles) await expect(page.getByRole('listitem', { name: title })).toContainText('已签收');
 });
