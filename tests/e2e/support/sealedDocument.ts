@@ -12,7 +12,7 @@ async function send(url: string, init: { method?: string; token?: string; json?:
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.json !== undefined) headers['content-type'] = 'application/json';
   if (init.type) headers['content-type'] = init.type;
-  const response = await fetch(url, { method: init.method ?? 'GET', headers, body: init.json === undefined ? init.body : JSON.stringify(init.json) });
+  const response = await fetch(url, { method: init.method ?? 'GET', headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body ? new Uint8Array(init.body) : undefined });
   if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url}: HTTP ${response.status} ${await response.text()}`);
   return response;
 }
