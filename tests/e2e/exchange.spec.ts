@@ -36,6 +36,10 @@ const altered = `关于${stamp}号资金拨付的通知`;
 
 async function signIn(page: Page, url: string, username: string): Promise<void> {
   await page.goto(url);
+  // The web host keeps one session for its window: a previous test may have left someone signed in.
+  const signedIn = page.getByRole('button', { name: '退出登录' });
+  await expect(page.getByLabel('用户名').or(signedIn)).toBeVisible();
+  if (await signedIn.isVisible()) await signOut(page);
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill('demo1234');
   await page.getByRole('button', { name: '登录' }).click();
@@ -143,6 +147,7 @@ test('a sealed 通知 is verified at both ends, signed for, returned with a reas
   await first.getByRole('button', { name: '全部撤回' }).click();
   await expect(first.getByRole('progressbar')).toBeVisible();
   await expect(first).toContainText('待签收 0 · 已签收 1 · 已退回 0 · 已撤回 2', { timeout: 30_000 });
+  await signOut(page);
 });
 
 test('chen signs for 20 arrivals in one action, with progress and a result per item', async ({ page }) => {
