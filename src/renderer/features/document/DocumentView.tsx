@@ -22,6 +22,7 @@ import { Timeline } from './Timeline';
 import { useApiEvent } from './useApiEvent';
 import { DocumentPdfPreview } from '../preview';
 import { UnitPicker } from '../exchange/UnitPicker';
+import { VerificationPanel } from '../exchange/VerificationPanel';
 import { HandwrittenOpinion, keepVoice, OpinionsPanel, PhrasePicker, SheetButton, VoiceSignoff, type VoiceRecording } from '../signoff';
 import type { InkDrawing } from '../../../shared/domain/documents/opinion';
 import '../../styles/documents.css';
@@ -118,6 +119,8 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
   const showUnits = actions.some((a) => a.action === 'dispatch');
   const defaultUnits = [...fields.mainRecipients, ...fields.ccRecipients].flatMap((r) => (r.unitId ? [r.unitId] : []));
   const chosenUnits = dispatchUnits ?? defaultUnits;
+  // The exchange item whose seals' verification this document shows (issue 20), if it was exchanged.
+  const exchangedAs = view.sourceExchangeId ?? view.receipts[0]?.exchangeId;
 
   const act = async (action: WorkflowAction) => {
     setMessage(null);
@@ -289,6 +292,8 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
           </section>
 
           <DocumentPdfPreview id={view.id} version={view.updatedAt} />
+          {/* Issue 20: what was exchanged shows its seals' verification here too (收文: as signed for; 发文: as sent). */}
+          {exchangedAs ? <VerificationPanel exchangeId={exchangedAs} version={view.updatedAt} /> : null}
 
           <section className="panel" aria-labelledby="doc-body-title">
             <h3 id="doc-body-title" className="panel__title">
