@@ -122,7 +122,10 @@ export class ExchangeService {
    */
   async remindOverdue(now: number): Promise<string[]> {
     const shortest = Math.min(...Object.values(this.settings.deadlines).map((l) => ('hours' in l ? l.hours * 3_600_000 : 24 * 3_600_000)));
-    const rows = await this.deps.db.all<ExchangeRow>("SELECT * FROM exchange_items WHERE status = 'pending' AND sent_at < ? ORDER BY sent_at LIMIT 500", [now - shortest]);
+    // Never-reminded items first, then the longest unreminded: a backlog of reminded ones cannot starve new ones.
+    const rows = await this.deps.db.all<ExchangeRow>("SELECT * FROM exchange_items WHERE status = 'pending' AND sent_at < ? ORDER BY COALESCE(reminded_at, 0), sent_at LIMIT 500", [
+      now - shortest,
+    ]);
     const reminded: string[] = [];
     for (const row of rows) {
       const due = this.dueAt(row);
@@ -142,10 +145,13 @@ export class ExchangeService {
     return reminded;
   }
 
-  /** GET /api/exchange?box=…: items addressed to (incoming) or sent by (outgoing) the caller's unit. */
+  /**
+   * GET /api/exchange?box=…: items addressed to (incoming) or sent by (outgoing) the caller's unit,
+   * newest first, at most 2,000 (a few notices to every unit of a city).
+   */
   async list(user: AccountUser, box: 'incoming' | 'outgoing'): Promise<ExchangeItem[]> {
     const column = box === 'incoming' ? 'to_unit_id' : 'from_unit_id';
-    const rows = await this.deps.db.all<ExchangeRow>(`SELECT * FROM exchange_items WHERE ${column} = ? ORDER BY sent_at DESC, id DESC LIMIT 500`, [user.unitId]);
+    const rows = await this.deps.db.all<ExchangeRow>(`SELECT * FROM exchange_items WHERE ${column} = ? ORDER BY sent_at DESC, id DESC LIMIT 2000`, [user.unitId]);
     const names = await this.unitNames();
     return rows.map((r) => this.toItem(r, names));
   }
