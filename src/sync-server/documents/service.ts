@@ -45,6 +45,7 @@ import { badRequest, conflict, forbidden, HttpError, notFound } from '../http/er
 import type { Queryable } from '../store/database';
 import { recordBodyTransition } from './bodySnapshot';
 import { checkDispatchSeal } from '../exchange/verification';
+import { recordBodyVersion } from './revisionVersions';
 import { getBlob, insertDocument, loadDocument, markActed, nextChangeSeq, nextSerial, printedNumber, putBlob, saveDocument, sha256Hex, type StoredDocument } from './repository';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -547,6 +548,8 @@ export class DocumentService {
       const entry = applied.status.history[applied.status.history.length - 1];
       // Leaving the steps where the text may change (签发, 拟办) fixes the approved body; its digest is audited.
       const approvedBody = await recordBodyTransition(tx, this.deps.loadRoomUpdates, doc, next.workflow.state, user.id, now);
+      // 修订痕迹: a step that hands the body on closes a version of it (documents/revisionVersions.ts).
+      if (next.workflow.state !== doc.workflow.state || next.workflow.holders.join() !== doc.workflow.holders.join()) await recordBodyVersion(tx, this.deps.loadRoomUpdates, doc, body.action, user, now);
       await appendAudit(tx, { documentId: id, at: now, actorId: user.id, actorName: user.name, action: body.action, payload: approvedBody ? { ...entry, bodySha256: approvedBody.sha256 } : (entry ?? {}) });
       if (body.action === 'dispatch') await this.createExchangeItems(tx, next, user, now);
       if (body.clientId) await tx.run('INSERT INTO document_action_ids (document_id, client_id, user_id, created_at) VALUES (?, ?, ?, ?)', [id, body.clientId, user.id, now]);

@@ -64,6 +64,8 @@ export interface ServerCalls {
   getSheet(documentId: string): Promise<Uint8Array>;
   /** The sealed PDF of an exchange item as sent (`GET /api/exchange/:id/pdf`). */
   getExchangePdf(exchangeId: string): Promise<Uint8Array>;
+  /** Any other binary GET (e.g. the 修订 view as PDF), as bytes. */
+  getBytes(path: string, accept: string): Promise<Uint8Array>;
 }
 
 const seg = encodeURIComponent;
@@ -145,6 +147,10 @@ export function createServerCalls(options: ServerCallsOptions): ServerCalls {
     },
     async getExchangePdf(exchangeId) {
       const response = await binary(`/api/exchange/${seg(exchangeId)}/pdf`, { headers: { authorization: `Bearer ${tokenOrFail()}`, accept: 'application/pdf' } });
+      return new Uint8Array(await response.arrayBuffer());
+    },
+    async getBytes(path, accept) {
+      const response = await binary(path, { headers: { authorization: `Bearer ${tokenOrFail()}`, accept } });
       return new Uint8Array(await response.arrayBuffer());
     },
     async putPdf(documentId, pdf) {
