@@ -39,6 +39,7 @@ export { openPkcs11Signer, type Pkcs11SignerOptions } from './signers/pkcs11Sign
 export { requestTimestamp, timestampRequest, TimestampError, type TimestampAuthority } from './cms/timestampClient';
 export { buildSignedData, type SignedDataInput } from './cms/cadesSignature';
 export { parseSignedData } from './verify/cmsParse';
+export { signatureVerdict } from './verify/verdict';
 export { verifyPdf, type PdfVerification, type SignatureVerification, type SignatureChecks, type VerifyOptions } from './verify/verifyPdf';
 export type { Check } from './verify/cmsVerify';
 export { signBatch, type BatchDocument, type BatchProgress, type BatchResult } from './batch';

@@ -10,6 +10,7 @@ import type { RoomPolicies } from './rooms/policy';
 import type { RoomName } from '../shared/rooms';
 import type { Database } from './store/database';
 import type { MessagingLimits } from './messaging/limits';
+import type { ExchangeConfigInput } from './exchange/config';
 
 export interface ServerDeps {
   /** The store (SQLite or PostgreSQL), migrations already applied. */
@@ -35,4 +36,6 @@ export interface ServerDeps {
   redis?: { url: string; prefix: string };
   /** Messaging limits (message rate, …); defaults in messaging/limits.ts. */
   messagingLimits?: Partial<MessagingLimits>;
+  /** 公文交换 settings from the server config (deadlines, calendar, CRL URLs); defaults in exchange/config.ts. */
+  exchange?: ExchangeConfigInput;
 }

@@ -14,6 +14,7 @@ import type { ServerDeps } from './deps';
 import { Router } from './http/router';
 import { UpgradeRoutes } from './http/upgrades';
 import type { MessagingLimits } from './messaging/limits';
+import type { ExchangeConfigInput } from './exchange/config';
 import { createLogger, type Logger } from './log';
 import { MetricsRegistry } from './metrics';
 import { RoomPolicies } from './rooms/policy';
@@ -67,6 +68,8 @@ export interface ServerOptions {
   now?: () => number;
   /** Messaging limits (messages per second per person, …); defaults in messaging/limits.ts. */
   messagingLimits?: Partial<MessagingLimits>;
+  /** 公文交换: sign-for deadlines, the working-day calendar, CRL URLs (`--config FILE`, key `exchange`). */
+  exchange?: ExchangeConfigInput;
 }
 
 export interface RunningServer {
@@ -118,6 +121,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       upgrades,
       ...(options.redisUrl ? { redis: { url: options.redisUrl, prefix: options.redisPrefix ?? 'xietong:sync:' } } : {}),
       ...(options.messagingLimits ? { messagingLimits: options.messagingLimits } : {}),
+      ...(options.exchange ? { exchange: options.exchange } : {}),
     };
     const requests = metrics.counter('xietong_http_requests_total', 'HTTP requests answered, by method, route and status');
     const duration = metrics.counter('xietong_http_request_seconds_total', 'Time spent answering HTTP requests, by route');

@@ -29,10 +29,13 @@ describe('HTTP surface', () => {
 
   it('lists the directory: units with organ codes and the people of one unit', async () => {
     const units = await call<{ items: { id: string; name: string; organCode: string }[] }>(server.url, 'GET', '/api/directory/units', { token });
-    expect(units.body.items.map((u) => [u.name, u.organCode])).toEqual([
+    expect(units.body.items.slice(0, 2).map((u) => [u.name, u.organCode])).toEqual([
       ['市政府办公室', '市政办'],
       ['市发展和改革委员会', '市发改'],
     ]);
+    // Then the units other units exchange with (issue 20): five district governments, five city organs.
+    expect(units.body.items.slice(2).map((u) => u.name)).toEqual(expect.arrayContaining(['禅城区人民政府', '三水区人民政府', '市教育局']));
+    expect(units.body.items).toHaveLength(12);
     const people = await call<{ items: { name: string }[] }>(server.url, 'GET', '/api/directory/users?unitId=unit-sfgw', { token });
     expect(people.body.items.map((p) => p.name)).toEqual(['陈静', '刘强', '孙磊']);
     const everyone = await call<{ items: unknown[] }>(server.url, 'GET', '/api/directory/users', { token });

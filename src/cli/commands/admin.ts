@@ -1,5 +1,5 @@
 /**
- * `xietong admin import|passwd|disable|enable|backup|restore` — what an administrator does to a
+ * `xietong admin import|passwd|disable|enable|backup|restore|crl` — what an administrator does to a
  * server's store, running or stopped (INTERFACES.md). Every subcommand takes `--data DIR` (the
  * server's data folder) and/or `--postgres URL` (a PostgreSQL store).
  */
@@ -11,6 +11,7 @@ import { backupStore, restoreStore } from '../../sync-server/admin/backup';
 import { ImportRejected, importDirectory, parseImportCsv } from '../../sync-server/admin/importDirectory';
 import { allMigrations } from '../../sync-server/app';
 import { HttpError } from '../../sync-server/http/errors';
+import { loadCrl } from '../../sync-server/exchange/crlStore';
 import { openStore, SQLITE_FILE, type Database } from '../../sync-server/store/index';
 import { CliError, type CliCommand } from '../command';
 
@@ -21,7 +22,8 @@ const USAGE = `usage:
   xietong admin disable --data DIR [--postgres URL] --user NAME
   xietong admin enable  --data DIR [--postgres URL] --user NAME
   xietong admin backup  --data DIR [--postgres URL] --out PATH
-  xietong admin restore --data DIR [--postgres URL] --from PATH`;
+  xietong admin restore --data DIR [--postgres URL] --from PATH
+  xietong admin crl     --data DIR [--postgres URL] --file CRL.pem`;
 
 interface Options {
   data?: string;
@@ -30,6 +32,7 @@ interface Options {
   user?: string;
   out?: string;
   from?: string;
+  file?: string;
 }
 
 function parse(argv: string[]): Options {
@@ -43,6 +46,7 @@ function parse(argv: string[]): Options {
         user: { type: 'string' },
         out: { type: 'string' },
         from: { type: 'string' },
+        file: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -146,6 +150,21 @@ const subcommands: Record<string, (options: Options) => Promise<number>> = {
     const manifest = await backupStore({ ...(options.data ? { dataDir: resolve(options.data) } : {}), ...(options.postgres ? { postgresUrl: options.postgres } : {}) }, out);
     const rows = manifest.tables.reduce((sum, t) => sum + t.rows, 0);
     console.log(`备份完成：${out}（${manifest.store}，${manifest.tables.length} 张表，${rows} 行）`);
+    return 0;
+  },
+
+  /** Loads a CRL (`xietong ca crl` output, PEM or DER) into the store: revoked signers show as 已撤销. */
+  async crl(options) {
+    const file = need(options.file, '--file');
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      throw new CliError(`cannot read ${file}`, 1);
+    }
+    const result = await withAccounts(options, ({ db, accounts }) => loadCrl(db, accounts, bytes, `file:${resolve(file)}`, Date.now()));
+    if (result.unchanged) console.log(`吊销列表未变化（${result.issuer}，${result.thisUpdate}）`);
+    else console.log(`已载入吊销列表：${result.issuer}，吊销证书 ${result.revokedCount} 张，发布时间 ${result.thisUpdate}${result.replaced ? '（替换了旧的）' : ''}`);
     return 0;
   },
 

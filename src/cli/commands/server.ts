@@ -1,6 +1,6 @@
 /**
  * `xietong server [--port 8787] [--host 127.0.0.1] [--data DIR] [--demo]  [--postgres URL --redis URL] [--trust-proxy]
- * [--session-idle-minutes 480]`
+ * [--session-idle-minutes 480] [--config FILE]`
  * — the sync server alone. Prints one line with its URL; stops cleanly on SIGINT/SIGTERM.
  */
 import { resolve } from 'node:path';
@@ -9,6 +9,24 @@ import { CliError, type CliCommand } from '../command';
 
 /** Where the server keeps its data when `--data` is not given. */
 export const DEFAULT_SERVER_DATA = './.xietong-data/server';
+
+/** Reads and checks `--config FILE`; a clear one-line error names the file and the first problem. */
+async function readExchangeConfig(file: string) {
+  const { readFileSync } = await import('node:fs');
+  const { ServerConfigFileSchema } = await import('../../sync-server/exchange/config');
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CliError(`--config ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const parsed = ServerConfigFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CliError(`--config ${file}: ${issue?.path.join('.') || '(top)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data.exchange;
+}
 
 const command: CliCommand = {
   async run(argv) {
@@ -29,6 +47,8 @@ const command: CliCommand = {
           'trust-proxy': { type: 'boolean' },
           // How long a token works unless the client refreshes it (issue 15: default 8 h idle).
           'session-idle-minutes': { type: 'string' },
+          // The server config (JSON): for now its `exchange` section (deadlines, calendar, CRL URLs).
+          config: { type: 'string' },
         },
         strict: true,
         allowPositionals: false,
@@ -46,6 +66,7 @@ const command: CliCommand = {
     const level = values['log-level'] ?? 'info';
     if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new CliError('--log-level must be debug, info, warn or error');
 
+    const exchange = values.config ? await readExchangeConfig(values.config) : undefined;
     const { startServer, createLogger } = await import('../../sync-server/index');
     // Logs go to stderr so stdout carries exactly the one line with the URL (scripts read it).
     const log = createLogger({ level: level as 'info', write: (line) => void process.stderr.write(line + '\n') });
@@ -58,6 +79,7 @@ const command: CliCommand = {
       ...(values.redis ? { redisUrl: values.redis } : {}),
       trustProxy: values['trust-proxy'] ?? false,
       ...(idleMinutes !== undefined ? { tokenTtlSeconds: idleMinutes * 60 } : {}),
+      ...(exchange ? { exchange } : {}),
       log,
     });
     console.log(`XieTong sync server listening on ${server.url}`);

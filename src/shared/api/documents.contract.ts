@@ -8,6 +8,7 @@
  * Payloads reuse the HTTP schemas of src/shared/http/documents.ts, so what the renderer shows is
  * exactly what the server said.
  */
+import { ExchangeVerificationSchema } from '../http/exchange';
 import { z } from 'zod';
 import { defineCall, defineEvent } from './contract';
 import { DocumentFieldsSchema, DocumentKindSchema } from '../domain/documents/model';
@@ -83,7 +84,7 @@ export const documentCalls = {
       /** 语音签批: a recording already kept by `voice:store`; its upload is queued before the action. */
       voice: VoiceNoteSchema.optional(),
       to: z.array(IdSchema).max(100).optional(),
-      units: z.array(IdSchema).max(200).optional(),
+      units: z.array(IdSchema).max(1000).optional(),
       reason: z.string().trim().max(2000).optional(),
     }),
     z.object({ command: DocumentCommandSchema, document: LocalDocumentSchema.optional() }),
@@ -126,9 +127,13 @@ export const exchangeCalls = {
   list: defineCall('exchange:list', z.object({ box: z.enum(['incoming', 'outgoing']) }), z.object({ items: z.array(ExchangeItemSchema), fromReplica: z.boolean() })),
   act: defineCall(
     'exchange:act',
-    z.object({ id: IdSchema, action: z.enum(['receive', 'return', 'withdraw']), reason: z.string().trim().max(2000).optional() }),
+    z.object({ id: IdSchema, action: z.enum(['receive', 'return', 'withdraw', 'remind']), reason: z.string().trim().max(2000).optional() }),
     z.object({ command: DocumentCommandSchema }),
   ),
+  /** Every signature and seal of the item's document checked by the server now (online only). */
+  verification: defineCall('exchange:verification', z.object({ id: IdSchema }), ExchangeVerificationSchema),
+  /** The sealed PDF as sent, for the preview before 签收 (online only). */
+  pdf: defineCall('exchange:pdf', z.object({ id: IdSchema }), z.object({ base64: Base64Schema, sha256: z.string() })),
 };
 
 export const directoryCalls = {

@@ -86,7 +86,7 @@ export const OutboxCommandSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('exchange.action'),
     exchangeId: z.string().min(1),
-    action: z.enum(['receive', 'return', 'withdraw']),
+    action: z.enum(['receive', 'return', 'withdraw', 'remind']),
     reason: z.string().max(2_000).optional(),
   }),
   z.object({

@@ -60,7 +60,7 @@ export const DocumentActionRequestSchema = z.object({
   /** User ids to send to (next holders, countersigners, readers, 转办 target). */
   to: z.array(z.string().min(1).max(100)).max(100).optional(),
   /** Unit ids (分发). Defaults to the 主送 and 抄送 units of the document. */
-  units: z.array(z.string().min(1).max(100)).max(200).optional(),
+  units: z.array(z.string().min(1).max(100)).max(1000).optional(),
   reason: z.string().trim().max(2000).optional(),
   /** Target step for submit/approve (e.g. `countersign`) or the earlier step for return. */
   step: WorkflowStateSchema.optional(),
@@ -214,13 +214,22 @@ export const ExchangeItemSchema = z.object({
   reason: z.string().optional(),
   /** The 收文 created when it was signed for. */
   incomingDocumentId: z.string().optional(),
+  /** By when it must be signed for (urgency and the server's working days); set while pending and after. */
+  dueAt: z.string().optional(),
+  /** Still 待签收 after `dueAt`. */
+  overdue: z.boolean().optional(),
+  /** Minutes from dispatch to 签收 (the time to sign for). */
+  signForMinutes: z.number().int().optional(),
+  /** 催收: how often the sender (or the server) reminded, and when last. */
+  reminderCount: z.number().int().optional(),
+  remindedAt: z.string().optional(),
 });
 export type ExchangeItem = z.infer<typeof ExchangeItemSchema>;
 export const ExchangeListResponseSchema = z.object({ items: z.array(ExchangeItemSchema) });
 
-/** `POST /api/exchange/:id/actions`: 签收, 退回 (reason required), or the sender's 撤回 before 签收. */
+/** `POST /api/exchange/:id/actions`: 签收, 退回 (reason required), the sender's 撤回 before 签收, or its 催收. */
 export const ExchangeActionRequestSchema = z.object({
-  action: z.enum(['receive', 'return', 'withdraw']),
+  action: z.enum(['receive', 'return', 'withdraw', 'remind']),
   reason: z.string().trim().max(2000).optional(),
   /** Client-generated id (the outbox's): the same id sent again by the same person is applied once. */
   clientId: z.string().min(1).max(100).optional(),

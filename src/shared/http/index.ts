@@ -6,3 +6,4 @@ export * from './errors';
 export * from './auth';
 export * from './directory';
 export * from './health';
+export * from './exchange';

@@ -17,6 +17,18 @@ export const demoUnits = [
     { id: 'dept-sfgw-bgs', name: '办公室' },
     { id: 'dept-sfgw-zhgh', name: '综合规划科' },
   ] },
+  // Receiving units for 公文交换 (issue 20): the district governments and some city organs, so 分发
+  // chooses among groups (各区人民政府, 市政府各部门). Their clerks come with the unit's own import.
+  { id: 'unit-ccq', name: '禅城区人民政府', organCode: '禅府', departments: [] },
+  { id: 'unit-nhq', name: '南海区人民政府', organCode: '南府', departments: [] },
+  { id: 'unit-sdq', name: '顺德区人民政府', organCode: '顺府', departments: [] },
+  { id: 'unit-gmq', name: '高明区人民政府', organCode: '明府', departments: [] },
+  { id: 'unit-ssq', name: '三水区人民政府', organCode: '三府', departments: [] },
+  { id: 'unit-sjyj', name: '市教育局', organCode: '市教', departments: [] },
+  { id: 'unit-sgaj', name: '市公安局', organCode: '市公', departments: [] },
+  { id: 'unit-swjj', name: '市卫生健康局', organCode: '市卫健', departments: [] },
+  { id: 'unit-szjj', name: '市住房和城乡建设局', organCode: '市住建', departments: [] },
+  { id: 'unit-sstj', name: '市生态环境局', organCode: '市环', departments: [] },
 ] as const;
 
 export const demoPeople: readonly { username: string; name: string; unitId: string; departmentId: string | null; roles: Role[] }[] = [

@@ -15,13 +15,14 @@ import type { Queryable } from '../store/database';
 import { recordSealUse, sealEntitlement } from '../seals/registry';
 import { getBlob, loadDocument, putBlob, saveDocument, sha256Hex, type StoredDocument } from './repository';
 import { readBodySnapshot } from './bodySnapshot';
+import { storedCrls } from '../exchange/crlStore';
 import { readRoomBody } from './roomBody';
 import type { DocumentService } from './service';
 
 /** Verifies a PDF's signatures against trusted roots (SIGNING's `verifyPdf` by default; tests may pass another). */
-export type PdfVerifier = (pdf: Uint8Array, trustedRootsPem: string[]) => Promise<PdfVerification>;
+export type PdfVerifier = (pdf: Uint8Array, trustedRootsPem: string[], crlsPem?: string[]) => Promise<PdfVerification>;
 
-export const defaultPdfVerifier: PdfVerifier = (pdf, roots) => verifyPdf(pdf, { trustedRoots: roots });
+export const defaultPdfVerifier: PdfVerifier = (pdf, roots, crls) => verifyPdf(pdf, { trustedRoots: roots, ...(crls && crls.length > 0 ? { crls } : {}) });
 
 /**
  * Official fonts for the server's renderer from the environment: `XIETONG_FONT_FANGSONG`,
@@ -172,7 +173,8 @@ export class DocumentPdfService {
     const verifier = this.options.verifier ?? defaultPdfVerifier;
     let verification: PdfVerification;
     try {
-      verification = await verifier(upload, roots);
+      // The CRLs loaded into the server (issue 20): a revoked certificate seals nothing.
+      verification = await verifier(upload, roots, (await storedCrls(this.deps.db)).map((c) => c.pem));
     } catch (error) {
       throw rejected(`无法验证签章：${error instanceof Error ? error.message : String(error)}`);
     }

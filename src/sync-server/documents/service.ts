@@ -44,6 +44,7 @@ import type { ChangeFeed } from './changeFeed';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../http/errors';
 import type { Queryable } from '../store/database';
 import { recordBodyTransition } from './bodySnapshot';
+import { checkDispatchSeal } from '../exchange/verification';
 import { recordBodyVersion } from './revisionVersions';
 import { getBlob, insertDocument, loadDocument, markActed, nextChangeSeq, nextSerial, printedNumber, putBlob, saveDocument, sha256Hex, type StoredDocument } from './repository';
 
@@ -496,6 +497,8 @@ export class DocumentService {
     if (body.action === 'dispatch') {
       dispatchUnits ??= [...before.fields.mainRecipients, ...before.fields.ccRecipients].map((r) => r.unitId).filter((u): u is string => !!u);
       for (const u of dispatchUnits) if (!units.has(u)) throw badRequest(`找不到单位 ${u}`);
+      // Issue 20: only a seal of the sending unit that verifies goes out (checked before the transaction: it is slow).
+      if (mayTake(before.workflow, actor, 'dispatch').ok) await checkDispatchSeal(this.deps, id, units.get(unitId)?.name ?? '');
     }
     const now = this.deps.now();
 

@@ -49,8 +49,28 @@ CREATE TABLE exchange_action_ids (
 );
 `;
 
+/**
+ * Issue 20: the CRLs the server checks seals against (one per issuing CA; `xietong admin crl` and
+ * the config's URLs load them), and 催收 on each item (how often, when last).
+ */
+const exchange004 = `
+CREATE TABLE exchange_crls (
+  issuer TEXT PRIMARY KEY,
+  pem TEXT NOT NULL,
+  this_update BIGINT NOT NULL,
+  next_update BIGINT,
+  revoked_count INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  loaded_at BIGINT NOT NULL
+);
+ALTER TABLE exchange_items ADD COLUMN reminder_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE exchange_items ADD COLUMN reminded_at BIGINT;
+CREATE INDEX exchange_pending ON exchange_items (status, sent_at);
+`;
+
 export const exchangeMigrations: Migration[] = [
   { id: 'exchange-001-items', sqlite: exchange001, postgres: exchange001 },
   { id: 'exchange-002-change-feed', sqlite: exchange002, postgres: exchange002 },
   { id: 'exchange-003-action-ids', sqlite: exchange003, postgres: exchange003 },
+  { id: 'exchange-004-verification-crls-reminders', sqlite: exchange004, postgres: exchange004 },
 ];

@@ -12,7 +12,11 @@ import type { ServerDeps } from '../deps';
 import type { ChangeFeed } from '../documents/changeFeed';
 import { toParticipant, type DocumentService } from '../documents/service';
 import { getBlob, insertDocument, loadDocument, nextChangeSeq, saveDocument, touchDocument, type StoredDocument } from '../documents/repository';
-import { badRequest, conflict, forbidden, HttpError, notFound } from '../http/errors';
+import { badRequest, conflict, forbidden, HttpError, notFound, rejected } from '../http/errors';
+import { signForDeadline } from '../../shared/domain/exchange';
+import type { ExchangeVerification } from '../../shared/http/exchange';
+import { exchangeSettings, type ExchangeSettings } from './config';
+import { sealVerifierFor, verificationProblems, type DocumentVerification, type SealVerifier } from './verification';
 import type { Queryable } from '../store/database';
 
 interface ExchangeRow {
@@ -35,16 +39,29 @@ interface ExchangeRow {
   handled_at: number | null;
   reason: string | null;
   incoming_document_id: string | null;
+  reminder_count: number | null;
+  reminded_at: number | null;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 export class ExchangeService {
+  private readonly settings: ExchangeSettings;
+  private readonly verifier: SealVerifier;
+
   constructor(
-    private readonly deps: Pick<ServerDeps, 'db' | 'accounts' | 'now' | 'rooms'>,
+    private readonly deps: Pick<ServerDeps, 'db' | 'accounts' | 'now' | 'rooms'> & Partial<Pick<ServerDeps, 'exchange'>>,
     private readonly documents: DocumentService,
     private readonly feed?: ChangeFeed,
-  ) {}
+  ) {
+    this.settings = exchangeSettings(deps.exchange);
+    this.verifier = sealVerifierFor(deps);
+  }
+
+  /** When `row` must be signed for, by its urgency and the server's working days. */
+  dueAt(row: Pick<ExchangeRow, 'sent_at' | 'urgency'>): number {
+    return signForDeadline(Number(row.sent_at), row.urgency, this.settings.deadlines, this.settings.calendar);
+  }
 
   private async unitNames(): Promise<Map<string, string>> {
     return new Map((await this.deps.accounts.listUnits()).map((u) => [u.id, u.name]));
@@ -71,13 +88,70 @@ export class ExchangeService {
       ...(row.handled_at !== null ? { handledAt: iso(Number(row.handled_at)) } : {}),
       ...(row.reason ? { reason: row.reason } : {}),
       ...(row.incoming_document_id ? { incomingDocumentId: row.incoming_document_id } : {}),
+      ...this.tracking(row),
     };
   }
 
-  /** GET /api/exchange?box=…: items addressed to (incoming) or sent by (outgoing) the caller's unit. */
+  /** Deadline, overdue flag, time to sign for and 催收 of one item. */
+  private tracking(row: ExchangeRow): Pick<ExchangeItem, 'dueAt' | 'overdue' | 'signForMinutes' | 'reminderCount' | 'remindedAt'> {
+    const due = this.dueAt(row);
+    const handled = row.handled_at === null ? null : Number(row.handled_at);
+    return {
+      dueAt: iso(due),
+      overdue: row.status === 'pending' && this.deps.now() > due,
+      ...(row.status === 'received' && handled !== null ? { signForMinutes: Math.max(0, Math.round((handled - Number(row.sent_at)) / 60_000)) } : {}),
+      ...(Number(row.reminder_count ?? 0) > 0 ? { reminderCount: Number(row.reminder_count) } : {}),
+      ...(row.reminded_at !== null && row.reminded_at !== undefined ? { remindedAt: iso(Number(row.reminded_at)) } : {}),
+    };
+  }
+
+  /**
+   * GET /api/exchange/:id/verification: the sent PDF's signatures and seals checked now, for both
+   * ends of the exchange (the same answer the server acts on at 签收).
+   */
+  async verification(user: AccountUser, id: string): Promise<ExchangeVerification> {
+    const row = await this.item(user, id);
+    const result = await this.verifier.verifyBlob(row.pdf_sha256);
+    return { exchangeId: row.id, verdict: result.verdict, signatures: result.signatures, problems: result.problems, checkedAt: iso(result.checkedAt), crlCount: result.crlCount };
+  }
+
+  /**
+   * 催收 by the server: every item still 待签收 past its deadline and not reminded since, reminded
+   * once by 系统 (audited on the sent document; the change feed refreshes both ends' lists).
+   * Bounded per run; resolves to the ids reminded.
+   */
+  async remindOverdue(now: number): Promise<string[]> {
+    const shortest = Math.min(...Object.values(this.settings.deadlines).map((l) => ('hours' in l ? l.hours * 3_600_000 : 24 * 3_600_000)));
+    // Never-reminded items first, then the longest unreminded: a backlog of reminded ones cannot starve new ones.
+    const rows = await this.deps.db.all<ExchangeRow>("SELECT * FROM exchange_items WHERE status = 'pending' AND sent_at < ? ORDER BY COALESCE(reminded_at, 0), sent_at LIMIT 500", [
+      now - shortest,
+    ]);
+    const reminded: string[] = [];
+    for (const row of rows) {
+      const due = this.dueAt(row);
+      if (now <= due || (row.reminded_at !== null && Number(row.reminded_at) >= due)) continue;
+      const done = await this.deps.db.transaction(async (tx) => {
+        const moved = await tx.run(
+          "UPDATE exchange_items SET reminder_count = reminder_count + 1, reminded_at = ?, change_seq = ? WHERE id = ? AND status = 'pending' AND (reminded_at IS NULL OR reminded_at < ?)",
+          [now, await nextChangeSeq(tx), row.id, due],
+        );
+        if (moved.changes !== 1) return false;
+        await appendAudit(tx, { documentId: row.document_id, at: now, actorId: 'system', actorName: '系统', action: 'exchange.remind', payload: { exchangeId: row.id, toUnitId: row.to_unit_id, dueAt: iso(due), automatic: true } });
+        return true;
+      });
+      if (done) reminded.push(row.id);
+    }
+    if (reminded.length > 0) this.feed?.notify();
+    return reminded;
+  }
+
+  /**
+   * GET /api/exchange?box=…: items addressed to (incoming) or sent by (outgoing) the caller's unit,
+   * newest first, at most 2,000 (a few notices to every unit of a city).
+   */
   async list(user: AccountUser, box: 'incoming' | 'outgoing'): Promise<ExchangeItem[]> {
     const column = box === 'incoming' ? 'to_unit_id' : 'from_unit_id';
-    const rows = await this.deps.db.all<ExchangeRow>(`SELECT * FROM exchange_items WHERE ${column} = ? ORDER BY sent_at DESC, id DESC LIMIT 500`, [user.unitId]);
+    const rows = await this.deps.db.all<ExchangeRow>(`SELECT * FROM exchange_items WHERE ${column} = ? ORDER BY sent_at DESC, id DESC LIMIT 2000`, [user.unitId]);
     const names = await this.unitNames();
     return rows.map((r) => this.toItem(r, names));
   }
@@ -151,21 +225,46 @@ export class ExchangeService {
     }
   }
 
+  /** 催收 by the sending clerk: the receiving unit sees it reminded (count and time) until it acts. */
+  private async remind(user: AccountUser, row: ExchangeRow, clientId: string | undefined): Promise<ExchangeItem> {
+    const now = this.deps.now();
+    await this.deps.db.transaction(async (tx) => {
+      const moved = await tx.run("UPDATE exchange_items SET reminder_count = reminder_count + 1, reminded_at = ?, change_seq = ? WHERE id = ? AND status = 'pending'", [
+        now,
+        await nextChangeSeq(tx),
+        row.id,
+      ]);
+      if (moved.changes !== 1) throw conflict(`该公文已${statusLabel(row.status)}，无需催收`);
+      await appendAudit(tx, { documentId: row.document_id, at: now, actorId: user.id, actorName: user.name, action: 'exchange.remind', payload: { exchangeId: row.id, toUnitId: row.to_unit_id } });
+      await recordClientId(tx, row.id, clientId, user.id, now);
+    });
+    this.feed?.notify();
+    return this.get(user, row.id);
+  }
+
   private async apply(user: AccountUser, row: ExchangeRow, request: ExchangeActionRequest): Promise<ExchangeItem> {
     const id = row.id;
     const isClerk = user.roles.includes('clerk');
     const now = this.deps.now();
     const reason = request.reason?.trim();
-    if (request.action === 'withdraw') {
-      if (row.from_unit_id !== user.unitId || !isClerk) throw forbidden('只有发文单位的文书可以撤回');
+    if (request.action === 'withdraw' || request.action === 'remind') {
+      if (row.from_unit_id !== user.unitId || !isClerk) throw forbidden(request.action === 'withdraw' ? '只有发文单位的文书可以撤回' : '只有发文单位的文书可以催收');
     } else if (row.to_unit_id !== user.unitId || !isClerk) {
       throw forbidden(request.action === 'receive' ? '只有收文单位的文书可以签收' : '只有收文单位的文书可以退回');
     }
     if (request.action === 'return' && !reason) throw badRequest('退回必须填写理由');
     if (request.action === 'return' && row.status === 'received') return this.returnAfterReceipt(user, row, reason ?? '', request.clientId);
 
+    if (request.action === 'remind') return this.remind(user, row, request.clientId);
+
     let incoming: StoredDocument | undefined;
+    let verified: DocumentVerification | undefined;
     if (request.action === 'receive') {
+      if (row.status !== 'pending') throw conflict(`该公文已${statusLabel(row.status)}，请刷新`);
+      // The receiving side checks again what it signs for: a document whose seals do not verify now
+      // (altered, revoked, no longer trusted) is refused with the reason, and may be 退回.
+      verified = await this.verifier.verifyBlob(row.pdf_sha256);
+      if (verified.verdict !== 'valid') throw rejected(`签章验证未通过，不能签收：${verificationProblems(verified)}`);
       // Directory lookups before the transaction (SQLite has one connection).
       const source = await loadDocument(this.deps.db, row.document_id);
       if (!source) throw notFound('找不到来文');
@@ -202,7 +301,13 @@ export class ExchangeService {
           actorId: user.id,
           actorName: user.name,
           action: 'exchange.receive',
-          payload: { exchangeId: id, fromUnitId: row.from_unit_id, sourceDocumentId: row.document_id, pdfSha256: row.pdf_sha256 },
+          payload: {
+            exchangeId: id,
+            fromUnitId: row.from_unit_id,
+            sourceDocumentId: row.document_id,
+            pdfSha256: row.pdf_sha256,
+            ...(verified ? { verification: { verdict: verified.verdict, signers: verified.signatures.map((s) => s.signerName ?? ''), crlCount: verified.crlCount } } : {}),
+          },
         });
       }
       await recordClientId(tx, id, request.clientId, user.id, now);

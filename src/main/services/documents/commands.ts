@@ -7,7 +7,7 @@ import type { OutboxEntry } from '../../../shared/api/offline.contract';
 import { WorkflowActionSchema, workflowActionLabels } from '../../../shared/domain/documents/workflow';
 import { formatDuration } from '../../../shared/domain/documents/voiceDuration';
 
-const exchangeLabels = { receive: '签收', return: '退回', withdraw: '撤回' } as const;
+const exchangeLabels = { receive: '签收', return: '退回', withdraw: '撤回', remind: '催收' } as const;
 
 /** The document, exchange item or conversation an entry is about. */
 export function targetOf(entry: OutboxEntry): string {

@@ -25,6 +25,7 @@ import {
 import { DirectoryUnitsResponseSchema, DirectoryUsersResponseSchema, type DirectoryUnit, type DirectoryUser } from '../../../shared/http/directory';
 import { DirectoryUnitSchema, DirectoryUserSchema } from '../../../shared/http/directory';
 import { PhrasesSchema, type Phrases } from '../../../shared/http/phrases';
+import { ExchangeVerificationSchema } from '../../../shared/http/exchange';
 import type { EventSink } from '../appServices';
 import type { OfflineServices } from '../sync/offlineServices';
 import { commandOf, targetOf } from './commands';
@@ -438,6 +439,23 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
         if (action === 'return' && !reason) throw new ApiFailure('invalid_input', '退回时请填写理由');
         const { command } = await submit({ type: 'exchange.action', exchangeId: id, action, reason: reason || undefined });
         return { command };
+      },
+      verification: async ({ id }) => {
+        try {
+          return await server.json(`/api/exchange/${seg(id)}/verification`, { schema: ExchangeVerificationSchema });
+        } catch (error) {
+          if (isUnreachable(error)) throw new ApiFailure('offline', '离线时无法验证签章，请联网后再试');
+          throw failureOf(error);
+        }
+      },
+      pdf: async ({ id }) => {
+        try {
+          const bytes = Buffer.from(await server.getExchangePdf(id));
+          return { base64: bytes.toString('base64'), sha256: createHash('sha256').update(bytes).digest('hex') };
+        } catch (error) {
+          if (isUnreachable(error)) throw new ApiFailure('offline', '离线时无法打开来文，请联网后再试');
+          throw failureOf(error);
+        }
       },
     },
     directory: {

@@ -62,6 +62,8 @@ export interface ServerCalls {
   putPdf(documentId: string, pdf: Uint8Array): Promise<void>;
   /** The 处理笺 of a document (`GET /api/documents/:id/sheet`). */
   getSheet(documentId: string): Promise<Uint8Array>;
+  /** The sealed PDF of an exchange item as sent (`GET /api/exchange/:id/pdf`). */
+  getExchangePdf(exchangeId: string): Promise<Uint8Array>;
   /** Any other binary GET (e.g. the 修订 view as PDF), as bytes. */
   getBytes(path: string, accept: string): Promise<Uint8Array>;
 }
@@ -141,6 +143,10 @@ export function createServerCalls(options: ServerCallsOptions): ServerCalls {
     },
     async getSheet(documentId) {
       const response = await binary(`/api/documents/${seg(documentId)}/sheet`, { headers: { authorization: `Bearer ${tokenOrFail()}`, accept: 'application/pdf' } });
+      return new Uint8Array(await response.arrayBuffer());
+    },
+    async getExchangePdf(exchangeId) {
+      const response = await binary(`/api/exchange/${seg(exchangeId)}/pdf`, { headers: { authorization: `Bearer ${tokenOrFail()}`, accept: 'application/pdf' } });
       return new Uint8Array(await response.arrayBuffer());
     },
     async getBytes(path, accept) {

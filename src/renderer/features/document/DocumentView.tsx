@@ -23,6 +23,8 @@ import { SealDialog } from './SealDialog';
 import { Timeline } from './Timeline';
 import { useApiEvent } from './useApiEvent';
 import { DocumentPdfPreview } from '../preview';
+import { UnitPicker } from '../exchange/UnitPicker';
+import { VerificationPanel } from '../exchange/VerificationPanel';
 import { HandwrittenOpinion, keepVoice, OpinionsPanel, PhrasePicker, SheetButton, VoiceSignoff, type VoiceRecording } from '../signoff';
 import type { InkDrawing } from '../../../shared/domain/documents/opinion';
 import '../../styles/documents.css';
@@ -121,6 +123,8 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
   const showUnits = actions.some((a) => a.action === 'dispatch');
   const defaultUnits = [...fields.mainRecipients, ...fields.ccRecipients].flatMap((r) => (r.unitId ? [r.unitId] : []));
   const chosenUnits = dispatchUnits ?? defaultUnits;
+  // The exchange item whose seals' verification this document shows (issue 20), if it was exchanged.
+  const exchangedAs = view.sourceExchangeId ?? view.receipts[0]?.exchangeId;
 
   const act = async (action: WorkflowAction) => {
     setMessage(null);
@@ -292,6 +296,8 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
           </section>
 
           <DocumentPdfPreview id={view.id} version={view.updatedAt} />
+          {/* Issue 20: what was exchanged shows its seals' verification here too (收文: as signed for; 发文: as sent). */}
+          {exchangedAs ? <VerificationPanel exchangeId={exchangedAs} version={view.updatedAt} /> : null}
 
           <section className="panel" aria-labelledby="doc-body-title">
             <h3 id="doc-body-title" className="panel__title">
@@ -332,19 +338,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                 <HandwrittenOpinion value={ink} onChange={setInk} disabled={busy !== null} />
                 <VoiceSignoff key={voice.key} onChange={(recording) => setVoice((v) => ({ ...v, recording }))} disabled={busy !== null} />
                 {showUnits ? (
-                  <fieldset className="field units-picker">
-                    <legend>{t('docs.dispatchTo')}</legend>
-                    {otherUnits.map((u) => (
-                      <label key={u.id} className="check">
-                        <input
-                          type="checkbox"
-                          checked={chosenUnits.includes(u.id)}
-                          onChange={(e) => setDispatchUnits(e.target.checked ? [...chosenUnits, u.id] : chosenUnits.filter((x) => x !== u.id))}
-                        />
-                        {u.name}
-                      </label>
-                    ))}
-                  </fieldset>
+                  <UnitPicker units={otherUnits} chosen={chosenUnits} onChange={setDispatchUnits} legend={t('docs.dispatchTo')} />
                 ) : null}
                 <div className="action-bar" role="group" aria-label={t('docs.actions')}>
                   {actions.map((a) => (

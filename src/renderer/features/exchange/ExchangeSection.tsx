@@ -1,7 +1,8 @@
 /**
- * 交换: documents between units. 收件 lists what other units sent to ours, each to 签收 (which
- * starts our 收文) or 退回 with a reason; 发件 lists what we sent, per receiving unit: who signed
- * for it and when, or why it came back.
+ * 交换: documents between units. 收件 lists what other units sent to ours, each to open (the document
+ * as it prints and its seals' verification), 签收 (which starts our 收文; many at once with 批量签收)
+ * or 退回 with a reason; 发件 tracks what we sent per document and per receiving unit (see
+ * OutgoingTracking).
  */
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,11 +12,25 @@ import { EmptyState } from '../../components/EmptyState';
 import { SectionPage } from '../../components/SectionPage';
 import { exchangeStatusLabels, formatTime, urgencyLabel } from '../document/labels';
 import { useApiEvent } from '../document/useApiEvent';
+import { BatchProgress, type BatchRun } from './BatchProgress';
+import { runBatch } from './batch';
+import { ExchangeItemView } from './ExchangeItemView';
+import { OutgoingTracking } from './OutgoingTracking';
 import '../../styles/documents.css';
+import '../../styles/exchange.css';
 
 type Box = 'incoming' | 'outgoing';
 
-function ExchangeRow({ item, box, onChanged }: { item: ExchangeItem; box: Box; onChanged: () => void }) {
+interface RowProps {
+  item: ExchangeItem;
+  box: Box;
+  onChanged: () => void;
+  onOpen: () => void;
+  selected: boolean;
+  onSelect: (selected: boolean) => void;
+}
+
+function ExchangeRow({ item, box, onChanged, onOpen, selected, onSelect }: RowProps) {
   const { t } = useTranslation();
   const api = useApi();
   const [returning, setReturning] = useState(false);
@@ -48,10 +63,16 @@ function ExchangeRow({ item, box, onChanged }: { item: ExchangeItem; box: Box; o
   const counterpart = box === 'incoming' ? item.fromUnitName : item.toUnitName;
   return (
     <li className={`exchange-item exchange-item--${item.status}`} aria-label={item.title}>
+      {box === 'incoming' && item.status === 'pending' ? (
+        <input type="checkbox" className="exchange-item__select" aria-label={t('exchangeDesk.select', { title: item.title })} checked={selected} onChange={(e) => onSelect(e.target.checked)} />
+      ) : null}
       <div className="exchange-item__main">
         <div className="exchange-item__title">
           {item.urgency !== 'normal' ? <span className={`urgency urgency--${item.urgency}`}>{urgencyLabel(item.urgency)}</span> : null}
           <span>{item.title}</span>
+          <button type="button" className="link-button" aria-label={t('exchangeDesk.openLabel', { title: item.title })} onClick={onOpen}>
+            {t('exchangeDesk.open')}
+          </button>
         </div>
         <div className="exchange-item__meta">
           <span>{item.docNumber ?? '—'}</span>
@@ -61,6 +82,8 @@ function ExchangeRow({ item, box, onChanged }: { item: ExchangeItem; box: Box; o
         <div className="exchange-item__status">
           <span className={`receipt__status receipt--${item.status}`}>{exchangeStatusLabels[item.status]}</span>
           {item.handledByName ? <span>{t('docs.exchange.handled', { name: item.handledByName, time: item.handledAt ? formatTime(item.handledAt) : '' })}</span> : null}
+          {item.overdue ? <span className="overdue-badge">{t('exchangeDesk.overdue')}</span> : null}
+          {item.reminderCount ? <span className="muted">{t('exchangeDesk.reminded', { count: item.reminderCount, time: item.remindedAt ? formatTime(item.remindedAt) : '' })}</span> : null}
           {item.reason ? <span className="receipt__reason">{t('docs.history.reason', { text: item.reason })}</span> : null}
         </div>
       </div>
@@ -107,6 +130,9 @@ export function ExchangeSection() {
   const [items, setItems] = useState<ExchangeItem[] | null>(null);
   const [fromReplica, setFromReplica] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [run, setRun] = useState<BatchRun | null>(null);
 
   const load = useCallback(async () => {
     const result = await api.exchange.list({ box });
@@ -122,12 +148,39 @@ export function ExchangeSection() {
 
   useEffect(() => {
     setItems(null);
+    setSelected(new Set());
+    setRun(null);
+    setOpenId(null);
     void load();
   }, [load]);
   // Main names the box that changed; the other tab re-reads when it is shown.
   useApiEvent('exchangeChanged', (payload) => {
     if (payload.box === box) void load();
   });
+
+  const pendingIds = (items ?? []).filter((i) => i.status === 'pending').map((i) => i.id);
+  const allSelected = pendingIds.length > 0 && pendingIds.every((id) => selected.has(id));
+  const batchRunning = run !== null && run.outcomes.length < run.total;
+
+  /** 批量签收: each selected item signed for in turn (the server verifies each), with progress. */
+  const receiveSelected = async () => {
+    const ids = pendingIds.filter((id) => selected.has(id));
+    const label = t('exchangeDesk.batchReceive');
+    const success = exchangeStatusLabels.received;
+    setRun({ label, total: ids.length, outcomes: [], success });
+    const outcomes = await runBatch(ids, (id) => api.exchange.act({ id, action: 'receive' }), (done) => setRun({ label, total: ids.length, outcomes: done, success }));
+    setSelected(new Set(outcomes.filter((o) => !o.ok).map((o) => o.id)));
+    void load();
+  };
+
+  const opened = openId ? items?.find((i) => i.id === openId) : undefined;
+  if (opened) {
+    return (
+      <SectionPage title={t('sections.exchange.label')} description={t('sections.exchange.description')}>
+        <ExchangeItemView item={opened} box={box} onBack={() => setOpenId(null)} onChanged={() => void load()} />
+      </SectionPage>
+    );
+  }
 
   return (
     <SectionPage title={t('sections.exchange.label')} description={t('sections.exchange.description')}>
@@ -152,12 +205,44 @@ export function ExchangeSection() {
         <p className="loading">{t('app.loading')}</p>
       ) : items.length === 0 ? (
         <EmptyState>{t('sections.exchange.empty')}</EmptyState>
+      ) : box === 'outgoing' ? (
+        <OutgoingTracking items={items} onChanged={() => void load()} />
       ) : (
-        <ul className="exchange-list">
-          {items.map((item) => (
-            <ExchangeRow key={item.id} item={item} box={box} onChanged={() => void load()} />
-          ))}
-        </ul>
+        <>
+          {pendingIds.length > 0 ? (
+            <div className="exchange-toolbar">
+              <label className="check">
+                <input type="checkbox" checked={allSelected} onChange={(e) => setSelected(e.target.checked ? new Set(pendingIds) : new Set())} />
+                {t('exchangeDesk.selectAll')}
+              </label>
+              <button type="button" className="button button--primary" disabled={selected.size === 0 || batchRunning} onClick={() => void receiveSelected()}>
+                {t('exchangeDesk.batchReceive')}
+                {selected.size > 0 ? `（${selected.size}）` : ''}
+              </button>
+            </div>
+          ) : null}
+          {run ? <BatchProgress run={run} items={items} /> : null}
+          <ul className="exchange-list">
+            {items.map((item) => (
+              <ExchangeRow
+                key={item.id}
+                item={item}
+                box={box}
+                onChanged={() => void load()}
+                onOpen={() => setOpenId(item.id)}
+                selected={selected.has(item.id)}
+                onSelect={(on) =>
+                  setSelected((current) => {
+                    const next = new Set(current);
+                    if (on) next.add(item.id);
+                    else next.delete(item.id);
+                    return next;
+                  })
+                }
+              />
+            ))}
+          </ul>
+        </>
       )}
     </SectionPage>
   );

@@ -1,0 +1,4 @@
+export * from './workingDays';
+export * from './deadline';
+export * from './verdict';
+export * from './unitGroups';

@@ -1,0 +1,149 @@
+/**
+ * Verification of exchanged documents at the server: every signature and seal of the stored PDF
+ * against the trusted roots and the stored CRLs, with the verdict a clerk reads (有效 / 无效 /
+ * 已撤销 / 不受信任), the signer, the time, and which unit's seal. 分发 is refused unless the sending
+ * unit's seal verifies; 签收 is refused unless the document still verifies.
+ *
+ * Results are cached by the digest of the bytes actually read together with the trust material
+ * (roots and CRLs), so a new CRL or root is seen at once and bytes changed in the store (which
+ * no longer match the digest they were filed under) are never served a stale 有效.
+ */
+import { createHash } from 'node:crypto';
+import { documentVerdict, type SignatureVerdict } from '../../shared/domain/exchange';
+import type { ExchangeSignatureResult } from '../../shared/http/exchange';
+import { signatureVerdict, verifyPdf, type PdfVerification } from '../../signing';
+import type { ServerDeps } from '../deps';
+import { getBlob, sha256Hex } from '../documents/repository';
+import { normaliseSerialHex } from '../seals/registry';
+import { rejected } from '../http/errors';
+import { storedCrls } from './crlStore';
+
+/** A document's verification, before it is tied to an exchange item. */
+export interface DocumentVerification {
+  readonly verdict: SignatureVerdict;
+  readonly signatures: ExchangeSignatureResult[];
+  readonly problems: string[];
+  readonly crlCount: number;
+  readonly checkedAt: number;
+}
+
+const CACHE_LIMIT = 256;
+
+export class SealVerifier {
+  private readonly cache = new Map<string, DocumentVerification>();
+
+  constructor(
+    private readonly deps: Pick<ServerDeps, 'db' | 'accounts' | 'now'>,
+    private readonly options: { cache?: boolean } = {},
+  ) {}
+
+  /** Verifies the blob filed under `sha256` (a missing blob or bytes not matching it are 无效). */
+  async verifyBlob(sha256: string): Promise<DocumentVerification> {
+    const bytes = await getBlob(this.deps.db, sha256);
+    if (!bytes) return this.broken('找不到该公文的文件');
+    const actual = sha256Hex(bytes);
+    const result = await this.verifyBytes(bytes, actual);
+    if (actual === sha256) return result;
+    // The store holds other bytes than were dispatched: whatever their signatures say, not the document sent.
+    return { ...result, verdict: 'invalid', problems: ['文件与分发时的摘要不一致：存储的文件被改动过', ...result.problems] };
+  }
+
+  /** Verifies `bytes` (whose SHA-256 is `sha256`). */
+  async verifyBytes(bytes: Buffer, sha256: string): Promise<DocumentVerification> {
+    const roots = (await this.deps.accounts.trustedRoots()).map((r) => r.pem);
+    const crls = await storedCrls(this.deps.db);
+    if (roots.length === 0) return this.broken('服务器未配置受信任的根证书，无法验证签章', crls.length);
+    const trust = createHash('sha256').update(roots.join('\n')).update('\0').update(crls.map((c) => c.pem).join('\n')).digest('hex');
+    const key = `${sha256}:${trust}`;
+    const cached = this.options.cache === false ? undefined : this.cache.get(key);
+    if (cached) return cached;
+    let verification: PdfVerification;
+    try {
+      verification = await verifyPdf(bytes, { trustedRoots: roots, crls: crls.map((c) => c.pem) });
+    } catch (error) {
+      return this.broken(`文件无法读取：${error instanceof Error ? error.message : String(error)}`, crls.length);
+    }
+    const sealNames = await this.sealsBySerial(verification.signatures.map((s) => s.signerSerialHex).filter((s): s is string => !!s));
+    const unitNames = (await this.deps.accounts.listUnits()).map((u) => u.name).sort((a, b) => b.length - a.length);
+    const signatures = verification.signatures.map((s): ExchangeSignatureResult => {
+      const { verdict, problems } = signatureVerdict(s);
+      const seal = s.signerSerialHex ? sealNames.get(normaliseSerialHex(s.signerSerialHex)) : undefined;
+      const subjectUnit = unitNames.find((name) => (s.signerSubject ?? '').includes(name));
+      const signedAt = s.timestampTime ?? s.claimedSigningTime;
+      return {
+        index: s.index,
+        verdict,
+        ...(s.signerName ? { signerName: s.signerName } : {}),
+        ...(signedAt ? { signedAt } : {}),
+        ...(seal ? { sealName: seal.name } : {}),
+        ...((seal?.unitName ?? subjectUnit) ? { unitName: seal?.unitName ?? subjectUnit } : {}),
+        onlySignaturesAppended: s.checks.modifications.ok,
+        problems,
+      };
+    });
+    const result: DocumentVerification = {
+      verdict: documentVerdict(signatures.map((s) => s.verdict)),
+      signatures,
+      problems: signatures.length === 0 ? ['文件中没有签章'] : [],
+      crlCount: crls.length,
+      checkedAt: this.deps.now(),
+    };
+    if (this.options.cache !== false) {
+      if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(key, result);
+    }
+    return result;
+  }
+
+  private broken(problem: string, crlCount = 0): DocumentVerification {
+    return { verdict: 'invalid', signatures: [], problems: [problem], crlCount, checkedAt: this.deps.now() };
+  }
+
+  /** Registered seals by their certificate's serial: the seal's name and its unit's name. */
+  private async sealsBySerial(serials: string[]): Promise<Map<string, { name: string; unitName?: string }>> {
+    const found = new Map<string, { name: string; unitName?: string }>();
+    if (serials.length === 0) return found;
+    const wanted = serials.map(normaliseSerialHex);
+    const rows = await this.deps.db.all<{ serial_hex: string; name: string; unit_id: string }>(
+      `SELECT serial_hex, name, unit_id FROM seals WHERE serial_hex IN (${wanted.map(() => '?').join(', ')})`,
+      wanted,
+    );
+    const units = new Map((await this.deps.accounts.listUnits()).map((u) => [u.id, u.name]));
+    for (const row of rows) found.set(normaliseSerialHex(row.serial_hex), { name: row.name, ...(units.get(row.unit_id) ? { unitName: units.get(row.unit_id) } : {}) });
+    return found;
+  }
+}
+
+/** The reasons a verification is not 有效, one line (for 409/422 messages). */
+export function verificationProblems(verification: DocumentVerification): string {
+  const lines = [...verification.problems];
+  for (const s of verification.signatures) {
+    if (s.verdict === 'valid') continue;
+    lines.push(`${s.signerName ?? `第${s.index}个签章`}：${s.problems.join('、') || '未通过'}`);
+  }
+  return lines.join('；') || '签章未通过验证';
+}
+
+/** Verifiers per store: one cache per server, shared by the documents and exchange routes. */
+const verifiers = new WeakMap<object, SealVerifier>();
+export function sealVerifierFor(deps: Pick<ServerDeps, 'db' | 'accounts' | 'now'>): SealVerifier {
+  let verifier = verifiers.get(deps.db);
+  if (!verifier) {
+    verifier = new SealVerifier(deps);
+    verifiers.set(deps.db, verifier);
+  }
+  return verifier;
+}
+
+/**
+ * 分发 only what verifies, under the sending unit's own seal: the sealed PDF of `documentId` must be
+ * 有效 in every signature and carry a seal (or a signer's certificate) of `unitName`. Throws 422 with
+ * the reason otherwise; does nothing for a document not yet sealed (分发 refuses that itself).
+ */
+export async function checkDispatchSeal(deps: Pick<ServerDeps, 'db' | 'accounts' | 'now'>, documentId: string, unitName: string): Promise<void> {
+  const pdf = await deps.db.get<{ current_sha256: string; signed: number }>('SELECT current_sha256, signed FROM document_pdfs WHERE document_id = ?', [documentId]);
+  if (!pdf || Number(pdf.signed) !== 1) return;
+  const verification = await sealVerifierFor(deps).verifyBlob(pdf.current_sha256);
+  if (verification.verdict !== 'valid') throw rejected(`签章验证未通过，不能分发：${verificationProblems(verification)}`);
+  if (!verification.signatures.some((s) => s.unitName === unitName)) throw rejected(`公文上没有${unitName}的有效印章，不能以该单位名义分发`);
+}
