@@ -302,6 +302,8 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                 bootstrap={view.state === 'draft' && view.drafterId === me.id}
                 username={me.name}
                 onFlushReady={setFlush}
+                title={view.title}
+                mainRecipients={fields.mainRecipients.map((r) => r.name)}
               />
             ) : null}
           </section>

@@ -44,7 +44,7 @@ export class PageBreakNode extends DecoratorNode<JSX.Element> {
     return $createPageBreakNode().updateFromJSON(serialized);
   }
 
-  static importDOM(): DOMConversionMap | null {
+  static override importDOM(): DOMConversionMap | null {
     return {
       // Word and WPS mark a page break as a <br style="page-break-before:always"> (or -after).
       br: (node: HTMLElement) =>
@@ -123,7 +123,7 @@ export class AttachmentNoteNode extends ElementNode {
     return $createAttachmentNoteNode().updateFromJSON(serialized);
   }
 
-  static importDOM(): DOMConversionMap | null {
+  static override importDOM(): DOMConversionMap | null {
     return {
       p: (node: HTMLElement) =>
         node.getAttribute('data-attachment-note') !== null ? { conversion: () => ({ node: $createAttachmentNoteNode() }), priority: 2 } : null,
