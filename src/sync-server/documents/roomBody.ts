@@ -127,7 +127,7 @@ function tableRows(table: Y.XmlText): string[][] {
 
 /** The blocks of one element of the root (or of a container that only holds elements). */
 function structureOf(element: Y.XmlText | Y.XmlElement): BodyBlock[] {
-  const type = element.getAttribute('__type');
+  const type: unknown = element.getAttribute('__type');
   if (type === 'pagebreak') return [{ kind: 'pageBreak' }];
   if (element instanceof Y.XmlElement) return [];
   if (type === 'list') {

@@ -28,6 +28,12 @@ import { TableCellNode, TableNode, TableRowNode } from '@lexical/table';
 export const PAGE_BREAK_TYPE = 'pagebreak';
 export const ATTACHMENT_NOTE_TYPE = 'attachment-note';
 
+/** A class name our own nodes read from the editor theme (Lexical types custom theme keys as any). */
+function themeClass(config: EditorConfig, key: string, fallback: string): string {
+  const value: unknown = config.theme[key];
+  return typeof value === 'string' ? value : fallback;
+}
+
 export type SerializedPageBreakNode = SerializedLexicalNode;
 
 /** A forced page break: the printed body continues on a new page. */
@@ -72,7 +78,7 @@ export class PageBreakNode extends DecoratorNode<JSX.Element> {
 
   override createDOM(config: EditorConfig): HTMLElement {
     const div = document.createElement('div');
-    div.className = config.theme.pageBreak ?? 'doc-body__page-break';
+    div.className = themeClass(config, 'pageBreak', 'doc-body__page-break');
     div.setAttribute('role', 'separator');
     div.setAttribute('contenteditable', 'false');
     return div;
@@ -146,7 +152,7 @@ export class AttachmentNoteNode extends ElementNode {
 
   override createDOM(config: EditorConfig): HTMLElement {
     const p = document.createElement('p');
-    p.className = config.theme.attachmentNote ?? 'doc-body__attachment-note';
+    p.className = themeClass(config, 'attachmentNote', 'doc-body__attachment-note');
     return p;
   }
 

@@ -197,8 +197,17 @@ export function htmlToBodyBlocks(html: string): BodyBlock[] {
         inAttachments = false;
         continue;
       }
+      const breaksPage = Array.from(child.querySelectorAll('br, hr')).some(isPageBreak);
       if (inlineTags.has(tag) && child.querySelector(blockSelector) === null) {
+        if (!breaksPage) {
+          pending.push(child);
+          continue;
+        }
+        // Word wraps its page break in a span between paragraphs: the text before it, then the break.
         pending.push(child);
+        flush();
+        blocks.push({ kind: 'pageBreak' });
+        inAttachments = false;
         continue;
       }
       flush();
@@ -215,14 +224,14 @@ export function htmlToBodyBlocks(html: string): BodyBlock[] {
         blocks.push({ kind: 'heading', level, runs: typed ? dropPrefix(runs, [...t].length - [...typed.rest].length) : runs });
       } else if (tag === 'p') {
         // A Word page break as a paragraph of its own (<br style="page-break-before:always">).
-        const pageBreak = Array.from(child.querySelectorAll('br')).some(isPageBreak);
-        if (pageBreak && !text(inlineRuns(child)).trim()) {
-          blocks.push({ kind: 'pageBreak' });
-          continue;
-        }
         const list = wordListItem(child);
         if (list) pushListItem(list.ordered, inlineRuns(child));
         else pushParagraph(inlineRuns(child), child.classList.contains('attachment-note') || child.hasAttribute('data-attachment-note'));
+        // A page break inside the paragraph (Word's <br style="page-break-before:always">) follows its text.
+        if (breaksPage) {
+          blocks.push({ kind: 'pageBreak' });
+          inAttachments = false;
+        }
       } else if (tag === 'ul' || tag === 'ol') {
         const ordered = tag === 'ol';
         for (const li of Array.from(child.querySelectorAll('li'))) {

@@ -82,7 +82,7 @@ export function headingNumbers(blocks: readonly BodyBlock[]): Array<string | und
     const i = block.level - 1;
     counters[i] = (counters[i] ?? 0) + 1;
     for (let j = i + 1; j < counters.length; j++) counters[j] = 0;
-    return formatHeadingNumber(block.level, counters[i]!);
+    return formatHeadingNumber(block.level, counters[i] ?? 1);
   });
 }
 
