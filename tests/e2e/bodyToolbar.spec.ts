@@ -79,8 +79,8 @@ test('li drafts with headings, bold and a table, exports Word and imports Word',
     await expect(editor.locator('.doc-body__bold')).toHaveText('稳中求进');
     await expect(editor.locator('table td').first()).toHaveText('单位');
     // 4 + 12 + 4 + 4 characters typed, and the headings' numbers 一、 and （一）.
-    await expect(toolbar.getByRole('status', { name: '字数与页数' })).toContainText('约 1 页');
-    await expect(toolbar.getByRole('status', { name: '字数与页数' })).toContainText('29 字');
+    await expect(toolbar.getByRole('note', { name: '字数与页数' })).toContainText('约 1 页');
+    await expect(toolbar.getByRole('note', { name: '字数与页数' })).toContainText('29 字');
 
     // A second level-1 heading above the first renumbers both.
     await editor.locator('.doc-body__h1').click();

@@ -219,7 +219,8 @@ export function BodyToolbar({ editable, title, mainRecipients }: BodyToolbarProp
       <button type="button" className="body-toolbar__button" disabled={busy} onClick={() => void exportWord()}>
         {t('editor.exportWord')}
       </button>
-      <span className="body-toolbar__stats" role="status" aria-label={t('editor.statsLabel')}>
+      {/* A note, not a live region: a count announced at every keystroke would drown the typing. */}
+      <span className="body-toolbar__stats" role="note" aria-label={t('editor.statsLabel')}>
         {t('editor.stats', { characters: stats.characters, pages: stats.pages })}
       </span>
       {message ? (
