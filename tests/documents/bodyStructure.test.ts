@@ -4,8 +4,6 @@
  * the body's nodes, so the reader sees exactly what the editor stores.
  */
 import { describe, expect, it } from 'vitest';
-import { createEditor } from 'lexical';
-import { createBinding, syncLexicalUpdateToYjs, type Provider } from '@lexical/yjs';
 import * as Y from 'yjs';
 import {
   bodyPlainText,
@@ -15,8 +13,8 @@ import {
   type BodyBlock,
 } from '../../src/shared/domain/documents';
 import { lexicalBodyBlocks, lexicalParagraphs } from '../../src/sync-server/documents/roomBody';
-import { bodyEditorNodes } from '../../src/renderer/features/editor/nodes';
 import { $replaceBody } from '../../src/renderer/features/editor/bodyBlocks';
+import { boundEditor } from '../support/lexicalYjs';
 
 const h = (level: 1 | 2 | 3 | 4, text: string): BodyBlock => ({ kind: 'heading', level, runs: [{ text }] });
 const p = (text: string): BodyBlock => ({ kind: 'paragraph', runs: [{ text }] });
@@ -53,24 +51,6 @@ describe('word count and page estimate', () => {
     expect(bodyStatistics([p('前'), { kind: 'pageBreak' }, p('后')]).pages).toBe(2);
   });
 });
-
-/** A Lexical editor bound to `doc` the way CollaborationPlugin binds it, without a network. */
-function boundEditor(doc: Y.Doc) {
-  const editor = createEditor({
-    namespace: 'test',
-    nodes: [...bodyEditorNodes],
-    onError: (e) => {
-      throw e;
-    },
-  });
-  const awareness = { getLocalState: () => null, getStates: () => new Map(), on: () => {}, off: () => {}, setLocalState: () => {}, setLocalStateField: () => {} };
-  const provider = { awareness, connect: () => {}, disconnect: () => {}, on: () => {}, off: () => {} } as unknown as Provider;
-  const binding = createBinding(editor, provider, 'body', doc, new Map([['body', doc]]));
-  editor.registerUpdateListener(({ prevEditorState, editorState, dirtyElements, dirtyLeaves, normalizedNodes, tags }) => {
-    syncLexicalUpdateToYjs(binding, provider, prevEditorState, editorState, dirtyElements, dirtyLeaves, normalizedNodes, tags);
-  });
-  return editor;
-}
 
 describe('the room reader (lexicalBodyBlocks)', () => {
   const body: BodyBlock[] = [
