@@ -3,7 +3,8 @@
  * body with a level-1 and a level-2 heading (numbered 一、 and （一） by position), bold text and a
  * table; the structure survives a reload (it went through the Yjs room); 导出 Word downloads a .docx
  * laid out per GB/T 9704 holding that structure; 导入 Word replaces the body with a .docx's headings
- * and table; a .docx with tracked deletions is refused with the reason.
+ * and table; a paste from Word keeps its heading and bold and drops Word's styling; a .docx with
+ * tracked deletions is refused with the reason.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -149,6 +150,26 @@ test('li drafts with headings, bold and a table, exports Word and imports Word',
     expect(reexported).toContain('完成六成');
     expect(reexported).not.toContain('指导思想');
 
+    // Paste from Word: the structure comes, Word's fonts, colours and sizes do not.
+    await editor.locator('table td').nth(3).click();
+    await page.keyboard.press('Control+End');
+    await page.evaluate(() => {
+      const target = document.querySelector('[aria-label="正文"][contenteditable]');
+      const data = new DataTransfer();
+      data.setData(
+        'text/html',
+        `<html><body><!--StartFragment--><p class=MsoNormal style='mso-pagination:none'><span style='font-family:黑体;color:red;font-size:22pt'>二、下一步工作</span></p>` +
+          `<p class=MsoNormal><span style='font-family:宋体;font-size:9pt;color:#ff0000'>抓好</span><b><span style='color:blue'>落实</span></b></p><!--EndFragment--></body></html>`,
+      );
+      data.setData('text/plain', '二、下一步工作\n抓好落实');
+      target?.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await expect(editor.locator('.doc-body__h1')).toHaveCount(2);
+    await expect(editor.locator('.doc-body__h1').nth(1)).toHaveText('下一步工作');
+    await expect(editor.locator('.doc-body__h1').nth(1)).toHaveAttribute('data-number', '二、');
+    await expect(editor.locator('.doc-body__bold').filter({ hasText: '落实' })).toHaveCount(1);
+    expect(await editor.evaluate((el) => el.innerHTML)).not.toMatch(/color|font-family|font-size|Mso/);
+
     // A .docx with tracked deletions is refused, saying why; the body stays as it was.
     const tracked = join(dir, '带修订.docx');
     writeFileSync(
@@ -161,7 +182,7 @@ test('li drafts with headings, bold and a table, exports Word and imports Word',
     );
     await page.getByLabel('选择 Word 文件').setInputFiles(tracked);
     await expect(page.getByRole('alert').filter({ hasText: '未处理的修订' })).toBeVisible();
-    await expect(editor.locator('.doc-body__h1')).toHaveText('基本情况');
+    await expect(editor.locator('.doc-body__h1')).toHaveText(['基本情况', '下一步工作']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
