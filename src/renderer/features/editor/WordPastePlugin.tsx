@@ -7,7 +7,7 @@
 import { useEffect } from 'react';
 import { useLexicalComposerContext } from '@lexical/react/LexicalComposerContext';
 import { $getSelection, $isRangeSelection, COMMAND_PRIORITY_HIGH, PASTE_COMMAND } from 'lexical';
-import { $nodesFromBlocks } from './bodyBlocks';
+import { $insertBlocksAtSelection } from './bodyBlocks';
 import { htmlToBodyBlocks } from './wordHtml';
 
 export function WordPastePlugin() {
@@ -26,7 +26,7 @@ export function WordPastePlugin() {
           event.preventDefault();
           editor.update(() => {
             const selection = $getSelection();
-            if ($isRangeSelection(selection)) selection.insertNodes($nodesFromBlocks(blocks));
+            if ($isRangeSelection(selection)) $insertBlocksAtSelection(selection, blocks);
           });
           return true;
         },

@@ -10,6 +10,8 @@ import {
   $createTextNode,
   $getRoot,
   $isElementNode,
+  $isRootOrShadowRoot,
+  type RangeSelection,
   $isLineBreakNode,
   $isParagraphNode,
   $isTextNode,
@@ -123,4 +125,42 @@ export function $replaceBody(blocks: readonly BodyBlock[]): void {
   // A body that ends in a table or page break gets a paragraph after it, so the caret can go there.
   const last = root.getLastChild();
   if (last && !$isParagraphNode(last) && !$isHeadingNode(last) && !$isAttachmentNoteNode(last)) root.append($createParagraphNode());
+}
+
+/**
+ * Inserts pasted blocks at the selection. One plain paragraph joins the text where the caret is;
+ * anything else (a heading, a list, a table, several blocks) goes in as blocks of its own: the
+ * paragraph at the caret is split there (an empty one is replaced), so a pasted heading stays a
+ * heading instead of melting into the line it was pasted on. Inside a table cell, Lexical's own
+ * insertion keeps the cell's structure.
+ */
+export function $insertBlocksAtSelection(selection: RangeSelection, blocks: readonly BodyBlock[]): void {
+  const only = blocks.length === 1 ? blocks[0] : undefined;
+  const nodes = $nodesFromBlocks(blocks);
+  if (only?.kind === 'paragraph') {
+    const paragraph = nodes[0];
+    if ($isElementNode(paragraph)) selection.insertNodes(paragraph.getChildren());
+    return;
+  }
+  const anchor = selection.anchor.getNode();
+  const block = $isRootOrShadowRoot(anchor) ? null : anchor.getTopLevelElement();
+  if (!block || !$isElementNode(block) || !$isRootOrShadowRoot(block.getParent()) || $isTableNode(block)) {
+    selection.insertNodes(nodes);
+    return;
+  }
+  if (!selection.isCollapsed()) selection.removeText();
+  let before: ElementNode | null;
+  if ($isParagraphNode(block) && block.getTextContent().trim() === '') before = block;
+  else before = selection.insertParagraph();
+  if (!before) {
+    selection.insertNodes(nodes);
+    return;
+  }
+  for (const node of nodes) before.insertBefore(node);
+  // The split-off rest of the line stays after what was pasted; an empty one goes, unless the body
+  // would end in a table, list or page break and the caret needs a line after it.
+  const last = nodes[nodes.length - 1];
+  const caretFits = $isParagraphNode(last) || $isHeadingNode(last) || $isAttachmentNoteNode(last);
+  if (before.getTextContent().trim() === '' && (before.getNextSibling() !== null || caretFits)) before.remove();
+  if ($isElementNode(last)) last.selectEnd();
 }
