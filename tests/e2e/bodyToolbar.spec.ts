@@ -95,11 +95,16 @@ test('li drafts with headings, bold and a table, exports Word and imports Word',
     await expect(editor.locator('.doc-body__h1').nth(1)).toHaveText('总体要求');
 
     // The structure went through the room: leaving the document and opening it again (a new editor,
-    // its state loaded from the room through main) shows it again.
-    await page.getByRole('navigation', { name: '主导航' }).getByRole('button', { name: '待办' }).click();
-    await expect(editor).toHaveCount(0);
-    await page.getByRole('navigation', { name: '主导航' }).getByRole('button', { name: '发文' }).click();
-    await page.getByRole('button', { name: title }).first().click();
+    // its state loaded from the room through main) shows it again. The editor hands its edits to main
+    // one call at a time, so on a busy machine the last keystrokes may still be on their way when the
+    // document is reopened: reopen until they are there.
+    await expect(async () => {
+      await page.getByRole('navigation', { name: '主导航' }).getByRole('button', { name: '待办' }).click();
+      await expect(editor).toHaveCount(0);
+      await page.getByRole('navigation', { name: '主导航' }).getByRole('button', { name: '发文' }).click();
+      await page.getByRole('button', { name: title }).first().click();
+      await expect(editor.locator('table td').nth(1)).toHaveText('任务', { timeout: 3_000 });
+    }).toPass({ timeout: 60_000 });
     await expect(editor.locator('.doc-body__h1').nth(1)).toHaveAttribute('data-number', '二、');
     await expect(editor.locator('.doc-body__bold')).toHaveText('稳中求进');
     await expect(editor.locator('table td').nth(1)).toHaveText('任务');

@@ -25,8 +25,6 @@ import { INSERT_TABLE_COMMAND } from '@lexical/table';
 import { $findMatchingParent, $insertNodeToNearestRoot, mergeRegister } from '@lexical/utils';
 import { bodyStatistics, type BodyStatistics } from '../../../shared/domain/documents';
 import { $bodyBlocks, $replaceBody } from './bodyBlocks';
-import { bodyToDocx } from './docxExport';
-import { docxToBody, DocxImportError } from './docxImport';
 import { $createAttachmentNoteNode, $createPageBreakNode, $isAttachmentNoteNode } from './nodes';
 
 export type BlockStyle = 'paragraph' | 'h1' | 'h2' | 'h3' | 'h4' | 'attachment' | 'number' | 'bullet';
@@ -143,11 +141,14 @@ export function BodyToolbar({ editable, title, mainRecipients }: BodyToolbarProp
       setBusy(true);
       setMessage(null);
       try {
+        // mammoth loads on first use only (its own chunk): most people never import a file.
+        const { docxToBody } = await import('./docxImport');
         const imported = await docxToBody(new Uint8Array(await file.arrayBuffer()));
         editor.update(() => $replaceBody(imported.blocks));
         setMessage({ kind: 'info', text: t('editor.imported', { name: file.name }) });
       } catch (error) {
-        setMessage({ kind: 'error', text: error instanceof DocxImportError ? error.message : t('editor.importFailed', { reason: error instanceof Error ? error.message : String(error) }) });
+        const refused = error instanceof Error && error.name === 'DocxImportError';
+        setMessage({ kind: 'error', text: refused ? error.message : t('editor.importFailed', { reason: error instanceof Error ? error.message : String(error) }) });
       } finally {
         setBusy(false);
       }
@@ -160,6 +161,7 @@ export function BodyToolbar({ editable, title, mainRecipients }: BodyToolbarProp
     setMessage(null);
     try {
       const blocks = editor.getEditorState().read($bodyBlocks);
+      const { bodyToDocx } = await import('./docxExport');
       const bytes = await bodyToDocx({ title, blocks, ...(mainRecipients ? { mainRecipients } : {}) });
       download(bytes, `${safeName(title)}.docx`);
     } catch (error) {
