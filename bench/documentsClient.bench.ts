@@ -76,7 +76,7 @@ try {
   };
   console.log(`待办 list (25 items, online):          p50 ${figures.todoListP50Ms} ms, p95 ${figures.todoListP95Ms} ms`);
   console.log(`open a document (online, cached):      p50 ${figures.openDocumentP50Ms} ms`);
-  console.log(`workflow step via the outbox (提交):    p50 ${figures.stepRoundTripP50Ms} ms, p95 ${figures.stepRoundTripP95Ms} ms (queued, sent, re-read)`);
+  console.log(`workflow step via the outbox (提交):    p50 ${figures.stepRoundTripP50Ms} ms, p95 ${figures.stepRoundTripP95Ms} ms (queued, sent, the answer shown)`);
   console.log(`用印 (fetch, sign with seal, upload, queue): p50 ${figures.sealP50Ms} ms`);
   console.log(`open a document from the replica (server down): p50 ${figures.openFromReplicaP50Ms} ms`);
   console.log(JSON.stringify({ bench: 'documentsClient', ...figures }));

@@ -13,6 +13,8 @@
  * After one unmeasured warm-up run each, every server runs every row three times, interleaved with
  * the others (each run starting with another server); the figures are medians.
  *
+ * `SYNC_BENCH_JOURNAL=both` adds XieTong with the pwrite journal as a fourth server (`xietong-pwrite`),
+ * to weigh the memory-mapped journal's addon against the plain path in the same run.
  * Usage: `npm run bench -- sync` (about five minutes; `SYNC_BENCH_ROWS=0,2`, `SYNC_BENCH_REPEAT=1`
  * for a quick look). Loopback only; every wait is bounded; every child is stopped.
  * The last line of output is JSON.
@@ -31,11 +33,20 @@ import * as encoding from 'lib0/encoding';
 import { WebSocket, WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 
-type ServerKind = 'xietong' | 'y-websocket-server' | 'hocuspocus';
+type ServerKind = 'xietong' | 'xietong-pwrite' | 'y-websocket-server' | 'hocuspocus';
 /** The servers XieTong is measured against. */
 const PEERS = ['y-websocket-server', 'hocuspocus'] as const;
+
+/**
+ * The SQLite journal XieTong writes: `memory-mapped` (default), `pwrite`, or `both` — then the
+ * pwrite journal runs as a server of its own (`xietong-pwrite`), interleaved with the others in
+ * the same run, and its figures are also given as a ratio to the memory-mapped journal's.
+ */
+const JOURNAL: 'memory-mapped' | 'pwrite' | 'both' =
+  process.env.SYNC_BENCH_JOURNAL === 'pwrite' ? 'pwrite' : process.env.SYNC_BENCH_JOURNAL === 'both' ? 'both' : 'memory-mapped';
+
 /** `SYNC_BENCH_SERVERS=xietong,y-websocket-server` leaves the others out (for trying one change quickly). */
-const SERVERS: ServerKind[] = (['xietong', ...PEERS] as ServerKind[]).filter(
+const SERVERS: ServerKind[] = (['xietong', ...(JOURNAL === 'both' ? (['xietong-pwrite'] as const) : []), ...PEERS] as ServerKind[]).filter(
   (kind) => !process.env.SYNC_BENCH_SERVERS || process.env.SYNC_BENCH_SERVERS.split(',').includes(kind),
 );
 
@@ -57,9 +68,6 @@ const ALL_ROWS: Row[] = [
 ];
 /** `SYNC_BENCH_ROWS=0,2` runs only those rows (for trying one change quickly). */
 const ROWS = process.env.SYNC_BENCH_ROWS ? ALL_ROWS.filter((_row, i) => process.env.SYNC_BENCH_ROWS!.split(',').includes(String(i))) : ALL_ROWS;
-
-/** The SQLite journal XieTong writes: `memory-mapped` (default) or `pwrite`. */
-const JOURNAL = process.env.SYNC_BENCH_JOURNAL === 'pwrite' ? 'pwrite' : 'memory-mapped';
 
 /** `SYNC_BENCH_REPEAT=N` runs every server N times per row (default 3) and reports medians. */
 const REPEATS = Math.max(1, Number(process.env.SYNC_BENCH_REPEAT ?? 3) || 3);
@@ -143,13 +151,13 @@ const CLOCK_TICKS_PER_SECOND = 100;
 async function serve(kind: ServerKind): Promise<void> {
   let port: number;
   let cleanup = (): void => undefined;
-  if (kind === 'xietong') {
+  if (kind === 'xietong' || kind === 'xietong-pwrite') {
     // Only what a SQLite deployment loads (not the PostgreSQL and Redis adapters).
     const { createSyncService } = await import('../src/sync-server/sync/service');
     const { SqliteRoomUpdateStore } = await import('../src/sync-server/sync/sqliteStore');
     const dir = mkdtempSync(join(tmpdir(), 'xietong-sync-bench-'));
-    // `SYNC_BENCH_JOURNAL=pwrite` measures the journal a server without the addon writes.
-    const mapped = JOURNAL !== 'pwrite';
+    // `SYNC_BENCH_JOURNAL=pwrite` (or the `xietong-pwrite` server) measures the journal a server without the addon writes.
+    const mapped = kind === 'xietong' && JOURNAL !== 'pwrite';
     const store = new SqliteRoomUpdateStore(join(dir, 'sync.db'), { journalMapping: mapped });
     if (store.immediateCommits !== mapped) throw new Error('the memory-mapped journal is not built (npm run build:node)');
     const service = createSyncService({
@@ -238,7 +246,7 @@ class SimClient {
 
   connect(): Promise<void> {
     const url =
-      this.kind === 'xietong'
+      this.kind === 'xietong' || this.kind === 'xietong-pwrite'
         ? `ws://127.0.0.1:${this.port}/sync/${this.room}?token=${signToken(`user${this.index}`)}`
         : this.kind === 'y-websocket-server'
           ? `ws://127.0.0.1:${this.port}/${this.room}`
@@ -600,7 +608,7 @@ async function main(): Promise<void> {
   const pinned = pinClientsToFirstCore();
   console.log(pinned ? 'clients pinned to CPU 0, each server to CPU 1 (taskset)' : 'not pinned: clients and servers share the cores');
   console.log(`${REPEATS} run(s) per server and row, servers interleaved, after a warm-up; figures are medians`);
-  console.log(`xietong's SQLite journal: ${JOURNAL}\n`);
+  console.log(`xietong's SQLite journal: ${JOURNAL === 'both' ? 'memory-mapped (xietong) and pwrite (xietong-pwrite), side by side' : JOURNAL}\n`);
   // The first runs of a fresh process measure the clients' cold code as much as the server
   // (measured: whichever server went first had a p99 two to three times its later runs'), so
   // every server serves the smallest row once, unmeasured, and each run starts with another server.
@@ -626,6 +634,7 @@ async function main(): Promise<void> {
   console.log('\nRatios: xietong ÷ the better peer (lower median), paired run by run, median over the runs (≤ 1.00× meets the target):');
   const ratios: Record<string, Record<string, number>> = {};
   const ratiosByPeer: Record<string, Record<string, Record<string, number>>> = {};
+  const journalRatios: Record<string, Record<string, number>> = {};
   const x = (value: number | undefined): string => (value === undefined || Number.isNaN(value) ? '—' : `${value.toFixed(2)}×`);
   const repeats = [...Array(REPEATS).keys()];
   for (const row of ROWS) {
@@ -633,11 +642,11 @@ async function main(): Promise<void> {
     const at = (kind: ServerKind, repeat: number, pick: Pick): number | undefined =>
       pick(runs.find((r) => r.row === row.name && r.server === kind && r.repeat === repeat) ?? ({} as Result));
     const medianOf = (kind: ServerKind, pick: Pick): number => median(repeats.map((repeat) => at(kind, repeat, pick)));
-    /** XieTong ÷ `peer`, run by run, median over the runs. */
-    const pairedWith = (peer: ServerKind, pick: Pick): number => {
+    /** XieTong (or `self`) ÷ `peer`, run by run, median over the runs. */
+    const pairedWith = (peer: ServerKind, pick: Pick, self: ServerKind = 'xietong'): number => {
       const perRun: number[] = [];
       for (const repeat of repeats) {
-        const ours = at('xietong', repeat, pick);
+        const ours = at(self, repeat, pick);
         const theirs = at(peer, repeat, pick);
         if (isFiniteNumber(ours) && isFiniteNumber(theirs)) perRun.push(ours / theirs);
       }
@@ -674,11 +683,18 @@ async function main(): Promise<void> {
       `peak RSS ${x(f.peakRss)}`;
     console.log(`${row.name.padEnd(30)} ${line(figures)}`);
     for (const peer of PEERS) console.log(`${`  ÷ ${peer}`.padEnd(30)} ${line(ratiosByPeer[row.name]![peer]!)}`);
+    if (SERVERS.includes('xietong-pwrite') && SERVERS.includes('xietong')) {
+      // The journal addon's worth: the memory-mapped journal ÷ the pwrite one, paired run by run
+      // (≤ 0.90× on some figure is the ≥ 10 % it must show to be kept).
+      const journal = figuresFor((pick) => pairedWith('xietong-pwrite', pick));
+      journalRatios[row.name] = journal;
+      console.log(`${'  memory-mapped ÷ pwrite'.padEnd(30)} ${line(journal)}`);
+    }
   }
   const seconds = (performance.now() - started) / 1000;
   console.log(`\ntotal ${seconds.toFixed(0)} s`);
   const ok = runs.every((r) => r.ok);
-  console.log(JSON.stringify({ ok, seconds: Math.round(seconds), pinned, repeats: REPEATS, journal: JOURNAL, ratios, ratiosByPeer, results, runs }));
+  console.log(JSON.stringify({ ok, seconds: Math.round(seconds), pinned, repeats: REPEATS, journal: JOURNAL, ratios, ratiosByPeer, ...(JOURNAL === 'both' ? { journalRatios } : {}), results, runs }));
   process.exit(ok ? 0 : 1);
 }
 

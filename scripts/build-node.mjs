@@ -35,7 +35,7 @@ try {
     // The CLI is split: each command's code is its own chunk, loaded when that command runs, so
     // `xietong --help` starts in about the time of Node itself. Old chunks go first (hashed names).
     rmSync('dist/cli-chunks', { recursive: true, force: true });
-    await build({ ...common, entryPoints: { cli }, splitting: true, chunkNames: 'cli-chunks/[name]-[hash]', packages: undefined, external: cliExternals() });
+    await build({ ...common, entryPoints: { cli }, splitting: true, chunkNames: 'cli-chunks/[name]-[hash]', packages: undefined, external: cliExternals(), mainFields: ['module', 'main'] });
   }
 } catch (error) {
   console.error(`build failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -15,6 +15,8 @@ import { auditMigrations } from './audit/migrations';
 import { documentMigrations } from './documents/migrations';
 import { registerDocumentRoutes } from './documents/routes';
 import { sheetMigrations } from './documents/sheetMigrations';
+import { revisionMigrations } from './documents/revisionMigrations';
+import { registerRevisionRoutes } from './documents/revisionsRoutes';
 import { changeFeedFor } from './documents/changeFeed';
 import { createOverdueReminders } from './documents/overdueReminders';
 import { exchangeMigrations } from './exchange/migrations';
@@ -61,7 +63,11 @@ export const serverModules: readonly ServerModule[] = [
     register: (router, deps) => {
       registerDocumentRoutes(router, deps);
       const reminders = createOverdueReminders(deps, changeFeedFor(deps.db), { start: true });
-      return () => reminders.stop();
+      return async () => {
+        await reminders.stop();
+        // Waiting long-polls answer now, while the store is still open, instead of after it closed.
+        changeFeedFor(deps.db).close();
+      };
     },
   },
   { name: 'exchange', migrations: exchangeMigrations, register: registerExchangeRoutes },
@@ -70,6 +76,8 @@ export const serverModules: readonly ServerModule[] = [
   // The 处理笺 archived with each document (its routes are the documents module's).
   { name: 'sheets', migrations: sheetMigrations },
   { name: 'messaging', migrations: messagingMigrations, register: registerMessagingRoutes },
+  // 修订痕迹: the body's versions, authors of its Yjs clients, 接受 / 拒绝 (routes under /api/documents/:id).
+  { name: 'revisions', migrations: revisionMigrations, register: registerRevisionRoutes },
 ];
 
 /** Every module's migrations, in module order. */

@@ -25,6 +25,7 @@ import { ensureDemoCertificates } from './demo/certificates';
 import { lockDataDir } from './dataDirLock';
 import { RedisRevocationBus, watchRevocations } from './accounts/revocations';
 import { presenceColor } from './rooms/presence';
+import { recordBodyAuthor } from './documents/revisionVersions';
 import { createSyncService, PostgresRoomUpdateStore, RedisRoomPubSub, SqliteRoomUpdateStore, type SyncLimits, type SyncLogger } from './sync/index';
 
 export type { Logger } from './log';
@@ -154,6 +155,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       authorizeRoom: (user, room) => rooms.authorize(user, room),
       // Presence shows who the connection is, whatever the client claims (issue 15).
       presenceOf: (user) => ({ id: user.id, name: user.name, color: presenceColor(user.id) }),
+      // 修订痕迹: who authored each Yjs client of a document's body (documents/revisionVersions.ts).
+      onClientsAuthored: (room, userId, clientIds) => {
+        if (!room.startsWith('doc:')) return;
+        const at = now();
+        void Promise.all(clientIds.map((clientId) => recordBodyAuthor(db, room, clientId, userId, at))).catch((error: unknown) =>
+          syncLog.error({ err: error instanceof Error ? error.message : String(error), room }, 'sync: recording a body author failed'),
+        );
+      },
       ...(pubsub ? { pubsub } : {}),
       ...(options.syncLimits ? { limits: options.syncLimits } : {}),
       log: syncLog,

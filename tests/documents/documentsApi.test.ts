@@ -126,8 +126,11 @@ describe.each([
     expect((await call(url, 'POST', `/api/exchange/${item.id}/actions`, { token: org.tokens.sun!, json: { action: 'receive' } })).status).toBe(403);
     expect((await call(url, 'POST', `/api/exchange/${item.id}/actions`, { token: org.tokens.zhao!, json: { action: 'receive' } })).status).toBe(403);
 
+    const zhaoCursor = ((await get('zhao', '/api/documents/changes')).body as ChangesResponse).cursor;
     const received = await call<ExchangeItem>(url, 'POST', `/api/exchange/${item.id}/actions`, { token: org.tokens.chen!, json: { action: 'receive' } });
     expect(received.status).toBe(200);
+    // The sender's open document hears of it: its receipt now reads 已签收.
+    expect(((await get('zhao', `/api/documents/changes?since=${zhaoCursor}`)).body as ChangesResponse).documents).toContain(id);
     expect(received.body).toMatchObject({ status: 'received', handledByName: '陈静' });
     const again = await call(url, 'POST', `/api/exchange/${item.id}/actions`, { token: org.tokens.chen!, json: { action: 'receive' } });
     expect(again.status).toBe(409);

@@ -39,6 +39,7 @@ async function roomApi(username: string): Promise<{ api: RoomApi; create: (title
       openRoom: (input: unknown) => call('offline:open-room', input),
       updateRoom: (input: unknown) => call('offline:update-room', input),
       closeRoom: (input: unknown) => call('offline:close-room', input),
+      roomAwareness: (input: unknown) => call('offline:room-awareness', input),
     },
     on: (event: keyof ApiEvents, listener: (payload: unknown) => void) => {
       const set = listeners.get(event) ?? new Set();
@@ -116,5 +117,39 @@ describe('BridgeProvider', () => {
     wangProvider.destroy();
     await liProvider.flush();
     await wangProvider.flush();
+  }, 60_000);
+
+  it('relays presence both ways, stamped with the signed-in person, and removes it when the editor leaves', async () => {
+    const li = await roomApi('li');
+    const id = await li.create('关于在场测试的通知');
+    const room = `doc:${id}`;
+    const errors: string[] = [];
+    const liDoc = new Y.Doc();
+    const liProvider = new BridgeProvider(li.api, room, liDoc, (message) => errors.push(message));
+    await liProvider.connect();
+    const wang = await roomApi('wang');
+    const wangDoc = new Y.Doc();
+    const wangProvider = new BridgeProvider(wang.api, room, wangDoc, (message) => errors.push(message));
+    await wangProvider.connect();
+
+    // What Lexical's CollaborationPlugin announces, with a forged name: the others see 李文.
+    liProvider.awareness.setLocalState({ name: '王建国', color: '#000000', focusing: true, anchorPos: null, focusPos: null, awarenessData: {} });
+    const seenByWang = () => wangProvider.awareness.getStates().get(liDoc.clientID) as { name?: string; color?: string; focusing?: boolean } | undefined;
+    await until(() => seenByWang()?.name === '李文', 'wang to see li’s presence, stamped');
+    expect(seenByWang()?.focusing).toBe(true);
+    expect(seenByWang()?.color).toMatch(/^#[0-9a-f]{6}$/);
+    expect(seenByWang()?.color).not.toBe('#000000');
+
+    wangProvider.awareness.setLocalState({ name: '王建国', color: '#2e7d32', focusing: false, anchorPos: null, focusPos: null, awarenessData: {} });
+    await until(() => (liProvider.awareness.getStates().get(wangDoc.clientID) as { name?: string } | undefined)?.name === '王建国', 'li to see wang');
+    // Nobody's own state comes back to them as someone else's.
+    expect([...liProvider.awareness.getStates().keys()].sort()).toEqual([liDoc.clientID, wangDoc.clientID].sort());
+
+    liProvider.destroy();
+    await liProvider.flush();
+    await until(() => seenByWang() === undefined, 'li’s presence removed when her editor leaves');
+    wangProvider.destroy();
+    await wangProvider.flush();
+    expect(errors).toEqual([]);
   }, 60_000);
 });

@@ -28,6 +28,7 @@ function scriptedServer(answer: Answer): ServerCalls & { paths: string[] } {
     getPdf: () => Promise.reject(new Error('not used')),
     putPdf: () => Promise.reject(new Error('not used')),
     getSheet: () => Promise.reject(new Error('not used')),
+    getBytes: () => Promise.reject(new Error('not used')),
   };
 }
 

@@ -110,6 +110,39 @@ describe('documents through main', () => {
     expect(audit.entries.length).toBeGreaterThanOrEqual(5);
   }, 120_000);
 
+  it('shows a workflow step with the document the server answered, without reading it again, and keeps that copy for offline use', async () => {
+    const li = await client('li');
+    const created = await li.value<LocalDocument>('documents:create', { kind: 'outgoing', title: '关于一次往返办理的通知' });
+    const id = created.document.id;
+    /** Requests the server answered on a route, from its own /metrics. */
+    const answered = async (method: string, route: string): Promise<number> => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      return text
+        .split('\n')
+        .filter((line) => line.startsWith('xietong_http_requests_total{') && line.includes(`method="${method}"`) && line.includes(`route="${route}"`))
+        .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    };
+    const getsBefore = await answered('GET', '/api/documents/:id');
+    const postsBefore = await answered('POST', '/api/documents/:id/actions');
+
+    const step = await li.value<{ command: DocumentCommand; document?: LocalDocument }>('documents:act', { id, action: 'submit', to: ['user-wang'], opinion: '请审签' });
+    expect(step.command.status).toBe('sent');
+    expect(step.document).toMatchObject({ fromReplica: false, document: { id, state: 'signoff', holderNames: ['王建国'] } });
+    expect(step.document?.commands.map((c) => c.status)).toEqual(['sent']);
+    expect(await answered('POST', '/api/documents/:id/actions')).toBe(postsBefore + 1);
+    expect(await answered('GET', '/api/documents/:id')).toBe(getsBefore);
+
+    // The answer is the copy kept: with the server gone, the document opens in its new state.
+    const port = server.port;
+    await server.close();
+    try {
+      const offline = await li.value<LocalDocument>('documents:get', { id });
+      expect(offline).toMatchObject({ fromReplica: true, document: { id, state: 'signoff' } });
+    } finally {
+      server = await startServer({ host: '127.0.0.1', port, demo: true, log: silentLogger, dataDir: serverData() });
+    }
+  }, 120_000);
+
   it('answers from the replica while the server is down, keeps a step as 待发送 and sends it once when the server is back', async () => {
     const li = await client('li');
     const created = await li.value<LocalDocument>('documents:create', { kind: 'outgoing', title: '关于离线办理的通知' });

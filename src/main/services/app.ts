@@ -17,6 +17,7 @@ import { createSealsServices } from './seals';
 import { createAttachmentsHandlers } from './attachments';
 import { createDelegationsServices } from './delegations';
 import { createVoiceHandlers } from './voice';
+import { createRevisionsServices } from './revisions';
 import { countByPages, createBadgeService, type BadgeSources } from './badge';
 import { browserUpdates, createUpdatesHandlers, type UpdatesService } from './updates';
 import type { EventSink } from './appServices';
@@ -67,6 +68,7 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     },
     onRoomUpdate: (room, update) => emit('roomUpdate', { room, update }),
     onRoomRefused: (room, reason) => emit('roomRefused', { room, reason }),
+    onRoomAwareness: (room, update) => emit('roomAwareness', { room, update }),
     onError: (error) => console.error('[offline]', error),
   });
   // The 在线/离线 indicator follows the open rooms' sync connections (the /healthz probe when none is open).
@@ -138,6 +140,7 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     badge: { get: () => badge.refresh() },
     updates: createUpdatesHandlers(options.updates ?? browserUpdates),
     messaging: messagingService.handlers,
+    revisions: createRevisionsServices({ serverClient, session }),
   };
 
   const dispatcher = createDispatcher(apiContract, handlers, {}, {

@@ -13,6 +13,7 @@ import { sealsCalls } from './seals.contract';
 import { delegationsCalls } from './delegations.contract';
 import { attachmentsCalls } from './attachments.contract';
 import { voiceCalls } from './voice.contract';
+import { revisionsCalls } from './revisions.contract';
 import { messagingCalls, messagingEvents } from './messaging.contract';
 import { settingsCalls } from '../deployment/settings.contract';
 import { windowCalls } from './window.contract';
@@ -37,6 +38,7 @@ export const apiContract = {
   badge: badgeCalls,
   updates: updatesCalls,
   messaging: messagingCalls,
+  revisions: revisionsCalls,
 } as const;
 
 export const apiEvents = {

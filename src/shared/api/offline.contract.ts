@@ -170,6 +170,11 @@ export const offlineCalls = {
   openRoom: defineCall('offline:open-room', z.object({ room: RoomNameSchema }), z.object({ state: Base64Schema })),
   updateRoom: defineCall('offline:update-room', z.object({ room: RoomNameSchema, update: Base64Schema }), z.object({})),
   closeRoom: defineCall('offline:close-room', z.object({ room: RoomNameSchema }), z.object({})),
+  /**
+   * The renderer's presence in an open room (a y-protocols awareness update: caret, selection): main
+   * relays it to the server, which stamps it with the signed-in person before anyone sees it.
+   */
+  roomAwareness: defineCall('offline:room-awareness', z.object({ room: RoomNameSchema, update: Base64Schema }), z.object({})),
 };
 
 export const offlineEvents = {
@@ -177,6 +182,8 @@ export const offlineEvents = {
   outboxChanged: defineEvent('offline:outbox-changed', OutboxEntrySchema),
   /** A remote update, already stored in the replica, for a room the renderer has open. */
   roomUpdate: defineEvent('offline:room-update', z.object({ room: RoomNameSchema, update: Base64Schema })),
+  /** Others' presence changed in a room the renderer has open (a y-protocols awareness update). */
+  roomAwareness: defineEvent('offline:room-awareness-changed', z.object({ room: RoomNameSchema, update: Base64Schema })),
   /**
    * The server refused this person's edits to a room (the document moved on): `read-only` when an
    * open connection lost its write right, `update-refused` when an edit sent (live, or replayed

@@ -13,7 +13,8 @@ import { buildAppearance, type AppearanceGraphic } from '../seal/appearance';
 import type { Signer } from '../signers/signer';
 import { writeIncrementalUpdate, type UpdateObject } from './incrementalWriter';
 import { mm, num, pdfDate, pdfTextString } from './pdfText';
-import { PdfStructureError, readPdfTail } from './pdfTail';
+import { openPdfLazily } from './lazyPdf';
+import { PdfStructureError, readPdfTail, type PdfTail } from './pdfTail';
 
 /** Where the visible signature goes and what it shows. */
 export interface SignatureAppearance {
@@ -159,8 +160,97 @@ const SIGNATURE_PLACEHOLDER_MIN = 8192;
 export async function signPdf(pdf: Uint8Array, signer: Signer, options: SignPdfOptions = {}): Promise<Buffer> {
   const original = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
   const tail = readPdfTail(original);
-  const doc = await loadPdf(original);
+  const { changedObjects, signatureRef, rootRef, xrefStreamNumber, id, info, signingTime } = await prepareUpdate(original, tail, options);
+  let reserve = options.signatureSize ?? Math.max(SIGNATURE_PLACEHOLDER_MIN, signer.certificateChain.reduce((sum, der) => sum + der.length, 0) + 4096) + (options.timestampAuthority ? 8192 : 0);
+  const dictionaryLines = (placeholderBytes: number): string[] => {
+    const lines = [
+      '<<',
+      '/Type /Sig',
+      '/Filter /Adobe.PPKLite',
+      '/SubFilter /ETSI.CAdES.detached',
+      `/ByteRange [${' '.repeat(40)}]`,
+      `/Contents <${'0'.repeat(placeholderBytes * 2)}>`,
+      `/M ${pdfTextString(pdfDate(signingTime))}`,
+      `/Name ${pdfTextString(options.signerName ?? signerCommonName(signer.certificateChain))}`,
+    ];
+    if (options.reason) lines.push(`/Reason ${pdfTextString(options.reason)}`);
+    if (options.location) lines.push(`/Location ${pdfTextString(options.location)}`);
+    if (options.contactInfo) lines.push(`/ContactInfo ${pdfTextString(options.contactInfo)}`);
+    if (options.certify) lines.push(`/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P ${options.certifyPermission === 1 ? 1 : 2} /V /1.2 >> >>]`);
+    lines.push('/Prop_Build << /App << /Name /XieTong >> >>', '>>');
+    return lines;
+  };
+  const lastByte = original[original.length - 1];
+  const needsLeadingNewline = lastByte !== 0x0a && lastByte !== 0x0d;
+
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const dictionary = Buffer.from(dictionaryLines(reserve).join('\n'), 'latin1');
+    const update = writeIncrementalUpdate({
+      baseLength: original.length,
+      needsLeadingNewline,
+      tail,
+      objects: [...changedObjects, { objectNumber: signatureRef.objectNumber, generation: 0, body: dictionary }],
+      trailer: { root: rootRef.toString(), info, id },
+      xrefStreamNumber,
+    });
+    const bodyOffset = update.bodyOffsets.get(signatureRef.objectNumber) ?? 0;
+    const signed = Buffer.concat([original, update.bytes]);
+    const dictionaryStart = original.length + bodyOffset;
+    const contentsStart = dictionaryStart + dictionary.indexOf('/Contents <') + '/Contents '.length;
+    const contentsEnd = contentsStart + reserve * 2 + 2;
+    const byteRange = [0, contentsStart, contentsEnd, signed.length - contentsEnd];
+    const byteRangeText = byteRange.join(' ').padEnd(40, ' ');
+    signed.write(byteRangeText, dictionaryStart + dictionary.indexOf('/ByteRange [') + '/ByteRange ['.length, 'latin1');
+    const digest = createHash('sha256').update(signed.subarray(0, contentsStart)).update(signed.subarray(contentsEnd)).digest();
+    const tsa = options.timestampAuthority;
+    const cms = await buildSignedData({
+      signer,
+      contentDigest: digest,
+      unsignedAttributes: tsa ? async (signatureValue) => [timestampAttribute(await requestTimestamp(tsa, signatureValue))] : undefined,
+    });
+    if (cms.length > reserve) {
+      // Room was short (a long chain or a large token): redo once with exactly enough space.
+      reserve = cms.length + 1024;
+      continue;
+    }
+    signed.write(cms.toString('hex').toUpperCase(), contentsStart + 1, 'latin1');
+    return signed;
+  }
+  throw new SigningError('the signature did not fit in the space reserved for it');
+}
+
+/** Everything of the incremental update but the signature dictionary's bytes. */
+interface PreparedUpdate {
+  readonly changedObjects: UpdateObject[];
+  readonly signatureRef: PDFRef;
+  readonly rootRef: PDFRef;
+  readonly xrefStreamNumber: number | undefined;
+  readonly id: string;
+  readonly info: string | undefined;
+  readonly signingTime: Date;
+}
+
+/**
+ * The new and changed objects of the update. A file with classic cross-reference tables is read
+ * object by object (lazyPdf.ts: only what signing looks at is parsed); if that reading fails for
+ * any reason the whole file is loaded and the update prepared again from scratch, so a file the
+ * partial read does not handle is signed exactly as before — and a real problem with the document
+ * is reported by that second, complete reading.
+ */
+async function prepareUpdate(original: Buffer, tail: PdfTail, options: SignPdfOptions): Promise<PreparedUpdate> {
+  if (!tail.xrefStream) {
+    try {
+      return await prepareWith(openPdfLazily(original, tail), original, tail, options);
+    } catch {
+      // Read whole below.
+    }
+  }
+  return prepareWith(await loadPdf(original), original, tail, options);
+}
+
+async function prepareWith(doc: PDFDocument, original: Buffer, tail: PdfTail, options: SignPdfOptions): Promise<PreparedUpdate> {
   const context = doc.context;
+
   if (context.trailerInfo.Encrypt) throw new SigningError('the PDF is encrypted; encrypted documents cannot be signed here');
   const rootRef = context.trailerInfo.Root;
   if (!(rootRef instanceof PDFRef)) throw new PdfStructureError('damaged PDF: the trailer has no /Root reference');
@@ -237,28 +327,8 @@ export async function signPdf(pdf: Uint8Array, signer: Signer, options: SignPdfO
     modified.add(rootRef);
   }
 
-  // Text of the signature dictionary; /ByteRange and /Contents are fixed-width placeholders.
+  // The claimed signing time (/M), fixed before anything is signed.
   const signingTime = options.signingTime ?? new Date();
-  const chainBytes = signer.certificateChain.reduce((sum, der) => sum + der.length, 0);
-  let reserve = options.signatureSize ?? Math.max(SIGNATURE_PLACEHOLDER_MIN, chainBytes + 4096) + (options.timestampAuthority ? 8192 : 0);
-  const dictionaryLines = (placeholderBytes: number): string[] => {
-    const lines = [
-      '<<',
-      '/Type /Sig',
-      '/Filter /Adobe.PPKLite',
-      '/SubFilter /ETSI.CAdES.detached',
-      `/ByteRange [${' '.repeat(40)}]`,
-      `/Contents <${'0'.repeat(placeholderBytes * 2)}>`,
-      `/M ${pdfTextString(pdfDate(signingTime))}`,
-      `/Name ${pdfTextString(options.signerName ?? signerCommonName(signer.certificateChain))}`,
-    ];
-    if (options.reason) lines.push(`/Reason ${pdfTextString(options.reason)}`);
-    if (options.location) lines.push(`/Location ${pdfTextString(options.location)}`);
-    if (options.contactInfo) lines.push(`/ContactInfo ${pdfTextString(options.contactInfo)}`);
-    if (options.certify) lines.push(`/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P ${options.certifyPermission === 1 ? 1 : 2} /V /1.2 >> >>]`);
-    lines.push('/Prop_Build << /App << /Name /XieTong >> >>', '>>');
-    return lines;
-  };
 
   const changedObjects: UpdateObject[] = [];
   for (const [ref, object] of context.enumerateIndirectObjects()) {
@@ -270,41 +340,6 @@ export async function signPdf(pdf: Uint8Array, signer: Signer, options: SignPdfO
   const fileHash = (): string => createHash('md5').update(original).digest('hex');
   const id = context.trailerInfo.ID ? context.trailerInfo.ID.toString() : `[<${fileHash()}> <${fileHash()}>]`;
   const info = context.trailerInfo.Info ? context.trailerInfo.Info.toString() : undefined;
-  const lastByte = original[original.length - 1];
-  const needsLeadingNewline = lastByte !== 0x0a && lastByte !== 0x0d;
+  return { changedObjects, signatureRef, rootRef, xrefStreamNumber, id, info, signingTime };
 
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    const dictionary = Buffer.from(dictionaryLines(reserve).join('\n'), 'latin1');
-    const update = writeIncrementalUpdate({
-      baseLength: original.length,
-      needsLeadingNewline,
-      tail,
-      objects: [...changedObjects, { objectNumber: signatureRef.objectNumber, generation: 0, body: dictionary }],
-      trailer: { root: rootRef.toString(), info, id },
-      xrefStreamNumber,
-    });
-    const bodyOffset = update.bodyOffsets.get(signatureRef.objectNumber) ?? 0;
-    const signed = Buffer.concat([original, update.bytes]);
-    const dictionaryStart = original.length + bodyOffset;
-    const contentsStart = dictionaryStart + dictionary.indexOf('/Contents <') + '/Contents '.length;
-    const contentsEnd = contentsStart + reserve * 2 + 2;
-    const byteRange = [0, contentsStart, contentsEnd, signed.length - contentsEnd];
-    const byteRangeText = byteRange.join(' ').padEnd(40, ' ');
-    signed.write(byteRangeText, dictionaryStart + dictionary.indexOf('/ByteRange [') + '/ByteRange ['.length, 'latin1');
-    const digest = createHash('sha256').update(signed.subarray(0, contentsStart)).update(signed.subarray(contentsEnd)).digest();
-    const tsa = options.timestampAuthority;
-    const cms = await buildSignedData({
-      signer,
-      contentDigest: digest,
-      unsignedAttributes: tsa ? async (signatureValue) => [timestampAttribute(await requestTimestamp(tsa, signatureValue))] : undefined,
-    });
-    if (cms.length > reserve) {
-      // Room was short (a long chain or a large token): redo once with exactly enough space.
-      reserve = cms.length + 1024;
-      continue;
-    }
-    signed.write(cms.toString('hex').toUpperCase(), contentsStart + 1, 'latin1');
-    return signed;
-  }
-  throw new SigningError('the signature did not fit in the space reserved for it');
 }

@@ -59,10 +59,14 @@ let installed = false;
 export function useNativePkcs12Kdf(): void {
   if (installed) return;
   const pbe = (forge.pki as unknown as { pbe: { generatePkcs12Key: ForgeKdf } }).pbe;
-  pbe.generatePkcs12Key = (password, salt, id, iter, n, md) => {
+  const native: ForgeKdf = (password, salt, id, iter, n, md) => {
     const saltBytes = Buffer.from(typeof salt === 'string' ? salt : salt.bytes(), 'binary');
     const derived = pkcs12Kdf(password ?? null, saltBytes, id, iter, n, md?.algorithm ?? 'sha1');
     return forge.util.createBuffer(derived.toString('binary'));
   };
+  pbe.generatePkcs12Key = native;
+  // forge's PKCS#12 module took its own reference to the function when it loaded (`p12.generateKey`)
+  // and derives the MAC key — the 2,048 rounds every open pays — through that one.
+  (forge.pkcs12 as unknown as { generateKey: ForgeKdf }).generateKey = native;
   installed = true;
 }

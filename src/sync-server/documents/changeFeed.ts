@@ -38,6 +38,17 @@ export class ChangeFeed {
     this.events.setMaxListeners(0);
   }
 
+  private closed = false;
+
+  /**
+   * The server is stopping: every waiting request answers "nothing new" at once and later ones do
+   * not wait, so none of them reads the store after it has closed.
+   */
+  close(): void {
+    this.closed = true;
+    this.events.emit('change');
+  }
+
   /** Call after a transaction that changed documents or exchange items has committed. */
   notify(): void {
     this.events.emit('change');
@@ -84,10 +95,11 @@ export class ChangeFeed {
     if (since === undefined) return { cursor: await this.current(), documents: [], exchange: [] };
     const deadline = Date.now() + Math.max(0, waitMs);
     for (let round = 0; round < 60; round++) {
+      if (this.closed) return { cursor: since, documents: [], exchange: [] };
       const batch = await this.read(user, actor, since);
       if (batch.documents.length > 0 || batch.exchange.length > 0) return batch;
       const left = deadline - Date.now();
-      if (left <= 0) return batch;
+      if (left <= 0 || this.closed) return batch;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, Math.min(left, 1000));
         const events = this.events;

@@ -83,6 +83,14 @@ export async function nextChangeSeq(tx: Queryable): Promise<number> {
   return Number(row.n);
 }
 
+/**
+ * Puts a document on the change feed without changing it: its view changed all the same (a receiving
+ * unit signed for or returned its exchange item, so the sender's 分发 receipts read differently).
+ */
+export async function touchDocument(tx: Queryable, documentId: string): Promise<void> {
+  await tx.run('UPDATE documents SET change_seq = ? WHERE id = ?', [await nextChangeSeq(tx), documentId]);
+}
+
 export async function insertDocument(tx: Queryable, doc: StoredDocument): Promise<void> {
   await tx.run(
     `INSERT INTO documents (state, version, type, title, doc_number, urgency, secrecy_level, due_date, fields, workflow, updated_at, id, kind, unit_id, created_by, source_exchange_id, created_at, change_seq)

@@ -44,6 +44,7 @@ import type { ChangeFeed } from './changeFeed';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../http/errors';
 import type { Queryable } from '../store/database';
 import { recordBodyTransition } from './bodySnapshot';
+import { recordBodyVersion } from './revisionVersions';
 import { getBlob, insertDocument, loadDocument, markActed, nextChangeSeq, nextSerial, printedNumber, putBlob, saveDocument, sha256Hex, type StoredDocument } from './repository';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -106,12 +107,17 @@ export class DocumentService {
 
   /** Loads a document the caller may read: 404 when it does not exist, 403 when they may not. */
   async readable(user: AccountUser, id: string): Promise<StoredDocument> {
+    return (await this.readableAs(user, id)).doc;
+  }
+
+  /** `readable`, also answering who the caller acts as (one directory lookup serves the whole request). */
+  private async readableAs(user: AccountUser, id: string): Promise<{ doc: StoredDocument; actor: Actor }> {
     const doc = await loadDocument(this.deps.db, id);
     if (!doc) throw notFound('找不到该公文');
     const actor = await this.actorFor(user);
     const allowed = [actor, ...(actor.delegators ?? [])].some((p) => canReadDocument(doc.workflow, p));
     if (!allowed) throw forbidden('您无权查看该公文');
-    return doc;
+    return { doc, actor };
   }
 
   /** GET /api/documents/:id — reading a classified document is itself audited. */
@@ -130,20 +136,28 @@ export class DocumentService {
   }
 
   /** The actions `actor` may take, each that hands the document on with whom it may go to. */
-  private async actionsWithRecipients(doc: StoredDocument, actor: Actor): Promise<DocumentView['availableActions']> {
+  private async actionsWithRecipients(doc: StoredDocument, actor: Actor, unitPeople?: Participant[]): Promise<DocumentView['availableActions']> {
     const actions = availableActions(doc.workflow, actor);
     if (actions.length === 0) return actions;
-    const people = await this.unitPeople(doc.workflow.unitId);
+    const people = unitPeople ?? (await this.unitPeople(doc.workflow.unitId));
     return actions.map((a) => {
       const recipients = actionRecipients(doc.workflow, actor, a.action, people);
       return recipients ? { ...a, recipients } : a;
     });
   }
 
-  async view(user: AccountUser, doc: StoredDocument): Promise<DocumentView> {
-    const actor = await this.actorFor(user);
+  /**
+   * The document as `user` sees it. `known` passes what the caller already looked up in this request
+   * (who the user acts as, the people of the document's unit, the people an action named), so an
+   * action answers without asking the directory again.
+   */
+  async view(user: AccountUser, doc: StoredDocument, known: { actor?: Actor; unitPeople?: Participant[]; named?: readonly Participant[] } = {}): Promise<DocumentView> {
+    const actor = known.actor ?? (await this.actorFor(user));
     const names: string[] = [];
-    for (const id of doc.workflow.holders) names.push((await this.participant(id))?.name ?? id);
+    for (const id of doc.workflow.holders) {
+      const person = known.named?.find((p) => p.id === id) ?? known.unitPeople?.find((p) => p.id === id) ?? (await this.participant(id));
+      names.push(person?.name ?? id);
+    }
     const receipts = await this.receipts(doc.id);
     const number = printedNumber(doc);
     return {
@@ -160,7 +174,7 @@ export class DocumentService {
       holders: doc.workflow.holders,
       holderNames: names,
       answered: doc.workflow.answered,
-      availableActions: await this.actionsWithRecipients(doc, actor),
+      availableActions: await this.actionsWithRecipients(doc, actor, known.unitPeople),
       history: doc.workflow.history,
       readers: doc.workflow.readers,
       fields: doc.fields,
@@ -464,15 +478,17 @@ export class DocumentService {
   async act(user: AccountUser, id: string, body: DocumentActionRequest): Promise<DocumentView> {
     if (body.opinion?.ink && countInkPoints(body.opinion.ink) > MAX_INK_POINTS)
       throw new HttpError('payload_too_large', `手写签批的笔迹过多（上限 ${MAX_INK_POINTS} 个采样点），请清除后重写`);
-    const before = await this.readable(user, id);
-    const actor = await this.actorFor(user);
-    let to = await this.resolvePeople(body.to);
-    const units = await this.unitsById();
+    const { doc: before, actor } = await this.readableAs(user, id);
     const unitId = before.workflow.unitId;
+    let to = await this.resolvePeople(body.to);
+    // The unit's people, read when nobody was chosen (for the defaults); the answer reuses them.
+    let people: Participant[] | undefined;
+    // The unit list only matters to 编号 (the organ code) and 分发 (the receiving units).
+    const units = body.action === 'number' || body.action === 'dispatch' ? await this.unitsById() : new Map<string, { id: string; name: string; organCode: string }>();
     if (!to && !body.step) {
       // Nobody chosen: the default the client showed ticked (签发: the unit's clerks; 提交 in a unit
       // with one leader: that leader), from the same rule (shared actionRecipients).
-      const people = await this.unitPeople(unitId);
+      people = await this.unitPeople(unitId);
       const defaults = actionRecipients(before.workflow, actor, body.action, people)?.defaults ?? [];
       if (defaults.length > 0) to = people.filter((p) => defaults.includes(p.id));
     }
@@ -490,7 +506,12 @@ export class DocumentService {
         const seen = await tx.get('SELECT user_id FROM document_action_ids WHERE document_id = ? AND client_id = ?', [id, body.clientId]);
         if (seen) return { repeated: true as const };
       }
-      const doc = await loadDocument(tx, id);
+      // Decided on what is stored at commit time. Every change to a document moves its version on
+      // (saveDocument is a compare-and-set on it), so an unchanged version means the document read
+      // above is still the stored one and need not be read and parsed again.
+      const stored = await tx.get<{ version: number }>('SELECT version FROM documents WHERE id = ?', [id]);
+      if (!stored) throw notFound('找不到该公文');
+      const doc = Number(stored.version) === before.workflow.version ? before : await loadDocument(tx, id);
       if (!doc) throw notFound('找不到该公文');
       const voice = body.opinion?.voice;
       if (voice) {
@@ -544,6 +565,8 @@ export class DocumentService {
       const entry = applied.status.history[applied.status.history.length - 1];
       // Leaving the steps where the text may change (签发, 拟办) fixes the approved body; its digest is audited.
       const approvedBody = await recordBodyTransition(tx, this.deps.loadRoomUpdates, doc, next.workflow.state, user.id, now);
+      // 修订痕迹: a step that hands the body on closes a version of it (documents/revisionVersions.ts).
+      if (next.workflow.state !== doc.workflow.state || next.workflow.holders.join() !== doc.workflow.holders.join()) await recordBodyVersion(tx, this.deps.loadRoomUpdates, doc, body.action, user, now);
       await appendAudit(tx, { documentId: id, at: now, actorId: user.id, actorName: user.name, action: body.action, payload: approvedBody ? { ...entry, bodySha256: approvedBody.sha256 } : (entry ?? {}) });
       if (body.action === 'dispatch') await this.createExchangeItems(tx, next, user, now);
       if (body.clientId) await tx.run('INSERT INTO document_action_ids (document_id, client_id, user_id, created_at) VALUES (?, ?, ?, ?)', [id, body.clientId, user.id, now]);
@@ -551,8 +574,8 @@ export class DocumentService {
     }));
     this.actions?.inc({ action: body.action, result: result.repeated ? 'repeated' : 'applied' });
     if (!result.repeated) this.feed?.notify();
-    if (result.repeated) return this.view(user, await this.readable(user, id));
-    return this.view(user, result.doc);
+    if (result.repeated) return this.view(user, await this.readable(user, id), { actor });
+    return this.view(user, result.doc, { actor, ...(people ? { unitPeople: people } : {}), ...(to ? { named: to } : {}) });
   }
 
   /** 分发: one exchange item per receiving unit, carrying the sealed PDF. */

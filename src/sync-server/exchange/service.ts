@@ -11,7 +11,7 @@ import { appendAudit } from '../audit/auditLog';
 import type { ServerDeps } from '../deps';
 import type { ChangeFeed } from '../documents/changeFeed';
 import { toParticipant, type DocumentService } from '../documents/service';
-import { getBlob, insertDocument, loadDocument, nextChangeSeq, saveDocument, type StoredDocument } from '../documents/repository';
+import { getBlob, insertDocument, loadDocument, nextChangeSeq, saveDocument, touchDocument, type StoredDocument } from '../documents/repository';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../http/errors';
 import type { Queryable } from '../store/database';
 
@@ -122,6 +122,7 @@ export class ExchangeService {
         [user.id, user.name, now, reason, await nextChangeSeq(tx), row.id],
       );
       if (moved.changes !== 1) throw conflict('该公文状态已变化，请刷新');
+      await touchDocument(tx, row.document_id);
       const payload = { exchangeId: row.id, toUnitId: row.to_unit_id, reason, afterReceipt: true };
       await appendAudit(tx, { documentId: row.document_id, at: now, actorId: user.id, actorName: user.name, action: 'exchange.return', payload });
       await appendAudit(tx, { documentId: incomingId, at: now, actorId: user.id, actorName: user.name, action: 'return', payload: { reason } });
@@ -182,6 +183,8 @@ export class ExchangeService {
         [status, user.id, user.name, now, reason ?? null, incoming?.id ?? null, await nextChangeSeq(tx), id],
       );
       if (moved.changes !== 1) throw conflict(`该公文已${statusLabel(row.status)}，请刷新`);
+      // The sender's open document shows this unit's receipt: it must hear of the change.
+      await touchDocument(tx, row.document_id);
       const payload = { exchangeId: id, toUnitId: row.to_unit_id, ...(reason ? { reason } : {}), ...(incoming ? { incomingDocumentId: incoming.id } : {}) };
       await appendAudit(tx, { documentId: row.document_id, at: now, actorId: user.id, actorName: user.name, action: `exchange.${request.action}`, payload });
       if (incoming) {

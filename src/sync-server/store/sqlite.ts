@@ -28,14 +28,47 @@ class Queue {
   }
 }
 
-function handle(db: BetterSqlite3.Database): Queryable {
+/**
+ * Prepared statements by their SQL. Compiling a statement cost more than running it (a third of a
+ * workflow action's server time went to `prepare`); the SQL texts are the code's own, so a few
+ * hundred cover every one. Bounded all the same: lists with a variable number of `?` make new texts,
+ * and the oldest statement leaves first.
+ */
+class StatementCache {
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly limit = 500,
+  ) {}
+
+  get(sql: string): BetterSqlite3.Statement {
+    let statement = this.statements.get(sql);
+    if (statement) return statement;
+    statement = this.db.prepare(sql);
+    if (this.statements.size >= this.limit) {
+      const oldest = this.statements.keys().next().value;
+      if (oldest !== undefined) this.statements.delete(oldest);
+    }
+    this.statements.set(sql, statement);
+    return statement;
+  }
+
+  /** Schema changes (migrations, DDL through `exec`) make compiled statements stale: start afresh. */
+  clear(): void {
+    this.statements.clear();
+  }
+}
+
+function handle(db: BetterSqlite3.Database, cache: StatementCache): Queryable {
   return {
     dialect: 'sqlite',
-    all: <T extends Row>(sql: string, params: readonly SqlValue[] = []) => Promise.resolve(db.prepare(sql).all(...bind(params)) as T[]),
-    get: <T extends Row>(sql: string, params: readonly SqlValue[] = []) => Promise.resolve(db.prepare(sql).get(...bind(params)) as T | undefined),
-    run: (sql: string, params: readonly SqlValue[] = []) => Promise.resolve({ changes: db.prepare(sql).run(...bind(params)).changes }),
+    all: <T extends Row>(sql: string, params: readonly SqlValue[] = []) => Promise.resolve(cache.get(sql).all(...bind(params)) as T[]),
+    get: <T extends Row>(sql: string, params: readonly SqlValue[] = []) => Promise.resolve(cache.get(sql).get(...bind(params)) as T | undefined),
+    run: (sql: string, params: readonly SqlValue[] = []) => Promise.resolve({ changes: cache.get(sql).run(...bind(params)).changes }),
     exec: (sql: string) => {
       db.exec(sql);
+      cache.clear();
       return Promise.resolve();
     },
   };
@@ -56,7 +89,11 @@ export function openSqlite(file: string): SqliteDatabase {
   // Another process (an admin command next to a running server) may hold the write lock briefly.
   db.pragma('busy_timeout = 5000');
   const queue = new Queue();
-  const direct = handle(db);
+  const cache = new StatementCache(db);
+  const direct = handle(db, cache);
+  const begin = db.prepare('BEGIN IMMEDIATE');
+  const commit = db.prepare('COMMIT');
+  const rollback = db.prepare('ROLLBACK');
   let closed = false;
   return {
     dialect: 'sqlite',
@@ -68,13 +105,13 @@ export function openSqlite(file: string): SqliteDatabase {
     exec: (sql) => queue.run(() => direct.exec(sql)),
     transaction: <T>(work: (tx: Queryable) => Promise<T>) =>
       queue.run(async () => {
-        db.exec('BEGIN IMMEDIATE');
+        begin.run();
         try {
           const result = await work(direct);
-          db.exec('COMMIT');
+          commit.run();
           return result;
         } catch (error) {
-          if (db.inTransaction) db.exec('ROLLBACK');
+          if (db.inTransaction) rollback.run();
           throw error;
         }
       }),

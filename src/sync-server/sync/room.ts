@@ -68,6 +68,11 @@ export interface RoomContext {
    * connection's person; absent when the service does not stamp presence.
    */
   stampPresence: ((conn: RoomConnection, state: Uint8Array) => Uint8Array) | undefined;
+  /**
+   * A connection's update advanced Yjs clients this room had not seen advanced by anyone yet: the
+   * connection's person authored them (修订痕迹 attributes text by client). Absent when not recorded.
+   */
+  clientsAuthored: ((room: Room, conn: RoomConnection, clientIds: number[]) => void) | undefined;
 }
 
 /** Origin of changes that came from another instance (already durable there). */
@@ -99,6 +104,8 @@ export class Room {
   private committed = 0;
   private waiters: Array<{ seq: number; run: () => void }> = [];
   private peerBacklog: Uint8Array[] | null = [];
+  /** Yjs clients already reported to {@link RoomContext.clientsAuthored} (or loaded from the store). */
+  private readonly authoredClients = new Set<number>();
   /** The transaction of the update being applied (set after it; see {@link apply}), else null. */
   private lastTransaction: Y.Transaction | null = null;
 
@@ -120,6 +127,8 @@ export class Room {
     if (pubsub) await pubsub.subscribe(this.name, (message) => this.onPeerMessage(message));
     const updates = await store.load(this.name);
     if (updates.length > 0) applyAll(this.doc, updates, LOADED);
+    // Clients already in the store were attributed when their content first arrived.
+    if (this.ctx.clientsAuthored) for (const client of this.doc.store.clients.keys()) this.authoredClients.add(client);
     this.storedRows = updates.length;
     this.doc.on('afterTransaction', this.onAfterTransaction);
     this.awareness.on('update', this.onAwarenessUpdate);
@@ -186,9 +195,21 @@ export class Room {
       (transaction !== null && transactionChanged(transaction)) ||
       store.pendingStructs?.update !== pendingStructs ||
       store.pendingDs !== pendingDs;
+    if (changed && transaction && origin !== REMOTE && this.ctx.clientsAuthored) this.noteAuthors(transaction, origin);
     if (!error) return changed ? { change: update } : {};
     if (!changed || !transaction) return { error };
     return { change: Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(transaction.beforeState)), error };
+  }
+
+  /** Reports the clients whose clocks this connection's update advanced first (one check per client). */
+  private noteAuthors(transaction: Y.Transaction, conn: RoomConnection): void {
+    let fresh: number[] | undefined;
+    for (const [client, clock] of transaction.afterState) {
+      if (this.authoredClients.has(client) || transaction.beforeState.get(client) === clock) continue;
+      this.authoredClients.add(client);
+      (fresh ??= []).push(client);
+    }
+    if (fresh) this.ctx.clientsAuthored?.(this, conn, fresh);
   }
 
   /**

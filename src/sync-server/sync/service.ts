@@ -39,6 +39,11 @@ export interface SyncServiceOptions<U extends SyncUser = SyncUser> {
    * replaced by this before anyone sees them, so nobody can appear as someone else.
    */
   presenceOf?(user: U): PresenceIdentity;
+  /**
+   * Called when a person's update is the first to advance Yjs clients of a room (they authored those
+   * clients' content): tracked revisions attribute text by client. Fire and forget; never awaited.
+   */
+  onClientsAuthored?(room: RoomName, userId: string, clientIds: number[]): void;
   /** Present when several instances share rooms (Redis); absent for a single process. */
   pubsub?: RoomPubSub;
   limits?: SyncLimits;
@@ -415,6 +420,7 @@ class SyncServiceImpl implements SyncService {
       persistFailed: (failed) => this.dropRoom(failed, 'storage failure'),
       accessChanged: (changed) => void this.reauthorize(changed),
       stampPresence: this.options.presenceOf ? (conn, state) => this.stampPresence(conn as Connection, state) : undefined,
+      clientsAuthored: this.options.onClientsAuthored ? (authored, conn, clientIds) => this.options.onClientsAuthored?.(authored.name, conn.userId, clientIds) : undefined,
     });
     this.rooms.set(name, room);
     this.metrics.roomsLoaded += 1;

@@ -84,11 +84,15 @@ export class SpecProcesses {
     throw new Error('server did not answer /healthz');
   }
 
-  /** Starts the built web host (dist/web.mjs) on a free port, pointed at the server on `serverPort`. */
-  async startWebHost(serverPort: number): Promise<{ child: ChildProcess; url: string }> {
+  /**
+   * Starts the built web host (dist/web.mjs) on a free port, pointed at the server on `serverPort`.
+   * One web host is one person's desktop; a second (another `name`, its own data folder) lets two
+   * people work at once.
+   */
+  async startWebHost(serverPort: number, name = 'web'): Promise<{ child: ChildProcess; url: string }> {
     const { child, match } = await this.start(
       ['dist/web.mjs'],
-      { XIETONG_DATA: join(this.root, 'web'), XIETONG_WEB_PORT: '0', XIETONG_SERVER_URL: `http://127.0.0.1:${serverPort}` },
+      { XIETONG_DATA: join(this.root, name), XIETONG_WEB_PORT: '0', XIETONG_SERVER_URL: `http://127.0.0.1:${serverPort}` },
       /^XieTong web: (http:\/\/127\.0\.0\.1:\d+)\n/,
     );
     return { child, url: match[1]! };

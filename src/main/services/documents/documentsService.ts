@@ -219,7 +219,8 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
   }
 
   async function submit(command: OutboxCommand): Promise<{ command: DocumentCommand; document?: LocalDocument }> {
-    const queued = await (await offlineReady()).outbox.enqueue(command);
+    const services = await offlineReady();
+    const queued = await services.outbox.enqueue(command);
     let entry = queued;
     if (options.isOnline() && queued.status === 'pending') {
       // Bounded wait: online, the server usually decides within a round trip; if not, the person
@@ -238,9 +239,25 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
     }
     const result: { command: DocumentCommand; document?: LocalDocument } = { command: commandOf(entry) };
     if (command.type === 'document.action') {
-      result.document = await get(command.documentId).catch(() => undefined);
+      result.document = (await answered(services, entry, command.documentId)) ?? (await get(command.documentId).catch(() => undefined));
     }
     return result;
+  }
+
+  /**
+   * The document as the server answered the step itself (POST …/actions returns the view after the
+   * action): kept in the replica and shown without asking the server again. Undefined when the step
+   * was not applied now, or the answer is not a view of this document (an older server): the caller
+   * then reads the document as usual.
+   */
+  async function answered(services: Pick<OfflineServices, 'outbox'>, entry: OutboxEntry, documentId: string): Promise<LocalDocument | undefined> {
+    if (entry.status !== 'sent') return undefined;
+    const parsed = DocumentViewSchema.safeParse(services.outbox.takeAnswer(entry.clientId));
+    if (!parsed.success || parsed.data.id !== documentId) return undefined;
+    const view = parsed.data;
+    // The copy and the list of our commands are independent: both requests go to the replica at once.
+    const [, commands] = await Promise.all([remember(cache.putView(view)), commandsFor(documentId)]);
+    return { document: view, commands, fromReplica: false };
   }
 
   /**

@@ -62,6 +62,8 @@ export interface ServerCalls {
   putPdf(documentId: string, pdf: Uint8Array): Promise<void>;
   /** The 处理笺 of a document (`GET /api/documents/:id/sheet`). */
   getSheet(documentId: string): Promise<Uint8Array>;
+  /** Any other binary GET (e.g. the 修订 view as PDF), as bytes. */
+  getBytes(path: string, accept: string): Promise<Uint8Array>;
 }
 
 const seg = encodeURIComponent;
@@ -139,6 +141,10 @@ export function createServerCalls(options: ServerCallsOptions): ServerCalls {
     },
     async getSheet(documentId) {
       const response = await binary(`/api/documents/${seg(documentId)}/sheet`, { headers: { authorization: `Bearer ${tokenOrFail()}`, accept: 'application/pdf' } });
+      return new Uint8Array(await response.arrayBuffer());
+    },
+    async getBytes(path, accept) {
+      const response = await binary(path, { headers: { authorization: `Bearer ${tokenOrFail()}`, accept } });
       return new Uint8Array(await response.arrayBuffer());
     },
     async putPdf(documentId, pdf) {

@@ -35,6 +35,9 @@ export interface OutboxOptions {
   readonly now?: () => number;
 }
 
+/** How many unclaimed server answers the outbox remembers (see `takeAnswer`). */
+const RECENT_ANSWERS = 32;
+
 export class Outbox {
   private readonly backoff: Backoff;
   private readonly now: () => number;
@@ -44,6 +47,12 @@ export class Outbox {
   private paused = false;
   private closed = false;
   private inflight: AbortController | null = null;
+  /**
+   * The server's answers to the last commands applied, by clientId, until someone takes them: the
+   * caller waiting on a workflow step shows the document the server sent back instead of asking
+   * for it again. Bounded: an answer nobody takes leaves after RECENT_ANSWERS newer ones.
+   */
+  private readonly answers = new Map<string, unknown>();
 
   constructor(private readonly options: OutboxOptions) {
     this.backoff = new Backoff(options.retry);
@@ -59,6 +68,13 @@ export class Outbox {
     this.changed(entry);
     void this.flush();
     return entry;
+  }
+
+  /** The server's answer to an applied command (once: taking it forgets it); undefined when not kept. */
+  takeAnswer(clientId: string): unknown {
+    const answer = this.answers.get(clientId);
+    this.answers.delete(clientId);
+    return answer;
   }
 
   list(status?: OutboxStatus): Promise<OutboxEntry[]> {
@@ -133,6 +149,7 @@ export class Outbox {
         case 'applied':
           this.backoff.reset();
           this.options.onReachability?.(true);
+          this.keepAnswer(head.clientId, outcome.response);
           this.changed(await this.options.replica.markCommandSent(head.clientId, outcome.response, this.now()));
           break;
         case 'rejected':
@@ -151,6 +168,15 @@ export class Outbox {
           this.scheduleRetry();
           return;
       }
+    }
+  }
+
+  private keepAnswer(clientId: string, response: unknown): void {
+    if (response === null || response === undefined) return;
+    this.answers.set(clientId, response);
+    if (this.answers.size > RECENT_ANSWERS) {
+      const oldest = this.answers.keys().next().value;
+      if (oldest !== undefined) this.answers.delete(oldest);
     }
   }
 

@@ -28,6 +28,7 @@ export interface OfflineControllerOptions {
   readonly onOutboxChanged?: (entry: OutboxEntry) => void;
   readonly onRoomUpdate?: (room: string, update: string) => void;
   readonly onRoomRefused?: (room: string, reason: RoomRefusal) => void;
+  readonly onRoomAwareness?: (room: string, update: string) => void;
   readonly onError?: (error: unknown) => void;
 }
 
@@ -103,6 +104,7 @@ export function createOfflineController(options: OfflineControllerOptions): Offl
       onOutboxChanged: options.onOutboxChanged,
       onRoomUpdate: options.onRoomUpdate,
       onRoomRefused: options.onRoomRefused,
+      onRoomAwareness: options.onRoomAwareness,
       onError: options.onError,
     });
     if (closed) {
@@ -159,6 +161,7 @@ export function createOfflineController(options: OfflineControllerOptions): Offl
         return result;
       },
       updateRoom: async (input, ctx) => (await require()).handlers.updateRoom(input, ctx),
+      roomAwareness: async (input, ctx) => (await require()).handlers.roomAwareness(input, ctx),
       closeRoom: async (input, ctx) => {
         const result = await (await require()).handlers.closeRoom(input, ctx);
         update();

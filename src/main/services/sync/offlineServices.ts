@@ -35,6 +35,8 @@ export interface OfflineServicesOptions {
   readonly onRoomUpdate?: (room: string, update: string) => void;
   /** The server refused this person's edits to a room the renderer may have open. */
   readonly onRoomRefused?: (room: string, reason: RoomRefusal) => void;
+  /** Others' presence changed in a room the renderer has open (awareness update, base64). */
+  readonly onRoomAwareness?: (room: string, update: string) => void;
   readonly onError?: (error: unknown) => void;
   /** Replaces HTTP (tests). */
   readonly transport?: CommandTransport;
@@ -117,7 +119,14 @@ export async function createOfflineServices(options: OfflineServicesOptions): Pr
     openRoom: async ({ room }) => {
       const handle = await sync.open(room);
       if (relayed.has(room)) await sync.release(room);
-      else relayed.set(room, handle.onRemoteUpdate((update) => options.onRoomUpdate?.(room, toBase64(update))));
+      else {
+        const offUpdates = handle.onRemoteUpdate((update) => options.onRoomUpdate?.(room, toBase64(update)));
+        const offPresence = handle.onRemoteAwareness((update) => options.onRoomAwareness?.(room, toBase64(update)));
+        relayed.set(room, () => {
+          offUpdates();
+          offPresence();
+        });
+      }
       return { state: toBase64(Y.encodeStateAsUpdate(handle.doc)) };
     },
     updateRoom: async ({ room, update }) => {
@@ -127,6 +136,18 @@ export async function createOfflineServices(options: OfflineServicesOptions): Pr
         await handle.applyLocal(fromBase64(update));
       } catch (error) {
         throw new ApiFailure('internal', `保存修改失败：${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        await sync.release(room);
+      }
+      return {};
+    },
+    roomAwareness: async ({ room, update }) => {
+      if (!relayed.has(room)) throw new ApiFailure('invalid_input', `房间 ${room} 未打开`);
+      const handle = await sync.open(room);
+      try {
+        handle.applyLocalAwareness(fromBase64(update));
+      } catch {
+        throw new ApiFailure('invalid_input', '无效的在场信息');
       } finally {
         await sync.release(room);
       }

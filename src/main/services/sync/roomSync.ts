@@ -5,6 +5,7 @@
  * once it is durable, and a remote update reaches listeners only after it is stored.
  */
 import * as decoding from 'lib0/decoding';
+import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { RoomRefusalSchema, type RoomRefusal } from '../../../shared/api/offline.contract';
@@ -17,6 +18,8 @@ export type RoomStatus = 'connecting' | 'connected' | 'disconnected';
 const LOADED = Symbol('loaded-from-replica');
 /** Origin of updates applied through `applyLocal`: stored before being applied. */
 const LOCAL = Symbol('local-durable');
+/** Origin of presence changes from the renderer (relayed to the server, not back to the renderer). */
+const LOCAL_PRESENCE = Symbol('local-presence');
 
 export type RoomReplica = Pick<ReplicaApi, 'appendRoomUpdate' | 'loadRoom' | 'markRoomSynced' | 'unsyncedRooms'>;
 
@@ -51,6 +54,8 @@ export class RoomSync {
   private readonly syncWaiters: ((synced: boolean) => void)[] = [];
   private statusValue: RoomStatus = 'disconnected';
   private closed = false;
+  /** Awareness client ids the renderer announced through {@link applyLocalAwareness}. */
+  private readonly localPresence = new Set<number>();
   /** Sequence number of the last local update stored. */
   private lastLocalSeq = 0;
   /** Local edits exist that no sync with the server has covered yet. */
@@ -78,6 +83,8 @@ export class RoomSync {
       // refreshes the token or stops; the provider's own fixed schedule is not used.
       shouldReconnect: () => false,
     });
+    // Main is not a participant of the room: the renderer's editor is, and announces its own presence.
+    room.provider.awareness.setLocalState(null);
     // The stock handler only logs a refusal; the person must see it (their edits are not on the server).
     room.provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
       if (decoding.readVarUint(decoder) !== 0) return;
@@ -197,6 +204,29 @@ export class RoomSync {
     return () => this.remoteListeners.delete(listener);
   }
 
+  /** The renderer's presence (a y-protocols awareness update): the provider sends it on to the server. */
+  applyLocalAwareness(update: Uint8Array): void {
+    // The renderer's client ids: never relayed back to it, whatever the server echoes.
+    for (const entry of decodeAwarenessClientIds(update)) this.localPresence.add(entry);
+    if (this.provider) applyAwarenessUpdate(this.provider.awareness, update, LOCAL_PRESENCE);
+  }
+
+  /** Presence changes of everyone else, as awareness updates (the renderer's own are not echoed). */
+  onRemoteAwareness(listener: (update: Uint8Array) => void): () => void {
+    const awareness = this.provider?.awareness;
+    if (!awareness) return () => undefined;
+    const handler = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
+      if (origin === LOCAL_PRESENCE) return;
+      const changed = added.concat(updated, removed).filter((id) => id !== awareness.clientID && !this.localPresence.has(id));
+      if (changed.length > 0) listener(encodeAwarenessUpdate(awareness, changed));
+    };
+    awareness.on('update', handler);
+    // Who is here already, at once.
+    const present = [...awareness.getStates().keys()].filter((id) => id !== awareness.clientID && !this.localPresence.has(id));
+    if (present.length > 0) queueMicrotask(() => listener(encodeAwarenessUpdate(awareness, present)));
+    return () => awareness.off('update', handler);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -233,4 +263,17 @@ export class RoomSync {
     this.writes = write.catch((error: unknown) => this.options.onError(error));
     return write;
   }
+}
+
+/** The client ids of a y-protocols awareness update (`[count]{[clientId][clock][state]}`); throws when malformed. */
+function decodeAwarenessClientIds(update: Uint8Array): number[] {
+  const decoder = decoding.createDecoder(update);
+  const count = decoding.readVarUint(decoder);
+  const ids: number[] = [];
+  for (let i = 0; i < count; i++) {
+    ids.push(decoding.readVarUint(decoder));
+    decoding.readVarUint(decoder);
+    decoding.readVarString(decoder);
+  }
+  return ids;
 }

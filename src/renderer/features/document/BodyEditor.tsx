@@ -6,7 +6,7 @@
  * editor locks whatever the view last said (BodyRightsNotice). The room's first paragraph is
  * created by one client only: the drafter at 拟稿 (the one moment exactly one person may write).
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CollaborationPlugin } from '@lexical/react/LexicalCollaborationPlugin';
 import { LexicalCollaboration } from '@lexical/react/LexicalCollaborationContext';
@@ -22,6 +22,7 @@ import { BodyStructurePlugins, bodyEditorNodes, bodyEditorTheme } from '../edito
 import { BodyToolbar } from '../editor/BodyToolbar';
 import { BridgeProvider } from './bridgeProvider';
 import { BodyRightsNotice, useBodyRefusals } from './BodyRightsNotice';
+import { presenceColor } from '../../../shared/domain/presenceColor';
 
 export interface BodyEditorProps {
   documentId: string;
@@ -29,6 +30,10 @@ export interface BodyEditorProps {
   /** True for exactly one client of a document: the drafter while it is at 拟稿. */
   bootstrap: boolean;
   username: string;
+  /** The signed-in person's id: their caret's colour (the server stamps the same on their presence). */
+  userId?: string;
+  /** Receives the body's Yjs document once the editor has it (the 修订 view reverts changes in it). */
+  onDocReady?: (doc: Y.Doc) => void;
   /** Receives a function that resolves once every edit so far is stored by main. */
   onFlushReady?: (flush: () => Promise<void>) => void;
   /** The document's title and 主送机关, for 导出 Word. */
@@ -42,10 +47,12 @@ function EditableFollower({ editable }: { editable: boolean }) {
   return null;
 }
 
-export function BodyEditor({ documentId, editable: mayEdit, bootstrap, username, onFlushReady, title = '', mainRecipients }: BodyEditorProps) {
+export function BodyEditor({ documentId, editable: mayEdit, bootstrap, username, userId, onDocReady, onFlushReady, title = '', mainRecipients }: BodyEditorProps) {
   const { t } = useTranslation();
   const api = useApi();
   const [error, setError] = useState<string | null>(null);
+  // Others' carets and selections, with their names, drawn over the body (not over the whole page).
+  const cursors = useRef<HTMLDivElement | null>(null);
   const room = `doc:${documentId}`;
   // The server's word wins over the view's: once it says the body is read-only, it is.
   const refusals = useBodyRefusals(mayEdit);
@@ -78,9 +85,10 @@ export function BodyEditor({ documentId, editable: mayEdit, bootstrap, username,
         }
         const provider = new BridgeProvider(api, room, doc, setError, refusals.report);
         onFlushReady?.(() => provider.flush());
+        onDocReady?.(doc);
         return provider;
       },
-    [api, room, onFlushReady, refusals.report],
+    [api, room, onFlushReady, onDocReady, refusals.report],
   );
 
   return (
@@ -89,13 +97,14 @@ export function BodyEditor({ documentId, editable: mayEdit, bootstrap, username,
         <LexicalComposer key={documentId} initialConfig={initialConfig}>
           <BodyToolbar editable={editable} title={title} {...(mainRecipients ? { mainRecipients } : {})} />
           <div className={`doc-body__frame${editable ? ' doc-body__frame--editable' : ''}`}>
+            <div ref={cursors} className="doc-body__cursors" />
             <RichTextPlugin
               contentEditable={<ContentEditable className="doc-body__editable" aria-label={t('docs.body')} aria-readonly={!editable} />}
               placeholder={<div className="doc-body__placeholder">{editable ? t('docs.bodyPlaceholder') : t('docs.bodyEmpty')}</div>}
               ErrorBoundary={LexicalErrorBoundary}
             />
           </div>
-          <CollaborationPlugin id={room} providerFactory={providerFactory} shouldBootstrap={bootstrap} username={username} />
+          <CollaborationPlugin id={room} providerFactory={providerFactory} shouldBootstrap={bootstrap} username={username} cursorsContainerRef={cursors} {...(userId ? { cursorColor: presenceColor(userId) } : {})} />
           <EditableFollower editable={editable} />
           <BodyStructurePlugins />
         </LexicalComposer>

@@ -14,6 +14,8 @@ import { useApi } from '../../app/apiContext';
 import { fromBase64 } from './base64';
 import { AttachmentsPanel } from './AttachmentsPanel';
 import { BodyEditor } from './BodyEditor';
+import type * as Y from 'yjs';
+import { RevisionsPanel } from '../revisions/RevisionsPanel';
 import { exchangeStatusLabels, formatTime, typeLabel, urgencyLabel } from './labels';
 import { EditFieldsForm } from './EditFieldsForm';
 import { chosenFor, NextHolderPicker, type NextHolderChoice } from './NextHolderPicker';
@@ -58,6 +60,8 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
   const setFlush = useCallback((flush: () => Promise<void>) => {
     flushBody.current = flush;
   }, []);
+  /** The body's Yjs document (the 修订 view's 拒绝 reverts changes in it). */
+  const [bodyDoc, setBodyDoc] = useState<Y.Doc | null>(null);
 
   /** Reads overlap (events, our own steps); only the latest one may set what is shown. */
   const loadSeq = useRef(0);
@@ -301,11 +305,14 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                 editable={editable}
                 bootstrap={view.state === 'draft' && view.drafterId === me.id}
                 username={me.name}
+                userId={me.id}
+                onDocReady={setBodyDoc}
                 onFlushReady={setFlush}
                 title={view.title}
                 mainRecipients={fields.mainRecipients.map((r) => r.name)}
               />
             ) : null}
+            <RevisionsPanel key={`revisions-${view.id}`} documentId={view.id} version={view.updatedAt} bodyDoc={bodyDoc} />
           </section>
 
           <OpinionsPanel kind={view.kind} history={view.history} />

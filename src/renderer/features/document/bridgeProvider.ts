@@ -5,7 +5,7 @@
  * remote ones arrive as `roomUpdate` events.
  */
 import type { Provider } from '@lexical/yjs';
-import { Awareness } from 'y-protocols/awareness';
+import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { XietongApi } from '../../../shared/api';
 import type { RoomRefusal } from '../../../shared/api/offline.contract';
@@ -24,6 +24,11 @@ export class BridgeProvider implements Provider {
   private readonly listeners = new Map<EventName, Set<Listener>>();
   private offRemote: (() => void) | null = null;
   private offRefused: (() => void) | null = null;
+  private offPresence: (() => void) | null = null;
+  /** Resolves once main has the room open (presence waits for it; edits wait in `sending`). */
+  private opened: Promise<boolean> = Promise.resolve(false);
+  /** The last presence sent (closing the room waits for it, so our leaving reaches the others). */
+  private presenceSent: Promise<void> = Promise.resolve();
   private sending: Promise<void> = Promise.resolve();
   private connected = false;
   /** Marks updates that came from main, so they are not sent back. */
@@ -40,6 +45,7 @@ export class BridgeProvider implements Provider {
     this.yAwareness = new Awareness(doc);
     this.awareness = this.yAwareness as unknown as Provider['awareness'];
     doc.on('update', this.handleLocalUpdate);
+    this.yAwareness.on('update', this.handleLocalPresence);
   }
 
   async connect(): Promise<void> {
@@ -51,7 +57,11 @@ export class BridgeProvider implements Provider {
     this.offRefused = this.api.on('roomRefused', (payload) => {
       if (payload.room === this.room) this.onRefused?.(payload.reason);
     });
+    this.offPresence = this.api.on('roomAwareness', (payload) => {
+      if (payload.room === this.room) applyAwarenessUpdate(this.yAwareness, fromBase64(payload.update), this.remoteOrigin);
+    });
     const opening = this.api.offline.openRoom({ room: this.room });
+    this.opened = opening.then((r) => r.ok);
     // Local edits made meanwhile wait for the room to be open in main.
     this.sending = opening.then(() => undefined);
     const opened = await opening;
@@ -63,17 +73,25 @@ export class BridgeProvider implements Provider {
     Y.applyUpdate(this.doc, fromBase64(opened.value.state), this.remoteOrigin);
     this.emit('status', { status: 'connected' });
     this.emit('sync', true);
+    // Our presence as it is now (the editor may have set it before the room was open).
+    if (this.yAwareness.getLocalState() !== null) this.sendPresence();
   }
 
   disconnect(): void {
     if (!this.connected) return;
+    // Leaving: the others stop seeing our caret now, not when the presence times out.
+    removeAwarenessStates(this.yAwareness, [this.doc.clientID], 'leaving');
     this.connected = false;
+    this.offPresence?.();
+    this.offPresence = null;
+    const left = this.presenceSent;
     this.offRemote?.();
     this.offRemote = null;
     this.offRefused?.();
     this.offRefused = null;
     // Close after whatever is still being sent, so no edit is cut off.
     this.sending = this.sending.then(async () => {
+      await left;
       await this.api.offline.closeRoom({ room: this.room });
     });
   }
@@ -87,6 +105,7 @@ export class BridgeProvider implements Provider {
   destroy(): void {
     this.disconnect();
     this.doc.off('update', this.handleLocalUpdate);
+    this.yAwareness.off('update', this.handleLocalPresence);
     this.yAwareness.destroy();
   }
 
@@ -105,6 +124,20 @@ export class BridgeProvider implements Provider {
 
   private emit(type: EventName, value: unknown): void {
     for (const cb of [...(this.listeners.get(type) ?? [])]) (cb as (value: unknown) => void)(value);
+  }
+
+  /** Our own presence changed (caret, selection, leaving): main relays it to the server. */
+  private readonly handleLocalPresence = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
+    if (origin === this.remoteOrigin || !this.connected) return;
+    if (added.concat(updated, removed).includes(this.doc.clientID)) this.sendPresence();
+  };
+
+  private sendPresence(): void {
+    const update = toBase64(encodeAwarenessUpdate(this.yAwareness, [this.doc.clientID]));
+    this.presenceSent = this.opened.then(async (open) => {
+      // Presence is best effort: a lost one is renewed by the awareness heartbeat.
+      if (open) await this.api.offline.roomAwareness({ room: this.room, update });
+    }).catch(() => undefined);
   }
 
   private readonly handleLocalUpdate = (update: Uint8Array, origin: unknown): void => {
