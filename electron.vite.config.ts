@@ -68,6 +68,15 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
     plugins: [react(), pdfjsAssets()],
+    // jszip (inside mammoth, for 导入 Word) brings a setImmediate polyfill that can eval strings,
+    // prebuilt into its browser bundle: the renderer takes jszip's sources instead and a
+    // function-only stand-in for the polyfill (src/renderer/shims/setImmediate.ts).
+    resolve: {
+      alias: [
+        { find: /^jszip$/, replacement: resolve(__dirname, 'node_modules/jszip/lib/index.js') },
+        { find: /^setimmediate$/, replacement: resolve(__dirname, 'src/renderer/shims/setImmediate.ts') },
+      ],
+    },
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       // The renderer ships to thousands of desks and loads from disk each start: keep it small.

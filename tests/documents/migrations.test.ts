@@ -78,6 +78,14 @@ describeOnBothAdapters('documents migrations on $name', 'xt-doc-migrations-', (t
     expect(await target.db.all("SELECT document_id FROM document_voice_notes WHERE sha256 = ? ORDER BY document_id", ['a'.repeat(64)])).toEqual([{ document_id: 'd1' }, { document_id: 'd2' }]);
   });
 
+  it('documents-006 adds the body’s structure to snapshots, empty for those taken before', async () => {
+    await target.db.run('INSERT INTO document_body_snapshots (document_id, state, body, sha256, taken_by, taken_at) VALUES (?, ?, ?, ?, ?, ?)', ['old', 'signoff', '一、旧正文。', 'a'.repeat(64), 'u', 1]);
+    expect(await migrate(target.db, documentMigrations.slice(0, 6))).toEqual(['documents-006-body-structure']);
+    expect(await target.db.get("SELECT body, structure FROM document_body_snapshots WHERE document_id = 'old'")).toEqual({ body: '一、旧正文。', structure: null });
+    await target.db.run('INSERT INTO document_body_snapshots (document_id, state, body, sha256, taken_by, taken_at, structure) VALUES (?, ?, ?, ?, ?, ?, ?)', ['new', 'signoff', '一、新', 'b'.repeat(64), 'u', 2, '{"version":1,"blocks":[]}']);
+    expect(await target.db.get("SELECT structure FROM document_body_snapshots WHERE document_id = 'new'")).toEqual({ structure: '{"version":1,"blocks":[]}' });
+  });
+
   it('exchange-001 creates exchange items indexed by both units', async () => {
     expect(await migrate(target.db, [exchangeMigrations[0]!])).toEqual(['exchange-001-items']);
     await target.db.run(

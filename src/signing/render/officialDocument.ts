@@ -21,7 +21,12 @@ import {
   type RGB,
 } from 'pdf-lib';
 import {
+  blocksFromPlainText,
   formatChineseDate,
+  headingNumbers,
+  runsText,
+  type BodyBlock,
+  type InlineRun,
   formatDocNumber,
   formatSecrecy,
   urgencyLabels,
@@ -103,7 +108,13 @@ export type RenderableDocument = Pick<DocumentFields, 'title' | 'issuingOrgan' |
       | 'printingOrgan'
       | 'printDate'
     >
-  >;
+  > & {
+    /**
+     * The body's structure (headings, bold, lists, tables, page breaks, 附件说明). Without it the
+     * `body` text renders one paragraph per line, hand-typed heading numbers recognised as before.
+     */
+    readonly bodyBlocks?: readonly BodyBlock[];
+  };
 
 const black = rgb(0, 0, 0);
 const red = rgb(officialRed.r, officialRed.g, officialRed.b);
@@ -120,8 +131,22 @@ interface GridLine {
   readonly xMm?: number;
 }
 
-/** A vertical slot in the page flow: a grid line, a blank line, or a forced page break. */
-type FlowItem = { kind: 'line'; line: GridLine; content: boolean } | { kind: 'blank' };
+/** One cell's share of one line of a table row: its column and the text on that line. */
+interface TableCellLine {
+  readonly xMm: number;
+  readonly widthMm: number;
+  readonly segments: Segment[];
+}
+
+/**
+ * A vertical slot in the page flow: a grid line, a blank line, one line of a table row (`first` and
+ * `last` say where the row's rules go), or a forced page break (which takes no slot).
+ */
+type FlowItem =
+  | { kind: 'line'; line: GridLine; content: boolean }
+  | { kind: 'blank' }
+  | { kind: 'tableLine'; cells: TableCellLine[]; first: boolean; last: boolean }
+  | { kind: 'pageBreak' };
 
 const fs = (text: string, role: FontRole = 'fangsong', size: number = sizes.hao3, color?: RGB): Segment => ({
   text,
@@ -146,6 +171,114 @@ function paragraphRuns(paragraph: string): Segment[] {
 function paragraphLines(fonts: FontSet, runs: Segment[], indentCells = 2): GridLine[] {
   const broken = breakLines(fonts, runs, typeWidthPt - indentCells * cellPt, typeWidthPt);
   return broken.map((segments, i) => ({ segments, align: 'left', indentCells: i === 0 ? indentCells : 0 }));
+}
+
+const runSegments = (runs: readonly InlineRun[], role: FontRole = 'fangsong'): Segment[] =>
+  runs.filter((r) => r.text.length > 0).map((r) => ({ ...fs(r.text, role), ...(r.bold ? { bold: true } : {}) }));
+
+/** GB/T 9704 7.3.3: 一、 in 黑体, （一） in 楷体, 1. and （1） in 仿宋 (a level-3 heading may be bold). */
+const headingRoles: Record<1 | 2 | 3 | 4, FontRole> = { 1: 'heiti', 2: 'kaiti', 3: 'fangsong', 4: 'fangsong' };
+
+/** Table text: 4号 仿宋, each cell padded half a character from its rules. */
+const tableSize = sizes.hao4;
+const cellPaddingMm = charPitchMm / 2;
+
+/** Column widths in mm: by each column's longest cell (two to fourteen characters), filling the type area. */
+function columnWidths(rows: readonly string[][]): number[] {
+  const columns = Math.max(1, ...rows.map((r) => r.length));
+  const weights = Array.from({ length: columns }, (_, c) => Math.min(14, Math.max(2, ...rows.map((r) => [...(r[c] ?? '')].length))));
+  const total = weights.reduce((a, b) => a + b, 0);
+  return weights.map((w) => (page.typeWidthMm * w) / total);
+}
+
+/** A table as grid lines: every row as tall as its tallest cell, cells broken to their column. */
+function tableFlow(fonts: FontSet, rows: readonly string[][]): FlowItem[] {
+  const widths = columnWidths(rows);
+  const items: FlowItem[] = [];
+  for (const row of rows) {
+    let x = typeArea.leftMm;
+    const cells = widths.map((widthMm, c) => {
+      const inner = mm(widthMm - 2 * cellPaddingMm);
+      const text = (row[c] ?? '').split('\n').filter((l) => l.length > 0);
+      const lines = text.length === 0 ? [[]] : text.flatMap((t) => breakLines(fonts, [{ text: t, role: 'fangsong', size: tableSize, tc: 0 }], inner, inner));
+      const cell = { xMm: x, widthMm, lines };
+      x += widthMm;
+      return cell;
+    });
+    const height = Math.max(1, ...cells.map((c) => c.lines.length));
+    for (let i = 0; i < height; i++) {
+      items.push({
+        kind: 'tableLine',
+        first: i === 0,
+        last: i === height - 1,
+        cells: cells.map((c) => ({ xMm: c.xMm, widthMm: c.widthMm, segments: c.lines[i] ?? [] })),
+      });
+    }
+  }
+  return items;
+}
+
+/**
+ * The 正文 as a flow of grid slots, and the names of its 附件说明 (placed after the body by the
+ * caller, as 7.3.4 places them, wherever the drafter put them in the text).
+ */
+function bodyFlow(fonts: FontSet, blocks: readonly BodyBlock[]): { flow: FlowItem[]; attachmentNotes: string[] } {
+  const flow: FlowItem[] = [];
+  const attachmentNotes: string[] = [];
+  const numbers = headingNumbers(blocks);
+  const lines = (runs: Segment[], indentCells = 2) => {
+    for (const line of paragraphLines(fonts, runs, indentCells)) flow.push({ kind: 'line', line, content: true });
+  };
+  blocks.forEach((block, i) => {
+    switch (block.kind) {
+      case 'paragraph': {
+        const text = runsText(block.runs).trim();
+        if (text.length === 0) return;
+        // Plain text typed with its own 一、 / （一）: styled by its prefix, as before structures existed.
+        if (block.runs.every((r) => !r.bold)) lines(paragraphRuns(text));
+        else lines(runSegments(block.runs));
+        return;
+      }
+      case 'heading':
+        lines([fs(numbers[i] ?? '', headingRoles[block.level]), ...runSegments(block.runs, headingRoles[block.level])]);
+        return;
+      case 'list':
+        block.items.forEach((item, j) => {
+          if (runsText(item).trim().length === 0) return;
+          lines([fs(block.ordered ? `${j + 1}．` : '•　'), ...runSegments(item)]);
+        });
+        return;
+      case 'table':
+        if (block.rows.length > 0) flow.push(...tableFlow(fonts, block.rows));
+        return;
+      case 'pageBreak':
+        flow.push({ kind: 'pageBreak' });
+        return;
+      case 'attachmentNote': {
+        const name = runsText(block.runs).trim();
+        if (name.length > 0) attachmentNotes.push(name.replace(/^附件[：:]\s*/, '').replace(/^\d+[．.]\s*/, ''));
+        return;
+      }
+    }
+  });
+  return { flow, attachmentNotes };
+}
+
+/** Draws one line of a table row: its cells' text and rules (top when it starts the row or a page, bottom likewise). */
+function drawTableLine(pdfPage: PDFPage, fonts: FontSet, item: Extract<FlowItem, { kind: 'tableLine' }>, topMm: number, top: boolean, bottom: boolean): void {
+  const thickness = mm(0.25);
+  const y = (fromTop: number) => mm(page.heightMm - fromTop);
+  const rule = (x1: number, y1: number, x2: number, y2: number) =>
+    pdfPage.drawLine({ start: { x: mm(x1), y: y(y1) }, end: { x: mm(x2), y: y(y2) }, thickness, color: black });
+  for (const cell of item.cells) {
+    drawSegments(pdfPage, fonts, cell.segments, mm(cell.xMm + cellPaddingMm), baselineInSlot(topMm, linePitchMm, tableSize));
+    rule(cell.xMm, topMm, cell.xMm, topMm + linePitchMm);
+  }
+  const last = item.cells[item.cells.length - 1];
+  const rightMm = last ? last.xMm + last.widthMm : typeArea.rightMm;
+  rule(rightMm, topMm, rightMm, topMm + linePitchMm);
+  if (top) rule(typeArea.leftMm, topMm, rightMm, topMm);
+  if (bottom) rule(typeArea.leftMm, topMm + linePitchMm, rightMm, topMm + linePitchMm);
 }
 
 /** 附件说明: "附件：1．名称", further items aligned under the first number (7.3.4). */
@@ -186,8 +319,8 @@ function baselineInSlot(topMm: number, pitchMm: number, size: number): number {
 const emboldenRatio = 0.03;
 
 /** Sets up fill-and-outline drawing for an emboldened role (inside the caller's q … Q). */
-function emboldenOperators(fonts: FontSet, role: FontRole, size: number, color: RGB) {
-  if (!fonts.embolden?.has(role)) return [];
+function emboldenOperators(fonts: FontSet, role: FontRole, size: number, color: RGB, bold = false) {
+  if (!bold && !fonts.embolden?.has(role)) return [];
   return [setTextRenderingMode(TextRenderingMode.FillAndOutline), setLineWidth(size * emboldenRatio), setStrokingColor(color)];
 }
 
@@ -195,7 +328,7 @@ function drawSegments(pdfPage: PDFPage, fonts: FontSet, segments: readonly Segme
   let cursor = x;
   for (const s of segments) {
     if (s.text.length === 0) continue;
-    pdfPage.pushOperators(pushGraphicsState(), setCharacterSpacing(s.tc), ...emboldenOperators(fonts, s.role, s.size, s.color ?? black));
+    pdfPage.pushOperators(pushGraphicsState(), setCharacterSpacing(s.tc), ...emboldenOperators(fonts, s.role, s.size, s.color ?? black, s.bold));
     pdfPage.drawText(s.text, { x: cursor, y: baseline, size: s.size, font: fonts[s.role], color: s.color ?? black });
     pdfPage.pushOperators(popGraphicsState());
     cursor += fonts[s.role].widthOfTextAtSize(s.text, s.size) + s.tc * [...s.text].length;
@@ -395,6 +528,14 @@ function paginate(items: FlowItem[], firstPageSlots: number, blockLines: number)
   let capacity = firstPageSlots;
   for (const item of items) {
     let current = pages[pages.length - 1]!;
+    if (item.kind === 'pageBreak') {
+      // A page break starts a new page, unless the page is still empty.
+      if (current.length > 0) {
+        pages.push([]);
+        capacity = page.linesPerPage;
+      }
+      continue;
+    }
     if (current.length >= capacity) {
       current = [];
       pages.push(current);
@@ -445,12 +586,10 @@ export async function renderOfficialDocument(doc: RenderableDocument, options: R
   if (recipients.length > 0) {
     for (const line of paragraphLines(fonts, [fs(`${recipients.join('、')}：`)], 0)) flow.push({ kind: 'line', line, content: true });
   }
-  const paragraphs = doc.body
-    .split(/\r?\n/)
-    .map((p) => p.trim())
-    .filter((p) => p.length > 0);
-  for (const paragraph of paragraphs) for (const line of paragraphLines(fonts, paragraphRuns(paragraph))) flow.push({ kind: 'line', line, content: true });
-  const attachments = (doc.attachments ?? []).map((a) => a.name);
+  const body = bodyFlow(fonts, doc.bodyBlocks ?? blocksFromPlainText(doc.body));
+  flow.push(...body.flow);
+  // 附件说明: the notes written in the body, then any attached file they do not already name.
+  const attachments = [...body.attachmentNotes, ...(doc.attachments ?? []).map((a) => a.name).filter((n) => !body.attachmentNotes.includes(n))];
   if (attachments.length > 0) {
     flow.push({ kind: 'blank' });
     for (const line of attachmentLines(fonts, attachments)) flow.push({ kind: 'line', line, content: true });
@@ -482,6 +621,10 @@ export async function renderOfficialDocument(doc: RenderableDocument, options: R
       if (slot.kind === 'line') {
         drawLine(pdfPage, fonts, slot.line, originMm + i * linePitchMm);
         if (slot.content) lastContent = i;
+      } else if (slot.kind === 'tableLine') {
+        // A row split by the page end is closed at the foot of one page and reopened at the top of the next.
+        drawTableLine(pdfPage, fonts, slot, originMm + i * linePitchMm, slot.first || i === 0, slot.last || i === slots.length - 1);
+        lastContent = i;
       }
     });
     if (index === pages.length - 1) {

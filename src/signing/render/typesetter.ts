@@ -17,6 +17,8 @@ export interface Segment {
   readonly color?: RGB;
   /** Character spacing in points added after every glyph. */
   readonly tc: number;
+  /** Drawn heavier (fill and a thin outline): the body's bold runs. */
+  readonly bold?: boolean;
 }
 
 /**
@@ -50,12 +52,12 @@ const noLineEnd = new Set([...'（《「『“‘〔【']);
  * punctuation never ends one.
  */
 export function breakLines(fonts: FontSet, runs: readonly Segment[], firstWidth: number, restWidth: number): Segment[][] {
-  type Glyph = { ch: string; role: FontRole; size: number; color?: RGB; tc: number; width: number };
+  type Glyph = { ch: string; role: FontRole; size: number; color?: RGB; tc: number; width: number; bold?: boolean };
   const glyphs: Glyph[] = [];
   for (const run of runs) {
     for (const ch of run.text) {
       const width = fonts[run.role].widthOfTextAtSize(ch, run.size) + run.tc;
-      glyphs.push({ ch, role: run.role, size: run.size, tc: run.tc, width, ...(run.color ? { color: run.color } : {}) });
+      glyphs.push({ ch, role: run.role, size: run.size, tc: run.tc, width, ...(run.color ? { color: run.color } : {}), ...(run.bold ? { bold: true } : {}) });
     }
   }
   const lines: Glyph[][] = [];
@@ -84,10 +86,10 @@ export function breakLines(fonts: FontSet, runs: readonly Segment[], firstWidth:
     const segments: Segment[] = [];
     for (const g of line) {
       const last = segments[segments.length - 1];
-      if (last && last.role === g.role && last.size === g.size && last.color === g.color && last.tc === g.tc) {
+      if (last && last.role === g.role && last.size === g.size && last.color === g.color && last.tc === g.tc && !!last.bold === !!g.bold) {
         segments[segments.length - 1] = { ...last, text: last.text + g.ch };
       } else {
-        segments.push({ text: g.ch, role: g.role, size: g.size, tc: g.tc, ...(g.color ? { color: g.color } : {}) });
+        segments.push({ text: g.ch, role: g.role, size: g.size, tc: g.tc, ...(g.color ? { color: g.color } : {}), ...(g.bold ? { bold: true } : {}) });
       }
     }
     return segments;

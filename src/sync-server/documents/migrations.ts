@@ -135,10 +135,19 @@ CREATE TABLE document_voice_notes (
 );
 `;
 
+/**
+ * The approved body's structure (headings, bold, lists, tables, page breaks, 附件说明) as JSON
+ * beside its plain text; NULL for snapshots taken before, which render from the text as before.
+ */
+const documents006BodyStructure = `
+ALTER TABLE document_body_snapshots ADD COLUMN structure TEXT;
+`;
+
 export const documentMigrations: Migration[] = [
   { id: 'documents-001-documents', sqlite: documents001('BLOB'), postgres: documents001('BYTEA') },
   { id: 'documents-002-change-feed', sqlite: documents002, postgres: documents002 },
   { id: 'documents-003-overdue-reminders', sqlite: documents003, postgres: documents003 },
   { id: 'documents-004-body-snapshots', sqlite: documents004, postgres: documents004 },
   { id: 'documents-005-voice-notes', sqlite: documents005, postgres: documents005 },
+  { id: 'documents-006-body-structure', sqlite: documents006BodyStructure, postgres: documents006BodyStructure },
 ];

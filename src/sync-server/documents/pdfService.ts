@@ -3,7 +3,7 @@
  * signs must never change under it), and replaced only by an upload that appends valid signatures
  * by the person entitled to seal.
  */
-import { bodyMayChange, chinaDateOf, FontRoleSchema, formatDocNumber, mayTake, type FontOverrides } from '../../shared/domain/documents';
+import { blocksFromPlainText, bodyMayChange, bodyPlainText, chinaDateOf, FontRoleSchema, formatDocNumber, mayTake, type FontOverrides } from '../../shared/domain/documents';
 import type { AccountUser } from '../../shared/http/auth';
 import { verifyPdf, type PdfVerification } from '../../signing';
 import { resolveCjkFont } from '../../signing/fonts';
@@ -16,7 +16,7 @@ import { recordSealUse, sealEntitlement } from '../seals/registry';
 import { getBlob, loadDocument, putBlob, saveDocument, sha256Hex, type StoredDocument } from './repository';
 import { readBodySnapshot } from './bodySnapshot';
 import { storedCrls } from '../exchange/crlStore';
-import { readRoomBody } from './roomBody';
+import { readRoomStructure } from './roomBody';
 import type { DocumentService } from './service';
 
 /** Verifies a PDF's signatures against trusted roots (SIGNING's `verifyPdf` by default; tests may pass another). */
@@ -79,15 +79,17 @@ export class DocumentPdfService {
 
   private async render(doc: StoredDocument): Promise<{ bytes: Buffer; seal?: SealPlacement }> {
     // Past 签发 (拟办 for 收文) the body is the one approved then, never the live room (issue 15).
-    // Before, the collaborative editor's text is the body when there is any; the `body` field otherwise.
+    // Before, the collaborative editor's body is the body when it has any text; the `body` field otherwise.
     const approved = bodyMayChange(doc.workflow.state) ? undefined : await readBodySnapshot(this.deps.db, doc.id);
-    const body = approved ? approved.body : ((await readRoomBody(this.deps.loadRoomUpdates, doc.id)) ?? doc.fields.body);
+    const bodyBlocks = approved ? approved.blocks : ((await readRoomStructure(this.deps.loadRoomUpdates, doc.id)) ?? blocksFromPlainText(doc.fields.body));
+    const body = approved ? approved.body : bodyPlainText(bodyBlocks);
     // 成文日期: the date set on the document, else the day it was signed off (签发), as GB/T 9704 says.
     const signedOffAt = doc.workflow.signedOffBy?.at;
     const writtenDate = doc.fields.writtenDate ?? (signedOffAt ? chinaDateOf(signedOffAt) : undefined);
     const fields = {
       ...doc.fields,
       body,
+      bodyBlocks,
       ...(writtenDate ? { writtenDate } : {}),
       ...(doc.workflow.docNumber ? { docNumber: doc.workflow.docNumber } : {}),
     };

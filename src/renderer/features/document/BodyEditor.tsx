@@ -18,6 +18,8 @@ import { RichTextPlugin } from '@lexical/react/LexicalRichTextPlugin';
 import type { Provider } from '@lexical/yjs';
 import * as Y from 'yjs';
 import { useApi } from '../../app/apiContext';
+import { BodyStructurePlugins, bodyEditorNodes, bodyEditorTheme } from '../editor/BodyStructurePlugins';
+import { BodyToolbar } from '../editor/BodyToolbar';
 import { BridgeProvider } from './bridgeProvider';
 import { BodyRightsNotice, useBodyRefusals } from './BodyRightsNotice';
 import { presenceColor } from '../../../shared/domain/presenceColor';
@@ -34,6 +36,9 @@ export interface BodyEditorProps {
   onDocReady?: (doc: Y.Doc) => void;
   /** Receives a function that resolves once every edit so far is stored by main. */
   onFlushReady?: (flush: () => Promise<void>) => void;
+  /** The document's title and 主送机关, for 导出 Word. */
+  title?: string;
+  mainRecipients?: readonly string[];
 }
 
 function EditableFollower({ editable }: { editable: boolean }) {
@@ -42,7 +47,7 @@ function EditableFollower({ editable }: { editable: boolean }) {
   return null;
 }
 
-export function BodyEditor({ documentId, editable: mayEdit, bootstrap, username, userId, onDocReady, onFlushReady }: BodyEditorProps) {
+export function BodyEditor({ documentId, editable: mayEdit, bootstrap, username, userId, onDocReady, onFlushReady, title = '', mainRecipients }: BodyEditorProps) {
   const { t } = useTranslation();
   const api = useApi();
   const [error, setError] = useState<string | null>(null);
@@ -60,7 +65,9 @@ export function BodyEditor({ documentId, editable: mayEdit, bootstrap, username,
       editorState: null,
       editable,
       onError: (e: Error) => setError(e.message),
-      theme: { paragraph: 'doc-body__paragraph' },
+      // Headings, lists, tables, page breaks, 附件说明: registered so the Yjs binding can sync them.
+      nodes: [...bodyEditorNodes],
+      theme: bodyEditorTheme,
     }),
     // The composer reads its config once (a new document remounts it, key below); later
     // `editable` changes go through EditableFollower.
@@ -88,6 +95,7 @@ export function BodyEditor({ documentId, editable: mayEdit, bootstrap, username,
     <div className="doc-body">
       <LexicalCollaboration>
         <LexicalComposer key={documentId} initialConfig={initialConfig}>
+          <BodyToolbar editable={editable} title={title} {...(mainRecipients ? { mainRecipients } : {})} />
           <div className={`doc-body__frame${editable ? ' doc-body__frame--editable' : ''}`}>
             <div ref={cursors} className="doc-body__cursors" />
             <RichTextPlugin
@@ -98,6 +106,7 @@ export function BodyEditor({ documentId, editable: mayEdit, bootstrap, username,
           </div>
           <CollaborationPlugin id={room} providerFactory={providerFactory} shouldBootstrap={bootstrap} username={username} cursorsContainerRef={cursors} {...(userId ? { cursorColor: presenceColor(userId) } : {})} />
           <EditableFollower editable={editable} />
+          <BodyStructurePlugins />
         </LexicalComposer>
       </LexicalCollaboration>
       <BodyRightsNotice refusals={refusals} />

@@ -314,6 +314,8 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                 userId={me.id}
                 onDocReady={setBodyDoc}
                 onFlushReady={setFlush}
+                title={view.title}
+                mainRecipients={fields.mainRecipients.map((r) => r.name)}
               />
             ) : null}
             <RevisionsPanel key={`revisions-${view.id}`} documentId={view.id} version={view.updatedAt} bodyDoc={bodyDoc} />

@@ -5,3 +5,4 @@ export * from './fontRoles';
 export * from './opinion';
 export * from './recipients';
 export * from './bodyRights';
+export * from './bodyStructure';
