@@ -3,6 +3,7 @@
  * by its SHA-256) and linked here, so the archive holds the very sheet that was current when it closed.
  */
 import type { Migration } from '../store/migrations';
+import { approvalMigrations } from './approvalSignatures';
 
 const sheets001 = `
 CREATE TABLE document_sheets (
@@ -12,4 +13,5 @@ CREATE TABLE document_sheets (
 );
 `;
 
-export const sheetMigrations: Migration[] = [{ id: 'sheets-001-archived-sheets', sqlite: sheets001, postgres: sheets001 }];
+/** The signed approval sheets of 批量签批 follow (their own file). */
+export const sheetMigrations: Migration[] = [{ id: 'sheets-001-archived-sheets', sqlite: sheets001, postgres: sheets001 }, ...approvalMigrations];
