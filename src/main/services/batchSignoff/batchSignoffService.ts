@@ -93,7 +93,9 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
   const views = new Map<string, DocumentView>();
   let closed = false;
 
-  const local = () => {
+  /** The replica and outbox; they open in the background after a sign-in, so wait for them (15 s at most). */
+  const local = async () => {
+    for (let i = 0; i < 75 && !options.offline() && options.person(); i += 1) await new Promise((resolve) => setTimeout(resolve, 200));
     const services = options.offline();
     if (!services) throw new ApiFailure('unavailable', '本地数据库尚未就绪，请稍后重试');
     return services;
@@ -105,7 +107,7 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
   };
 
   const save = async (batch: BatchSignoff): Promise<void> => {
-    await local().replica.saveBatchSignoff(batch.id, batch.userId, JSON.stringify(batch), batch.createdAt, Date.now());
+    await (await local()).replica.saveBatchSignoff(batch.id, batch.userId, JSON.stringify(batch), batch.createdAt, Date.now());
   };
 
   const statusOf = (batch: BatchSignoff): BatchStatus => {
@@ -168,10 +170,10 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
       const person = personOrFail();
       const sheet = await renderApprovalSheet({ view, record, ...(batch.ink ? { ink: batch.ink } : {}), actor: person, unitName: person.unitName, ...(options.fonts ? { fonts: options.fonts } : {}) });
       const signed = await signApprovalSheet(sheet, signer, record);
-      return local().replica.putBlob(signed, 'application/pdf');
+      return (await local()).replica.putBlob(signed, 'application/pdf');
     },
     async submit(item, clientId) {
-      const { replica, outbox } = local();
+      const { replica, outbox } = await local();
       const blob = item.sheetSha256 ? await replica.getBlob(item.sheetSha256) : null;
       if (!blob || !item.record) throw new Error('签批后的处理笺在本地已不存在，请重试');
       const opinion = { ...(item.record.opinion ? { text: item.record.opinion } : {}), ...(batch.ink ? { ink: batch.ink } : {}) };
@@ -188,7 +190,7 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
       );
     },
     async decision(clientId) {
-      const entry = await local().replica.outboxEntry(clientId);
+      const entry = await (await local()).replica.outboxEntry(clientId);
       if (!entry || entry.status === 'pending') return { status: 'pending' };
       if (entry.status === 'sent') return { status: 'sent' };
       return { status: 'rejected', reason: entry.reason ?? '服务器拒绝了签批' };
@@ -229,7 +231,7 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
     const person = personOrFail();
     const active = batchId ? runs.get(batchId)?.batch : undefined;
     if (active && active.userId === person.id) return active;
-    const json = await local().replica.loadBatchSignoff(person.id, batchId);
+    const json = await (await local()).replica.loadBatchSignoff(person.id, batchId);
     if (!json) return null;
     const batch = BatchSignoffSchema.parse(JSON.parse(json));
     // Keep one object per batch: the outbox's decisions settle the one the views read.
