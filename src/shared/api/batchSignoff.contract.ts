@@ -26,6 +26,8 @@ export const BatchItemSchema = z.object({
   state: BatchItemStateSchema,
   /** Why it failed, or why it waits (离线…). */
   reason: z.string().optional(),
+  /** The server refused the current client id: a retry must travel under a new one. */
+  refused: z.boolean().optional(),
   record: ApprovalRecordSchema.optional(),
   /** The signed 处理笺 in the replica's blob store. */
   sheetSha256: z.string().optional(),

@@ -75,11 +75,14 @@ export async function runBatch(batch: BatchSignoff, options: RunOptions): Promis
     try {
       await step();
     } catch (error) {
-      if (error instanceof TransientStepError) {
+      const message = error instanceof Error ? error.message : String(error);
+      // Once handed to the outbox only the server's answer decides: any other failure waits, never
+      // fails the document (a retry under a new id could then apply it twice).
+      if (error instanceof TransientStepError || item.state === 'submitted') {
         paused = true;
-        await update(batch, item, { reason: error.message }, options);
+        await update(batch, item, { reason: message }, options);
       } else {
-        await update(batch, item, { state: 'failed', reason: error instanceof Error ? error.message : String(error) }, options);
+        await update(batch, item, { state: 'failed', reason: message }, options);
       }
     }
   };
@@ -128,7 +131,7 @@ export async function settleItem(batch: BatchSignoff, item: BatchItem, options: 
   if (item.state !== 'submitted') return;
   const decision = await options.steps.decision(currentClientId(item));
   if (decision.status === 'sent') await update(batch, item, { state: 'done', reason: undefined }, options as RunOptions);
-  else if (decision.status === 'rejected') await update(batch, item, { state: 'failed', reason: decision.reason }, options as RunOptions);
+  else if (decision.status === 'rejected') await update(batch, item, { state: 'failed', reason: decision.reason, refused: true }, options as RunOptions);
 }
 
 /**
@@ -139,9 +142,10 @@ export function retryFailed(batch: BatchSignoff, newClientId: () => string, now:
   let count = 0;
   for (const item of batch.items) {
     if (item.state !== 'failed') continue;
-    // Signed means it may have reached the outbox: its id is spent, a fresh one goes with the retry.
-    const wasSubmitted = item.sheetSha256 !== undefined;
+    // Refused by the server: that id is spent (the outbox keeps it as refused), a fresh one goes now.
+    const wasSubmitted = item.refused === true;
     item.state = 'pending';
+    item.refused = undefined;
     item.reason = undefined;
     item.record = undefined;
     item.sheetSha256 = undefined;
