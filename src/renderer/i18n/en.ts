@@ -448,6 +448,10 @@ export const en: Messages = {
     waiting: 'Waiting',
     working: 'In progress',
     count: '{{count}} in this batch',
+    approval: 'Approval signature',
+    consistent: 'Content as approved',
+    changedSince: 'Changed since approval: {{what}}',
+    body: 'body',
   },
   phrases: {
     open: 'Saved phrases',

@@ -446,6 +446,10 @@ export const zhCN = {
     waiting: '等待中',
     working: '处理中',
     count: '本批 {{count}} 份',
+    approval: '签发签名',
+    consistent: '签发内容一致',
+    changedSince: '签发后已变更：{{what}}',
+    body: '正文',
   },
   phrases: {
     open: '常用语',

@@ -51,8 +51,8 @@ CREATE TABLE document_approval_signatures (
 CREATE INDEX document_approval_signatures_latest ON document_approval_signatures (document_id, created_at);
 `;
 
-/** Registered with the 处理笺 migrations (src/sync-server/documents/sheetMigrations.ts). */
-export const approvalMigrations: Migration[] = [{ id: 'sheets-002-batch-signoff-approval-signatures', sqlite: approvals001, postgres: approvals001 }];
+/** Registered as the `approvals` module in src/sync-server/app.ts. */
+export const approvalMigrations: Migration[] = [{ id: 'approvals-001-batch-signoff-signatures', sqlite: approvals001, postgres: approvals001 }];
 
 const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 const rejected = (message: string) => new HttpError('rejected', message);

@@ -3,7 +3,6 @@
  * by its SHA-256) and linked here, so the archive holds the very sheet that was current when it closed.
  */
 import type { Migration } from '../store/migrations';
-import { approvalMigrations } from './approvalSignatures';
 
 const sheets001 = `
 CREATE TABLE document_sheets (
@@ -13,5 +12,4 @@ CREATE TABLE document_sheets (
 );
 `;
 
-/** The signed approval sheets of 批量签批 follow (their own file). */
-export const sheetMigrations: Migration[] = [{ id: 'sheets-001-archived-sheets', sqlite: sheets001, postgres: sheets001 }, ...approvalMigrations];
+export const sheetMigrations: Migration[] = [{ id: 'sheets-001-archived-sheets', sqlite: sheets001, postgres: sheets001 }];
