@@ -99,6 +99,12 @@ test('wang signs 20 documents from 待办 with wang.p12 in one entry; every 处�
     await expect(bar).toHaveAttribute('aria-valuenow', String(COUNT), { timeout: 120_000 });
     await expect(page.getByText('签批成功')).toHaveCount(COUNT);
 
+    // The document view says the content is the one signed at 签发.
+    await page.getByRole('button', { name: '返回待办' }).click();
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('button', { name: '已办', exact: true }).click();
+    await page.getByRole('button', { name: docs[0]!.title, exact: true }).click();
+    await expect(page.getByText('签发内容一致')).toBeVisible();
+
     const wang = await api.login('wang');
     for (const doc of docs) {
       const view = await api.get<{ state: string; history: Array<{ action: string; opinion?: string }> }>(`/api/documents/${doc.id}`, wang.token);
