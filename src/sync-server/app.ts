@@ -17,6 +17,7 @@ import { registerDocumentRoutes } from './documents/routes';
 import { sheetMigrations } from './documents/sheetMigrations';
 import { revisionMigrations } from './documents/revisionMigrations';
 import { registerRevisionRoutes } from './documents/revisionsRoutes';
+import { approvalMigrations } from './documents/approvalSignatures';
 import { changeFeedFor } from './documents/changeFeed';
 import { createOverdueReminders } from './documents/overdueReminders';
 import { exchangeMigrations } from './exchange/migrations';
@@ -75,6 +76,8 @@ export const serverModules: readonly ServerModule[] = [
   { name: 'phrases', migrations: phraseMigrations, register: registerPhraseRoutes },
   // The 处理笺 archived with each document (its routes are the documents module's).
   { name: 'sheets', migrations: sheetMigrations },
+  // 批量签批: the leader's signed approval sheets (their routes are the documents module's).
+  { name: 'approvals', migrations: approvalMigrations },
   { name: 'messaging', migrations: messagingMigrations, register: registerMessagingRoutes },
   // 修订痕迹: the body's versions, authors of its Yjs clients, 接受 / 拒绝 (routes under /api/documents/:id).
   { name: 'revisions', migrations: revisionMigrations, register: registerRevisionRoutes },

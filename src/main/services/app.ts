@@ -64,6 +64,7 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     onOutboxChanged: (entry) => {
       emit('outboxChanged', entry);
       documents?.documents.outboxChanged(entry);
+      documents?.batchSignoff.outboxChanged(entry);
       messaging?.outboxChanged(entry);
     },
     onRoomUpdate: (room, update) => emit('roomUpdate', { room, update }),

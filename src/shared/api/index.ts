@@ -9,6 +9,7 @@ import { diagnosticsCalls } from './diagnostics.contract';
 import { offlineCalls, offlineEvents } from './offline.contract';
 import { directoryCalls, documentCalls, documentEvents, exchangeCalls, outboxCalls } from './documents.contract';
 import { sealingCalls } from './sealing.contract';
+import { batchSignoffCalls, batchSignoffEvents } from './batchSignoff.contract';
 import { sealsCalls } from './seals.contract';
 import { delegationsCalls } from './delegations.contract';
 import { attachmentsCalls } from './attachments.contract';
@@ -30,6 +31,7 @@ export const apiContract = {
   directory: directoryCalls,
   outbox: outboxCalls,
   sealing: sealingCalls,
+  batchSignoff: batchSignoffCalls,
   attachments: attachmentsCalls,
   seals: sealsCalls,
   delegations: delegationsCalls,
@@ -48,6 +50,7 @@ export const apiEvents = {
   ...badgeEvents,
   ...updatesEvents,
   ...messagingEvents,
+  ...batchSignoffEvents,
 } as const;
 
 export type ApiContract = typeof apiContract;
@@ -62,6 +65,7 @@ export * from './session.contract';
 export * from './diagnostics.contract';
 export * from './documents.contract';
 export * from './sealing.contract';
+export * from './batchSignoff.contract';
 export * from './seals.contract';
 export * from './badge.contract';
 export * from './updates.contract';

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { MessageContentSchema } from '../http/messaging';
 import { defineCall, defineEvent } from './contract';
-import { DocumentBoxSchema } from '../http/documents';
+import { ApprovalSignatureSchema, DocumentBoxSchema } from '../http/documents';
 import { OpinionSchema } from '../domain/documents/opinion';
 
 /** Boxes the server lists documents in (INTERFACES.md `GET /api/documents?box=`), as the HTTP API defines them. */
@@ -82,6 +82,8 @@ export const OutboxCommandSchema = z.discriminatedUnion('type', [
     step: z.string().min(1).max(32).optional(),
     /** The document version the person acted on: the server answers 409 if it moved on meanwhile. */
     version: z.number().int().min(0).optional(),
+    /** 批量签批: the 处理笺 signed over the approval record; the server verifies it again when it arrives. */
+    approvalSignature: ApprovalSignatureSchema.optional(),
   }),
   z.object({
     type: z.literal('exchange.action'),

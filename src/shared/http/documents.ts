@@ -4,6 +4,7 @@
  * response with them.
  */
 import { z } from 'zod';
+import { ApprovalRecordSchema } from '../domain/documents/approvalRecord';
 import {
   ActionRecipientsSchema,
   AddresseeSchema,
@@ -53,6 +54,13 @@ export const UpdateDocumentRequestSchema = z
   .partial();
 export type UpdateDocumentRequest = z.infer<typeof UpdateDocumentRequestSchema>;
 
+/** The signed 处理笺 is a page or two with subset fonts; 3 MB of base64 is far beyond it. */
+export const ApprovalSignatureSchema = z.object({
+  record: ApprovalRecordSchema,
+  sheetPdf: z.string().min(1).max(3 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, '处理笺须为 base64'),
+});
+export type ApprovalSignature = z.infer<typeof ApprovalSignatureSchema>;
+
 /** `POST /api/documents/:id/actions`. */
 export const DocumentActionRequestSchema = z.object({
   action: WorkflowActionSchema,
@@ -68,6 +76,11 @@ export const DocumentActionRequestSchema = z.object({
   version: z.number().int().min(0).optional(),
   /** Client-generated id: a repeated id is applied once. */
   clientId: z.string().min(1).max(100).optional(),
+  /**
+   * 签发 with the leader's signature (批量签批): the 处理笺 PDF signed over the approval record. The
+   * server verifies both and applies signature and step together or not at all.
+   */
+  approvalSignature: ApprovalSignatureSchema.optional(),
 });
 export type DocumentActionRequest = z.infer<typeof DocumentActionRequestSchema>;
 
@@ -90,6 +103,20 @@ export const ExchangeReceiptSchema = z.object({
   reason: z.string().optional(),
 });
 export type ExchangeReceipt = z.infer<typeof ExchangeReceiptSchema>;
+
+
+/**
+ * The leader's signed approval as the document view shows it: who signed when, and whether the body
+ * and fields are still those approved (number and date aside) — "签发内容一致" or what changed.
+ */
+export const ApprovalStatusSchema = z.object({
+  signerName: z.string(),
+  signedAt: z.string(),
+  consistent: z.boolean(),
+  /** Names of what changed since 签发: `body` or a field's name. */
+  changed: z.array(z.string()),
+});
+export type ApprovalStatus = z.infer<typeof ApprovalStatusSchema>;
 
 /** `GET /api/documents/:id` and the answer of every write. */
 export const DocumentViewSchema = z.object({
@@ -119,6 +146,8 @@ export const DocumentViewSchema = z.object({
   receipts: z.array(ExchangeReceiptSchema),
   /** For a 收文 created by 签收: the exchange item it came from. */
   sourceExchangeId: z.string().optional(),
+  /** The latest approval signed at 签发, if the leader signed one. */
+  approval: ApprovalStatusSchema.optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -41,6 +41,8 @@ export interface OpinionSheetInput {
   readonly opinions: readonly SheetOpinion[];
   /** The time that stands as the PDF's creation date (the document's last change), ISO. */
   readonly asOf: string;
+  /** Small lines printed under the boxes: the approval record a leader signs (批量签批). */
+  readonly footnote?: readonly string[];
 }
 
 /** Where a handwritten opinion was drawn, in mm from the page's top-left corner. */
@@ -217,6 +219,7 @@ export async function renderOpinionSheet(input: OpinionSheetInput, options: { fo
   }
   rule(LEFT, HEADER_TOP, LEFT, BOXES_BOTTOM, 1.2);
   rule(RIGHT, HEADER_TOP, RIGHT, BOXES_BOTTOM, 1.2);
+  (input.footnote ?? []).slice(0, 4).forEach((line, i) => text(line, LEFT, BOXES_BOTTOM + 4 + i * 4, fonts.small, 7, grey));
 
   const bytes = await pdf.save({ useObjectStreams: false });
   return { pdf: bytes, boxes: frames, ink: placements };

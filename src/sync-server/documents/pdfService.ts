@@ -18,6 +18,7 @@ import { readBodySnapshot } from './bodySnapshot';
 import { storedCrls } from '../exchange/crlStore';
 import { readRoomStructure } from './roomBody';
 import type { DocumentService } from './service';
+import { assertSealingApproved } from './approvalSignatures';
 
 /** Verifies a PDF's signatures against trusted roots (SIGNING's `verifyPdf` by default; tests may pass another). */
 export type PdfVerifier = (pdf: Uint8Array, trustedRootsPem: string[], crlsPem?: string[]) => Promise<PdfVerification>;
@@ -165,6 +166,7 @@ export class DocumentPdfService {
     const actor = await this.documents.actorFor(user);
     const entitled = mayTake(doc.workflow, actor, 'seal');
     if (!entitled.ok) throw forbidden(entitled.reason);
+    await assertSealingApproved(this.deps.db, this.deps.loadRoomUpdates, doc);
     const current = await this.stored(doc);
     if (!current) throw new Error('frozen PDF missing');
     if (upload.length <= current.bytes.length || !upload.subarray(0, current.bytes.length).equals(current.bytes)) {

@@ -3,7 +3,7 @@
  * Every body and query is parsed with the schemas of src/shared/http/documents.ts.
  */
 import { z } from 'zod';
-import { canReadDocument, mayEditBody, type FontOverrides } from '../../shared/domain/documents';
+import { canReadDocument, mayEditBody, mayTake, type FontOverrides } from '../../shared/domain/documents';
 import {
   AttachmentUploadQuerySchema,
   ChangesQuerySchema,
@@ -16,7 +16,7 @@ import {
 } from '../../shared/http/documents';
 import { DEFAULT_MAX_VOICE_BYTES, VoiceMimeTypeSchema } from '../../shared/http/voice';
 import type { ServerDeps } from '../deps';
-import { badRequest, HttpError } from '../http/errors';
+import { badRequest, forbidden, HttpError } from '../http/errors';
 import { created, noContent, ok, type Reply, type Router } from '../http/router';
 import { prepareStagingDir, stageUpload, UploadSlots } from '../http/uploads';
 import { DocumentPdfService, fontOverridesFromEnv, MAX_PDF_BYTES, type PdfVerifier } from './pdfService';
@@ -24,6 +24,7 @@ import { loadDocument } from './repository';
 import { changeFeedFor } from './changeFeed';
 import { DocumentService } from './service';
 import { OpinionSheetService } from './sheetService';
+import { approvalBasis, verifyApprovalUpload } from './approvalSignatures';
 
 export interface DocumentRouteOptions {
   /** Replace signature verification (tests of the upload path's own rules). */
@@ -86,7 +87,10 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
     '/api/documents/:id/actions',
     async (ctx) => {
       const id = idParam(ctx.params);
-      const view = await documents.act(ctx.user, id, await ctx.json(DocumentActionRequestSchema));
+      const request = await ctx.json(DocumentActionRequestSchema);
+      // A signed approval is verified before the step's transaction (slow), its digests inside it.
+      const approval = request.approvalSignature ? await verifyApprovalUpload(deps, ctx.user, await documents.readable(ctx.user, id), request) : undefined;
+      const view = await documents.act(ctx.user, id, request, approval);
       if (view.state === 'archived') {
         // 归档 keeps the 处理笺 with the document. Should this fail, the first reader stores it instead.
         const doc = await loadDocument(deps.db, id);
@@ -96,6 +100,13 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
     },
     { maxBodyBytes: MAX_ACTION_BYTES },
   );
+  // 批量签批: the digests the approval record must name, for a document the caller may approve now.
+  router.get('/api/documents/:id/approval-basis', async (ctx) => {
+    const doc = await documents.readable(ctx.user, idParam(ctx.params));
+    const allowed = mayTake(doc.workflow, await documents.actorFor(ctx.user), 'approve');
+    if (!allowed.ok) throw forbidden(allowed.reason);
+    return ok(await approvalBasis(deps.loadRoomUpdates, doc));
+  });
   router.get('/api/documents/:id/audit', async (ctx) => ok(await documents.audit(ctx.user, idParam(ctx.params))));
 
   router.get('/api/documents/:id/pdf', async (ctx): Promise<Reply> => {

@@ -46,6 +46,7 @@ import type { Queryable } from '../store/database';
 import { recordBodyTransition } from './bodySnapshot';
 import { checkDispatchSeal } from '../exchange/verification';
 import { recordBodyVersion } from './revisionVersions';
+import { approvalStatus, assertSealingApproved, storeApproval, type VerifiedApproval } from './approvalSignatures';
 import { getBlob, insertDocument, loadDocument, markActed, nextChangeSeq, nextSerial, printedNumber, putBlob, saveDocument, sha256Hex, type StoredDocument } from './repository';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -184,9 +185,16 @@ export class DocumentService {
       ...(doc.workflow.dispatchedTo ? { dispatchedTo: doc.workflow.dispatchedTo } : {}),
       receipts,
       ...(doc.sourceExchangeId ? { sourceExchangeId: doc.sourceExchangeId } : {}),
+      ...(await this.approvalOf(doc)),
       createdAt: iso(doc.createdAt),
       updatedAt: iso(doc.updatedAt),
     };
+  }
+
+  /** The leader's signed approval and whether the content is still the approved one (批量签批). */
+  private async approvalOf(doc: StoredDocument): Promise<{ approval?: NonNullable<DocumentView['approval']> }> {
+    const approval = await approvalStatus(this.deps.db, this.deps.loadRoomUpdates, doc);
+    return approval ? { approval } : {};
   }
 
   private async receipts(documentId: string): Promise<ExchangeReceipt[]> {
@@ -476,7 +484,7 @@ export class DocumentService {
    * transaction holds the only connection); inside it the document is re-read, so the decision is
    * made on what is stored at commit time.
    */
-  async act(user: AccountUser, id: string, body: DocumentActionRequest): Promise<DocumentView> {
+  async act(user: AccountUser, id: string, body: DocumentActionRequest, approval?: VerifiedApproval): Promise<DocumentView> {
     if (body.opinion?.ink && countInkPoints(body.opinion.ink) > MAX_INK_POINTS)
       throw new HttpError('payload_too_large', `手写签批的笔迹过多（上限 ${MAX_INK_POINTS} 个采样点），请清除后重写`);
     const { doc: before, actor } = await this.readableAs(user, id);
@@ -516,6 +524,9 @@ export class DocumentService {
       if (!stored) throw notFound('找不到该公文');
       const doc = Number(stored.version) === before.workflow.version ? before : await loadDocument(tx, id);
       if (!doc) throw notFound('找不到该公文');
+      // A signed approval names the version it approved; 用印 seals only what was approved.
+      if (approval && approval.record.version !== doc.workflow.version) throw conflict('公文在签批后已有变动，请重新签批');
+      if (body.action === 'seal') await assertSealingApproved(tx, this.deps.loadRoomUpdates, doc);
       const voice = body.opinion?.voice;
       if (voice) {
         // The recording must already be on the server for this document: the client uploads it
@@ -570,7 +581,9 @@ export class DocumentService {
       const approvedBody = await recordBodyTransition(tx, this.deps.loadRoomUpdates, doc, next.workflow.state, user.id, now);
       // 修订痕迹: a step that hands the body on closes a version of it (documents/revisionVersions.ts).
       if (next.workflow.state !== doc.workflow.state || next.workflow.holders.join() !== doc.workflow.holders.join()) await recordBodyVersion(tx, this.deps.loadRoomUpdates, doc, body.action, user, now);
-      await appendAudit(tx, { documentId: id, at: now, actorId: user.id, actorName: user.name, action: body.action, payload: approvedBody ? { ...entry, bodySha256: approvedBody.sha256 } : (entry ?? {}) });
+      if (approval) await storeApproval(tx, this.deps.loadRoomUpdates, doc, approval, approvedBody?.sha256, user, now);
+      const signed = approval ? { approvalSignature: { recordSha256: approval.recordSha256, signer: approval.signerName, serial: approval.signerSerialHex, digest: approval.signatureDigest } } : {};
+      await appendAudit(tx, { documentId: id, at: now, actorId: user.id, actorName: user.name, action: body.action, payload: approvedBody ? { ...entry, bodySha256: approvedBody.sha256, ...signed } : { ...(entry ?? {}), ...signed } });
       if (body.action === 'dispatch') await this.createExchangeItems(tx, next, user, now);
       if (body.clientId) await tx.run('INSERT INTO document_action_ids (document_id, client_id, user_id, created_at) VALUES (?, ?, ?, ?)', [id, body.clientId, user.id, now]);
       return { repeated: false as const, doc: next };

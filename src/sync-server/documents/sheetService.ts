@@ -13,6 +13,7 @@ import { renderOpinionSheet } from '../../signing/render';
 import type { ServerDeps } from '../deps';
 import { getBlob, printedNumber, putBlob, type StoredDocument } from './repository';
 import type { DocumentService } from './service';
+import { latestSignedSheet } from './approvalSignatures';
 
 /** Re-exported for callers that know the server side only. */
 export { sheetOpinions };
@@ -31,6 +32,9 @@ export class OpinionSheetService {
   async get(user: AccountUser, id: string): Promise<Buffer> {
     const doc = await this.documents.readable(user, id);
     await this.documents.auditAccess(user, doc, 'sheet');
+    // Once the leader signed the approval, the 处理笺 is the one they signed (later steps add no opinion to it).
+    const signed = await latestSignedSheet(this.deps.db, doc.id);
+    if (signed) return signed;
     if (doc.workflow.state === 'archived') return this.archive(doc);
     return this.render(doc);
   }

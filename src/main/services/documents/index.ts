@@ -8,6 +8,7 @@ import type { ServerClient } from '../serverClient';
 import type { SessionService } from '../session';
 import type { OfflineController } from '../sync/offlineController';
 import { createSealingHandlers, type SealingHandlers } from '../sealing/sealingService';
+import { createBatchSignoffService, type BatchSignoffHandlers, type BatchSignoffService } from '../batchSignoff';
 import { createDocumentsService, type DocumentHandlers, type DocumentsService } from './documentsService';
 import { createServerCalls } from './serverCalls';
 
@@ -25,7 +26,9 @@ export interface DocumentServicesOptions {
 
 export interface DocumentServices {
   readonly documents: DocumentsService;
-  readonly handlers: DocumentHandlers & { sealing: SealingHandlers };
+  readonly handlers: DocumentHandlers & { sealing: SealingHandlers; batchSignoff: BatchSignoffHandlers };
+  /** 批量签批; its `outboxChanged` is fed beside the documents service's. */
+  readonly batchSignoff: BatchSignoffService;
   close(): void;
 }
 
@@ -47,6 +50,15 @@ export function createDocumentServices(options: DocumentServicesOptions): Docume
     pollIntervalMs: options.pollIntervalMs,
   });
   const sealing = createSealingHandlers({ server, documents, unitName: () => session.current()?.user.unitName ?? null });
+  const batchSignoff = createBatchSignoffService({
+    server,
+    offline: () => offline.current(),
+    emit: options.emit,
+    person: () => {
+      const user = session.current()?.user;
+      return user ? { id: user.id, name: user.name, unitName: user.unitName } : null;
+    },
+  });
 
   // Every change of connection or session: follow the change feed again (from the person's own
   // cursor), or stop it — a signed-out or offline app keeps no long-poll open.
@@ -55,11 +67,13 @@ export function createDocumentServices(options: DocumentServicesOptions): Docume
 
   return {
     documents,
-    handlers: { ...documents.handlers, sealing },
+    handlers: { ...documents.handlers, sealing, batchSignoff: batchSignoff.handlers },
+    batchSignoff,
     close() {
       offConnection();
       offSession();
       documents.close();
+      batchSignoff.close();
     },
   };
 }

@@ -156,6 +156,23 @@ export const migrations: readonly Migration[] = [
     // transaction (so a crash loses none) and indexed when the replica is idle or before a search.
     up: (db) => db.exec('CREATE TABLE message_index_queue (rowid INTEGER PRIMARY KEY)'),
   },
+  {
+    version: 7,
+    description: 'batch sign-off (批量签批): each batch and where its documents stand, to resume after a close',
+    // One row per batch, its documents' states as JSON: rewritten at every step (a few KB), read
+    // whole on resume. IF NOT EXISTS: harmless should this migration be renumbered on merge.
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS batch_signoffs (
+          id TEXT PRIMARY KEY,
+          user_id TEXT NOT NULL,
+          json TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS batch_signoffs_user ON batch_signoffs(user_id, created_at DESC);
+      `),
+  },
 ];
 
 export const latestVersion = migrations.at(-1)?.version ?? 0;

@@ -715,6 +715,29 @@ export class ReplicaStore {
     return entryOf(row);
   }
 
+  /** One outbox entry by its client id (批量签批 asks what became of each document's command). */
+  outboxEntry(clientId: string): OutboxEntry | null {
+    const row = this.outboxRow(clientId);
+    return row ? entryOf(row) : null;
+  }
+
+  // ── batch sign-off ───────────────────────────────────────────────────────────────────────────
+
+  /** Saves a batch as it stands (the whole JSON; durable when this returns). */
+  saveBatchSignoff(id: string, userId: string, json: string, createdAt: number, now: number): void {
+    this.db
+      .prepare('INSERT INTO batch_signoffs (id, user_id, json, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at')
+      .run(id, userId, json, createdAt, now);
+  }
+
+  /** A batch's JSON: the one named, else the person's latest. */
+  loadBatchSignoff(userId: string, id?: string): string | null {
+    const row = id
+      ? this.db.prepare<[string, string], { json: string }>('SELECT json FROM batch_signoffs WHERE id = ? AND user_id = ?').get(id, userId)
+      : this.db.prepare<[string], { json: string }>('SELECT json FROM batch_signoffs WHERE user_id = ? ORDER BY created_at DESC LIMIT 1').get(userId);
+    return row?.json ?? null;
+  }
+
   // ── search ───────────────────────────────────────────────────────────────────────────────────
 
   /**

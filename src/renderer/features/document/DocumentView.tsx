@@ -3,6 +3,7 @@
  * server says this person may take now, the PDF, the receipts of each receiving unit, the 流转记录
  * and our own commands still waiting (待发送), sent (已发送) or refused (被拒绝, with the reason).
  */
+import { ApprovalConsistency } from '../batch/ApprovalConsistency';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DirectoryUnit } from '../../../shared/http/directory';
@@ -291,6 +292,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                   </dd>
                 </>
               ) : null}
+              <ApprovalConsistency approval={view.approval} />
             </dl>
             )}
           </section>

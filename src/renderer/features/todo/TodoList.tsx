@@ -1,0 +1,196 @@
+/**
+ * 待办 with selection for 批量签批: a checkbox per row (选择<title>), 全选 for the rows shown, filters
+ * by 文种, 紧急程度 and 办理期限 (applied to what is loaded; 加载更多 brings the next page), and the
+ * selection kept by id — it survives paging, filtering and the list reloading when main says 待办
+ * changed.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { documentTypeLabels, urgencyLabels, type DocumentType, type Urgency } from '../../../shared/domain/documents';
+import type { DocumentListItem } from '../../../shared/http/documents';
+import { useApi } from '../../app/apiContext';
+import { EmptyState } from '../../components/EmptyState';
+import { formatTime, typeLabel, urgencyLabel } from '../document/labels';
+import { isOverdue } from '../document/overdue';
+import { useApiEvent } from '../document/useApiEvent';
+import '../../styles/documents.css';
+
+export interface TodoListProps {
+  empty: string;
+  onOpen: (id: string) => void;
+  /** The chosen documents (id → title), owned by the section so the batch view gets them. */
+  selected: ReadonlyMap<string, string>;
+  onSelectionChange: (next: Map<string, string>) => void;
+}
+
+export function TodoList({ empty, onOpen, selected, onSelectionChange }: TodoListProps) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const [items, setItems] = useState<DocumentListItem[] | null>(null);
+  const [next, setNext] = useState<string | undefined>();
+  const [fromReplica, setFromReplica] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [type, setType] = useState<DocumentType | ''>('');
+  const [urgency, setUrgency] = useState<Urgency | ''>('');
+  const [dueBy, setDueBy] = useState('');
+
+  /** Reloads overlap (events arrive in bursts); only the latest may set the list. */
+  const loadSeq = useRef(0);
+  const load = useCallback(async () => {
+    const seq = ++loadSeq.current;
+    const result = await api.documents.list({ box: 'todo' });
+    if (seq !== loadSeq.current) return;
+    if (!result.ok) {
+      setError(result.error.message);
+      setItems((current) => current ?? []);
+      return;
+    }
+    setError(null);
+    setItems(result.value.items);
+    setNext(result.value.next);
+    setFromReplica(result.value.fromReplica);
+  }, [api]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+  useApiEvent('documentsChanged', (payload) => {
+    if (payload.boxes.includes('todo')) void load();
+  });
+
+  const loadMore = async () => {
+    if (!next) return;
+    setLoadingMore(true);
+    const result = await api.documents.list({ box: 'todo', cursor: next });
+    setLoadingMore(false);
+    if (!result.ok) {
+      setError(result.error.message);
+      return;
+    }
+    setItems((current) => [...(current ?? []), ...result.value.items]);
+    setNext(result.value.next);
+  };
+
+  const shown = useMemo(
+    () => (items ?? []).filter((i) => (!type || i.type === type) && (!urgency || i.urgency === urgency) && (!dueBy || (i.dueDate !== undefined && i.dueDate <= dueBy))),
+    [items, type, urgency, dueBy],
+  );
+  const allShownSelected = shown.length > 0 && shown.every((i) => selected.has(i.id));
+  const toggle = (item: DocumentListItem) => {
+    const nextSelection = new Map(selected);
+    if (nextSelection.has(item.id)) nextSelection.delete(item.id);
+    else nextSelection.set(item.id, item.title);
+    onSelectionChange(nextSelection);
+  };
+  const toggleAll = () => {
+    const nextSelection = new Map(selected);
+    for (const item of shown) {
+      if (allShownSelected) nextSelection.delete(item.id);
+      else nextSelection.set(item.id, item.title);
+    }
+    onSelectionChange(nextSelection);
+  };
+
+  if (items === null) return <p className="loading">{t('app.loading')}</p>;
+  return (
+    <div className="doc-list">
+      <div className="batch-filters" role="group" aria-label={t('batch.open')}>
+        <label className="field field--inline">
+          <span>{t('batch.filterType')}</span>
+          <select value={type} onChange={(e) => setType(e.target.value as DocumentType | '')}>
+            <option value="">{t('batch.any')}</option>
+            {(Object.keys(documentTypeLabels) as DocumentType[]).map((k) => (
+              <option key={k} value={k}>
+                {documentTypeLabels[k]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field field--inline">
+          <span>{t('batch.filterUrgency')}</span>
+          <select value={urgency} onChange={(e) => setUrgency(e.target.value as Urgency | '')}>
+            <option value="">{t('batch.any')}</option>
+            {(Object.keys(urgencyLabels) as Urgency[]).map((k) => (
+              <option key={k} value={k}>
+                {urgencyLabel(k)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field field--inline">
+          <span>{t('batch.filterDue')}</span>
+          <input type="date" value={dueBy} onChange={(e) => setDueBy(e.target.value)} />
+        </label>
+      </div>
+      {fromReplica ? (
+        <p className="notice notice--warning" role="status">
+          {t('docs.fromReplica')}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="notice notice--error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {shown.length === 0 ? (
+        <EmptyState>{items.length === 0 ? empty : t('docs.noMatch')}</EmptyState>
+      ) : (
+        <table className="doc-table">
+          <thead>
+            <tr>
+              <th scope="col">
+                <input type="checkbox" aria-label={t('batch.selectAll')} checked={allShownSelected} onChange={toggleAll} />
+              </th>
+              <th scope="col">{t('docs.column.title')}</th>
+              <th scope="col">{t('docs.column.docNumber')}</th>
+              <th scope="col">{t('docs.column.type')}</th>
+              <th scope="col">{t('docs.column.state')}</th>
+              <th scope="col">{t('docs.column.urgency')}</th>
+              <th scope="col">{t('docs.column.dueDate')}</th>
+              <th scope="col">{t('docs.column.updatedAt')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((item) => (
+              <tr key={item.id} className={item.urgency !== 'normal' ? 'doc-table__row--urgent' : undefined}>
+                <td>
+                  <input type="checkbox" aria-label={t('batch.select', { title: item.title })} checked={selected.has(item.id)} onChange={() => toggle(item)} />
+                </td>
+                <td>
+                  <button type="button" className="doc-table__open" onClick={() => onOpen(item.id)}>
+                    {item.title}
+                  </button>
+                </td>
+                <td className="doc-table__number">{item.docNumber ?? '—'}</td>
+                <td>{typeLabel(item.type)}</td>
+                <td>
+                  <span className={`state-tag state-tag--${item.state}`}>{item.stateLabel}</span>
+                </td>
+                <td>
+                  <span className={`urgency urgency--${item.urgency}`}>{urgencyLabel(item.urgency)}</span>
+                </td>
+                <td>
+                  {item.dueDate ?? '—'}
+                  {isOverdue(item) && (
+                    <span className="overdue-tag" title={t('docs.overdueTitle', { date: item.dueDate })}>
+                      {t('docs.overdue')}
+                    </span>
+                  )}
+                </td>
+                <td className="doc-table__time">{formatTime(item.updatedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {next ? (
+        <div className="doc-list__more">
+          <button type="button" className="button button--secondary" onClick={() => void loadMore()} disabled={loadingMore}>
+            {loadingMore ? t('app.loading') : t('docs.loadMore')}
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,119 @@
+/**
+ * 批量签批: a leader approves many documents with one entry of their certificate's secret. The
+ * renderer chooses the documents and the opinions; main builds each approval record, renders and
+ * signs the 处理笺 (PAdES) and queues the 同意/签发 with the signature through the outbox. The
+ * secret (PKCS#12 bytes + password, or a UKey's PIN) crosses the bridge once per run, is held only in
+ * main while the run lasts and is dropped after.
+ */
+import { z } from 'zod';
+import { defineCall, defineEvent } from './contract';
+import { ApprovalRecordSchema } from '../domain/documents/approvalRecord';
+import { InkDrawingSchema } from '../domain/documents/opinion';
+
+const IdSchema = z.string().min(1).max(100);
+
+export const BatchItemStateSchema = z.enum(['pending', 'fetched', 'signed', 'submitted', 'done', 'failed']);
+export type BatchItemState = z.infer<typeof BatchItemStateSchema>;
+
+/** One document of a batch, as persisted in the replica and shown to the person. */
+export const BatchItemSchema = z.object({
+  documentId: IdSchema,
+  title: z.string(),
+  /** The opinion signed for this document (the common one unless the leader wrote another). */
+  opinion: z.string().max(2000),
+  /** Client ids of the 同意 command; the first is fixed when the batch is made, a retry adds one. */
+  clientIds: z.array(z.uuid()).min(1),
+  state: BatchItemStateSchema,
+  /** Why it failed, or why it waits (离线…). */
+  reason: z.string().optional(),
+  /** The server refused the current client id: a retry must travel under a new one. */
+  refused: z.boolean().optional(),
+  record: ApprovalRecordSchema.optional(),
+  /** The signed 处理笺 in the replica's blob store. */
+  sheetSha256: z.string().optional(),
+  updatedAt: z.number().int(),
+});
+export type BatchItem = z.infer<typeof BatchItemSchema>;
+
+export const BatchSignoffSchema = z.object({
+  id: z.uuid(),
+  userId: z.string(),
+  createdAt: z.number().int(),
+  /** The leader's saved handwritten signature, signed with every approval when chosen. */
+  ink: InkDrawingSchema.optional(),
+  items: z.array(BatchItemSchema),
+});
+export type BatchSignoff = z.infer<typeof BatchSignoffSchema>;
+
+/** What the batch view shows: the batch, where the run stands, and time left. */
+export const BatchStatusSchema = z.object({
+  batch: BatchSignoffSchema,
+  running: z.boolean(),
+  /** Documents not yet signed wait for the secret (the run stopped before they were signed). */
+  needsSecret: z.boolean(),
+  /** The run paused on a transient failure (offline): it continues by itself when the server is back. */
+  paused: z.boolean(),
+  done: z.number().int(),
+  failed: z.number().int(),
+  total: z.number().int(),
+  /** Estimated milliseconds left, from the pace so far; absent before the first document finishes. */
+  etaMs: z.number().int().min(0).optional(),
+});
+export type BatchStatus = z.infer<typeof BatchStatusSchema>;
+
+/** A PKCS#12 file (base64) and its password, or a UKey (PKCS#11) and its PIN. */
+export const BatchSecretSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('p12'),
+    p12: z
+      .string()
+      .min(1, '请选择证书文件')
+      .max(4 * 1024 * 1024, '证书文件过大')
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, '证书文件读取失败'),
+    password: z.string().min(1, '请输入证书密码').max(200),
+  }),
+  z.object({
+    kind: z.literal('pkcs11'),
+    /** The UKey vendor's PKCS#11 library. */
+    modulePath: z.string().min(1, '请填写 UKey 驱动库路径').max(500),
+    pin: z.string().min(1, '请输入 UKey 口令').max(200),
+    tokenLabel: z.string().max(200).optional(),
+  }),
+]);
+export type BatchSecret = z.infer<typeof BatchSecretSchema>;
+
+export const SkippedDocumentSchema = z.object({ id: IdSchema, title: z.string(), reason: z.string() });
+
+export const batchSignoffCalls = {
+  /** Which of the chosen documents the person may approve now; the others with why. */
+  prepare: defineCall(
+    'batchSignoff:prepare',
+    z.object({ ids: z.array(IdSchema).min(1, '请至少选择一份公文').max(500) }),
+    z.object({
+      eligible: z.array(z.object({ id: IdSchema, title: z.string(), dueDate: z.string().optional() })),
+      skipped: z.array(SkippedDocumentSchema),
+    }),
+  ),
+  /** Makes the batch (client ids fixed now) and starts signing in the background. */
+  start: defineCall(
+    'batchSignoff:start',
+    z.object({
+      items: z.array(z.object({ id: IdSchema, title: z.string().max(500), opinion: z.string().trim().max(2000) })).min(1, '没有可签批的公文').max(500),
+      ink: InkDrawingSchema.optional(),
+      secret: BatchSecretSchema,
+    }),
+    BatchStatusSchema,
+  ),
+  /** The latest batch of the signed-in person (or the one named), null when there is none. */
+  status: defineCall('batchSignoff:status', z.object({ batchId: z.uuid().optional() }), BatchStatusSchema.nullable()),
+  /** Continues a batch: documents not yet signed need the secret again; `retryFailed` restarts 失败 ones. */
+  resume: defineCall(
+    'batchSignoff:resume',
+    z.object({ batchId: z.uuid(), secret: BatchSecretSchema.optional(), retryFailed: z.boolean().default(false) }),
+    BatchStatusSchema,
+  ),
+};
+
+export const batchSignoffEvents = {
+  batchSignoffChanged: defineEvent('batchSignoff:changed', BatchStatusSchema),
+};
