@@ -15,6 +15,7 @@ import { auditMigrations } from './audit/migrations';
 import { documentMigrations } from './documents/migrations';
 import { registerDocumentRoutes } from './documents/routes';
 import { sheetMigrations } from './documents/sheetMigrations';
+import { coDrafterMigrations } from './documents/coDrafters';
 import { changeFeedFor } from './documents/changeFeed';
 import { createOverdueReminders } from './documents/overdueReminders';
 import { exchangeMigrations } from './exchange/migrations';
@@ -69,6 +70,8 @@ export const serverModules: readonly ServerModule[] = [
   { name: 'phrases', migrations: phraseMigrations, register: registerPhraseRoutes },
   // The 处理笺 archived with each document (its routes are the documents module's).
   { name: 'sheets', migrations: sheetMigrations },
+  // 协同拟稿人 of drafts (their routes and the room rule are the documents module's).
+  { name: 'co-drafters', migrations: coDrafterMigrations },
   { name: 'messaging', migrations: messagingMigrations, register: registerMessagingRoutes },
 ];
 
