@@ -109,8 +109,9 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
   if (!local || !view) return <p className="loading">{t('app.loading')}</p>;
 
   const fields = view.fields;
-  // A queued 附件 upload does not hold the person back: it goes out ahead of any later step.
-  const pending = local.commands.filter((c) => c.status === 'pending' && c.kind !== 'document.attachment');
+  // A queued 附件 upload does not hold the person back: it goes out ahead of any later step; nor does
+  // the creation of a draft made offline (its body is written meanwhile and follows it).
+  const pending = local.commands.filter((c) => c.status === 'pending' && c.kind !== 'document.attachment' && c.kind !== 'document.create');
   const iHold = !!me && view.holders.includes(me.id);
   const editable = iHold && textMayChange.has(view.state) && pending.length === 0;
   const actions = view.availableActions;
