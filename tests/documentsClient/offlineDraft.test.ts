@@ -79,7 +79,8 @@ it('a draft made offline reaches the server once, with its body and the step que
   const dir = mkdtempSync(join(root, 'client-li-'));
   let li = await liApp(dir);
   // Online once: the directory is kept (提交's recipients are offered offline from it).
-  await li.value('directory:users', {});
+  await li.value('documents:list', { box: 'outgoing' });
+  await new Promise((resolve) => setTimeout(resolve, 1000));
   const title = '关于离线拟稿的通知';
   const port = server.port;
   await server.close();

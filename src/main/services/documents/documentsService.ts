@@ -32,6 +32,7 @@ import { createChangeFeed } from './changeFeed';
 import { DocumentCache } from './documentCache';
 import { localDraftView } from './localDraft';
 import { failureOf, isUnreachable, type ServerCalls } from './serverCalls';
+import { ServerHttpError } from '../serverClient';
 
 type Contract = {
   documents: typeof documentCalls;
@@ -132,10 +133,13 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
     }
   };
 
-  /** Our commands on one document: all that wait or were refused, and those sent in the last hour. */
+  /**
+   * Our commands on one document: all that wait or were refused, and those sent in the last hour —
+   * except a draft's creation once sent (the document itself shows that it reached the server).
+   */
   const commandsFor = async (targetId: string): Promise<DocumentCommand[]> =>
     (await (await offlineReady()).outbox.list())
-      .filter((entry) => targetOf(entry) === targetId && (entry.status !== 'sent' || Date.now() - entry.updatedAt < 60 * 60_000))
+      .filter((entry) => targetOf(entry) === targetId && (entry.status !== 'sent' || (entry.command.type !== 'document.create' && Date.now() - entry.updatedAt < 60 * 60_000)))
       .map(commandOf);
 
   /** Online first; when the server cannot be reached, `fallback` answers from the replica. */
@@ -365,6 +369,21 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
     return { units: units.items, users: users.items };
   }
 
+  /**
+   * Keeps the directory in the replica once per person and run, in the background: a draft made
+   * offline later offers 提交's recipients from it (at sign-in or reconnection, or the first list
+   * read online, whichever comes first).
+   */
+  let directoryKeptFor: string | null = null;
+  const warmDirectory = (): void => {
+    const userId = options.userId();
+    if (!userId || directoryKeptFor === userId) return;
+    directoryKeptFor = userId;
+    directoryFromServer().catch(() => {
+      directoryKeptFor = null;
+    });
+  };
+
   const parseAll = <S extends z.ZodType>(schema: S, values: readonly unknown[]): z.output<S>[] =>
     values.flatMap((value) => {
       const parsed = schema.safeParse(value);
@@ -377,6 +396,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
         withFallback<{ items: DocumentListItem[]; next?: string; fromReplica: boolean }>(
           async () => {
             const page = await listFromServer(box, cursor, q);
+            warmDirectory();
             // Drafts still on their way to the server head the first page, marked 拟稿（待发送）.
             const local = cursor || q ? [] : await localDrafts(box, new Set(page.items.map((item) => item.id))).catch(() => []);
             return { ...page, items: [...local, ...page.items], fromReplica: false };
@@ -453,6 +473,20 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
           throw failureOf(error);
         }
       },
+      setCoDrafters: async ({ id, userIds }) => {
+        try {
+          const view = await server.json(`/api/documents/${seg(id)}/co-drafters`, { method: 'PUT', body: { userIds }, schema: DocumentViewSchema });
+          await remember(cache.putView(view));
+          emit('documentsChanged', { ids: [id], boxes: allBoxes });
+          return { document: view, commands: await commandsFor(id), fromReplica: false };
+        } catch (error) {
+          if (isUnreachable(error)) throw new ApiFailure('offline', '离线时不能设置协同拟稿人，请联网后再试');
+          if (error instanceof ServerHttpError && error.status === 404 && (await commandsFor(id)).some((c) => c.kind === 'document.create' && c.status !== 'sent')) {
+            throw new ApiFailure('offline', '这份公文还未发送到服务器，联网后即可设置协同拟稿人');
+          }
+          throw failureOf(error);
+        }
+      },
       audit: async ({ id }) => {
         try {
           return await server.json(`/api/documents/${seg(id)}/audit`, { schema: AuditResponseSchema });
@@ -524,6 +558,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
     },
     refresh() {
       feed.sync();
+      if (options.isSignedIn() && options.isOnline()) warmDirectory();
       if (fallbackTimer) {
         todoSignature = null;
         void pollTodo();
