@@ -18,6 +18,7 @@ import { sheetMigrations } from './documents/sheetMigrations';
 import { revisionMigrations } from './documents/revisionMigrations';
 import { registerRevisionRoutes } from './documents/revisionsRoutes';
 import { approvalMigrations } from './documents/approvalSignatures';
+import { coDrafterMigrations } from './documents/coDrafters';
 import { changeFeedFor } from './documents/changeFeed';
 import { createOverdueReminders } from './documents/overdueReminders';
 import { exchangeMigrations } from './exchange/migrations';
@@ -78,6 +79,8 @@ export const serverModules: readonly ServerModule[] = [
   { name: 'sheets', migrations: sheetMigrations },
   // 批量签批: the leader's signed approval sheets (their routes are the documents module's).
   { name: 'approvals', migrations: approvalMigrations },
+  // 协同拟稿人 of drafts (their routes and the room rule are the documents module's).
+  { name: 'co-drafters', migrations: coDrafterMigrations },
   { name: 'messaging', migrations: messagingMigrations, register: registerMessagingRoutes },
   // 修订痕迹: the body's versions, authors of its Yjs clients, 接受 / 拒绝 (routes under /api/documents/:id).
   { name: 'revisions', migrations: revisionMigrations, register: registerRevisionRoutes },

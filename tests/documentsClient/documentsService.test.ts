@@ -160,18 +160,20 @@ describe('documents through main', () => {
       expect(list.items.map((item) => item.id)).toContain(id);
       const queued = await li.value<{ command: DocumentCommand }>('documents:act', { id, action: 'submit', to: ['user-wang'], opinion: '离线提交' });
       expect(queued.command.status).toBe('pending');
-      const created2 = await li.call('documents:create', { kind: 'outgoing', title: '离线新建' });
-      expect(created2).toMatchObject({ ok: false, error: { code: 'offline' } });
+      // 拟稿 works offline too (issue 19): the draft is kept here, its creation queued.
+      const created2 = await li.value<LocalDocument>('documents:create', { kind: 'outgoing', title: '离线新建' });
+      expect(created2).toMatchObject({ fromReplica: true, document: { title: '离线新建', stateLabel: '拟稿（待发送）' } });
+      expect(created2.commands).toMatchObject([{ kind: 'document.create', status: 'pending' }]);
     } finally {
       server = await startServer({ host: '127.0.0.1', port, demo: true, log: silentLogger, dataDir: serverData() });
     }
 
     const sent = await until(
       () => li.value<{ items: DocumentCommand[] }>('outbox:list', { targetId: id }),
-      (r) => r.items.some((c) => c.status === 'sent'),
+      (r) => r.items.some((c) => c.kind === 'document.action' && c.status === 'sent'),
       'the queued 提交 to be sent',
     );
-    expect(sent.items).toHaveLength(1);
+    expect(sent.items.filter((c) => c.kind === 'document.action')).toHaveLength(1);
     const after = await li.value<LocalDocument>('documents:get', { id });
     expect(after.fromReplica).toBe(false);
     expect(after.document.state).toBe('signoff');

@@ -364,6 +364,7 @@ export const en: Messages = {
       number: 'Number: {{number}}',
     },
     audit: { title: 'Audit', valid: 'Audit trail intact ({{count}} entries)', invalid: 'Audit trail check failed: {{problems}}' },
+    coDrafters: { label: 'Co-drafters', none: 'none', open: 'Co-drafters', legend: 'Colleagues of the unit who write the body with you while it is drafted', nobody: 'Nobody else in the unit', confirm: 'OK' },
     draft: {
       open: 'New draft',
       title: 'New draft',

@@ -362,6 +362,7 @@ export const zhCN = {
       number: '发文字号：{{number}}',
     },
     audit: { title: '审计', valid: '审计记录完整，校验通过（共 {{count}} 条）', invalid: '审计记录校验未通过：{{problems}}' },
+    coDrafters: { label: '协同拟稿人', none: '无', open: '协同拟稿人', legend: '选择本单位的协同拟稿人（拟稿期间可共同编辑正文）', nobody: '本单位没有其他人员', confirm: '确定' },
     draft: {
       open: '拟稿',
       title: '拟稿',

@@ -116,6 +116,11 @@ export const documentCalls = {
   phrases: defineCall('documents:phrases', z.object({}), PhrasesSchema),
   savePhrases: defineCall('documents:save-phrases', PhrasesSchema, PhrasesSchema),
   audit: defineCall('documents:audit', z.object({ id: IdSchema }), AuditResponseSchema),
+  /**
+   * 协同拟稿人: the drafter replaces the list of colleagues who write the body with them at 拟稿
+   * (`PUT /api/documents/:id/co-drafters`). Needs the server: who may write is its decision.
+   */
+  setCoDrafters: defineCall('documents:set-co-drafters', z.object({ id: IdSchema, userIds: z.array(IdSchema).max(50) }), LocalDocumentSchema),
   search: defineCall(
     'documents:search',
     z.object({ q: z.string().trim().min(1).max(100), limit: z.number().int().min(1).max(100).default(20) }),

@@ -8,6 +8,7 @@ import { MessageContentSchema } from '../http/messaging';
 import { defineCall, defineEvent } from './contract';
 import { ApprovalSignatureSchema, DocumentBoxSchema } from '../http/documents';
 import { OpinionSchema } from '../domain/documents/opinion';
+import { DocumentFieldsSchema, DocumentKindSchema } from '../domain/documents/model';
 
 /** Boxes the server lists documents in (INTERFACES.md `GET /api/documents?box=`), as the HTTP API defines them. */
 export { DocumentBoxSchema, type DocumentBox } from '../http/documents';
@@ -70,6 +71,16 @@ const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/);
  * client-generated id so the server applies it once however often it is sent.
  */
 export const OutboxCommandSchema = z.discriminatedUnion('type', [
+  /**
+   * 拟稿, online or offline: `POST /api/documents` with the id the client chose for it (its body's room
+   * is `doc:<documentId>` from the first keystroke); the server creates it once (docs/offline-drafting.md).
+   */
+  z.object({
+    type: z.literal('document.create'),
+    documentId: z.string().uuid(),
+    kind: DocumentKindSchema,
+    fields: DocumentFieldsSchema.partial().extend({ title: z.string().trim().min(1).max(200) }),
+  }),
   z.object({
     type: z.literal('document.action'),
     documentId: z.string().min(1),

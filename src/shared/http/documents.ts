@@ -24,8 +24,18 @@ import {
 } from '../domain/documents';
 import { OpinionSchema } from '../domain/documents/opinion';
 
-/** `POST /api/documents`: the kind plus any document fields (title required). */
-export const CreateDocumentRequestSchema = DocumentFieldsSchema.extend({ kind: DocumentKindSchema });
+/**
+ * `POST /api/documents`: the kind plus any document fields (title required). A client that drafted
+ * offline sends the id it chose (a UUID, also the name of the body's room `doc:<id>`): the server
+ * creates the document under that id once, and answers a repeat by the same person with the
+ * document as it is (docs/offline-drafting.md).
+ */
+export const CreateDocumentRequestSchema = DocumentFieldsSchema.extend({
+  kind: DocumentKindSchema,
+  id: z.string().uuid('公文编号须为 UUID').optional(),
+  /** The outbox command's id (recorded with the creation, like an action's). */
+  clientId: z.string().trim().min(1).max(100).optional(),
+});
 export type CreateDocumentRequest = z.input<typeof CreateDocumentRequestSchema>;
 
 /** `PATCH /api/documents/:id`: the fields to change (only while the content may still change). */
@@ -148,6 +158,8 @@ export const DocumentViewSchema = z.object({
   sourceExchangeId: z.string().optional(),
   /** The latest approval signed at 签发, if the leader signed one. */
   approval: ApprovalStatusSchema.optional(),
+  /** 协同拟稿人: colleagues of the drafter's unit who may write the body while it is at 拟稿. */
+  coDrafters: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -270,6 +282,10 @@ export type ExchangeActionRequest = z.infer<typeof ExchangeActionRequestSchema>;
  * after a lost response is recognised as the one already accepted.
  */
 export const ClientIdHeaderSchema = z.string().trim().min(1).max(100);
+
+/** `PUT /api/documents/:id/co-drafters`: the whole list of 协同拟稿人 (the drafter's decision). */
+export const SetCoDraftersRequestSchema = z.object({ userIds: z.array(z.string().min(1).max(100)).max(50) });
+export type SetCoDraftersRequest = z.infer<typeof SetCoDraftersRequestSchema>;
 
 /** `POST /api/delegations`: let `to` act for the caller until `until` (委托). */
 export const CreateDelegationRequestSchema = z.object({

@@ -66,11 +66,11 @@ export class ChangeFeed {
     const ids = [actor.id, ...(actor.delegators ?? []).map((d) => d.id)];
     const docs = await this.db.all<{ id: string; change_seq: number }>(
       `SELECT id, change_seq FROM documents d WHERE d.change_seq > ? AND (
-         (d.unit_id = ? AND (d.state <> 'draft' OR d.created_by = ?))
+         (d.unit_id = ? AND (d.state <> 'draft' OR d.created_by = ? OR d.id IN (SELECT document_id FROM document_co_drafters WHERE user_id = ?)))
          OR d.id IN (SELECT document_id FROM document_todo WHERE user_id IN (${ids.map(() => '?').join(', ')}))
          OR d.id IN (SELECT document_id FROM document_acted WHERE user_id = ?)
        ) ORDER BY change_seq LIMIT 500`,
-      [since, user.unitId, user.id, ...ids, user.id],
+      [since, user.unitId, user.id, user.id, ...ids, user.id],
     );
     const items = await this.db.all<{ id: string; change_seq: number }>(
       'SELECT id, change_seq FROM exchange_items WHERE change_seq > ? AND (to_unit_id = ? OR from_unit_id = ?) ORDER BY change_seq LIMIT 500',

@@ -12,6 +12,7 @@ import {
   CreateDocumentRequestSchema,
   DocumentActionRequestSchema,
   DocumentListQuerySchema,
+  SetCoDraftersRequestSchema,
   UpdateDocumentRequestSchema,
 } from '../../shared/http/documents';
 import { DEFAULT_MAX_VOICE_BYTES, VoiceMimeTypeSchema } from '../../shared/http/voice';
@@ -22,6 +23,7 @@ import { prepareStagingDir, stageUpload, UploadSlots } from '../http/uploads';
 import { DocumentPdfService, fontOverridesFromEnv, MAX_PDF_BYTES, type PdfVerifier } from './pdfService';
 import { loadDocument } from './repository';
 import { changeFeedFor } from './changeFeed';
+import { CoDrafterService, coDraftersOf } from './coDrafters';
 import { DocumentService } from './service';
 import { OpinionSheetService } from './sheetService';
 import { approvalBasis, verifyApprovalUpload } from './approvalSignatures';
@@ -66,6 +68,7 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
   const fonts = options.fonts ?? fontOverridesFromEnv(process.env);
   const pdfs = new DocumentPdfService(deps, documents, { fonts, ...(options.verifier ? { verifier: options.verifier } : {}) });
   const sheets = new OpinionSheetService(deps, documents, { fonts });
+  const coDrafters = new CoDrafterService(deps, documents, feed);
   const idParam = (params: Readonly<Record<string, string>>): string => z.string().min(1).max(100).parse(params.id);
   const shaParam = (params: Readonly<Record<string, string>>): string => z.string().regex(/^[0-9a-f]{64}$/).parse(params.sha256);
   const maxVoiceBytes = options.maxVoiceBytes ?? maxVoiceBytesFromEnv(process.env);
@@ -78,7 +81,11 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
     const query = ctx.parseQuery(ChangesQuerySchema);
     return ok(await feed.wait(ctx.user, await documents.actorFor(ctx.user), query.since, query.wait * 1000));
   });
-  router.post('/api/documents', async (ctx) => created(await documents.create(ctx.user, await ctx.json(CreateDocumentRequestSchema))));
+  router.post('/api/documents', async (ctx) => {
+    // 201 when this request created it, 200 for a repeat (an outbox resending a draft made offline).
+    const { view, repeated } = await documents.createOnce(ctx.user, await ctx.json(CreateDocumentRequestSchema));
+    return repeated ? ok(view) : created(view);
+  });
   router.get('/api/documents', async (ctx) => ok(await documents.list(ctx.user, ctx.parseQuery(DocumentListQuerySchema))));
   router.get('/api/documents/:id', async (ctx) => ok(await documents.get(ctx.user, idParam(ctx.params))));
   router.patch('/api/documents/:id', async (ctx) => ok(await documents.update(ctx.user, idParam(ctx.params), await ctx.json(UpdateDocumentRequestSchema))));
@@ -107,6 +114,7 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
     if (!allowed.ok) throw forbidden(allowed.reason);
     return ok(await approvalBasis(deps.loadRoomUpdates, doc));
   });
+  router.put('/api/documents/:id/co-drafters', async (ctx) => ok(await coDrafters.set(ctx.user, idParam(ctx.params), (await ctx.json(SetCoDraftersRequestSchema)).userIds)));
   router.get('/api/documents/:id/audit', async (ctx) => ok(await documents.audit(ctx.user, idParam(ctx.params))));
 
   router.get('/api/documents/:id/pdf', async (ctx): Promise<Reply> => {
@@ -218,14 +226,16 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
   });
 
   // The body of a document is room `doc:<id>`: its readers may watch it; only its current holder
-  // may write, and only while the text may still change. Decided at connect time and again at every
-  // step change (DocumentService.act holds the room and has its connections re-decided).
+  // (and, at 拟稿, its 协同拟稿人) may write, and only while the text may still change. Decided at
+  // connect time and again at every step change and every change of the co-drafters (both hold the
+  // room and have its connections re-decided).
   deps.rooms.register('doc', async (user, id) => {
     const doc = await loadDocument(deps.db, id);
     if (!doc) return 'none';
     const actor = await documents.actorFor(user);
     const people = [actor, ...(actor.delegators ?? [])];
     if (!people.some((p) => canReadDocument(doc.workflow, p))) return 'none';
-    return mayEditBody(doc.workflow, people.map((p) => p.id)) ? 'write' : 'read';
+    const coDrafterIds = doc.workflow.state === 'draft' ? await coDraftersOf(deps.db, id) : [];
+    return mayEditBody(doc.workflow, people.map((p) => p.id), coDrafterIds) ? 'write' : 'read';
   });
 }

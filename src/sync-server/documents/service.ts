@@ -47,6 +47,7 @@ import { recordBodyTransition } from './bodySnapshot';
 import { checkDispatchSeal } from '../exchange/verification';
 import { recordBodyVersion } from './revisionVersions';
 import { approvalStatus, assertSealingApproved, storeApproval, type VerifiedApproval } from './approvalSignatures';
+import { coDraftedBy, coDraftersOf } from './coDrafters';
 import { getBlob, insertDocument, loadDocument, markActed, nextChangeSeq, nextSerial, printedNumber, putBlob, saveDocument, sha256Hex, type StoredDocument } from './repository';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -162,6 +163,8 @@ export class DocumentService {
     }
     const receipts = await this.receipts(doc.id);
     const number = printedNumber(doc);
+    const coDrafters: Array<{ id: string; name: string }> = [];
+    for (const id of doc.workflow.kind === 'outgoing' ? await coDraftersOf(this.deps.db, doc.id) : []) coDrafters.push({ id, name: (await this.participant(id))?.name ?? id });
     return {
       id: doc.id,
       kind: doc.workflow.kind,
@@ -186,6 +189,7 @@ export class DocumentService {
       receipts,
       ...(doc.sourceExchangeId ? { sourceExchangeId: doc.sourceExchangeId } : {}),
       ...(await this.approvalOf(doc)),
+      ...(coDrafters.length > 0 ? { coDrafters } : {}),
       createdAt: iso(doc.createdAt),
       updatedAt: iso(doc.updatedAt),
     };
@@ -238,13 +242,14 @@ export class DocumentService {
         params.push(user.id, user.id);
         break;
       case 'drafts':
-        where.push("d.state = 'draft'", 'd.created_by = ?');
-        params.push(user.id);
+        // One's own drafts and those one co-drafts (协同拟稿人).
+        where.push("d.state = 'draft'", `(d.created_by = ? OR ${coDraftedBy})`);
+        params.push(user.id, user.id);
         break;
       case 'outgoing':
-        // Colleagues' drafts are theirs until submitted.
-        where.push("d.kind = 'outgoing'", 'd.unit_id = ?', "(d.state <> 'draft' OR d.created_by = ?)");
-        params.push(user.unitId, user.id);
+        // Colleagues' drafts are theirs until submitted (and their co-drafters').
+        where.push("d.kind = 'outgoing'", 'd.unit_id = ?', `(d.state <> 'draft' OR d.created_by = ? OR ${coDraftedBy})`);
+        params.push(user.unitId, user.id, user.id);
         break;
       case 'incoming':
         where.push("d.kind = 'incoming'", 'd.unit_id = ?');
@@ -313,7 +318,21 @@ export class DocumentService {
 
   /** POST /api/documents: anyone drafts a 发文; only clerks register a 收文 by hand (paper). */
   async create(user: AccountUser, input: CreateDocumentRequest): Promise<DocumentView> {
-    const { kind, ...rest } = input;
+    return (await this.createOnce(user, input)).view;
+  }
+
+  /**
+   * Creates a document — once. With a client-chosen `id` (a draft made offline, sent by the outbox
+   * perhaps several times, across restarts of either side) the id itself is the idempotency key: a
+   * repeat by the person who created it answers the document as it is now (`repeated`), anyone
+   * else presenting a taken id gets 409 and learns nothing about it.
+   */
+  async createOnce(user: AccountUser, input: CreateDocumentRequest): Promise<{ view: DocumentView; repeated: boolean }> {
+    const { kind, id: chosenId, clientId, ...rest } = input;
+    if (chosenId) {
+      const existing = await this.repeatOf(user, chosenId);
+      if (existing) return { view: await this.view(user, existing), repeated: true };
+    }
     const parsed = DocumentFieldsSchema.safeParse(rest);
     if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? '公文内容无效');
     if (kind === 'incoming' && !user.roles.includes('clerk')) throw forbidden('只有文书可以登记收文');
@@ -328,14 +347,37 @@ export class DocumentService {
     }
     const workflow = kind === 'outgoing' ? startWorkflow('outgoing', creator) : startIncoming(creator, await this.unitPeople(user.unitId));
     const now = this.deps.now();
-    const doc: StoredDocument = { id: randomUUID(), fields, workflow, createdAt: now, updatedAt: now, sourceExchangeId: undefined };
-    await this.deps.db.transaction(async (tx) => {
-      await insertDocument(tx, doc);
-      await markActed(tx, doc.id, user.id, now);
-      await appendAudit(tx, { documentId: doc.id, at: now, actorId: user.id, actorName: user.name, action: 'create', payload: { kind, title: fields.title, type: fields.type } });
-    });
+    const doc: StoredDocument = { id: chosenId ?? randomUUID(), fields, workflow, createdAt: now, updatedAt: now, sourceExchangeId: undefined };
+    try {
+      await this.deps.db.transaction(async (tx) => {
+        await insertDocument(tx, doc);
+        await markActed(tx, doc.id, user.id, now);
+        await appendAudit(tx, {
+          documentId: doc.id,
+          at: now,
+          actorId: user.id,
+          actorName: user.name,
+          action: 'create',
+          payload: { kind, title: fields.title, type: fields.type, ...(chosenId ? { clientChosenId: true } : {}) },
+        });
+        if (clientId) await tx.run('INSERT INTO document_action_ids (document_id, client_id, user_id, created_at) VALUES (?, ?, ?, ?)', [doc.id, clientId, user.id, now]);
+      });
+    } catch (error) {
+      // Two copies of one creation racing: the loser's key violation becomes the winner's answer.
+      const winner = chosenId ? await this.repeatOf(user, chosenId) : undefined;
+      if (winner) return { view: await this.view(user, winner), repeated: true };
+      throw error;
+    }
     this.feed?.notify();
-    return this.view(user, doc);
+    return { view: await this.view(user, doc), repeated: false };
+  }
+
+  /** The document already created under `id` by `user`; 409 when the id belongs to something else. */
+  private async repeatOf(user: AccountUser, id: string): Promise<StoredDocument | undefined> {
+    const existing = await loadDocument(this.deps.db, id);
+    if (!existing) return undefined;
+    if (existing.workflow.drafterId !== user.id) throw conflict('该公文编号已被占用');
+    return existing;
   }
 
   /** A document the caller may change now: readable, still editable, and held by them (or for a delegator). */

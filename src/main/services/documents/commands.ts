@@ -13,6 +13,7 @@ const exchangeLabels = { receive: '签收', return: '退回', withdraw: '撤回'
 export function targetOf(entry: OutboxEntry): string {
   const command = entry.command;
   switch (command.type) {
+    case 'document.create':
     case 'document.action':
     case 'document.signedPdf':
     case 'document.voice':
@@ -28,6 +29,8 @@ export function targetOf(entry: OutboxEntry): string {
 export function summaryOf(entry: OutboxEntry): string {
   const command = entry.command;
   switch (command.type) {
+    case 'document.create':
+      return `拟稿：${command.fields.title}`;
     case 'document.action': {
       const action = WorkflowActionSchema.safeParse(command.action);
       const label = action.success ? workflowActionLabels[action.data] : command.action;

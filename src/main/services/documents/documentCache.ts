@@ -29,6 +29,11 @@ export const CachedDocumentSchema = z.object({
       sealPlacement: SealPlacementSchema.optional(),
     })
     .optional(),
+  /**
+   * A draft made here whose creation the server has not confirmed (offline drafting): kept in its
+   * boxes whatever the server's lists say, until the server's own view replaces it.
+   */
+  local: z.boolean().optional(),
 });
 export type CachedDocument = z.infer<typeof CachedDocumentSchema>;
 
@@ -98,6 +103,7 @@ export class DocumentCache {
         for (const summary of result.items) {
           if (seen.has(summary.id)) continue;
           const old = await this.read(summary.id);
+          if (old?.local) continue;
           if (old) entries.push({ ...old, boxes: old.boxes.filter((b) => b !== box) });
         }
         if (!result.next) break;
@@ -114,6 +120,11 @@ export class DocumentCache {
       const boxes = [...new Set([...(old?.boxes ?? []), ...addBoxes])];
       await this.write([this.entryOf(listItemOf(view), view, boxes, old?.pdf)]);
     });
+  }
+
+  /** Records a draft made on this client, not yet on the server, in `boxes` (see `local`). */
+  putLocalDraft(view: DocumentView, boxes: readonly DocumentBox[]): Promise<void> {
+    return this.serially(() => this.write([{ ...this.entryOf(listItemOf(view), view, [...boxes], undefined), local: true }]));
   }
 
   /**

@@ -5,7 +5,7 @@
  * exchange steps are commands: they go through OFFLINE's outbox with a client-generated id, so a
  * step taken offline is kept, shown as 待发送, and sent once when the server is back.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { HandlersOf } from '../../../shared/api/contract';
 import { ApiFailure } from '../../../shared/api/result';
@@ -31,7 +31,9 @@ import type { OfflineServices } from '../sync/offlineServices';
 import { commandOf, targetOf } from './commands';
 import { createChangeFeed } from './changeFeed';
 import { DocumentCache } from './documentCache';
+import { localDraftView } from './localDraft';
 import { failureOf, isUnreachable, type ServerCalls } from './serverCalls';
+import { ServerHttpError } from '../serverClient';
 
 type Contract = {
   documents: typeof documentCalls;
@@ -52,6 +54,8 @@ export interface DocumentsServiceOptions {
   readonly isSignedIn: () => boolean;
   /** The signed-in person's id (what is remembered in memory is kept per person). */
   readonly userId: () => string | null;
+  /** The signed-in person (a draft made offline is theirs: its first holder and drafter). */
+  readonly currentUser?: () => { id: string; name: string; unitId: string; unitName: string; roles: DirectoryUser['roles'] } | null;
   /**
    * How often 待办 is re-read when the server has no change feed (an older server; default 60 s).
    * With the feed, lists follow it and nothing is polled.
@@ -83,6 +87,8 @@ export interface DocumentsService {
 type PdfCopy = z.input<(typeof documentCalls)['pdf']['output']>;
 
 const allBoxes: DocumentBox[] = ['todo', 'done', 'drafts', 'outgoing', 'incoming'];
+/** Where a new draft appears (as the server lists it: its drafter holds it, 待办 too). */
+const localDraftBoxes: DocumentBox[] = ['drafts', 'todo', 'outgoing'];
 const PAGE = 20;
 const REPLICA_CURSOR = 'r:';
 const seg = encodeURIComponent;
@@ -128,10 +134,13 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
     }
   };
 
-  /** Our commands on one document: all that wait or were refused, and those sent in the last hour. */
+  /**
+   * Our commands on one document: all that wait or were refused, and those sent in the last hour —
+   * except a draft's creation once sent (the document itself shows that it reached the server).
+   */
   const commandsFor = async (targetId: string): Promise<DocumentCommand[]> =>
     (await (await offlineReady()).outbox.list())
-      .filter((entry) => targetOf(entry) === targetId && (entry.status !== 'sent' || Date.now() - entry.updatedAt < 60 * 60_000))
+      .filter((entry) => targetOf(entry) === targetId && (entry.status !== 'sent' || (entry.command.type !== 'document.create' && Date.now() - entry.updatedAt < 60 * 60_000)))
       .map(commandOf);
 
   /** Online first; when the server cannot be reached, `fallback` answers from the replica. */
@@ -149,6 +158,12 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
   }
 
   async function get(id: string): Promise<LocalDocument> {
+    // A draft whose creation has not reached the server (待发送, or refused) exists only here.
+    const commands = await commandsFor(id);
+    if (commands.some((c) => c.kind === 'document.create' && c.status !== 'sent')) {
+      const cached = await cache.read(id);
+      if (cached?.view) return { document: cached.view, commands, fromReplica: true };
+    }
     return withFallback<LocalDocument>(
       async () => {
         const view = await fetchView(id);
@@ -239,8 +254,8 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
       });
     }
     const result: { command: DocumentCommand; document?: LocalDocument } = { command: commandOf(entry) };
-    if (command.type === 'document.action') {
-      result.document = (await answered(services, entry, command.documentId)) ?? (await get(command.documentId).catch(() => undefined));
+    if (command.type === 'document.action' || command.type === 'document.create') {
+      result.document = (command.type === 'document.action' ? await answered(services, entry, command.documentId) : undefined) ?? (await get(command.documentId).catch(() => undefined));
     }
     return result;
   }
@@ -272,6 +287,46 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
     const kept = await services.replica.getBlob(voice.sha256);
     if (!kept) throw new ApiFailure('invalid_input', '录音不在本机，请重新录制');
     await services.outbox.enqueue({ type: 'document.voice', documentId, sha256: voice.sha256, mimeType: voice.mimeType });
+  }
+
+  /**
+   * 拟稿, online or offline alike: the client picks the id (so the body's room `doc:<id>` is the same
+   * before and after the server has it), keeps the draft in the replica as a local one, and queues its
+   * creation in the outbox; the server creates it once under that id (docs/offline-drafting.md).
+   */
+  async function createDraft(input: { kind: 'outgoing' } & Record<string, unknown> & { title: string }): Promise<LocalDocument> {
+    const services = await offlineReady();
+    const user = options.currentUser?.();
+    if (!user) throw new ApiFailure('unauthenticated', '请先登录');
+    const { kind, ...fields } = input;
+    const id = randomUUID();
+    const people = parseAll(DirectoryUserSchema, await services.replica.listUsers(user.unitId).catch(() => []));
+    let view: DocumentView;
+    try {
+      view = localDraftView({ id, kind, fields, creator: { id: user.id, name: user.name, unitId: user.unitId, roles: user.roles, unitName: user.unitName }, people, now: new Date() });
+    } catch (error) {
+      throw new ApiFailure('invalid_input', error instanceof Error ? error.message : String(error));
+    }
+    // Kept before it is queued: when the outbox reports it, the draft is there to be shown.
+    await cache.putLocalDraft(view, localDraftBoxes);
+    const { command } = await submit({ type: 'document.create', documentId: id, kind, fields: { ...fields, title: view.title } });
+    emit('documentsChanged', { ids: [id], boxes: localDraftBoxes });
+    if (command.status === 'rejected') throw new ApiFailure('rejected', command.reason ?? '服务器拒绝了新建公文');
+    return get(id);
+  }
+
+  /** Drafts made here that the server does not have yet, for the first page of the boxes they are in. */
+  async function localDrafts(box: DocumentBox, serverIds: ReadonlySet<string>): Promise<DocumentListItem[]> {
+    if (!localDraftBoxes.includes(box)) return [];
+    const services = await offlineReady();
+    const waiting = [...(await services.outbox.list('pending')), ...(await services.outbox.list('rejected'))];
+    const items: DocumentListItem[] = [];
+    for (const entry of waiting) {
+      if (entry.command.type !== 'document.create' || serverIds.has(entry.command.documentId)) continue;
+      const cached = await cache.read(entry.command.documentId);
+      if (cached?.local) items.push(cached.listItem);
+    }
+    return items;
   }
 
   async function pollTodo(): Promise<void> {
@@ -332,6 +387,21 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
     return { units: units.items, users: users.items };
   }
 
+  /**
+   * Keeps the directory in the replica once per person and run, in the background: a draft made
+   * offline later offers 提交's recipients from it (at sign-in or reconnection, or the first list
+   * read online, whichever comes first).
+   */
+  let directoryKeptFor: string | null = null;
+  const warmDirectory = (): void => {
+    const userId = options.userId();
+    if (!userId || directoryKeptFor === userId) return;
+    directoryKeptFor = userId;
+    directoryFromServer().catch(() => {
+      directoryKeptFor = null;
+    });
+  };
+
   const parseAll = <S extends z.ZodType>(schema: S, values: readonly unknown[]): z.output<S>[] =>
     values.flatMap((value) => {
       const parsed = schema.safeParse(value);
@@ -342,18 +412,26 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
     documents: {
       list: ({ box, cursor, q }) =>
         withFallback<{ items: DocumentListItem[]; next?: string; fromReplica: boolean }>(
-          async () => ({ ...(await listFromServer(box, cursor, q)), fromReplica: false }),
+          async () => {
+            const page = await listFromServer(box, cursor, q);
+            warmDirectory();
+            // Drafts still on their way to the server head the first page, marked 拟稿（待发送）.
+            const local = cursor || q ? [] : await localDrafts(box, new Set(page.items.map((item) => item.id))).catch(() => []);
+            return { ...page, items: [...local, ...page.items], fromReplica: false };
+          },
           () => listFromReplica(box, cursor, q),
         ),
       get: ({ id }) => get(id),
       create: async (input) => {
+        if (input.kind === 'outgoing') return createDraft({ ...input, kind: 'outgoing' });
+        // 收文 registered by hand (paper) needs the server: its holders are the unit's clerks there.
         try {
           const view = await server.json('/api/documents', { method: 'POST', body: input, schema: DocumentViewSchema });
           await remember(cache.putView(view, ['drafts', 'todo', 'outgoing']));
           emit('documentsChanged', { ids: [view.id], boxes: ['drafts', 'todo', 'outgoing'] });
           return { document: view, commands: [], fromReplica: false };
         } catch (error) {
-          if (isUnreachable(error)) throw new ApiFailure('offline', '离线时不能新建公文，请联网后再拟稿');
+          if (isUnreachable(error)) throw new ApiFailure('offline', '离线时不能登记收文，请联网后再登记');
           throw failureOf(error);
         }
       },
@@ -410,6 +488,20 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
           return value;
         } catch (error) {
           if (isUnreachable(error)) throw new ApiFailure('offline', '离线时不能保存常用语，请联网后再试');
+          throw failureOf(error);
+        }
+      },
+      setCoDrafters: async ({ id, userIds }) => {
+        try {
+          const view = await server.json(`/api/documents/${seg(id)}/co-drafters`, { method: 'PUT', body: { userIds }, schema: DocumentViewSchema });
+          await remember(cache.putView(view));
+          emit('documentsChanged', { ids: [id], boxes: allBoxes });
+          return { document: view, commands: await commandsFor(id), fromReplica: false };
+        } catch (error) {
+          if (isUnreachable(error)) throw new ApiFailure('offline', '离线时不能设置协同拟稿人，请联网后再试');
+          if (error instanceof ServerHttpError && error.status === 404 && (await commandsFor(id)).some((c) => c.kind === 'document.create' && c.status !== 'sent')) {
+            throw new ApiFailure('offline', '这份公文还未发送到服务器，联网后即可设置协同拟稿人');
+          }
           throw failureOf(error);
         }
       },
@@ -483,7 +575,16 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
       waiters.get(entry.clientId)?.(entry);
       if (entry.status === 'pending') return;
       const command = entry.command;
-      if (command.type === 'document.action' || command.type === 'document.signedPdf' || command.type === 'document.voice' || command.type === 'document.attachment') {
+      if (command.type === 'document.create') {
+        // The server has it now: its view replaces the local one (kept until then, also if refused).
+        if (entry.status === 'sent') {
+          void get(command.documentId)
+            .catch(() => undefined)
+            .then(() => emit('documentsChanged', { ids: [command.documentId], boxes: allBoxes }));
+        } else {
+          emit('documentsChanged', { ids: [command.documentId], boxes: allBoxes });
+        }
+      } else if (command.type === 'document.action' || command.type === 'document.signedPdf' || command.type === 'document.voice' || command.type === 'document.attachment') {
         emit('documentsChanged', { ids: [command.documentId], boxes: allBoxes });
       } else if (command.type === 'exchange.action') {
         emit('exchangeChanged', { box: 'incoming' });
@@ -492,6 +593,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
     },
     refresh() {
       feed.sync();
+      if (options.isSignedIn() && options.isOnline()) warmDirectory();
       if (fallbackTimer) {
         todoSignature = null;
         void pollTodo();

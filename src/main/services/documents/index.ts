@@ -47,6 +47,7 @@ export function createDocumentServices(options: DocumentServicesOptions): Docume
     isOnline: () => offline.connection.state === 'online',
     isSignedIn: () => session.current() != null,
     userId: () => session.current()?.user.id ?? null,
+    currentUser: () => session.current()?.user ?? null,
     pollIntervalMs: options.pollIntervalMs,
   });
   const sealing = createSealingHandlers({ server, documents, unitName: () => session.current()?.user.unitName ?? null });

@@ -28,6 +28,9 @@ const seg = encodeURIComponent;
 
 async function requestFor(clientId: string, command: OutboxCommand, readBlob: HttpTransportOptions['readBlob']): Promise<Request | string> {
   switch (command.type) {
+    case 'document.create':
+      // The id the client chose travels with the fields: a repeat finds the document already there.
+      return { method: 'POST', path: '/api/documents', body: JSON.stringify({ ...command.fields, kind: command.kind, id: command.documentId, clientId }), contentType: 'application/json' };
     case 'document.action': {
       const { documentId, type: _type, ...rest } = command;
       return { method: 'POST', path: `/api/documents/${seg(documentId)}/actions`, body: JSON.stringify({ ...rest, clientId }), contentType: 'application/json' };

@@ -80,6 +80,18 @@ export async function createOfflineServices(options: OfflineServicesOptions): Pr
     onError: options.onError,
     backoff: options.backoff,
   });
+  /**
+   * A draft created offline (`document.create`): its body's room waits until the server has the
+   * document — held while the creation is pending or was refused, connected once it is sent.
+   */
+  const followCreation = (entry: OutboxEntry): void => {
+    if (entry.command.type !== 'document.create') return;
+    const room = `doc:${entry.command.documentId}`;
+    if (entry.status === 'sent') void sync.unhold(room).catch((error: unknown) => options.onError?.(error));
+    else sync.hold(room);
+  };
+  // From an earlier run: rooms of drafts whose creation has not reached the server stay held.
+  for (const status of ['pending', 'rejected'] as const) for (const entry of await replica.listOutbox(status)) followCreation(entry);
   const outbox = new Outbox({
     replica,
     transport:
@@ -91,7 +103,10 @@ export async function createOfflineServices(options: OfflineServicesOptions): Pr
         timeoutMs: options.requestTimeoutMs,
       }),
     currentUserId: options.currentUserId,
-    onChange: options.onOutboxChanged,
+    onChange: (entry) => {
+      followCreation(entry);
+      options.onOutboxChanged?.(entry);
+    },
     onReachability: options.onReachability,
     onUnauthenticated: options.onSignedOut,
     onError: options.onError,

@@ -57,6 +57,12 @@ export class SyncClient {
   private freshToken: string | null = null;
   private lastRefreshAt = -Infinity;
   private closed = false;
+  /**
+   * Rooms that must not connect yet: the body of a draft created offline, whose document the server
+   * does not have until the outbox delivers its creation (it would refuse the room, 4403, and the
+   * edits would be given up). Edits are stored and kept meanwhile; `unhold` connects.
+   */
+  private readonly held = new Set<string>();
 
   constructor(private readonly options: SyncClientOptions) {}
 
@@ -81,6 +87,26 @@ export class SyncClient {
       return await opened;
     } finally {
       this.opening.delete(room);
+    }
+  }
+
+  /** Keeps `room` from connecting until `unhold` (see `held`). */
+  hold(room: string): void {
+    this.held.add(room);
+  }
+
+  /** Lets a held room connect now: the open one at once, or one with unsent edits in the background. */
+  async unhold(room: string): Promise<void> {
+    if (!this.held.delete(room) || this.closed) return;
+    const entry = this.rooms.get(room);
+    if (entry) {
+      entry.backoff.reset();
+      this.connect(entry);
+      return;
+    }
+    if ((await this.options.replica.unsyncedRooms()).includes(room)) {
+      await this.open(room);
+      await this.release(room);
     }
   }
 
@@ -180,7 +206,7 @@ export class SyncClient {
 
   private async create(room: string): Promise<RoomSync> {
     let entry: OpenRoom | null = null;
-    const token = this.signedOut ? null : this.currentToken();
+    const token = this.signedOut || this.held.has(room) ? null : this.currentToken();
     const unsynced = (await this.options.replica.unsyncedRooms()).includes(room);
     const sync = await RoomSync.open({
       unsynced,
@@ -275,7 +301,7 @@ export class SyncClient {
   }
 
   private connect(entry: OpenRoom): void {
-    if (this.closed || this.signedOut || entry.denied) return;
+    if (this.closed || this.signedOut || entry.denied || this.held.has(entry.sync.room)) return;
     const token = this.currentToken();
     if (!token) return;
     entry.token = token;

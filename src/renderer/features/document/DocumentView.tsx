@@ -17,6 +17,7 @@ import { AttachmentsPanel } from './AttachmentsPanel';
 import { BodyEditor } from './BodyEditor';
 import type * as Y from 'yjs';
 import { RevisionsPanel } from '../revisions/RevisionsPanel';
+import { CoDraftersPanel } from './CoDraftersPanel';
 import { exchangeStatusLabels, formatTime, typeLabel, urgencyLabel } from './labels';
 import { EditFieldsForm } from './EditFieldsForm';
 import { chosenFor, NextHolderPicker, type NextHolderChoice } from './NextHolderPicker';
@@ -116,10 +117,13 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
   if (!local || !view) return <p className="loading">{t('app.loading')}</p>;
 
   const fields = view.fields;
-  // A queued 附件 upload does not hold the person back: it goes out ahead of any later step.
-  const pending = local.commands.filter((c) => c.status === 'pending' && c.kind !== 'document.attachment');
+  // A queued 附件 upload does not hold the person back: it goes out ahead of any later step; nor does
+  // the creation of a draft made offline (its body is written meanwhile and follows it).
+  const pending = local.commands.filter((c) => c.status === 'pending' && c.kind !== 'document.attachment' && c.kind !== 'document.create');
   const iHold = !!me && view.holders.includes(me.id);
-  const editable = iHold && textMayChange.has(view.state) && pending.length === 0;
+  // 协同拟稿人 write the body with the drafter while it is at 拟稿 (the server's room rule agrees).
+  const iCoDraft = !!me && view.state === 'draft' && (view.coDrafters ?? []).some((person) => person.id === me.id);
+  const editable = (iHold || iCoDraft) && textMayChange.has(view.state) && pending.length === 0;
   const actions = view.availableActions;
   const showUnits = actions.some((a) => a.action === 'dispatch');
   const defaultUnits = [...fields.mainRecipients, ...fields.ccRecipients].flatMap((r) => (r.unitId ? [r.unitId] : []));
@@ -306,6 +310,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
               {t('docs.body')}
               {editable ? <span className="panel__hint">{t('docs.bodyEditable')}</span> : null}
             </h3>
+            {me ? <CoDraftersPanel view={view} meId={me.id} onSaved={setLocal} /> : null}
             {me ? (
               <BodyEditor
                 key={view.id}

@@ -1,6 +1,7 @@
 /**
  * 拟稿: a new 发文 with its 标题, 文种 (通知 by default), 主送 units from the directory, 密级 and 紧急程度.
- * 保存 creates it on the server and opens it, where the body is written in the editor.
+ * 保存 creates it — online or offline: main gives it its id and queues its creation, so it opens at
+ * once (marked 拟稿（待发送） until the server has it) and the body is written in the editor.
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
