@@ -101,7 +101,7 @@ describeOnBothAdapters('documents migrations on $name', 'xt-doc-migrations-', (t
   });
 
   it('exchange-003 records each client id once per exchange item and person', async () => {
-    expect(await migrate(target.db, exchangeMigrations)).toEqual(['exchange-003-action-ids']);
+    expect(await migrate(target.db, exchangeMigrations.slice(0, 3))).toEqual(['exchange-003-action-ids']);
     const insert = 'INSERT INTO exchange_action_ids (exchange_id, client_id, user_id, created_at) VALUES (?, ?, ?, ?)';
     await target.db.run(insert, ['e1', 'c1', 'u1', 1]);
     await expect(target.db.run(insert, ['e1', 'c1', 'u1', 2])).rejects.toThrow();

@@ -66,8 +66,9 @@ function paragraphAfter(state: Uint8Array, text: string): Uint8Array {
 }
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  // Bounded: 150 × 200 ms.
-  for (let i = 0; i < 150; i += 1) {
+  // Bounded: 400 × 200 ms. The outbox retries with backoff after the server was away; on a loaded
+  // machine (the whole suite at once) the first retry that finds it back can take over 30 s.
+  for (let i = 0; i < 400; i += 1) {
     const value = await read();
     if (done(value)) return value;
     await new Promise((resolve) => setTimeout(resolve, 200));
