@@ -154,7 +154,7 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
   };
 
   const credentials = (
-    <fieldset className="batch-secret">
+    <fieldset className="signoff-batch-secret">
       <legend>{t('batch.certKind')}</legend>
       <label className="field field--inline">
         <input type="radio" name="batch-kind" checked={kind === 'p12'} onChange={() => setKind('p12')} />
@@ -191,7 +191,7 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
   );
 
   const header = (
-    <div className="batch__header">
+    <div className="signoff-batch__header">
       <h1>{t('batch.title')}</h1>
       <button type="button" className="button button--secondary" onClick={onClose}>
         {t('batch.close')}
@@ -207,29 +207,29 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
   if (status) {
     const { done, failed, total } = status;
     return (
-      <div className="batch">
+      <div className="signoff-batch">
         {header}
         {alert}
-        <div role="progressbar" aria-label={t('batch.progress')} aria-valuemin={0} aria-valuemax={total} aria-valuenow={done + failed} aria-valuetext={t('batch.progressText', { done: done + failed, total })} className="batch-progress">
-          <div className="batch-progress__bar" style={{ width: `${total ? ((done + failed) / total) * 100 : 0}%` }} />
+        <div role="progressbar" aria-label={t('batch.progress')} aria-valuemin={0} aria-valuemax={total} aria-valuenow={done + failed} aria-valuetext={t('batch.progressText', { done: done + failed, total })} className="signoff-batch-progress">
+          <div className="signoff-batch-progress__bar" style={{ width: `${total ? ((done + failed) / total) * 100 : 0}%` }} />
         </div>
-        <p className="batch-progress__text">
+        <p className="signoff-batch-progress__text">
           {t('batch.progressText', { done: done + failed, total })}
           {status.etaMs !== undefined && status.running ? `\u3000${t('batch.eta', { seconds: Math.ceil(status.etaMs / 1000) })}` : ''}
         </p>
         {status.paused ? <p role="status">{t('batch.paused')}</p> : null}
-        <ol className="batch-results" aria-label={t('batch.title')}>
+        <ol className="signoff-batch-results" aria-label={t('batch.title')}>
           {status.batch.items.map((item) => (
             <li key={item.documentId} aria-label={item.title}>
-              <span className="batch-results__title">{item.title}</span>
-              <span className={`batch-results__state batch-results__state--${item.state}`}>
+              <span className="signoff-batch-results__title">{item.title}</span>
+              <span className={`signoff-batch-results__state signoff-batch-results__state--${item.state}`}>
                 {item.state === 'done' ? t('batch.ok') : item.state === 'failed' ? t('batch.failed', { reason: item.reason ?? '' }) : item.state === 'pending' ? t('batch.waiting') : t('batch.working')}
               </span>
             </li>
           ))}
         </ol>
         {!status.running && (status.needsSecret || failed > 0) ? (
-          <div className="batch-actions">
+          <div className="signoff-batch-actions">
             {credentials}
             {status.needsSecret ? <p role="status">{t('batch.needsSecret')}</p> : null}
             {status.needsSecret ? (
@@ -253,11 +253,11 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
   const opinions = (view?.history ?? []).filter((h) => h.opinion || h.opinionInk);
   const included = eligible.filter((d) => !removed.has(d.id)).length;
   return (
-    <div className="batch" onKeyDown={onKeyDown} tabIndex={-1}>
+    <div className="signoff-batch" onKeyDown={onKeyDown} tabIndex={-1}>
       {header}
       {alert}
       {skipped.length > 0 ? (
-        <section className="batch-skipped" aria-label={t('batch.skipped')}>
+        <section className="signoff-batch-skipped" aria-label={t('batch.skipped')}>
           <h2>{t('batch.skipped')}</h2>
           <ul>
             {skipped.map((s) => (
@@ -267,8 +267,8 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
         </section>
       ) : null}
       {current ? (
-        <section className="batch-review" aria-label={current.title}>
-          <div className="batch-review__nav">
+        <section className="signoff-batch-review" aria-label={current.title}>
+          <div className="signoff-batch-review__nav">
             <button type="button" className="button button--secondary" disabled={index === 0} onClick={() => move(-1)}>
               {t('batch.previous')}
             </button>
@@ -279,9 +279,9 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
           </div>
           <h2>{current.title}</h2>
           <p>{current.dueDate ? t('batch.dueDate', { date: current.dueDate }) : t('batch.noDueDate')}</p>
-          <div className="batch-review__body">
-            <div className="batch-review__preview">{view ? <DocumentPdfPreview id={current.id} version={view.updatedAt} /> : <p className="loading">{t('app.loading')}</p>}</div>
-            <div className="batch-review__side">
+          <div className="signoff-batch-review__body">
+            <div className="signoff-batch-review__preview">{view ? <DocumentPdfPreview id={current.id} version={view.updatedAt} /> : <p className="loading">{t('app.loading')}</p>}</div>
+            <div className="signoff-batch-review__side">
               <h3>{t('batch.earlierOpinions')}</h3>
               {opinions.length === 0 ? (
                 <p>{t('batch.noOpinions')}</p>
@@ -290,7 +290,7 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
                   {opinions.map((h, i) => (
                     <li key={`${h.at}-${i}`}>
                       {h.label}{'\u3000'}{h.actorName}：{h.opinion ?? ''}
-                      {h.opinionInk ? <InkImage drawing={h.opinionInk} label={`${h.actorName}的手写签批`} className="batch-ink" /> : null}
+                      {h.opinionInk ? <InkImage drawing={h.opinionInk} label={`${h.actorName}的手写签批`} className="signoff-batch-ink" /> : null}
                     </li>
                   ))}
                 </ul>
@@ -317,7 +317,7 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
           </div>
         </section>
       ) : null}
-      <section className="batch-common" aria-label={t('batch.common')}>
+      <section className="signoff-batch-common" aria-label={t('batch.common')}>
         <label className="field">
           <span>{t('batch.common')}</span>
           <textarea rows={2} value={common} onChange={(e) => setCommon(e.target.value)} />
@@ -327,7 +327,7 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
           <input type="checkbox" checked={useInk} disabled={!ink} onChange={(e) => setUseInk(e.target.checked)} />
           <span>{t('batch.useInk')}</span>
         </label>
-        {ink ? <InkImage drawing={ink} label={t('batch.inkSaved')} className="batch-ink" /> : null}
+        {ink ? <InkImage drawing={ink} label={t('batch.inkSaved')} className="signoff-batch-ink" /> : null}
         <button type="button" className="button button--secondary" onClick={() => setDrawing(true)}>
           {ink ? t('batch.redrawInk') : t('batch.drawInk')}
         </button>
