@@ -6,7 +6,7 @@
  * editor locks whatever the view last said (BodyRightsNotice). The room's first paragraph is
  * created by one client only: the drafter at 拟稿 (the one moment exactly one person may write).
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CollaborationPlugin } from '@lexical/react/LexicalCollaborationPlugin';
 import { LexicalCollaboration } from '@lexical/react/LexicalCollaborationContext';
@@ -20,6 +20,7 @@ import * as Y from 'yjs';
 import { useApi } from '../../app/apiContext';
 import { BodyStructurePlugins, bodyEditorNodes, bodyEditorTheme } from '../editor/BodyStructurePlugins';
 import { BodyToolbar } from '../editor/BodyToolbar';
+import { DomSelectionPlugin } from '../editor/DomSelectionPlugin';
 import { BridgeProvider } from './bridgeProvider';
 import { BodyRightsNotice, useBodyRefusals } from './BodyRightsNotice';
 import { presenceColor } from '../../../shared/domain/presenceColor';
@@ -53,6 +54,11 @@ export function BodyEditor({ documentId, editable: mayEdit, bootstrap, username,
   const [error, setError] = useState<string | null>(null);
   // Others' carets and selections, with their names, drawn over the body (not over the whole page).
   const cursors = useRef<HTMLDivElement | null>(null);
+  // Set by DomSelectionPlugin once the editor exists; the provider calls it before each remote edit.
+  const adoptDomSelection = useRef<(() => void) | null>(null);
+  const onAdoptReady = useCallback((adopt: () => void) => {
+    adoptDomSelection.current = adopt;
+  }, []);
   const room = `doc:${documentId}`;
   // The server's word wins over the view's: once it says the body is read-only, it is.
   const refusals = useBodyRefusals(mayEdit);
@@ -84,6 +90,7 @@ export function BodyEditor({ documentId, editable: mayEdit, bootstrap, username,
           yjsDocMap.set(id, doc);
         }
         const provider = new BridgeProvider(api, room, doc, setError, refusals.report);
+        provider.beforeRemoteUpdate = () => adoptDomSelection.current?.();
         onFlushReady?.(() => provider.flush());
         onDocReady?.(doc);
         return provider;
@@ -107,6 +114,7 @@ export function BodyEditor({ documentId, editable: mayEdit, bootstrap, username,
           <CollaborationPlugin id={room} providerFactory={providerFactory} shouldBootstrap={bootstrap} username={username} cursorsContainerRef={cursors} {...(userId ? { cursorColor: presenceColor(userId) } : {})} />
           <EditableFollower editable={editable} />
           <BodyStructurePlugins />
+          <DomSelectionPlugin onReady={onAdoptReady} />
         </LexicalComposer>
       </LexicalCollaboration>
       <BodyRightsNotice refusals={refusals} />

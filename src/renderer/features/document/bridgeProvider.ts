@@ -31,6 +31,11 @@ export class BridgeProvider implements Provider {
   private presenceSent: Promise<void> = Promise.resolve();
   private sending: Promise<void> = Promise.resolve();
   private connected = false;
+  /**
+   * Called just before a remote edit is applied: the editor adopts the caret the person sees, so
+   * Lexical's collaboration does not restore one the browser has not reported yet.
+   */
+  beforeRemoteUpdate: (() => void) | null = null;
   /** Marks updates that came from main, so they are not sent back. */
   private readonly remoteOrigin = Symbol('remote');
 
@@ -52,7 +57,9 @@ export class BridgeProvider implements Provider {
     if (this.connected) return;
     this.connected = true;
     this.offRemote = this.api.on('roomUpdate', (payload) => {
-      if (payload.room === this.room) Y.applyUpdate(this.doc, fromBase64(payload.update), this.remoteOrigin);
+      if (payload.room !== this.room) return;
+      this.beforeRemoteUpdate?.();
+      Y.applyUpdate(this.doc, fromBase64(payload.update), this.remoteOrigin);
     });
     this.offRefused = this.api.on('roomRefused', (payload) => {
       if (payload.room === this.room) this.onRefused?.(payload.reason);
