@@ -5,6 +5,7 @@
  * diagnostics) goes here, each given what it needs from the host and the session.
  */
 import { apiContract, type HandlersOf } from '../../shared/api';
+import type { UkeyModule } from '../../shared/deployment';
 import { createDispatcher } from './api/dispatcher';
 import type { AppHost, AppServices } from './appServices';
 import { createServerClient } from './serverClient';
@@ -39,6 +40,8 @@ export interface AppServicesOptions {
   print?: () => Promise<void>;
   /** 检查更新; the Electron shell passes electron-updater's, the web host answers that the browser updates with the server. */
   updates?: UpdatesService;
+  /** The UKey (PKCS#11) drivers the deployment allows for 批量签批 (deployment.json `ukeyModules`). */
+  ukeyModules?: readonly UkeyModule[];
   /** Unread messages for the badge, once messaging provides them. */
   unreadMessages?: BadgeSources['unreadMessages'];
 }
@@ -82,7 +85,7 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     connection,
   });
   offline.attach(session);
-  const documentServices = createDocumentServices({ serverClient, session, offline, emit });
+  const documentServices = createDocumentServices({ serverClient, session, offline, emit, ...(options.ukeyModules ? { ukeyModules: options.ukeyModules } : {}) });
   documents = documentServices;
   const messagingService = createMessagingService({ serverClient, session, offline, emit, ...(host.notify ? { notify: host.notify } : {}) });
   messaging = messagingService;

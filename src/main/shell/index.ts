@@ -244,6 +244,7 @@ async function start(): Promise<void> {
         },
       }),
       logError: (channel, error) => log.error(`call ${channel} failed`, error),
+      ukeyModules: loaded.config.ukeyModules,
       print: () => printContents(mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : undefined),
     },
   );

@@ -16,6 +16,7 @@ import { createBridgeServer } from './bridgeServer';
 import { loadHostState, saveHostState } from './hostState';
 import { plainSecretBox } from './plainSecrets';
 import { readStaticFile } from './staticFiles';
+import type { UkeyModule } from '../../shared/deployment';
 
 /** A sync server this host started and must stop. */
 export interface EmbeddedServer {
@@ -35,6 +36,8 @@ export interface WebHostOptions {
   /** Use this sync server; when absent, `startEmbeddedServer` is called. */
   serverUrl?: string;
   startEmbeddedServer?: StartEmbeddedServer;
+  /** The UKey drivers 批量签批 may load (XIETONG_UKEY_MODULES). */
+  ukeyModules?: UkeyModule[];
   /** The host's log (start, stop, refused sockets, failed calls); `npm run web` writes `<data>/client/logs/main.log`. */
   log?: Logger;
 }
@@ -103,7 +106,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   try {
     services = await createAppServices(
       { userDataDir: join(dataDir, 'client'), serverUrl, secrets: plainSecretBox, emit },
-      { logError: (channel, error) => log.error(`call ${channel} failed`, error) },
+      { logError: (channel, error) => log.error(`call ${channel} failed`, error), ...(options.ukeyModules?.length ? { ukeyModules: options.ukeyModules } : {}) },
     );
   } catch (error) {
     await closeHttp(http);

@@ -74,8 +74,11 @@ export const BatchSecretSchema = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('pkcs11'),
-    /** The UKey vendor's PKCS#11 library. */
-    modulePath: z.string().min(1, '请填写 UKey 驱动库路径').max(500),
+    /**
+     * The UKey driver, by the path of one of the deployment's `ukeyModules` (`batchSignoff:ukeys`);
+     * main loads no other library.
+     */
+    module: z.string().min(1, '请选择 UKey 驱动').max(500),
     pin: z.string().min(1, '请输入 UKey 口令').max(200),
     tokenLabel: z.string().max(200).optional(),
   }),
@@ -84,7 +87,19 @@ export type BatchSecret = z.infer<typeof BatchSecretSchema>;
 
 export const SkippedDocumentSchema = z.object({ id: IdSchema, title: z.string(), reason: z.string() });
 
+/** A UKey driver the deployment allows (deployment.json `ukeyModules`). */
+export const UkeyDriverSchema = z.object({ name: z.string(), path: z.string() });
+
+/** The person's saved handwritten signature for batches (vectors), or null. */
+export const SavedInkSchema = z.object({ ink: InkDrawingSchema.nullable() });
+
 export const batchSignoffCalls = {
+  /** The UKey drivers this desk may use; empty when the deployment configures none. */
+  ukeys: defineCall('batchSignoff:ukeys', z.object({}), z.object({ modules: z.array(UkeyDriverSchema) })),
+  /** The signed-in person's saved handwritten signature (kept in their replica in main). */
+  savedInk: defineCall('batchSignoff:savedInk', z.object({}), SavedInkSchema),
+  /** Keeps (or, with null, forgets) the person's handwritten signature for later batches. */
+  saveInk: defineCall('batchSignoff:saveInk', SavedInkSchema, SavedInkSchema),
   /** Which of the chosen documents the person may approve now; the others with why. */
   prepare: defineCall(
     'batchSignoff:prepare',

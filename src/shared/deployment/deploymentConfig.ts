@@ -51,6 +51,15 @@ export const DeploymentPoliciesSchema = z
   .strict();
 export type DeploymentPolicies = z.infer<typeof DeploymentPoliciesSchema>;
 
+/** A UKey vendor's PKCS#11 library, e.g. { "name": "飞天诚信 ePass3003", "path": "C:\\Windows\\System32\\eps3003csp11.dll" }. */
+export const UkeyModuleSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    path: z.string().trim().min(1).max(500),
+  })
+  .strict();
+export type UkeyModule = z.infer<typeof UkeyModuleSchema>;
+
 /** The file an administrator places beside the installed app or at the system path (docs/deployment.md). */
 export const DeploymentConfigSchema = z
   .object({
@@ -68,6 +77,11 @@ export const DeploymentConfigSchema = z
     fonts: FontOverridesSchema.default({}),
     /** 语音签批: the longest recording a leader may make, in seconds (the recorder stops itself there). */
     voiceMaxSeconds: z.number().int().min(5).max(600).default(60),
+    /**
+     * UKey (PKCS#11) drivers this desk may load for signing, by the vendor's name. Only these: a path
+     * typed in the window would let anything that reaches the renderer load a native library into main.
+     */
+    ukeyModules: z.array(UkeyModuleSchema).max(10).default([]),
     policies: DeploymentPoliciesSchema.default(DeploymentPoliciesSchema.parse({})),
   })
   .strict();

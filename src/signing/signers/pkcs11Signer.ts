@@ -20,6 +20,11 @@ export interface Pkcs11SignerOptions {
   readonly keyLabel?: string;
   /** CKA_ID of the pair, hex. */
   readonly keyIdHex?: string;
+  /**
+   * Which certificate to sign with when the token holds several (a signing and an encryption pair, or
+   * two people's): the first key whose certificate this accepts. Default: the first with a certificate.
+   */
+  readonly acceptCertificate?: (certificate: X509Certificate) => boolean;
   /** Issuer certificates to put in signatures (PEM text or DER), when the token holds only the leaf. */
   readonly chain?: string | readonly Buffer[];
 }
@@ -77,12 +82,13 @@ export async function openPkcs11Signer(options: Pkcs11SignerOptions): Promise<Si
     for (let i = 0; i < keys.length && !certificate; i += 1) {
       const candidate = keys.items(i).toType<Graphene.PrivateKey>();
       const certificates = session.find({ class: graphene.ObjectClass.CERTIFICATE, id: candidate.id });
-      if (certificates.length > 0) {
-        key = candidate;
-        certificate = certificates.items(0).toType<Graphene.X509Certificate>().value;
-      }
+      if (certificates.length === 0) continue;
+      const value = certificates.items(0).toType<Graphene.X509Certificate>().value;
+      if (options.acceptCertificate && !options.acceptCertificate(new X509Certificate(value))) continue;
+      key = candidate;
+      certificate = value;
     }
-    if (!key || !certificate) throw new SignerError('the token holds no private key with a matching certificate');
+    if (!key || !certificate) throw new SignerError(options.acceptCertificate ? 'the token holds no key whose certificate is accepted' : 'the token holds no private key with a matching certificate');
     const keyType = key.type === graphene.KeyType.EC ? 'ecdsa' : key.type === graphene.KeyType.RSA ? 'rsa' : undefined;
     if (!keyType) throw new SignerError('the token key is neither RSA nor EC');
     const extra = options.chain === undefined ? [] : typeof options.chain === 'string' ? certificatesFromPem(options.chain) : options.chain.map((der) => certificateDer(der));

@@ -25,6 +25,8 @@ import {
 import type { OutboxEntry } from '../../../shared/api/offline.contract';
 import { ApprovalBasisSchema, type ApprovalRecord } from '../../../shared/domain/documents/approvalRecord';
 import type { FontOverrides } from '../../../shared/domain/documents';
+import { InkDrawingSchema } from '../../../shared/domain/documents/opinion';
+import type { UkeyModule } from '../../../shared/deployment';
 import { DocumentViewSchema, type DocumentView } from '../../../shared/http/documents';
 import { openPkcs11Signer, openPkcs12Signer, SignerError, type Signer } from '../../../signing';
 import type { EventSink } from '../appServices';
@@ -38,11 +40,16 @@ export type BatchSignoffHandlers = HandlersOf<{ batchSignoff: typeof batchSignof
 
 export interface BatchSignoffServiceOptions {
   readonly server: ServerCalls;
-  readonly offline: () => { replica: Pick<Replica, 'saveBatchSignoff' | 'loadBatchSignoff' | 'outboxEntry' | 'putBlob' | 'getBlob'>; outbox: Pick<Outbox, 'enqueue'> } | null;
+  readonly offline: () => {
+    replica: Pick<Replica, 'saveBatchSignoff' | 'loadBatchSignoff' | 'outboxEntry' | 'putBlob' | 'getBlob' | 'loadSavedSignature' | 'saveSavedSignature'>;
+    outbox: Pick<Outbox, 'enqueue'>;
+  } | null;
   readonly emit: EventSink;
   /** The signed-in person, or null. */
   readonly person: () => { id: string; name: string; unitName: string } | null;
   readonly fonts?: FontOverrides;
+  /** The UKey drivers the deployment allows (deployment.json `ukeyModules`); the only libraries loaded. */
+  readonly ukeyModules?: () => readonly UkeyModule[];
   /** How long a paused run waits before trying again (default 3 s), and how often (default 100). */
   readonly retryDelayMs?: number;
   readonly maxRetries?: number;
@@ -68,8 +75,25 @@ interface ActiveRun {
 const seg = encodeURIComponent;
 const yieldNow = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Opens the signer of a secret; a wrong password or PIN is the person's to correct. */
-async function openSigner(secret: BatchSecret): Promise<Signer> {
+/** Why a UKey could not be used, in the person's words (the signer's messages are for logs). */
+function ukeyFailure(error: SignerError, person: string): string {
+  const message = error.message;
+  if (/refused the PIN/.test(message)) return 'UKey 口令错误';
+  if (/no token/.test(message)) return '未检测到 UKey，请插入后重试';
+  if (/cannot load the PKCS#11 module/.test(message)) return '无法加载 UKey 驱动，请联系管理员';
+  if (/accepted|no private key/.test(message)) return `UKey 中没有签发给${person}的签名证书`;
+  return `无法使用 UKey：${message}`;
+}
+
+/**
+ * Opens the signer of a secret; a wrong password or PIN is the person's to correct. A UKey's driver
+ * must be one the deployment lists (never a path from the window: loading a library runs its code in
+ * main), and of the token's certificates the one issued to the person signs — the server accepts no other.
+ */
+async function openSigner(secret: BatchSecret, person: { name: string }, modules: readonly UkeyModule[]): Promise<Signer> {
+  if (secret.kind === 'pkcs11' && !modules.some((m) => m.path === secret.module)) {
+    throw new ApiFailure('invalid_input', modules.length === 0 ? '单位未配置 UKey 驱动，请使用证书文件' : '该 UKey 驱动未在单位部署配置中登记');
+  }
   try {
     if (secret.kind === 'p12') {
       const bytes = Buffer.from(secret.p12, 'base64');
@@ -79,11 +103,24 @@ async function openSigner(secret: BatchSecret): Promise<Signer> {
         bytes.fill(0);
       }
     }
-    return await openPkcs11Signer({ modulePath: secret.modulePath, pin: secret.pin, ...(secret.tokenLabel ? { tokenLabel: secret.tokenLabel } : {}) });
+    return await openPkcs11Signer({
+      modulePath: secret.module,
+      pin: secret.pin,
+      ...(secret.tokenLabel ? { tokenLabel: secret.tokenLabel } : {}),
+      acceptCertificate: (certificate) => commonName(certificate.subject) === person.name,
+    });
   } catch (error) {
-    if (error instanceof SignerError) throw new ApiFailure('invalid_input', secret.kind === 'p12' ? '无法打开证书：密码错误或证书文件已损坏' : `无法使用 UKey：${error.message}`);
+    if (error instanceof SignerError) throw new ApiFailure('invalid_input', secret.kind === 'p12' ? '无法打开证书：密码错误或证书文件已损坏' : ukeyFailure(error, person.name));
     throw error;
   }
+}
+
+/** The CN of an X.509 subject as Node prints it (one `key=value` per line). */
+function commonName(subject: string): string | undefined {
+  return subject
+    .split('\n')
+    .find((line) => line.startsWith('CN='))
+    ?.slice(3);
 }
 
 export function createBatchSignoffService(options: BatchSignoffServiceOptions): BatchSignoffService {
@@ -275,9 +312,32 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
       return { eligible, skipped };
     },
 
+    ukeys() {
+      return Promise.resolve({ modules: (options.ukeyModules?.() ?? []).map((m) => ({ name: m.name, path: m.path })) });
+    },
+
+    async savedInk() {
+      const person = personOrFail();
+      const json = await (await local()).replica.loadSavedSignature(person.id);
+      if (!json) return { ink: null };
+      try {
+        const parsed = InkDrawingSchema.safeParse(JSON.parse(json));
+        // A damaged entry is not trusted as the person's signature: it is shown as none.
+        return { ink: parsed.success ? parsed.data : null };
+      } catch {
+        return { ink: null };
+      }
+    },
+
+    async saveInk({ ink }) {
+      const person = personOrFail();
+      await (await local()).replica.saveSavedSignature(person.id, ink ? JSON.stringify(ink) : null, Date.now());
+      return { ink };
+    },
+
     async start({ items, ink, secret }) {
       const person = personOrFail();
-      const signer = await openSigner(secret);
+      const signer = await openSigner(secret, person, options.ukeyModules?.() ?? []);
       const now = Date.now();
       const batch: BatchSignoff = {
         id: randomUUID(),
@@ -311,7 +371,7 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
       if (retry) retryFailed(batch, randomUUID, Date.now());
       const unsigned = batch.items.some((i) => i.state === 'pending' || i.state === 'fetched');
       if (unsigned && !secret) throw new ApiFailure('invalid_input', '请输入证书密码后继续');
-      const signer = unsigned && secret ? await openSigner(secret) : null;
+      const signer = unsigned && secret ? await openSigner(secret, personOrFail(), options.ukeyModules?.() ?? []) : null;
       await save(batch);
       void run(batch, signer).catch((error: unknown) => console.error('[batchSignoff]', error));
       return { ...statusOf(batch), running: true };

@@ -23,6 +23,7 @@ export const SAMPLE_DEPLOYMENT = {
     song: 'C:\\Windows\\Fonts\\simsun.ttc#SimSun',
   },
   voiceMaxSeconds: 60,
+  ukeyModules: [{ name: '飞天诚信 ePass3003', path: 'C:\\Windows\\System32\\eps3003csp11.dll' }],
   policies: {
     offlineDays: 7,
     rememberPassword: false,
@@ -42,6 +43,7 @@ const describeConfig = (source: string, config: DeploymentConfig): string[] => [
   `  时间戳服务    ${config.tsaUrl ?? '（未设置）'}`,
   `  更新地址      ${config.updateUrl ?? '（未设置：不自动更新）'}`,
   `  字体          ${Object.keys(config.fonts).join(', ') || '（使用内置字体）'}`,
+  `  UKey 驱动     ${config.ukeyModules.map((m) => m.name).join(', ') || '（未设置：只能用证书文件签批）'}`,
   `  策略          ${JSON.stringify(config.policies)}`,
 ];
 

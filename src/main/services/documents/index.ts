@@ -3,6 +3,7 @@
  * on OFFLINE's per-person offline services (replica, outbox, search). `createDocumentServices`
  * composes them for one app instance (src/main/services/app.ts).
  */
+import type { UkeyModule } from '../../../shared/deployment';
 import type { EventSink } from '../appServices';
 import type { ServerClient } from '../serverClient';
 import type { SessionService } from '../session';
@@ -20,6 +21,8 @@ export interface DocumentServicesOptions {
   readonly session: SessionService;
   readonly offline: OfflineController;
   readonly emit: EventSink;
+  /** The UKey drivers the deployment allows, for 批量签批. */
+  readonly ukeyModules?: readonly UkeyModule[];
   /** How often 待办 is re-read when the server has no change feed (default 60 s). */
   readonly pollIntervalMs?: number;
 }
@@ -59,6 +62,7 @@ export function createDocumentServices(options: DocumentServicesOptions): Docume
       const user = session.current()?.user;
       return user ? { id: user.id, name: user.name, unitName: user.unitName } : null;
     },
+    ukeyModules: () => options.ukeyModules ?? [],
   });
 
   // Every change of connection or session: follow the change feed again (from the person's own

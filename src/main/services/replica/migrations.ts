@@ -173,6 +173,13 @@ export const migrations: readonly Migration[] = [
         CREATE INDEX IF NOT EXISTS batch_signoffs_user ON batch_signoffs(user_id, created_at DESC);
       `),
   },
+  {
+    version: 8,
+    description: 'batch sign-off: the person’s saved handwritten signature (vector strokes), reused by every batch',
+    // Kept here rather than in the window's storage: it survives a cleared browser profile and stays
+    // with the person's own replica (one per person), so people sharing a desk never reuse another's.
+    up: (db) => db.exec('CREATE TABLE IF NOT EXISTS saved_signatures (user_id TEXT PRIMARY KEY, ink TEXT NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID'),
+  },
 ];
 
 export const latestVersion = migrations.at(-1)?.version ?? 0;

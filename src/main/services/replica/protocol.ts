@@ -39,6 +39,8 @@ export const replicaMethods = [
   'outboxEntry',
   'saveBatchSignoff',
   'loadBatchSignoff',
+  'loadSavedSignature',
+  'saveSavedSignature',
   'searchDocuments',
   'searchMessages',
   'stats',

@@ -738,6 +738,17 @@ export class ReplicaStore {
     return row?.json ?? null;
   }
 
+  /** The person's saved handwritten signature (an InkDrawing's JSON), or null. */
+  loadSavedSignature(userId: string): string | null {
+    return this.db.prepare<[string], { ink: string }>('SELECT ink FROM saved_signatures WHERE user_id = ?').get(userId)?.ink ?? null;
+  }
+
+  /** Keeps the person's handwritten signature, or forgets it (null). */
+  saveSavedSignature(userId: string, ink: string | null, now: number): void {
+    if (ink === null) this.db.prepare('DELETE FROM saved_signatures WHERE user_id = ?').run(userId);
+    else this.db.prepare('INSERT INTO saved_signatures (user_id, ink, updated_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET ink = excluded.ink, updated_at = excluded.updated_at').run(userId, ink, now);
+  }
+
   // ── search ───────────────────────────────────────────────────────────────────────────────────
 
   /**

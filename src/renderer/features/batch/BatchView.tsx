@@ -49,13 +49,20 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
   const [kind, setKind] = useState<'p12' | 'pkcs11'>('p12');
   const [file, setFile] = useState<File | null>(null);
   const [password, setPassword] = useState('');
-  const [modulePath, setModulePath] = useState('');
+  const [ukeys, setUkeys] = useState<Array<{ name: string; path: string }>>([]);
+  const [ukeyModule, setUkeyModule] = useState('');
   const [status, setStatus] = useState<BatchStatus | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     void loadSavedSignature(api).then((saved) => setInk(saved));
+    // The UKey drivers come from the deployment; the window only picks one of them.
+    void api.batchSignoff.ukeys({}).then((result) => {
+      if (!result.ok) return;
+      setUkeys(result.value.modules);
+      setUkeyModule((chosen) => chosen || (result.value.modules[0]?.path ?? ''));
+    });
   }, [api]);
 
   // A new batch: which documents may be approved; the others with why.
@@ -119,7 +126,11 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
       }
       return { kind: 'p12', p12: toBase64(new Uint8Array(await file.arrayBuffer())), password };
     }
-    return { kind: 'pkcs11', modulePath, pin: password };
+    if (!ukeyModule) {
+      setError(t('batch.noUkeyModules'));
+      return null;
+    }
+    return { kind: 'pkcs11', module: ukeyModule, pin: password };
   };
 
   const start = async () => {
@@ -177,10 +188,20 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
         </>
       ) : (
         <>
-          <label className="field">
-            <span>{t('batch.ukeyModule')}</span>
-            <input type="text" value={modulePath} onChange={(e) => setModulePath(e.target.value)} />
-          </label>
+          {ukeys.length === 0 ? (
+            <p role="note">{t('batch.noUkeyModules')}</p>
+          ) : (
+            <label className="field">
+              <span>{t('batch.ukeyModule')}</span>
+              <select value={ukeyModule} onChange={(e) => setUkeyModule(e.target.value)}>
+                {ukeys.map((m) => (
+                  <option key={m.path} value={m.path}>
+                    {m.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <label className="field">
             <span>{t('batch.ukeyPin')}</span>
             <input type="password" autoComplete="off" value={password} onChange={(e) => setPassword(e.target.value)} />
@@ -338,7 +359,9 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
               setDrawing(false);
               setInk(d);
               setUseInk(d !== null);
-              void saveSignature(api, d);
+              void saveSignature(api, d).then((failure) => {
+                if (failure) setError(failure);
+              });
             }}
             onCancel={() => setDrawing(false)}
           />
