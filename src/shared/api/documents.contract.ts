@@ -11,7 +11,7 @@
 import { ExchangeVerificationSchema } from '../http/exchange';
 import { z } from 'zod';
 import { defineCall, defineEvent } from './contract';
-import { DocumentFieldsSchema, DocumentKindSchema } from '../domain/documents/model';
+import { DocumentFieldsSchema, DocumentKindSchema, DocumentTypeSchema, IsoDateSchema, UrgencySchema } from '../domain/documents/model';
 import { WorkflowActionSchema } from '../domain/documents/workflow';
 import { InkDrawingSchema, VoiceNoteSchema } from '../domain/documents/opinion';
 import {
@@ -63,7 +63,16 @@ export type LocalDocument = z.infer<typeof LocalDocumentSchema>;
 export const documentCalls = {
   list: defineCall(
     'documents:list',
-    z.object({ box: DocumentBoxSchema, cursor: z.string().max(200).optional(), q: z.string().trim().max(100).optional() }),
+    z.object({
+      box: DocumentBoxSchema,
+      cursor: z.string().max(200).optional(),
+      q: z.string().trim().max(100).optional(),
+      /** 待办's filters, applied by the server over the whole box (paging follows the filtered list). */
+      type: DocumentTypeSchema.optional(),
+      urgency: UrgencySchema.optional(),
+      /** 办理期限 on or before this day. */
+      dueBy: IsoDateSchema.optional(),
+    }),
     z.object({ items: z.array(DocumentListItemSchema), next: z.string().optional(), fromReplica: z.boolean() }),
   ),
   get: defineCall('documents:get', z.object({ id: IdSchema }), LocalDocumentSchema),

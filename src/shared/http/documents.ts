@@ -178,6 +178,8 @@ export const DocumentListQuerySchema = z.object({
   q: z.string().trim().max(100).optional(),
   urgency: UrgencySchema.optional(),
   type: DocumentTypeSchema.optional(),
+  /** Only documents with a 办理期限 on or before this day (待办's 办理期限 filter). */
+  dueBy: IsoDateSchema.optional(),
   /** Only documents past their 办理期限 and not finished (催办). */
   overdue: z
     .enum(['1', 'true', '0', 'false'])

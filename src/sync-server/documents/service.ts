@@ -268,6 +268,10 @@ export class DocumentService {
       where.push('d.type = ?');
       params.push(query.type);
     }
+    if (query.dueBy) {
+      where.push('d.due_date IS NOT NULL', 'd.due_date <= ?');
+      params.push(query.dueBy);
+    }
     if (query.overdue) {
       // 催办: past the 办理期限 and not finished.
       where.push('d.due_date IS NOT NULL', 'd.due_date < ?', "d.state NOT IN ('dispatched', 'completed', 'archived')");

@@ -90,6 +90,18 @@ const allBoxes: DocumentBox[] = ['todo', 'done', 'drafts', 'outgoing', 'incoming
 /** Where a new draft appears (as the server lists it: its drafter holds it, 待办 too). */
 const localDraftBoxes: DocumentBox[] = ['drafts', 'todo', 'outgoing'];
 const PAGE = 20;
+
+/** 待办's filters (文种, 紧急程度, 办理期限 on or before), as the server's list query takes them. */
+interface ListFilter {
+  readonly type?: DocumentListItem['type'];
+  readonly urgency?: DocumentListItem['urgency'];
+  readonly dueBy?: string;
+}
+
+/** The same filters over the replica's copy, when the server cannot be reached. */
+function matchesFilter(item: DocumentListItem, filter: ListFilter): boolean {
+  return (!filter.type || item.type === filter.type) && (!filter.urgency || item.urgency === filter.urgency) && (!filter.dueBy || (item.dueDate !== undefined && item.dueDate <= filter.dueBy));
+}
 const REPLICA_CURSOR = 'r:';
 const seg = encodeURIComponent;
 
@@ -207,16 +219,19 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
     return { base64: Buffer.from(bytes).toString('base64'), sha256, sealPlacement, fetchedAt, version, fromReplica: false };
   }
 
-  async function listFromServer(box: DocumentBox, cursor: string | undefined, q: string | undefined, limit = PAGE) {
+  async function listFromServer(box: DocumentBox, cursor: string | undefined, q: string | undefined, limit = PAGE, filter: ListFilter = {}) {
     const query = new URLSearchParams({ box, limit: String(limit) });
     if (cursor && !cursor.startsWith(REPLICA_CURSOR)) query.set('cursor', cursor);
     if (q) query.set('q', q);
+    for (const [key, value] of Object.entries(filter)) if (value) query.set(key, value);
+    const filtered = Object.values(filter).some(Boolean);
     const page = await server.json(`/api/documents?${query.toString()}`, { schema: DocumentListResponseSchema });
-    await remember(cache.putBox(box, page.items, !cursor && !q && !page.next));
+    // A filtered page is not the whole box: it must not evict the documents it leaves out.
+    await remember(cache.putBox(box, page.items, !cursor && !q && !filtered && !page.next));
     return page;
   }
 
-  async function listFromReplica(box: DocumentBox, cursor: string | undefined, q: string | undefined) {
+  async function listFromReplica(box: DocumentBox, cursor: string | undefined, q: string | undefined, filter: ListFilter = {}) {
     let after: { updatedAt: string; id: string } | undefined;
     if (cursor?.startsWith(REPLICA_CURSOR)) {
       try {
@@ -229,7 +244,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
     const items: DocumentListItem[] = [];
     for (const summary of page.items) {
       const cached = await cache.read(summary.id);
-      if (cached && (!q || cached.title.includes(q))) items.push(cached.listItem);
+      if (cached && (!q || cached.title.includes(q)) && matchesFilter(cached.listItem, filter)) items.push(cached.listItem);
     }
     return { items, next: page.next ? `${REPLICA_CURSOR}${JSON.stringify(page.next)}` : undefined, fromReplica: true };
   }
@@ -410,17 +425,20 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
 
   const handlers: DocumentHandlers = {
     documents: {
-      list: ({ box, cursor, q }) =>
-        withFallback<{ items: DocumentListItem[]; next?: string; fromReplica: boolean }>(
+      list: ({ box, cursor, q, type, urgency, dueBy }) => {
+        const filter: ListFilter = { ...(type ? { type } : {}), ...(urgency ? { urgency } : {}), ...(dueBy ? { dueBy } : {}) };
+        const filtered = Object.keys(filter).length > 0;
+        return withFallback<{ items: DocumentListItem[]; next?: string; fromReplica: boolean }>(
           async () => {
-            const page = await listFromServer(box, cursor, q);
+            const page = await listFromServer(box, cursor, q, PAGE, filter);
             warmDirectory();
             // Drafts still on their way to the server head the first page, marked 拟稿（待发送）.
-            const local = cursor || q ? [] : await localDrafts(box, new Set(page.items.map((item) => item.id))).catch(() => []);
+            const local = cursor || q || filtered ? [] : await localDrafts(box, new Set(page.items.map((item) => item.id))).catch(() => []);
             return { ...page, items: [...local, ...page.items], fromReplica: false };
           },
-          () => listFromReplica(box, cursor, q),
-        ),
+          () => listFromReplica(box, cursor, q, filter),
+        );
+      },
       get: ({ id }) => get(id),
       create: async (input) => {
         if (input.kind === 'outgoing') return createDraft({ ...input, kind: 'outgoing' });

@@ -1,6 +1,6 @@
 /**
  * 待办 with selection for 批量签批: a checkbox per row (选择<title>), 全选 for the rows shown, filters
- * by 文种, 紧急程度 and 办理期限 (applied to what is loaded; 加载更多 brings the next page), and the
+ * by 文种, 紧急程度 and 办理期限 (sent to the server with every page, so they hold over the whole 待办; 加载更多 brings the next page), and the
  * selection kept by id — it survives paging, filtering and the list reloading when main says 待办
  * changed.
  */
@@ -35,11 +35,17 @@ export function TodoList({ empty, onOpen, selected, onSelectionChange }: TodoLis
   const [urgency, setUrgency] = useState<Urgency | ''>('');
   const [dueBy, setDueBy] = useState('');
 
-  /** Reloads overlap (events arrive in bursts); only the latest may set the list. */
+  /**
+   * The filters go to the server with every page, so they hold over the whole 待办, not only the
+   * pages loaded so far; the selection is kept by id and outlives them.
+   */
+  const filter = useMemo(() => ({ ...(type ? { type } : {}), ...(urgency ? { urgency } : {}), ...(dueBy ? { dueBy } : {}) }), [type, urgency, dueBy]);
+
+  /** Reloads overlap (events arrive in bursts, filters change); only the latest may set the list. */
   const loadSeq = useRef(0);
   const load = useCallback(async () => {
     const seq = ++loadSeq.current;
-    const result = await api.documents.list({ box: 'todo' });
+    const result = await api.documents.list({ box: 'todo', ...filter });
     if (seq !== loadSeq.current) return;
     if (!result.ok) {
       setError(result.error.message);
@@ -50,7 +56,7 @@ export function TodoList({ empty, onOpen, selected, onSelectionChange }: TodoLis
     setItems(result.value.items);
     setNext(result.value.next);
     setFromReplica(result.value.fromReplica);
-  }, [api]);
+  }, [api, filter]);
 
   useEffect(() => {
     void load();
@@ -61,9 +67,12 @@ export function TodoList({ empty, onOpen, selected, onSelectionChange }: TodoLis
 
   const loadMore = async () => {
     if (!next) return;
+    const seq = loadSeq.current;
     setLoadingMore(true);
-    const result = await api.documents.list({ box: 'todo', cursor: next });
+    const result = await api.documents.list({ box: 'todo', cursor: next, ...filter });
     setLoadingMore(false);
+    // The filters changed meanwhile: this page belongs to the old list.
+    if (seq !== loadSeq.current) return;
     if (!result.ok) {
       setError(result.error.message);
       return;
@@ -72,10 +81,7 @@ export function TodoList({ empty, onOpen, selected, onSelectionChange }: TodoLis
     setNext(result.value.next);
   };
 
-  const shown = useMemo(
-    () => (items ?? []).filter((i) => (!type || i.type === type) && (!urgency || i.urgency === urgency) && (!dueBy || (i.dueDate !== undefined && i.dueDate <= dueBy))),
-    [items, type, urgency, dueBy],
-  );
+  const shown = items ?? [];
   const allShownSelected = shown.length > 0 && shown.every((i) => selected.has(i.id));
   const toggle = (item: DocumentListItem) => {
     const nextSelection = new Map(selected);
