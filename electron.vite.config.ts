@@ -16,17 +16,23 @@ const replicaWorker = (): Plugin => ({
   name: 'xietong-replica-worker',
   apply: 'build',
   async closeBundle() {
-    await esbuild({
-      entryPoints: [resolve(__dirname, 'src/main/services/replica/worker.ts')],
-      outfile: resolve(__dirname, 'out/main/replicaWorker.mjs'),
-      bundle: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'esm',
-      packages: 'external',
-      logLevel: 'warning',
-      banner: { js: "import { createRequire as __xtCreateRequire } from 'node:module'; const require = __xtCreateRequire(import.meta.url);" },
-    });
+    // …and 批量签批's 处理笺 layout thread (src/main/services/batchSignoff/sheetRenderer.ts looks for out/main/sheetWorker.mjs).
+    for (const [source, out] of [
+      ['src/main/services/replica/worker.ts', 'out/main/replicaWorker.mjs'],
+      ['src/main/services/batchSignoff/sheetWorker.ts', 'out/main/sheetWorker.mjs'],
+    ]) {
+      await esbuild({
+        entryPoints: [resolve(__dirname, source)],
+        outfile: resolve(__dirname, out),
+        bundle: true,
+        platform: 'node',
+        target: 'node22',
+        format: 'esm',
+        packages: 'external',
+        logLevel: 'warning',
+        banner: { js: "import { createRequire as __xtCreateRequire } from 'node:module'; const require = __xtCreateRequire(import.meta.url);" },
+      });
+    }
   },
 });
 

@@ -11,6 +11,8 @@ const entryPoints = {
   web: 'src/main/webHost/index.ts',
   // The client replica's SQLite worker thread (src/main/services/replica/workerScript.ts finds it beside the bundle).
   replicaWorker: 'src/main/services/replica/worker.ts',
+  // 批量签批's 处理笺 layout thread (src/main/services/batchSignoff/sheetRenderer.ts finds it beside the bundle).
+  sheetWorker: 'src/main/services/batchSignoff/sheetWorker.ts',
 };
 const present = Object.fromEntries(Object.entries(entryPoints).filter(([, file]) => existsSync(file)));
 

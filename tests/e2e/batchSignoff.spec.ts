@@ -66,6 +66,74 @@ async function selectAndOpen(page: Page, url: string, docs: Array<{ title: strin
   await expect(page.getByText(`本批 ${docs.length} 份`)).toBeVisible();
 }
 
+/** Records the gap between animation frames in the page until {@link stopFrameWatch} (bounded: 10 minutes of frames). */
+function startFrameWatch(): void {
+  const gaps: number[] = [];
+  const watch = window as unknown as { __frameGaps: number[]; __frameWatch: boolean };
+  watch.__frameGaps = gaps;
+  watch.__frameWatch = true;
+  let last = performance.now();
+  const tick = (now: number) => {
+    gaps.push(now - last);
+    last = now;
+    if (watch.__frameWatch && gaps.length < 36_000) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+function stopFrameWatch(): number[] {
+  const watch = window as unknown as { __frameGaps: number[]; __frameWatch: boolean };
+  watch.__frameWatch = false;
+  return watch.__frameGaps;
+}
+
+/**
+ * Asks the web host (main's services share its event loop) for its page every 50 ms while the batch
+ * signs, timing each answer: a loop blocked by signing would answer late.
+ */
+function probeHost(url: string): { stop(): Promise<number[]> } {
+  const times: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    // Bounded: stops when told, or after 2,400 probes (2 minutes).
+    for (let i = 0; running && i < 2_400; i += 1) {
+      const start = performance.now();
+      await (await fetch(url)).text();
+      times.push(performance.now() - start);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return times;
+    },
+  };
+}
+
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 10) / 10;
+};
+
+/** A figure, not an assertion (timings depend on the machine's load): printed and attached to the report. */
+function reportResponsiveness(frames: number[], answers: number[]): void {
+  const figure = {
+    frames: frames.length,
+    frameGapP50Ms: percentile(frames, 50),
+    frameGapP95Ms: percentile(frames, 95),
+    frameGapMaxMs: percentile(frames, 100),
+    framesOver50Ms: frames.filter((gap) => gap > 50).length,
+    hostAnswers: answers.length,
+    hostAnswerP50Ms: percentile(answers, 50),
+    hostAnswerP95Ms: percentile(answers, 95),
+    hostAnswerMaxMs: percentile(answers, 100),
+  };
+  console.log(`batch responsiveness ${JSON.stringify(figure)}`);
+  test.info().annotations.push({ type: 'responsiveness', description: JSON.stringify(figure) });
+}
+
 async function enterCertificateAndStart(page: Page, p12: string): Promise<void> {
   await page.getByLabel('证书文件', { exact: true }).setInputFiles(p12);
   await page.getByLabel('证书密码').fill('demo1234');
@@ -94,9 +162,17 @@ test('wang signs 20 documents from 待办 with wang.p12 in one entry; every 处�
     await expect(page.getByText('第 1 / 20 份')).toBeVisible();
     await page.getByLabel('本文意见（留空则用通用意见）').fill('同意，请按程序印发。');
 
+    // While it signs, the window and main keep answering: the renderer's frames and main's HTTP answers are timed.
+    await page.evaluate(startFrameWatch);
+    const probe = probeHost(web.url);
     await enterCertificateAndStart(page, join(processes.root, 'server', 'demo', 'certs', 'wang.p12'));
     const bar = page.getByRole('progressbar', { name: '签批进度' });
     await expect(bar).toHaveAttribute('aria-valuenow', String(COUNT), { timeout: 120_000 });
+    const answers = await probe.stop();
+    const frames = await page.evaluate(stopFrameWatch);
+    expect(answers.length).toBeGreaterThan(0);
+    expect(frames.length).toBeGreaterThan(0);
+    reportResponsiveness(frames, answers);
     await expect(page.getByText('签批成功')).toHaveCount(COUNT);
 
     // The document view says the content is the one signed at 签发.

@@ -9,8 +9,9 @@
  * signer for the run, and are dropped when it ends — the bytes are zeroed, the key closed. Nothing of
  * them is written anywhere. Documents not yet signed when a run ends wait for the secret again.
  *
- * Signing yields to the event loop between documents, so the bridge keeps answering the window
- * during a batch.
+ * The 处理笺 is laid out in a worker thread (sheetRenderer.ts) and only signed here (milliseconds), and
+ * the run yields to the event loop between documents, so the bridge keeps answering the window during
+ * a batch.
  */
 import { randomUUID } from 'node:crypto';
 import type { HandlersOf } from '../../../shared/api/contract';
@@ -33,7 +34,8 @@ import type { EventSink } from '../appServices';
 import { failureOf, isUnreachable, type ServerCalls } from '../documents/serverCalls';
 import type { Outbox } from '../outbox/outbox';
 import type { Replica } from '../replica/replica';
-import { buildApprovalRecord, renderApprovalSheet, signApprovalSheet } from './approvalSheet';
+import { buildApprovalRecord, signApprovalSheet } from './approvalSheet';
+import { createSheetRenderer, type SheetRenderer } from './sheetRenderer';
 import { currentClientId, progressOf, retryFailed, runBatch, settleItem, TransientStepError, type BatchSteps } from './batchMachine';
 
 export type BatchSignoffHandlers = HandlersOf<{ batchSignoff: typeof batchSignoffCalls }, unknown>['batchSignoff'];
@@ -129,6 +131,8 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
   /** Document views read by the fetch step, for rendering the sheet without a second request. */
   const views = new Map<string, DocumentView>();
   let closed = false;
+  /** The 处理笺 layout runs in a worker thread: main's loop keeps answering the window during a batch. */
+  const sheets: SheetRenderer = createSheetRenderer();
 
   /** The replica and outbox; they open in the background after a sign-in, so wait for them (15 s at most). */
   const local = async () => {
@@ -205,7 +209,7 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
         }
       }
       const person = personOrFail();
-      const sheet = await renderApprovalSheet({ view, record, ...(batch.ink ? { ink: batch.ink } : {}), actor: person, unitName: person.unitName, ...(options.fonts ? { fonts: options.fonts } : {}) });
+      const sheet = await sheets.render({ view, record, ...(batch.ink ? { ink: batch.ink } : {}), actor: person, unitName: person.unitName, ...(options.fonts ? { fonts: options.fonts } : {}) });
       const signed = await signApprovalSheet(sheet, signer, record);
       return (await local()).replica.putBlob(signed, 'application/pdf');
     },
@@ -390,6 +394,7 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
     },
     close() {
       closed = true;
+      void sheets.close();
       runs.clear();
       views.clear();
     },

@@ -36,26 +36,40 @@ async function locate(): Promise<string> {
 }
 
 async function bundle(source: string): Promise<string> {
-  const hash = createHash('sha256');
   // The worker's own folder and the shared contract it imports decide what the bundle contains.
-  for (const folder of [dirname(source), join(dirname(source), '../../../shared/api')]) {
-    if (!existsSync(folder)) continue;
-    for (const name of readdirSync(folder).sort()) {
-      if (name.endsWith('.ts')) hash.update(name).update(readFileSync(join(folder, name)));
-    }
+  return bundleWorkerSource(source, [dirname(source), join(dirname(source), '../../../shared/api')], 'replica-worker', '本地数据库线程的程序文件 replicaWorker.mjs 未随程序构建（scripts/build-node.mjs 的 replicaWorker 入口）');
+}
+
+/** Every `.ts` file under `folder` (recursively), sorted, for the bundle's content key. */
+function sourcesUnder(folder: string): string[] {
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((entry) => (entry.isDirectory() ? sourcesUnder(join(folder, entry.name)) : entry.name.endsWith('.ts') ? [join(folder, entry.name)] : []));
+}
+
+/**
+ * Bundles a worker thread's TypeScript entry for a run from source (tests, benchmarks) into
+ * node_modules/.cache/xietong, once per content of `folders` (every `.ts` file under them); a build
+ * ships its workers prebuilt instead. `missing` is the error when esbuild is not installed.
+ */
+export async function bundleWorkerSource(source: string, folders: readonly string[], prefix: string, missing: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const folder of folders) {
+    for (const file of sourcesUnder(folder)) hash.update(file.slice(folder.length)).update(readFileSync(file));
   }
   // Inside the project's node_modules: an ES module resolves its imports (better-sqlite3, yjs)
   // from where the file lives, so a copy in /tmp could not find them.
   const cacheDir = join(process.cwd(), 'node_modules', '.cache', 'xietong');
   mkdirSync(cacheDir, { recursive: true });
-  const outfile = join(cacheDir, `replica-worker-${hash.digest('hex').slice(0, 16)}-${statSync(source).size}.mjs`);
+  const outfile = join(cacheDir, `${prefix}-${hash.digest('hex').slice(0, 16)}-${statSync(source).size}.mjs`);
   if (existsSync(outfile)) return outfile;
   // esbuild is a development dependency: only source runs reach this line.
   let esbuild: typeof EsbuildModule;
   try {
     esbuild = await import('esbuild');
   } catch {
-    throw new Error('本地数据库线程的程序文件 replicaWorker.mjs 未随程序构建（scripts/build-node.mjs 的 replicaWorker 入口）');
+    throw new Error(missing);
   }
   const temp = `${outfile}.${process.pid}.tmp.mjs`;
   await esbuild.build({
