@@ -223,8 +223,10 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
     const query = new URLSearchParams({ box, limit: String(limit) });
     if (cursor && !cursor.startsWith(REPLICA_CURSOR)) query.set('cursor', cursor);
     if (q) query.set('q', q);
-    for (const [key, value] of Object.entries(filter)) if (value) query.set(key, value);
-    const filtered = Object.values(filter).some(Boolean);
+    if (filter.type) query.set('type', filter.type);
+    if (filter.urgency) query.set('urgency', filter.urgency);
+    if (filter.dueBy) query.set('dueBy', filter.dueBy);
+    const filtered = Boolean(filter.type || filter.urgency || filter.dueBy);
     const page = await server.json(`/api/documents?${query.toString()}`, { schema: DocumentListResponseSchema });
     // A filtered page is not the whole box: it must not evict the documents it leaves out.
     await remember(cache.putBox(box, page.items, !cursor && !q && !filtered && !page.next));
