@@ -227,10 +227,11 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
 
   if (status) {
     const { done, failed, total } = status;
+    const actions = !status.running && (status.needsSecret || failed > 0);
     return (
       <div className="signoff-batch">
         {header}
-        {alert}
+        {actions ? null : alert}
         <div role="progressbar" aria-label={t('batch.progress')} aria-valuemin={0} aria-valuemax={total} aria-valuenow={done + failed} aria-valuetext={t('batch.progressText', { done: done + failed, total })} className="signoff-batch-progress">
           <div className="signoff-batch-progress__bar" style={{ width: `${total ? ((done + failed) / total) * 100 : 0}%` }} />
         </div>
@@ -249,9 +250,10 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
             </li>
           ))}
         </ol>
-        {!status.running && (status.needsSecret || failed > 0) ? (
+        {actions ? (
           <div className="signoff-batch-actions">
             {credentials}
+            {alert}
             {status.needsSecret ? <p role="status">{t('batch.needsSecret')}</p> : null}
             {status.needsSecret ? (
               <button type="button" className="button button--primary" disabled={busy} onClick={() => void resume(false)}>
@@ -276,7 +278,6 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
   return (
     <div className="signoff-batch" onKeyDown={onKeyDown} tabIndex={-1}>
       {header}
-      {alert}
       {skipped.length > 0 ? (
         <section className="signoff-batch-skipped" aria-label={t('batch.skipped')}>
           <h2>{t('batch.skipped')}</h2>
@@ -367,6 +368,8 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
           />
         ) : null}
         {credentials}
+        {/* Beside 开始签批: a refused password or PIN is read where the person just typed it. */}
+        {alert}
         <p>{t('batch.count', { count: included })}</p>
         <button type="button" className="button button--primary" disabled={busy || included === 0} onClick={() => void start()}>
           {t('batch.start')}
