@@ -17,10 +17,11 @@ const replicaWorker = (): Plugin => ({
   apply: 'build',
   async closeBundle() {
     // …and 批量签批's 处理笺 layout thread (src/main/services/batchSignoff/sheetRenderer.ts looks for out/main/sheetWorker.mjs).
-    for (const [source, out] of [
+    const workers: ReadonlyArray<readonly [string, string]> = [
       ['src/main/services/replica/worker.ts', 'out/main/replicaWorker.mjs'],
       ['src/main/services/batchSignoff/sheetWorker.ts', 'out/main/sheetWorker.mjs'],
-    ]) {
+    ];
+    for (const [source, out] of workers) {
       await esbuild({
         entryPoints: [resolve(__dirname, source)],
         outfile: resolve(__dirname, out),

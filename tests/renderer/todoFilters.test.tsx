@@ -81,6 +81,6 @@ describe('待办 filters', () => {
 
     fireEvent.change(screen.getByLabelText('紧急程度'), { target: { value: '' } });
     await waitFor(() => expect(main.calls.at(-1)).toEqual({ box: 'todo' }));
-    expect((await screen.findByRole('checkbox', { name: '选择平件一' })) as HTMLInputElement).toHaveProperty('checked', true);
+    expect(await screen.findByRole<HTMLInputElement>('checkbox', { name: '选择平件一' })).toHaveProperty('checked', true);
   });
 });

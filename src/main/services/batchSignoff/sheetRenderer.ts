@@ -79,7 +79,9 @@ export function createSheetRenderer(): SheetRenderer {
     started.on('error', (error) => failAll(new Error(`处理笺排版线程出错：${error.message}`)));
     // A worker that dies is replaced at the next sheet; the sheets it held fail and are retried by the batch.
     started.on('exit', (code) => {
-      if (worker === started) worker = null;
+      // Only the current worker's sheets are waiting; one closed or replaced has none left.
+      if (worker !== started) return;
+      worker = null;
       failAll(new Error(`处理笺排版线程已退出（${code}）`));
     });
     worker = started;
