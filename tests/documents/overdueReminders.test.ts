@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOverdueReminders, type OverdueReminders } from '../../src/sync-server/documents/overdueReminders';
 import { silentLogger } from '../../src/sync-server/log';
-import type { DocumentView } from '../../src/shared/http/documents';
+import { DocumentService } from '../../src/sync-server/documents/service';
+import { DocumentListQuerySchema, type DocumentView } from '../../src/shared/http/documents';
 import { act, call, pgSchema, startOrg, uid, type Org } from './helpers';
 
 const schema = pgSchema();
@@ -79,5 +80,72 @@ describe.each([
     expect(systemReminders(await view('li', id))).toHaveLength(1);
     const audit = (await call<AuditResponse>(org.server.url, 'GET', `/api/documents/${id}/audit`, { token: org.tokens.li! })).body;
     expect(audit.valid).toBe(true);
+  });
+});
+
+/**
+ * The server's days, not UTC's: a server in 北京时间 at 00:30 (16:30 UTC the day before) has started a
+ * new day, and a 办理期限 on a day off runs to the end of the next working day — the reminders and the
+ * list's `overdue=1` filter count alike. The zone is injected, so the machine's TZ does not matter.
+ */
+describe('overdue reminders count the server\'s working days (Asia/Shanghai)', () => {
+  let org: Org;
+  const exchange = { timeZone: 'Asia/Shanghai', holidays: ['2026-12-01'] };
+  // 2026-11-25 (Wednesday) 00:30 in Shanghai is still Tuesday 16:30 in UTC.
+  const WED_0030 = Date.parse('2026-11-24T16:30:00Z');
+  // 2026-11-30 (Monday) 00:30 in Shanghai; in UTC still Sunday.
+  const MON_0030 = Date.parse('2026-11-29T16:30:00Z');
+
+  beforeAll(async () => {
+    org = await startOrg();
+  });
+  afterAll(async () => {
+    await org.server.stop();
+  });
+
+  const create = async (title: string, dueDate: string) => {
+    const id = (await call<DocumentView>(org.server.url, 'POST', '/api/documents', { token: org.tokens.li!, json: { kind: 'outgoing', title, dueDate } })).body.id;
+    expect((await act(org, 'li', id, { action: 'submit' })).status).toBe(200);
+    return id;
+  };
+  const jobAt = (now: number) => createOverdueReminders({ db: org.server.deps.db, now: () => now, log: silentLogger, exchange }, undefined);
+  const overdueList = async (now: number) => {
+    const service = new DocumentService({ ...org.server.deps, now: () => now, exchange });
+    const wang = await org.server.deps.accounts.userById(uid('wang'));
+    const list = await service.list(wang!, DocumentListQuerySchema.parse({ box: 'todo', overdue: '1' }));
+    return list.items.map((i) => i.id);
+  };
+
+  it('flags on the new local day what was due yesterday, and not what is due on a day off until the next working day ends', async () => {
+    const dueTuesday = await create('周二到期的通知', '2026-11-24');
+    const dueSaturday = await create('周六到期的通知', '2026-11-28');
+    const dueOnHoliday = await create('节日当天到期的通知', '2026-12-01');
+
+    // Wednesday 00:30 local: Tuesday's limit has ended (in UTC it is still Tuesday).
+    const wednesday = jobAt(WED_0030);
+    expect(await wednesday.runOnce(WED_0030)).toEqual([dueTuesday]);
+    await wednesday.stop();
+    expect(await overdueList(WED_0030)).toEqual([dueTuesday]);
+
+    // Sunday 00:30 local: a day off, so nobody is reminded (Tuesday's was already reminded on a working day).
+    const SUN_0030 = MON_0030 - 24 * 3_600_000;
+    const sunday = jobAt(SUN_0030);
+    expect(await sunday.runOnce(SUN_0030)).toEqual([]);
+    await sunday.stop();
+
+    // Monday 00:30 local: the Saturday limit runs to the end of Monday — UTC's Sunday would flag it.
+    const monday = jobAt(MON_0030);
+    expect(await monday.runOnce(MON_0030)).toEqual([dueTuesday]);
+    await monday.stop();
+    expect(await overdueList(MON_0030)).toEqual([dueTuesday]);
+
+    // Wednesday 2 December 00:30 local: Saturday's limit ended with Monday; the one due on the holiday
+    // (Tuesday 1 December, from the config) runs to the end of Wednesday.
+    const WED2_0030 = MON_0030 + 2 * 24 * 3_600_000;
+    const later = jobAt(WED2_0030);
+    expect((await later.runOnce(WED2_0030)).sort()).toEqual([dueTuesday, dueSaturday].sort());
+    await later.stop();
+    expect((await overdueList(WED2_0030)).sort()).toEqual([dueTuesday, dueSaturday].sort());
+    expect(await overdueList(WED2_0030 + 24 * 3_600_000)).toContain(dueOnHoliday);
   });
 });

@@ -187,4 +187,27 @@ describe('documents through main', () => {
     const outbox = await chen.value<{ items: unknown[] }>('outbox:list', {});
     expect(outbox.items).toHaveLength(0);
   }, 60_000);
+
+  it('reads 交换 a page at a time: the next page by its cursor, every item once', async () => {
+    // 260 items sent by chen's unit, straight into the store (dispatching them would seal 260 PDFs).
+    for (let i = 0; i < 260; i += 1) {
+      await server.deps.db.run(
+        `INSERT INTO exchange_items (id, document_id, from_unit_id, to_unit_id, title, pdf_sha256, urgency, secrecy_level, status, sent_by, sent_by_name, sent_at)
+         VALUES (?, ?, 'unit-sfgw', 'unit-ccq', ?, ?, 'normal', '非密', 'withdrawn', 'user-chen', '陈静', ?)`,
+        [`page-${i}`, `page-doc-${i}`, `分页第${i + 1}件`, '0'.repeat(64), 1_700_000_000_000 + i],
+      );
+    }
+    const chen = await client('chen');
+    const first = await chen.value<{ items: { id: string }[]; next?: string; fromReplica: boolean }>('exchange:list', { box: 'outgoing' });
+    expect(first.items).toHaveLength(250);
+    expect(first.fromReplica).toBe(false);
+    expect(typeof first.next).toBe('string');
+    const second = await chen.value<{ items: { id: string }[]; next?: string }>('exchange:list', { box: 'outgoing', cursor: first.next });
+    expect(second.items).toHaveLength(10);
+    expect(second.next).toBeUndefined();
+    const ids = [...first.items, ...second.items].map((i) => i.id);
+    expect(new Set(ids).size).toBe(260);
+    expect(ids[0]).toBe('page-259');
+    expect(ids.at(-1)).toBe('page-0');
+  }, 60_000);
 });

@@ -12,7 +12,9 @@ import { createCrl } from '../../src/signing';
 import { storedCrls } from '../../src/sync-server/exchange/crlStore';
 import { refreshCrlFrom } from '../../src/sync-server/exchange/crlRefresh';
 import { tempDir } from '../server/helpers';
-import { startCaOrg, type CaOrg } from './helpers';
+import type { ExchangeVerification } from '../../src/shared/http/exchange';
+import { act, call } from '../documents/helpers';
+import { box, exchangeAct, sealedDocument, startCaOrg, type CaOrg } from './helpers';
 
 async function xietong(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -57,13 +59,13 @@ describe('CRLs loaded into the server', () => {
     await org.server.deps.db.run('DELETE FROM exchange_crls');
   });
 
-  it('fetches the CRL URLs of the server config at start, and stores what a trusted root issued', async () => {
-    const crl = createCrl({ caCertificatePem: org.ca.certificatePem, caPrivateKeyPem: org.ca.privateKeyPem, revoked: [], crlNumber: 5 });
+  it('fetches the CRL URLs of the server config at start, stores what a trusted root issued, and a revocation published there shows as 已撤销', async () => {
+    let served = createCrl({ caCertificatePem: org.ca.certificatePem, caPrivateKeyPem: org.ca.privateKeyPem, revoked: [], crlNumber: 5 });
     let requests = 0;
     const published: Server = createServer((_req, res) => {
       requests += 1;
       res.writeHead(200, { 'content-type': 'application/pkix-crl' });
-      res.end(crl);
+      res.end(served);
     });
     await new Promise<void>((resolve) => published.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(published.address() as { port: number }).port}/root.crl`;
@@ -77,6 +79,22 @@ describe('CRLs loaded into the server', () => {
       expect(await refreshCrlFrom(other.server.deps, url)).toBe('0 revoked');
       expect((await storedCrls(other.server.deps.db)).map((c) => c.source)).toEqual([url]);
       expect(await refreshCrlFrom(other.server.deps, url)).toBe('unchanged');
+
+      // The CA revokes the clerk's certificate and publishes at the same URL: the next refresh (what
+      // the config's timer runs) makes the seal 已撤销 at both ends, and 签收 is refused.
+      const id = await sealedDocument(other, '关于吊销列表刷新的通知');
+      expect((await act(other, 'zhao', id, { action: 'dispatch', units: ['unit-sfgw'] })).status).toBe(200);
+      const item = (await box(other, 'chen', 'incoming')).find((i) => i.documentId === id)!;
+      served = createCrl({ caCertificatePem: other.ca.certificatePem, caPrivateKeyPem: other.ca.privateKeyPem, revoked: [{ serialHex: other.serials.zhao!, revokedAt: new Date() }], crlNumber: 1 });
+      expect(await refreshCrlFrom(other.server.deps, url)).toBe('1 revoked');
+      for (const who of ['chen', 'zhao']) {
+        const seen = await call<ExchangeVerification>(other.server.url, 'GET', `/api/exchange/${item.id}/verification`, { token: other.tokens[who]! });
+        expect(seen.body.verdict).toBe('revoked');
+        expect(seen.body.signatures[0]).toMatchObject({ verdict: 'revoked', signerName: '赵敏', problems: ['签章证书已被吊销'] });
+      }
+      const refused = await exchangeAct(other, 'chen', item.id, { action: 'receive' });
+      expect(refused.status).toBe(422);
+      expect(refused.body.error?.message).toContain('签章证书已被吊销');
     } finally {
       await other.server.stop();
       await new Promise((resolve) => published.close(resolve));

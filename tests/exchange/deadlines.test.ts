@@ -1,6 +1,6 @@
 /** Sign-for deadlines by urgency, counted in working days of a time zone (shared, pure). */
 import { describe, expect, it } from 'vitest';
-import { dayIn, defaultSignForLimits, endOfWorkingDays, isWorkingDay, signForDeadline, startOfDay, unitGroupOf } from '../../src/shared/domain/exchange';
+import { dayIn, defaultSignForLimits, endOfWorkingDays, isDueDayPassed, isWorkingDay, lastPassedDueDay, signForDeadline, startOfDay, unitGroupOf } from '../../src/shared/domain/exchange';
 
 const shanghai = { timeZone: 'Asia/Shanghai' };
 
@@ -31,6 +31,20 @@ describe('working days in the server time zone', () => {
     expect(endOfWorkingDays(friday, 1, { ...shanghai, holidays: ['2026-12-07'] })).toBe(Date.parse('2026-12-08T16:00:00Z'));
     // Configured limits replace the defaults.
     expect(signForDeadline(friday, 'normal', { ...defaultSignForLimits, normal: { hours: 5 } }, shanghai)).toBe(friday + 5 * 3_600_000);
+  });
+
+  it('ends a document\'s 办理期限 with its day in the zone, a day off running to the next working day', () => {
+    // Tuesday 00:30 in Shanghai (Monday 16:30 UTC): Monday's limit has passed, Tuesday's has not.
+    const tuesday = Date.parse('2026-12-07T16:30:00Z');
+    expect(lastPassedDueDay(tuesday, shanghai)).toBe('2026-12-07');
+    expect(isDueDayPassed('2026-12-07', tuesday, shanghai)).toBe(true);
+    expect(isDueDayPassed('2026-12-07', tuesday, { timeZone: 'UTC' })).toBe(false);
+    // Monday 00:30: a limit on Saturday or Sunday runs to the end of Monday; Friday's has passed.
+    const monday = Date.parse('2026-12-06T16:30:00Z');
+    expect(lastPassedDueDay(monday, shanghai)).toBe('2026-12-04');
+    expect(isDueDayPassed('2026-12-05', monday, shanghai)).toBe(false);
+    // A holiday Friday: Thursday is the last limit passed by Monday.
+    expect(lastPassedDueDay(monday, { ...shanghai, holidays: ['2026-12-04'] })).toBe('2026-12-03');
   });
 });
 

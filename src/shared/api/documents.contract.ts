@@ -138,7 +138,12 @@ export const documentCalls = {
 };
 
 export const exchangeCalls = {
-  list: defineCall('exchange:list', z.object({ box: z.enum(['incoming', 'outgoing']) }), z.object({ items: z.array(ExchangeItemSchema), fromReplica: z.boolean() })),
+  /** A page of a box, newest first; `cursor` is the previous page's `next` (the next pages need the server). */
+  list: defineCall(
+    'exchange:list',
+    z.object({ box: z.enum(['incoming', 'outgoing']), cursor: z.string().min(1).max(200).optional() }),
+    z.object({ items: z.array(ExchangeItemSchema), next: z.string().optional(), fromReplica: z.boolean() }),
+  ),
   act: defineCall(
     'exchange:act',
     z.object({ id: IdSchema, action: z.enum(['receive', 'return', 'withdraw', 'remind']), reason: z.string().trim().max(2000).optional() }),

@@ -233,8 +233,19 @@ export const SealPlacementSchema = z.object({
   yMm: z.number(),
 });
 
-/** `GET /api/exchange?box=incoming|outgoing` */
-export const ExchangeListQuerySchema = z.object({ box: z.enum(['incoming', 'outgoing']).default('incoming') });
+/** Items per page of an exchange box when the caller names no `limit`. */
+export const EXCHANGE_PAGE_DEFAULT = 500;
+
+/**
+ * `GET /api/exchange?box=incoming|outgoing[&limit=N][&cursor=…]`: newest first, one page at a time
+ * (a city's notices to 220 units fill a box fast); `cursor` is the `next` of the previous page.
+ */
+export const ExchangeListQuerySchema = z.object({
+  box: z.enum(['incoming', 'outgoing']).default('incoming'),
+  limit: z.coerce.number().int().min(1).max(1000).default(EXCHANGE_PAGE_DEFAULT),
+  cursor: z.string().min(1).max(200).optional(),
+});
+export type ExchangeListQuery = z.infer<typeof ExchangeListQuerySchema>;
 
 export const ExchangeItemSchema = z.object({
   id: z.string(),
@@ -268,7 +279,9 @@ export const ExchangeItemSchema = z.object({
   remindedAt: z.string().optional(),
 });
 export type ExchangeItem = z.infer<typeof ExchangeItemSchema>;
-export const ExchangeListResponseSchema = z.object({ items: z.array(ExchangeItemSchema) });
+/** One page of a box; `next` (absent on the last page) asks for the following one. */
+export const ExchangeListResponseSchema = z.object({ items: z.array(ExchangeItemSchema), next: z.string().optional() });
+export type ExchangeListResponse = z.infer<typeof ExchangeListResponseSchema>;
 
 /** `POST /api/exchange/:id/actions`: 签收, 退回 (reason required), the sender's 撤回 before 签收, or its 催收. */
 export const ExchangeActionRequestSchema = z.object({

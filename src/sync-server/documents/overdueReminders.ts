@@ -7,10 +7,18 @@
  * audit entry in the same transaction, a new change number so the holders' lists refresh. The
  * workflow state does not change. "Once per day" is kept in `document_overdue_reminders`
  * (documents-003), so a restart or a second instance on the same store does not remind twice.
+ *
+ * Days are the server's, counted as exchange counts them (`exchange.timeZone`, `holidays`, `workdays`
+ * of the server config; `lastPassedDueDay` in the shared working-day rule): a 办理期限 has passed
+ * once its day has ended in the server's zone — not UTC's, which in 北京时间 ends eight hours late —
+ * and one that falls on a day off runs to the end of the next working day. The system reminds on
+ * working days only: nobody is at the desk on a Sunday to read it.
  */
 import { workingStates, type HistoryEntry } from '../../shared/domain/documents';
+import { dayIn, isDueDayPassed, isWorkingDay, lastPassedDueDay, type WorkingCalendar } from '../../shared/domain/exchange';
 import { appendAudit } from '../audit/auditLog';
 import type { ServerDeps } from '../deps';
+import { exchangeSettings } from '../exchange/config';
 import type { ChangeFeed } from './changeFeed';
 import { loadDocument, saveDocument } from './repository';
 
@@ -32,32 +40,33 @@ export interface OverdueReminderOptions {
 }
 
 export interface OverdueReminders {
-  /** Reminds every overdue document not yet reminded on `now`'s day; resolves to the reminded ids. */
+  /** Reminds every overdue document not yet reminded on `now`'s day (the server's); resolves to the reminded ids. */
   runOnce(now: number): Promise<string[]>;
   /** Stops the timer and waits for a run in progress. */
   stop(): Promise<void>;
 }
 
-/** The day a timestamp falls on, as the list's `overdue=1` filter counts it (UTC, YYYY-MM-DD). */
-export const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+/** The server's working-day calendar (the `exchange` section of its config; defaults there). */
+export const serverCalendar = (deps: Pick<ServerDeps, 'exchange'>): WorkingCalendar => exchangeSettings(deps.exchange).calendar;
 
 /**
  * Creates the job. With `start`, the first run comes after one interval (a freshly started server
  * does not write before anyone asked), then every interval until `stop()`.
  */
 export function createOverdueReminders(
-  deps: Pick<ServerDeps, 'db' | 'now' | 'log'>,
+  deps: Pick<ServerDeps, 'db' | 'now' | 'log' | 'exchange'>,
   feed: ChangeFeed | undefined,
   options: OverdueReminderOptions & { start?: boolean } = {},
 ): OverdueReminders {
   const log = deps.log.child({ module: 'overdue-reminders' });
+  const calendar = serverCalendar(deps);
   let running: Promise<unknown> | undefined;
   let stopped = false;
 
   async function remindOne(id: string, now: number, day: string): Promise<boolean> {
     return deps.db.transaction(async (tx) => {
       const doc = await loadDocument(tx, id);
-      if (!doc?.fields.dueDate || doc.fields.dueDate >= day) return false;
+      if (!doc?.fields.dueDate || !isDueDayPassed(doc.fields.dueDate, now, calendar)) return false;
       const { workflow } = doc;
       const targets = workflow.holders.filter((h) => !workflow.answered.includes(h));
       if (!remindableStates.includes(workflow.state) || targets.length === 0) return false;
@@ -88,12 +97,13 @@ export function createOverdueReminders(
   }
 
   async function run(now: number): Promise<string[]> {
-    const day = dayOf(now);
+    const day = dayIn(now, calendar.timeZone);
+    if (!isWorkingDay(day, calendar)) return [];
     const rows = await deps.db.all<{ id: string }>(
-      `SELECT d.id FROM documents d WHERE d.due_date IS NOT NULL AND d.due_date < ? AND d.state IN (${remindableStates.map(() => '?').join(', ')})
+      `SELECT d.id FROM documents d WHERE d.due_date IS NOT NULL AND d.due_date <= ? AND d.state IN (${remindableStates.map(() => '?').join(', ')})
          AND NOT EXISTS (SELECT 1 FROM document_overdue_reminders r WHERE r.document_id = d.id AND r.day = ?)
        ORDER BY d.due_date, d.id LIMIT ${BATCH}`,
-      [day, ...remindableStates, day],
+      [lastPassedDueDay(now, calendar), ...remindableStates, day],
     );
     const reminded: string[] = [];
     for (const { id } of rows) {

@@ -25,6 +25,7 @@ import {
   type WorkflowState,
 } from '../../shared/domain/documents';
 import { countInkPoints, MAX_INK_POINTS } from '../../shared/domain/documents/inkOutline';
+import { lastPassedDueDay } from '../../shared/domain/exchange';
 import type { AccountUser } from '../../shared/http/auth';
 import type {
   CreateDocumentRequest,
@@ -45,6 +46,7 @@ import { badRequest, conflict, forbidden, HttpError, notFound } from '../http/er
 import type { Queryable } from '../store/database';
 import { recordBodyTransition } from './bodySnapshot';
 import { checkDispatchSeal } from '../exchange/verification';
+import { serverCalendar } from './overdueReminders';
 import { recordBodyVersion } from './revisionVersions';
 import { approvalStatus, assertSealingApproved, storeApproval, type VerifiedApproval } from './approvalSignatures';
 import { coDraftedBy, coDraftersOf } from './coDrafters';
@@ -59,7 +61,7 @@ export class DocumentService {
   private readonly actions: Counter | undefined;
 
   constructor(
-    private readonly deps: Pick<ServerDeps, 'db' | 'accounts' | 'now' | 'log' | 'rooms' | 'loadRoomUpdates'> & Partial<Pick<ServerDeps, 'metrics'>>,
+    private readonly deps: Pick<ServerDeps, 'db' | 'accounts' | 'now' | 'log' | 'rooms' | 'loadRoomUpdates' | 'exchange'> & Partial<Pick<ServerDeps, 'metrics'>>,
     private readonly feed?: ChangeFeed,
   ) {
     this.actions = deps.metrics?.counter('xietong_document_actions_total', 'Workflow actions by action and result (applied, forbidden, stale, invalid).');
@@ -273,9 +275,9 @@ export class DocumentService {
       params.push(query.dueBy);
     }
     if (query.overdue) {
-      // 催办: past the 办理期限 and not finished.
-      where.push('d.due_date IS NOT NULL', 'd.due_date < ?', "d.state NOT IN ('dispatched', 'completed', 'archived')");
-      params.push(new Date(this.deps.now()).toISOString().slice(0, 10));
+      // 催办: past the 办理期限 (in the server's days, as the reminders count them) and not finished.
+      where.push('d.due_date IS NOT NULL', 'd.due_date <= ?', "d.state NOT IN ('dispatched', 'completed', 'archived')");
+      params.push(lastPassedDueDay(this.deps.now(), serverCalendar(this.deps)));
     }
     if (query.cursor) {
       const cursor = decodeCursor(query.cursor);

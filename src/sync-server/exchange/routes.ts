@@ -18,7 +18,7 @@ export function registerExchangeRoutes(router: Router, deps: ServerDeps): () => 
   const exchange = new ExchangeService(deps, new DocumentService(deps, feed), feed);
   const idParam = (params: Readonly<Record<string, string>>): string => z.string().min(1).max(100).parse(params.id);
 
-  router.get('/api/exchange', async (ctx) => ok({ items: await exchange.list(ctx.user, ctx.parseQuery(ExchangeListQuerySchema).box) }));
+  router.get('/api/exchange', async (ctx) => ok(await exchange.list(ctx.user, ctx.parseQuery(ExchangeListQuerySchema))));
   router.get('/api/exchange/:id', async (ctx) => ok(await exchange.get(ctx.user, idParam(ctx.params))));
   router.get('/api/exchange/:id/pdf', async (ctx) => bytes(await exchange.pdf(ctx.user, idParam(ctx.params)), 'application/pdf'));
   router.get('/api/exchange/:id/verification', async (ctx) => ok(await exchange.verification(ctx.user, idParam(ctx.params))));

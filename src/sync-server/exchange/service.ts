@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { returnToSender, startIncoming, type DocumentFields, type Participant } from '../../shared/domain/documents';
 import type { AccountUser } from '../../shared/http/auth';
-import type { ExchangeActionRequest, ExchangeItem } from '../../shared/http/documents';
+import type { ExchangeActionRequest, ExchangeItem, ExchangeListQuery, ExchangeListResponse } from '../../shared/http/documents';
 import { appendAudit } from '../audit/auditLog';
 import type { ServerDeps } from '../deps';
 import type { ChangeFeed } from '../documents/changeFeed';
@@ -17,7 +17,7 @@ import { signForDeadline } from '../../shared/domain/exchange';
 import type { ExchangeVerification } from '../../shared/http/exchange';
 import { exchangeSettings, type ExchangeSettings } from './config';
 import { sealVerifierFor, verificationProblems, type DocumentVerification, type SealVerifier } from './verification';
-import type { Queryable } from '../store/database';
+import type { Queryable, SqlValue } from '../store/database';
 
 interface ExchangeRow {
   [key: string]: unknown;
@@ -147,13 +147,26 @@ export class ExchangeService {
 
   /**
    * GET /api/exchange?box=…: items addressed to (incoming) or sent by (outgoing) the caller's unit,
-   * newest first, at most 2,000 (a few notices to every unit of a city).
+   * newest first, a page at a time (`limit`, then `cursor` = the previous page's `next`). The cursor
+   * is the last row's (sent_at, id), so items dispatched meanwhile never shift a later page.
    */
-  async list(user: AccountUser, box: 'incoming' | 'outgoing'): Promise<ExchangeItem[]> {
-    const column = box === 'incoming' ? 'to_unit_id' : 'from_unit_id';
-    const rows = await this.deps.db.all<ExchangeRow>(`SELECT * FROM exchange_items WHERE ${column} = ? ORDER BY sent_at DESC, id DESC LIMIT 2000`, [user.unitId]);
+  async list(user: AccountUser, query: Pick<ExchangeListQuery, 'box' | 'limit' | 'cursor'>): Promise<ExchangeListResponse> {
+    const column = query.box === 'incoming' ? 'to_unit_id' : 'from_unit_id';
+    const where = [`${column} = ?`];
+    const params: SqlValue[] = [user.unitId];
+    if (query.cursor) {
+      const after = decodeListCursor(query.cursor);
+      where.push('(sent_at < ? OR (sent_at = ? AND id < ?))');
+      params.push(after.sentAt, after.sentAt, after.id);
+    }
+    const rows = await this.deps.db.all<ExchangeRow>(`SELECT * FROM exchange_items WHERE ${where.join(' AND ')} ORDER BY sent_at DESC, id DESC LIMIT ?`, [
+      ...params,
+      query.limit + 1,
+    ]);
+    const page = rows.slice(0, query.limit);
     const names = await this.unitNames();
-    return rows.map((r) => this.toItem(r, names));
+    const last = page.at(-1);
+    return { items: page.map((r) => this.toItem(r, names)), ...(rows.length > query.limit && last ? { next: encodeListCursor(Number(last.sent_at), last.id) } : {}) };
   }
 
   private async item(user: AccountUser, id: string): Promise<ExchangeRow> {
@@ -342,3 +355,17 @@ function incomingFields(source: StoredDocument): DocumentFields {
   };
 }
 
+/** A page's `next`: the last row's (sent_at, id), opaque to clients. */
+function encodeListCursor(sentAt: number, id: string): string {
+  return Buffer.from(JSON.stringify([sentAt, id]), 'utf8').toString('base64url');
+}
+
+function decodeListCursor(cursor: string): { sentAt: number; id: string } {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && Number.isSafeInteger(value[0]) && typeof value[1] === 'string') return { sentAt: value[0] as number, id: value[1] };
+  } catch {
+    // fall through to the 400 below
+  }
+  throw badRequest('分页参数无效');
+}

@@ -90,6 +90,8 @@ const allBoxes: DocumentBox[] = ['todo', 'done', 'drafts', 'outgoing', 'incoming
 /** Where a new draft appears (as the server lists it: its drafter holds it, 待办 too). */
 const localDraftBoxes: DocumentBox[] = ['drafts', 'todo', 'outgoing'];
 const PAGE = 20;
+/** Exchange items per page: a notice to every unit of a city (220 in Foshan) is tracked on one page. */
+const EXCHANGE_PAGE = 250;
 
 /** 待办's filters (文种, 紧急程度, 办理期限 on or before), as the server's list query takes them. */
 interface ListFilter {
@@ -538,14 +540,20 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
       },
     },
     exchange: {
-      list: ({ box }) =>
-        withFallback<{ items: ExchangeItem[]; fromReplica: boolean }>(
+      list: ({ box, cursor }) =>
+        withFallback<{ items: ExchangeItem[]; next?: string; fromReplica: boolean }>(
           async () => {
-            const { items } = await server.json(`/api/exchange?box=${box}`, { schema: ExchangeListResponseSchema });
-            lastExchange.set(exchangeKey(box), items);
-            return { items, fromReplica: false };
+            const query = new URLSearchParams({ box, limit: String(EXCHANGE_PAGE) });
+            if (cursor) query.set('cursor', cursor);
+            const { items, next } = await server.json(`/api/exchange?${query.toString()}`, { schema: ExchangeListResponseSchema });
+            // Offline, the first page as last read still serves; later pages are the server's to give.
+            if (!cursor) lastExchange.set(exchangeKey(box), items);
+            return { items, ...(next ? { next } : {}), fromReplica: false };
           },
-          () => Promise.resolve({ items: lastExchange.get(exchangeKey(box)) ?? [], fromReplica: true }),
+          () => {
+            if (cursor) return Promise.reject(new ApiFailure('offline', '离线时不能加载更多，请联网后再试'));
+            return Promise.resolve({ items: lastExchange.get(exchangeKey(box)) ?? [], fromReplica: true });
+          },
         ),
       act: async ({ id, action, reason }) => {
         if (action === 'return' && !reason) throw new ApiFailure('invalid_input', '退回时请填写理由');

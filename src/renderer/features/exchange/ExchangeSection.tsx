@@ -2,9 +2,9 @@
  * 交换: documents between units. 收件 lists what other units sent to ours, each to open (the document
  * as it prints and its seals' verification), 签收 (which starts our 收文; many at once with 批量签收)
  * or 退回 with a reason; 发件 tracks what we sent per document and per receiving unit (see
- * OutgoingTracking).
+ * OutgoingTracking). A box comes a page at a time; 加载更多 brings the next.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ExchangeItem } from '../../../shared/http/documents';
 import { useApi } from '../../app/apiContext';
@@ -20,6 +20,9 @@ import '../../styles/documents.css';
 import '../../styles/exchange.css';
 
 type Box = 'incoming' | 'outgoing';
+
+/** Pages re-read when the box changes (every loop bounded; beyond this, 加载更多 again). */
+const MAX_RELOAD_PAGES = 20;
 
 interface RowProps {
   item: ExchangeItem;
@@ -134,20 +137,61 @@ export function ExchangeSection() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [run, setRun] = useState<BatchRun | null>(null);
 
+  const [next, setNext] = useState<string | undefined>(undefined);
+  const [loadingMore, setLoadingMore] = useState(false);
+  // How many pages the clerk has opened: a change re-reads that many, so an item on page 2 being
+  // signed for does not send the clerk back to page 1.
+  const pages = useRef(1);
+  const loadSeq = useRef(0);
+
   const load = useCallback(async () => {
-    const result = await api.exchange.list({ box });
-    if (!result.ok) {
-      setError(result.error.message);
-      setItems((current) => current ?? []);
-      return;
+    const seq = ++loadSeq.current;
+    const read: ExchangeItem[] = [];
+    let cursor: string | undefined;
+    let replica = false;
+    for (let page = 0; page < Math.min(pages.current, MAX_RELOAD_PAGES); page += 1) {
+      const result = await api.exchange.list({ box, cursor });
+      if (seq !== loadSeq.current) return;
+      if (!result.ok) {
+        setError(result.error.message);
+        setItems((current) => current ?? []);
+        return;
+      }
+      read.push(...result.value.items);
+      replica = result.value.fromReplica;
+      cursor = result.value.next;
+      if (!cursor) break;
     }
     setError(null);
-    setItems(result.value.items);
-    setFromReplica(result.value.fromReplica);
+    setItems(read);
+    setNext(cursor);
+    setFromReplica(replica);
   }, [api, box]);
 
+  const loadMore = async () => {
+    if (!next) return;
+    const seq = loadSeq.current;
+    setLoadingMore(true);
+    const result = await api.exchange.list({ box, cursor: next });
+    setLoadingMore(false);
+    // A re-read started meanwhile has the newer list; this page would repeat or miss items.
+    if (seq !== loadSeq.current) return;
+    if (!result.ok) {
+      setError(result.error.message);
+      return;
+    }
+    pages.current += 1;
+    setItems((current) => {
+      const known = new Set((current ?? []).map((i) => i.id));
+      return [...(current ?? []), ...result.value.items.filter((i) => !known.has(i.id))];
+    });
+    setNext(result.value.next);
+  };
+
   useEffect(() => {
+    pages.current = 1;
     setItems(null);
+    setNext(undefined);
     setSelected(new Set());
     setRun(null);
     setOpenId(null);
@@ -244,6 +288,13 @@ export function ExchangeSection() {
           </ul>
         </>
       )}
+      {items && next ? (
+        <div className="doc-list__more">
+          <button type="button" className="button button--secondary" onClick={() => void loadMore()} disabled={loadingMore}>
+            {loadingMore ? t('app.loading') : t('docs.loadMore')}
+          </button>
+        </div>
+      ) : null}
     </SectionPage>
   );
 }

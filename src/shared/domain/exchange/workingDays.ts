@@ -101,3 +101,27 @@ export function endOfWorkingDays(ms: number, n: number, calendar: WorkingCalenda
   }
   return startOfDay(nextDay(day), calendar.timeZone);
 }
+
+/** The day before `day`. */
+export function previousDay(day: CalendarDay): CalendarDay {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
+}
+
+/**
+ * The latest 办理期限 (a plain calendar day) that has passed at instant `now`, counted in the
+ * calendar's zone as exchange counts its deadlines. A limit ends when its day ends there, and a limit
+ * that falls on a day off runs to the end of the next working day (期限届满日为节假日的，顺延) — so
+ * every date up to the last working day before today has passed, and none after it. Being one day,
+ * it can filter a store by `due_date <= ?`. Bounded: a year back at most.
+ */
+export function lastPassedDueDay(now: number, calendar: WorkingCalendar): CalendarDay {
+  let day = previousDay(dayIn(now, calendar.timeZone));
+  for (let step = 0; step < 366 && !isWorkingDay(day, calendar); step += 1) day = previousDay(day);
+  return day;
+}
+
+/** Whether the 办理期限 `dueDate` (`YYYY-MM-DD`) has passed at `now` (see `lastPassedDueDay`). */
+export function isDueDayPassed(dueDate: CalendarDay, now: number, calendar: WorkingCalendar): boolean {
+  return dueDate <= lastPassedDueDay(now, calendar);
+}
