@@ -12,6 +12,7 @@ import type { BatchSecret, BatchStatus } from '../../../shared/api/batchSignoff.
 import type { InkDrawing } from '../../../shared/domain/documents/opinion';
 import type { DocumentView as DocumentViewData } from '../../../shared/http/documents';
 import { useApi } from '../../app/apiContext';
+import { useConnectionState } from '../../app/useConnectionState';
 import { toBase64 } from '../document/base64';
 import { useApiEvent } from '../document/useApiEvent';
 import { DocumentPdfPreview } from '../preview';
@@ -54,6 +55,8 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
   const [status, setStatus] = useState<BatchStatus | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Signed documents queued while offline go out by themselves when the server is back: say so.
+  const connection = useConnectionState();
 
   useEffect(() => {
     void loadSavedSignature(api).then((saved) => setInk(saved));
@@ -239,7 +242,7 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
           {t('batch.progressText', { done: done + failed, total })}
           {status.etaMs !== undefined && status.running ? `\u3000${t('batch.eta', { seconds: Math.ceil(status.etaMs / 1000) })}` : ''}
         </p>
-        {status.paused ? <p role="status">{t('batch.paused')}</p> : null}
+        {status.paused || (connection === 'offline' && done + failed < total) ? <p role="status">{t('batch.paused')}</p> : null}
         <ol className="signoff-batch-results" aria-label={t('batch.title')}>
           {status.batch.items.map((item) => (
             <li key={item.documentId} aria-label={item.title}>
