@@ -38,6 +38,7 @@ import type { ServerClient } from '../serverClient';
 import type { OfflineServices } from '../sync/offlineServices';
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
+import { spoolBody, type UploadSpool } from './uploadSpool';
 
 export type MessagingHandlers = HandlersOf<{ messaging: typeof messagingCalls }, unknown>['messaging'];
 
@@ -63,6 +64,13 @@ export interface MessagingServiceOptions {
   /** Reconnect delays (tests shorten them). */
   readonly reconnect?: { readonly minMs: number; readonly maxMs: number };
   readonly fetch?: typeof fetch;
+  /**
+   * Where chunked uploads wait until they go to the server (a folder of the app's data: see
+   * `createFileUploadSpool`), so a 50 MB file never sits in main's heap.
+   */
+  readonly uploadSpool: UploadSpool;
+  /** How long an upload without a new chunk is kept (default ten minutes; tests shorten it). */
+  readonly uploadIdleMs?: number;
 }
 
 export interface MessagingService {
@@ -89,8 +97,10 @@ interface Upload {
   readonly mimeType: string;
   readonly size: number;
   readonly voiceDurationMs?: number;
-  readonly chunks: Buffer[];
+  /** Bytes accepted so far (counted when a chunk is accepted, before it is on disk). */
   received: number;
+  /** The spool's writes, one after another; a failed one fails the upload. */
+  writing: Promise<void>;
   timer: NodeJS.Timeout;
   readonly expire: () => NodeJS.Timeout;
 }
@@ -311,7 +321,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
 
   // ── binary requests (files) ─────────────────────────────────────────────
 
-  async function binary(path: string, init: RequestInit): Promise<Response> {
+  async function binary(path: string, init: RequestInit, unreachable = '离线时无法收发文件，请联网后重试'): Promise<Response> {
     const token = options.session.token();
     if (!token) throw new ApiFailure('unauthenticated', '请先登录');
     let response: Response;
@@ -324,7 +334,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
       });
     } catch {
       options.offline.connection.reportFailure();
-      throw new ApiFailure('offline', '离线时无法收发文件，请联网后重试');
+      throw new ApiFailure('offline', unreachable);
     }
     if (response.ok) return response;
     const body = HttpErrorBodySchema.safeParse(await response.json().catch(() => undefined));
@@ -344,12 +354,17 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
   // ── chunked uploads ─────────────────────────────────────────────────────
 
   /**
-   * Uploads in progress, held in memory until finished: at most a few at once, each at most 50 MB,
-   * dropped after ten minutes without a chunk (a closed page never finishes its upload).
+   * Uploads in progress: their bytes wait in the spool (on disk), not here. At most a few at once,
+   * each at most 50 MB, dropped with their file after ten minutes without a chunk (a closed page
+   * never finishes its upload). A file left by a process killed mid-upload is removed at start: the
+   * message was never queued (that happens only once the server has the whole file), so nothing
+   * half-sent is shown, and the person sends the file again.
    */
   const uploads = new Map<string, Upload>();
   const UPLOADS_MAX = 4;
-  const UPLOAD_IDLE_MS = 10 * 60_000;
+  const UPLOAD_IDLE_MS = options.uploadIdleMs ?? 10 * 60_000;
+  const spool = options.uploadSpool;
+  const spoolReady = spool.clear().catch(() => undefined);
 
   function upload(uploadId: string): Upload {
     const found = uploads.get(uploadId);
@@ -357,19 +372,30 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
     return found;
   }
 
-  function dropUpload(uploadId: string): void {
+  /** Forgets an upload and deletes its file (after any write still under way, which it would recreate otherwise). */
+  function dropUpload(uploadId: string): Promise<void> {
     const found = uploads.get(uploadId);
-    if (found) clearTimeout(found.timer);
+    if (!found) return Promise.resolve();
+    clearTimeout(found.timer);
     uploads.delete(uploadId);
+    return found.writing
+      .catch(() => undefined)
+      .then(() => spool.remove(uploadId))
+      .catch(() => undefined);
   }
 
-  /** Uploads `bytes` to the conversation's files and queues the message that carries it. */
-  async function sendFile(conversationId: string, name: string, mimeType: string, bytes: Buffer<ArrayBuffer>, voiceDurationMs?: number): Promise<ChatMessage> {
-    const response = await binary(`/api/conversations/${seg(conversationId)}/files?name=${seg(name)}&type=${seg(mimeType)}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/octet-stream' },
-      body: bytes,
-    });
+  /**
+   * Uploads the file to the conversation's files and queues the message that carries it. `body` is
+   * the whole file (`postFile`) or a stream pulled from the spool; the message is queued only after
+   * the server stored every byte, so a failure midway leaves no message behind.
+   */
+  async function sendFile(conversationId: string, name: string, mimeType: string, body: Buffer<ArrayBuffer> | ReadableStream<Uint8Array>, voiceDurationMs?: number): Promise<ChatMessage> {
+    const response = await binary(
+      `/api/conversations/${seg(conversationId)}/files?name=${seg(name)}&type=${seg(mimeType)}`,
+      // A stream body needs `duplex: 'half'` (sent while the answer may already come).
+      { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body, ...(body instanceof ReadableStream ? { duplex: 'half' as const } : {}) },
+      `文件“${name}”未发送：与服务器的连接中断，请联网后重新发送`,
+    );
     const file = MessageFileSchema.parse(await response.json());
     if (voiceDurationMs !== undefined) return enqueue(conversationId, { type: 'voice', voice: { sha256: file.sha256, durationMs: voiceDurationMs, mimeType: file.mimeType } });
     return enqueue(conversationId, mimeType.startsWith('image/') ? { type: 'image', file } : { type: 'file', file });
@@ -424,55 +450,75 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
     post: (input) => enqueue(input.conversationId, input.content),
     postFile: (input) => sendFile(input.conversationId, input.name, input.mimeType, Buffer.from(input.base64, 'base64')),
     // The upload calls return promises like every handler; a throw inside becomes the call's failure.
-    uploadBegin: (input) =>
-      Promise.resolve().then(() => {
-        const userId = me();
-        if (input.size > MESSAGE_FILE_MAX_BYTES) throw new ApiFailure('invalid_input', `文件不能超过 ${MESSAGE_FILE_MAX_BYTES / 1024 / 1024} MB`);
-        if (uploads.size >= UPLOADS_MAX) throw new ApiFailure('unavailable', '同时发送的文件过多，请等前面的文件发送完成');
-        const uploadId = randomUUID();
-        const expire = (): NodeJS.Timeout => setTimeout(() => dropUpload(uploadId), UPLOAD_IDLE_MS).unref();
-        uploads.set(uploadId, {
+    uploadBegin: async (input) => {
+      const userId = me();
+      if (input.size > MESSAGE_FILE_MAX_BYTES) throw new ApiFailure('invalid_input', `文件不能超过 ${MESSAGE_FILE_MAX_BYTES / 1024 / 1024} MB`);
+      if (uploads.size >= UPLOADS_MAX) throw new ApiFailure('unavailable', '同时发送的文件过多，请等前面的文件发送完成');
+      const uploadId = randomUUID();
+      await spoolReady;
+      try {
+        await spool.create(uploadId);
+      } catch {
+        throw new ApiFailure('unavailable', '无法创建发送文件所需的临时文件，请检查磁盘空间后重试');
+      }
+      const expire = (): NodeJS.Timeout => setTimeout(() => void dropUpload(uploadId), UPLOAD_IDLE_MS).unref();
+      uploads.set(uploadId, {
           userId,
           conversationId: input.conversationId,
           name: input.name,
           mimeType: input.mimeType,
           size: input.size,
-          ...(input.voiceDurationMs !== undefined ? { voiceDurationMs: input.voiceDurationMs } : {}),
-          chunks: [],
-          received: 0,
-          timer: expire(),
-          expire,
-        });
-        return { uploadId, chunkBytes: UPLOAD_CHUNK_BYTES };
-      }),
-    uploadChunk: (input) =>
-      Promise.resolve().then(() => {
-        const current = upload(input.uploadId);
-        // In order and exactly once: a chunk at another offset would corrupt the file silently.
-        if (input.offset !== current.received) throw new ApiFailure('invalid_input', `分块位置错误：应为 ${current.received}，收到 ${input.offset}`);
-        const bytes = Buffer.from(input.base64, 'base64');
-        if (current.received + bytes.length > current.size) {
-          dropUpload(input.uploadId);
-          throw new ApiFailure('invalid_input', '文件比开始时声明的大，已取消发送');
-        }
-        current.chunks.push(bytes);
-        current.received += bytes.length;
-        clearTimeout(current.timer);
-        current.timer = current.expire();
-        return { received: current.received };
-      }),
+        ...(input.voiceDurationMs !== undefined ? { voiceDurationMs: input.voiceDurationMs } : {}),
+        received: 0,
+        writing: Promise.resolve(),
+        timer: expire(),
+        expire,
+      });
+      return { uploadId, chunkBytes: UPLOAD_CHUNK_BYTES };
+    },
+    uploadChunk: async (input) => {
+      const current = upload(input.uploadId);
+      // In order and exactly once: a chunk at another offset would corrupt the file silently.
+      // Checked and counted before the write is awaited, so two calls racing cannot both pass.
+      if (input.offset !== current.received) throw new ApiFailure('invalid_input', `分块位置错误：应为 ${current.received}，收到 ${input.offset}`);
+      const bytes = Buffer.from(input.base64, 'base64');
+      if (current.received + bytes.length > current.size) {
+        await dropUpload(input.uploadId);
+        throw new ApiFailure('invalid_input', '文件比开始时声明的大，已取消发送');
+      }
+      current.received += bytes.length;
+      clearTimeout(current.timer);
+      current.timer = current.expire();
+      current.writing = current.writing.then(() => spool.append(input.uploadId, bytes));
+      try {
+        await current.writing;
+      } catch {
+        await dropUpload(input.uploadId);
+        throw new ApiFailure('unavailable', '临时文件写入失败（磁盘已满？），已取消发送');
+      }
+      return { received: current.received };
+    },
     uploadFinish: async (input) => {
       const current = upload(input.uploadId);
-      dropUpload(input.uploadId);
-      if (current.received !== current.size) throw new ApiFailure('invalid_input', `文件不完整（收到 ${current.received} / ${current.size} 字节），请重新发送`);
-      return sendFile(current.conversationId, current.name, current.mimeType, Buffer.concat(current.chunks, current.size), current.voiceDurationMs);
+      // No longer an upload in progress (a second finish or a cancel now finds nothing), but its file
+      // stays until the server has it.
+      uploads.delete(input.uploadId);
+      clearTimeout(current.timer);
+      try {
+        await current.writing.catch(() => {
+          throw new ApiFailure('unavailable', '临时文件写入失败（磁盘已满？），已取消发送');
+        });
+        if (current.received !== current.size) throw new ApiFailure('invalid_input', `文件不完整（收到 ${current.received} / ${current.size} 字节），请重新发送`);
+        return await sendFile(current.conversationId, current.name, current.mimeType, spoolBody(spool, input.uploadId, UPLOAD_CHUNK_BYTES), current.voiceDurationMs);
+      } finally {
+        await spool.remove(input.uploadId).catch(() => undefined);
+      }
     },
-    uploadCancel: (input) =>
-      Promise.resolve().then(() => {
-        upload(input.uploadId);
-        dropUpload(input.uploadId);
-        return {};
-      }),
+    uploadCancel: async (input) => {
+      upload(input.uploadId);
+      await dropUpload(input.uploadId);
+      return {};
+    },
     file: async (input) => {
       const response = await binary(`/api/conversations/${seg(input.conversationId)}/files/${input.sha256}`, { method: 'GET' });
       const disposition = /filename\*=UTF-8''([^;]+)/i.exec(response.headers.get('content-disposition') ?? '')?.[1];
@@ -526,7 +572,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
   const unsubscribe = options.session.onSessionChange((session) => {
     disconnect();
     // A half-sent file belongs to the person who was signed in.
-    for (const uploadId of [...uploads.keys()]) dropUpload(uploadId);
+    for (const uploadId of [...uploads.keys()]) void dropUpload(uploadId);
     if (session) setTimeout(connect, 0).unref?.();
   });
   if (options.session.current()) setTimeout(connect, 0).unref?.();
@@ -543,7 +589,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
     catchUp: runCatchUp,
     async close() {
       closed = true;
-      for (const uploadId of [...uploads.keys()]) dropUpload(uploadId);
+      await Promise.all([...uploads.keys()].map(dropUpload));
       unsubscribe();
       disconnect();
       await catching;
