@@ -87,6 +87,9 @@ export interface MessagingService {
 const seg = encodeURIComponent;
 const toBase64 = (data: Uint8Array): string => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
 
+/** Pages of a catch-up fetched but not yet written, at most (each ≤ 1,000 messages). */
+const CATCH_UP_AHEAD = 4;
+
 const viewOf = (message: Message): ChatMessage => ({ ...message, status: 'sent' });
 
 /** A file arriving in chunks from the renderer (see `uploadBegin`). */
@@ -148,10 +151,15 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
 
   /** Fetches the list and every message the replica lacks; pushes read marks made offline. */
   async function catchUpAll(): Promise<void> {
+    if (!options.session.token()) return;
+    // The list is asked for while the replica is still opening after a sign-in (its worker and
+    // migrations take a few hundred milliseconds on a fresh install): neither waits for the other.
+    const listed = server.json('/api/conversations', { schema: ConversationListResponseSchema });
+    listed.catch(() => undefined);
     await options.offline.ready();
     const replica = options.offline.current()?.replica;
-    if (!replica || !options.session.token()) return;
-    const list = await server.json('/api/conversations', { schema: ConversationListResponseSchema });
+    if (!replica) return;
+    const list = await listed;
     await replica.putChatConversations(list.items);
     for (const conversation of list.items) {
       await catchUpConversation(conversation);
@@ -163,27 +171,58 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
     options.emit('messagingChanged', {});
   }
 
-  /** Pages in what follows the replica's "held up to" mark (at most one page per 1,000 messages missing). */
+  /**
+   * Pages in what follows the replica's "held up to" mark. Fetching runs ahead of writing (at most
+   * `CATCH_UP_AHEAD` pages held): writing is the slower side, so every write takes all the pages that
+   * arrived meanwhile in one replica transaction — fewer commits and worker round trips than a
+   * transaction per page, and the fetch of the next page is never waiting on a write.
+   */
   async function catchUpConversation(conversation: Pick<Conversation, 'id' | 'lastSeq'>): Promise<void> {
     const replica = (await services()).replica;
     const held = (await replica.getChatConversation(conversation.id))?.syncedSeq ?? 0;
-    const pages = Math.ceil(Math.max(0, conversation.lastSeq - held) / MESSAGE_PAGE_MAX) + 1;
-    const fetchAfter = (after: number) => {
-      const page = server.json(`/api/conversations/${seg(conversation.id)}/messages?after=${after}&limit=${MESSAGE_PAGE_MAX}`, { schema: MessagesResponseSchema });
-      // Marked handled at once: a page that fails while the previous one is being written (the server
-      // went away) is awaited — and its error seen — only after that write, not reported as unhandled.
-      page.catch(() => undefined);
-      return page;
+    if (held >= conversation.lastSeq) return;
+    // Bounded: one page per 1,000 messages missing, and one more for any that came meanwhile.
+    const maxPages = Math.ceil((conversation.lastSeq - held) / MESSAGE_PAGE_MAX) + 1;
+    const arrived: Message[][] = [];
+    let fetching = true;
+    let failure: unknown = null;
+    let wake: (() => void) | null = null;
+    const signal = (): void => {
+      wake?.();
+      wake = null;
     };
-    // Pipelined: the next page is on its way while this one is written to the replica.
-    let pending = held < conversation.lastSeq ? fetchAfter(held) : null;
-    for (let page = 0; page < pages && pending; page++) {
-      const batch = await pending;
-      const last = batch.items.at(-1)?.seq;
-      pending = last !== undefined && last < conversation.lastSeq ? fetchAfter(last) : null;
-      if (batch.items.length > 0) await replica.putChatMessages(batch.items);
+    const waitForChange = (): Promise<void> => new Promise<void>((resolve) => (wake = resolve));
+    const fetcher = (async () => {
+      try {
+        let after = held;
+        for (let page = 0; page < maxPages && after < conversation.lastSeq; page++) {
+          while (arrived.length >= CATCH_UP_AHEAD) await waitForChange();
+          const batch = await server.json(`/api/conversations/${seg(conversation.id)}/messages?after=${after}&limit=${MESSAGE_PAGE_MAX}`, { schema: MessagesResponseSchema });
+          const last = batch.items.at(-1)?.seq;
+          if (last === undefined) break;
+          arrived.push(batch.items);
+          signal();
+          after = last;
+        }
+      } catch (error) {
+        failure = error;
+      } finally {
+        fetching = false;
+        signal();
+      }
+    })();
+    // Bounded by the fetcher: each round writes at least one page, or ends when fetching has ended.
+    for (let round = 0; round <= maxPages; round++) {
+      while (arrived.length === 0 && fetching) await waitForChange();
+      if (arrived.length === 0) break;
+      const pages = arrived.splice(0, arrived.length);
+      signal();
+      await replica.putChatMessages(pages.length === 1 ? pages[0]! : pages.flat());
     }
-    await pending?.catch(() => undefined);
+    await fetcher;
+    // A page that failed (the server went away) ends this catch-up with its error, after what came
+    // before it was written: the next connection goes on from the mark.
+    if (failure) throw failure;
   }
 
   const runCatchUp = (): Promise<void> => {
@@ -569,13 +608,24 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
     },
   };
 
+  /**
+   * After a sign-in: the socket, and — not waiting for it to open — the catch-up (HTTP needs no
+   * socket; the one run again when the socket opens covers what was written in between).
+   */
+  function start(): void {
+    setTimeout(() => {
+      connect();
+      if (!options.session.current()?.mustChangePassword) void runCatchUp();
+    }, 0).unref?.();
+  }
+
   const unsubscribe = options.session.onSessionChange((session) => {
     disconnect();
     // A half-sent file belongs to the person who was signed in.
     for (const uploadId of [...uploads.keys()]) void dropUpload(uploadId);
-    if (session) setTimeout(connect, 0).unref?.();
+    if (session) start();
   });
-  if (options.session.current()) setTimeout(connect, 0).unref?.();
+  if (options.session.current()) start();
 
   return {
     handlers,
