@@ -144,6 +144,23 @@ describe('the messaging client service', () => {
     await expect(li.value('messaging:upload-chunk', { uploadId: other.uploadId, offset: 5, base64: Buffer.from('fghij').toString('base64') })).rejects.toThrow(/上传已失效/);
   }, 60_000);
 
+  it('免打扰 counts at once: a message arriving right after it is pressed is not notified', async () => {
+    const li = await client('li');
+    const wang = await client('wang');
+    await li.value<Conversation>('messaging:create', { kind: 'direct', userId: 'user-wang' });
+    const has = async (text: string) => texts(await wang.value<ChatHistory>('messaging:history', { conversationId: DM })).includes(text);
+    // wang is connected once a message reaches him live.
+    await li.value('messaging:post', { conversationId: DM, content: { type: 'text', text: '免打扰之前' } });
+    await expect.poll(() => has('免打扰之前'), { timeout: 15_000 }).toBe(true);
+    await wang.value('messaging:mute', { conversationId: DM, muted: true });
+    await li.value('messaging:post', { conversationId: DM, content: { type: 'text', text: '免打扰之后' } });
+    await expect.poll(() => has('免打扰之后'), { timeout: 15_000 }).toBe(true);
+    const notified = events.wang!.filter((e) => e.event === 'messagingNotify').map((e) => (e.payload as { body: string }).body);
+    expect(notified).toContain('免打扰之前');
+    expect(notified).not.toContain('免打扰之后');
+    await wang.value('messaging:mute', { conversationId: DM, muted: false });
+  }, 30_000);
+
   it('a day offline: 10,000 messages catch up into a new replica (goal under 3 s); history pages from the replica', async () => {
     // The server's store gets a day of a busy unit group, as sends would have left it.
     const unit = 'unit.unit-szfb';

@@ -230,18 +230,19 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
     return catching;
   };
 
+  /** The list again from the server into the replica. */
+  async function refreshList(): Promise<void> {
+    const replica = options.offline.current()?.replica;
+    if (!replica || !options.session.token()) return;
+    const list = await server.json('/api/conversations', { schema: ConversationListResponseSchema });
+    await replica.putChatConversations(list.items);
+    options.emit('messagingChanged', {});
+  }
+
   /** The list again from the server, soon (several events in a row cost one request). */
   function refreshListSoon(): void {
     clearTimeout(listTimer);
-    listTimer = setTimeout(() => {
-      void (async () => {
-        const replica = options.offline.current()?.replica;
-        if (!replica || !options.session.token()) return;
-        const list = await server.json('/api/conversations', { schema: ConversationListResponseSchema });
-        await replica.putChatConversations(list.items);
-        options.emit('messagingChanged', {});
-      })().catch(() => undefined);
-    }, 200);
+    listTimer = setTimeout(() => void refreshList().catch(() => undefined), 200);
     listTimer.unref?.();
   }
 
@@ -595,7 +596,9 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
     mute: (input) =>
       call(async () => {
         const conversation = await server.json(`/api/conversations/${seg(input.conversationId)}/settings`, { method: 'PUT', body: { muted: input.muted }, schema: ConversationSchema });
-        refreshListSoon();
+        // At once, not soon: whether a message notifies is read from the replica's list, and one
+        // arriving in the next moments was still shown as a notification after 免打扰 was pressed.
+        await refreshList().catch(() => refreshListSoon());
         return conversation;
       }),
     presence: async (input) => {
