@@ -2,7 +2,7 @@
  * 消息 in jsdom: the list shows unread counts and the last message; Enter sends and Shift+Enter
  * does not; the sender sees 已读 once the other has read; 新建会话 finds 王建国 by `wjg`.
  */
-import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, Result, XietongApi } from '../../src/shared/api';
 import type { Conversation } from '../../src/shared/http/messaging';
@@ -79,6 +79,38 @@ describe('消息', () => {
     f.setWangRead(2);
     act(() => f.emit('messagingChanged', { conversationId: dm.id }));
     await waitFor(() => expect(screen.getAllByText('已读').length).toBeGreaterThan(0));
+  });
+
+  it('typing the next message while the last is being stored loses nothing: both are sent, in order', async () => {
+    cleanup(); // the previous test's section is still mounted (this file renders without automatic cleanup)
+    const f = fake();
+    // Storing takes a while (a busy replica): the post answers only when released.
+    const releases: (() => void)[] = [];
+    const post = f.api.messaging.post;
+    f.api.messaging.post = (input) => new Promise((resolve) => releases.push(() => void post(input).then(resolve)));
+    await renderWithApi(<MessagesSection />, f.api);
+    fireEvent.click(await screen.findByRole('button', { name: '王建国，1 条未读' }));
+    const box = await screen.findByRole<HTMLTextAreaElement>('textbox', { name: '输入消息' });
+    fireEvent.change(box, { target: { value: '第一条' } });
+    fireEvent.keyDown(box, { key: 'Enter' });
+    expect(box.value).toBe('');
+    fireEvent.change(box, { target: { value: '第二条' } });
+    expect(releases).toHaveLength(1);
+    await act(async () => {
+      releases.shift()!();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    });
+    // The first one's answer does not wipe what was typed since.
+    expect(f.posted).toHaveLength(1);
+    const now = screen.getByRole<HTMLTextAreaElement>('textbox', { name: '输入消息' });
+    expect(now.value).toBe('第二条');
+    fireEvent.keyDown(now, { key: 'Enter' });
+    expect(releases).toHaveLength(1);
+    await act(async () => {
+      releases.shift()!();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    });
+    await waitFor(() => expect(f.posted.map((p) => (p as { content: { text: string } }).content.text)).toEqual(['第一条', '第二条']));
   });
 
   it('in a group the sender sees 已读 N/M and who has read it', async () => {
