@@ -26,7 +26,8 @@ const dm: Conversation = {
   createdAt: 1,
 };
 
-function fake() {
+/** `hold`, when given, receives each post's release: the post is stored and answers only when released. */
+function fake(hold?: (release: () => void) => void) {
   const posted: unknown[] = [];
   const listeners = new Map<string, (payload: unknown) => void>();
   let history: ChatMessage[] = [
@@ -47,9 +48,12 @@ function fake() {
       markRead: () => ok({ readSeq: 2 }),
       presence: () => ok({ items: [{ userId: 'u-wang', state: 'online' as const }] }),
       post: (input: { content: { type: string; text?: string } }) => {
-        posted.push(input);
-        history = [...history, { id: 'p1', conversationId: dm.id, seq: null, senderId: 'u-li', txnId: 'p1', createdAt: Date.now(), content: { type: 'text', text: input.content.text ?? '', mentions: [] }, status: 'pending' }];
-        return ok(history.at(-1)!);
+        const store = () => {
+          posted.push(input);
+          history = [...history, { id: 'p1', conversationId: dm.id, seq: null, senderId: 'u-li', txnId: 'p1', createdAt: Date.now(), content: { type: 'text', text: input.content.text ?? '', mentions: [] }, status: 'pending' }];
+          return ok(history.at(-1)!);
+        };
+        return hold ? new Promise<Result<ChatMessage>>((resolve) => hold(() => void store().then(resolve))) : store();
       },
     },
     on: (event: string, listener: (payload: unknown) => void) => {
@@ -83,11 +87,9 @@ describe('消息', () => {
 
   it('typing the next message while the last is being stored loses nothing: both are sent, in order', async () => {
     cleanup(); // the previous test's section is still mounted (this file renders without automatic cleanup)
-    const f = fake();
-    // Storing takes a while (a busy replica): the post answers only when released.
+    // Storing takes a while (a busy replica): each post answers only when released.
     const releases: (() => void)[] = [];
-    const post = f.api.messaging.post;
-    f.api.messaging.post = (input) => new Promise((resolve) => releases.push(() => void post(input).then(resolve)));
+    const f = fake((release) => releases.push(release));
     await renderWithApi(<MessagesSection />, f.api);
     fireEvent.click(await screen.findByRole('button', { name: '王建国，1 条未读' }));
     const box = await screen.findByRole<HTMLTextAreaElement>('textbox', { name: '输入消息' });

@@ -185,7 +185,8 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
     const maxPages = Math.ceil((conversation.lastSeq - held) / MESSAGE_PAGE_MAX) + 1;
     const arrived: Message[][] = [];
     let fetching = true;
-    let failure: unknown = null;
+    // Set by the fetcher (a holder: TypeScript does not see assignments made inside the closure).
+    const outcome: { failure: Error | null } = { failure: null };
     let wake: (() => void) | null = null;
     const signal = (): void => {
       wake?.();
@@ -205,7 +206,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
           after = last;
         }
       } catch (error) {
-        failure = error;
+        outcome.failure = error instanceof Error ? error : new Error(String(error));
       } finally {
         fetching = false;
         signal();
@@ -222,7 +223,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
     await fetcher;
     // A page that failed (the server went away) ends this catch-up with its error, after what came
     // before it was written: the next connection goes on from the mark.
-    if (failure) throw failure;
+    if (outcome.failure) throw outcome.failure;
   }
 
   const runCatchUp = (): Promise<void> => {
