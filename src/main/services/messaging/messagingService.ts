@@ -87,6 +87,12 @@ export interface MessagingService {
 const seg = encodeURIComponent;
 const toBase64 = (data: Uint8Array): string => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
 
+/**
+ * How long an upload of `size` bytes may take: two minutes, or as long as 50 KB/s needs (a 50 MB
+ * file on a slow county-level line takes over 15 minutes; cutting it at two would fail every time).
+ */
+const uploadTimeoutMs = (size: number): number => Math.max(120_000, Math.ceil(size / 50_000) * 1000);
+
 /** Pages of a catch-up fetched but not yet written, at most (each ≤ 1,000 messages). */
 const CATCH_UP_AHEAD = 4;
 
@@ -362,7 +368,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
 
   // ── binary requests (files) ─────────────────────────────────────────────
 
-  async function binary(path: string, init: RequestInit, unreachable = '离线时无法收发文件，请联网后重试'): Promise<Response> {
+  async function binary(path: string, init: RequestInit, unreachable = '离线时无法收发文件，请联网后重试', timeoutMs = 120_000): Promise<Response> {
     const token = options.session.token();
     if (!token) throw new ApiFailure('unauthenticated', '请先登录');
     let response: Response;
@@ -371,7 +377,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
         ...init,
         headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` },
         redirect: 'error',
-        signal: AbortSignal.timeout(120_000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch {
       options.offline.connection.reportFailure();
@@ -430,12 +436,13 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
    * the whole file (`postFile`) or a stream pulled from the spool; the message is queued only after
    * the server stored every byte, so a failure midway leaves no message behind.
    */
-  async function sendFile(conversationId: string, name: string, mimeType: string, body: Buffer<ArrayBuffer> | ReadableStream<Uint8Array>, voiceDurationMs?: number): Promise<ChatMessage> {
+  async function sendFile(conversationId: string, name: string, mimeType: string, body: Buffer<ArrayBuffer> | ReadableStream<Uint8Array>, size: number, voiceDurationMs?: number): Promise<ChatMessage> {
     const response = await binary(
       `/api/conversations/${seg(conversationId)}/files?name=${seg(name)}&type=${seg(mimeType)}`,
       // A stream body needs `duplex: 'half'` (sent while the answer may already come).
       { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body, ...(body instanceof ReadableStream ? { duplex: 'half' as const } : {}) },
       `文件“${name}”未发送：与服务器的连接中断，请联网后重新发送`,
+      uploadTimeoutMs(size),
     );
     const file = MessageFileSchema.parse(await response.json());
     if (voiceDurationMs !== undefined) return enqueue(conversationId, { type: 'voice', voice: { sha256: file.sha256, durationMs: voiceDurationMs, mimeType: file.mimeType } });
@@ -489,7 +496,10 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
       return { items: page.items, hasMore: firstSeq !== null && firstSeq > 1 };
     },
     post: (input) => enqueue(input.conversationId, input.content),
-    postFile: (input) => sendFile(input.conversationId, input.name, input.mimeType, Buffer.from(input.base64, 'base64')),
+    postFile: (input) => {
+      const bytes = Buffer.from(input.base64, 'base64');
+      return sendFile(input.conversationId, input.name, input.mimeType, bytes, bytes.length);
+    },
     // The upload calls return promises like every handler; a throw inside becomes the call's failure.
     uploadBegin: async (input) => {
       const userId = me();
@@ -550,7 +560,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
           throw new ApiFailure('unavailable', '临时文件写入失败（磁盘已满？），已取消发送');
         });
         if (current.received !== current.size) throw new ApiFailure('invalid_input', `文件不完整（收到 ${current.received} / ${current.size} 字节），请重新发送`);
-        return await sendFile(current.conversationId, current.name, current.mimeType, spoolBody(spool, input.uploadId, UPLOAD_CHUNK_BYTES), current.voiceDurationMs);
+        return await sendFile(current.conversationId, current.name, current.mimeType, spoolBody(spool, input.uploadId, UPLOAD_CHUNK_BYTES), current.size, current.voiceDurationMs);
       } finally {
         await spool.remove(input.uploadId).catch(() => undefined);
       }
