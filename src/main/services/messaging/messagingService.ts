@@ -157,15 +157,17 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
 
   /** Fetches the list and every message the replica lacks; pushes read marks made offline. */
   async function catchUpAll(): Promise<void> {
-    if (!options.session.token()) return;
+    const forUser = options.session.current()?.user.id;
+    if (!forUser || !options.session.token()) return;
     // The list is asked for while the replica is still opening after a sign-in (its worker and
     // migrations take a few hundred milliseconds on a fresh install): neither waits for the other.
     const listed = server.json('/api/conversations', { schema: ConversationListResponseSchema });
     listed.catch(() => undefined);
+    const list = await listed;
     await options.offline.ready();
     const replica = options.offline.current()?.replica;
-    if (!replica) return;
-    const list = await listed;
+    // Someone else signed in meanwhile: this list is not theirs, and never goes into their replica.
+    if (!replica || options.session.current()?.user.id !== forUser) return;
     await replica.putChatConversations(list.items);
     for (const conversation of list.items) {
       await catchUpConversation(conversation);
