@@ -27,13 +27,15 @@ describe('the messaging client service', () => {
   const events: Record<string, { event: string; payload: unknown }[]> = {};
 
   async function client(username: string) {
-    events[username] = [];
+    // This instance's events only: earlier instances of the same person stay open until the end.
+    const mine: { event: string; payload: unknown }[] = [];
+    events[username] = mine;
     const userDataDir = mkdtempSync(join(root, `client-${username}-`));
     const services = await createAppServices({
       userDataDir,
       serverUrl: server.url,
       secrets: plainSecretBox,
-      emit: (event, payload) => events[username]!.push({ event, payload }),
+      emit: (event, payload) => mine.push({ event, payload }),
     });
     opened.push(services);
     const value = async <T>(channel: string, input: unknown): Promise<T> => {
@@ -51,7 +53,7 @@ describe('the messaging client service', () => {
         db.close();
       }
     };
-    return { value, services, heldUpTo };
+    return { value, services, heldUpTo, events: () => mine };
   }
 
   const texts = (history: ChatHistory): (string | null)[] => history.items.map((m) => (m.content?.type === 'text' ? m.content.text : null));
@@ -143,6 +145,43 @@ describe('the messaging client service', () => {
     // Finished or failed, an upload is gone.
     await expect(li.value('messaging:upload-chunk', { uploadId: other.uploadId, offset: 5, base64: Buffer.from('fghij').toString('base64') })).rejects.toThrow(/上传已失效/);
   }, 60_000);
+
+  it('免打扰 counts at once: a message arriving right after it is pressed is not notified', async () => {
+    const li = await client('li');
+    const wang = await client('wang');
+    await li.value<Conversation>('messaging:create', { kind: 'direct', userId: 'user-wang' });
+    const has = async (text: string) => texts(await wang.value<ChatHistory>('messaging:history', { conversationId: DM })).includes(text);
+    // wang is connected once a message reaches him live.
+    await li.value('messaging:post', { conversationId: DM, content: { type: 'text', text: '免打扰之前' } });
+    await expect.poll(() => has('免打扰之前'), { timeout: 15_000 }).toBe(true);
+    await wang.value('messaging:mute', { conversationId: DM, muted: true });
+    await li.value('messaging:post', { conversationId: DM, content: { type: 'text', text: '免打扰之后' } });
+    await expect.poll(() => has('免打扰之后'), { timeout: 15_000 }).toBe(true);
+    const notified = events.wang!.filter((e) => e.event === 'messagingNotify').map((e) => (e.payload as { body: string }).body);
+    expect(notified).toContain('免打扰之前');
+    expect(notified).not.toContain('免打扰之后');
+    await wang.value('messaging:mute', { conversationId: DM, muted: false });
+  }, 30_000);
+
+  it('免打扰 pressed on one of wang\'s devices counts on his other device too', async () => {
+    const li = await client('li');
+    const desk = await client('wang');
+    const laptop = await client('wang');
+    await li.value<Conversation>('messaging:create', { kind: 'direct', userId: 'user-wang' });
+    const hasOn = async (device: typeof desk, text: string) => texts(await device.value<ChatHistory>('messaging:history', { conversationId: DM })).includes(text);
+    await li.value('messaging:post', { conversationId: DM, content: { type: 'text', text: '两台设备之前' } });
+    await expect.poll(() => hasOn(desk, '两台设备之前'), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => hasOn(laptop, '两台设备之前'), { timeout: 15_000 }).toBe(true);
+    await laptop.value('messaging:mute', { conversationId: DM, muted: true });
+    // The desk learns of it from the server (it was never asked).
+    const mutedOnDesk = async () => (await desk.value<{ items: Conversation[] }>('messaging:conversations', {})).items.find((c) => c.id === DM)?.muted;
+    await expect.poll(mutedOnDesk, { timeout: 10_000 }).toBe(true);
+    const before = desk.events().length;
+    await li.value('messaging:post', { conversationId: DM, content: { type: 'text', text: '两台设备之后' } });
+    await expect.poll(() => hasOn(desk, '两台设备之后'), { timeout: 15_000 }).toBe(true);
+    expect(desk.events().slice(before).filter((e) => e.event === 'messagingNotify')).toEqual([]);
+    await laptop.value('messaging:mute', { conversationId: DM, muted: false });
+  }, 40_000);
 
   it('a day offline: 10,000 messages catch up into a new replica (goal under 3 s); history pages from the replica', async () => {
     // The server's store gets a day of a busy unit group, as sends would have left it.

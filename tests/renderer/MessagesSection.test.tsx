@@ -2,7 +2,7 @@
  * 消息 in jsdom: the list shows unread counts and the last message; Enter sends and Shift+Enter
  * does not; the sender sees 已读 once the other has read; 新建会话 finds 王建国 by `wjg`.
  */
-import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, Result, XietongApi } from '../../src/shared/api';
 import type { Conversation } from '../../src/shared/http/messaging';
@@ -26,7 +26,8 @@ const dm: Conversation = {
   createdAt: 1,
 };
 
-function fake() {
+/** `hold`, when given, receives each post's release: the post is stored and answers only when released. */
+function fake(hold?: (release: () => void) => void) {
   const posted: unknown[] = [];
   const listeners = new Map<string, (payload: unknown) => void>();
   let history: ChatMessage[] = [
@@ -47,9 +48,12 @@ function fake() {
       markRead: () => ok({ readSeq: 2 }),
       presence: () => ok({ items: [{ userId: 'u-wang', state: 'online' as const }] }),
       post: (input: { content: { type: string; text?: string } }) => {
-        posted.push(input);
-        history = [...history, { id: 'p1', conversationId: dm.id, seq: null, senderId: 'u-li', txnId: 'p1', createdAt: Date.now(), content: { type: 'text', text: input.content.text ?? '', mentions: [] }, status: 'pending' }];
-        return ok(history.at(-1)!);
+        const store = () => {
+          posted.push(input);
+          history = [...history, { id: 'p1', conversationId: dm.id, seq: null, senderId: 'u-li', txnId: 'p1', createdAt: Date.now(), content: { type: 'text', text: input.content.text ?? '', mentions: [] }, status: 'pending' }];
+          return ok(history.at(-1)!);
+        };
+        return hold ? new Promise<Result<ChatMessage>>((resolve) => hold(() => void store().then(resolve))) : store();
       },
     },
     on: (event: string, listener: (payload: unknown) => void) => {
@@ -79,6 +83,36 @@ describe('消息', () => {
     f.setWangRead(2);
     act(() => f.emit('messagingChanged', { conversationId: dm.id }));
     await waitFor(() => expect(screen.getAllByText('已读').length).toBeGreaterThan(0));
+  });
+
+  it('typing the next message while the last is being stored loses nothing: both are sent, in order', async () => {
+    cleanup(); // the previous test's section is still mounted (this file renders without automatic cleanup)
+    // Storing takes a while (a busy replica): each post answers only when released.
+    const releases: (() => void)[] = [];
+    const f = fake((release) => releases.push(release));
+    await renderWithApi(<MessagesSection />, f.api);
+    fireEvent.click(await screen.findByRole('button', { name: '王建国，1 条未读' }));
+    const box = await screen.findByRole<HTMLTextAreaElement>('textbox', { name: '输入消息' });
+    fireEvent.change(box, { target: { value: '第一条' } });
+    fireEvent.keyDown(box, { key: 'Enter' });
+    expect(box.value).toBe('');
+    fireEvent.change(box, { target: { value: '第二条' } });
+    expect(releases).toHaveLength(1);
+    await act(async () => {
+      releases.shift()!();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    });
+    // The first one's answer does not wipe what was typed since.
+    expect(f.posted).toHaveLength(1);
+    const now = screen.getByRole<HTMLTextAreaElement>('textbox', { name: '输入消息' });
+    expect(now.value).toBe('第二条');
+    fireEvent.keyDown(now, { key: 'Enter' });
+    expect(releases).toHaveLength(1);
+    await act(async () => {
+      releases.shift()!();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    });
+    await waitFor(() => expect(f.posted.map((p) => (p as { content: { text: string } }).content.text)).toEqual(['第一条', '第二条']));
   });
 
   it('in a group the sender sees 已读 N/M and who has read it', async () => {

@@ -4,6 +4,7 @@
  * the transport to the renderer differs. Wiring of further services (replica, sync, outbox,
  * diagnostics) goes here, each given what it needs from the host and the session.
  */
+import { join } from 'node:path';
 import { apiContract, type HandlersOf } from '../../shared/api';
 import type { UkeyModule } from '../../shared/deployment';
 import { createDispatcher } from './api/dispatcher';
@@ -22,7 +23,7 @@ import { createRevisionsServices } from './revisions';
 import { countByPages, createBadgeService, type BadgeSources } from './badge';
 import { browserUpdates, createUpdatesHandlers, type UpdatesService } from './updates';
 import type { EventSink } from './appServices';
-import { createMessagingService, type MessagingService } from './messaging';
+import { createFileUploadSpool, createMessagingService, type MessagingService } from './messaging';
 
 export interface AppServicesOptions {
   /** Replaces the /healthz monitor as the source of the 在线/离线 state (the sync connection, later). */
@@ -87,7 +88,15 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
   offline.attach(session);
   const documentServices = createDocumentServices({ serverClient, session, offline, emit, ...(options.ukeyModules ? { ukeyModules: options.ukeyModules } : {}) });
   documents = documentServices;
-  const messagingService = createMessagingService({ serverClient, session, offline, emit, ...(host.notify ? { notify: host.notify } : {}) });
+  const messagingService = createMessagingService({
+    serverClient,
+    session,
+    offline,
+    emit,
+    // Files sent in chunks wait here (on disk, not in main's memory) until they go to the server.
+    uploadSpool: createFileUploadSpool(join(host.userDataDir, 'uploads')),
+    ...(host.notify ? { notify: host.notify } : {}),
+  });
   messaging = messagingService;
 
   const badge = createBadgeService(

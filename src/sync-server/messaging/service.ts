@@ -156,6 +156,9 @@ export class MessagingService {
       'INSERT INTO chat_reads (conversation_id, user_id, read_seq, muted, updated_at) VALUES (?, ?, 0, ?, ?) ON CONFLICT (conversation_id, user_id) DO UPDATE SET muted = excluded.muted, updated_at = excluded.updated_at',
       [id, user.id, muted ? 1 : 0, this.deps.now()],
     );
+    // The person's other devices re-read their list, so 免打扰 counts there too (they decide
+    // whether to notify from it); nobody else is told.
+    await this.hub.publish([user.id], { type: 'conversation', conversationId: id });
     return this.get(user, id);
   }
 

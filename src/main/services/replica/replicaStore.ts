@@ -190,12 +190,16 @@ export function openReplicaDatabase(file: string): BetterSqlite3.Database {
   db.pragma('journal_mode = WAL');
   // FULL: a write the UI was told about survives a power cut, not only a killed process.
   db.pragma('synchronous = FULL');
+  db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   registerTextFunctions(db);
   migrate(db);
   return db;
 }
+
+/** SQLite's default: the log is copied into the database file once it holds this many pages. */
+const WAL_AUTOCHECKPOINT_PAGES = 1000;
 
 export class ReplicaStore {
   readonly db: BetterSqlite3.Database;
@@ -537,6 +541,10 @@ export class ReplicaStore {
     // mark commits with it), so these commits skip the fsync that FULL costs each one: a power cut
     // can undo the last pages, never corrupt them, and the next catch-up asks for them again.
     this.db.pragma('synchronous = NORMAL');
+    // Nor does a checkpoint run inside these commits: copying the log into the database file ends
+    // in an fsync, which on a busy disk took longer than writing the page itself. The next commit of
+    // other work (the search index queue, once the catch-up is over) checkpoints what piled up.
+    this.db.pragma('wal_autocheckpoint = 0');
     try {
       return this.db.transaction(() => {
         const touched = new Set<string>();
@@ -560,6 +568,7 @@ export class ReplicaStore {
       })();
     } finally {
       this.db.pragma('synchronous = FULL');
+      this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     }
   }
 

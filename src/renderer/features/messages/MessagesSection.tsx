@@ -119,11 +119,18 @@ export function MessagesSection() {
   });
   useApiEvent('messagingPresence', (payload) => setPresence((before) => ({ ...before, [payload.userId]: payload.state })));
   const send = async () => {
-    if (!selected || !draft.trim()) return;
-    const mentions = (current?.memberIds ?? []).filter((id) => id !== me && draft.includes(`@${names.get(id) ?? '\u0000'}`));
-    const result = await api.messaging.post({ conversationId: selected, content: { type: 'text', text: draft, mentions } });
-    if (!result.ok) return setError(result.error.message);
+    const text = draft;
+    if (!selected || !text.trim()) return;
+    const mentions = (current?.memberIds ?? []).filter((id) => id !== me && text.includes(`@${names.get(id) ?? '\u0000'}`));
+    // The box is emptied when the message is handed over, not when storing it returns: clearing it
+    // then wiped what the person had typed next meanwhile (the next message was lost, seen in the walk).
     setDraft('');
+    const result = await api.messaging.post({ conversationId: selected, content: { type: 'text', text, mentions } });
+    if (!result.ok) {
+      // Not lost: back in the box, unless something new was typed there since.
+      setDraft((now) => (now ? now : text));
+      return setError(result.error.message);
+    }
     setError(null);
     await loadThread(selected);
   };
