@@ -10,6 +10,7 @@
  */
 import type { Database, Queryable } from '../store/database';
 import { HttpError } from '../http/errors';
+import { errorText } from '../../shared/errors';
 
 export interface ThrottleRule {
   slowAfter: number;
@@ -73,7 +74,7 @@ export class LoginThrottle {
       if (!row) continue;
       if (row.locked_until > now) {
         const wait = Math.ceil((row.locked_until - now) / 1000);
-        found.push({ scope, locked: true, error: new HttpError('too_many_requests', `${who}登录失败次数过多，已暂时锁定，请在 ${minutesText(wait)}后重试`, { retryAfterSeconds: wait }) });
+        found.push({ scope, locked: true, error: new HttpError('too_many_requests', errorText('auth.lockedOut', { who, wait: minutesText(wait) }), { retryAfterSeconds: wait }) });
         continue;
       }
       if (row.failures >= rule.slowAfter) {
@@ -81,7 +82,7 @@ export class LoginThrottle {
         const allowedAt = row.last_failure_at + delayMs;
         if (allowedAt > now) {
           const wait = Math.ceil((allowedAt - now) / 1000);
-          found.push({ scope, locked: false, error: new HttpError('too_many_requests', `尝试过于频繁，请在 ${minutesText(wait)}后重试`, { retryAfterSeconds: wait }) });
+          found.push({ scope, locked: false, error: new HttpError('too_many_requests', errorText('auth.tooManyAttempts', { wait: minutesText(wait) }), { retryAfterSeconds: wait }) });
         }
       }
     }

@@ -11,6 +11,7 @@ import { appendAudit } from '../audit/auditLog';
 import type { ServerDeps } from '../deps';
 import { badRequest, conflict, forbidden, notFound, rejected } from '../http/errors';
 import type { Queryable } from '../store/database';
+import { errorText } from '../../shared/errors';
 
 interface SealRow {
   [key: string]: unknown;
@@ -78,12 +79,12 @@ export interface ParsedSealCertificate {
 /** Parses exactly one PEM certificate; a clear Chinese error otherwise. */
 export function parseSealCertificate(pem: string): ParsedSealCertificate {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  if (blocks.length !== 1) throw badRequest('请提供一张 PEM 格式的证书（-----BEGIN CERTIFICATE-----）');
+  if (blocks.length !== 1) throw badRequest(errorText('seals.pemRequired'));
   let x509: X509Certificate;
   try {
     x509 = new X509Certificate(blocks[0]);
   } catch {
-    throw badRequest('证书无法读取，请确认是 PEM 格式的 X.509 证书');
+    throw badRequest(errorText('seals.certificateUnreadable'));
   }
   return {
     pem: x509.toString(),
@@ -198,19 +199,19 @@ export class SealRegistry {
 
   private async row(id: string): Promise<SealRow> {
     const row = await this.deps.db.get<SealRow>(`SELECT ${SEAL_COLUMNS} FROM seals WHERE id = ?`, [id]);
-    if (!row) throw notFound('找不到该印章');
+    if (!row) throw notFound(errorText('seals.notFound'));
     return row;
   }
 
   /** A seal the caller may see: one of their own unit's, or any for an admin. */
   private async visible(user: AccountUser, id: string): Promise<SealRow> {
     const row = await this.row(id);
-    if (row.unit_id !== user.unitId && !isAdmin(user)) throw forbidden('只能查看本单位的印章');
+    if (row.unit_id !== user.unitId && !isAdmin(user)) throw forbidden(errorText('seals.ownUnitOnly'));
     return row;
   }
 
   private requireAdmin(user: AccountUser, what: string): void {
-    if (!isAdmin(user)) throw forbidden(`只有管理员可以${what}`);
+    if (!isAdmin(user)) throw forbidden(errorText('seals.adminOnly', { what }));
   }
 
   async view(user: AccountUser, id: string): Promise<SealView> {
@@ -221,7 +222,7 @@ export class SealRegistry {
   /** GET /api/seals: the seals of the caller's unit (an admin may name another unit). */
   async list(user: AccountUser, unitId?: string): Promise<SealView[]> {
     const unit = unitId ?? user.unitId;
-    if (unit !== user.unitId && !isAdmin(user)) throw forbidden('只能查看本单位的印章');
+    if (unit !== user.unitId && !isAdmin(user)) throw forbidden(errorText('seals.ownUnitOnly'));
     return this.views(await this.deps.db.all<SealRow>(`SELECT ${SEAL_COLUMNS} FROM seals WHERE unit_id = ? ORDER BY created_at, name`, [unit]));
   }
 
@@ -240,14 +241,14 @@ export class SealRegistry {
     this.requireAdmin(user, '新建印章');
     const unitId = input.unitId ?? user.unitId;
     const unitName = (await this.unitNames()).get(unitId);
-    if (!unitName) throw badRequest('单位不存在');
+    if (!unitName) throw badRequest(errorText('seals.unitMissing'));
     const certificate = parseSealCertificate(input.certificatePem);
     await this.checkCertificate(certificate, unitName);
     let image: { sha256: string; bytes: Buffer } | undefined;
     if (input.imagePngBase64) {
       const bytes = Buffer.from(input.imagePngBase64, 'base64');
       // Only a real PNG: the client draws it as an image, nothing else may pass for one.
-      if (bytes.length < 24 || !bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) throw badRequest('印章图片必须是 PNG 格式');
+      if (bytes.length < 24 || !bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) throw badRequest(errorText('seals.pngRequired'));
       image = { sha256: createHash('sha256').update(bytes).digest('hex'), bytes };
     }
     await this.checkHolders(input.holders, unitId);
@@ -255,7 +256,7 @@ export class SealRegistry {
     const now = this.deps.now();
     await this.deps.db.transaction(async (tx) => {
       const clash = await tx.get('SELECT id FROM seals WHERE unit_id = ? AND name = ?', [unitId, input.name]);
-      if (clash) throw conflict(`本单位已有名为“${input.name}”的印章`);
+      if (clash) throw conflict(errorText('seals.nameTaken', { name: input.name }));
       if (image) {
         await tx.run('INSERT INTO seal_images (sha256, content, content_type, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING', [image.sha256, image.bytes, 'image/png', now]);
       }
@@ -283,7 +284,7 @@ export class SealRegistry {
     await this.deps.db.transaction(async (tx) => {
       if (input.name !== undefined && input.name !== row.name) {
         const clash = await tx.get('SELECT id FROM seals WHERE unit_id = ? AND name = ? AND id <> ?', [row.unit_id, input.name, id]);
-        if (clash) throw conflict(`本单位已有名为“${input.name}”的印章`);
+        if (clash) throw conflict(errorText('seals.nameTaken', { name: input.name }));
       }
       await tx.run('UPDATE seals SET name = ?, kind = ?, bottom_text = ?, status = ?, updated_at = ? WHERE id = ?', [
         input.name ?? row.name,
@@ -301,7 +302,7 @@ export class SealRegistry {
   async grant(user: AccountUser, id: string, userId: string): Promise<SealView> {
     this.requireAdmin(user, '授权用印');
     const row = await this.row(id);
-    if (row.status !== 'active') throw conflict('印章已停用，不能授权');
+    if (row.status !== 'active') throw conflict(errorText('seals.disabledNoGrant'));
     await this.checkHolders([userId], row.unit_id);
     await this.deps.db.transaction(async (tx) => {
       await grant(tx, id, userId, user, this.deps.now());
@@ -315,7 +316,7 @@ export class SealRegistry {
     this.requireAdmin(user, '撤销用印授权');
     await this.row(id);
     const removed = await this.deps.db.run('DELETE FROM seal_holders WHERE seal_id = ? AND user_id = ?', [id, userId]);
-    if (removed.changes === 0) throw notFound('此人未持有该印章');
+    if (removed.changes === 0) throw notFound(errorText('seals.notHolder'));
     await this.deps.db.run('UPDATE seals SET updated_at = ? WHERE id = ?', [this.deps.now(), id]);
     return this.view(user, id);
   }
@@ -325,7 +326,7 @@ export class SealRegistry {
     const row = await this.visible(user, id);
     if (!isAdmin(user)) {
       const held = await this.deps.db.get('SELECT seal_id FROM seal_holders WHERE seal_id = ? AND user_id = ?', [row.id, user.id]);
-      if (!held) throw forbidden('只有管理员和印章持有人可以查看用印记录');
+      if (!held) throw forbidden(errorText('seals.usesForbidden'));
     }
     const rows = await this.deps.db.all<UseRow>(
       `SELECT id, seal_id, document_id, document_title, doc_number, user_id, user_name, at, signed_at, signer_serial_hex, signature_digest, reason FROM seal_uses WHERE seal_id = ?${page.before ? ' AND id < ?' : ''} ORDER BY id DESC LIMIT ?`,
@@ -354,16 +355,16 @@ export class SealRegistry {
     const row = await this.visible(user, id);
     if (!row.image_sha256) return undefined;
     const image = await this.deps.db.get<{ content: Buffer }>('SELECT content FROM seal_images WHERE sha256 = ?', [row.image_sha256]);
-    if (!image) throw notFound('印章图片缺失');
+    if (!image) throw notFound(errorText('seals.imageMissing'));
     return Buffer.from(image.content);
   }
 
   /** The certificate must chain to a root the server trusts, name the unit, and be valid now. */
   private async checkCertificate(certificate: ParsedSealCertificate, unitName: string): Promise<void> {
     const now = this.deps.now();
-    if (certificate.notAfter < now) throw rejected('证书已过期，不能绑定印章');
-    if (certificate.notBefore > now) throw rejected('证书尚未生效，不能绑定印章');
-    if (!certificate.subject.includes(unitName)) throw rejected(`证书主体（${certificate.subject}）不属于${unitName}`);
+    if (certificate.notAfter < now) throw rejected(errorText('seals.certificateExpired'));
+    if (certificate.notBefore > now) throw rejected(errorText('seals.certificateNotYetValid'));
+    if (!certificate.subject.includes(unitName)) throw rejected(errorText('seals.certificateOtherUnit', { subject: certificate.subject, unitName }));
     const roots = await this.deps.accounts.trustedRoots();
     const trusted = roots.some(({ pem }) => {
       try {
@@ -373,14 +374,14 @@ export class SealRegistry {
         return false;
       }
     });
-    if (!trusted) throw rejected('证书不是由服务器信任的根证书签发的');
+    if (!trusted) throw rejected(errorText('seals.certificateUntrusted'));
   }
 
   private async checkHolders(userIds: readonly string[], unitId: string): Promise<void> {
     for (const userId of userIds) {
       const person = await this.deps.accounts.userById(userId);
-      if (!person) throw badRequest(`用户 ${userId} 不存在`);
-      if (person.unitId !== unitId) throw rejected(`${person.name}不是本单位人员，不能持有本单位印章`);
+      if (!person) throw badRequest(errorText('seals.userMissing', { userId }));
+      if (person.unitId !== unitId) throw rejected(errorText('seals.holderOtherUnit', { name: person.name }));
     }
   }
 }

@@ -33,6 +33,7 @@ import type { Outbox } from '../outbox/outbox';
 import type { Replica } from '../replica/replica';
 import { buildApprovalRecord, renderApprovalSheet, signApprovalSheet } from './approvalSheet';
 import { currentClientId, progressOf, retryFailed, runBatch, settleItem, TransientStepError, type BatchSteps } from './batchMachine';
+import { errorText } from '../../../shared/errors';
 
 export type BatchSignoffHandlers = HandlersOf<{ batchSignoff: typeof batchSignoffCalls }, unknown>['batchSignoff'];
 
@@ -81,7 +82,7 @@ async function openSigner(secret: BatchSecret): Promise<Signer> {
     }
     return await openPkcs11Signer({ modulePath: secret.modulePath, pin: secret.pin, ...(secret.tokenLabel ? { tokenLabel: secret.tokenLabel } : {}) });
   } catch (error) {
-    if (error instanceof SignerError) throw new ApiFailure('invalid_input', secret.kind === 'p12' ? '无法打开证书：密码错误或证书文件已损坏' : `无法使用 UKey：${error.message}`);
+    if (error instanceof SignerError) throw new ApiFailure('invalid_input', secret.kind === 'p12' ? errorText('batch.certificateLocked') : errorText('batch.tokenFailed', { message: error.message }));
     throw error;
   }
 }
@@ -97,12 +98,12 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
   const local = async () => {
     for (let i = 0; i < 75 && !options.offline() && options.person(); i += 1) await new Promise((resolve) => setTimeout(resolve, 200));
     const services = options.offline();
-    if (!services) throw new ApiFailure('unavailable', '本地数据库尚未就绪，请稍后重试');
+    if (!services) throw new ApiFailure('unavailable', errorText('client.replicaNotReady'));
     return services;
   };
   const personOrFail = () => {
     const person = options.person();
-    if (!person) throw new ApiFailure('unauthenticated', '请先登录');
+    if (!person) throw new ApiFailure('unauthenticated', errorText('http.signInFirst'));
     return person;
   };
 
@@ -150,7 +151,7 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
     async fetch(item) {
       try {
         const view = await fetchView(item.documentId);
-        if (!view.availableActions.some((a) => a.action === 'approve')) throw new ApiFailure('forbidden', `当前环节为${view.stateLabel}，您不能签发`);
+        if (!view.availableActions.some((a) => a.action === 'approve')) throw new ApiFailure('forbidden', errorText('batch.notAtSignoff', { stateLabel: view.stateLabel }));
         const basis = await server.json(`/api/documents/${seg(item.documentId)}/approval-basis`, { schema: ApprovalBasisSchema });
         return { record: buildApprovalRecord(basis, item.opinion, batch.ink, new Date()), title: view.title };
       } catch (error) {
@@ -201,7 +202,7 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
   const run = async (batch: BatchSignoff, signer: Signer | null): Promise<void> => {
     const existing = runs.get(batch.id);
     const state: ActiveRun = { batch, running: true, needsSecret: false, paused: false, startedAt: Date.now(), doneAtStart: progressOf(batch).done };
-    if (existing?.running) throw new ApiFailure('conflict', '该批次正在签批');
+    if (existing?.running) throw new ApiFailure('conflict', errorText('batch.running'));
     runs.set(batch.id, state);
     try {
       for (let attempt = 0; attempt <= (options.maxRetries ?? 100) && !closed; attempt += 1) {
@@ -305,12 +306,12 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
 
     async resume({ batchId, secret, retryFailed: retry }) {
       const batch = await load(batchId);
-      if (!batch) throw new ApiFailure('not_found', '找不到该签批批次');
+      if (!batch) throw new ApiFailure('not_found', errorText('batch.notFound'));
       if (runs.get(batch.id)?.running) return statusOf(batch);
       await settleAll(batch);
       if (retry) retryFailed(batch, randomUUID, Date.now());
       const unsigned = batch.items.some((i) => i.state === 'pending' || i.state === 'fetched');
-      if (unsigned && !secret) throw new ApiFailure('invalid_input', '请输入证书密码后继续');
+      if (unsigned && !secret) throw new ApiFailure('invalid_input', errorText('batch.passwordNeeded'));
       const signer = unsigned && secret ? await openSigner(secret) : null;
       await save(batch);
       void run(batch, signer).catch((error: unknown) => console.error('[batchSignoff]', error));

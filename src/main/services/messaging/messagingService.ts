@@ -38,6 +38,7 @@ import type { ServerClient } from '../serverClient';
 import type { OfflineServices } from '../sync/offlineServices';
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
+import { errorText } from '../../../shared/errors';
 
 export type MessagingHandlers = HandlersOf<{ messaging: typeof messagingCalls }, unknown>['messaging'];
 
@@ -116,14 +117,14 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
 
   const me = (): string => {
     const user = options.session.current()?.user;
-    if (!user) throw new ApiFailure('unauthenticated', '请先登录');
+    if (!user) throw new ApiFailure('unauthenticated', errorText('http.signInFirst'));
     return user.id;
   };
   /** The person's replica and outbox, once a sign-in in progress has opened them. */
   const services = async (): Promise<OfflineServices> => {
     await options.offline.ready();
     const current = options.offline.current();
-    if (!current) throw new ApiFailure('unauthenticated', '请先登录');
+    if (!current) throw new ApiFailure('unauthenticated', errorText('http.signInFirst'));
     return current;
   };
   const call = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -313,7 +314,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
 
   async function binary(path: string, init: RequestInit): Promise<Response> {
     const token = options.session.token();
-    if (!token) throw new ApiFailure('unauthenticated', '请先登录');
+    if (!token) throw new ApiFailure('unauthenticated', errorText('http.signInFirst'));
     let response: Response;
     try {
       response = await doFetch(`${options.serverClient.baseUrl}${path}`, {
@@ -324,11 +325,11 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
       });
     } catch {
       options.offline.connection.reportFailure();
-      throw new ApiFailure('offline', '离线时无法收发文件，请联网后重试');
+      throw new ApiFailure('offline', errorText('offline.noFiles'));
     }
     if (response.ok) return response;
     const body = HttpErrorBodySchema.safeParse(await response.json().catch(() => undefined));
-    const text = body.success ? body.data.error.message : `服务器返回错误（HTTP ${response.status}）`;
+    const text = body.success ? body.data.error : errorText('client.serverStatus', { status: response.status });
     const code = response.status === 403 ? 'forbidden' : response.status === 404 ? 'not_found' : response.status === 400 ? 'invalid_input' : response.status === 401 ? 'unauthenticated' : 'unavailable';
     throw new ApiFailure(code, text);
   }
@@ -353,7 +354,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
 
   function upload(uploadId: string): Upload {
     const found = uploads.get(uploadId);
-    if (!found || found.userId !== me()) throw new ApiFailure('not_found', '上传已失效，请重新发送文件');
+    if (!found || found.userId !== me()) throw new ApiFailure('not_found', errorText('messaging.uploadExpired'));
     return found;
   }
 
@@ -427,8 +428,8 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
     uploadBegin: (input) =>
       Promise.resolve().then(() => {
         const userId = me();
-        if (input.size > MESSAGE_FILE_MAX_BYTES) throw new ApiFailure('invalid_input', `文件不能超过 ${MESSAGE_FILE_MAX_BYTES / 1024 / 1024} MB`);
-        if (uploads.size >= UPLOADS_MAX) throw new ApiFailure('unavailable', '同时发送的文件过多，请等前面的文件发送完成');
+        if (input.size > MESSAGE_FILE_MAX_BYTES) throw new ApiFailure('invalid_input', errorText('messaging.fileTooLarge', { mb: MESSAGE_FILE_MAX_BYTES / 1024 / 1024 }));
+        if (uploads.size >= UPLOADS_MAX) throw new ApiFailure('unavailable', errorText('messaging.tooManyUploads'));
         const uploadId = randomUUID();
         const expire = (): NodeJS.Timeout => setTimeout(() => dropUpload(uploadId), UPLOAD_IDLE_MS).unref();
         uploads.set(uploadId, {
@@ -449,11 +450,11 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
       Promise.resolve().then(() => {
         const current = upload(input.uploadId);
         // In order and exactly once: a chunk at another offset would corrupt the file silently.
-        if (input.offset !== current.received) throw new ApiFailure('invalid_input', `分块位置错误：应为 ${current.received}，收到 ${input.offset}`);
+        if (input.offset !== current.received) throw new ApiFailure('invalid_input', errorText('messaging.chunkOffset', { received: current.received, offset: input.offset }));
         const bytes = Buffer.from(input.base64, 'base64');
         if (current.received + bytes.length > current.size) {
           dropUpload(input.uploadId);
-          throw new ApiFailure('invalid_input', '文件比开始时声明的大，已取消发送');
+          throw new ApiFailure('invalid_input', errorText('messaging.fileLargerThanDeclared'));
         }
         current.chunks.push(bytes);
         current.received += bytes.length;
@@ -464,7 +465,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
     uploadFinish: async (input) => {
       const current = upload(input.uploadId);
       dropUpload(input.uploadId);
-      if (current.received !== current.size) throw new ApiFailure('invalid_input', `文件不完整（收到 ${current.received} / ${current.size} 字节），请重新发送`);
+      if (current.received !== current.size) throw new ApiFailure('invalid_input', errorText('messaging.fileIncomplete', { received: current.received, size: current.size }));
       return sendFile(current.conversationId, current.name, current.mimeType, Buffer.concat(current.chunks, current.size), current.voiceDurationMs);
     },
     uploadCancel: (input) =>

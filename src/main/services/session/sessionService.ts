@@ -12,6 +12,7 @@ import type { EventSink, SecretBox } from '../appServices';
 import { ServerHttpError, ServerProtocolError, ServerUnreachableError, type ServerClient } from '../serverClient';
 import type { ConnectionSource } from './connectionMonitor';
 import { createSessionStore, type SessionStore } from './sessionStore';
+import { errorText } from '../../../shared/errors';
 
 export interface SessionServiceOptions {
   userDataDir: string;
@@ -185,7 +186,7 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
     },
     async changePassword({ currentPassword, newPassword }) {
       const current = state;
-      if (!current) throw new ApiFailure('unauthenticated', '请先登录');
+      if (!current) throw new ApiFailure('unauthenticated', errorText('http.signInFirst'));
       let body;
       try {
         body = await client.request('/api/auth/password', {
@@ -201,7 +202,7 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
         }
         if (error instanceof ServerHttpError && error.status < 500) {
           // 当前密码不正确 (403), a weak or repeated new password (400): the server says which.
-          throw new ApiFailure(error.status === 400 ? 'invalid_input' : 'rejected', error.message);
+          throw new ApiFailure(error.status === 400 ? 'invalid_input' : 'rejected', error);
         }
         throw toLoginFailure(error, connection);
       }
@@ -264,16 +265,16 @@ function toLoginFailure(error: unknown, connection: ConnectionSource): ApiFailur
   if (error instanceof ServerHttpError) {
     // The server's message says what is wrong: wrong credentials, a disabled account, or a lock
     // with the time to wait (429) — the person needs exactly that sentence.
-    if (error.status === 401) return new ApiFailure('unauthenticated', error.code === 'unauthenticated' ? error.message : '用户名或密码错误');
-    if (error.status === 400) return new ApiFailure('invalid_input', error.message);
-    if (error.status >= 500) return new ApiFailure('unavailable', `服务器暂时无法处理登录（${error.message}）`);
-    return new ApiFailure('rejected', error.message);
+    if (error.status === 401) return new ApiFailure('unauthenticated', error.code === 'unauthenticated' ? error.message : errorText('auth.wrongPassword'));
+    if (error.status === 400) return new ApiFailure('invalid_input', error);
+    if (error.status >= 500) return new ApiFailure('unavailable', errorText('auth.serverUnavailable', { message: error.message }));
+    return new ApiFailure('rejected', error);
   }
   if (error instanceof ServerUnreachableError) {
     connection.reportFailure();
-    return new ApiFailure('offline', '无法连接服务器，请检查网络后重试');
+    return new ApiFailure('offline', errorText('auth.unreachable'));
   }
-  if (error instanceof ServerProtocolError) return new ApiFailure('unavailable', '服务器版本与客户端不匹配，请联系管理员');
-  return new ApiFailure('internal', '登录失败，请稍后重试');
+  if (error instanceof ServerProtocolError) return new ApiFailure('unavailable', errorText('auth.versionMismatch'));
+  return new ApiFailure('internal', errorText('auth.failed'));
 }
 
