@@ -18,6 +18,7 @@ import { DocumentPdfPreview } from '../preview';
 import { InkImage, InkPad, PhrasePicker } from '../signoff';
 import { loadSavedSignature, saveSignature } from './savedSignature';
 import './batch.css';
+import { describeError } from '../../i18n/errors';
 
 export interface BatchViewProps {
   /** A new batch of these documents… */
@@ -65,7 +66,7 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
     void api.batchSignoff.prepare({ ids: documents.map((d) => d.id) }).then((result) => {
       if (!live) return;
       if (!result.ok) {
-        setError(result.error.message);
+        setError(describeError(result.error, t));
         setEligible([]);
         return;
       }
@@ -82,7 +83,7 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
     if (!batchId) return;
     void api.batchSignoff.status({ batchId }).then((result) => {
       if (result.ok) setStatus(result.value);
-      else setError(result.error.message);
+      else setError(describeError(result.error, t));
     });
   }, [api, batchId]);
 
@@ -133,7 +134,7 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
     setBusy(false);
     setPassword('');
     if (!result.ok) {
-      setError(result.error.message);
+      setError(describeError(result.error, t));
       return;
     }
     setStatus(result.value);
@@ -149,7 +150,7 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
     const result = await api.batchSignoff.resume({ batchId: status.batch.id, retryFailed, ...(s ? { secret: s } : {}) });
     setBusy(false);
     setPassword('');
-    if (!result.ok) setError(result.error.message);
+    if (!result.ok) setError(describeError(result.error, t));
     else setStatus(result.value);
   };
 

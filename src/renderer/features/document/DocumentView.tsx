@@ -30,6 +30,7 @@ import { VerificationPanel } from '../exchange/VerificationPanel';
 import { HandwrittenOpinion, keepVoice, OpinionsPanel, PhrasePicker, SheetButton, VoiceSignoff, type VoiceRecording } from '../signoff';
 import type { InkDrawing } from '../../../shared/domain/documents/opinion';
 import '../../styles/documents.css';
+import { describeError } from '../../i18n/errors';
 
 /** States in which the body may still change (the server's room rule agrees). */
 const textMayChange = new Set(['draft', 'review', 'countersign', 'signoff', 'registering', 'proposing']);
@@ -74,7 +75,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
     const result = await api.documents.get({ id });
     if (seq !== loadSeq.current) return;
     if (!result.ok) {
-      setLoadError(result.error.message);
+      setLoadError(describeError(result.error, t));
       return;
     }
     setLoadError(null);
@@ -158,7 +159,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
     const kept = voice.recording && action !== 'return' ? await keepVoice(api, id, voice.recording) : null;
     if (kept && !kept.ok) {
       setBusy(null);
-      setMessage({ tone: 'error', text: kept.error.message });
+      setMessage({ tone: 'error', text: describeError(kept.error, t) });
       return;
     }
     const result = await api.documents.act({
@@ -173,7 +174,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
     });
     setBusy(null);
     if (!result.ok) {
-      setMessage({ tone: 'error', text: result.error.message });
+      setMessage({ tone: 'error', text: describeError(result.error, t) });
       return;
     }
     const { command, document } = result.value;
@@ -199,7 +200,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
     const result = await api.documents.pdf({ id });
     setPdfBusy(false);
     if (!result.ok) {
-      setMessage({ tone: 'error', text: result.error.message });
+      setMessage({ tone: 'error', text: describeError(result.error, t) });
       return;
     }
     const blob = new Blob([fromBase64(result.value.base64).slice().buffer], { type: 'application/pdf' });

@@ -18,6 +18,7 @@ import { ExchangeItemView } from './ExchangeItemView';
 import { OutgoingTracking } from './OutgoingTracking';
 import '../../styles/documents.css';
 import '../../styles/exchange.css';
+import { describeError } from '../../i18n/errors';
 
 type Box = 'incoming' | 'outgoing';
 
@@ -48,7 +49,7 @@ function ExchangeRow({ item, box, onChanged, onOpen, selected, onSelect }: RowPr
     const result = await api.exchange.act({ id: item.id, action, reason: action === 'return' ? reason.trim() : undefined });
     setBusy(false);
     if (!result.ok) {
-      setMessage({ tone: 'error', text: result.error.message });
+      setMessage({ tone: 'error', text: describeError(result.error, t) });
       return;
     }
     const { command } = result.value;
@@ -137,7 +138,7 @@ export function ExchangeSection() {
   const load = useCallback(async () => {
     const result = await api.exchange.list({ box });
     if (!result.ok) {
-      setError(result.error.message);
+      setError(describeError(result.error, t));
       setItems((current) => current ?? []);
       return;
     }
@@ -168,7 +169,7 @@ export function ExchangeSection() {
     const label = t('exchangeDesk.batchReceive');
     const success = exchangeStatusLabels.received;
     setRun({ label, total: ids.length, outcomes: [], success });
-    const outcomes = await runBatch(ids, (id) => api.exchange.act({ id, action: 'receive' }), (done) => setRun({ label, total: ids.length, outcomes: done, success }));
+    const outcomes = await runBatch(ids, (id) => api.exchange.act({ id, action: 'receive' }), (done) => setRun({ label, total: ids.length, outcomes: done, success }), (error) => describeError(error, t));
     setSelected(new Set(outcomes.filter((o) => !o.ok).map((o) => o.id)));
     void load();
   };

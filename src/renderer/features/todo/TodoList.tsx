@@ -14,6 +14,7 @@ import { formatTime, typeLabel, urgencyLabel } from '../document/labels';
 import { isOverdue } from '../document/overdue';
 import { useApiEvent } from '../document/useApiEvent';
 import '../../styles/documents.css';
+import { describeError } from '../../i18n/errors';
 
 export interface TodoListProps {
   empty: string;
@@ -42,7 +43,7 @@ export function TodoList({ empty, onOpen, selected, onSelectionChange }: TodoLis
     const result = await api.documents.list({ box: 'todo' });
     if (seq !== loadSeq.current) return;
     if (!result.ok) {
-      setError(result.error.message);
+      setError(describeError(result.error, t));
       setItems((current) => current ?? []);
       return;
     }
@@ -65,7 +66,7 @@ export function TodoList({ empty, onOpen, selected, onSelectionChange }: TodoLis
     const result = await api.documents.list({ box: 'todo', cursor: next });
     setLoadingMore(false);
     if (!result.ok) {
-      setError(result.error.message);
+      setError(describeError(result.error, t));
       return;
     }
     setItems((current) => [...(current ?? []), ...result.value.items]);
