@@ -608,9 +608,9 @@ export class DocumentService {
       );
       if (!applied.ok) {
         this.actions?.inc({ action: body.action, result: applied.code });
-        if (applied.code === 'stale') throw conflict(applied.reason);
-        if (applied.code === 'forbidden') throw forbidden(applied.reason);
-        throw badRequest(applied.reason);
+        if (applied.code === 'stale') throw conflict(applied.text);
+        if (applied.code === 'forbidden') throw forbidden(applied.text);
+        throw badRequest(applied.text);
       }
       const next: StoredDocument = { ...doc, workflow: applied.status, updatedAt: now };
       await saveDocument(tx, next, doc.workflow.version);

@@ -253,7 +253,7 @@ export class ExchangeService {
     } else if (row.to_unit_id !== user.unitId || !isClerk) {
       throw forbidden(request.action === 'receive' ? errorText('exchange.receiveRecipientClerk') : errorText('exchange.returnRecipientClerk'));
     }
-    if (request.action === 'return' && !reason) throw badRequest(errorText('exchange.reasonRequired'));
+    if (request.action === 'return' && !reason) throw badRequest(errorText('workflow.reasonRequired'));
     if (request.action === 'return' && row.status === 'received') return this.returnAfterReceipt(user, row, reason ?? '', request.clientId);
 
     if (request.action === 'remind') return this.remind(user, row, request.clientId);
