@@ -265,7 +265,7 @@ function toLoginFailure(error: unknown, connection: ConnectionSource): ApiFailur
   if (error instanceof ServerHttpError) {
     // The server's message says what is wrong: wrong credentials, a disabled account, or a lock
     // with the time to wait (429) — the person needs exactly that sentence.
-    if (error.status === 401) return new ApiFailure('unauthenticated', error.code === 'unauthenticated' ? error.message : errorText('auth.wrongPassword'));
+    if (error.status === 401) return new ApiFailure('unauthenticated', error.code === 'unauthenticated' ? error : errorText('auth.wrongPassword'));
     if (error.status === 400) return new ApiFailure('invalid_input', error);
     if (error.status >= 500) return new ApiFailure('unavailable', errorText('auth.serverUnavailable', { message: error.message }));
     return new ApiFailure('rejected', error);
