@@ -26,3 +26,9 @@ export function describeError(error: ErrorText, t: TFunction): string {
   if (!isErrorKey(error.key)) return error.message;
   return t(`errors.${error.key}`, { ...error.params, defaultValue: error.message });
 }
+
+/** The reason a refused command gave (documents:act and the like), worded like any error. */
+export function describeReason(command: { reason?: string; reasonKey?: string; reasonParams?: ErrorText['params'] }, t: TFunction): string {
+  const text: ErrorText = { message: command.reason ?? '', ...(command.reasonKey ? { key: command.reasonKey } : {}), ...(command.reasonParams ? { params: command.reasonParams } : {}) };
+  return describeError(text, t);
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiErrorSchema, ApiFailure, fail } from '../api/result';
 import { HttpErrorBodySchema } from '../http/errors';
-import { errorCatalogue, errorText, wordError } from './index';
+import { decodeReason, encodeReason, errorCatalogue, errorText, wordError } from './index';
 
 const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '').sort();
 const han = /\p{Script=Han}/u;
@@ -47,5 +47,13 @@ describe('error catalogue', () => {
     expect(fail('invalid_input', '纯文本')).toEqual({ ok: false, error: { code: 'invalid_input', message: '纯文本' } });
     expect(HttpErrorBodySchema.safeParse({ error: { code: 'forbidden', message: '旧格式' } }).success).toBe(true);
     expect(HttpErrorBodySchema.safeParse({ error: { code: 'forbidden', message: 'x', params: { a: { nested: true } } } }).success).toBe(false);
+  });
+
+  it('keeps a refusal in one text column with its key, and reads reasons stored before keys existed', () => {
+    const text = errorText('workflow.notHolder', { step: '核稿', label: '同意' });
+    expect(decodeReason(encodeReason(text))).toEqual(text);
+    expect(encodeReason({ message: '旧的理由' })).toBe('旧的理由');
+    expect(decodeReason('旧的理由')).toEqual({ message: '旧的理由' });
+    expect(decodeReason('理由\u0000{not json')).toEqual({ message: '理由' });
   });
 });

@@ -68,3 +68,28 @@ export function wordError(text: ErrorText, language: ErrorLanguage): string {
   const entry = errorCatalogue[text.key];
   return fillPlaceholders(language === 'en' ? entry.en : entry.zh, text.params);
 }
+
+/**
+ * A refusal kept as one text column (the replica's outbox reason): the zh-CN message, then, when the
+ * text has a key, a NUL and its key and params as JSON. A reason written before keys existed is
+ * just its message and decodes as such.
+ */
+const reasonSeparator = '\u0000';
+
+export function encodeReason(text: ErrorText): string {
+  return text.key === undefined ? text.message : `${text.message}${reasonSeparator}${JSON.stringify(keyFields(text))}`;
+}
+
+export function decodeReason(stored: string): ErrorText {
+  const at = stored.indexOf(reasonSeparator);
+  if (at < 0) return { message: stored };
+  const message = stored.slice(0, at);
+  let json: unknown;
+  try {
+    json = JSON.parse(stored.slice(at + 1));
+  } catch {
+    return { message };
+  }
+  const fields = ErrorTextFieldsSchema.safeParse(json);
+  return fields.success ? { message, ...keyFields({ message, ...fields.data }) } : { message };
+}

@@ -2,7 +2,8 @@
  * Sends outbox commands to the sync server over HTTP (INTERFACES.md). Each request carries the
  * command's clientId, so a command sent again after a crash or a lost response is applied once.
  */
-import { serverReason, type OutboxCommand } from '../../../shared/api/offline.contract';
+import { serverReasonText, type OutboxCommand } from '../../../shared/api/offline.contract';
+import { encodeReason } from '../../../shared/errors';
 import type { CommandTransport, SendOutcome } from './transport';
 
 export interface HttpTransportOptions {
@@ -102,11 +103,13 @@ export function createHttpTransport(options: HttpTransportOptions): CommandTrans
       }
       const body = await readJson(response).catch(() => null);
       if (response.ok) return { kind: 'applied', response: body };
-      const reason = serverReason(body) ?? `服务器返回 ${response.status}`;
+      const text = serverReasonText(body);
+      const reason = text?.message ?? `服务器返回 ${response.status}`;
       if (response.status === 401) return { kind: 'unauthenticated', reason };
       // Timeouts, throttling and server faults decide nothing: the command waits its turn again.
       if (response.status === 408 || response.status === 429 || response.status >= 500) return { kind: 'unavailable', reason };
-      return { kind: 'rejected', reason };
+      // Kept with its key, so the refusal is worded in the person's language when shown.
+      return { kind: 'rejected', reason: text ? encodeReason(text) : reason };
     },
   };
 }

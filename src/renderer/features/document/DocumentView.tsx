@@ -30,7 +30,7 @@ import { VerificationPanel } from '../exchange/VerificationPanel';
 import { HandwrittenOpinion, keepVoice, OpinionsPanel, PhrasePicker, SheetButton, VoiceSignoff, type VoiceRecording } from '../signoff';
 import type { InkDrawing } from '../../../shared/domain/documents/opinion';
 import '../../styles/documents.css';
-import { describeError } from '../../i18n/errors';
+import { describeError, describeReason } from '../../i18n/errors';
 
 /** States in which the body may still change (the server's room rule agrees). */
 const textMayChange = new Set(['draft', 'review', 'countersign', 'signoff', 'registering', 'proposing']);
@@ -184,7 +184,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
       setLocal(document);
     }
     if (command.status === 'rejected') {
-      setMessage({ tone: 'error', text: t('docs.rejected', { reason: command.reason ?? '' }) });
+      setMessage({ tone: 'error', text: t('docs.rejected', { reason: describeReason(command, t) }) });
       return;
     }
     setOpinion('');
@@ -381,7 +381,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                       <time className="command__time" dateTime={c.createdAt}>
                         {formatTime(c.createdAt)}
                       </time>
-                      {c.status === 'rejected' && c.reason ? <span className="command__reason">{t('docs.rejectedReason', { reason: c.reason })}</span> : null}
+                      {c.status === 'rejected' && c.reason ? <span className="command__reason">{t('docs.rejectedReason', { reason: describeReason(c, t) })}</span> : null}
                     </li>
                   ))}
                 </ul>

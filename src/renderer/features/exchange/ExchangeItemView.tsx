@@ -12,7 +12,7 @@ import { fromBase64 } from '../document/base64';
 import { exchangeStatusLabels, formatTime, urgencyLabel } from '../document/labels';
 import { PdfPreview, type PdfSource } from '../preview';
 import { VerificationPanel } from './VerificationPanel';
-import { describeError } from '../../i18n/errors';
+import { describeError, describeReason } from '../../i18n/errors';
 
 export interface ExchangeItemViewProps {
   item: ExchangeItem;
@@ -53,7 +53,7 @@ export function ExchangeItemView({ item, box, onBack, onChanged }: ExchangeItemV
     setBusy(false);
     if (!result.ok) return setMessage({ tone: 'error', text: describeError(result.error, t) });
     const { command } = result.value;
-    if (command.status === 'rejected') return setMessage({ tone: 'error', text: t('docs.rejected', { reason: command.reason ?? '' }) });
+    if (command.status === 'rejected') return setMessage({ tone: 'error', text: t('docs.rejected', { reason: describeReason(command, t) }) });
     if (command.status === 'pending') return setMessage({ tone: 'info', text: t('docs.queued') });
     setReturning(false);
     onChanged();

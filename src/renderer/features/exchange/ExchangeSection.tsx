@@ -18,7 +18,7 @@ import { ExchangeItemView } from './ExchangeItemView';
 import { OutgoingTracking } from './OutgoingTracking';
 import '../../styles/documents.css';
 import '../../styles/exchange.css';
-import { describeError } from '../../i18n/errors';
+import { describeError, describeReason } from '../../i18n/errors';
 
 type Box = 'incoming' | 'outgoing';
 
@@ -53,7 +53,7 @@ function ExchangeRow({ item, box, onChanged, onOpen, selected, onSelect }: RowPr
       return;
     }
     const { command } = result.value;
-    if (command.status === 'rejected') setMessage({ tone: 'error', text: t('docs.rejected', { reason: command.reason ?? '' }) });
+    if (command.status === 'rejected') setMessage({ tone: 'error', text: t('docs.rejected', { reason: describeReason(command, t) }) });
     else if (command.status === 'pending') setMessage({ tone: 'info', text: t('docs.queued') });
     else {
       setReturning(false);

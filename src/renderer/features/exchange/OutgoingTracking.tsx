@@ -11,7 +11,7 @@ import { exchangeStatusLabels, formatTime, urgencyLabel } from '../document/labe
 import { BatchProgress, type BatchRun } from './BatchProgress';
 import { durationText, runBatch } from './batch';
 import { VerificationPanel } from './VerificationPanel';
-import { describeError } from '../../i18n/errors';
+import { describeError, describeReason } from '../../i18n/errors';
 
 interface SentDocument {
   readonly documentId: string;
@@ -45,7 +45,7 @@ function UnitRow({ item, onChanged }: { item: ExchangeItem; onChanged: () => voi
     const result = await api.exchange.act({ id: item.id, action });
     setBusy(false);
     if (!result.ok) setError(describeError(result.error, t));
-    else if (result.value.command.status === 'rejected') setError(t('docs.rejected', { reason: result.value.command.reason ?? '' }));
+    else if (result.value.command.status === 'rejected') setError(t('docs.rejected', { reason: describeReason(result.value.command, t) }));
     else onChanged();
   };
   return (
