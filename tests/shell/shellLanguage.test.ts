@@ -43,7 +43,7 @@ describe('the shell in the interface language', () => {
     expect(labels(buildMenuTemplate(actions, 'linux'))).toEqual(expect.arrayContaining(['文件', '编辑', '视图', '窗口', '帮助', '检查更新']));
   });
 
-  it('words the tray menu, tooltip and notification in the current language and re-words them when it changes', async () => {
+  it('words the tray menu, tooltip and notification in the current language and re-words them when it changes', () => {
     let texts: ShellTexts = shellTexts['zh-CN'];
     let menu: readonly TrayMenuItem[] = [];
     const tray = { setToolTip: vi.fn(), setContextMenu: vi.fn(), on: vi.fn(), destroy: vi.fn() };
