@@ -385,7 +385,7 @@ export class DocumentService {
   private async editable(user: AccountUser, id: string): Promise<StoredDocument> {
     const doc = await this.readable(user, id);
     const actor = await this.actorFor(user);
-    if (!editableStates.has(doc.workflow.state)) throw forbidden(errorText('documents.locked', { state: doc.workflow.state === 'archived' ? '归档' : '进入' + workflowStateLabels[doc.workflow.state] + '环节' }));
+    if (!editableStates.has(doc.workflow.state)) throw forbidden(doc.workflow.state === 'archived' ? errorText('documents.lockedArchived') : errorText('documents.lockedAtStep', { step: workflowStateLabels[doc.workflow.state] }));
     const pending = doc.workflow.holders.filter((h) => !doc.workflow.answered.includes(h));
     if (![actor.id, ...(actor.delegators ?? []).map((d) => d.id)].some((h) => pending.includes(h))) throw forbidden(errorText('documents.holderOnlyEdit'));
     return doc;

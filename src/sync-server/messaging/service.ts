@@ -245,7 +245,7 @@ export class MessagingService {
     await this.checkContent(conversationId, members, content);
     const now = this.deps.now();
     const updated = await this.deps.db.transaction(async (tx) => {
-      const message = await this.ownChangeable(tx, user, conversationId, messageId, now, '编辑');
+      const message = await this.ownChangeable(tx, user, conversationId, messageId, now, 'edit');
       const previous = message.content ? (MessageContentSchema.parse(JSON.parse(message.content))) : null;
       if (previous?.type !== 'text') throw rejected(errorText('messaging.editTextOnly'));
       const version = Number((await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM chat_message_edits WHERE message_id = ?', [messageId]))?.n ?? 0) + 1;
@@ -268,7 +268,7 @@ export class MessagingService {
     const members = await this.memberIds(row);
     const now = this.deps.now();
     const updated = await this.deps.db.transaction(async (tx) => {
-      const message = await this.ownChangeable(tx, user, conversationId, messageId, now, '撤回');
+      const message = await this.ownChangeable(tx, user, conversationId, messageId, now, 'recall');
       const edits = await tx.all<{ version: number; content: string; replaced_at: number }>('SELECT version, content, replaced_at FROM chat_message_edits WHERE message_id = ? ORDER BY version', [messageId]);
       await tx.run('INSERT INTO chat_recall_audit (message_id, conversation_id, sender_id, recalled_by, recalled_at, content, edits) VALUES (?, ?, ?, ?, ?, ?, ?)', [
         messageId,
@@ -467,12 +467,12 @@ export class MessagingService {
     }
   }
 
-  private async ownChangeable(tx: Queryable, user: AccountUser, conversationId: string, messageId: string, now: number, verb: string): Promise<MessageRow> {
+  private async ownChangeable(tx: Queryable, user: AccountUser, conversationId: string, messageId: string, now: number, verb: 'edit' | 'recall'): Promise<MessageRow> {
     const message = await tx.get<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM chat_messages WHERE id = ? AND conversation_id = ?`, [messageId, conversationId]);
     if (!message) throw notFound(errorText('messaging.messageNotFound'));
-    if (message.sender_id !== user.id) throw forbidden(errorText('messaging.ownOnly', { verb }));
+    if (message.sender_id !== user.id) throw forbidden(errorText(verb === 'edit' ? 'messaging.ownOnlyEdit' : 'messaging.ownOnlyRecall'));
     if (message.recalled_at !== null) throw conflict(errorText('messaging.recalled'));
-    if (now - Number(message.created_at) > MESSAGE_CHANGE_WINDOW_MS) throw rejected(errorText('messaging.tooOld', { verb }));
+    if (now - Number(message.created_at) > MESSAGE_CHANGE_WINDOW_MS) throw rejected(errorText(verb === 'edit' ? 'messaging.tooOldEdit' : 'messaging.tooOldRecall'));
     return message;
   }
 

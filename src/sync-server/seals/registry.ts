@@ -11,7 +11,7 @@ import { appendAudit } from '../audit/auditLog';
 import type { ServerDeps } from '../deps';
 import { badRequest, conflict, forbidden, notFound, rejected } from '../http/errors';
 import type { Queryable } from '../store/database';
-import { errorText } from '../../shared/errors';
+import { errorText, type ErrorText } from '../../shared/errors';
 
 interface SealRow {
   [key: string]: unknown;
@@ -97,11 +97,14 @@ export function parseSealCertificate(pem: string): ParsedSealCertificate {
   };
 }
 
+/** The refusal of each administrator-only seal operation. */
+const adminOnlyKeys = { create: 'seals.adminOnlyCreate', update: 'seals.adminOnlyUpdate', grant: 'seals.adminOnlyGrant', revoke: 'seals.adminOnlyRevoke' } as const;
+
 export type SealEntitlement =
   /** The unit has no seals registered: the upload is judged by the person-certificate rule alone. */
   | { readonly kind: 'unregistered' }
   | { readonly kind: 'entitled'; readonly seal: { readonly id: string; readonly name: string } }
-  | { readonly kind: 'refused'; readonly reason: string };
+  | { readonly kind: 'refused'; readonly reason: ErrorText };
 
 export interface SealUseRecord {
   readonly sealId: string;
@@ -123,19 +126,19 @@ export interface SealUseRecord {
 export async function sealEntitlement(db: Queryable, input: { unitId: string; userId: string; signerSerialHex: string | undefined; at: number }): Promise<SealEntitlement> {
   const registered = await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM seals WHERE unit_id = ?', [input.unitId]);
   if (Number(registered?.n ?? 0) === 0) return { kind: 'unregistered' };
-  if (!input.signerSerialHex) return { kind: 'refused', reason: '签章没有可识别的证书序列号，无法确认所用印章' };
+  if (!input.signerSerialHex) return { kind: 'refused', reason: errorText('seals.noSerial') };
   const serial = normaliseSerialHex(input.signerSerialHex);
   const seals = await db.all<SealRow>(`SELECT ${SEAL_COLUMNS} FROM seals WHERE unit_id = ? AND serial_hex = ? ORDER BY created_at`, [input.unitId, serial]);
-  if (seals.length === 0) return { kind: 'refused', reason: `签章所用证书（序列号 ${serial}）未绑定本单位的任何印章` };
+  if (seals.length === 0) return { kind: 'refused', reason: errorText('seals.certificateNotBound', { serial }) };
   const active = seals.filter((seal) => seal.status === 'active');
-  if (active.length === 0) return { kind: 'refused', reason: `印章“${seals[0]!.name}”已停用，不能用印` };
+  if (active.length === 0) return { kind: 'refused', reason: errorText('seals.disabledNoUse', { name: seals[0]!.name }) };
   const valid = active.filter((seal) => Number(seal.not_before) <= input.at && input.at <= Number(seal.not_after));
-  if (valid.length === 0) return { kind: 'refused', reason: `印章“${active[0]!.name}”绑定的证书不在有效期内` };
+  if (valid.length === 0) return { kind: 'refused', reason: errorText('seals.certificateOutOfValidity', { name: active[0]!.name }) };
   for (const seal of valid) {
     const held = await db.get('SELECT seal_id FROM seal_holders WHERE seal_id = ? AND user_id = ?', [seal.id, input.userId]);
     if (held) return { kind: 'entitled', seal: { id: seal.id, name: seal.name } };
   }
-  return { kind: 'refused', reason: `您未获授权使用印章“${valid[0]!.name}”，请联系管理员` };
+  return { kind: 'refused', reason: errorText('seals.notGranted', { name: valid[0]!.name }) };
 }
 
 /**
@@ -210,8 +213,8 @@ export class SealRegistry {
     return row;
   }
 
-  private requireAdmin(user: AccountUser, what: string): void {
-    if (!isAdmin(user)) throw forbidden(errorText('seals.adminOnly', { what }));
+  private requireAdmin(user: AccountUser, what: 'create' | 'update' | 'grant' | 'revoke'): void {
+    if (!isAdmin(user)) throw forbidden(errorText(adminOnlyKeys[what]));
   }
 
   async view(user: AccountUser, id: string): Promise<SealView> {
@@ -238,7 +241,7 @@ export class SealRegistry {
 
   /** POST /api/seals (admins): checks the certificate is trusted, of the unit and valid; binds it. */
   async create(user: AccountUser, input: z.output<typeof CreateSealRequestSchema>): Promise<SealView> {
-    this.requireAdmin(user, '新建印章');
+    this.requireAdmin(user, 'create');
     const unitId = input.unitId ?? user.unitId;
     const unitName = (await this.unitNames()).get(unitId);
     if (!unitName) throw badRequest(errorText('seals.unitMissing'));
@@ -278,7 +281,7 @@ export class SealRegistry {
 
   /** PATCH /api/seals/:id (admins): rename, change kind or bottom text, disable or re-enable. */
   async update(user: AccountUser, id: string, input: z.output<typeof UpdateSealRequestSchema>): Promise<SealView> {
-    this.requireAdmin(user, '修改印章');
+    this.requireAdmin(user, 'update');
     const row = await this.row(id);
     const now = this.deps.now();
     await this.deps.db.transaction(async (tx) => {
@@ -300,7 +303,7 @@ export class SealRegistry {
 
   /** POST /api/seals/:id/holders (admins): allows a person of the seal's unit to apply it. */
   async grant(user: AccountUser, id: string, userId: string): Promise<SealView> {
-    this.requireAdmin(user, '授权用印');
+    this.requireAdmin(user, 'grant');
     const row = await this.row(id);
     if (row.status !== 'active') throw conflict(errorText('seals.disabledNoGrant'));
     await this.checkHolders([userId], row.unit_id);
@@ -313,7 +316,7 @@ export class SealRegistry {
 
   /** DELETE /api/seals/:id/holders/:userId (admins): that person can no longer apply it. */
   async revoke(user: AccountUser, id: string, userId: string): Promise<SealView> {
-    this.requireAdmin(user, '撤销用印授权');
+    this.requireAdmin(user, 'revoke');
     await this.row(id);
     const removed = await this.deps.db.run('DELETE FROM seal_holders WHERE seal_id = ? AND user_id = ?', [id, userId]);
     if (removed.changes === 0) throw notFound(errorText('seals.notHolder'));
