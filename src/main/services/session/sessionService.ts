@@ -12,7 +12,7 @@ import type { EventSink, SecretBox } from '../appServices';
 import { ServerHttpError, ServerProtocolError, ServerUnreachableError, type ServerClient } from '../serverClient';
 import type { ConnectionSource } from './connectionMonitor';
 import { createSessionStore, type SessionStore } from './sessionStore';
-import { errorText } from '../../../shared/errors';
+import { asErrorText, errorText, keyFields, type ErrorText } from '../../../shared/errors';
 
 export interface SessionServiceOptions {
   userDataDir: string;
@@ -47,7 +47,7 @@ export interface SessionService {
   token(): string | null;
   connectionState(): ConnectionState;
   /** Another service got a 401 with our token: end the session and tell the renderer. */
-  reportUnauthorized(reason?: string): void;
+  reportUnauthorized(reason?: string | ErrorText): void;
   /** Another service could not reach the server: re-check the connection now. */
   reportUnreachable(): void;
   /** Called whenever the session starts or ends; returns the unsubscribe function. */
@@ -55,7 +55,7 @@ export interface SessionService {
   close(): Promise<void>;
 }
 
-const EXPIRED_REASON = '登录已失效，请重新登录';
+const EXPIRED_REASON = errorText('auth.sessionExpired');
 
 export function createSessionService(options: SessionServiceOptions): SessionService {
   const { client, connection, emit } = options;
@@ -72,12 +72,13 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
     emit('sessionChanged', { session });
   };
 
-  const endSession = (reason: string): void => {
+  const endSession = (reason: string | ErrorText): void => {
     if (!state) return;
     state = null;
     store.clear();
     notify();
-    emit('signedOut', { reason });
+    const text = asErrorText(reason);
+    emit('signedOut', { reason: text.message, ...keyFields(text) });
   };
 
   /** Half the token's life gone (or unknown, from an older client): time to renew it. */
