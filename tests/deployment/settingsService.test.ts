@@ -58,7 +58,7 @@ describe('settings:get and settings:update', () => {
   it('refuses a locked setting with the policy’s reason and keeps the saved file', async () => {
     await dispatcherFor().dispatch('settings:update', { language: 'en' });
     expect(await dispatcherFor().dispatch('settings:update', { serverUrl: 'http://10.1.1.1:8787' })).toEqual({ ok: false, error: { code: 'forbidden', key: 'settings.lockedServerUrl', message: '单位部署策略不允许更改服务器地址' } });
-    expect(await dispatcherFor().dispatch('settings:update', { rememberPassword: true })).toEqual({ ok: false, error: { code: 'forbidden', message: '单位部署策略不允许记住密码' } });
+    expect(await dispatcherFor().dispatch('settings:update', { rememberPassword: true })).toEqual({ ok: false, error: { code: 'forbidden', key: 'settings.lockedRememberPassword', message: '单位部署策略不允许记住密码' } });
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toEqual({ language: 'en' });
     // Restating the deployed value is not a change.
     expect(await dispatcherFor().dispatch('settings:update', { serverUrl: 'https://oa.example.gov.cn' })).toMatchObject({ ok: true });
