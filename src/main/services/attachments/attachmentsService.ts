@@ -93,7 +93,7 @@ export function createAttachmentsHandlers(options: AttachmentsServiceOptions): A
   /** The server answers the document view; re-read it through the documents service for the LocalDocument. */
   const viewThenDocument = async (documentId: string, response: Response, path: string): Promise<LocalDocument> => {
     const parsed = DocumentViewSchema.safeParse(await response.json().catch(() => undefined));
-    if (!parsed.success) throw new ServerProtocolError(`服务器的应答不符合约定（${path}）`);
+    if (!parsed.success) throw new ServerProtocolError(errorText('client.protocolMismatch', { path }));
     return options.documents.get(documentId);
   };
 

@@ -15,7 +15,7 @@ import { errorText } from '../../../shared/errors';
 export function failureOf(error: unknown): ApiFailure {
   if (error instanceof ApiFailure) return error;
   if (error instanceof ServerUnreachableError) return new ApiFailure('offline', errorText('client.unreachable'));
-  if (error instanceof ServerProtocolError) return new ApiFailure('internal', error.message);
+  if (error instanceof ServerProtocolError) return new ApiFailure('internal', error);
   if (error instanceof ServerHttpError) {
     switch (error.status) {
       case 401:
@@ -123,7 +123,7 @@ export function createServerCalls(options: ServerCallsOptions): ServerCalls {
         body: JSON.stringify(body),
       });
       const parsed = schema.safeParse(await response.json().catch(() => undefined));
-      if (!parsed.success) throw new ServerProtocolError(`服务器的应答不符合约定（${path}）`);
+      if (!parsed.success) throw new ServerProtocolError(errorText('client.protocolMismatch', { path }));
       return parsed.data;
     },
     async getPdf(documentId) {

@@ -3,7 +3,7 @@
  * command's clientId, so a command sent again after a crash or a lost response is applied once.
  */
 import { serverReasonText, type OutboxCommand } from '../../../shared/api/offline.contract';
-import { encodeReason } from '../../../shared/errors';
+import { encodeReason, errorText } from '../../../shared/errors';
 import type { CommandTransport, SendOutcome } from './transport';
 
 export interface HttpTransportOptions {
@@ -50,17 +50,17 @@ async function requestFor(clientId: string, command: OutboxCommand, readBlob: Ht
       };
     case 'document.signedPdf': {
       const pdf = await readBlob(command.pdfSha256);
-      if (!pdf) return '签章后的文件在本地已不存在，无法上传';
+      if (!pdf) return encodeReason(errorText('outbox.signedPdfMissing'));
       return { method: 'PUT', path: `/api/documents/${seg(command.documentId)}/pdf`, body: pdf.slice(), contentType: 'application/pdf' };
     }
     case 'document.voice': {
       const audio = await readBlob(command.sha256);
-      if (!audio) return '语音签批的录音在本地已不存在，无法上传';
+      if (!audio) return encodeReason(errorText('outbox.voiceMissing'));
       return { method: 'PUT', path: `/api/documents/${seg(command.documentId)}/voice/${command.sha256}`, body: audio.slice(), contentType: command.mimeType };
     }
     case 'document.attachment': {
       const file = await readBlob(command.sha256);
-      if (!file) return `附件「${command.name}」在本地已不存在，无法上传`;
+      if (!file) return encodeReason(errorText('outbox.attachmentMissing', { name: command.name }));
       return {
         method: 'POST',
         path: `/api/documents/${seg(command.documentId)}/attachments?name=${seg(command.name)}`,

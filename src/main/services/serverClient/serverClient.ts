@@ -35,10 +35,15 @@ export class ServerUnreachableError extends Error {
 }
 
 /** The server answered 2xx with a body that does not match the contract (e.g. a version mismatch). */
-export class ServerProtocolError extends Error {
-  constructor(message: string) {
+export class ServerProtocolError extends Error implements ErrorText {
+  readonly key: string | undefined;
+  readonly params: ErrorParams | undefined;
+  constructor(text: string | ErrorText) {
+    const { message, key, params } = asErrorText(text);
     super(message);
     this.name = 'ServerProtocolError';
+    this.key = key;
+    this.params = params;
   }
 }
 
@@ -115,7 +120,7 @@ export function createServerClient(serverUrl: string, options: ServerClientOptio
       throw new ServerHttpError(response.status, `http_${response.status}`, errorText('client.serverStatus', { status: response.status }));
     }
     const parsed = opts.schema.safeParse(json);
-    if (!parsed.success) throw new ServerProtocolError(`服务器的应答不符合约定（${path}）`);
+    if (!parsed.success) throw new ServerProtocolError(errorText('client.protocolMismatch', { path }));
     return parsed.data;
   }
 
