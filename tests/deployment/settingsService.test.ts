@@ -57,8 +57,8 @@ describe('settings:get and settings:update', () => {
 
   it('refuses a locked setting with the policy’s reason and keeps the saved file', async () => {
     await dispatcherFor().dispatch('settings:update', { language: 'en' });
-    expect(await dispatcherFor().dispatch('settings:update', { serverUrl: 'http://10.1.1.1:8787' })).toEqual({ ok: false, error: { code: 'forbidden', message: '单位部署策略不允许更改服务器地址' } });
-    expect(await dispatcherFor().dispatch('settings:update', { rememberPassword: true })).toEqual({ ok: false, error: { code: 'forbidden', message: '单位部署策略不允许记住密码' } });
+    expect(await dispatcherFor().dispatch('settings:update', { serverUrl: 'http://10.1.1.1:8787' })).toEqual({ ok: false, error: { code: 'forbidden', key: 'settings.lockedServerUrl', message: '单位部署策略不允许更改服务器地址' } });
+    expect(await dispatcherFor().dispatch('settings:update', { rememberPassword: true })).toEqual({ ok: false, error: { code: 'forbidden', key: 'settings.lockedRememberPassword', message: '单位部署策略不允许记住密码' } });
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toEqual({ language: 'en' });
     // Restating the deployed value is not a change.
     expect(await dispatcherFor().dispatch('settings:update', { serverUrl: 'https://oa.example.gov.cn' })).toMatchObject({ ok: true });
@@ -95,7 +95,7 @@ describe('settings:get and settings:update', () => {
     const seen: SettingsView[] = [];
     const dispatcher = dispatcherFor({ startOnLogin: 'never' }, (view) => seen.push(view));
     expect(await dispatcher.dispatch('settings:get', {})).toMatchObject({ ok: true, value: { locked: ['serverUrl', 'autoUpdate', 'rememberPassword', 'startOnLogin'], effective: { startOnLogin: false } } });
-    expect(await dispatcher.dispatch('settings:update', { startOnLogin: true })).toEqual({ ok: false, error: { code: 'forbidden', message: '单位部署策略统一设定了开机启动' } });
+    expect(await dispatcher.dispatch('settings:update', { startOnLogin: true })).toEqual({ ok: false, error: { code: 'forbidden', key: 'settings.lockedStartOnLogin', message: '单位部署策略统一设定了开机启动' } });
     expect(seen).toEqual([]);
     expect(await dispatcher.dispatch('settings:update', { startOnLogin: false, notifications: true })).toMatchObject({ ok: true });
   });

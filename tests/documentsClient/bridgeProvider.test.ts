@@ -89,7 +89,7 @@ describe('BridgeProvider', () => {
     const errors: string[] = [];
 
     const liDoc = new Y.Doc();
-    const liProvider = new BridgeProvider(li.api, room, liDoc, (message) => errors.push(message));
+    const liProvider = new BridgeProvider(li.api, room, liDoc, (error) => errors.push(error.message));
     const synced: boolean[] = [];
     liProvider.on('sync', (value: boolean) => synced.push(value));
     await liProvider.connect();
@@ -103,7 +103,7 @@ describe('BridgeProvider', () => {
     // wang reads the same room (his unit's document) through his own main and replica.
     const wang = await roomApi('wang');
     const wangDoc = new Y.Doc();
-    const wangProvider = new BridgeProvider(wang.api, room, wangDoc, (message) => errors.push(message));
+    const wangProvider = new BridgeProvider(wang.api, room, wangDoc, (error) => errors.push(error.message));
     await wangProvider.connect();
     await until(() => wangDoc.getText('probe').toJSON() === '各单位要认真贯彻落实。', 'wang to see li’s text');
 
@@ -125,11 +125,11 @@ describe('BridgeProvider', () => {
     const room = `doc:${id}`;
     const errors: string[] = [];
     const liDoc = new Y.Doc();
-    const liProvider = new BridgeProvider(li.api, room, liDoc, (message) => errors.push(message));
+    const liProvider = new BridgeProvider(li.api, room, liDoc, (error) => errors.push(error.message));
     await liProvider.connect();
     const wang = await roomApi('wang');
     const wangDoc = new Y.Doc();
-    const wangProvider = new BridgeProvider(wang.api, room, wangDoc, (message) => errors.push(message));
+    const wangProvider = new BridgeProvider(wang.api, room, wangDoc, (error) => errors.push(error.message));
     await wangProvider.connect();
 
     // What Lexical's CollaborationPlugin announces, with a forged name: the others see 李文.

@@ -70,6 +70,16 @@ test('a signed-in session survives a reload, and the interface switches to Engli
   await expect(page.getByRole('navigation', { name: 'Main navigation' }).getByRole('button', { name: 'Outgoing' })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await page.screenshot({ path: testInfo.outputPath('main-window-en.png') });
+
+  // A refusal from the server reads in English too: it arrives as a key, not as the Chinese sentence.
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.getByLabel('Current password').fill('not-the-password');
+  await page.getByLabel('New password', { exact: true }).fill('another-pass-1');
+  await page.getByLabel('Confirm new password').fill('another-pass-1');
+  await page.getByRole('button', { name: 'Save new password' }).click();
+  await expect(page.getByRole('alert')).toHaveText('The current password is not correct');
+  await page.screenshot({ path: testInfo.outputPath('refusal-en.png') });
+  await page.getByRole('button', { name: 'Cancel' }).click();
   await page.getByLabel('Language').selectOption('zh-CN');
   await page.getByRole('button', { name: '退出登录' }).click();
   await expect(page.getByLabel('用户名')).toBeVisible();

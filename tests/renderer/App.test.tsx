@@ -58,6 +58,16 @@ describe('application', () => {
     expect(screen.getByText('登录已失效，请重新登录')).toBeTruthy();
   });
 
+  it('words the reason in English when English is chosen (the server sent its key)', async () => {
+    const fake = createFakeApi({ current: liSession });
+    await renderWithApi(<App />, fake.api, 'en');
+    await screen.findByRole('banner');
+    act(() => fake.emit('signedOut', { reason: '登录已失效，请重新登录', key: 'auth.sessionExpired' }));
+    expect(await screen.findByRole('button', { name: 'Sign in' })).toBeTruthy();
+    expect(screen.getByText('Your session has expired. Please sign in again.')).toBeTruthy();
+    expect(screen.queryByText('登录已失效，请重新登录')).toBeNull();
+  });
+
   it('follows a sign-in and a sign-out made in another window of the app', async () => {
     const fake = createFakeApi();
     await renderWithApi(<App />, fake.api);

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anyString, call, containing, login, startTestServer, type TestServer } from './helpers';
 
-const ERROR = { code: 'unauthenticated', message: '用户名或密码错误' };
+const ERROR = { code: 'unauthenticated', key: 'auth.wrongPassword', message: '用户名或密码错误' };
 
 describe('login and tokens', () => {
   let clock = Date.parse('2026-11-22T08:00:00Z');
@@ -85,7 +85,7 @@ describe('login and tokens', () => {
     clock += 3_601_000;
     const expired = await call(server.url, 'GET', '/api/me', { token });
     expect(expired.status).toBe(401);
-    expect(expired.body).toEqual({ error: { code: 'unauthenticated', message: '登录已失效，请重新登录' } });
+    expect(expired.body).toEqual({ error: { code: 'unauthenticated', key: 'auth.sessionExpired', message: '登录已失效，请重新登录' } });
   });
 
   it('refuses a tampered or foreign token', async () => {
@@ -131,7 +131,7 @@ describe('login and tokens', () => {
     expect((await call(server.url, 'GET', '/api/me', { token: pending })).status).toBe(200);
     const blocked = await call(server.url, 'GET', '/api/directory/units', { token: pending });
     expect(blocked.status).toBe(403);
-    expect(blocked.body).toEqual({ error: { code: 'password_change_required', message: '请先修改初始密码' } });
+    expect(blocked.body).toEqual({ error: { code: 'password_change_required', key: 'auth.passwordChangeRequired', message: '请先修改初始密码' } });
 
     const weak = await call(server.url, 'POST', '/api/auth/password', { token: pending, json: { currentPassword: otp, newPassword: '12345678' } });
     expect(weak.status).toBe(400);

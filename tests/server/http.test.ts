@@ -22,7 +22,7 @@ describe('HTTP surface', () => {
     for (const path of ['/api/me', '/api/directory/units', '/api/directory/users']) {
       const none = await call(server.url, 'GET', path);
       expect(none.status).toBe(401);
-      expect(none.body).toEqual({ error: { code: 'unauthenticated', message: '请先登录' } });
+      expect(none.body).toEqual({ error: { code: 'unauthenticated', key: 'http.signInFirst', message: '请先登录' } });
       expect((await call(server.url, 'GET', path, { headers: { authorization: 'Basic bGk6ZGVtbzEyMzQ=' } })).status).toBe(401);
     }
   });
@@ -57,7 +57,7 @@ describe('HTTP surface', () => {
   it('answers malformed JSON and invalid shapes with 400 and a reason', async () => {
     const malformed = await call(server.url, 'POST', '/api/auth/login', { body: '{"username": "li",', headers: { 'content-type': 'application/json' } });
     expect(malformed.status).toBe(400);
-    expect(malformed.body).toEqual({ error: { code: 'invalid_input', message: '请求内容不是有效的 JSON' } });
+    expect(malformed.body).toEqual({ error: { code: 'invalid_input', key: 'http.jsonInvalid', message: '请求内容不是有效的 JSON' } });
     const invalid = await call(server.url, 'POST', '/api/auth/login', { json: { username: 'li' } });
     expect(invalid.status).toBe(400);
     expect(invalid.body).toMatchObject({ error: { code: 'invalid_input', message: containing('password') } });

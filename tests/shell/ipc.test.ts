@@ -66,7 +66,7 @@ describe('IPC registration', () => {
       null,
     ];
     for (const frame of refused) {
-      expect(await call('diagnostics:export', frame, {})).toEqual({ ok: false, error: { code: 'forbidden', message: '拒绝来自非本应用页面的调用' } });
+      expect(await call('diagnostics:export', frame, {})).toEqual({ ok: false, error: { code: 'forbidden', key: 'client.untrustedFrame', message: '拒绝来自非本应用页面的调用' } });
     }
     expect(exportCalls).not.toHaveBeenCalled();
   });

@@ -25,6 +25,7 @@ import { ERROR_PAGE_CSS, ERROR_PAGE_PATH, ERROR_STYLE_PATH, renderDeploymentErro
 import { createEventSink, registerIpcHandlers } from './ipc';
 import { createMainWindow } from './mainWindow';
 import { buildMenuTemplate } from './menu';
+import { shellTexts, type ShellLanguage, type ShellTexts } from './shellTexts';
 import { openableFilesFromArgv, reportForOpenedFile } from './openFiles';
 import { createSafeStorageBox } from './secrets';
 import { setupAutoUpdates, type AutoUpdates } from './updater';
@@ -93,42 +94,43 @@ function buildDiagnostics(userDataDir: string, loaded: LoadedDeployment | undefi
   });
 }
 
-async function exportDiagnosticsFromMenu(diagnostics: DiagnosticsService, log: Logger): Promise<void> {
+async function exportDiagnosticsFromMenu(diagnostics: DiagnosticsService, log: Logger, texts: ShellTexts = shellTexts['zh-CN']): Promise<void> {
   try {
     const result = await diagnostics.export();
     log.info(`diagnostics exported from the menu to ${result.path}`);
     shell.showItemInFolder(result.path);
-    await dialog.showMessageBox({ type: 'info', title: '导出诊断信息', message: '诊断信息已导出', detail: `文件：${result.path}\n其中不含密码、令牌或私钥，可发送给系统管理员。`, buttons: ['确定'] });
+    await dialog.showMessageBox({ type: 'info', title: texts.menu.exportDiagnostics.replace('…', ''), message: texts.dialogs.diagnosticsExported, detail: texts.dialogs.diagnosticsExportedDetail(result.path), buttons: [texts.dialogs.ok] });
   } catch (error) {
     log.error('diagnostics export failed', error);
-    dialog.showErrorBox('导出诊断信息失败', error instanceof Error ? error.message : String(error));
+    dialog.showErrorBox(texts.dialogs.diagnosticsFailed, error instanceof Error ? error.message : String(error));
   }
 }
 
 /** 检查更新: always answers, so the person knows the check happened. */
-async function checkForUpdatesFromMenu(updates: AutoUpdates): Promise<void> {
+async function checkForUpdatesFromMenu(updates: AutoUpdates, texts: ShellTexts): Promise<void> {
   const outcome = await updates.check();
   const detail =
     outcome.status === 'available'
-      ? `正在下载 协同办公 ${outcome.version}，下载完成后会提示您。`
+      ? texts.dialogs.updateDownloading(outcome.version)
       : outcome.status === 'current'
-        ? `当前版本 ${app.getVersion()} 已是最新版本。`
-        : `检查更新失败：${outcome.message}`;
-  await dialog.showMessageBox({ type: outcome.status === 'failed' ? 'warning' : 'info', title: '检查更新', message: '检查更新', detail, buttons: ['确定'] });
+        ? texts.dialogs.updateCurrent(app.getVersion())
+        : texts.dialogs.updateFailed(outcome.message);
+  await dialog.showMessageBox({ type: outcome.status === 'failed' ? 'warning' : 'info', title: texts.menu.checkForUpdates, message: texts.menu.checkForUpdates, detail, buttons: [texts.dialogs.ok] });
 }
 
-function showAbout(diagnostics: DiagnosticsService, updatesState: () => AutoUpdates | undefined): void {
+function showAbout(diagnostics: DiagnosticsService, updatesState: () => AutoUpdates | undefined, texts: ShellTexts = shellTexts['zh-CN']): void {
+  const d = texts.dialogs;
   const about = diagnostics.about();
   const update = updatesState();
   const lines = [
-    `版本 ${about.appVersion}（Electron ${about.electronVersion ?? '-'}，Chromium ${about.chromeVersion ?? '-'}，Node ${about.nodeVersion}）`,
-    `系统 ${about.platform} ${about.arch}`,
-    about.organisationName ? `单位 ${about.organisationName}` : undefined,
-    about.serverUrl ? `服务器 ${about.serverUrl}` : undefined,
-    `部署配置 ${about.deploymentFile ?? '未找到（使用默认设置）'}`,
-    `自动更新 ${update?.active ? '已启用' : (update?.reason ?? '未启用')}`,
+    d.aboutVersion(about.appVersion, about.electronVersion ?? '-', about.chromeVersion ?? '-', about.nodeVersion),
+    d.aboutSystem(about.platform, about.arch),
+    about.organisationName ? d.aboutUnit(about.organisationName) : undefined,
+    about.serverUrl ? d.aboutServer(about.serverUrl) : undefined,
+    d.aboutDeployment(about.deploymentFile ?? undefined),
+    d.aboutUpdates(update?.active ?? false, update?.reason),
   ].filter((line): line is string => line !== undefined);
-  void dialog.showMessageBox({ type: 'info', title: '关于 协同办公', message: '协同办公', detail: lines.join('\n'), buttons: ['确定'] });
+  void dialog.showMessageBox({ type: 'info', title: texts.menu.about, message: texts.productName, detail: lines.join('\n'), buttons: [d.ok] });
 }
 
 async function start(): Promise<void> {
@@ -174,6 +176,9 @@ async function start(): Promise<void> {
   }
 
   const effective = resolveEffectiveSettings(loaded.config, await settingsStore.load());
+  // The shell speaks the interface language of the settings, and follows it when 设置 changes it.
+  let language: ShellLanguage = effective.language;
+  const texts = (): ShellTexts => shellTexts[language];
   for (const ignored of effective.ignored) log.info(`personal setting ${ignored.setting} ignored: ${ignored.reason}`);
   const serverUrl = effective.serverUrl ?? process.env.XIETONG_SERVER_URL ?? FALLBACK_SERVER_URL;
   log.info(`deployment ${loaded.source ?? '(none found, defaults)'}; server ${serverUrl}`);
@@ -195,10 +200,10 @@ async function start(): Promise<void> {
     notify: async (version) => {
       const { response } = await dialog.showMessageBox({
         type: 'info',
-        title: '软件更新',
-        message: `协同办公 ${version} 已下载`,
-        detail: '新版本将在退出应用后自动安装。也可以现在重新启动以完成更新（未保存的内容请先保存）。',
-        buttons: ['稍后', '立即重启'],
+        title: texts().dialogs.updateTitle,
+        message: texts().dialogs.updateReady(version),
+        detail: texts().dialogs.updateReadyDetail,
+        buttons: [texts().dialogs.later, texts().dialogs.restartNow],
         defaultId: 0,
         cancelId: 0,
       });
@@ -241,6 +246,11 @@ async function start(): Promise<void> {
         onSaved: (view) => {
           startOnLogin.apply(view.effective.startOnLogin);
           notificationsOn = view.effective.notifications;
+          if (view.effective.language !== language) {
+            language = view.effective.language;
+            setMenu();
+            trayBadge?.refresh();
+          }
         },
       }),
       logError: (channel, error) => log.error(`call ${channel} failed`, error),
@@ -251,19 +261,23 @@ async function start(): Promise<void> {
   registerIpcHandlers(ipcMain, apiContract, services.dispatcher, log.child('ipc'));
 
   const activeUpdates = updates;
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate(
-      buildMenuTemplate(
-        {
-          exportDiagnostics: () => void exportDiagnosticsFromMenu(diagnostics, log),
-          ...(activeUpdates.active ? { checkForUpdates: () => void checkForUpdatesFromMenu(activeUpdates) } : {}),
-          showAbout: () => showAbout(diagnostics, () => updates),
-          developerTools: !app.isPackaged,
-        },
-        process.platform,
+  function setMenu(): void {
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        buildMenuTemplate(
+          {
+            exportDiagnostics: () => void exportDiagnosticsFromMenu(diagnostics, log, texts()),
+            ...(activeUpdates.active ? { checkForUpdates: () => void checkForUpdatesFromMenu(activeUpdates, texts()) } : {}),
+            showAbout: () => showAbout(diagnostics, () => updates, texts()),
+            developerTools: !app.isPackaged,
+          },
+          process.platform,
+          texts(),
+        ),
       ),
-    ),
-  );
+    );
+  }
+  setMenu();
 
   const title = effective.organisationName ? `协同办公 — ${effective.organisationName}` : '协同办公';
   mainWindow = createMainWindow({ url: APP_INDEX_URL, preload: join(__dirname, '../preload/index.js'), stateFile, title });
@@ -294,6 +308,7 @@ async function start(): Promise<void> {
         ...(Notification.isSupported() ? { notify: (notificationTitle: string, body: string) => new Notification({ title: notificationTitle, body }).show() } : {}),
         notificationsEnabled: () => notificationsOn,
         productName: PRODUCT_NAME,
+        texts,
       },
       services.badge,
     );
@@ -310,11 +325,12 @@ async function start(): Promise<void> {
       fileSize: async (file) => (await stat(file)).size,
       readFile: (file) => readFile(file),
       // Loaded on first use: most sessions never verify a file from outside.
+      texts: texts(),
       verify: async (pdf, trustedRoots) => (await import('../../signing/verify/verifyPdf')).verifyPdf(pdf, { trustedRoots }),
     })
       .then(async (report) => {
         filesLog.info(`${path}: ${report.message}`);
-        const options = { type: report.type, title: report.title, message: report.message, detail: report.detail, buttons: ['确定', '在文件夹中显示'], defaultId: 0, cancelId: 0 };
+        const options = { type: report.type, title: report.title, message: report.message, detail: report.detail, buttons: [texts().dialogs.ok, texts().dialogs.showInFolder], defaultId: 0, cancelId: 0 };
         const { response } = mainWindow && !mainWindow.isDestroyed() ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
         if (response === 1) shell.showItemInFolder(path);
       })

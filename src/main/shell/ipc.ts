@@ -8,6 +8,7 @@ import type { Dispatcher } from '../services/api/dispatcher';
 import type { EventSink } from '../services/appServices';
 import type { Logger } from '../services/logging';
 import { isTrustedSender, type FrameLike } from './senderCheck';
+import { errorText } from '../../shared/errors';
 
 /** The subset of Electron's IpcMain used here. */
 export interface IpcMainLike {
@@ -22,7 +23,7 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, contract: ApiContract,
     ipcMain.handle(channel, async (event, rawInput) => {
       if (!isTrustedSender(event.senderFrame)) {
         log.warn(`refused ${channel} from an untrusted frame`, { url: event.senderFrame?.url ?? '(none)' });
-        return fail('forbidden', '拒绝来自非本应用页面的调用');
+        return fail('forbidden', errorText('client.untrustedFrame'));
       }
       return dispatcher.dispatch(channel, rawInput);
     });

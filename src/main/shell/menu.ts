@@ -1,5 +1,6 @@
-/** The Chinese application menu: 文件, 编辑, 视图, 窗口, 帮助, built on Electron's standard roles. */
+/** The application menu (文件, 编辑, 视图, 窗口, 帮助) in the interface language, built on Electron's standard roles. */
 import type { MenuItemConstructorOptions } from 'electron';
+import { shellTexts, type ShellTexts } from './shellTexts';
 
 export interface MenuActions {
   readonly exportDiagnostics: () => void;
@@ -9,75 +10,76 @@ export interface MenuActions {
   readonly developerTools: boolean;
 }
 
-export function buildMenuTemplate(actions: MenuActions, platform: NodeJS.Platform): MenuItemConstructorOptions[] {
+export function buildMenuTemplate(actions: MenuActions, platform: NodeJS.Platform, texts: ShellTexts = shellTexts['zh-CN']): MenuItemConstructorOptions[] {
   const isMac = platform === 'darwin';
+  const m = texts.menu;
   const template: MenuItemConstructorOptions[] = [];
   if (isMac) {
     template.push({
-      label: '协同办公',
+      label: texts.productName,
       submenu: [
-        { label: '关于 协同办公', click: actions.showAbout },
+        { label: m.about, click: actions.showAbout },
         { type: 'separator' },
-        { role: 'hide', label: '隐藏 协同办公' },
-        { role: 'hideOthers', label: '隐藏其他' },
-        { role: 'unhide', label: '全部显示' },
+        { role: 'hide', label: m.hide },
+        { role: 'hideOthers', label: m.hideOthers },
+        { role: 'unhide', label: m.unhide },
         { type: 'separator' },
-        { role: 'quit', label: '退出 协同办公' },
+        { role: 'quit', label: m.quitApp },
       ],
     });
   }
   template.push(
     {
-      label: '文件',
+      label: m.file,
       submenu: [
-        { label: '导出诊断信息…', click: actions.exportDiagnostics },
+        { label: m.exportDiagnostics, click: actions.exportDiagnostics },
         { type: 'separator' },
-        isMac ? { role: 'close', label: '关闭窗口' } : { role: 'quit', label: '退出' },
+        isMac ? { role: 'close', label: m.closeWindow } : { role: 'quit', label: m.quit },
       ],
     },
     {
-      label: '编辑',
+      label: m.edit,
       submenu: [
-        { role: 'undo', label: '撤销' },
-        { role: 'redo', label: '重做' },
+        { role: 'undo', label: m.undo },
+        { role: 'redo', label: m.redo },
         { type: 'separator' },
-        { role: 'cut', label: '剪切' },
-        { role: 'copy', label: '复制' },
-        { role: 'paste', label: '粘贴' },
-        { role: 'pasteAndMatchStyle', label: '粘贴并匹配样式' },
-        { role: 'delete', label: '删除' },
-        { role: 'selectAll', label: '全选' },
+        { role: 'cut', label: m.cut },
+        { role: 'copy', label: m.copy },
+        { role: 'paste', label: m.paste },
+        { role: 'pasteAndMatchStyle', label: m.pasteAndMatchStyle },
+        { role: 'delete', label: m.delete },
+        { role: 'selectAll', label: m.selectAll },
       ],
     },
     {
-      label: '视图',
+      label: m.view,
       submenu: [
-        { role: 'reload', label: '重新加载' },
-        ...(actions.developerTools ? [{ role: 'toggleDevTools', label: '开发者工具' } as const] : []),
+        { role: 'reload', label: m.reload },
+        ...(actions.developerTools ? [{ role: 'toggleDevTools', label: m.devTools } as const] : []),
         { type: 'separator' },
-        { role: 'resetZoom', label: '实际大小' },
-        { role: 'zoomIn', label: '放大' },
-        { role: 'zoomOut', label: '缩小' },
+        { role: 'resetZoom', label: m.resetZoom },
+        { role: 'zoomIn', label: m.zoomIn },
+        { role: 'zoomOut', label: m.zoomOut },
         { type: 'separator' },
-        { role: 'togglefullscreen', label: '全屏' },
+        { role: 'togglefullscreen', label: m.fullScreen },
       ],
     },
     {
-      label: '窗口',
+      label: m.window,
       role: 'windowMenu',
       submenu: [
-        { role: 'minimize', label: '最小化' },
-        { role: 'zoom', label: '缩放' },
-        ...(isMac ? [{ type: 'separator' } as const, { role: 'front', label: '前置全部窗口' } as const] : [{ role: 'close', label: '关闭' } as const]),
+        { role: 'minimize', label: m.minimize },
+        { role: 'zoom', label: m.zoom },
+        ...(isMac ? [{ type: 'separator' } as const, { role: 'front', label: m.front } as const] : [{ role: 'close', label: m.close } as const]),
       ],
     },
     {
-      label: '帮助',
+      label: m.help,
       role: 'help',
       submenu: [
-        { label: '导出诊断信息…', click: actions.exportDiagnostics },
-        ...(actions.checkForUpdates ? [{ label: '检查更新', click: actions.checkForUpdates }] : []),
-        ...(isMac ? [] : [{ type: 'separator' } as const, { label: '关于 协同办公', click: actions.showAbout }]),
+        { label: m.exportDiagnostics, click: actions.exportDiagnostics },
+        ...(actions.checkForUpdates ? [{ label: m.checkForUpdates, click: actions.checkForUpdates }] : []),
+        ...(isMac ? [] : [{ type: 'separator' } as const, { label: m.about, click: actions.showAbout }]),
       ],
     },
   );

@@ -6,6 +6,7 @@
  */
 import { extname, isAbsolute, resolve } from 'node:path';
 import type { PdfVerification, SignatureChecks } from '../../signing';
+import { shellTexts, type ShellTexts } from './shellTexts';
 
 export const OPENABLE_EXTENSIONS = ['.pdf', '.ofd'] as const;
 
@@ -31,73 +32,66 @@ export interface OpenedFileDeps {
   readonly fileSize: (path: string) => Promise<number>;
   readonly readFile: (path: string) => Promise<Uint8Array>;
   readonly verify: (pdf: Uint8Array, trustedRoots: readonly string[]) => Promise<PdfVerification>;
+  /** The shell's texts in the interface language; zh-CN when absent. */
+  readonly texts?: ShellTexts;
 }
-
-const CHECK_LABELS: Record<keyof SignatureChecks, string> = {
-  byteRange: '签名范围',
-  digest: '文档完整',
-  signature: '签名值',
-  pades: 'PAdES 格式',
-  chain: '证书可信',
-  validity: '证书有效期',
-  revocation: '未被吊销',
-  modifications: '签名后未被修改',
-  timestamp: '时间戳',
-};
 
 const baseName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
 
 /** Describes one verification for a person: a verdict, then one line per signature and any failed checks. */
-export function describeVerification(fileName: string, result: PdfVerification): OpenedFileReport {
-  const title = `签名验证 — ${fileName}`;
+export function describeVerification(fileName: string, result: PdfVerification, texts: ShellTexts = shellTexts['zh-CN']): OpenedFileReport {
+  const o = texts.openFile;
+  const title = o.title(fileName);
   if (result.signatureCount === 0) {
-    return { type: 'info', title, message: '此文件没有电子签名', detail: `${fileName} 中未找到任何电子签名或电子印章。` };
+    return { type: 'info', title, message: o.noSignatures, detail: o.noSignaturesDetail(fileName) };
   }
   const lines: string[] = [];
   for (const [position, signature] of result.signatures.entries()) {
-    const who = signature.signerName ?? signature.signerSubject ?? '未知签名人';
+    const who = signature.signerName ?? signature.signerSubject ?? o.unknownSigner;
     const when = signature.timestampTime ?? signature.claimedSigningTime;
     lines.push(`${position + 1}. ${signature.ok ? '✓' : '✗'} ${who}${when ? `，${when}` : ''}${signature.reason ? `（${signature.reason}）` : ''}`);
     for (const [name, check] of Object.entries(signature.checks) as Array<[keyof SignatureChecks, { ok: boolean; detail: string } | undefined]>) {
-      if (check && !check.ok) lines.push(`    ✗ ${CHECK_LABELS[name]}：${check.detail}`);
+      if (check && !check.ok) lines.push(`    ✗ ${o.checks[name]}：${check.detail}`);
     }
   }
   return result.ok
-    ? { type: 'info', title, message: `全部 ${result.signatureCount} 个签名有效`, detail: lines.join('\n') }
-    : { type: 'warning', title, message: '签名验证未通过：文件可能被修改，或签名人不受信任', detail: lines.join('\n') };
+    ? { type: 'info', title, message: o.allValid(result.signatureCount), detail: lines.join('\n') }
+    : { type: 'warning', title, message: o.notValid, detail: lines.join('\n') };
 }
 
 /** What to tell the person about a file the OS asked us to open. */
 export async function reportForOpenedFile(path: string, deps: OpenedFileDeps): Promise<OpenedFileReport> {
   const fileName = baseName(path);
+  const texts = deps.texts ?? shellTexts['zh-CN'];
+  const o = texts.openFile;
   const extension = extname(path).toLowerCase();
   if (extension === '.ofd') {
     return {
       type: 'info',
       title: fileName,
-      message: '协同办公不能直接显示 OFD 文件',
-      detail: '请在本单位的 OFD 阅读器中打开此文件；系统内流转的公文请在 协同办公 中查看。',
+      message: o.ofd,
+      detail: o.ofdDetail,
     };
   }
-  if (extension !== '.pdf') return { type: 'error', title: fileName, message: '不支持的文件类型', detail: path };
+  if (extension !== '.pdf') return { type: 'error', title: fileName, message: o.unsupported, detail: path };
   let size: number;
   try {
     size = await deps.fileSize(path);
   } catch {
-    return { type: 'error', title: fileName, message: '无法读取文件', detail: path };
+    return { type: 'error', title: fileName, message: o.unreadable, detail: path };
   }
-  if (size > MAX_VERIFY_BYTES) return { type: 'error', title: fileName, message: '文件过大，无法验证签名', detail: `${path}（超过 200 MB）` };
+  if (size > MAX_VERIFY_BYTES) return { type: 'error', title: fileName, message: o.tooLarge, detail: o.tooLargeDetail(path) };
   if (deps.trustedRoots.length === 0) {
     return {
       type: 'warning',
-      title: `签名验证 — ${fileName}`,
-      message: '未配置信任的根证书，无法验证签名',
-      detail: '请系统管理员在部署配置（deployment.json 的 trustedRoots）中加入本单位 CA 的根证书。',
+      title: o.title(fileName),
+      message: o.noRoots,
+      detail: o.noRootsDetail,
     };
   }
   try {
-    return describeVerification(fileName, await deps.verify(await deps.readFile(path), deps.trustedRoots));
+    return describeVerification(fileName, await deps.verify(await deps.readFile(path), deps.trustedRoots), texts);
   } catch (error) {
-    return { type: 'error', title: `签名验证 — ${fileName}`, message: '无法验证此文件', detail: `文件不是有效的 PDF，或已损坏（${error instanceof Error ? error.message : String(error)}）。` };
+    return { type: 'error', title: o.title(fileName), message: o.cannotVerify, detail: o.cannotVerifyDetail(error instanceof Error ? error.message : String(error)) };
   }
 }

@@ -5,6 +5,7 @@
  * Electron.
  */
 import { ApiFailure } from '../../shared/api/result';
+import { errorText } from '../../shared/errors';
 
 /** The part of Electron's WebContents used here. */
 export interface PrintableContents {
@@ -16,12 +17,12 @@ export interface PrintableContents {
  * and fails with the reason Chromium gives otherwise.
  */
 export function printContents(contents: PrintableContents | undefined): Promise<void> {
-  if (!contents) return Promise.reject(new ApiFailure('unavailable', '没有可打印的窗口'));
+  if (!contents) return Promise.reject(new ApiFailure('unavailable', errorText('print.noWindow')));
   return new Promise((resolve, reject) => {
     contents.print({ silent: false, printBackground: true }, (success, failureReason) => {
       // Closing the dialog without printing is the person's choice, not a failure.
       if (success || failureReason === 'cancelled') resolve();
-      else reject(new ApiFailure('unavailable', `打印失败：${failureReason || '未知原因'}`));
+      else reject(new ApiFailure('unavailable', failureReason ? errorText('print.failed', { reason: failureReason }) : errorText('print.failedUnknown')));
     });
   });
 }

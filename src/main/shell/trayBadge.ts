@@ -7,6 +7,7 @@
  * Everything Electron is injected, so this is unit-tested without it.
  */
 import type { BadgeCount } from '../../shared/api/badge.contract';
+import { shellTexts, type ShellTexts } from './shellTexts';
 
 /** The parts of Electron's Tray used here. */
 export interface TrayLike {
@@ -36,6 +37,8 @@ export interface TrayBadgeDeps {
   /** The person's 新消息和待办通知 setting, read each time (it can change while running). */
   readonly notificationsEnabled: () => boolean;
   readonly productName: string;
+  /** The shell's texts in the interface language, read each time (the setting can change while running). */
+  readonly texts?: () => ShellTexts;
 }
 
 /** The badge service as seen from here. */
@@ -45,31 +48,36 @@ export interface BadgeFeed {
 }
 
 export interface TrayBadge {
+  /** Words the menu and tooltip again (the interface language changed). */
+  refresh(): void;
   /** Removes the tray icon and the badge, and stops following the count. */
   dispose(): void;
 }
 
 /** The tooltip: the product and, when there is something waiting, what. */
-export function trayToolTip(productName: string, count: BadgeCount): string {
-  if (count.total === 0) return `${productName} — 没有待办`;
-  const parts = [count.todo > 0 ? `待办 ${count.todo} 件` : null, count.unread > 0 ? `未读消息 ${count.unread} 条` : null].filter((part): part is string => part !== null);
-  return `${productName} — ${parts.join('，')}`;
+export function trayToolTip(productName: string, count: BadgeCount, texts: ShellTexts = shellTexts['zh-CN']): string {
+  if (count.total === 0) return `${productName} — ${texts.tray.nothingToDo}`;
+  const parts = [count.todo > 0 ? texts.tray.todo(count.todo) : null, count.unread > 0 ? texts.tray.unread(count.unread) : null].filter((part): part is string => part !== null);
+  return `${productName} — ${parts.join(texts === shellTexts.en ? ', ' : '，')}`;
 }
 
 export function attachTrayAndBadge(deps: TrayBadgeDeps, feed: BadgeFeed): TrayBadge {
   const tray = deps.createTray();
-  tray.setContextMenu(
-    deps.buildMenu([
-      { label: '打开', click: () => deps.showWindow() },
-      { label: '退出', click: () => deps.quit() },
-    ]),
-  );
+  const texts = (): ShellTexts => deps.texts?.() ?? shellTexts['zh-CN'];
+  const setMenu = (): void =>
+    tray.setContextMenu(
+      deps.buildMenu([
+        { label: texts().tray.open, click: () => deps.showWindow() },
+        { label: texts().tray.quit, click: () => deps.quit() },
+      ]),
+    );
+  setMenu();
   // Windows and Linux open the window on a click; macOS shows the menu (its own convention).
   tray.on('click', () => deps.showWindow());
 
   let last = feed.current();
   const show = (count: BadgeCount): void => {
-    tray.setToolTip(trayToolTip(deps.productName, count));
+    tray.setToolTip(trayToolTip(deps.productName, count, texts()));
     deps.setBadgeCount(count.total);
   };
   show(last);
@@ -79,10 +87,14 @@ export function attachTrayAndBadge(deps: TrayBadgeDeps, feed: BadgeFeed): TrayBa
     show(count);
     // New 待办 only: a new message is notified by messaging itself, with its sender and text.
     if (!deps.notify || !deps.notificationsEnabled() || moreTodo <= 0) return;
-    deps.notify(deps.productName, `新的待办 ${moreTodo} 件`);
+    deps.notify(deps.productName, texts().tray.newTodo(moreTodo));
   });
 
   return {
+    refresh() {
+      setMenu();
+      show(last);
+    },
     dispose() {
       off();
       deps.setBadgeCount(0);

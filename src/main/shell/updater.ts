@@ -17,6 +17,7 @@ import type { UpdateProgress, UpdateStatus } from '../../shared/api/updates.cont
 import { ApiFailure } from '../../shared/api/result';
 import type { Logger } from '../services/logging';
 import type { UpdatesService } from '../services/updates';
+import { errorText } from '../../shared/errors';
 
 /** What this module needs from electron-updater's AppUpdater (see `electronUpdaterAdapter`). */
 export interface UpdaterLike {
@@ -81,7 +82,7 @@ const defaultSchedule = (run: () => void, intervalMs: number): (() => void) => {
 };
 
 const nothingToRestart = (): never => {
-  throw new ApiFailure('conflict', '没有已下载的更新');
+  throw new ApiFailure('conflict', errorText('updates.nothingDownloaded'));
 };
 
 const inactive = (reason: string): AutoUpdates => ({

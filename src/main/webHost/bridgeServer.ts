@@ -16,6 +16,7 @@ import {
 } from '../../shared/api/bridgeProtocol';
 import { fail } from '../../shared/api';
 import { describeZodError, type Dispatcher } from '../services/api/dispatcher';
+import { errorText } from '../../shared/errors';
 
 export interface BridgeServer {
   /** Takes over an HTTP upgrade for the bridge path; refuses it when the Origin is not ours. */
@@ -64,7 +65,7 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
     const dispatcher = options.dispatcher();
     const result = dispatcher
       ? await dispatcher.dispatch(request.data.channel, request.data.input)
-      : fail('unavailable', '服务正在启动，请稍候');
+      : fail('unavailable', errorText('client.starting'));
     send(socket, { id: request.data.id, result });
   };
 

@@ -174,7 +174,7 @@ describe('web host bridge', () => {
     const first = await connect();
     const second = await connect();
     const wrong = await first.call(1, 'session:login', { username: 'li', password: 'nope' });
-    expect(wrong.result).toEqual({ ok: false, error: { code: 'unauthenticated', message: '用户名或密码错误' } });
+    expect(wrong.result).toEqual({ ok: false, error: { code: 'unauthenticated', key: 'auth.wrongPassword', message: '用户名或密码错误' } });
 
     const login = await first.call(2, 'session:login', { username: 'li', password: 'demo1234' });
     expect(login.result).toMatchObject({ ok: true, value: { user: { name: '李文', unitName: '市政府办公室' } } });

@@ -10,6 +10,7 @@ import { ForcedPasswordScreen } from '../features/account';
 import { LoginScreen } from '../features/login';
 import { MainWindow } from '../features/workspace/MainWindow';
 import { useApi } from './apiContext';
+import { describeError } from '../i18n/errors';
 
 type View = { kind: 'loading' } | { kind: 'login'; notice: string | null } | { kind: 'main'; session: Session };
 
@@ -24,11 +25,14 @@ export function App({ desktop = inDesktopApp() }: { desktop?: boolean } = {}) {
   // Read through a ref so switching the language does not re-subscribe (and re-ask for the session).
   const signedOutNotice = useRef(t('login.signedOut'));
   signedOutNotice.current = t('login.signedOut');
+  // The sign-out reason is worded with the language current when it arrives, not when the effect ran.
+  const currentT = useRef(t);
+  currentT.current = t;
 
   useEffect(() => {
     let live = true;
     const offConnection = api.on('connectionChanged', ({ state }) => setConnection(state));
-    const offSignedOut = api.on('signedOut', ({ reason }) => setView({ kind: 'login', notice: reason }));
+    const offSignedOut = api.on('signedOut', ({ reason, key, params }) => setView({ kind: 'login', notice: describeError({ message: reason, ...(key ? { key } : {}), ...(params ? { params } : {}) }, currentT.current) }));
     // The session is the app's, not the window's: follow sign-in and sign-out done in another window.
     const offSessionChanged = api.on('sessionChanged', ({ session }) =>
       setView((current) => {

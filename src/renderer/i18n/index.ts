@@ -7,6 +7,7 @@ import i18next, { type i18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { en } from './en';
 import { zhCN } from './zh-CN';
+import { errorResources } from './errors';
 
 export const languages = ['zh-CN', 'en'] as const;
 export type Language = (typeof languages)[number];
@@ -29,7 +30,10 @@ function storedLanguage(): Language {
 export async function createI18n(language: Language = storedLanguage()): Promise<i18n> {
   const instance = i18next.createInstance();
   await instance.use(initReactI18next).init({
-    resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+    resources: {
+      'zh-CN': { translation: { ...zhCN, errors: errorResources('zh') } },
+      en: { translation: { ...en, errors: errorResources('en') } },
+    },
     lng: language,
     fallbackLng: defaultLanguage,
     supportedLngs: [...languages],

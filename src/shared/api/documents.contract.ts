@@ -25,6 +25,7 @@ import {
 } from '../http/documents';
 import { DirectoryUnitSchema, DirectoryUserSchema } from '../http/directory';
 import { PhrasesSchema } from '../http/phrases';
+import { ErrorTextFieldsSchema } from '../errors';
 
 const IdSchema = z.string().min(1).max(100);
 /** Binary payloads cross the bridge as base64 (IPC and the web host's JSON both carry strings). */
@@ -45,6 +46,9 @@ export const DocumentCommandSchema = z.object({
   status: z.enum(['pending', 'sent', 'rejected']),
   /** The server's reason when rejected. */
   reason: z.string().optional(),
+  /** The reason's catalogue key and params, so the renderer words it in the person's language. */
+  reasonKey: ErrorTextFieldsSchema.shape.key,
+  reasonParams: ErrorTextFieldsSchema.shape.params,
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -9,6 +9,7 @@ import { defineCall, defineEvent } from './contract';
 import { ApprovalSignatureSchema, DocumentBoxSchema } from '../http/documents';
 import { OpinionSchema } from '../domain/documents/opinion';
 import { DocumentFieldsSchema, DocumentKindSchema } from '../domain/documents/model';
+import { ErrorTextFieldsSchema, keyFields, type ErrorText } from '../errors';
 
 /** Boxes the server lists documents in (INTERFACES.md `GET /api/documents?box=`), as the HTTP API defines them. */
 export { DocumentBoxSchema, type DocumentBox } from '../http/documents';
@@ -153,6 +154,9 @@ export const OutboxEntrySchema = z.object({
   status: OutboxStatusSchema,
   /** The server's reason when rejected; the last transport error while pending. */
   reason: z.string().nullable(),
+  /** The reason's catalogue key and params (src/shared/errors), when the server sent them. */
+  reasonKey: ErrorTextFieldsSchema.shape.key,
+  reasonParams: ErrorTextFieldsSchema.shape.params,
   attempts: z.number().int(),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
@@ -211,15 +215,18 @@ export const offlineEvents = {
  */
 export const ServerErrorBodySchema = z.union([
   z.object({ error: z.string() }),
-  z.object({ error: z.object({ message: z.string() }) }),
+  z.object({ error: z.object({ message: z.string() }).extend(ErrorTextFieldsSchema.shape) }),
   z.object({ message: z.string() }),
 ]);
 
 /** The reason a server gave, or null when the body carried none. */
-export const serverReason = (body: unknown): string | null => {
+export const serverReason = (body: unknown): string | null => serverReasonText(body)?.message ?? null;
+
+/** The reason a server gave with its catalogue key and params when it sent them, or null. */
+export const serverReasonText = (body: unknown): ErrorText | null => {
   const parsed = ServerErrorBodySchema.safeParse(body);
   if (!parsed.success) return null;
   const value = parsed.data;
-  if ('message' in value) return value.message;
-  return typeof value.error === 'string' ? value.error : value.error.message;
+  if ('message' in value) return { message: value.message };
+  return typeof value.error === 'string' ? { message: value.error } : { message: value.error.message, ...keyFields(value.error) };
 };

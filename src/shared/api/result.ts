@@ -1,8 +1,10 @@
 /**
  * Results cross every process boundary (IPC, the web host's WebSocket) as data, never as thrown
- * errors: a renderer can always show `error.message` to the person and branch on `error.code`.
+ * errors: a renderer branches on `error.code` and words the error by `key`/`params` in the person's
+ * language (src/shared/errors), falling back to the zh-CN `message` when there is no key.
  */
 import { z } from 'zod';
+import { ErrorTextFieldsSchema, asErrorText, keyFields, type ErrorParams, type ErrorText } from '../errors';
 
 export const ApiErrorCodeSchema = z.enum([
   'invalid_input',
@@ -17,21 +19,30 @@ export const ApiErrorCodeSchema = z.enum([
 ]);
 export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>;
 
-export const ApiErrorSchema = z.object({ code: ApiErrorCodeSchema, message: z.string() });
+export const ApiErrorSchema = z.object({ code: ApiErrorCodeSchema, message: z.string() }).extend(ErrorTextFieldsSchema.shape);
 export type ApiError = z.infer<typeof ApiErrorSchema>;
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const fail = (code: ApiErrorCode, message: string): Result<never> => ({ ok: false, error: { code, message } });
+/** A failed result; `text` is a catalogue text (errorText(…)), or a plain message a peer gave. */
+export const fail = (code: ApiErrorCode, text: string | ErrorText): Result<never> => {
+  const { message } = asErrorText(text);
+  return { ok: false, error: { code, message, ...keyFields(asErrorText(text)) } };
+};
 
 /** Thrown by a service to end a call with a specific error code; the dispatcher turns it into data. */
-export class ApiFailure extends Error {
+export class ApiFailure extends Error implements ErrorText {
+  readonly key: string | undefined;
+  readonly params: ErrorParams | undefined;
   constructor(
     readonly code: ApiErrorCode,
-    message: string,
+    text: string | ErrorText,
   ) {
+    const { message, key, params } = asErrorText(text);
     super(message);
     this.name = 'ApiFailure';
+    this.key = key;
+    this.params = params;
   }
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineCall, defineEvent } from './contract';
 import { RoleSchema } from '../domain/roles';
 import { NewPasswordSchema } from '../http/auth';
+import { ErrorTextFieldsSchema } from '../errors';
 
 export const UserSchema = z.object({
   id: z.string(),
@@ -51,6 +52,7 @@ export const sessionEvents = {
   /** Someone signed in, out, or changed the password — in this window or another window of the same app. */
   sessionChanged: defineEvent('session:changed', z.object({ session: SessionSchema.nullable() })),
   /** The server no longer accepts our token: the UI must ask the person to sign in again. */
-  signedOut: defineEvent('session:signed-out', z.object({ reason: z.string() })),
+  /** `reason` in zh-CN; `key`/`params` word it in the person's language (src/shared/errors). */
+  signedOut: defineEvent('session:signed-out', z.object({ reason: z.string() }).extend(ErrorTextFieldsSchema.shape)),
 };
 

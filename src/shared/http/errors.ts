@@ -1,8 +1,11 @@
 /**
  * The one error shape of the sync server's HTTP API: every non-2xx answer is
- * `{"error":{"code","message"}}` with a zh-CN message a person can read. Clients branch on `code`.
+ * `{"error":{"code","message","key"?,"params"?}}`: a zh-CN message a person can read, and the
+ * catalogue key (src/shared/errors) with its parameters so a client words it in the person's
+ * language. Clients branch on `code`.
  */
 import { z } from 'zod';
+import { ErrorTextFieldsSchema } from '../errors/text';
 
 export const HttpErrorCodeSchema = z.enum([
   'invalid_input', // 400
@@ -25,6 +28,8 @@ export const HttpErrorBodySchema = z.object({
   error: z.object({
     code: HttpErrorCodeSchema,
     message: z.string(),
+    key: ErrorTextFieldsSchema.shape.key,
+    params: ErrorTextFieldsSchema.shape.params,
     /** Seconds until a throttled request may be retried (429 only). */
     retryAfterSeconds: z.number().int().nonnegative().optional(),
   }),

@@ -12,6 +12,7 @@ import { bool, type Database, type Queryable } from '../store/database';
 import { DUMMY_HASH, generateOneTimePassword, hashOneTimePassword, hashPassword, verifyPassword } from './passwords';
 import { LoginThrottle, defaultThrottlePolicy, type ThrottlePolicy } from './throttle';
 import { TokenSigner, loadTokenSecret } from './tokens';
+import { errorText } from '../../shared/errors';
 
 export interface AccountsOptions {
   /**
@@ -188,8 +189,8 @@ export class Accounts {
       }
       // A disabled account gets the same answer as a wrong password only when the password is wrong;
       // with the right password, tell the person to see their administrator.
-      if (row && matches && bool(row.disabled)) throw unauthenticated('该账号已停用，请联系管理员');
-      throw unauthenticated('用户名或密码错误');
+      if (row && matches && bool(row.disabled)) throw unauthenticated(errorText('auth.accountDisabled'));
+      throw unauthenticated(errorText('auth.wrongPassword'));
     }
     await this.throttle.recordSuccess(username);
     if (userBlock) await this.auditAccount(row, 'login.known-device', { ip, reason: userBlock.locked ? 'locked' : 'slowed' });
@@ -221,7 +222,7 @@ export class Accounts {
    */
   async refresh(token: string): Promise<LoginResponse> {
     const found = await this.sessionOf(token);
-    if (!found) throw unauthenticated('登录已失效，请重新登录');
+    if (!found) throw unauthenticated(errorText('auth.sessionExpired'));
     await this.db.run('UPDATE sessions SET refreshed_at = ? WHERE id = ?', [this.now(), found.sessionId]);
     return this.issue(found.row, found.sessionId);
   }
@@ -229,13 +230,13 @@ export class Accounts {
   /** Replaces the caller's password; ends all their sessions (every socket too) and returns a fresh token. */
   async changePassword(userId: string, currentPassword: string, newPassword: string, ip: string): Promise<LoginResponse> {
     const row = await this.db.get<UserRow>(`${USER_SELECT} WHERE u.id = ?`, [userId]);
-    if (!row) throw unauthenticated('登录已失效，请重新登录');
+    if (!row) throw unauthenticated(errorText('auth.sessionExpired'));
     await this.throttle.check(row.username, ip);
     if (!(await verifyPassword(currentPassword, row.password_hash))) {
       await this.throttle.recordFailure(row.username, ip);
-      throw new HttpError('forbidden', '当前密码不正确');
+      throw new HttpError('forbidden', errorText('auth.currentPasswordWrong'));
     }
-    if (currentPassword === newPassword) throw badRequest('新密码不能与当前密码相同');
+    if (currentPassword === newPassword) throw badRequest(errorText('auth.newPasswordSame'));
     const hash = await hashPassword(newPassword);
     await this.db.transaction(async (tx) => {
       await tx.run('UPDATE users SET password_hash = ?, must_change_password = 0, token_version = token_version + 1, updated_at = ? WHERE id = ?', [hash, this.now(), userId]);
@@ -243,14 +244,14 @@ export class Accounts {
     });
     this.emitRevoked({ userId });
     const updated = await this.db.get<UserRow>(`${USER_SELECT} WHERE u.id = ?`, [userId]);
-    if (!updated) throw unauthenticated('登录已失效，请重新登录');
+    if (!updated) throw unauthenticated(errorText('auth.sessionExpired'));
     return this.openSession(updated, null);
   }
 
   /** The sign-in audit of one account (failed, refused and let-through attempts), for the administrator. */
   async loginAudit(username: string): Promise<{ entries: AuditEntry[] } & AuditVerification> {
     const user = await this.userByUsername(username);
-    if (!user) throw notFound(`没有用户 ${normaliseUsername(username)}`);
+    if (!user) throw notFound(errorText('auth.noSuchUser', { username: normaliseUsername(username) }));
     return readAudit(this.db, accountAuditSubject(user.id));
   }
 
@@ -351,8 +352,8 @@ export class Accounts {
   /** Creates a person; resolves to their id and, when none was given, the one-time password. */
   async createUser(input: NewUser, tx: Queryable = this.db): Promise<{ id: string; oneTimePassword?: string }> {
     const username = normaliseUsername(input.username);
-    if (!USERNAME_PATTERN.test(username)) throw badRequest(`用户名无效：${input.username}（只能包含字母、数字、点、横线和下划线）`);
-    if (await tx.get('SELECT id FROM users WHERE username = ?', [username])) throw conflict(`用户名已存在：${username}`);
+    if (!USERNAME_PATTERN.test(username)) throw badRequest(errorText('auth.usernameInvalid', { username: input.username }));
+    if (await tx.get('SELECT id FROM users WHERE username = ?', [username])) throw conflict(errorText('auth.usernameTaken', { username }));
     const oneTimePassword = input.prehashed?.oneTimePassword ?? (input.password === undefined ? generateOneTimePassword() : undefined);
     const id = input.id ?? randomUUID();
     const now = this.now();
@@ -382,7 +383,7 @@ export class Accounts {
     const hash = await hashOneTimePassword(oneTimePassword);
     const userId = await this.db.transaction(async (tx) => {
       const found = await tx.get<{ id: string }>('SELECT id FROM users WHERE username = ?', [name]);
-      if (!found) throw notFound(`没有用户 ${name}`);
+      if (!found) throw notFound(errorText('auth.noSuchUserName', { name }));
       await tx.run('UPDATE users SET password_hash = ?, must_change_password = 1, token_version = token_version + 1, updated_at = ? WHERE id = ?', [hash, this.now(), found.id]);
       await this.endAllSessions(tx, found.id);
       return found.id;
@@ -397,7 +398,7 @@ export class Accounts {
     const name = normaliseUsername(username);
     const userId = await this.db.transaction(async (tx) => {
       const found = await tx.get<{ id: string }>('SELECT id FROM users WHERE username = ?', [name]);
-      if (!found) throw notFound(`没有用户 ${name}`);
+      if (!found) throw notFound(errorText('auth.noSuchUserName', { name }));
       await tx.run(`UPDATE users SET disabled = ?, token_version = token_version + ${disabled ? 1 : 0}, updated_at = ? WHERE id = ?`, [disabled ? 1 : 0, this.now(), found.id]);
       if (disabled) await this.endAllSessions(tx, found.id);
       return found.id;
@@ -413,7 +414,7 @@ export class Accounts {
       this.now(),
       normaliseUsername(username),
     ]);
-    if (changes === 0) throw notFound(`没有用户 ${normaliseUsername(username)}`);
+    if (changes === 0) throw notFound(errorText('auth.noSuchUser', { username: normaliseUsername(username) }));
   }
 
   async countUsers(): Promise<number> {

@@ -4,6 +4,7 @@ import { DirectoryUsersQuerySchema } from '../../shared/http/directory';
 import { HttpError, forbidden } from '../http/errors';
 import { noContent, ok, type Router } from '../http/router';
 import type { ServerDeps } from '../deps';
+import { errorText } from '../../shared/errors';
 
 export function registerAccountRoutes(router: Router, deps: ServerDeps): void {
   const { accounts } = deps;
@@ -59,7 +60,7 @@ export function registerAccountRoutes(router: Router, deps: ServerDeps): void {
 
   // The sign-in audit of one account (failed, refused, let through by a known device): administrators only.
   router.get('/api/admin/accounts/:username/login-audit', async (ctx) => {
-    if (!ctx.user.roles.includes('admin')) throw forbidden('只有系统管理员可以查看登录审计');
+    if (!ctx.user.roles.includes('admin')) throw forbidden(errorText('auth.loginAuditAdminOnly'));
     return ok(await accounts.loginAudit(ctx.params.username ?? ''));
   });
 

@@ -10,6 +10,7 @@
  */
 import type { Database, Queryable } from '../store/database';
 import { HttpError } from '../http/errors';
+import { errorText, type ErrorText } from '../../shared/errors';
 
 export interface ThrottleRule {
   slowAfter: number;
@@ -44,7 +45,13 @@ function current(row: FailureRow | undefined, rule: ThrottleRule, now: number): 
   return row;
 }
 
-const minutesText = (seconds: number): string => (seconds >= 60 ? `${Math.ceil(seconds / 60)} 分钟` : `${seconds} 秒`);
+/** The wait as the catalogue words it: whole minutes from a minute on, else seconds (same zh text as ever). */
+const lockedText = (scope: 'user' | 'ip', seconds: number): ErrorText =>
+  seconds >= 60
+    ? errorText(scope === 'user' ? 'auth.accountLockedMinutes' : 'auth.addressLockedMinutes', { minutes: Math.ceil(seconds / 60) })
+    : errorText(scope === 'user' ? 'auth.accountLockedSeconds' : 'auth.addressLockedSeconds', { seconds });
+const slowText = (seconds: number): ErrorText =>
+  seconds >= 60 ? errorText('auth.tooManyAttemptsMinutes', { minutes: Math.ceil(seconds / 60) }) : errorText('auth.tooManyAttemptsSeconds', { seconds });
 
 export class LoginThrottle {
   constructor(
@@ -67,13 +74,13 @@ export class LoginThrottle {
   async blocks(username: string, ip: string): Promise<{ scope: 'user' | 'ip'; locked: boolean; error: HttpError }[]> {
     const now = this.now();
     const found: { scope: 'user' | 'ip'; locked: boolean; error: HttpError }[] = [];
-    for (const [key, rule, who] of this.keys(username, ip)) {
+    for (const [key, rule] of this.keys(username, ip)) {
       const scope = key.startsWith('user:') ? 'user' : 'ip';
       const row = current(await this.db.get<FailureRow>('SELECT failures, first_failure_at, last_failure_at, locked_until FROM login_failures WHERE key = ?', [key]), rule, now);
       if (!row) continue;
       if (row.locked_until > now) {
         const wait = Math.ceil((row.locked_until - now) / 1000);
-        found.push({ scope, locked: true, error: new HttpError('too_many_requests', `${who}登录失败次数过多，已暂时锁定，请在 ${minutesText(wait)}后重试`, { retryAfterSeconds: wait }) });
+        found.push({ scope, locked: true, error: new HttpError('too_many_requests', lockedText(scope, wait), { retryAfterSeconds: wait }) });
         continue;
       }
       if (row.failures >= rule.slowAfter) {
@@ -81,7 +88,7 @@ export class LoginThrottle {
         const allowedAt = row.last_failure_at + delayMs;
         if (allowedAt > now) {
           const wait = Math.ceil((allowedAt - now) / 1000);
-          found.push({ scope, locked: false, error: new HttpError('too_many_requests', `尝试过于频繁，请在 ${minutesText(wait)}后重试`, { retryAfterSeconds: wait }) });
+          found.push({ scope, locked: false, error: new HttpError('too_many_requests', slowText(wait), { retryAfterSeconds: wait }) });
         }
       }
     }
@@ -115,10 +122,10 @@ export class LoginThrottle {
     await this.recordSuccess(username);
   }
 
-  private keys(username: string, ip: string): [string, ThrottleRule, string][] {
+  private keys(username: string, ip: string): [string, ThrottleRule][] {
     return [
-      [`user:${username.toLowerCase()}`, this.policy.user, '该账号'],
-      [`ip:${ip}`, this.policy.ip, '本机地址'],
+      [`user:${username.toLowerCase()}`, this.policy.user],
+      [`ip:${ip}`, this.policy.ip],
     ];
   }
 

@@ -33,6 +33,7 @@ import type { Queryable } from '../store/database';
 import { readBodySnapshot } from './bodySnapshot';
 import { getBlob, putBlob, type StoredDocument } from './repository';
 import { readRoomBody, type LoadRoomUpdates } from './roomBody';
+import { errorText, type ErrorText } from '../../shared/errors';
 
 const approvals001 = `
 CREATE TABLE document_approval_signatures (
@@ -55,7 +56,7 @@ CREATE INDEX document_approval_signatures_latest ON document_approval_signatures
 export const approvalMigrations: Migration[] = [{ id: 'approvals-001-batch-signoff-signatures', sqlite: approvals001, postgres: approvals001 }];
 
 const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
-const rejected = (message: string) => new HttpError('rejected', message);
+const rejected = (text: string | ErrorText) => new HttpError('rejected', text);
 
 /** SHA-256 of the fields an approval covers (number, date and body aside). */
 export const fieldsDigest = (doc: StoredDocument): string => sha256(canonicalJson(approvalFields(doc.fields)));
@@ -96,34 +97,34 @@ export async function verifyApprovalUpload(
 ): Promise<VerifiedApproval | undefined> {
   const upload = body.approvalSignature;
   if (!upload) return undefined;
-  if (body.action !== 'approve') throw rejected('只有“同意/签发”可以附带签批签名');
+  if (body.action !== 'approve') throw rejected(errorText('approval.signatureOnlyOnApprove'));
   const { record } = upload;
-  if (record.documentId !== doc.id) throw rejected('签批记录不是这份公文的');
-  if (record.version !== doc.workflow.version) throw conflict('公文在签批后已有变动，请重新签批');
-  if (record.opinion !== (body.opinion?.text ?? '')) throw rejected('签批记录中的意见与提交的意见不一致');
+  if (record.documentId !== doc.id) throw rejected(errorText('approval.recordOtherDocument'));
+  if (record.version !== doc.workflow.version) throw conflict(errorText('approval.documentChanged'));
+  if (record.opinion !== (body.opinion?.text ?? '')) throw rejected(errorText('approval.opinionMismatch'));
   const ink = body.opinion?.ink;
-  if ((ink ? sha256(canonicalInk(ink)) : undefined) !== record.inkSha256) throw rejected('签批记录中的手写签名摘要与提交的笔迹不一致');
+  if ((ink ? sha256(canonicalInk(ink)) : undefined) !== record.inkSha256) throw rejected(errorText('approval.inkMismatch'));
 
   const sheet = Buffer.from(upload.sheetPdf, 'base64');
   const roots = (await deps.accounts.trustedRoots()).map((r) => r.pem);
-  if (roots.length === 0) throw rejected('服务器未配置受信任的根证书，无法验证签批签名');
+  if (roots.length === 0) throw rejected(errorText('approval.noTrustedRoots'));
   let verification: PdfVerification;
   try {
     verification = await verifier(sheet, roots);
   } catch (error) {
-    throw rejected(`无法验证签批签名：${error instanceof Error ? error.message : String(error)}`);
+    throw rejected(errorText('approval.cannotVerify', { reason: error instanceof Error ? error.message : String(error) }));
   }
   if (!verification.ok) {
     const failing = verification.signatures.flatMap((s) => (Object.values(s.checks) as Array<{ ok: boolean; detail: string } | undefined>).filter((c) => c && !c.ok));
-    throw rejected(`签批签名验证未通过：${failing.map((c) => c?.detail).join('；') || '处理笺没有签名'}`);
+    throw rejected(errorText('approval.verifyFailed', { reason: failing.map((c) => c?.detail).join('；') || '处理笺没有签名' }));
   }
   const recordSha256 = sha256(canonicalJson(record));
   const signature = verification.signatures.find((s) => recordDigestFromReason(s.reason) === recordSha256);
-  if (!signature) throw rejected('处理笺上的签名没有签署这份签批记录');
+  if (!signature) throw rejected(errorText('approval.sheetSignatureMismatch'));
   // The certificate must be issued to the acting person: their name as CN, their unit in the subject.
   const unitName = (await deps.accounts.listUnits()).find((u) => u.id === user.unitId)?.name ?? '';
   if (signature.signerName !== user.name || !(signature.signerSubject ?? '').includes(unitName)) {
-    throw rejected(`签批证书不是${user.name}（${unitName}）的证书（证书为 ${signature.signerName ?? '未知'}）`);
+    throw rejected(errorText('approval.certificateNotSigner', { name: user.name, unitName, signer: signature.signerName ?? '未知' }));
   }
   return {
     record,
@@ -154,7 +155,7 @@ export async function storeApproval(
     ...(bodySha !== approval.record.bodySha256 ? ['正文'] : []),
     ...(fieldsDigest(doc) !== approval.record.fieldsSha256 ? ['公文要素'] : []),
   ];
-  if (changed.length > 0) throw rejected(`签批记录与公文当前内容不一致（${changed.join('、')}已变更），请重新签批`);
+  if (changed.length > 0) throw rejected(errorText('approval.contentChanged', { changed: changed.join('、') }));
   const sheetSha = await putBlob(tx, approval.sheet, now);
   await tx.run(
     `INSERT INTO document_approval_signatures (document_id, record_sha256, record, fields, sheet_sha256, signer_id, signer_name, signer_serial_hex, signature_digest, created_at)
@@ -206,6 +207,6 @@ export async function approvalStatus(db: Queryable, loadRoomUpdates: LoadRoomUpd
 export async function assertSealingApproved(db: Queryable, loadRoomUpdates: LoadRoomUpdates, doc: StoredDocument): Promise<void> {
   const status = await approvalStatus(db, loadRoomUpdates, doc);
   if (status && !status.consistent) {
-    throw rejected(`用印内容与签发时不一致：${status.changed.map((c) => (c === 'body' ? '正文' : c)).join('、')}已变更`);
+    throw rejected(errorText('sealing.contentChanged', { changed: status.changed.map((c) => (c === 'body' ? '正文' : c)).join('、') }));
   }
 }

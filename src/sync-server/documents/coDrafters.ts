@@ -15,6 +15,7 @@ import type { Queryable } from '../store/database';
 import type { ChangeFeed } from './changeFeed';
 import { loadDocument, saveDocument } from './repository';
 import type { DocumentService } from './service';
+import { errorText } from '../../shared/errors';
 
 const coDrafters001 = `
 CREATE TABLE document_co_drafters (
@@ -52,24 +53,24 @@ export class CoDrafterService {
    */
   async set(user: AccountUser, id: string, userIds: readonly string[]): Promise<DocumentView> {
     const before = await this.documents.readable(user, id);
-    if (before.workflow.kind !== 'outgoing' || before.workflow.drafterId !== user.id) throw forbidden('只有拟稿人可以设置协同拟稿人');
-    if (before.workflow.state !== 'draft') throw forbidden('公文已提交，不能再设置协同拟稿人');
+    if (before.workflow.kind !== 'outgoing' || before.workflow.drafterId !== user.id) throw forbidden(errorText('coDrafters.drafterOnly'));
+    if (before.workflow.state !== 'draft') throw forbidden(errorText('coDrafters.alreadySubmitted'));
     const wanted = [...new Set(userIds)];
     // The unit's enabled people: a disabled account or someone of another unit is refused by name.
     const colleagues = new Map((await this.deps.accounts.listUsers(before.workflow.unitId)).map((person) => [person.id, person]));
     const names: string[] = [];
     for (const userId of wanted) {
       const person = colleagues.get(userId) ?? (await this.deps.accounts.userById(userId));
-      if (!person) throw badRequest(`找不到用户 ${userId}`);
-      if (person.id === user.id) throw badRequest('拟稿人本人不必设为协同拟稿人');
-      if (!colleagues.has(userId) || !mayBeCoDrafter(person, before.workflow)) throw badRequest(`${person.name}不是本单位的在职人员，不能协同拟稿`);
+      if (!person) throw badRequest(errorText('directory.userNotFound', { userId }));
+      if (person.id === user.id) throw badRequest(errorText('coDrafters.notSelf'));
+      if (!colleagues.has(userId) || !mayBeCoDrafter(person, before.workflow)) throw badRequest(errorText('coDrafters.notInUnit', { name: person.name }));
       names.push(person.name);
     }
     const doc = await this.deps.rooms.changeAccess(`doc:${id}`, () =>
       this.deps.db.transaction(async (tx) => {
         const current = await loadDocument(tx, id);
-        if (!current) throw notFound('找不到该公文');
-        if (current.workflow.state !== 'draft') throw forbidden('公文已提交，不能再设置协同拟稿人');
+        if (!current) throw notFound(errorText('documents.notFound'));
+        if (current.workflow.state !== 'draft') throw forbidden(errorText('coDrafters.alreadySubmitted'));
         const now = this.deps.now();
         await tx.run('DELETE FROM document_co_drafters WHERE document_id = ?', [id]);
         for (const [index, userId] of wanted.entries()) {

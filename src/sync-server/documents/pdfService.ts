@@ -19,6 +19,7 @@ import { storedCrls } from '../exchange/crlStore';
 import { readRoomStructure } from './roomBody';
 import type { DocumentService } from './service';
 import { assertSealingApproved } from './approvalSignatures';
+import { errorText, type ErrorText } from '../../shared/errors';
 
 /** Verifies a PDF's signatures against trusted roots (SIGNING's `verifyPdf` by default; tests may pass another). */
 export type PdfVerifier = (pdf: Uint8Array, trustedRootsPem: string[], crlsPem?: string[]) => Promise<PdfVerification>;
@@ -53,7 +54,7 @@ export interface PdfResult {
   readonly signed: boolean;
 }
 
-const rejected = (message: string) => new HttpError('rejected', message);
+const rejected = (text: string | ErrorText) => new HttpError('rejected', text);
 
 /** What an upload did: `repeated` when it was one already accepted, sent again (nothing changed). */
 export interface UploadResult {
@@ -146,7 +147,7 @@ export class DocumentPdfService {
       return;
     }
     if (doc.workflow.sealedPdfSha256 && (await this.deps.db.get("SELECT 1 AS sealed FROM audit_entries WHERE document_id = ? AND actor_id = ? AND action = 'pdf.seal'", [id, user.id]))) return;
-    throw forbidden('只有用印环节可以上传盖章后的公文');
+    throw forbidden(errorText('sealing.uploadOnlyAtSeal'));
   }
 
   /**
@@ -162,7 +163,7 @@ export class DocumentPdfService {
   async upload(user: AccountUser, id: string, upload: Buffer, clientId?: string): Promise<UploadResult> {
     const doc = await this.documents.readable(user, id);
     if (await alreadyAccepted(this.deps.db, doc, upload, user.id, clientId)) return { doc, repeated: true };
-    if (doc.workflow.state !== 'sealing') throw forbidden('只有用印环节可以上传盖章后的公文');
+    if (doc.workflow.state !== 'sealing') throw forbidden(errorText('sealing.uploadOnlyAtSeal'));
     const actor = await this.documents.actorFor(user);
     const entitled = mayTake(doc.workflow, actor, 'seal');
     if (!entitled.ok) throw forbidden(entitled.reason);
@@ -170,23 +171,23 @@ export class DocumentPdfService {
     const current = await this.stored(doc);
     if (!current) throw new Error('frozen PDF missing');
     if (upload.length <= current.bytes.length || !upload.subarray(0, current.bytes.length).equals(current.bytes)) {
-      throw rejected('上传的文件不是在本公文签发稿上追加的签章（内容不一致）');
+      throw rejected(errorText('sealing.notAppended'));
     }
     const roots = (await this.deps.accounts.trustedRoots()).map((r) => r.pem);
-    if (roots.length === 0) throw rejected('服务器未配置受信任的根证书，无法验证签章');
+    if (roots.length === 0) throw rejected(errorText('sealing.noTrustedRoots'));
     const verifier = this.options.verifier ?? defaultPdfVerifier;
     let verification: PdfVerification;
     try {
       // The CRLs loaded into the server (issue 20): a revoked certificate seals nothing.
       verification = await verifier(upload, roots, (await storedCrls(this.deps.db)).map((c) => c.pem));
     } catch (error) {
-      throw rejected(`无法验证签章：${error instanceof Error ? error.message : String(error)}`);
+      throw rejected(errorText('sealing.cannotVerify', { reason: error instanceof Error ? error.message : String(error) }));
     }
     if (!verification.ok) {
       const failing = verification.signatures.flatMap((s) =>
         (Object.values(s.checks) as Array<{ ok: boolean; detail: string } | undefined>).filter((c): c is { ok: boolean; detail: string } => !!c && !c.ok),
       );
-      throw rejected(`签章验证未通过：${failing.map((c) => c.detail).join('；') || '没有签章'}`);
+      throw rejected(errorText('sealing.verifyFailed', { reason: failing.map((c) => c.detail).join('；') || '没有签章' }));
     }
     const fresh = verification.signatures.filter((s) => s.revisionLength > current.bytes.length);
     const unitName = (await this.deps.accounts.listUnits()).find((u) => u.id === doc.workflow.unitId)?.name ?? '';
@@ -195,7 +196,7 @@ export class DocumentPdfService {
     // them, with their own certificate — and the certificate must be of this unit.
     const names = new Set([as.name, user.name]);
     const own = fresh.find((s) => names.has(s.signerName ?? '') && (s.signerSubject ?? '').includes(unitName));
-    if (!own) throw rejected(`签章证书不是${[...names].join('或')}（${unitName}）的证书`);
+    if (!own) throw rejected(errorText('sealing.certificateNotSigner', { names: [...names].join('或'), unitName }));
     const now = this.deps.now();
     // Seal registry (src/sync-server/seals): where the unit has seals, the certificate must be bound
     // to an active seal of the unit that the uploader was granted.

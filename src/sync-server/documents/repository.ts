@@ -12,6 +12,7 @@ import {
 } from '../../shared/domain/documents';
 import { conflict } from '../http/errors';
 import type { Queryable } from '../store/database';
+import { errorText } from '../../shared/errors';
 
 export interface StoredDocument {
   readonly id: string;
@@ -110,7 +111,7 @@ export async function saveDocument(tx: Queryable, doc: StoredDocument, expectedV
      WHERE id = ? AND version = ?`,
     [...columns(doc), await nextChangeSeq(tx), doc.id, expectedVersion],
   );
-  if (result.changes !== 1) throw conflict('公文已被他人办理，请刷新后重试');
+  if (result.changes !== 1) throw conflict(errorText('documents.stale'));
   await refreshTodo(tx, doc);
 }
 

@@ -17,6 +17,7 @@ import type { StoredDocument } from './repository';
 import { diffVersions, type LaterVersion, type Person } from './revisionsDiff';
 import { bodyAuthors, listBodyVersions, loadBodyVersions, roomState } from './revisionVersions';
 import type { DocumentService } from './service';
+import { errorText } from '../../shared/errors';
 
 export class RevisionsService {
   constructor(
@@ -40,7 +41,7 @@ export class RevisionsService {
   /** POST /api/documents/:id/revisions/decisions */
   async decide(user: AccountUser, id: string, request: RevisionDecisionRequest): Promise<{ decided: number }> {
     const doc = await this.documents.readable(user, id);
-    if (!(await this.mayDecide(user, doc))) throw forbidden('只有当前办理人可以接受或拒绝修订');
+    if (!(await this.mayDecide(user, doc))) throw forbidden(errorText('revisions.holderOnly'));
     const now = this.deps.now();
     await this.deps.db.transaction(async (tx) => {
       for (const changeId of request.changeIds) {
@@ -73,10 +74,10 @@ export class RevisionsService {
   private async compare(user: AccountUser, doc: StoredDocument, query: RevisionsQuery): Promise<RevisionsResponse> {
     const listed = await listBodyVersions(this.deps.db, doc.id);
     const from = listed.find((v) => v.id === query.from);
-    if (!from) throw notFound('找不到该版本');
+    if (!from) throw notFound(errorText('revisions.versionNotFound'));
     const to = query.to === 'current' ? undefined : listed.find((v) => v.id === query.to);
-    if (query.to !== 'current' && !to) throw notFound('找不到该版本');
-    if (to && to.seq <= from.seq) throw badRequest('比较的第二个版本须晚于第一个');
+    if (query.to !== 'current' && !to) throw notFound(errorText('revisions.versionNotFound'));
+    if (to && to.seq <= from.seq) throw badRequest(errorText('revisions.compareOrder'));
     const last = to?.seq ?? listed[listed.length - 1]!.seq;
     const stored = await loadBodyVersions(this.deps.db, doc.id, from.seq, last);
     const states = stored.map((v) => v.state);

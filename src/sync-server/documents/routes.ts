@@ -27,6 +27,7 @@ import { CoDrafterService, coDraftersOf } from './coDrafters';
 import { DocumentService } from './service';
 import { OpinionSheetService } from './sheetService';
 import { approvalBasis, verifyApprovalUpload } from './approvalSignatures';
+import { errorText } from '../../shared/errors';
 
 export interface DocumentRouteOptions {
   /** Replace signature verification (tests of the upload path's own rules). */
@@ -58,7 +59,7 @@ const MAX_ACTION_BYTES = 4 * 1024 * 1024;
 function clientIdHeader(value: string | string[] | undefined): string | undefined {
   if (value === undefined) return undefined;
   const parsed = ClientIdHeaderSchema.safeParse(value);
-  if (!parsed.success) throw badRequest('X-Client-Id 格式不正确');
+  if (!parsed.success) throw badRequest(errorText('http.clientIdInvalid'));
   return parsed.data;
 }
 
@@ -131,7 +132,7 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
     '/api/documents/:id/pdf',
     async (ctx) => {
       const id = idParam(ctx.params);
-      if (!String(ctx.req.headers['content-type'] ?? '').toLowerCase().startsWith('application/pdf')) throw new HttpError('unsupported_media_type', '请求内容须为 application/pdf');
+      if (!String(ctx.req.headers['content-type'] ?? '').toLowerCase().startsWith('application/pdf')) throw new HttpError('unsupported_media_type', errorText('http.pdfRequired'));
       const clientId = clientIdHeader(ctx.req.headers['x-client-id']);
       // Rights first, then a slot, then the body: a refused upload is answered before it is read.
       await pdfs.checkUpload(ctx.user, id, clientId);
@@ -191,7 +192,7 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
       const id = idParam(ctx.params);
       const sha256 = shaParam(ctx.params);
       const type = VoiceMimeTypeSchema.safeParse(ctx.req.headers['content-type'] ?? '');
-      if (!type.success) throw new HttpError('unsupported_media_type', type.error.issues[0]?.message ?? '录音格式不受支持');
+      if (!type.success) throw new HttpError('unsupported_media_type', type.error.issues[0]?.message ?? errorText('voice.formatUnsupported'));
       await documents.checkVoiceUpload(ctx.user, id, sha256);
       const release = slots.acquire(ctx.user.id);
       try {
@@ -199,7 +200,7 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
         try {
           bytes = await ctx.body({ maxBytes: maxVoiceBytes });
         } catch (error) {
-          if (error instanceof HttpError && error.code === 'payload_too_large') throw new HttpError('payload_too_large', `录音过大（不能超过 ${(maxVoiceBytes / 1024 / 1024).toFixed(1)} MB）`);
+          if (error instanceof HttpError && error.code === 'payload_too_large') throw new HttpError('payload_too_large', errorText('voice.tooLarge', { mb: (maxVoiceBytes / 1024 / 1024).toFixed(1) }));
           throw error;
         }
         const { repeated, ...stored } = await documents.addVoiceNote(ctx.user, id, sha256, type.data, bytes);

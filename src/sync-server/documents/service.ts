@@ -51,6 +51,7 @@ import { recordBodyVersion } from './revisionVersions';
 import { approvalStatus, assertSealingApproved, storeApproval, type VerifiedApproval } from './approvalSignatures';
 import { coDraftedBy, coDraftersOf } from './coDrafters';
 import { getBlob, insertDocument, loadDocument, markActed, nextChangeSeq, nextSerial, printedNumber, putBlob, saveDocument, sha256Hex, type StoredDocument } from './repository';
+import { errorText } from '../../shared/errors';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -91,7 +92,7 @@ export class DocumentService {
     const people: Participant[] = [];
     for (const id of ids) {
       const p = await this.participant(id);
-      if (!p) throw badRequest(`找不到用户 ${id}`);
+      if (!p) throw badRequest(errorText('directory.userIdNotFound', { id }));
       people.push(p);
     }
     return people;
@@ -118,10 +119,10 @@ export class DocumentService {
   /** `readable`, also answering who the caller acts as (one directory lookup serves the whole request). */
   private async readableAs(user: AccountUser, id: string): Promise<{ doc: StoredDocument; actor: Actor }> {
     const doc = await loadDocument(this.deps.db, id);
-    if (!doc) throw notFound('找不到该公文');
+    if (!doc) throw notFound(errorText('documents.notFound'));
     const actor = await this.actorFor(user);
     const allowed = [actor, ...(actor.delegators ?? [])].some((p) => canReadDocument(doc.workflow, p));
-    if (!allowed) throw forbidden('您无权查看该公文');
+    if (!allowed) throw forbidden(errorText('documents.readForbidden'));
     return { doc, actor };
   }
 
@@ -340,8 +341,8 @@ export class DocumentService {
       if (existing) return { view: await this.view(user, existing), repeated: true };
     }
     const parsed = DocumentFieldsSchema.safeParse(rest);
-    if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? '公文内容无效');
-    if (kind === 'incoming' && !user.roles.includes('clerk')) throw forbidden('只有文书可以登记收文');
+    if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? errorText('documents.invalid'));
+    if (kind === 'incoming' && !user.roles.includes('clerk')) throw forbidden(errorText('documents.registerClerkOnly'));
     const creator = toParticipant(user);
     const fields: DocumentFields = { ...parsed.data };
     if (kind === 'outgoing') {
@@ -382,7 +383,7 @@ export class DocumentService {
   private async repeatOf(user: AccountUser, id: string): Promise<StoredDocument | undefined> {
     const existing = await loadDocument(this.deps.db, id);
     if (!existing) return undefined;
-    if (existing.workflow.drafterId !== user.id) throw conflict('该公文编号已被占用');
+    if (existing.workflow.drafterId !== user.id) throw conflict(errorText('documents.idTaken'));
     return existing;
   }
 
@@ -390,9 +391,9 @@ export class DocumentService {
   private async editable(user: AccountUser, id: string): Promise<StoredDocument> {
     const doc = await this.readable(user, id);
     const actor = await this.actorFor(user);
-    if (!editableStates.has(doc.workflow.state)) throw forbidden(`公文已${doc.workflow.state === 'archived' ? '归档' : '进入' + workflowStateLabels[doc.workflow.state] + '环节'}，内容不能再修改`);
+    if (!editableStates.has(doc.workflow.state)) throw forbidden(doc.workflow.state === 'archived' ? errorText('documents.lockedArchived') : errorText('documents.lockedAtStep', { step: workflowStateLabels[doc.workflow.state] }));
     const pending = doc.workflow.holders.filter((h) => !doc.workflow.answered.includes(h));
-    if (![actor.id, ...(actor.delegators ?? []).map((d) => d.id)].some((h) => pending.includes(h))) throw forbidden('只有当前办理人可以修改公文');
+    if (![actor.id, ...(actor.delegators ?? []).map((d) => d.id)].some((h) => pending.includes(h))) throw forbidden(errorText('documents.holderOnlyEdit'));
     return doc;
   }
 
@@ -419,8 +420,8 @@ export class DocumentService {
   async checkAttachmentUpload(user: AccountUser, id: string, name: string): Promise<StoredDocument> {
     const doc = await this.editable(user, id);
     const clean = name.trim();
-    if (!clean || clean.length > 120 || [...clean].some((c) => c === '/' || c === '\\' || c.charCodeAt(0) < 0x20)) throw badRequest('附件名称无效（1–120个字符，不含路径分隔符）');
-    if (doc.fields.attachments.length >= 50) throw badRequest('附件不能超过50个');
+    if (!clean || clean.length > 120 || [...clean].some((c) => c === '/' || c === '\\' || c.charCodeAt(0) < 0x20)) throw badRequest(errorText('attachments.nameInvalid'));
+    if (doc.fields.attachments.length >= 50) throw badRequest(errorText('attachments.tooMany'));
     return doc;
   }
 
@@ -439,8 +440,8 @@ export class DocumentService {
     // Checked again with the body in hand: the document may have moved on while it arrived.
     const doc = await this.checkAttachmentUpload(user, id, name);
     const clean = name.trim();
-    if (bytes.length === 0) throw badRequest('附件是空文件');
-    if (doc.fields.attachments.some((a) => a.sha256 === sha256)) throw conflict('该文件已是本公文的附件');
+    if (bytes.length === 0) throw badRequest(errorText('attachments.empty'));
+    if (doc.fields.attachments.some((a) => a.sha256 === sha256)) throw conflict(errorText('attachments.duplicate'));
     const fields: DocumentFields = { ...doc.fields, attachments: [...doc.fields.attachments, { name: clean, sha256 }] };
     return this.saveFields(user, doc, fields, 'attachment.add', { name: clean, sha256, size: bytes.length }, bytes, clientId);
   }
@@ -449,7 +450,7 @@ export class DocumentService {
   async removeAttachment(user: AccountUser, id: string, sha256: string): Promise<DocumentView> {
     const doc = await this.editable(user, id);
     const removed = doc.fields.attachments.find((a) => a.sha256 === sha256);
-    if (!removed) throw notFound('找不到该附件');
+    if (!removed) throw notFound(errorText('attachments.notFound'));
     const fields: DocumentFields = { ...doc.fields, attachments: doc.fields.attachments.filter((a) => a.sha256 !== sha256) };
     return this.saveFields(user, doc, fields, 'attachment.remove', { name: removed.name, sha256 });
   }
@@ -458,10 +459,10 @@ export class DocumentService {
   async attachment(user: AccountUser, id: string, sha256: string): Promise<{ name: string; bytes: Buffer }> {
     const doc = await this.readable(user, id);
     const entry = doc.fields.attachments.find((a) => a.sha256 === sha256);
-    if (!entry) throw notFound('找不到该附件');
+    if (!entry) throw notFound(errorText('attachments.notFound'));
     await this.auditAccess(user, doc, `attachment:${entry.name}`);
     const bytes = await getBlob(this.deps.db, sha256);
-    if (!bytes) throw notFound('附件文件缺失');
+    if (!bytes) throw notFound(errorText('attachments.fileMissing'));
     return { name: entry.name, bytes };
   }
 
@@ -481,17 +482,17 @@ export class DocumentService {
     const doc = await this.readable(user, id);
     if (await this.deps.db.get('SELECT 1 AS one FROM document_voice_notes WHERE document_id = ? AND sha256 = ?', [id, sha256])) return;
     const actor = await this.actorFor(user);
-    if (availableActions(doc.workflow, actor).length === 0) throw forbidden('只有当前可以办理该公文的人可以上传语音签批');
+    if (availableActions(doc.workflow, actor).length === 0) throw forbidden(errorText('voice.holderOnly'));
   }
 
   async addVoiceNote(user: AccountUser, id: string, sha256: string, mimeType: string, bytes: Buffer): Promise<{ sha256: string; mimeType: string; size: number; repeated: boolean }> {
     const doc = await this.readable(user, id);
-    if (bytes.length === 0) throw badRequest('录音是空文件');
-    if (sha256Hex(bytes) !== sha256) throw badRequest('录音内容与其摘要不符（传输中损坏？请重新发送）');
+    if (bytes.length === 0) throw badRequest(errorText('voice.emptyFile'));
+    if (sha256Hex(bytes) !== sha256) throw badRequest(errorText('voice.digestMismatch'));
     const bound = await this.deps.db.get<{ mime_type: string }>('SELECT mime_type FROM document_voice_notes WHERE document_id = ? AND sha256 = ?', [id, sha256]);
     if (bound) return { sha256, mimeType: bound.mime_type, size: bytes.length, repeated: true };
     const actor = await this.actorFor(user);
-    if (availableActions(doc.workflow, actor).length === 0) throw forbidden('只有当前可以办理该公文的人可以上传语音签批');
+    if (availableActions(doc.workflow, actor).length === 0) throw forbidden(errorText('voice.holderOnly'));
     const now = this.deps.now();
     await this.deps.db.transaction(async (tx) => {
       await putBlob(tx, bytes, now);
@@ -507,10 +508,10 @@ export class DocumentService {
   async voiceNote(user: AccountUser, id: string, sha256: string): Promise<{ mimeType: string; bytes: Buffer }> {
     const doc = await this.readable(user, id);
     const bound = await this.deps.db.get<{ mime_type: string }>('SELECT mime_type FROM document_voice_notes WHERE document_id = ? AND sha256 = ?', [id, sha256]);
-    if (!bound) throw notFound('找不到该录音');
+    if (!bound) throw notFound(errorText('voice.notFound'));
     await this.auditAccess(user, doc, `voice:${sha256}`);
     const bytes = await getBlob(this.deps.db, sha256);
-    if (!bytes) throw notFound('录音文件缺失');
+    if (!bytes) throw notFound(errorText('voice.fileMissing'));
     return { mimeType: bound.mime_type, bytes };
   }
 
@@ -518,12 +519,12 @@ export class DocumentService {
   async update(user: AccountUser, id: string, patch: UpdateDocumentRequest): Promise<DocumentView> {
     const doc = await this.editable(user, id);
     const { version, ...changes } = patch;
-    if (version !== undefined && version !== doc.workflow.version) throw conflict('公文已被他人修改，请刷新后重试');
-    if (doc.workflow.kind === 'outgoing' && changes.docNumber) throw badRequest('发文字号由文书在编号环节编排');
+    if (version !== undefined && version !== doc.workflow.version) throw conflict(errorText('documents.changedByOther'));
+    if (doc.workflow.kind === 'outgoing' && changes.docNumber) throw badRequest(errorText('documents.numberByClerk'));
     // Attachments come and go through their own routes, which store the files.
-    if (changes.attachments) throw badRequest('附件请通过附件接口上传或删除');
+    if (changes.attachments) throw badRequest(errorText('documents.attachmentsViaApi'));
     const merged = DocumentFieldsSchema.safeParse({ ...doc.fields, ...changes });
-    if (!merged.success) throw badRequest(merged.error.issues[0]?.message ?? '公文内容无效');
+    if (!merged.success) throw badRequest(merged.error.issues[0]?.message ?? errorText('documents.invalid'));
     return this.saveFields(user, doc, merged.data, 'update', { fields: Object.keys(changes).sort() });
   }
 
@@ -534,7 +535,7 @@ export class DocumentService {
    */
   async act(user: AccountUser, id: string, body: DocumentActionRequest, approval?: VerifiedApproval): Promise<DocumentView> {
     if (body.opinion?.ink && countInkPoints(body.opinion.ink) > MAX_INK_POINTS)
-      throw new HttpError('payload_too_large', `手写签批的笔迹过多（上限 ${MAX_INK_POINTS} 个采样点），请清除后重写`);
+      throw new HttpError('payload_too_large', errorText('documents.inkTooLong', { max: MAX_INK_POINTS }));
     const { doc: before, actor } = await this.readableAs(user, id);
     const unitId = before.workflow.unitId;
     let to = await this.resolvePeople(body.to);
@@ -552,7 +553,7 @@ export class DocumentService {
     let dispatchUnits = body.units;
     if (body.action === 'dispatch') {
       dispatchUnits ??= [...before.fields.mainRecipients, ...before.fields.ccRecipients].map((r) => r.unitId).filter((u): u is string => !!u);
-      for (const u of dispatchUnits) if (!units.has(u)) throw badRequest(`找不到单位 ${u}`);
+      for (const u of dispatchUnits) if (!units.has(u)) throw badRequest(errorText('directory.unitNotFound', { unit: u }));
       // Issue 20: only a seal of the sending unit that verifies goes out (checked before the transaction: it is slow).
       if (mayTake(before.workflow, actor, 'dispatch').ok) await checkDispatchSeal(this.deps, id, units.get(unitId)?.name ?? '');
     }
@@ -569,19 +570,19 @@ export class DocumentService {
       // (saveDocument is a compare-and-set on it), so an unchanged version means the document read
       // above is still the stored one and need not be read and parsed again.
       const stored = await tx.get<{ version: number }>('SELECT version FROM documents WHERE id = ?', [id]);
-      if (!stored) throw notFound('找不到该公文');
+      if (!stored) throw notFound(errorText('documents.notFound'));
       const doc = Number(stored.version) === before.workflow.version ? before : await loadDocument(tx, id);
-      if (!doc) throw notFound('找不到该公文');
+      if (!doc) throw notFound(errorText('documents.notFound'));
       // A signed approval names the version it approved; 用印 seals only what was approved.
-      if (approval && approval.record.version !== doc.workflow.version) throw conflict('公文在签批后已有变动，请重新签批');
+      if (approval && approval.record.version !== doc.workflow.version) throw conflict(errorText('approval.documentChanged'));
       if (body.action === 'seal') await assertSealingApproved(tx, this.deps.loadRoomUpdates, doc);
       const voice = body.opinion?.voice;
       if (voice) {
         // The recording must already be on the server for this document: the client uploads it
         // first (its outbox sends the upload before the action), so 流转记录 never cites a missing blob.
         const bound = await tx.get<{ mime_type: string }>('SELECT mime_type FROM document_voice_notes WHERE document_id = ? AND sha256 = ?', [id, voice.sha256]);
-        if (!bound) throw new HttpError('rejected', '语音签批的录音尚未上传到服务器，请重新发送');
-        if (bound.mime_type !== voice.mimeType) throw badRequest('语音签批的录音格式与已上传的不一致');
+        if (!bound) throw new HttpError('rejected', errorText('voice.notUploaded'));
+        if (bound.mime_type !== voice.mimeType) throw badRequest(errorText('voice.formatMismatch'));
       }
       let docNumber = doc.workflow.docNumber;
       if (body.action === 'number' && !docNumber) {
@@ -590,7 +591,7 @@ export class DocumentService {
         if (allowed.ok && (body.version === undefined || body.version === doc.workflow.version)) {
           const year = new Date(now).getFullYear();
           const organCode = doc.fields.organCode || units.get(unitId)?.organCode || '';
-          if (!organCode) throw badRequest('本单位未设置机关代字，无法编号');
+          if (!organCode) throw badRequest(errorText('documents.noOrganCode'));
           docNumber = { organCode, year, serial: await nextSerial(tx, unitId, year) };
         }
       }
@@ -613,9 +614,9 @@ export class DocumentService {
       );
       if (!applied.ok) {
         this.actions?.inc({ action: body.action, result: applied.code });
-        if (applied.code === 'stale') throw conflict(applied.reason);
-        if (applied.code === 'forbidden') throw forbidden(applied.reason);
-        throw badRequest(applied.reason);
+        if (applied.code === 'stale') throw conflict(applied.text);
+        if (applied.code === 'forbidden') throw forbidden(applied.text);
+        throw badRequest(applied.text);
       }
       const next: StoredDocument = { ...doc, workflow: applied.status, updatedAt: now };
       await saveDocument(tx, next, doc.workflow.version);
@@ -645,7 +646,7 @@ export class DocumentService {
   /** 分发: one exchange item per receiving unit, carrying the sealed PDF. */
   private async createExchangeItems(tx: Queryable, doc: StoredDocument, user: AccountUser, now: number): Promise<void> {
     const pdf = await tx.get<{ current_sha256: string; signed: number }>('SELECT current_sha256, signed FROM document_pdfs WHERE document_id = ?', [doc.id]);
-    if (!pdf || Number(pdf.signed) !== 1) throw new HttpError('rejected', '公文尚未加盖电子印章，不能分发');
+    if (!pdf || Number(pdf.signed) !== 1) throw new HttpError('rejected', errorText('documents.notSealed'));
     for (const unitId of doc.workflow.dispatchedTo ?? []) {
       const open = await tx.get("SELECT id FROM exchange_items WHERE document_id = ? AND to_unit_id = ? AND status IN ('pending', 'received')", [doc.id, unitId]);
       if (open) continue;
@@ -668,12 +669,12 @@ export class DocumentService {
 
   async delegate(user: AccountUser, toUserId: string, until: Date): Promise<Delegation> {
     const now = this.deps.now();
-    if (until.getTime() <= now) throw badRequest('委托截止时间须晚于现在');
-    if (until.getTime() - now > 90 * 24 * 3600 * 1000) throw badRequest('委托期限不能超过90天');
-    if (toUserId === user.id) throw badRequest('不能委托给自己');
+    if (until.getTime() <= now) throw badRequest(errorText('delegations.endInPast'));
+    if (until.getTime() - now > 90 * 24 * 3600 * 1000) throw badRequest(errorText('delegations.tooLong'));
+    if (toUserId === user.id) throw badRequest(errorText('delegations.notSelf'));
     const to = await this.participant(toUserId);
-    if (!to) throw badRequest(`找不到用户 ${toUserId}`);
-    if (to.unitId !== user.unitId) throw badRequest('只能委托本单位人员');
+    if (!to) throw badRequest(errorText('directory.delegateNotFound', { toUserId }));
+    if (to.unitId !== user.unitId) throw badRequest(errorText('delegations.sameUnitOnly'));
     const id = randomUUID();
     await this.deps.db.run('INSERT INTO delegations (id, from_user, to_user, until, revoked, created_at) VALUES (?, ?, ?, ?, 0, ?)', [id, user.id, toUserId, until.getTime(), now]);
     return { id, fromUserId: user.id, fromName: user.name, toUserId, toName: to.name, until: until.toISOString() };
@@ -700,7 +701,7 @@ export class DocumentService {
 
   async revokeDelegation(user: AccountUser, id: string): Promise<void> {
     const result = await this.deps.db.run('UPDATE delegations SET revoked = 1 WHERE id = ? AND from_user = ? AND revoked = 0', [id, user.id]);
-    if (result.changes !== 1) throw notFound('找不到该委托');
+    if (result.changes !== 1) throw notFound(errorText('delegations.notFound'));
   }
 
 }
@@ -720,5 +721,5 @@ function decodeCursor(cursor: string): { updatedAt: number; id: string } {
   } catch {
     // fall through to the 400 below
   }
-  throw badRequest('分页参数无效');
+  throw badRequest(errorText('http.pageInvalid'));
 }

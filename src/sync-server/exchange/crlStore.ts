@@ -9,6 +9,7 @@ import { certificatesFromPem, parseCrl } from '../../signing';
 import type { Accounts } from '../accounts/accounts';
 import { HttpError } from '../http/errors';
 import type { Queryable } from '../store/database';
+import { errorText } from '../../shared/errors';
 
 export interface StoredCrl {
   readonly issuer: string;
@@ -43,22 +44,22 @@ function toPem(input: Buffer | string): string {
  * when it is not a CRL or no trusted root issued it.
  */
 export async function loadCrl(db: Queryable, accounts: Pick<Accounts, 'trustedRoots'>, input: Buffer | string, source: string, now: number): Promise<CrlLoadResult> {
-  if ((typeof input === 'string' ? input.length : input.byteLength) > MAX_CRL_BYTES) throw new HttpError('rejected', '吊销列表超过 10 MB');
+  if ((typeof input === 'string' ? input.length : input.byteLength) > MAX_CRL_BYTES) throw new HttpError('rejected', errorText('exchange.crlTooLarge'));
   let crl;
   const pem = toPem(input);
   try {
     crl = parseCrl(pem);
   } catch (error) {
-    throw new HttpError('rejected', `不是可读的证书吊销列表（${error instanceof Error ? error.message : String(error)}）`);
+    throw new HttpError('rejected', errorText('exchange.crlUnreadable', { reason: error instanceof Error ? error.message : String(error) }));
   }
   const roots = (await accounts.trustedRoots()).flatMap((root) => certificatesFromPem(root.pem).map((der) => new X509Certificate(der)));
   const issuer = roots.find((root) => crl.isSignedBy(root.publicKey));
-  if (!issuer) throw new HttpError('rejected', '该吊销列表不是服务器信任的根证书签发的');
+  if (!issuer) throw new HttpError('rejected', errorText('exchange.crlUntrusted'));
   const issuerName = issuer.subject.replace(/\n/g, ', ');
   const existing = await db.get<{ this_update: number }>('SELECT this_update FROM exchange_crls WHERE issuer = ?', [issuerName]);
   const thisUpdate = crl.thisUpdate.getTime();
   const result = { issuer: issuerName, revokedCount: crl.revoked.size, thisUpdate: crl.thisUpdate.toISOString() };
-  if (existing && Number(existing.this_update) > thisUpdate) throw new HttpError('rejected', `服务器已有该签发者更新的吊销列表（${new Date(Number(existing.this_update)).toISOString()}），不能用旧的替换`);
+  if (existing && Number(existing.this_update) > thisUpdate) throw new HttpError('rejected', errorText('exchange.crlOlder', { issued: new Date(Number(existing.this_update)).toISOString() }));
   if (existing && Number(existing.this_update) === thisUpdate) return { ...result, replaced: false, unchanged: true };
   await db.run(
     `INSERT INTO exchange_crls (issuer, pem, this_update, next_update, revoked_count, source, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -18,6 +18,7 @@ import type { ExchangeVerification } from '../../shared/http/exchange';
 import { exchangeSettings, type ExchangeSettings } from './config';
 import { sealVerifierFor, verificationProblems, type DocumentVerification, type SealVerifier } from './verification';
 import type { Queryable, SqlValue } from '../store/database';
+import { errorText } from '../../shared/errors';
 
 interface ExchangeRow {
   [key: string]: unknown;
@@ -172,7 +173,7 @@ export class ExchangeService {
   private async item(user: AccountUser, id: string): Promise<ExchangeRow> {
     const row = await this.deps.db.get<ExchangeRow>('SELECT * FROM exchange_items WHERE id = ?', [id]);
     // Another unit's exchange items do not exist for this caller.
-    if (!row || (row.to_unit_id !== user.unitId && row.from_unit_id !== user.unitId)) throw notFound('找不到该交换公文');
+    if (!row || (row.to_unit_id !== user.unitId && row.from_unit_id !== user.unitId)) throw notFound(errorText('exchange.notFound'));
     return row;
   }
 
@@ -184,7 +185,7 @@ export class ExchangeService {
   async pdf(user: AccountUser, id: string): Promise<Buffer> {
     const row = await this.item(user, id);
     const bytes = await getBlob(this.deps.db, row.pdf_sha256);
-    if (!bytes) throw notFound('找不到该公文的文件');
+    if (!bytes) throw notFound(errorText('exchange.fileNotFound'));
     return bytes;
   }
 
@@ -194,21 +195,21 @@ export class ExchangeService {
    */
   private async returnAfterReceipt(user: AccountUser, row: ExchangeRow, reason: string, clientId: string | undefined): Promise<ExchangeItem> {
     const incomingId = row.incoming_document_id;
-    if (!incomingId) throw conflict('该公文已签收，不能退回');
+    if (!incomingId) throw conflict(errorText('exchange.alreadyReceived'));
     const actor = await this.documents.actorFor(user);
     const now = this.deps.now();
     // The 收文 closes: its clerks' open connections to the body lose their write right at once.
     await this.deps.rooms.changeAccess(`doc:${incomingId}`, () => this.deps.db.transaction(async (tx) => {
       const incoming = await loadDocument(tx, incomingId);
-      if (!incoming) throw notFound('找不到收文');
+      if (!incoming) throw notFound(errorText('exchange.incomingNotFound'));
       const result = returnToSender(incoming.workflow, actor, reason, new Date(now).toISOString());
-      if (!result.ok) throw result.code === 'invalid' ? badRequest(result.reason) : conflict(`该公文已进入办理，不能退回（${result.reason}）`);
+      if (!result.ok) throw result.code === 'invalid' ? badRequest(result.reason) : conflict(errorText('exchange.inProgress', { reason: result.reason }));
       await saveDocument(tx, { ...incoming, workflow: result.status, updatedAt: now }, incoming.workflow.version);
       const moved = await tx.run(
         "UPDATE exchange_items SET status = 'returned', handled_by = ?, handled_by_name = ?, handled_at = ?, reason = ?, change_seq = ? WHERE id = ? AND status = 'received'",
         [user.id, user.name, now, reason, await nextChangeSeq(tx), row.id],
       );
-      if (moved.changes !== 1) throw conflict('该公文状态已变化，请刷新');
+      if (moved.changes !== 1) throw conflict(errorText('exchange.stateChanged'));
       await touchDocument(tx, row.document_id);
       const payload = { exchangeId: row.id, toUnitId: row.to_unit_id, reason, afterReceipt: true };
       await appendAudit(tx, { documentId: row.document_id, at: now, actorId: user.id, actorName: user.name, action: 'exchange.return', payload });
@@ -247,7 +248,7 @@ export class ExchangeService {
         await nextChangeSeq(tx),
         row.id,
       ]);
-      if (moved.changes !== 1) throw conflict(`该公文已${statusLabel(row.status)}，无需催收`);
+      if (moved.changes !== 1) throw conflict(errorText('exchange.noReminderNeeded', { status: statusLabel(row.status) }));
       await appendAudit(tx, { documentId: row.document_id, at: now, actorId: user.id, actorName: user.name, action: 'exchange.remind', payload: { exchangeId: row.id, toUnitId: row.to_unit_id } });
       await recordClientId(tx, row.id, clientId, user.id, now);
     });
@@ -261,11 +262,11 @@ export class ExchangeService {
     const now = this.deps.now();
     const reason = request.reason?.trim();
     if (request.action === 'withdraw' || request.action === 'remind') {
-      if (row.from_unit_id !== user.unitId || !isClerk) throw forbidden(request.action === 'withdraw' ? '只有发文单位的文书可以撤回' : '只有发文单位的文书可以催收');
+      if (row.from_unit_id !== user.unitId || !isClerk) throw forbidden(request.action === 'withdraw' ? errorText('exchange.withdrawSenderClerk') : errorText('exchange.remindSenderClerk'));
     } else if (row.to_unit_id !== user.unitId || !isClerk) {
-      throw forbidden(request.action === 'receive' ? '只有收文单位的文书可以签收' : '只有收文单位的文书可以退回');
+      throw forbidden(request.action === 'receive' ? errorText('exchange.receiveRecipientClerk') : errorText('exchange.returnRecipientClerk'));
     }
-    if (request.action === 'return' && !reason) throw badRequest('退回必须填写理由');
+    if (request.action === 'return' && !reason) throw badRequest(errorText('workflow.reasonRequired'));
     if (request.action === 'return' && row.status === 'received') return this.returnAfterReceipt(user, row, reason ?? '', request.clientId);
 
     if (request.action === 'remind') return this.remind(user, row, request.clientId);
@@ -273,14 +274,14 @@ export class ExchangeService {
     let incoming: StoredDocument | undefined;
     let verified: DocumentVerification | undefined;
     if (request.action === 'receive') {
-      if (row.status !== 'pending') throw conflict(`该公文已${statusLabel(row.status)}，请刷新`);
+      if (row.status !== 'pending') throw conflict(errorText('exchange.statusIs', { status: statusLabel(row.status) }));
       // The receiving side checks again what it signs for: a document whose seals do not verify now
       // (altered, revoked, no longer trusted) is refused with the reason, and may be 退回.
       verified = await this.verifier.verifyBlob(row.pdf_sha256);
-      if (verified.verdict !== 'valid') throw rejected(`签章验证未通过，不能签收：${verificationProblems(verified)}`);
+      if (verified.verdict !== 'valid') throw rejected(errorText('exchange.receiveVerifyFailed', { problems: verificationProblems(verified) }));
       // Directory lookups before the transaction (SQLite has one connection).
       const source = await loadDocument(this.deps.db, row.document_id);
-      if (!source) throw notFound('找不到来文');
+      if (!source) throw notFound(errorText('exchange.sourceNotFound'));
       const clerks = (await this.deps.accounts.listUsers(user.unitId)).filter((u) => u.roles.includes('clerk'));
       const receiver = toParticipant(user);
       const workflow = startIncoming(receiver, clerks.map((c): Participant => ({ id: c.id, name: c.name, unitId: c.unitId, roles: c.roles })));
@@ -294,7 +295,7 @@ export class ExchangeService {
         "UPDATE exchange_items SET status = ?, handled_by = ?, handled_by_name = ?, handled_at = ?, reason = ?, incoming_document_id = ?, change_seq = ? WHERE id = ? AND status = 'pending'",
         [status, user.id, user.name, now, reason ?? null, incoming?.id ?? null, await nextChangeSeq(tx), id],
       );
-      if (moved.changes !== 1) throw conflict(`该公文已${statusLabel(row.status)}，请刷新`);
+      if (moved.changes !== 1) throw conflict(errorText('exchange.statusIs', { status: statusLabel(row.status) }));
       // The sender's open document shows this unit's receipt: it must hear of the change.
       await touchDocument(tx, row.document_id);
       const payload = { exchangeId: id, toUnitId: row.to_unit_id, ...(reason ? { reason } : {}), ...(incoming ? { incomingDocumentId: incoming.id } : {}) };

@@ -17,6 +17,7 @@ import { getBlob, sha256Hex } from '../documents/repository';
 import { normaliseSerialHex } from '../seals/registry';
 import { rejected } from '../http/errors';
 import { storedCrls } from './crlStore';
+import { errorText } from '../../shared/errors';
 
 /** A document's verification, before it is tied to an exchange item. */
 export interface DocumentVerification {
@@ -144,6 +145,6 @@ export async function checkDispatchSeal(deps: Pick<ServerDeps, 'db' | 'accounts'
   const pdf = await deps.db.get<{ current_sha256: string; signed: number }>('SELECT current_sha256, signed FROM document_pdfs WHERE document_id = ?', [documentId]);
   if (!pdf || Number(pdf.signed) !== 1) return;
   const verification = await sealVerifierFor(deps).verifyBlob(pdf.current_sha256);
-  if (verification.verdict !== 'valid') throw rejected(`签章验证未通过，不能分发：${verificationProblems(verification)}`);
-  if (!verification.signatures.some((s) => s.unitName === unitName)) throw rejected(`公文上没有${unitName}的有效印章，不能以该单位名义分发`);
+  if (verification.verdict !== 'valid') throw rejected(errorText('exchange.dispatchVerifyFailed', { problems: verificationProblems(verification) }));
+  if (!verification.signatures.some((s) => s.unitName === unitName)) throw rejected(errorText('exchange.noUnitSeal', { unitName }));
 }

@@ -3,16 +3,23 @@
  * with a generic message (details go to the log, never to the client).
  */
 import { httpStatusOfCode, type HttpErrorCode } from '../../shared/http/errors';
+import { asErrorText, errorText, type ErrorParams, type ErrorText } from '../../shared/errors';
 
-export class HttpError extends Error {
+/** `text` is a catalogue text (errorText(…)) so clients can word it in the person's language. */
+export class HttpError extends Error implements ErrorText {
   readonly status: number;
+  readonly key: string | undefined;
+  readonly params: ErrorParams | undefined;
   constructor(
     readonly code: HttpErrorCode,
-    message: string,
+    text: string | ErrorText,
     options: { status?: number; retryAfterSeconds?: number; headers?: Record<string, string> } = {},
   ) {
+    const { message, key, params } = asErrorText(text);
     super(message);
     this.name = 'HttpError';
+    this.key = key;
+    this.params = params;
     this.status = options.status ?? httpStatusOfCode[code];
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.headers = options.headers;
@@ -21,10 +28,10 @@ export class HttpError extends Error {
   readonly headers: Record<string, string> | undefined;
 }
 
-export const badRequest = (message: string): HttpError => new HttpError('invalid_input', message);
-export const unauthenticated = (message = '请先登录'): HttpError => new HttpError('unauthenticated', message);
+export const badRequest = (text: string | ErrorText): HttpError => new HttpError('invalid_input', text);
+export const unauthenticated = (text: string | ErrorText = errorText('http.signInFirst')): HttpError => new HttpError('unauthenticated', text);
 /** 403 with the reason the person may not do this, in words they understand. */
-export const forbidden = (reason: string): HttpError => new HttpError('forbidden', reason);
-export const notFound = (message = '找不到请求的内容'): HttpError => new HttpError('not_found', message);
-export const conflict = (message: string): HttpError => new HttpError('conflict', message);
-export const rejected = (message: string): HttpError => new HttpError('rejected', message);
+export const forbidden = (reason: string | ErrorText): HttpError => new HttpError('forbidden', reason);
+export const notFound = (text: string | ErrorText = errorText('http.notFound')): HttpError => new HttpError('not_found', text);
+export const conflict = (text: string | ErrorText): HttpError => new HttpError('conflict', text);
+export const rejected = (text: string | ErrorText): HttpError => new HttpError('rejected', text);

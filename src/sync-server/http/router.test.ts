@@ -39,7 +39,7 @@ describe('Router', () => {
     const response = await fetch(`${base}/api/boom`, { headers: { ...auth, 'x-request-id': 'desk-42.call-7' } });
     expect(response.status).toBe(500);
     const text = await response.text();
-    expect(JSON.parse(text)).toEqual({ error: { code: 'internal', message: '服务器内部错误，请稍后重试' } });
+    expect(JSON.parse(text)).toEqual({ error: { code: 'internal', key: 'http.internal', message: '服务器内部错误，请稍后重试' } });
     expect(text).not.toContain('hunter2');
     expect(response.headers.get('x-request-id')).toBe('desk-42.call-7');
     expect(lines.find((l) => l.msg === 'request failed')).toMatchObject({ requestId: 'desk-42.call-7', level: 'error', path: '/api/boom' });

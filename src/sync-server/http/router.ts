@@ -17,6 +17,7 @@ import type { AccountUser } from '../../shared/http/auth';
 import type { HttpErrorBody } from '../../shared/http/errors';
 import type { Logger } from '../log';
 import { HttpError, badRequest, unauthenticated } from './errors';
+import { errorText, keyFields } from '../../shared/errors';
 
 /** What a handler answers: JSON (the usual), bytes with a content type, or nothing (204). */
 export type Reply =
@@ -156,7 +157,7 @@ export class Router {
         // Strangers learn nothing about which /api routes exist: 401 before 404/405.
         if (path.startsWith('/api/')) {
           const token = bearerToken(req);
-          if (!token || !(await this.options.authenticate(token))) throw unauthenticated('请先登录');
+          if (!token || !(await this.options.authenticate(token))) throw unauthenticated(errorText('http.signInFirst'));
         }
         throw this.noRoute(method, path);
       }
@@ -181,7 +182,7 @@ export class Router {
         try {
           params[key] = decodeURIComponent(m[i + 1] ?? '');
         } catch {
-          throw badRequest('路径参数编码无效');
+          throw badRequest(errorText('http.pathEncoding'));
         }
       });
       return { route, params };
@@ -192,9 +193,9 @@ export class Router {
   private noRoute(method: string, path: string): HttpError {
     const allowed = this.routes.filter((route) => route.regex.test(path)).map((route) => route.method);
     if (allowed.length > 0) {
-      return new HttpError('method_not_allowed', `不支持的请求方法 ${method}`, { headers: { allow: allowed.join(', ') } });
+      return new HttpError('method_not_allowed', errorText('http.methodNotAllowed', { method }), { headers: { allow: allowed.join(', ') } });
     }
-    return new HttpError('not_found', '找不到请求的地址');
+    return new HttpError('not_found', errorText('http.routeNotFound'));
   }
 
   private async run(
@@ -212,10 +213,10 @@ export class Router {
     if (token) user = await this.options.authenticate(token);
     if (!route.options.public) {
       // Trust boundary: nothing below runs for a caller we cannot identify.
-      if (!token) throw unauthenticated('请先登录');
-      if (!user) throw unauthenticated('登录已失效，请重新登录');
+      if (!token) throw unauthenticated(errorText('http.signInFirst'));
+      if (!user) throw unauthenticated(errorText('auth.sessionExpired'));
       if (user.mustChangePassword && !route.options.allowPendingPassword) {
-        throw new HttpError('password_change_required', '请先修改初始密码');
+        throw new HttpError('password_change_required', errorText('auth.passwordChangeRequired'));
       }
     }
     const maxBytes = route.options.maxBodyBytes ?? this.options.maxBodyBytes ?? DEFAULT_MAX_BODY;
@@ -234,20 +235,20 @@ export class Router {
       token,
       log,
       get user(): AccountUser {
-        if (!user) throw unauthenticated('请先登录');
+        if (!user) throw unauthenticated(errorText('http.signInFirst'));
         return user;
       },
       json: async <T>(schema: ZodType<T>): Promise<T> => {
         const type = String(req.headers['content-type'] ?? '');
         if (type && !/^(application\/(.+\+)?json|text\/plain)\b/i.test(type)) {
-          throw new HttpError('unsupported_media_type', '请求内容须为 JSON（application/json）');
+          throw new HttpError('unsupported_media_type', errorText('http.jsonRequired'));
         }
         const raw = await readBody(req, maxBytes);
         let value: unknown;
         try {
           value = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
         } catch {
-          throw badRequest('请求内容不是有效的 JSON');
+          throw badRequest(errorText('http.jsonInvalid'));
         }
         const parsed = schema.safeParse(value);
         if (!parsed.success) throw badRequest(describeZodError(parsed.error));
@@ -263,7 +264,7 @@ export class Router {
       body: async (options = {}): Promise<Buffer> => {
         const type = String(req.headers['content-type'] ?? '');
         if (options.contentType && !type.toLowerCase().startsWith(options.contentType)) {
-          throw new HttpError('unsupported_media_type', `请求内容须为 ${options.contentType}`);
+          throw new HttpError('unsupported_media_type', errorText('http.contentTypeRequired', { contentType: options.contentType }));
         }
         return readBody(req, options.maxBytes ?? maxBytes);
       },
@@ -294,13 +295,13 @@ export class Router {
     else if (error instanceof ZodError) httpError = badRequest(describeZodError(error));
     else {
       log.error('request failed', { method, path: req.url?.split('?')[0], error });
-      httpError = new HttpError('internal', '服务器内部错误，请稍后重试');
+      httpError = new HttpError('internal', errorText('http.internal'));
     }
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    const body: HttpErrorBody = { error: { code: httpError.code, message: httpError.message } };
+    const body: HttpErrorBody = { error: { code: httpError.code, message: httpError.message, ...keyFields(httpError) } };
     if (httpError.retryAfterSeconds !== undefined) {
       body.error.retryAfterSeconds = httpError.retryAfterSeconds;
       res.setHeader('retry-after', String(httpError.retryAfterSeconds));
@@ -327,7 +328,7 @@ function bearerToken(req: IncomingMessage): string | null {
 
 /** Reads a request body up to `maxBytes`; 413 as soon as it is known to be larger. */
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const tooLarge = (): HttpError => new HttpError('payload_too_large', `请求内容过大（上限 ${Math.floor(maxBytes / 1024)} KB）`);
+  const tooLarge = (): HttpError => new HttpError('payload_too_large', errorText('http.payloadTooLarge', { kb: Math.floor(maxBytes / 1024) }));
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HttpError } from './errors';
+import { errorText } from '../../shared/errors';
 
 /** A complete upload waiting in its staging file. */
 export interface StagedUpload {
@@ -27,7 +28,7 @@ export interface StagedUpload {
   discard(): Promise<void>;
 }
 
-const tooLarge = (maxBytes: number): HttpError => new HttpError('payload_too_large', `上传的文件过大（上限 ${Math.floor(maxBytes / 1024 / 1024)} MB）`);
+const tooLarge = (maxBytes: number): HttpError => new HttpError('payload_too_large', errorText('uploads.tooLarge', { mb: Math.floor(maxBytes / 1024 / 1024) }));
 
 /** Counts and hashes what passes, and stops the stream once it exceeds `maxBytes`. */
 class DigestLimit extends Transform {
@@ -70,11 +71,11 @@ export async function stageUpload(req: IncomingMessage, options: { dir: string; 
   } catch (error) {
     await rm(path, { force: true });
     if (error instanceof HttpError) throw error;
-    throw new HttpError('invalid_input', '上传未完成（连接中断），请重新上传');
+    throw new HttpError('invalid_input', errorText('uploads.interrupted'));
   }
   if (!req.complete) {
     await rm(path, { force: true });
-    throw new HttpError('invalid_input', '上传未完成（连接中断），请重新上传');
+    throw new HttpError('invalid_input', errorText('uploads.interrupted'));
   }
   const sha256 = digest.hash.digest('hex');
   return {
@@ -102,7 +103,7 @@ export class UploadSlots {
   acquire(userId: string): () => void {
     const used = this.inUse.get(userId) ?? 0;
     if (used >= this.perPerson) {
-      throw new HttpError('too_many_requests', `您已有 ${this.perPerson} 个文件正在上传，请等其完成后再试`, { retryAfterSeconds: this.retryAfterSeconds });
+      throw new HttpError('too_many_requests', errorText('uploads.tooManyAtOnce', { perPerson: this.perPerson }), { retryAfterSeconds: this.retryAfterSeconds });
     }
     this.inUse.set(userId, used + 1);
     let released = false;

@@ -3,6 +3,7 @@
  * steady rate). Over it, a send is refused with 429 and the seconds to wait, never queued silently.
  */
 import { HttpError } from '../http/errors';
+import { errorText } from '../../shared/errors';
 
 export interface MessagingLimits {
   /** Messages (and file uploads) one person may send at once after a pause. Default 30. */
@@ -33,7 +34,7 @@ export class SendRateLimiter {
     if (bucket.tokens < 1) {
       this.buckets.set(userId, bucket);
       const wait = Math.max(1, Math.ceil((1 - bucket.tokens) / this.limits.perSecond));
-      throw new HttpError('too_many_requests', `发送过于频繁，请 ${wait} 秒后再试`, { retryAfterSeconds: wait });
+      throw new HttpError('too_many_requests', errorText('messaging.tooFast', { wait }), { retryAfterSeconds: wait });
     }
     bucket.tokens -= 1;
     this.buckets.set(userId, bucket);

@@ -26,6 +26,7 @@ import { badRequest, conflict, forbidden, notFound, rejected } from '../http/err
 import type { Queryable } from '../store/database';
 import type { ChatHub } from './hub';
 import { SendRateLimiter, type MessagingLimits } from './limits';
+import { errorText } from '../../shared/errors';
 
 interface ConversationRow extends Record<string, unknown> {
   id: string;
@@ -106,9 +107,9 @@ export class MessagingService {
   async create(user: AccountUser, request: CreateConversationRequest): Promise<{ conversation: Conversation; created: boolean }> {
     const now = this.deps.now();
     if (request.kind === 'direct') {
-      if (request.userId === user.id) throw badRequest('不能和自己建立会话');
+      if (request.userId === user.id) throw badRequest(errorText('messaging.notWithSelf'));
       const other = await this.deps.accounts.userById(request.userId);
-      if (!other) throw notFound('找不到该人员');
+      if (!other) throw notFound(errorText('messaging.personNotFound'));
       const id = directConversationId(user.id, other.id);
       const created = await this.deps.db.transaction(async (tx) => {
         const inserted = await tx.run("INSERT INTO chat_conversations (id, kind, title, created_by, created_at) VALUES (?, 'direct', '', ?, ?) ON CONFLICT (id) DO NOTHING", [id, user.id, now]);
@@ -125,7 +126,7 @@ export class MessagingService {
     const created = await this.deps.db.transaction(async (tx) => {
       const existing = await tx.get<{ created_by: string }>('SELECT created_by FROM chat_conversations WHERE id = ?', [id]);
       if (existing) {
-        if (existing.created_by !== user.id) throw conflict('该群聊编号已被使用');
+        if (existing.created_by !== user.id) throw conflict(errorText('messaging.groupIdTaken'));
         return false;
       }
       await tx.run("INSERT INTO chat_conversations (id, kind, title, created_by, created_at) VALUES (?, 'group', ?, ?, ?)", [id, request.title, user.id, now]);
@@ -139,7 +140,7 @@ export class MessagingService {
   /** Adds people to a group chat (any member may). */
   async addMembers(user: AccountUser, id: string, userIds: readonly string[]): Promise<Conversation> {
     const row = await this.loadForMember(user, id);
-    if (row.kind !== 'group') throw rejected(row.kind === 'direct' ? '单聊不能添加成员，请新建群聊' : '单位和部门群的成员随通讯录自动调整');
+    if (row.kind !== 'group') throw rejected(row.kind === 'direct' ? errorText('messaging.directNoMembers') : errorText('messaging.orgGroupMembers'));
     const added = [...new Set(userIds)];
     await this.requireActivePeople(added);
     const now = this.deps.now();
@@ -247,9 +248,9 @@ export class MessagingService {
     await this.checkContent(conversationId, members, content);
     const now = this.deps.now();
     const updated = await this.deps.db.transaction(async (tx) => {
-      const message = await this.ownChangeable(tx, user, conversationId, messageId, now, '编辑');
+      const message = await this.ownChangeable(tx, user, conversationId, messageId, now, 'edit');
       const previous = message.content ? (MessageContentSchema.parse(JSON.parse(message.content))) : null;
-      if (previous?.type !== 'text') throw rejected('只有文字消息可以编辑');
+      if (previous?.type !== 'text') throw rejected(errorText('messaging.editTextOnly'));
       const version = Number((await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM chat_message_edits WHERE message_id = ?', [messageId]))?.n ?? 0) + 1;
       await tx.run('INSERT INTO chat_message_edits (message_id, version, content, replaced_at) VALUES (?, ?, ?, ?)', [messageId, version, message.content, now]);
       await tx.run('UPDATE chat_messages SET content = ?, edited_at = ? WHERE id = ?', [JSON.stringify(content), now, messageId]);
@@ -270,7 +271,7 @@ export class MessagingService {
     const members = await this.memberIds(row);
     const now = this.deps.now();
     const updated = await this.deps.db.transaction(async (tx) => {
-      const message = await this.ownChangeable(tx, user, conversationId, messageId, now, '撤回');
+      const message = await this.ownChangeable(tx, user, conversationId, messageId, now, 'recall');
       const edits = await tx.all<{ version: number; content: string; replaced_at: number }>('SELECT version, content, replaced_at FROM chat_message_edits WHERE message_id = ? ORDER BY version', [messageId]);
       await tx.run('INSERT INTO chat_recall_audit (message_id, conversation_id, sender_id, recalled_by, recalled_at, content, edits) VALUES (?, ?, ?, ?, ?, ?, ?)', [
         messageId,
@@ -294,7 +295,7 @@ export class MessagingService {
   async edits(user: AccountUser, conversationId: string, messageId: string): Promise<{ content: MessageContent; replacedAt: number }[]> {
     await this.loadForMember(user, conversationId);
     const message = await this.deps.db.get<{ id: string }>('SELECT id FROM chat_messages WHERE id = ? AND conversation_id = ?', [messageId, conversationId]);
-    if (!message) throw notFound('找不到该消息');
+    if (!message) throw notFound(errorText('messaging.messageNotFound'));
     const rows = await this.deps.db.all<{ content: string; replaced_at: number }>('SELECT content, replaced_at FROM chat_message_edits WHERE message_id = ? ORDER BY version', [messageId]);
     return rows.map((edit) => ({ content: MessageContentSchema.parse(JSON.parse(edit.content)), replacedAt: Number(edit.replaced_at) }));
   }
@@ -349,7 +350,7 @@ export class MessagingService {
     await this.loadForMember(user, conversationId);
     const row = await this.deps.db.get<{ name: string; mime_type: string }>('SELECT name, mime_type FROM chat_files WHERE conversation_id = ? AND sha256 = ?', [conversationId, sha256]);
     const bytes = row ? await getBlob(this.deps.db, sha256) : undefined;
-    if (!row || !bytes) throw notFound('找不到该文件');
+    if (!row || !bytes) throw notFound(errorText('messaging.fileNotFound'));
     return { bytes, name: row.name, mimeType: row.mime_type };
   }
 
@@ -368,8 +369,8 @@ export class MessagingService {
       await this.ensureScopeGroups(user);
       row = await this.loadRow(id);
     }
-    if (!row) throw notFound('找不到该会话');
-    if (!(await this.isMember(user, row))) throw forbidden('你不是该会话的成员');
+    if (!row) throw notFound(errorText('messaging.conversationNotFound'));
+    if (!(await this.isMember(user, row))) throw forbidden(errorText('messaging.notMember'));
     return row;
   }
 
@@ -453,28 +454,28 @@ export class MessagingService {
       ids.length === 0 ? [] : (await this.deps.db.all<{ id: string }>(`SELECT id FROM users WHERE disabled = 0 AND id IN (${ids.map(() => '?').join(', ')})`, [...ids])).map((r) => r.id),
     );
     const missing = ids.filter((id) => !active.has(id));
-    if (missing.length > 0) throw badRequest(`找不到这些人员或其账号已停用：${missing.map((id) => names.get(id) ?? id).join('、')}`);
+    if (missing.length > 0) throw badRequest(errorText('messaging.peopleMissing', { names: missing.map((id) => names.get(id) ?? id).join('、') }));
   }
 
   /** Mentions must name members; files must have been uploaded to this conversation. */
   private async checkContent(conversationId: string, members: readonly string[], content: MessageContent): Promise<void> {
     if (content.type === 'text') {
       const strangers = content.mentions.filter((id) => !members.includes(id));
-      if (strangers.length > 0) throw badRequest('只能 @ 本会话的成员');
+      if (strangers.length > 0) throw badRequest(errorText('messaging.mentionMembersOnly'));
       return;
     }
     const sha256 = content.type === 'file' || content.type === 'image' ? content.file.sha256 : content.type === 'voice' ? content.voice.sha256 : null;
     if (sha256 && !(await this.deps.db.get('SELECT 1 AS ok FROM chat_files WHERE conversation_id = ? AND sha256 = ?', [conversationId, sha256]))) {
-      throw badRequest('文件尚未上传到本会话，请重新发送');
+      throw badRequest(errorText('messaging.fileNotUploaded'));
     }
   }
 
-  private async ownChangeable(tx: Queryable, user: AccountUser, conversationId: string, messageId: string, now: number, verb: string): Promise<MessageRow> {
+  private async ownChangeable(tx: Queryable, user: AccountUser, conversationId: string, messageId: string, now: number, verb: 'edit' | 'recall'): Promise<MessageRow> {
     const message = await tx.get<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM chat_messages WHERE id = ? AND conversation_id = ?`, [messageId, conversationId]);
-    if (!message) throw notFound('找不到该消息');
-    if (message.sender_id !== user.id) throw forbidden(`只能${verb}自己发送的消息`);
-    if (message.recalled_at !== null) throw conflict('该消息已撤回');
-    if (now - Number(message.created_at) > MESSAGE_CHANGE_WINDOW_MS) throw rejected(`发送超过 2 分钟的消息不能${verb}`);
+    if (!message) throw notFound(errorText('messaging.messageNotFound'));
+    if (message.sender_id !== user.id) throw forbidden(errorText(verb === 'edit' ? 'messaging.ownOnlyEdit' : 'messaging.ownOnlyRecall'));
+    if (message.recalled_at !== null) throw conflict(errorText('messaging.recalled'));
+    if (now - Number(message.created_at) > MESSAGE_CHANGE_WINDOW_MS) throw rejected(errorText(verb === 'edit' ? 'messaging.tooOldEdit' : 'messaging.tooOldRecall'));
     return message;
   }
 
@@ -492,7 +493,7 @@ export class MessagingService {
 
   /** A repeat answers what was stored; the same txn id in another conversation is a client bug. */
   private repeatOf(row: MessageRow, conversationId: string): { message: Message; repeat: boolean } {
-    if (row.conversation_id !== conversationId) throw conflict('该事务编号已用于另一会话的消息');
+    if (row.conversation_id !== conversationId) throw conflict(errorText('messaging.txnIdTaken'));
     return { message: toMessage(row), repeat: true };
   }
 }

@@ -20,6 +20,7 @@ import type { Logger } from '../log';
 import type { ChatConnection, ChatHub } from './hub';
 import type { MessagingLimits } from './limits';
 import type { MessagingService } from './service';
+import { errorText } from '../../shared/errors';
 
 /** How often a socket's token is checked again without any message from it. */
 const TOKEN_RECHECK_MS = 15_000;
@@ -127,12 +128,12 @@ export class ChatSocketServer {
     if (this.deps.now() - connection.checkedAt > TOKEN_FRESH_MS && !(await this.stillValid(connection))) return;
     let txnId: string | undefined;
     try {
-      if (isBinary) throw new HttpError('invalid_input', '消息须为 JSON 文本');
+      if (isBinary) throw new HttpError('invalid_input', errorText('messaging.jsonText'));
       let raw: unknown;
       try {
         raw = JSON.parse(rawText(data));
       } catch {
-        throw new HttpError('invalid_input', '消息不是有效的 JSON');
+        throw new HttpError('invalid_input', errorText('messaging.jsonInvalid'));
       }
       if (raw && typeof raw === 'object' && 'txnId' in raw && typeof raw.txnId === 'string') txnId = raw.txnId;
       const parsed = ChatClientMessageSchema.safeParse(raw);

@@ -11,6 +11,7 @@ import { appendAudit } from '../audit/auditLog';
 import type { ServerDeps } from '../deps';
 import { badRequest, conflict, forbidden, notFound, rejected } from '../http/errors';
 import type { Queryable } from '../store/database';
+import { errorText, type ErrorText } from '../../shared/errors';
 
 interface SealRow {
   [key: string]: unknown;
@@ -78,12 +79,12 @@ export interface ParsedSealCertificate {
 /** Parses exactly one PEM certificate; a clear Chinese error otherwise. */
 export function parseSealCertificate(pem: string): ParsedSealCertificate {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  if (blocks.length !== 1) throw badRequest('请提供一张 PEM 格式的证书（-----BEGIN CERTIFICATE-----）');
+  if (blocks.length !== 1) throw badRequest(errorText('seals.pemRequired'));
   let x509: X509Certificate;
   try {
     x509 = new X509Certificate(blocks[0]);
   } catch {
-    throw badRequest('证书无法读取，请确认是 PEM 格式的 X.509 证书');
+    throw badRequest(errorText('seals.certificateUnreadable'));
   }
   return {
     pem: x509.toString(),
@@ -96,11 +97,14 @@ export function parseSealCertificate(pem: string): ParsedSealCertificate {
   };
 }
 
+/** The refusal of each administrator-only seal operation. */
+const adminOnlyKeys = { create: 'seals.adminOnlyCreate', update: 'seals.adminOnlyUpdate', grant: 'seals.adminOnlyGrant', revoke: 'seals.adminOnlyRevoke' } as const;
+
 export type SealEntitlement =
   /** The unit has no seals registered: the upload is judged by the person-certificate rule alone. */
   | { readonly kind: 'unregistered' }
   | { readonly kind: 'entitled'; readonly seal: { readonly id: string; readonly name: string } }
-  | { readonly kind: 'refused'; readonly reason: string };
+  | { readonly kind: 'refused'; readonly reason: ErrorText };
 
 export interface SealUseRecord {
   readonly sealId: string;
@@ -122,19 +126,19 @@ export interface SealUseRecord {
 export async function sealEntitlement(db: Queryable, input: { unitId: string; userId: string; signerSerialHex: string | undefined; at: number }): Promise<SealEntitlement> {
   const registered = await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM seals WHERE unit_id = ?', [input.unitId]);
   if (Number(registered?.n ?? 0) === 0) return { kind: 'unregistered' };
-  if (!input.signerSerialHex) return { kind: 'refused', reason: '签章没有可识别的证书序列号，无法确认所用印章' };
+  if (!input.signerSerialHex) return { kind: 'refused', reason: errorText('seals.noSerial') };
   const serial = normaliseSerialHex(input.signerSerialHex);
   const seals = await db.all<SealRow>(`SELECT ${SEAL_COLUMNS} FROM seals WHERE unit_id = ? AND serial_hex = ? ORDER BY created_at`, [input.unitId, serial]);
-  if (seals.length === 0) return { kind: 'refused', reason: `签章所用证书（序列号 ${serial}）未绑定本单位的任何印章` };
+  if (seals.length === 0) return { kind: 'refused', reason: errorText('seals.certificateNotBound', { serial }) };
   const active = seals.filter((seal) => seal.status === 'active');
-  if (active.length === 0) return { kind: 'refused', reason: `印章“${seals[0]!.name}”已停用，不能用印` };
+  if (active.length === 0) return { kind: 'refused', reason: errorText('seals.disabledNoUse', { name: seals[0]!.name }) };
   const valid = active.filter((seal) => Number(seal.not_before) <= input.at && input.at <= Number(seal.not_after));
-  if (valid.length === 0) return { kind: 'refused', reason: `印章“${active[0]!.name}”绑定的证书不在有效期内` };
+  if (valid.length === 0) return { kind: 'refused', reason: errorText('seals.certificateOutOfValidity', { name: active[0]!.name }) };
   for (const seal of valid) {
     const held = await db.get('SELECT seal_id FROM seal_holders WHERE seal_id = ? AND user_id = ?', [seal.id, input.userId]);
     if (held) return { kind: 'entitled', seal: { id: seal.id, name: seal.name } };
   }
-  return { kind: 'refused', reason: `您未获授权使用印章“${valid[0]!.name}”，请联系管理员` };
+  return { kind: 'refused', reason: errorText('seals.notGranted', { name: valid[0]!.name }) };
 }
 
 /**
@@ -198,19 +202,19 @@ export class SealRegistry {
 
   private async row(id: string): Promise<SealRow> {
     const row = await this.deps.db.get<SealRow>(`SELECT ${SEAL_COLUMNS} FROM seals WHERE id = ?`, [id]);
-    if (!row) throw notFound('找不到该印章');
+    if (!row) throw notFound(errorText('seals.notFound'));
     return row;
   }
 
   /** A seal the caller may see: one of their own unit's, or any for an admin. */
   private async visible(user: AccountUser, id: string): Promise<SealRow> {
     const row = await this.row(id);
-    if (row.unit_id !== user.unitId && !isAdmin(user)) throw forbidden('只能查看本单位的印章');
+    if (row.unit_id !== user.unitId && !isAdmin(user)) throw forbidden(errorText('seals.ownUnitOnly'));
     return row;
   }
 
-  private requireAdmin(user: AccountUser, what: string): void {
-    if (!isAdmin(user)) throw forbidden(`只有管理员可以${what}`);
+  private requireAdmin(user: AccountUser, what: 'create' | 'update' | 'grant' | 'revoke'): void {
+    if (!isAdmin(user)) throw forbidden(errorText(adminOnlyKeys[what]));
   }
 
   async view(user: AccountUser, id: string): Promise<SealView> {
@@ -221,7 +225,7 @@ export class SealRegistry {
   /** GET /api/seals: the seals of the caller's unit (an admin may name another unit). */
   async list(user: AccountUser, unitId?: string): Promise<SealView[]> {
     const unit = unitId ?? user.unitId;
-    if (unit !== user.unitId && !isAdmin(user)) throw forbidden('只能查看本单位的印章');
+    if (unit !== user.unitId && !isAdmin(user)) throw forbidden(errorText('seals.ownUnitOnly'));
     return this.views(await this.deps.db.all<SealRow>(`SELECT ${SEAL_COLUMNS} FROM seals WHERE unit_id = ? ORDER BY created_at, name`, [unit]));
   }
 
@@ -237,17 +241,17 @@ export class SealRegistry {
 
   /** POST /api/seals (admins): checks the certificate is trusted, of the unit and valid; binds it. */
   async create(user: AccountUser, input: z.output<typeof CreateSealRequestSchema>): Promise<SealView> {
-    this.requireAdmin(user, '新建印章');
+    this.requireAdmin(user, 'create');
     const unitId = input.unitId ?? user.unitId;
     const unitName = (await this.unitNames()).get(unitId);
-    if (!unitName) throw badRequest('单位不存在');
+    if (!unitName) throw badRequest(errorText('seals.unitMissing'));
     const certificate = parseSealCertificate(input.certificatePem);
     await this.checkCertificate(certificate, unitName);
     let image: { sha256: string; bytes: Buffer } | undefined;
     if (input.imagePngBase64) {
       const bytes = Buffer.from(input.imagePngBase64, 'base64');
       // Only a real PNG: the client draws it as an image, nothing else may pass for one.
-      if (bytes.length < 24 || !bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) throw badRequest('印章图片必须是 PNG 格式');
+      if (bytes.length < 24 || !bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) throw badRequest(errorText('seals.pngRequired'));
       image = { sha256: createHash('sha256').update(bytes).digest('hex'), bytes };
     }
     await this.checkHolders(input.holders, unitId);
@@ -255,7 +259,7 @@ export class SealRegistry {
     const now = this.deps.now();
     await this.deps.db.transaction(async (tx) => {
       const clash = await tx.get('SELECT id FROM seals WHERE unit_id = ? AND name = ?', [unitId, input.name]);
-      if (clash) throw conflict(`本单位已有名为“${input.name}”的印章`);
+      if (clash) throw conflict(errorText('seals.nameTaken', { name: input.name }));
       if (image) {
         await tx.run('INSERT INTO seal_images (sha256, content, content_type, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING', [image.sha256, image.bytes, 'image/png', now]);
       }
@@ -277,13 +281,13 @@ export class SealRegistry {
 
   /** PATCH /api/seals/:id (admins): rename, change kind or bottom text, disable or re-enable. */
   async update(user: AccountUser, id: string, input: z.output<typeof UpdateSealRequestSchema>): Promise<SealView> {
-    this.requireAdmin(user, '修改印章');
+    this.requireAdmin(user, 'update');
     const row = await this.row(id);
     const now = this.deps.now();
     await this.deps.db.transaction(async (tx) => {
       if (input.name !== undefined && input.name !== row.name) {
         const clash = await tx.get('SELECT id FROM seals WHERE unit_id = ? AND name = ? AND id <> ?', [row.unit_id, input.name, id]);
-        if (clash) throw conflict(`本单位已有名为“${input.name}”的印章`);
+        if (clash) throw conflict(errorText('seals.nameTaken', { name: input.name }));
       }
       await tx.run('UPDATE seals SET name = ?, kind = ?, bottom_text = ?, status = ?, updated_at = ? WHERE id = ?', [
         input.name ?? row.name,
@@ -299,9 +303,9 @@ export class SealRegistry {
 
   /** POST /api/seals/:id/holders (admins): allows a person of the seal's unit to apply it. */
   async grant(user: AccountUser, id: string, userId: string): Promise<SealView> {
-    this.requireAdmin(user, '授权用印');
+    this.requireAdmin(user, 'grant');
     const row = await this.row(id);
-    if (row.status !== 'active') throw conflict('印章已停用，不能授权');
+    if (row.status !== 'active') throw conflict(errorText('seals.disabledNoGrant'));
     await this.checkHolders([userId], row.unit_id);
     await this.deps.db.transaction(async (tx) => {
       await grant(tx, id, userId, user, this.deps.now());
@@ -312,10 +316,10 @@ export class SealRegistry {
 
   /** DELETE /api/seals/:id/holders/:userId (admins): that person can no longer apply it. */
   async revoke(user: AccountUser, id: string, userId: string): Promise<SealView> {
-    this.requireAdmin(user, '撤销用印授权');
+    this.requireAdmin(user, 'revoke');
     await this.row(id);
     const removed = await this.deps.db.run('DELETE FROM seal_holders WHERE seal_id = ? AND user_id = ?', [id, userId]);
-    if (removed.changes === 0) throw notFound('此人未持有该印章');
+    if (removed.changes === 0) throw notFound(errorText('seals.notHolder'));
     await this.deps.db.run('UPDATE seals SET updated_at = ? WHERE id = ?', [this.deps.now(), id]);
     return this.view(user, id);
   }
@@ -325,7 +329,7 @@ export class SealRegistry {
     const row = await this.visible(user, id);
     if (!isAdmin(user)) {
       const held = await this.deps.db.get('SELECT seal_id FROM seal_holders WHERE seal_id = ? AND user_id = ?', [row.id, user.id]);
-      if (!held) throw forbidden('只有管理员和印章持有人可以查看用印记录');
+      if (!held) throw forbidden(errorText('seals.usesForbidden'));
     }
     const rows = await this.deps.db.all<UseRow>(
       `SELECT id, seal_id, document_id, document_title, doc_number, user_id, user_name, at, signed_at, signer_serial_hex, signature_digest, reason FROM seal_uses WHERE seal_id = ?${page.before ? ' AND id < ?' : ''} ORDER BY id DESC LIMIT ?`,
@@ -354,16 +358,16 @@ export class SealRegistry {
     const row = await this.visible(user, id);
     if (!row.image_sha256) return undefined;
     const image = await this.deps.db.get<{ content: Buffer }>('SELECT content FROM seal_images WHERE sha256 = ?', [row.image_sha256]);
-    if (!image) throw notFound('印章图片缺失');
+    if (!image) throw notFound(errorText('seals.imageMissing'));
     return Buffer.from(image.content);
   }
 
   /** The certificate must chain to a root the server trusts, name the unit, and be valid now. */
   private async checkCertificate(certificate: ParsedSealCertificate, unitName: string): Promise<void> {
     const now = this.deps.now();
-    if (certificate.notAfter < now) throw rejected('证书已过期，不能绑定印章');
-    if (certificate.notBefore > now) throw rejected('证书尚未生效，不能绑定印章');
-    if (!certificate.subject.includes(unitName)) throw rejected(`证书主体（${certificate.subject}）不属于${unitName}`);
+    if (certificate.notAfter < now) throw rejected(errorText('seals.certificateExpired'));
+    if (certificate.notBefore > now) throw rejected(errorText('seals.certificateNotYetValid'));
+    if (!certificate.subject.includes(unitName)) throw rejected(errorText('seals.certificateOtherUnit', { subject: certificate.subject, unitName }));
     const roots = await this.deps.accounts.trustedRoots();
     const trusted = roots.some(({ pem }) => {
       try {
@@ -373,14 +377,14 @@ export class SealRegistry {
         return false;
       }
     });
-    if (!trusted) throw rejected('证书不是由服务器信任的根证书签发的');
+    if (!trusted) throw rejected(errorText('seals.certificateUntrusted'));
   }
 
   private async checkHolders(userIds: readonly string[], unitId: string): Promise<void> {
     for (const userId of userIds) {
       const person = await this.deps.accounts.userById(userId);
-      if (!person) throw badRequest(`用户 ${userId} 不存在`);
-      if (person.unitId !== unitId) throw rejected(`${person.name}不是本单位人员，不能持有本单位印章`);
+      if (!person) throw badRequest(errorText('seals.userMissing', { userId }));
+      if (person.unitId !== unitId) throw rejected(errorText('seals.holderOtherUnit', { name: person.name }));
     }
   }
 }

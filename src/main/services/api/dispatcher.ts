@@ -5,6 +5,7 @@
  */
 import type { ZodError } from 'zod';
 import { ApiFailure, channelsOf, fail, ok, type ContractShape, type HandlersOf, type Result } from '../../../shared/api';
+import { errorText } from '../../../shared/errors';
 
 export interface Dispatcher {
   /** Runs the call named by `channel` with `rawInput`; never throws. */
@@ -33,24 +34,24 @@ export function createDispatcher<C extends ContractShape, Ctx>(
     channels: [...channels.keys()],
     async dispatch(channel, rawInput) {
       const entry = channels.get(channel);
-      if (!entry) return fail('invalid_input', `未知的调用：${channel}`);
+      if (!entry) return fail('invalid_input', errorText('client.unknownCall', { channel }));
       const parsed = entry.call.input.safeParse(rawInput ?? {});
-      if (!parsed.success) return fail('invalid_input', `输入无效：${describeZodError(parsed.error)}`);
+      if (!parsed.success) return fail('invalid_input', errorText('client.invalidInput', { issues: describeZodError(parsed.error) }));
       const handler = table[entry.domain]?.[entry.name];
-      if (!handler) return fail('internal', `未实现的调用：${channel}`);
+      if (!handler) return fail('internal', errorText('client.notImplemented', { channel }));
       try {
         const value = await handler(parsed.data, context);
         // Validate what we send back too: a handler bug must not leak a malformed object to the UI.
         const checked = entry.call.output.safeParse(value);
         if (!checked.success) {
           options.logError?.(channel, checked.error);
-          return fail('internal', '内部错误：返回数据不符合约定');
+          return fail('internal', errorText('client.badOutput'));
         }
         return ok(checked.data);
       } catch (error) {
-        if (error instanceof ApiFailure) return fail(error.code, error.message);
+        if (error instanceof ApiFailure) return fail(error.code, error);
         options.logError?.(channel, error);
-        return fail('internal', '内部错误，请稍后重试');
+        return fail('internal', errorText('client.internal'));
       }
     },
   };

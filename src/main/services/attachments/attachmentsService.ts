@@ -22,6 +22,7 @@ import { targetOf } from '../documents/commands';
 import type { OfflineServices } from '../sync/offlineServices';
 import { failureOf } from '../documents/serverCalls';
 import { ServerHttpError, ServerProtocolError, ServerUnreachableError, type ServerClient } from '../serverClient';
+import { errorText } from '../../../shared/errors';
 
 export type AttachmentsHandlers = HandlersOf<{ attachments: typeof attachmentsCalls }, unknown>['attachments'];
 
@@ -60,7 +61,7 @@ export function createAttachmentsHandlers(options: AttachmentsServiceOptions): A
   /** One authed request; a non-2xx answer becomes a ServerHttpError with the server's message. */
   const send = async (path: string, init: RequestInit): Promise<Response> => {
     const token = options.session.token();
-    if (!token) throw new ApiFailure('unauthenticated', '请先登录');
+    if (!token) throw new ApiFailure('unauthenticated', errorText('http.signInFirst'));
     let response: Response;
     try {
       response = await doFetch(`${options.serverClient.baseUrl}${path}`, {
@@ -83,8 +84,8 @@ export function createAttachmentsHandlers(options: AttachmentsServiceOptions): A
     }
     const parsed = HttpErrorBodySchema.safeParse(body);
     const error = parsed.success
-      ? new ServerHttpError(response.status, parsed.data.error.code, parsed.data.error.message)
-      : new ServerHttpError(response.status, `http_${response.status}`, response.status === 413 ? '附件太大（不能超过 50 MB）' : `服务器返回错误（HTTP ${response.status}）`);
+      ? new ServerHttpError(response.status, parsed.data.error.code, parsed.data.error)
+      : new ServerHttpError(response.status, `http_${response.status}`, response.status === 413 ? errorText('attachments.tooLarge') : errorText('client.serverStatus', { status: response.status }));
     if (response.status === 401) options.session.reportUnauthorized(error.message);
     throw error;
   };
@@ -92,14 +93,14 @@ export function createAttachmentsHandlers(options: AttachmentsServiceOptions): A
   /** The server answers the document view; re-read it through the documents service for the LocalDocument. */
   const viewThenDocument = async (documentId: string, response: Response, path: string): Promise<LocalDocument> => {
     const parsed = DocumentViewSchema.safeParse(await response.json().catch(() => undefined));
-    if (!parsed.success) throw new ServerProtocolError(`服务器的应答不符合约定（${path}）`);
+    if (!parsed.success) throw new ServerProtocolError(errorText('client.protocolMismatch', { path }));
     return options.documents.get(documentId);
   };
 
   return {
     async add({ documentId, name, base64 }) {
       const bytes = Buffer.from(base64, 'base64');
-      if (bytes.length === 0) throw new ApiFailure('invalid_input', '附件是空文件');
+      if (bytes.length === 0) throw new ApiFailure('invalid_input', errorText('attachments.empty'));
       const local = options.local?.() ?? null;
       // A copy stays in the replica: it is what a queued upload sends, and what 下载 offers offline.
       const sha256 = local ? await local.replica.putBlob(bytes, 'application/octet-stream') : null;
@@ -113,10 +114,10 @@ export function createAttachmentsHandlers(options: AttachmentsServiceOptions): A
           if (!(error instanceof ServerUnreachableError) || !sha256) throw failureOf(error);
         }
       }
-      if (!sha256) throw new ApiFailure('unavailable', '本地数据库尚未就绪，请稍后重试');
+      if (!sha256) throw new ApiFailure('unavailable', errorText('client.replicaNotReady'));
       // Offline, or behind commands on this document that have not gone out yet: queued in order.
       const { command } = await options.documents.submit({ type: 'document.attachment', documentId, sha256, name });
-      if (command.status === 'rejected') throw new ApiFailure('rejected', command.reason ?? '服务器拒绝了该附件');
+      if (command.status === 'rejected') throw new ApiFailure('rejected', command.reason ?? errorText('attachments.refused'));
       return options.documents.get(documentId);
     },
     async get({ documentId, sha256 }) {

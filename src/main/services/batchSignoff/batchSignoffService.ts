@@ -37,6 +37,7 @@ import type { Replica } from '../replica/replica';
 import { buildApprovalRecord, signApprovalSheet } from './approvalSheet';
 import { createSheetRenderer, type SheetRenderer } from './sheetRenderer';
 import { currentClientId, progressOf, retryFailed, runBatch, settleItem, TransientStepError, type BatchSteps } from './batchMachine';
+import { errorText, type ErrorText } from '../../../shared/errors';
 
 export type BatchSignoffHandlers = HandlersOf<{ batchSignoff: typeof batchSignoffCalls }, unknown>['batchSignoff'];
 
@@ -78,13 +79,13 @@ const seg = encodeURIComponent;
 const yieldNow = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Why a UKey could not be used, in the person's words (the signer's messages are for logs). */
-function ukeyFailure(error: SignerError, person: string): string {
+function ukeyFailure(error: SignerError, person: string): ErrorText {
   const message = error.message;
-  if (/refused the PIN/.test(message)) return 'UKey 口令错误';
-  if (/no token/.test(message)) return '未检测到 UKey，请插入后重试';
-  if (/cannot load the PKCS#11 module/.test(message)) return '无法加载 UKey 驱动，请联系管理员';
-  if (/accepted|no private key/.test(message)) return `UKey 中没有签发给${person}的签名证书`;
-  return `无法使用 UKey：${message}`;
+  if (/refused the PIN/.test(message)) return errorText('batch.ukeyPinWrong');
+  if (/no token/.test(message)) return errorText('batch.ukeyMissing');
+  if (/cannot load the PKCS#11 module/.test(message)) return errorText('batch.ukeyDriverFailed');
+  if (/accepted|no private key/.test(message)) return errorText('batch.ukeyNoCertificate', { name: person });
+  return errorText('batch.tokenFailed', { message });
 }
 
 /**
@@ -94,7 +95,7 @@ function ukeyFailure(error: SignerError, person: string): string {
  */
 async function openSigner(secret: BatchSecret, person: { name: string }, modules: readonly UkeyModule[]): Promise<Signer> {
   if (secret.kind === 'pkcs11' && !modules.some((m) => m.path === secret.module)) {
-    throw new ApiFailure('invalid_input', modules.length === 0 ? '单位未配置 UKey 驱动，请使用证书文件' : '该 UKey 驱动未在单位部署配置中登记');
+    throw new ApiFailure('invalid_input', modules.length === 0 ? errorText('batch.ukeyNotConfigured') : errorText('batch.ukeyDriverNotListed'));
   }
   try {
     if (secret.kind === 'p12') {
@@ -112,7 +113,7 @@ async function openSigner(secret: BatchSecret, person: { name: string }, modules
       acceptCertificate: (certificate) => commonName(certificate.subject) === person.name,
     });
   } catch (error) {
-    if (error instanceof SignerError) throw new ApiFailure('invalid_input', secret.kind === 'p12' ? '无法打开证书：密码错误或证书文件已损坏' : ukeyFailure(error, person.name));
+    if (error instanceof SignerError) throw new ApiFailure('invalid_input', secret.kind === 'p12' ? errorText('batch.certificateLocked') : ukeyFailure(error, person.name));
     throw error;
   }
 }
@@ -138,12 +139,12 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
   const local = async () => {
     for (let i = 0; i < 75 && !options.offline() && options.person(); i += 1) await new Promise((resolve) => setTimeout(resolve, 200));
     const services = options.offline();
-    if (!services) throw new ApiFailure('unavailable', '本地数据库尚未就绪，请稍后重试');
+    if (!services) throw new ApiFailure('unavailable', errorText('client.replicaNotReady'));
     return services;
   };
   const personOrFail = () => {
     const person = options.person();
-    if (!person) throw new ApiFailure('unauthenticated', '请先登录');
+    if (!person) throw new ApiFailure('unauthenticated', errorText('http.signInFirst'));
     return person;
   };
 
@@ -191,7 +192,7 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
     async fetch(item) {
       try {
         const view = await fetchView(item.documentId);
-        if (!view.availableActions.some((a) => a.action === 'approve')) throw new ApiFailure('forbidden', `当前环节为${view.stateLabel}，您不能签发`);
+        if (!view.availableActions.some((a) => a.action === 'approve')) throw new ApiFailure('forbidden', errorText('batch.notAtSignoff', { stateLabel: view.stateLabel }));
         const basis = await server.json(`/api/documents/${seg(item.documentId)}/approval-basis`, { schema: ApprovalBasisSchema });
         return { record: buildApprovalRecord(basis, item.opinion, batch.ink, new Date()), title: view.title };
       } catch (error) {
@@ -242,7 +243,7 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
   const run = async (batch: BatchSignoff, signer: Signer | null): Promise<void> => {
     const existing = runs.get(batch.id);
     const state: ActiveRun = { batch, running: true, needsSecret: false, paused: false, startedAt: Date.now(), doneAtStart: progressOf(batch).done };
-    if (existing?.running) throw new ApiFailure('conflict', '该批次正在签批');
+    if (existing?.running) throw new ApiFailure('conflict', errorText('batch.running'));
     runs.set(batch.id, state);
     try {
       for (let attempt = 0; attempt <= (options.maxRetries ?? 100) && !closed; attempt += 1) {
@@ -369,12 +370,12 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
 
     async resume({ batchId, secret, retryFailed: retry }) {
       const batch = await load(batchId);
-      if (!batch) throw new ApiFailure('not_found', '找不到该签批批次');
+      if (!batch) throw new ApiFailure('not_found', errorText('batch.notFound'));
       if (runs.get(batch.id)?.running) return statusOf(batch);
       await settleAll(batch);
       if (retry) retryFailed(batch, randomUUID, Date.now());
       const unsigned = batch.items.some((i) => i.state === 'pending' || i.state === 'fetched');
-      if (unsigned && !secret) throw new ApiFailure('invalid_input', '请输入证书密码后继续');
+      if (unsigned && !secret) throw new ApiFailure('invalid_input', errorText('batch.passwordNeeded'));
       const signer = unsigned && secret ? await openSigner(secret, personOrFail(), options.ukeyModules?.() ?? []) : null;
       await save(batch);
       void run(batch, signer).catch((error: unknown) => console.error('[batchSignoff]', error));

@@ -18,6 +18,7 @@ import {
 import type { LoadedDeployment } from './load';
 import type { UserSettingsStore } from './userSettings';
 import { createUserSettingsStore } from './userSettings';
+import { errorText, type ErrorText } from '../../../shared/errors';
 
 export interface SettingsServiceOptions {
   readonly deployment: LoadedDeployment;
@@ -35,12 +36,12 @@ export interface SettingsService {
   update(settings: UserSettings): Promise<SettingsView>;
 }
 
-const lockReasons: Record<LockableSetting, string> = {
-  serverUrl: '单位部署策略不允许更改服务器地址',
-  autoUpdate: '单位部署策略不允许更改自动更新',
-  rememberPassword: '单位部署策略不允许记住密码',
-  fonts: '单位部署策略不允许更改字体',
-  startOnLogin: '单位部署策略统一设定了开机启动',
+const lockReasons: Record<LockableSetting, ErrorText> = {
+  serverUrl: errorText('settings.lockedServerUrl'),
+  autoUpdate: errorText('settings.lockedAutoUpdate'),
+  rememberPassword: errorText('settings.lockedRememberPassword'),
+  fonts: errorText('settings.lockedFonts'),
+  startOnLogin: errorText('settings.lockedStartOnLogin'),
 };
 
 /**

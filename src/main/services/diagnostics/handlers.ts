@@ -3,6 +3,7 @@ import { ApiFailure, type HandlersOf } from '../../../shared/api';
 import type { diagnosticsCalls } from '../../../shared/api/diagnostics.contract';
 import type { DiagnosticsService } from './exportDiagnostics';
 import type { Logger } from '../logging';
+import { errorText } from '../../../shared/errors';
 
 export function createDiagnosticsHandlers<Ctx>(
   service: DiagnosticsService,
@@ -16,7 +17,7 @@ export function createDiagnosticsHandlers<Ctx>(
         return result;
       } catch (error) {
         log?.error('diagnostics export failed', error);
-        throw new ApiFailure('unavailable', `导出诊断信息失败：${error instanceof Error ? error.message : String(error)}`);
+        throw new ApiFailure('unavailable', errorText('diagnostics.exportFailed', { reason: error instanceof Error ? error.message : String(error) }));
       }
     },
     about: () => Promise.resolve(service.about()),

@@ -59,6 +59,8 @@ export function commandOf(entry: OutboxEntry): DocumentCommand {
     summary: summaryOf(entry),
     status: entry.status,
     reason: entry.reason ?? undefined,
+    ...(entry.reasonKey ? { reasonKey: entry.reasonKey } : {}),
+    ...(entry.reasonParams ? { reasonParams: entry.reasonParams } : {}),
     createdAt: new Date(entry.createdAt).toISOString(),
     updatedAt: new Date(entry.updatedAt).toISOString(),
   };

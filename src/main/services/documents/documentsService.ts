@@ -34,6 +34,7 @@ import { DocumentCache } from './documentCache';
 import { localDraftView } from './localDraft';
 import { failureOf, isUnreachable, type ServerCalls } from './serverCalls';
 import { ServerHttpError } from '../serverClient';
+import { errorText } from '../../../shared/errors';
 
 type Contract = {
   documents: typeof documentCalls;
@@ -121,7 +122,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const services = options.offline();
-    if (!services) throw new ApiFailure(options.isSignedIn() ? 'unavailable' : 'unauthenticated', options.isSignedIn() ? '本地数据库尚未就绪，请稍后重试' : '请先登录');
+    if (!services) throw new ApiFailure(options.isSignedIn() ? 'unavailable' : 'unauthenticated', options.isSignedIn() ? errorText('client.replicaNotReady') : errorText('http.signInFirst'));
     return services;
   };
   const cache = new DocumentCache({
@@ -186,7 +187,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
       },
       async () => {
         const cached = await cache.read(id);
-        if (!cached?.view) throw new ApiFailure('offline', '离线状态下本机没有这份公文的副本，请联网后再打开');
+        if (!cached?.view) throw new ApiFailure('offline', errorText('offline.noDocumentCopy'));
         return { document: cached.view, commands: await commandsFor(id), fromReplica: true };
       },
     );
@@ -198,8 +199,8 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
     const blob = cached?.pdf ? await (await offlineReady()).replica.getBlob(cached.pdf.sha256) : null;
     if (!cached?.pdf || !blob) {
       throw options.isOnline()
-        ? new ApiFailure('not_found', '本机还没有保存这份公文的 PDF')
-        : new ApiFailure('offline', '离线状态下本机没有这份公文的 PDF 副本，请联网后再打开');
+        ? new ApiFailure('not_found', errorText('offline.noPdfYet'))
+        : new ApiFailure('offline', errorText('offline.noPdfCopy'));
     }
     const { sha256, fetchedAt, version, sealPlacement } = cached.pdf;
     return { base64: Buffer.from(blob.data).toString('base64'), sha256, fetchedAt, version, sealPlacement, fromReplica: true };
@@ -304,7 +305,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
   async function queueVoiceUpload(documentId: string, voice: VoiceNote): Promise<void> {
     const services = await offlineReady();
     const kept = await services.replica.getBlob(voice.sha256);
-    if (!kept) throw new ApiFailure('invalid_input', '录音不在本机，请重新录制');
+    if (!kept) throw new ApiFailure('invalid_input', errorText('voice.notLocal'));
     await services.outbox.enqueue({ type: 'document.voice', documentId, sha256: voice.sha256, mimeType: voice.mimeType });
   }
 
@@ -316,7 +317,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
   async function createDraft(input: { kind: 'outgoing' } & Record<string, unknown> & { title: string }): Promise<LocalDocument> {
     const services = await offlineReady();
     const user = options.currentUser?.();
-    if (!user) throw new ApiFailure('unauthenticated', '请先登录');
+    if (!user) throw new ApiFailure('unauthenticated', errorText('http.signInFirst'));
     const { kind, ...fields } = input;
     const id = randomUUID();
     const people = parseAll(DirectoryUserSchema, await services.replica.listUsers(user.unitId).catch(() => []));
@@ -330,7 +331,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
     await cache.putLocalDraft(view, localDraftBoxes);
     const { command } = await submit({ type: 'document.create', documentId: id, kind, fields: { ...fields, title: view.title } });
     emit('documentsChanged', { ids: [id], boxes: localDraftBoxes });
-    if (command.status === 'rejected') throw new ApiFailure('rejected', command.reason ?? '服务器拒绝了新建公文');
+    if (command.status === 'rejected') throw new ApiFailure('rejected', command.reason ?? errorText('documents.createRefused'));
     return get(id);
   }
 
@@ -453,7 +454,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
           emit('documentsChanged', { ids: [view.id], boxes: ['drafts', 'todo', 'outgoing'] });
           return { document: view, commands: [], fromReplica: false };
         } catch (error) {
-          if (isUnreachable(error)) throw new ApiFailure('offline', '离线时不能登记收文，请联网后再登记');
+          if (isUnreachable(error)) throw new ApiFailure('offline', errorText('offline.noRegister'));
           throw failureOf(error);
         }
       },
@@ -464,7 +465,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
           emit('documentsChanged', { ids: [id], boxes: allBoxes });
           return { document: view, commands: await commandsFor(id), fromReplica: false };
         } catch (error) {
-          if (isUnreachable(error)) throw new ApiFailure('offline', '离线时不能修改公文信息；正文可以继续编辑，联网后自动同步');
+          if (isUnreachable(error)) throw new ApiFailure('offline', errorText('offline.noFieldEdits'));
           throw failureOf(error);
         }
       },
@@ -487,7 +488,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
         try {
           return { base64: Buffer.from(await server.getSheet(id)).toString('base64') };
         } catch (error) {
-          if (isUnreachable(error)) throw new ApiFailure('offline', '离线时不能生成处理笺，请联网后再试');
+          if (isUnreachable(error)) throw new ApiFailure('offline', errorText('offline.noSheet'));
           throw failureOf(error);
         }
       },
@@ -499,7 +500,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
         } catch (error) {
           // Offline, the list this person last read still serves: picking a phrase needs no server.
           if (isUnreachable(error) && lastPhrases && lastPhrases.userId === options.userId()) return lastPhrases.value;
-          if (isUnreachable(error)) throw new ApiFailure('offline', '离线时无法读取常用语，请联网后再试');
+          if (isUnreachable(error)) throw new ApiFailure('offline', errorText('offline.noPhrasesRead'));
           throw failureOf(error);
         }
       },
@@ -509,7 +510,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
           lastPhrases = { userId: options.userId(), value };
           return value;
         } catch (error) {
-          if (isUnreachable(error)) throw new ApiFailure('offline', '离线时不能保存常用语，请联网后再试');
+          if (isUnreachable(error)) throw new ApiFailure('offline', errorText('offline.noPhrasesSave'));
           throw failureOf(error);
         }
       },
@@ -520,9 +521,9 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
           emit('documentsChanged', { ids: [id], boxes: allBoxes });
           return { document: view, commands: await commandsFor(id), fromReplica: false };
         } catch (error) {
-          if (isUnreachable(error)) throw new ApiFailure('offline', '离线时不能设置协同拟稿人，请联网后再试');
+          if (isUnreachable(error)) throw new ApiFailure('offline', errorText('offline.noCoDrafters'));
           if (error instanceof ServerHttpError && error.status === 404 && (await commandsFor(id)).some((c) => c.kind === 'document.create' && c.status !== 'sent')) {
-            throw new ApiFailure('offline', '这份公文还未发送到服务器，联网后即可设置协同拟稿人');
+            throw new ApiFailure('offline', errorText('offline.draftNotSent'));
           }
           throw failureOf(error);
         }
@@ -556,7 +557,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
           },
         ),
       act: async ({ id, action, reason }) => {
-        if (action === 'return' && !reason) throw new ApiFailure('invalid_input', '退回时请填写理由');
+        if (action === 'return' && !reason) throw new ApiFailure('invalid_input', errorText('documents.returnReasonRequired'));
         const { command } = await submit({ type: 'exchange.action', exchangeId: id, action, reason: reason || undefined });
         return { command };
       },
@@ -564,7 +565,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
         try {
           return await server.json(`/api/exchange/${seg(id)}/verification`, { schema: ExchangeVerificationSchema });
         } catch (error) {
-          if (isUnreachable(error)) throw new ApiFailure('offline', '离线时无法验证签章，请联网后再试');
+          if (isUnreachable(error)) throw new ApiFailure('offline', errorText('offline.noVerify'));
           throw failureOf(error);
         }
       },
@@ -573,7 +574,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
           const bytes = Buffer.from(await server.getExchangePdf(id));
           return { base64: bytes.toString('base64'), sha256: createHash('sha256').update(bytes).digest('hex') };
         } catch (error) {
-          if (isUnreachable(error)) throw new ApiFailure('offline', '离线时无法打开来文，请联网后再试');
+          if (isUnreachable(error)) throw new ApiFailure('offline', errorText('offline.noIncomingItem'));
           throw failureOf(error);
         }
       },

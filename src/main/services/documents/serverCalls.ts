@@ -9,28 +9,29 @@ import { SealPlacementSchema } from '../../../shared/http/documents';
 import type { z } from 'zod';
 import type { RequestOptions, ServerClient } from '../serverClient';
 import { ServerHttpError, ServerProtocolError, ServerUnreachableError } from '../serverClient';
+import { errorText } from '../../../shared/errors';
 
 /** What a failed server call means to the person, as an ApiFailure the renderer shows as is. */
 export function failureOf(error: unknown): ApiFailure {
   if (error instanceof ApiFailure) return error;
-  if (error instanceof ServerUnreachableError) return new ApiFailure('offline', '无法连接服务器，请稍后重试');
-  if (error instanceof ServerProtocolError) return new ApiFailure('internal', error.message);
+  if (error instanceof ServerUnreachableError) return new ApiFailure('offline', errorText('client.unreachable'));
+  if (error instanceof ServerProtocolError) return new ApiFailure('internal', error);
   if (error instanceof ServerHttpError) {
     switch (error.status) {
       case 401:
-        return new ApiFailure('unauthenticated', error.message);
+        return new ApiFailure('unauthenticated', error);
       case 403:
-        return new ApiFailure('forbidden', error.message);
+        return new ApiFailure('forbidden', error);
       case 404:
-        return new ApiFailure('not_found', error.message);
+        return new ApiFailure('not_found', error);
       case 409:
-        return new ApiFailure('conflict', error.message);
+        return new ApiFailure('conflict', error);
       case 400:
-        return new ApiFailure('invalid_input', error.message);
+        return new ApiFailure('invalid_input', error);
       case 422:
-        return new ApiFailure('rejected', error.message);
+        return new ApiFailure('rejected', error);
       default:
-        return new ApiFailure('unavailable', error.message);
+        return new ApiFailure('unavailable', error);
     }
   }
   return new ApiFailure('internal', error instanceof Error ? error.message : String(error));
@@ -74,7 +75,7 @@ export function createServerCalls(options: ServerCallsOptions): ServerCalls {
   const doFetch = options.fetch ?? fetch;
   const tokenOrFail = (): string => {
     const token = options.token();
-    if (!token) throw new ApiFailure('unauthenticated', '请先登录');
+    if (!token) throw new ApiFailure('unauthenticated', errorText('http.signInFirst'));
     return token;
   };
   const observe = (error: unknown): never => {
@@ -100,8 +101,8 @@ export function createServerCalls(options: ServerCallsOptions): ServerCalls {
     const parsed = HttpErrorBodySchema.safeParse(body);
     return observe(
       parsed.success
-        ? new ServerHttpError(response.status, parsed.data.error.code, parsed.data.error.message)
-        : new ServerHttpError(response.status, `http_${response.status}`, `服务器返回错误（HTTP ${response.status}）`),
+        ? new ServerHttpError(response.status, parsed.data.error.code, parsed.data.error)
+        : new ServerHttpError(response.status, `http_${response.status}`, errorText('client.serverStatus', { status: response.status })),
     );
   };
 
@@ -122,7 +123,7 @@ export function createServerCalls(options: ServerCallsOptions): ServerCalls {
         body: JSON.stringify(body),
       });
       const parsed = schema.safeParse(await response.json().catch(() => undefined));
-      if (!parsed.success) throw new ServerProtocolError(`服务器的应答不符合约定（${path}）`);
+      if (!parsed.success) throw new ServerProtocolError(errorText('client.protocolMismatch', { path }));
       return parsed.data;
     },
     async getPdf(documentId) {

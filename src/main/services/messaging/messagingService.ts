@@ -39,6 +39,7 @@ import type { OfflineServices } from '../sync/offlineServices';
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { spoolBody, type UploadSpool } from './uploadSpool';
+import { errorText } from '../../../shared/errors';
 
 export type MessagingHandlers = HandlersOf<{ messaging: typeof messagingCalls }, unknown>['messaging'];
 
@@ -135,14 +136,14 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
 
   const me = (): string => {
     const user = options.session.current()?.user;
-    if (!user) throw new ApiFailure('unauthenticated', '请先登录');
+    if (!user) throw new ApiFailure('unauthenticated', errorText('http.signInFirst'));
     return user.id;
   };
   /** The person's replica and outbox, once a sign-in in progress has opened them. */
   const services = async (): Promise<OfflineServices> => {
     await options.offline.ready();
     const current = options.offline.current();
-    if (!current) throw new ApiFailure('unauthenticated', '请先登录');
+    if (!current) throw new ApiFailure('unauthenticated', errorText('http.signInFirst'));
     return current;
   };
   const call = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -370,9 +371,9 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
 
   // ── binary requests (files) ─────────────────────────────────────────────
 
-  async function binary(path: string, init: RequestInit, unreachable = '离线时无法收发文件，请联网后重试', timeoutMs = 120_000): Promise<Response> {
+  async function binary(path: string, init: RequestInit, unreachable = errorText('offline.noFiles'), timeoutMs = 120_000): Promise<Response> {
     const token = options.session.token();
-    if (!token) throw new ApiFailure('unauthenticated', '请先登录');
+    if (!token) throw new ApiFailure('unauthenticated', errorText('http.signInFirst'));
     let response: Response;
     try {
       response = await doFetch(`${options.serverClient.baseUrl}${path}`, {
@@ -387,7 +388,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
     }
     if (response.ok) return response;
     const body = HttpErrorBodySchema.safeParse(await response.json().catch(() => undefined));
-    const text = body.success ? body.data.error.message : `服务器返回错误（HTTP ${response.status}）`;
+    const text = body.success ? body.data.error : errorText('client.serverStatus', { status: response.status });
     const code = response.status === 403 ? 'forbidden' : response.status === 404 ? 'not_found' : response.status === 400 ? 'invalid_input' : response.status === 401 ? 'unauthenticated' : 'unavailable';
     throw new ApiFailure(code, text);
   }
@@ -417,7 +418,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
 
   function upload(uploadId: string): Upload {
     const found = uploads.get(uploadId);
-    if (!found || found.userId !== me()) throw new ApiFailure('not_found', '上传已失效，请重新发送文件');
+    if (!found || found.userId !== me()) throw new ApiFailure('not_found', errorText('messaging.uploadExpired'));
     return found;
   }
 
@@ -443,7 +444,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
       `/api/conversations/${seg(conversationId)}/files?name=${seg(name)}&type=${seg(mimeType)}`,
       // A stream body needs `duplex: 'half'` (sent while the answer may already come).
       { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body, ...(body instanceof ReadableStream ? { duplex: 'half' as const } : {}) },
-      `文件“${name}”未发送：与服务器的连接中断，请联网后重新发送`,
+      errorText('messaging.fileNotSent', { name }),
       uploadTimeoutMs(size),
     );
     const file = MessageFileSchema.parse(await response.json());
@@ -505,14 +506,14 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
     // The upload calls return promises like every handler; a throw inside becomes the call's failure.
     uploadBegin: async (input) => {
       const userId = me();
-      if (input.size > MESSAGE_FILE_MAX_BYTES) throw new ApiFailure('invalid_input', `文件不能超过 ${MESSAGE_FILE_MAX_BYTES / 1024 / 1024} MB`);
-      if (uploads.size >= UPLOADS_MAX) throw new ApiFailure('unavailable', '同时发送的文件过多，请等前面的文件发送完成');
+      if (input.size > MESSAGE_FILE_MAX_BYTES) throw new ApiFailure('invalid_input', errorText('messaging.fileTooLarge', { mb: MESSAGE_FILE_MAX_BYTES / 1024 / 1024 }));
+      if (uploads.size >= UPLOADS_MAX) throw new ApiFailure('unavailable', errorText('messaging.tooManyUploads'));
       const uploadId = randomUUID();
       await spoolReady;
       try {
         await spool.create(uploadId);
       } catch {
-        throw new ApiFailure('unavailable', '无法创建发送文件所需的临时文件，请检查磁盘空间后重试');
+        throw new ApiFailure('unavailable', errorText('messaging.spoolUnavailable'));
       }
       const expire = (): NodeJS.Timeout => setTimeout(() => void dropUpload(uploadId), UPLOAD_IDLE_MS).unref();
       uploads.set(uploadId, {
@@ -533,11 +534,11 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
       const current = upload(input.uploadId);
       // In order and exactly once: a chunk at another offset would corrupt the file silently.
       // Checked and counted before the write is awaited, so two calls racing cannot both pass.
-      if (input.offset !== current.received) throw new ApiFailure('invalid_input', `分块位置错误：应为 ${current.received}，收到 ${input.offset}`);
+      if (input.offset !== current.received) throw new ApiFailure('invalid_input', errorText('messaging.chunkOffset', { received: current.received, offset: input.offset }));
       const bytes = Buffer.from(input.base64, 'base64');
       if (current.received + bytes.length > current.size) {
         await dropUpload(input.uploadId);
-        throw new ApiFailure('invalid_input', '文件比开始时声明的大，已取消发送');
+        throw new ApiFailure('invalid_input', errorText('messaging.fileLargerThanDeclared'));
       }
       current.received += bytes.length;
       clearTimeout(current.timer);
@@ -547,7 +548,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
         await current.writing;
       } catch {
         await dropUpload(input.uploadId);
-        throw new ApiFailure('unavailable', '临时文件写入失败（磁盘已满？），已取消发送');
+        throw new ApiFailure('unavailable', errorText('messaging.spoolWriteFailed'));
       }
       return { received: current.received };
     },
@@ -559,9 +560,9 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
       clearTimeout(current.timer);
       try {
         await current.writing.catch(() => {
-          throw new ApiFailure('unavailable', '临时文件写入失败（磁盘已满？），已取消发送');
+          throw new ApiFailure('unavailable', errorText('messaging.spoolWriteFailed'));
         });
-        if (current.received !== current.size) throw new ApiFailure('invalid_input', `文件不完整（收到 ${current.received} / ${current.size} 字节），请重新发送`);
+        if (current.received !== current.size) throw new ApiFailure('invalid_input', errorText('messaging.fileIncomplete', { received: current.received, size: current.size }));
         return await sendFile(current.conversationId, current.name, current.mimeType, spoolBody(spool, input.uploadId, UPLOAD_CHUNK_BYTES), current.size, current.voiceDurationMs);
       } finally {
         await spool.remove(input.uploadId).catch(() => undefined);

@@ -2,7 +2,8 @@
  * Sends outbox commands to the sync server over HTTP (INTERFACES.md). Each request carries the
  * command's clientId, so a command sent again after a crash or a lost response is applied once.
  */
-import { serverReason, type OutboxCommand } from '../../../shared/api/offline.contract';
+import { serverReasonText, type OutboxCommand } from '../../../shared/api/offline.contract';
+import { encodeReason, errorText } from '../../../shared/errors';
 import type { CommandTransport, SendOutcome } from './transport';
 
 export interface HttpTransportOptions {
@@ -49,17 +50,17 @@ async function requestFor(clientId: string, command: OutboxCommand, readBlob: Ht
       };
     case 'document.signedPdf': {
       const pdf = await readBlob(command.pdfSha256);
-      if (!pdf) return '签章后的文件在本地已不存在，无法上传';
+      if (!pdf) return encodeReason(errorText('outbox.signedPdfMissing'));
       return { method: 'PUT', path: `/api/documents/${seg(command.documentId)}/pdf`, body: pdf.slice(), contentType: 'application/pdf' };
     }
     case 'document.voice': {
       const audio = await readBlob(command.sha256);
-      if (!audio) return '语音签批的录音在本地已不存在，无法上传';
+      if (!audio) return encodeReason(errorText('outbox.voiceMissing'));
       return { method: 'PUT', path: `/api/documents/${seg(command.documentId)}/voice/${command.sha256}`, body: audio.slice(), contentType: command.mimeType };
     }
     case 'document.attachment': {
       const file = await readBlob(command.sha256);
-      if (!file) return `附件「${command.name}」在本地已不存在，无法上传`;
+      if (!file) return encodeReason(errorText('outbox.attachmentMissing', { name: command.name }));
       return {
         method: 'POST',
         path: `/api/documents/${seg(command.documentId)}/attachments?name=${seg(command.name)}`,
@@ -102,11 +103,13 @@ export function createHttpTransport(options: HttpTransportOptions): CommandTrans
       }
       const body = await readJson(response).catch(() => null);
       if (response.ok) return { kind: 'applied', response: body };
-      const reason = serverReason(body) ?? `服务器返回 ${response.status}`;
+      const text = serverReasonText(body);
+      const reason = text?.message ?? `服务器返回 ${response.status}`;
       if (response.status === 401) return { kind: 'unauthenticated', reason };
       // Timeouts, throttling and server faults decide nothing: the command waits its turn again.
       if (response.status === 408 || response.status === 429 || response.status >= 500) return { kind: 'unavailable', reason };
-      return { kind: 'rejected', reason };
+      // Kept with its key, so the refusal is worded in the person's language when shown.
+      return { kind: 'rejected', reason: text ? encodeReason(text) : reason };
     },
   };
 }

@@ -27,6 +27,7 @@ import { ConversationSchema, MessageContentSchema, MessageSchema, type Conversat
 import { BlobFiles } from './blobStore';
 import { migrate, registerTextFunctions } from './migrations';
 import { bigramTokens, planQuery, snippetOf, type TermPlan } from './textIndex';
+import { decodeReason } from '../../../shared/errors';
 
 export interface ReplicaStoreOptions {
   /** The SQLite file. */
@@ -94,12 +95,19 @@ const summaryOf = (row: DocumentRow): DocumentSummary => ({
   updatedAt: row.updated_at,
 });
 
+/** The stored reason as the entry's zh-CN reason plus, when it has one, its key and params. */
+function reasonOf(stored: string | null): Pick<OutboxEntry, 'reason' | 'reasonKey' | 'reasonParams'> {
+  if (stored === null) return { reason: null };
+  const text = decodeReason(stored);
+  return { reason: text.message, ...(text.key ? { reasonKey: text.key } : {}), ...(text.params ? { reasonParams: text.params } : {}) };
+}
+
 const entryOf = (row: OutboxRow): OutboxEntry => ({
   seq: row.seq,
   clientId: row.client_id,
   command: JSON.parse(row.command) as OutboxCommand,
   status: row.status,
-  reason: row.reason,
+  ...reasonOf(row.reason),
   attempts: row.attempts,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
@@ -152,7 +160,7 @@ const chatMessageOf = (row: ChatRow): LocalChatMessage => {
     content: content ? (content.success ? content.data : null) : recalled ? null : { type: 'text', text: row.text, mentions: [] },
     createdAt: Date.parse(row.sent_at),
     status: row.status,
-    ...(row.status === 'rejected' && row.outbox_reason ? { reason: row.outbox_reason } : {}),
+    ...(row.status === 'rejected' && row.outbox_reason ? { reason: decodeReason(row.outbox_reason).message } : {}),
     ...(row.edited_at !== null ? { editedAt: row.edited_at } : {}),
     ...(recalled ? { recalled } : {}),
   };

@@ -14,6 +14,7 @@ import type { sealingCalls } from '../../../shared/api/sealing.contract';
 import { openPkcs12Signer, signPdf, signerCommonName, SignerError, SigningError, PdfStructureError } from '../../../signing';
 import type { DocumentsService } from '../documents/documentsService';
 import { failureOf, type ServerCalls } from '../documents/serverCalls';
+import { errorText } from '../../../shared/errors';
 
 export type SealingHandlers = HandlersOf<{ sealing: typeof sealingCalls }, unknown>['sealing'];
 
@@ -28,7 +29,7 @@ export function createSealingHandlers(options: SealingServiceOptions): SealingHa
   return {
     async seal({ id, p12, password, opinion }) {
       const unitName = options.unitName();
-      if (!unitName) throw new ApiFailure('unauthenticated', '请先登录');
+      if (!unitName) throw new ApiFailure('unauthenticated', errorText('http.signInFirst'));
 
       let download;
       try {
@@ -37,13 +38,13 @@ export function createSealingHandlers(options: SealingServiceOptions): SealingHa
         throw failureOf(error);
       }
       const placement = download.sealPlacement;
-      if (!placement) throw new ApiFailure('rejected', '服务器没有给出用印位置：这份公文还未到用印环节');
+      if (!placement) throw new ApiFailure('rejected', errorText('sealing.noPlacement'));
 
       let signer;
       try {
         signer = openPkcs12Signer(Buffer.from(p12, 'base64'), password);
       } catch (error) {
-        if (error instanceof SignerError) throw new ApiFailure('invalid_input', '无法打开证书：密码错误或证书文件已损坏');
+        if (error instanceof SignerError) throw new ApiFailure('invalid_input', errorText('batch.certificateLocked'));
         throw error;
       }
       let signed: Buffer;
@@ -63,7 +64,7 @@ export function createSealingHandlers(options: SealingServiceOptions): SealingHa
         });
       } catch (error) {
         if (error instanceof SigningError || error instanceof PdfStructureError || error instanceof SignerError) {
-          throw new ApiFailure('rejected', `签章失败：${error.message}`);
+          throw new ApiFailure('rejected', errorText('sealing.failed', { message: error.message }));
         }
         throw error;
       } finally {

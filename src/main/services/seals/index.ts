@@ -9,6 +9,7 @@ import { createServerCalls } from '../documents/serverCalls';
 import { ApiFailure } from '../../../shared/api/result';
 import { HttpErrorBodySchema } from '../../../shared/http';
 import { createSealsHandlers, type SealsHandlers } from './sealsService';
+import { errorText } from '../../../shared/errors';
 
 export { createSealsHandlers, type SealsHandlers, type SealsServiceOptions } from './sealsService';
 
@@ -29,7 +30,7 @@ export function createSealsServices(options: SealsServicesOptions): SealsHandler
   });
   const getBytes = async (path: string): Promise<Uint8Array> => {
     const token = session.token();
-    if (!token) throw new ApiFailure('unauthenticated', '请先登录');
+    if (!token) throw new ApiFailure('unauthenticated', errorText('http.signInFirst'));
     let response: Response;
     try {
       response = await doFetch(`${serverClient.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` }, redirect: 'error', signal: AbortSignal.timeout(30_000) });
@@ -39,7 +40,7 @@ export function createSealsServices(options: SealsServicesOptions): SealsHandler
     if (!response.ok) {
       const body = HttpErrorBodySchema.safeParse(await response.json().catch(() => undefined));
       if (response.status === 401) session.reportUnauthorized(body.success ? body.data.error.message : '登录已失效');
-      throw new ServerHttpError(response.status, body.success ? body.data.error.code : `http_${response.status}`, body.success ? body.data.error.message : `服务器返回错误（HTTP ${response.status}）`);
+      throw new ServerHttpError(response.status, body.success ? body.data.error.code : `http_${response.status}`, body.success ? body.data.error : errorText('client.serverStatus', { status: response.status }));
     }
     return new Uint8Array(await response.arrayBuffer());
   };

@@ -8,6 +8,7 @@ import { ApiFailure } from '../../../shared/api/result';
 import type { sealsCalls } from '../../../shared/api/seals.contract';
 import { SealListResponseSchema, SealUsesResponseSchema, SealViewSchema } from '../../../shared/http/seals';
 import { failureOf, type ServerCalls } from '../documents/serverCalls';
+import { errorText } from '../../../shared/errors';
 
 export type SealsHandlers = HandlersOf<{ seals: typeof sealsCalls }, unknown>['seals'];
 
@@ -45,7 +46,7 @@ export function createSealsHandlers(options: SealsServiceOptions): SealsHandlers
       const bytes = await forward(() => options.getBytes(`/api/seals/${seg(id)}/appearance`));
       // Only a PNG is handed on: the route answers JSON for a drawn seal, which has no image.
       const png = Buffer.from(bytes);
-      if (!png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) throw new ApiFailure('not_found', '该印章没有上传的图片');
+      if (!png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) throw new ApiFailure('not_found', errorText('seals.noImage'));
       return { pngBase64: png.toString('base64') };
     },
     create: (input) => forward(() => server.json('/api/seals', { method: 'POST', body: input, schema: SealViewSchema })),

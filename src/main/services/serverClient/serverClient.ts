@@ -6,17 +6,23 @@
  */
 import type { z } from 'zod';
 import { HealthResponseSchema, HttpErrorBodySchema } from '../../../shared/http';
+import { asErrorText, errorText, type ErrorParams, type ErrorText } from '../../../shared/errors';
 
-/** The server answered, but with an error status. */
-export class ServerHttpError extends Error {
+/** The server answered, but with an error status; its text's key and params come along for the renderer. */
+export class ServerHttpError extends Error implements ErrorText {
+  readonly key: string | undefined;
+  readonly params: ErrorParams | undefined;
   constructor(
     readonly status: number,
     /** The server's error code (`unauthenticated`, `too_many_requests`, …) or `http_<status>` if it sent none. */
     readonly code: string,
-    message: string,
+    text: string | ErrorText,
   ) {
+    const { message, key, params } = asErrorText(text);
     super(message);
     this.name = 'ServerHttpError';
+    this.key = key;
+    this.params = params;
   }
 }
 
@@ -29,10 +35,15 @@ export class ServerUnreachableError extends Error {
 }
 
 /** The server answered 2xx with a body that does not match the contract (e.g. a version mismatch). */
-export class ServerProtocolError extends Error {
-  constructor(message: string) {
+export class ServerProtocolError extends Error implements ErrorText {
+  readonly key: string | undefined;
+  readonly params: ErrorParams | undefined;
+  constructor(text: string | ErrorText) {
+    const { message, key, params } = asErrorText(text);
     super(message);
     this.name = 'ServerProtocolError';
+    this.key = key;
+    this.params = params;
   }
 }
 
@@ -105,11 +116,11 @@ export function createServerClient(serverUrl: string, options: ServerClientOptio
     const json = parseJson(text);
     if (!response.ok) {
       const body = HttpErrorBodySchema.safeParse(json);
-      if (body.success) throw new ServerHttpError(response.status, body.data.error.code, body.data.error.message);
-      throw new ServerHttpError(response.status, `http_${response.status}`, `服务器返回错误（HTTP ${response.status}）`);
+      if (body.success) throw new ServerHttpError(response.status, body.data.error.code, body.data.error);
+      throw new ServerHttpError(response.status, `http_${response.status}`, errorText('client.serverStatus', { status: response.status }));
     }
     const parsed = opts.schema.safeParse(json);
-    if (!parsed.success) throw new ServerProtocolError(`服务器的应答不符合约定（${path}）`);
+    if (!parsed.success) throw new ServerProtocolError(errorText('client.protocolMismatch', { path }));
     return parsed.data;
   }
 

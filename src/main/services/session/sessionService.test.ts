@@ -159,7 +159,7 @@ describe('session service against the real sync server', () => {
     expect(second.session.current()?.user.name).toBe('陈静');
     await until(() => second.events.some((e) => e.event === 'signedOut'), 'signed-out event');
     expect(second.session.current()).toBeNull();
-    expect(second.events).toContainEqual({ event: 'signedOut', payload: { reason: '登录已失效，请重新登录' } });
+    expect(second.events).toContainEqual({ event: 'signedOut', payload: { reason: '登录已失效，请重新登录', key: 'auth.sessionExpired' } });
   });
 
   it('notices while running that the account was disabled', async () => {

@@ -12,6 +12,7 @@ import type { EventSink, SecretBox } from '../appServices';
 import { ServerHttpError, ServerProtocolError, ServerUnreachableError, type ServerClient } from '../serverClient';
 import type { ConnectionSource } from './connectionMonitor';
 import { createSessionStore, type SessionStore } from './sessionStore';
+import { asErrorText, errorText, keyFields, type ErrorText } from '../../../shared/errors';
 
 export interface SessionServiceOptions {
   userDataDir: string;
@@ -46,7 +47,7 @@ export interface SessionService {
   token(): string | null;
   connectionState(): ConnectionState;
   /** Another service got a 401 with our token: end the session and tell the renderer. */
-  reportUnauthorized(reason?: string): void;
+  reportUnauthorized(reason?: string | ErrorText): void;
   /** Another service could not reach the server: re-check the connection now. */
   reportUnreachable(): void;
   /** Called whenever the session starts or ends; returns the unsubscribe function. */
@@ -54,7 +55,7 @@ export interface SessionService {
   close(): Promise<void>;
 }
 
-const EXPIRED_REASON = '登录已失效，请重新登录';
+const EXPIRED_REASON = errorText('auth.sessionExpired');
 
 export function createSessionService(options: SessionServiceOptions): SessionService {
   const { client, connection, emit } = options;
@@ -71,12 +72,13 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
     emit('sessionChanged', { session });
   };
 
-  const endSession = (reason: string): void => {
+  const endSession = (reason: string | ErrorText): void => {
     if (!state) return;
     state = null;
     store.clear();
     notify();
-    emit('signedOut', { reason });
+    const text = asErrorText(reason);
+    emit('signedOut', { reason: text.message, ...keyFields(text) });
   };
 
   /** Half the token's life gone (or unknown, from an older client): time to renew it. */
@@ -185,7 +187,7 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
     },
     async changePassword({ currentPassword, newPassword }) {
       const current = state;
-      if (!current) throw new ApiFailure('unauthenticated', '请先登录');
+      if (!current) throw new ApiFailure('unauthenticated', errorText('http.signInFirst'));
       let body;
       try {
         body = await client.request('/api/auth/password', {
@@ -201,7 +203,7 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
         }
         if (error instanceof ServerHttpError && error.status < 500) {
           // 当前密码不正确 (403), a weak or repeated new password (400): the server says which.
-          throw new ApiFailure(error.status === 400 ? 'invalid_input' : 'rejected', error.message);
+          throw new ApiFailure(error.status === 400 ? 'invalid_input' : 'rejected', error);
         }
         throw toLoginFailure(error, connection);
       }
@@ -264,16 +266,16 @@ function toLoginFailure(error: unknown, connection: ConnectionSource): ApiFailur
   if (error instanceof ServerHttpError) {
     // The server's message says what is wrong: wrong credentials, a disabled account, or a lock
     // with the time to wait (429) — the person needs exactly that sentence.
-    if (error.status === 401) return new ApiFailure('unauthenticated', error.code === 'unauthenticated' ? error.message : '用户名或密码错误');
-    if (error.status === 400) return new ApiFailure('invalid_input', error.message);
-    if (error.status >= 500) return new ApiFailure('unavailable', `服务器暂时无法处理登录（${error.message}）`);
-    return new ApiFailure('rejected', error.message);
+    if (error.status === 401) return new ApiFailure('unauthenticated', error.code === 'unauthenticated' ? error : errorText('auth.wrongPassword'));
+    if (error.status === 400) return new ApiFailure('invalid_input', error);
+    if (error.status >= 500) return new ApiFailure('unavailable', errorText('auth.serverUnavailable', { message: error.message }));
+    return new ApiFailure('rejected', error);
   }
   if (error instanceof ServerUnreachableError) {
     connection.reportFailure();
-    return new ApiFailure('offline', '无法连接服务器，请检查网络后重试');
+    return new ApiFailure('offline', errorText('auth.unreachable'));
   }
-  if (error instanceof ServerProtocolError) return new ApiFailure('unavailable', '服务器版本与客户端不匹配，请联系管理员');
-  return new ApiFailure('internal', '登录失败，请稍后重试');
+  if (error instanceof ServerProtocolError) return new ApiFailure('unavailable', errorText('auth.versionMismatch'));
+  return new ApiFailure('internal', errorText('auth.failed'));
 }
 

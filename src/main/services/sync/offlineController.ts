@@ -11,6 +11,7 @@ import type { OutboxEntry, RoomRefusal } from '../../../shared/api/offline.contr
 import { ApiFailure } from '../../../shared/api/result';
 import type { ConnectionSource } from '../session/connectionMonitor';
 import { createOfflineServices, type OfflineServices } from './offlineServices';
+import { errorText } from '../../../shared/errors';
 
 /** The part of the session service the offline services use. */
 export interface OfflineSession {
@@ -137,7 +138,7 @@ export function createOfflineController(options: OfflineControllerOptions): Offl
 
   const require = async (): Promise<OfflineServices> => {
     await switching;
-    if (!services) throw new ApiFailure('unauthenticated', '请先登录');
+    if (!services) throw new ApiFailure('unauthenticated', errorText('http.signInFirst'));
     return services;
   };
 

@@ -17,6 +17,7 @@ import { createBodyIndexer, type BodyIndexer } from '../search/bodyIndexer';
 import { createSearchService, type SearchService } from '../search/searchService';
 import type { BackoffOptions } from './backoff';
 import { SyncClient } from './syncClient';
+import { errorText } from '../../../shared/errors';
 
 export interface OfflineServicesOptions {
   /** The app's data folder; the replica lives in `<userDataDir>/replica`. */
@@ -145,24 +146,24 @@ export async function createOfflineServices(options: OfflineServicesOptions): Pr
       return { state: toBase64(Y.encodeStateAsUpdate(handle.doc)) };
     },
     updateRoom: async ({ room, update }) => {
-      if (!relayed.has(room)) throw new ApiFailure('invalid_input', `房间 ${room} 未打开`);
+      if (!relayed.has(room)) throw new ApiFailure('invalid_input', errorText('sync.roomNotOpen', { room }));
       const handle = await sync.open(room);
       try {
         await handle.applyLocal(fromBase64(update));
       } catch (error) {
-        throw new ApiFailure('internal', `保存修改失败：${error instanceof Error ? error.message : String(error)}`);
+        throw new ApiFailure('internal', errorText('sync.saveFailed', { reason: error instanceof Error ? error.message : String(error) }));
       } finally {
         await sync.release(room);
       }
       return {};
     },
     roomAwareness: async ({ room, update }) => {
-      if (!relayed.has(room)) throw new ApiFailure('invalid_input', `房间 ${room} 未打开`);
+      if (!relayed.has(room)) throw new ApiFailure('invalid_input', errorText('sync.roomNotOpen', { room }));
       const handle = await sync.open(room);
       try {
         handle.applyLocalAwareness(fromBase64(update));
       } catch {
-        throw new ApiFailure('invalid_input', '无效的在场信息');
+        throw new ApiFailure('invalid_input', errorText('sync.awarenessInvalid'));
       } finally {
         await sync.release(room);
       }

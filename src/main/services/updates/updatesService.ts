@@ -6,6 +6,7 @@
 import type { HandlersOf } from '../../../shared/api/contract';
 import { ApiFailure } from '../../../shared/api/result';
 import type { UpdateStatus, updatesCalls } from '../../../shared/api/updates.contract';
+import { errorText } from '../../../shared/errors';
 
 export interface UpdatesService {
   status(): UpdateStatus;
@@ -19,7 +20,7 @@ export const browserUpdates: UpdatesService = {
   status: () => ({ state: 'unsupported', message: '浏览器版本随服务器一同更新，无需单独更新' }),
   check: () => Promise.resolve({ state: 'unsupported', message: '浏览器版本随服务器一同更新，无需单独更新' }),
   restart: () => {
-    throw new ApiFailure('conflict', '浏览器版本随服务器一同更新，无需重启安装');
+    throw new ApiFailure('conflict', errorText('updates.browserFollowsServer'));
   },
 };
 

@@ -14,6 +14,7 @@ import { VoiceMimeTypeSchema } from '../../../shared/http/voice';
 import type { OfflineServices } from '../sync/offlineServices';
 import { failureOf } from '../documents/serverCalls';
 import { ServerHttpError, ServerUnreachableError } from '../serverClient';
+import { errorText } from '../../../shared/errors';
 
 export type VoiceHandlers = HandlersOf<{ voice: typeof voiceCalls }, unknown>['voice'];
 
@@ -40,14 +41,14 @@ export function createVoiceHandlers(options: VoiceServiceOptions): VoiceHandlers
   const replica = async () => {
     for (let i = 0; i < 75 && !options.replica() && options.session.token(); i += 1) await new Promise((resolve) => setTimeout(resolve, 200));
     const current = options.replica();
-    if (!current) throw new ApiFailure(options.session.token() ? 'unavailable' : 'unauthenticated', options.session.token() ? '本地数据库尚未就绪，请稍后重试' : '请先登录');
+    if (!current) throw new ApiFailure(options.session.token() ? 'unavailable' : 'unauthenticated', options.session.token() ? errorText('client.replicaNotReady') : errorText('http.signInFirst'));
     return current;
   };
 
   /** Downloads one recording of a document; a non-2xx answer becomes the server's own message. */
   async function download(documentId: string, sha256: string): Promise<{ bytes: Uint8Array; mimeType: string }> {
     const token = options.session.token();
-    if (!token) throw new ApiFailure('unauthenticated', '请先登录');
+    if (!token) throw new ApiFailure('unauthenticated', errorText('http.signInFirst'));
     let response: Response;
     try {
       response = await doFetch(`${options.serverUrl.replace(/\/+$/, '')}/api/documents/${seg(documentId)}/voice/${sha256}`, {
@@ -62,14 +63,14 @@ export function createVoiceHandlers(options: VoiceServiceOptions): VoiceHandlers
     if (!response.ok) {
       const body = HttpErrorBodySchema.safeParse(await response.json().catch(() => undefined));
       const error = body.success
-        ? new ServerHttpError(response.status, body.data.error.code, body.data.error.message)
-        : new ServerHttpError(response.status, `http_${response.status}`, `服务器返回错误（HTTP ${response.status}）`);
+        ? new ServerHttpError(response.status, body.data.error.code, body.data.error)
+        : new ServerHttpError(response.status, `http_${response.status}`, errorText('client.serverStatus', { status: response.status }));
       if (response.status === 401) options.session.reportUnauthorized(error.message);
       throw error;
     }
     const bytes = new Uint8Array(await response.arrayBuffer());
     // The digest is the recording's name: bytes that do not match it are not that recording.
-    if (sha256Hex(bytes) !== sha256) throw new ApiFailure('internal', '服务器返回的录音与其摘要不符');
+    if (sha256Hex(bytes) !== sha256) throw new ApiFailure('internal', errorText('voice.serverDigestMismatch'));
     const type = VoiceMimeTypeSchema.safeParse(response.headers.get('content-type') ?? '');
     return { bytes, mimeType: type.success ? type.data : 'audio/ogg' };
   }
@@ -77,8 +78,8 @@ export function createVoiceHandlers(options: VoiceServiceOptions): VoiceHandlers
   return {
     async store({ base64, mimeType }) {
       const bytes = Buffer.from(base64, 'base64');
-      if (bytes.length === 0) throw new ApiFailure('invalid_input', '录音是空的');
-      if (bytes.length > MAX_VOICE_BYTES) throw new ApiFailure('invalid_input', '录音不能超过 5 MB');
+      if (bytes.length === 0) throw new ApiFailure('invalid_input', errorText('voice.empty'));
+      if (bytes.length > MAX_VOICE_BYTES) throw new ApiFailure('invalid_input', errorText('voice.tooLargeClient'));
       const sha256 = await (await replica()).putBlob(bytes, mimeType);
       return { sha256, size: bytes.length };
     },
@@ -92,7 +93,7 @@ export function createVoiceHandlers(options: VoiceServiceOptions): VoiceHandlers
         await Promise.resolve(local.putBlob(bytes, mimeType)).catch(() => undefined);
         return { base64: Buffer.from(bytes).toString('base64'), mimeType };
       } catch (error) {
-        if (error instanceof ServerUnreachableError) throw new ApiFailure('offline', '离线状态下本机没有这段录音，请联网后再听');
+        if (error instanceof ServerUnreachableError) throw new ApiFailure('offline', errorText('offline.noVoiceCopy'));
         throw failureOf(error);
       }
     },

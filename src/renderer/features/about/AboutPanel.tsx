@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { AboutInfo } from '../../../shared/api';
 import { useApi } from '../../app/apiContext';
 import { SectionPage } from '../../components/SectionPage';
+import { describeError } from '../../i18n/errors';
 
 const formatSize = (bytes: number): string => (bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
 
@@ -24,7 +25,7 @@ export function AboutPanel() {
     void api.diagnostics.about({}).then((result) => {
       if (!live) return;
       if (result.ok) setAbout(result.value);
-      else setError(result.error.message);
+      else setError(describeError(result.error, t));
     });
     return () => {
       live = false;
@@ -40,7 +41,7 @@ export function AboutPanel() {
     if (result.ok) {
       setExported(t('about.exported', { path: result.value.path, count: result.value.entries.length, size: formatSize(result.value.sizeBytes) }));
     } else {
-      setError(result.error.message);
+      setError(describeError(result.error, t));
     }
   };
 

@@ -7,6 +7,7 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Session } from '../../../shared/api';
 import { useApi } from '../../app/apiContext';
+import { describeError } from '../../i18n/errors';
 
 export interface ChangePasswordFormProps {
   onChanged: (session: Session) => void;
@@ -50,7 +51,7 @@ export function ChangePasswordForm({ onChanged, onCancel }: ChangePasswordFormPr
       return;
     }
     // 当前密码不正确 and the like: the server's sentence is the right one to show.
-    setError(result.error.code === 'offline' ? t('login.offline') : result.error.message);
+    setError(result.error.code === 'offline' ? t('login.offline') : describeError(result.error, t));
     setCurrent('');
     firstRef.current?.focus();
   };

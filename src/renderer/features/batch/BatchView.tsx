@@ -19,6 +19,7 @@ import { DocumentPdfPreview } from '../preview';
 import { InkImage, InkPad, PhrasePicker } from '../signoff';
 import { loadSavedSignature, saveSignature } from './savedSignature';
 import './batch.css';
+import { describeError } from '../../i18n/errors';
 
 export interface BatchViewProps {
   /** A new batch of these documents… */
@@ -75,7 +76,7 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
     void api.batchSignoff.prepare({ ids: documents.map((d) => d.id) }).then((result) => {
       if (!live) return;
       if (!result.ok) {
-        setError(result.error.message);
+        setError(describeError(result.error, t));
         setEligible([]);
         return;
       }
@@ -92,7 +93,7 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
     if (!batchId) return;
     void api.batchSignoff.status({ batchId }).then((result) => {
       if (result.ok) setStatus(result.value);
-      else setError(result.error.message);
+      else setError(describeError(result.error, t));
     });
   }, [api, batchId]);
 
@@ -147,7 +148,7 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
     setBusy(false);
     setPassword('');
     if (!result.ok) {
-      setError(result.error.message);
+      setError(describeError(result.error, t));
       return;
     }
     setStatus(result.value);
@@ -163,7 +164,7 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
     const result = await api.batchSignoff.resume({ batchId: status.batch.id, retryFailed, ...(s ? { secret: s } : {}) });
     setBusy(false);
     setPassword('');
-    if (!result.ok) setError(result.error.message);
+    if (!result.ok) setError(describeError(result.error, t));
     else setStatus(result.value);
   };
 

@@ -10,6 +10,7 @@ import type { Result, Session } from '../../../shared/api';
 import type { Delegation } from '../../../shared/http/documents';
 import { useApi } from '../../app/apiContext';
 import { SectionPage } from '../../components/SectionPage';
+import { describeError } from '../../i18n/errors';
 
 export interface DelegationPanelProps {
   session: Session;
@@ -62,7 +63,7 @@ export function DelegationPanel({ session }: DelegationPanelProps) {
   const maxDate = localDate(new Date(today.getTime() + 89 * DAY_MS));
 
   const failed = (result: Extract<Result<unknown>, { ok: false }>): void => {
-    setError(result.error.code === 'offline' ? t('delegation.offline') : result.error.message);
+    setError(result.error.code === 'offline' ? t('delegation.offline') : describeError(result.error, t));
   };
 
   useEffect(() => {

@@ -9,6 +9,7 @@ import type { LocalDocument } from '../../../shared/api';
 import type { Attachment } from '../../../shared/domain/documents/model';
 import { useApi } from '../../app/apiContext';
 import { fromBase64, toBase64 } from './base64';
+import { describeError } from '../../i18n/errors';
 
 /** The server takes at most 50 MB per attachment; refused here before the file is read. */
 const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024;
@@ -49,7 +50,7 @@ export function AttachmentsPanel({ documentId, attachments, canEdit, online, onC
     const result = await api.attachments.add({ documentId, name: file.name, base64 });
     setBusy(null);
     if (!result.ok) {
-      setMessage({ tone: 'error', text: result.error.message });
+      setMessage({ tone: 'error', text: describeError(result.error, t) });
       return;
     }
     onChanged(result.value);
@@ -63,7 +64,7 @@ export function AttachmentsPanel({ documentId, attachments, canEdit, online, onC
     const result = await api.attachments.get({ documentId, sha256 });
     setBusy(null);
     if (!result.ok) {
-      setMessage({ tone: 'error', text: result.error.message });
+      setMessage({ tone: 'error', text: describeError(result.error, t) });
       return;
     }
     const blob = new Blob([fromBase64(result.value.base64).slice().buffer], { type: 'application/octet-stream' });
@@ -83,7 +84,7 @@ export function AttachmentsPanel({ documentId, attachments, canEdit, online, onC
     const result = await api.attachments.remove({ documentId, sha256 });
     setBusy(null);
     if (!result.ok) {
-      setMessage({ tone: 'error', text: result.error.message });
+      setMessage({ tone: 'error', text: describeError(result.error, t) });
       return;
     }
     onChanged(result.value);

@@ -24,6 +24,7 @@ import { DomSelectionPlugin } from '../editor/DomSelectionPlugin';
 import { BridgeProvider } from './bridgeProvider';
 import { BodyRightsNotice, useBodyRefusals } from './BodyRightsNotice';
 import { presenceColor } from '../../../shared/domain/presenceColor';
+import { describeError } from '../../i18n/errors';
 
 export interface BodyEditorProps {
   documentId: string;
@@ -89,7 +90,7 @@ export function BodyEditor({ documentId, editable: mayEdit, bootstrap, username,
           doc = new Y.Doc();
           yjsDocMap.set(id, doc);
         }
-        const provider = new BridgeProvider(api, room, doc, setError, refusals.report);
+        const provider = new BridgeProvider(api, room, doc, (failure) => setError(describeError(failure, t)), refusals.report);
         provider.beforeRemoteUpdate = () => adoptDomSelection.current?.();
         onFlushReady?.(() => provider.flush());
         onDocReady?.(doc);

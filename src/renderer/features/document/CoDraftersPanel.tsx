@@ -10,6 +10,7 @@ import type { LocalDocument } from '../../../shared/api';
 import type { DirectoryUser } from '../../../shared/http/directory';
 import type { DocumentView } from '../../../shared/http/documents';
 import { useApi } from '../../app/apiContext';
+import { describeError } from '../../i18n/errors';
 
 export interface CoDraftersPanelProps {
   readonly view: DocumentView;
@@ -32,7 +33,7 @@ export function CoDraftersPanel({ view, meId, onSaved }: CoDraftersPanelProps) {
     setError(null);
     const result = await api.directory.users({ unitId: view.unitId });
     if (!result.ok) {
-      setError(result.error.message);
+      setError(describeError(result.error, t));
       return;
     }
     setPeople(result.value.items.filter((person) => person.id !== view.drafterId));
@@ -45,7 +46,7 @@ export function CoDraftersPanel({ view, meId, onSaved }: CoDraftersPanelProps) {
     const result = await api.documents.setCoDrafters({ id: view.id, userIds: chosen });
     setBusy(false);
     if (!result.ok) {
-      setError(result.error.message);
+      setError(describeError(result.error, t));
       return;
     }
     setPeople(null);

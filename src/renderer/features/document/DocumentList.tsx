@@ -13,6 +13,7 @@ import { formatTime, typeLabel, urgencyLabel } from './labels';
 import { isOverdue } from './overdue';
 import { useApiEvent } from './useApiEvent';
 import '../../styles/documents.css';
+import { describeError } from '../../i18n/errors';
 
 export interface DocumentListProps {
   box: DocumentBox;
@@ -39,7 +40,7 @@ export function DocumentList({ box, empty, query, onOpen }: DocumentListProps) {
     const result = await api.documents.list({ box, q: query || undefined });
     if (seq !== loadSeq.current) return;
     if (!result.ok) {
-      setError(result.error.message);
+      setError(describeError(result.error, t));
       setItems((current) => current ?? []);
       return;
     }
@@ -63,7 +64,7 @@ export function DocumentList({ box, empty, query, onOpen }: DocumentListProps) {
     const result = await api.documents.list({ box, cursor: next, q: query || undefined });
     setLoadingMore(false);
     if (!result.ok) {
-      setError(result.error.message);
+      setError(describeError(result.error, t));
       return;
     }
     setItems((current) => [...(current ?? []), ...result.value.items]);

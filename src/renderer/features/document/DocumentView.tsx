@@ -30,6 +30,7 @@ import { VerificationPanel } from '../exchange/VerificationPanel';
 import { HandwrittenOpinion, keepVoice, OpinionsPanel, PhrasePicker, SheetButton, VoiceSignoff, type VoiceRecording } from '../signoff';
 import type { InkDrawing } from '../../../shared/domain/documents/opinion';
 import '../../styles/documents.css';
+import { describeError, describeReason } from '../../i18n/errors';
 
 /** States in which the body may still change (the server's room rule agrees). */
 const textMayChange = new Set(['draft', 'review', 'countersign', 'signoff', 'registering', 'proposing']);
@@ -74,7 +75,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
     const result = await api.documents.get({ id });
     if (seq !== loadSeq.current) return;
     if (!result.ok) {
-      setLoadError(result.error.message);
+      setLoadError(describeError(result.error, t));
       return;
     }
     setLoadError(null);
@@ -158,7 +159,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
     const kept = voice.recording && action !== 'return' ? await keepVoice(api, id, voice.recording) : null;
     if (kept && !kept.ok) {
       setBusy(null);
-      setMessage({ tone: 'error', text: kept.error.message });
+      setMessage({ tone: 'error', text: describeError(kept.error, t) });
       return;
     }
     const result = await api.documents.act({
@@ -173,7 +174,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
     });
     setBusy(null);
     if (!result.ok) {
-      setMessage({ tone: 'error', text: result.error.message });
+      setMessage({ tone: 'error', text: describeError(result.error, t) });
       return;
     }
     const { command, document } = result.value;
@@ -183,7 +184,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
       setLocal(document);
     }
     if (command.status === 'rejected') {
-      setMessage({ tone: 'error', text: t('docs.rejected', { reason: command.reason ?? '' }) });
+      setMessage({ tone: 'error', text: t('docs.rejected', { reason: describeReason(command, t) }) });
       return;
     }
     setOpinion('');
@@ -199,7 +200,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
     const result = await api.documents.pdf({ id });
     setPdfBusy(false);
     if (!result.ok) {
-      setMessage({ tone: 'error', text: result.error.message });
+      setMessage({ tone: 'error', text: describeError(result.error, t) });
       return;
     }
     const blob = new Blob([fromBase64(result.value.base64).slice().buffer], { type: 'application/pdf' });
@@ -380,7 +381,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                       <time className="command__time" dateTime={c.createdAt}>
                         {formatTime(c.createdAt)}
                       </time>
-                      {c.status === 'rejected' && c.reason ? <span className="command__reason">{t('docs.rejectedReason', { reason: c.reason })}</span> : null}
+                      {c.status === 'rejected' && c.reason ? <span className="command__reason">{t('docs.rejectedReason', { reason: describeReason(c, t) })}</span> : null}
                     </li>
                   ))}
                 </ul>

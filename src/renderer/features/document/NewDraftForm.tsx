@@ -11,6 +11,7 @@ import { DocumentFieldsInputs, type DocumentFieldValues } from './DocumentFields
 import { FormFooter } from './FormFooter';
 import { useFieldsSubmit } from './useFieldsSubmit';
 import '../../styles/documents.css';
+import { describeError } from '../../i18n/errors';
 
 export interface NewDraftFormProps {
   onCreated: (id: string) => void;
@@ -41,7 +42,7 @@ export function NewDraftForm({ onCreated, onCancel }: NewDraftFormProps) {
   useEffect(() => {
     void api.directory.units({}).then((r) => {
       if (r.ok) setUnits(r.value.items);
-      else setError(r.error.message);
+      else setError(describeError(r.error, t));
     });
   }, [api]);
 

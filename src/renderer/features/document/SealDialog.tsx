@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { useApi } from '../../app/apiContext';
 import { toBase64 } from './base64';
 import { FormFooter } from './FormFooter';
+import { describeError } from '../../i18n/errors';
 
 export interface SealDialogProps {
   documentId: string;
@@ -42,7 +43,7 @@ export function SealDialog({ documentId, opinion, onDone, onCancel }: SealDialog
     setPassword('');
     setBusy(false);
     if (!result.ok) {
-      setError(result.error.message);
+      setError(describeError(result.error, t));
       return;
     }
     onDone(t('docs.seal.done', { name: result.value.signerName }));

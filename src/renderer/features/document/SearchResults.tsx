@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { DocumentsSearchHit } from './types';
 import { useApi } from '../../app/apiContext';
 import { EmptyState } from '../../components/EmptyState';
+import { describeError } from '../../i18n/errors';
 
 export function SearchResults({ query, onOpen }: { query: string; onOpen: (id: string) => void }) {
   const { t } = useTranslation();
@@ -20,7 +21,7 @@ export function SearchResults({ query, onOpen }: { query: string; onOpen: (id: s
         if (result.ok) {
           setHits(result.value.items);
           setError(null);
-        } else setError(result.error.message);
+        } else setError(describeError(result.error, t));
       });
     }, 250);
     return () => {

@@ -9,6 +9,7 @@ import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate, removeAwareness
 import * as Y from 'yjs';
 import type { XietongApi } from '../../../shared/api';
 import type { RoomRefusal } from '../../../shared/api/offline.contract';
+import type { ErrorText } from '../../../shared/errors';
 import { fromBase64, toBase64 } from './base64';
 
 type Listener = (...args: never[]) => void;
@@ -43,7 +44,8 @@ export class BridgeProvider implements Provider {
     private readonly api: RoomApi,
     private readonly room: string,
     readonly doc: Y.Doc,
-    private readonly onError: (message: string) => void,
+    /** A failed call, as key/params and message; the owner words it in the person's language. */
+    private readonly onError: (error: ErrorText) => void,
     /** The server refused this person's edits to the room (the document moved on). */
     private readonly onRefused?: (reason: RoomRefusal) => void,
   ) {
@@ -73,7 +75,7 @@ export class BridgeProvider implements Provider {
     this.sending = opening.then(() => undefined);
     const opened = await opening;
     if (!opened.ok) {
-      this.onError(opened.error.message);
+      this.onError(opened.error);
       this.emit('status', { status: 'disconnected' });
       return;
     }
@@ -153,7 +155,7 @@ export class BridgeProvider implements Provider {
     // One at a time, in order: main appends each to the replica before sending it on.
     this.sending = this.sending.then(async () => {
       const result = await this.api.offline.updateRoom({ room: this.room, update: encoded });
-      if (!result.ok) this.onError(result.error.message);
+      if (!result.ok) this.onError(result.error);
     });
   };
 }

@@ -6,6 +6,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Result } from '../../../shared/api';
+import { describeError } from '../../i18n/errors';
 
 export interface FieldsSubmit {
   busy: boolean;
@@ -31,7 +32,7 @@ export function useFieldsSubmit<T>(title: string, send: () => Promise<Result<T>>
     const result = await send();
     setBusy(false);
     if (!result.ok) {
-      setError(result.error.message);
+      setError(describeError(result.error, t));
       return;
     }
     onDone(result.value);

@@ -12,6 +12,7 @@ import { fromBase64 } from '../document/base64';
 import { exchangeStatusLabels, formatTime, urgencyLabel } from '../document/labels';
 import { PdfPreview, type PdfSource } from '../preview';
 import { VerificationPanel } from './VerificationPanel';
+import { describeError, describeReason } from '../../i18n/errors';
 
 export interface ExchangeItemViewProps {
   item: ExchangeItem;
@@ -34,7 +35,7 @@ export function ExchangeItemView({ item, box, onBack, onChanged }: ExchangeItemV
       key: `exchange:${item.id}`,
       fetch: async () => {
         const result = await api.exchange.pdf({ id: item.id });
-        if (!result.ok) throw new Error(result.error.message);
+        if (!result.ok) throw new Error(describeError(result.error, t));
         return { bytes: fromBase64(result.value.base64), sha256: result.value.sha256, fromReplica: false };
       },
     }),
@@ -50,9 +51,9 @@ export function ExchangeItemView({ item, box, onBack, onChanged }: ExchangeItemV
     setMessage(null);
     const result = await api.exchange.act({ id: item.id, action, reason: action === 'return' ? reason.trim() : undefined });
     setBusy(false);
-    if (!result.ok) return setMessage({ tone: 'error', text: result.error.message });
+    if (!result.ok) return setMessage({ tone: 'error', text: describeError(result.error, t) });
     const { command } = result.value;
-    if (command.status === 'rejected') return setMessage({ tone: 'error', text: t('docs.rejected', { reason: command.reason ?? '' }) });
+    if (command.status === 'rejected') return setMessage({ tone: 'error', text: t('docs.rejected', { reason: describeReason(command, t) }) });
     if (command.status === 'pending') return setMessage({ tone: 'info', text: t('docs.queued') });
     setReturning(false);
     onChanged();

@@ -18,6 +18,7 @@ import { ExchangeItemView } from './ExchangeItemView';
 import { OutgoingTracking } from './OutgoingTracking';
 import '../../styles/documents.css';
 import '../../styles/exchange.css';
+import { describeError, describeReason } from '../../i18n/errors';
 
 type Box = 'incoming' | 'outgoing';
 
@@ -51,11 +52,11 @@ function ExchangeRow({ item, box, onChanged, onOpen, selected, onSelect }: RowPr
     const result = await api.exchange.act({ id: item.id, action, reason: action === 'return' ? reason.trim() : undefined });
     setBusy(false);
     if (!result.ok) {
-      setMessage({ tone: 'error', text: result.error.message });
+      setMessage({ tone: 'error', text: describeError(result.error, t) });
       return;
     }
     const { command } = result.value;
-    if (command.status === 'rejected') setMessage({ tone: 'error', text: t('docs.rejected', { reason: command.reason ?? '' }) });
+    if (command.status === 'rejected') setMessage({ tone: 'error', text: t('docs.rejected', { reason: describeReason(command, t) }) });
     else if (command.status === 'pending') setMessage({ tone: 'info', text: t('docs.queued') });
     else {
       setReturning(false);
@@ -153,7 +154,7 @@ export function ExchangeSection() {
       const result = await api.exchange.list({ box, cursor });
       if (seq !== loadSeq.current) return;
       if (!result.ok) {
-        setError(result.error.message);
+        setError(describeError(result.error, t));
         setItems((current) => current ?? []);
         return;
       }
@@ -177,7 +178,7 @@ export function ExchangeSection() {
     // A re-read started meanwhile has the newer list; this page would repeat or miss items.
     if (seq !== loadSeq.current) return;
     if (!result.ok) {
-      setError(result.error.message);
+      setError(describeError(result.error, t));
       return;
     }
     pages.current += 1;
@@ -212,7 +213,7 @@ export function ExchangeSection() {
     const label = t('exchangeDesk.batchReceive');
     const success = exchangeStatusLabels.received;
     setRun({ label, total: ids.length, outcomes: [], success });
-    const outcomes = await runBatch(ids, (id) => api.exchange.act({ id, action: 'receive' }), (done) => setRun({ label, total: ids.length, outcomes: done, success }));
+    const outcomes = await runBatch(ids, (id) => api.exchange.act({ id, action: 'receive' }), (done) => setRun({ label, total: ids.length, outcomes: done, success }), (error) => describeError(error, t));
     setSelected(new Set(outcomes.filter((o) => !o.ok).map((o) => o.id)));
     void load();
   };

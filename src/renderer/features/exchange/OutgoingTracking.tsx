@@ -11,6 +11,7 @@ import { exchangeStatusLabels, formatTime, urgencyLabel } from '../document/labe
 import { BatchProgress, type BatchRun } from './BatchProgress';
 import { durationText, runBatch } from './batch';
 import { VerificationPanel } from './VerificationPanel';
+import { describeError, describeReason } from '../../i18n/errors';
 
 interface SentDocument {
   readonly documentId: string;
@@ -43,8 +44,8 @@ function UnitRow({ item, onChanged }: { item: ExchangeItem; onChanged: () => voi
     setError(null);
     const result = await api.exchange.act({ id: item.id, action });
     setBusy(false);
-    if (!result.ok) setError(result.error.message);
-    else if (result.value.command.status === 'rejected') setError(t('docs.rejected', { reason: result.value.command.reason ?? '' }));
+    if (!result.ok) setError(describeError(result.error, t));
+    else if (result.value.command.status === 'rejected') setError(t('docs.rejected', { reason: describeReason(result.value.command, t) }));
     else onChanged();
   };
   return (
@@ -88,7 +89,7 @@ function SentDocumentCard({ doc, onChanged }: { doc: SentDocument; onChanged: ()
     const label = t('exchangeDesk.batchWithdraw');
     const ids = pending.map((i) => i.id);
     setRun({ label, total: ids.length, outcomes: [], success: exchangeStatusLabels.withdrawn });
-    await runBatch(ids, (id) => api.exchange.act({ id, action: 'withdraw' }), (outcomes) => setRun({ label, total: ids.length, outcomes, success: exchangeStatusLabels.withdrawn }));
+    await runBatch(ids, (id) => api.exchange.act({ id, action: 'withdraw' }), (outcomes) => setRun({ label, total: ids.length, outcomes, success: exchangeStatusLabels.withdrawn }), (error) => describeError(error, t));
     onChanged();
   };
 

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { ExchangeVerification } from '../../../shared/http/exchange';
 import { useApi } from '../../app/apiContext';
 import { formatTime } from '../document/labels';
+import { describeError } from '../../i18n/errors';
 
 export interface VerificationPanelProps {
   exchangeId: string;
@@ -36,7 +37,7 @@ export function VerificationPanel({ exchangeId, onResult, version }: Verificatio
         setResult(answer.value);
         report.current?.(answer.value);
       } else {
-        setError(answer.error.message);
+        setError(describeError(answer.error, t));
         report.current?.(null);
       }
     });

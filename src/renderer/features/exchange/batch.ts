@@ -3,6 +3,7 @@
  * gets its own result and the progress moves as each is decided. Bounded by the list given.
  */
 import type { Result } from '../../../shared/api/result';
+import type { ErrorText } from '../../../shared/errors';
 
 export interface BatchOutcome {
   readonly id: string;
@@ -13,14 +14,14 @@ export interface BatchOutcome {
 
 type CommandAnswer = Result<{ command: { status: string; reason?: string } }>;
 
-/** Runs `act` for every id in order, reporting after each; never throws. */
-export async function runBatch(ids: readonly string[], act: (id: string) => Promise<CommandAnswer>, onProgress: (outcomes: BatchOutcome[]) => void): Promise<BatchOutcome[]> {
+/** Runs `act` for every id in order, reporting after each; never throws. `describe` words a refusal in the person's language. */
+export async function runBatch(ids: readonly string[], act: (id: string) => Promise<CommandAnswer>, onProgress: (outcomes: BatchOutcome[]) => void, describe: (error: ErrorText) => string = (error) => error.message): Promise<BatchOutcome[]> {
   const outcomes: BatchOutcome[] = [];
   for (const id of ids) {
     let outcome: BatchOutcome;
     try {
       const answer = await act(id);
-      if (!answer.ok) outcome = { id, ok: false, detail: answer.error.message };
+      if (!answer.ok) outcome = { id, ok: false, detail: describe(answer.error) };
       else if (answer.value.command.status === 'rejected') outcome = { id, ok: false, detail: answer.value.command.reason ?? '' };
       else outcome = { id, ok: true, detail: answer.value.command.status === 'pending' ? 'pending' : 'applied' };
     } catch (error) {

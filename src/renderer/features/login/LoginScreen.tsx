@@ -8,6 +8,7 @@ import type { ApiError, Session } from '../../../shared/api';
 import { useApi } from '../../app/apiContext';
 import { Emblem } from '../../components/Emblem';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
+import { describeError } from '../../i18n/errors';
 
 /** The sync server's answer to a wrong username or password. */
 const SERVER_WRONG_CREDENTIALS = '用户名或密码错误';
@@ -34,15 +35,15 @@ export function LoginScreen({ onSignedIn, notice }: LoginScreenProps) {
       case 'unauthenticated':
         // The server speaks zh-CN; its one everyday answer is translated, anything else (a disabled
         // account) is shown as the server wrote it.
-        return failure.message === SERVER_WRONG_CREDENTIALS || !failure.message ? t('login.wrongCredentials') : failure.message;
+        return failure.message === SERVER_WRONG_CREDENTIALS || !failure.message ? t('login.wrongCredentials') : describeError(failure, t);
       case 'offline':
         return t('login.offline');
       case 'unavailable':
       case 'internal':
-        return failure.message || t('login.unavailable');
+        return failure.message ? describeError(failure, t) : t('login.unavailable');
       default:
         // 'rejected' (locked, disabled) and the rest: the server's message says what to do.
-        return failure.message;
+        return describeError(failure, t);
     }
   };
 

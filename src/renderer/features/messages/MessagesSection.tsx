@@ -18,6 +18,7 @@ import { formatDuration } from '../../../shared/domain/documents/voiceDuration';
 import { VoiceAudio, VoiceRecorder, type VoiceRecording } from '../signoff';
 import { searchPeople } from './peopleSearch';
 import '../../styles/messaging.css';
+import { describeError } from '../../i18n/errors';
 
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
@@ -78,7 +79,7 @@ export function MessagesSection() {
   const loadThread = useCallback(
     async (conversationId: string) => {
       const history = await api.messaging.history({ conversationId, limit: 100 });
-      if (!history.ok) return setError(history.error.message);
+      if (!history.ok) return setError(describeError(history.error, t));
       setMessages(history.value.items);
       const marks = await api.messaging.reads({ conversationId });
       if (marks.ok) setReads(marks.value.items);
@@ -129,7 +130,7 @@ export function MessagesSection() {
     if (!result.ok) {
       // Not lost: back in the box, unless something new was typed there since.
       setDraft((now) => (now ? now : text));
-      return setError(result.error.message);
+      return setError(describeError(result.error, t));
     }
     setError(null);
     await loadThread(selected);
@@ -157,7 +158,7 @@ export function MessagesSection() {
       return false;
     };
     const begun = await api.messaging.uploadBegin({ conversationId, name, mimeType, size: blob.size, ...(voiceDurationMs !== undefined ? { voiceDurationMs } : {}) });
-    if (!begun.ok) return failed(begun.error.message);
+    if (!begun.ok) return failed(describeError(begun.error, t));
     const { uploadId, chunkBytes } = begun.value;
     setUpload({ name, sent: 0, size: blob.size });
     try {
@@ -165,12 +166,12 @@ export function MessagesSection() {
         const sent = await api.messaging.uploadChunk({ uploadId, offset, base64: await base64Of(blob.slice(offset, offset + chunkBytes)) });
         if (!sent.ok) {
           void api.messaging.uploadCancel({ uploadId });
-          return failed(sent.error.message);
+          return failed(describeError(sent.error, t));
         }
         setUpload({ name, sent: sent.value.received, size: blob.size });
       }
       const done = await api.messaging.uploadFinish({ uploadId });
-      if (!done.ok) return failed(done.error.message);
+      if (!done.ok) return failed(describeError(done.error, t));
     } finally {
       setUpload(null);
     }
@@ -198,7 +199,7 @@ export function MessagesSection() {
   const toggleMute = async () => {
     if (!current) return;
     const result = await api.messaging.mute({ conversationId: current.id, muted: !current.muted });
-    if (!result.ok) return setError(result.error.message);
+    if (!result.ok) return setError(describeError(result.error, t));
     await loadList();
   };
 
@@ -245,7 +246,7 @@ export function MessagesSection() {
               onCancel={() => setCreating(false)}
               onCreate={async (ids, title) => {
                 const result = ids.length === 1 ? await api.messaging.create({ kind: 'direct', userId: ids[0]! }) : await api.messaging.create({ kind: 'group', title, memberIds: ids });
-                if (!result.ok) return setError(result.error.message);
+                if (!result.ok) return setError(describeError(result.error, t));
                 setCreating(false);
                 await loadList();
                 setSelected(result.value.id);
@@ -282,13 +283,13 @@ export function MessagesSection() {
                     onSaveEdit={async () => {
                       if (!editing) return;
                       const result = await api.messaging.edit({ conversationId: current.id, messageId: m.id, text: editing.text });
-                      if (!result.ok) return setError(result.error.message);
+                      if (!result.ok) return setError(describeError(result.error, t));
                       setEditing(null);
                       await loadThread(current.id);
                     }}
                     onRecall={async () => {
                       const result = await api.messaging.recall({ conversationId: current.id, messageId: m.id });
-                      if (!result.ok) return setError(result.error.message);
+                      if (!result.ok) return setError(describeError(result.error, t));
                       await loadThread(current.id);
                     }}
                     onOpenDocument={async (id) => {
@@ -298,7 +299,7 @@ export function MessagesSection() {
                     }}
                     onDownload={async (sha256) => {
                       const result = await api.messaging.file({ conversationId: current.id, sha256 });
-                      if (!result.ok) return setError(result.error.message);
+                      if (!result.ok) return setError(describeError(result.error, t));
                       const bytes = Uint8Array.from(atob(result.value.base64), (ch) => ch.charCodeAt(0));
                       const url = URL.createObjectURL(new Blob([bytes], { type: result.value.mimeType }));
                       const link = document.createElement('a');
@@ -340,7 +341,7 @@ export function MessagesSection() {
                 )}
                 <DocumentCardPicker onPick={async (documentId, title) => {
                   const result = await api.messaging.post({ conversationId: current.id, content: { type: 'document', documentId, title } });
-                  if (!result.ok) return setError(result.error.message);
+                  if (!result.ok) return setError(describeError(result.error, t));
                   await loadThread(current.id);
                 }} />
                 <button type="button" className="button" onClick={() => void send()} disabled={!draft.trim()}>

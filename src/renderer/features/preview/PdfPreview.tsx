@@ -13,6 +13,7 @@ import type { PdfCopy, PdfSource } from './pdfSource';
 import { clearPrintLayer, printPdf } from './printPdf';
 import { outputScale, pageAtScroll, pageForKey, scaleFor, type ZoomMode } from './previewLogic';
 import '../../styles/preview.css';
+import { describeError } from '../../i18n/errors';
 
 type LoadingTask = Awaited<ReturnType<typeof openPdf>>;
 
@@ -229,7 +230,7 @@ export function PdfPreview({ source, label, printShortcut = true }: PdfPreviewPr
         signal: abort.signal,
         hostPrint: async () => {
           const result = await api.window.print({});
-          if (!result.ok) throw new Error(result.error.message);
+          if (!result.ok) throw new Error(describeError(result.error, t));
           return result.value.handled;
         },
       });

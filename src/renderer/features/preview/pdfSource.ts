@@ -4,6 +4,7 @@
  */
 import type { XietongApi } from '../../../shared/api';
 import { fromBase64 } from '../document/base64';
+import type { ErrorText } from '../../../shared/errors';
 
 /** One copy of a PDF as the preview shows it. */
 export interface PdfCopy {
@@ -29,7 +30,7 @@ export interface PdfSource {
 }
 
 /** The document's current PDF through `documents:pdf`: the replica's copy first, then the server's. */
-export function documentPdfSource(api: XietongApi, id: string): PdfSource {
+export function documentPdfSource(api: XietongApi, id: string, describe: (error: ErrorText) => string = (error) => error.message): PdfSource {
   return {
     key: `document:${id}`,
     kept: async () => {
@@ -38,7 +39,7 @@ export function documentPdfSource(api: XietongApi, id: string): PdfSource {
     },
     fetch: async () => {
       const result = await api.documents.pdf({ id, from: 'server' });
-      if (!result.ok) throw new Error(result.error.message);
+      if (!result.ok) throw new Error(describe(result.error));
       return copyOf(result.value);
     },
   };

@@ -14,6 +14,7 @@ import { useApi } from '../../app/apiContext';
 import { revertChange } from './revertChange';
 import { RevisionsText } from './RevisionsText';
 import '../../styles/revisions.css';
+import { describeError } from '../../i18n/errors';
 
 export interface RevisionsPanelProps {
   documentId: string;
@@ -44,7 +45,7 @@ export function RevisionsPanel({ documentId, version, bodyDoc }: RevisionsPanelP
     let live = true;
     void api.revisions.versions({ documentId }).then((r) => {
       if (!live) return;
-      if (!r.ok) return setError(r.error.message);
+      if (!r.ok) return setError(describeError(r.error, t));
       setVersions(r.value.versions);
       const list = r.value.versions;
       // The last two steps' versions; with one, that one against the body now.
@@ -59,7 +60,7 @@ export function RevisionsPanel({ documentId, version, bodyDoc }: RevisionsPanelP
   const compare = useCallback(async () => {
     if (!range) return;
     const r = await api.revisions.compare({ documentId, ...range });
-    if (!r.ok) return setError(r.error.message);
+    if (!r.ok) return setError(describeError(r.error, t));
     setError(null);
     setCompared(r.value);
   }, [api, documentId, range]);
@@ -84,7 +85,7 @@ export function RevisionsPanel({ documentId, version, bodyDoc }: RevisionsPanelP
         if (failed.length > 0) setError(t('revisions.revertFailed'));
       }
       const r = await api.revisions.decide({ documentId, changeIds: targets.map((c) => c.changeId!), decision });
-      if (!r.ok) setError(r.error.message);
+      if (!r.ok) setError(describeError(r.error, t));
       await compare();
     } finally {
       setBusy(false);
@@ -96,7 +97,7 @@ export function RevisionsPanel({ documentId, version, bodyDoc }: RevisionsPanelP
     setBusy(true);
     try {
       const r = await api.revisions.exportPdf({ documentId, ...range });
-      if (!r.ok) return setError(r.error.message);
+      if (!r.ok) return setError(describeError(r.error, t));
       const bytes = Uint8Array.from(atob(r.value.base64), (c) => c.charCodeAt(0));
       const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
       const link = document.createElement('a');

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { SealKindSchema, type SealKind, type SealView } from '../../../shared/http/seals';
 import { useApi } from '../../app/apiContext';
 import { OfficialSealSvg } from './SealGraphic';
+import { describeError } from '../../i18n/errors';
 
 function toBase64(bytes: ArrayBuffer): string {
   let binary = '';
@@ -47,7 +48,7 @@ export function CreateSealForm({ unitId, unitName, onCreated, onCancel }: { unit
     });
     setBusy(false);
     if (!result.ok) {
-      setError(result.error.message);
+      setError(describeError(result.error, t));
       return;
     }
     onCreated(result.value);

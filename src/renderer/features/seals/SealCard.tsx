@@ -10,6 +10,7 @@ import { useApi } from '../../app/apiContext';
 import { formatTime } from '../document/labels';
 import { SealGraphic } from './SealGraphic';
 import { SealUses } from './SealUses';
+import { describeError } from '../../i18n/errors';
 
 export interface SealCardProps {
   readonly seal: SealView;
@@ -39,7 +40,7 @@ export function SealCard({ seal, isAdmin, people, onChanged }: SealCardProps) {
     const result = await call();
     setBusy(false);
     if (!result.ok) {
-      setError(result.error.message);
+      setError(describeError(result.error, t));
       return;
     }
     onChanged(result.value);

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { SealUse } from '../../../shared/http/seals';
 import { useApi } from '../../app/apiContext';
 import { formatTime } from '../document/labels';
+import { describeError } from '../../i18n/errors';
 
 export function SealUses({ sealId, sealName }: { sealId: string; sealName: string }) {
   const { t } = useTranslation();
@@ -16,7 +17,7 @@ export function SealUses({ sealId, sealName }: { sealId: string; sealName: strin
     async (before?: number) => {
       const result = await api.seals.uses({ id: sealId, ...(before ? { before } : {}) });
       if (!result.ok) {
-        setError(result.error.message);
+        setError(describeError(result.error, t));
         setItems((current) => current ?? []);
         return;
       }

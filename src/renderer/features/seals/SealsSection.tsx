@@ -15,6 +15,7 @@ import { CreateSealForm } from './CreateSealForm';
 import { SealCard } from './SealCard';
 import '../../styles/documents.css';
 import './seals.css';
+import { describeError } from '../../i18n/errors';
 
 export function SealsSection() {
   const { t } = useTranslation();
@@ -43,7 +44,7 @@ export function SealsSection() {
     if (!unitId) return;
     const result = await api.seals.list({ unitId });
     if (!result.ok) {
-      setError(result.error.message);
+      setError(describeError(result.error, t));
       setSeals((current) => current ?? []);
       return;
     }

@@ -11,6 +11,7 @@ import { useApi } from '../../app/apiContext';
 import { SectionPage } from '../../components/SectionPage';
 import { isLanguage, languages, type Language } from '../../i18n';
 import { UpdatesSection } from './UpdatesSection';
+import { describeError } from '../../i18n/errors';
 
 interface Draft {
   language: Language;
@@ -67,7 +68,7 @@ export function SettingsPanel() {
       if (result.ok) {
         setView(result.value);
         setDraft({ ...draftOf(result.value), language: isLanguage(i18n.language) ? i18n.language : result.value.effective.language });
-      } else setError(result.error.message);
+      } else setError(describeError(result.error, t));
     });
     return () => {
       live = false;
@@ -91,7 +92,7 @@ export function SettingsPanel() {
       setView(result.value);
       setDraft(draftOf(result.value));
       setSaved(true);
-    } else setError(result.error.message);
+    } else setError(describeError(result.error, t));
   };
 
   // The tray, system notifications, login items and installers exist only in the desktop app.

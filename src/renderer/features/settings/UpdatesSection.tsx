@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UpdateStatus } from '../../../shared/api';
 import { useApi } from '../../app/apiContext';
+import { describeError } from '../../i18n/errors';
 
 const size = (bytes: number): string => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
 
@@ -38,13 +39,13 @@ export function UpdatesSection() {
     if (result.ok) setStatus(result.value);
     else {
       setStatus({ state: 'idle' });
-      setError(result.error.message);
+      setError(describeError(result.error, t));
     }
   };
 
   const restart = async (): Promise<void> => {
     const result = await api.updates.restart({});
-    if (!result.ok) setError(result.error.message);
+    if (!result.ok) setError(describeError(result.error, t));
   };
 
   const describe = (): string | null => {

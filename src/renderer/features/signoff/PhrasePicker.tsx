@@ -6,6 +6,7 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../app/apiContext';
+import { describeError } from '../../i18n/errors';
 
 export function PhrasePicker({ onPick, disabled }: { onPick: (phrase: string) => void; disabled?: boolean }) {
   const { t } = useTranslation();
@@ -24,7 +25,7 @@ export function PhrasePicker({ onPick, disabled }: { onPick: (phrase: string) =>
     void api.documents.phrases({}).then((result) => {
       if (!live) return;
       if (result.ok) setPhrases(result.value.phrases);
-      else setError(result.error.message);
+      else setError(describeError(result.error, t));
     });
     return () => {
       live = false;
@@ -42,7 +43,7 @@ export function PhrasePicker({ onPick, disabled }: { onPick: (phrase: string) =>
     setSaving(false);
     if (!result.ok) {
       // The text stays as typed: nothing is lost on a refusal.
-      setError(result.error.message);
+      setError(describeError(result.error, t));
       return;
     }
     setPhrases(result.value.phrases);

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../app/apiContext';
 import { fromBase64 } from '../document/base64';
+import { describeError } from '../../i18n/errors';
 
 export function SheetButton({ id, title, disabled, onError }: { id: string; title: string; disabled?: boolean; onError: (message: string) => void }) {
   const { t } = useTranslation();
@@ -13,7 +14,7 @@ export function SheetButton({ id, title, disabled, onError }: { id: string; titl
     const result = await api.documents.sheet({ id });
     setBusy(false);
     if (!result.ok) {
-      onError(result.error.message);
+      onError(describeError(result.error, t));
       return;
     }
     const blob = new Blob([fromBase64(result.value.base64).slice().buffer], { type: 'application/pdf' });

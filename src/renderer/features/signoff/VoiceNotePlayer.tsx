@@ -11,6 +11,7 @@ import { useApi } from '../../app/apiContext';
 import { fromBase64 } from '../document/base64';
 import { VoiceAudio } from './VoiceAudio';
 import './voice.css';
+import { describeError } from '../../i18n/errors';
 
 export function VoiceNotePlayer({ documentId, voice, speaker }: { documentId: string; voice: VoiceNote; speaker: string }) {
   const { t } = useTranslation();
@@ -26,7 +27,7 @@ export function VoiceNotePlayer({ documentId, voice, speaker }: { documentId: st
     void api.voice.get({ documentId, sha256: voice.sha256 }).then((result) => {
       if (cancelled) return;
       if (!result.ok) {
-        setError(result.error.message);
+        setError(describeError(result.error, t));
         return;
       }
       made = URL.createObjectURL(new Blob([fromBase64(result.value.base64).slice().buffer], { type: result.value.mimeType }));

@@ -14,6 +14,7 @@ import { formatTime, typeLabel, urgencyLabel } from '../document/labels';
 import { isOverdue } from '../document/overdue';
 import { useApiEvent } from '../document/useApiEvent';
 import '../../styles/documents.css';
+import { describeError } from '../../i18n/errors';
 
 export interface TodoListProps {
   empty: string;
@@ -48,7 +49,7 @@ export function TodoList({ empty, onOpen, selected, onSelectionChange }: TodoLis
     const result = await api.documents.list({ box: 'todo', ...filter });
     if (seq !== loadSeq.current) return;
     if (!result.ok) {
-      setError(result.error.message);
+      setError(describeError(result.error, t));
       setItems((current) => current ?? []);
       return;
     }
@@ -74,7 +75,7 @@ export function TodoList({ empty, onOpen, selected, onSelectionChange }: TodoLis
     // The filters changed meanwhile: this page belongs to the old list.
     if (seq !== loadSeq.current) return;
     if (!result.ok) {
-      setError(result.error.message);
+      setError(describeError(result.error, t));
       return;
     }
     setItems((current) => [...(current ?? []), ...result.value.items]);

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { RoleSchema, type Role } from '../roles';
 import { formatDocNumber, type DocNumber, type DocumentKind } from './model';
 import { InkDrawingSchema, VoiceNoteSchema, type InkDrawing, type VoiceNote } from './opinion';
+import { errorText, type ErrorText } from '../../errors';
 
 /** Steps of 发文 and 收文. */
 export const WorkflowStateSchema = z.enum([
@@ -201,12 +202,14 @@ export type RefusalCode = 'forbidden' | 'stale' | 'invalid';
 export interface Refusal {
   readonly ok: false;
   readonly code: RefusalCode;
-  /** Chinese, shown to the person as is. */
+  /** Chinese (the message of `text`), for logs and the CLI. */
   readonly reason: string;
+  /** The refusal as a catalogue text: the renderer words it in the person's language. */
+  readonly text: ErrorText;
 }
 export type ApplyResult = { readonly ok: true; readonly status: WorkflowStatus } | Refusal;
 
-const refuse = (code: RefusalCode, reason: string): Refusal => ({ ok: false, code, reason });
+const refuse = (code: RefusalCode, text: ErrorText): Refusal => ({ ok: false, code, reason: text.message, text });
 
 const terminalStates: ReadonlySet<WorkflowState> = new Set(['archived']);
 
@@ -254,11 +257,11 @@ const stepRequirement: Partial<Record<WorkflowState, { roles?: readonly Role[]; 
 };
 
 /** Whether `person` may hold `state` of a document owned by `unitId`; the reason if not. */
-export function eligibleFor(state: WorkflowState, unitId: string, person: Participant): string | null {
+export function eligibleFor(state: WorkflowState, unitId: string, person: Participant): ErrorText | null {
   const req = stepRequirement[state];
-  if (!req) return `${workflowStateLabels[state]}环节无人办理`;
-  if (req.ownUnit && person.unitId !== unitId) return `${person.name}不是本单位人员，不能办理${workflowStateLabels[state]}`;
-  if (req.roles && !req.roles.some((r) => person.roles.includes(r))) return `${person.name}不是${req.label}，不能办理${workflowStateLabels[state]}`;
+  if (!req) return errorText('workflow.noHolderStep', { step: workflowStateLabels[state] });
+  if (req.ownUnit && person.unitId !== unitId) return errorText('workflow.holderOtherUnit', { name: person.name, step: workflowStateLabels[state] });
+  if (req.roles && !req.roles.some((r) => person.roles.includes(r))) return errorText('workflow.holderWrongRole', { name: person.name, role: req.label, step: workflowStateLabels[state] });
   return null;
 }
 
@@ -297,79 +300,79 @@ function currentStepTouched(status: WorkflowStatus): boolean {
 function permission(status: WorkflowStatus, actor: Actor, action: WorkflowAction): Participant | Refusal {
   const { state } = status;
   const label = workflowActionLabels[action];
-  if (terminalStates.has(state)) return refuse('forbidden', '公文已归档，不能再办理');
+  if (terminalStates.has(state)) return refuse('forbidden', errorText('workflow.archived'));
   const pending = pendingHolders(status);
   const asHolder = actingIdentity(status, actor, pending);
-  const notHolder = refuse('forbidden', `您不是当前${workflowStateLabels[state]}环节的办理人，不能${label}`);
+  const notHolder = refuse('forbidden', errorText('workflow.notHolder', { step: workflowStateLabels[state], label }));
 
   switch (action) {
     case 'submit':
-      if (state !== 'draft') return refuse('forbidden', `只有拟稿环节可以提交（当前：${workflowStateLabels[state]}）`);
+      if (state !== 'draft') return refuse('forbidden', errorText('workflow.submitOnlyDraft', { step: workflowStateLabels[state] }));
       return asHolder ?? notHolder;
     case 'approve':
-      if (!['review', 'countersign', 'signoff'].includes(state)) return refuse('forbidden', `${workflowStateLabels[state]}环节不能${label}`);
+      if (!['review', 'countersign', 'signoff'].includes(state)) return refuse('forbidden', errorText('workflow.notAtStep', { step: workflowStateLabels[state], label }));
       return asHolder ?? notHolder;
     case 'return':
       // 登记 is the first step of a 收文: there is nothing before it to go back to.
-      if ((!workingStates.has(state) && state !== 'dispatched') || state === 'registering') return refuse('forbidden', `${workflowStateLabels[state]}环节不能${label}`);
-      if (status.trail.length === 0) return refuse('forbidden', '没有可退回的上一环节');
+      if ((!workingStates.has(state) && state !== 'dispatched') || state === 'registering') return refuse('forbidden', errorText('workflow.notAtStep', { step: workflowStateLabels[state], label }));
+      if (status.trail.length === 0) return refuse('forbidden', errorText('workflow.nothingToReturnTo'));
       return asHolder ?? notHolder;
     case 'transfer':
-      if (!workingStates.has(state) && state !== 'draft') return refuse('forbidden', `${workflowStateLabels[state]}环节不能${label}`);
+      if (!workingStates.has(state) && state !== 'draft') return refuse('forbidden', errorText('workflow.notAtStep', { step: workflowStateLabels[state], label }));
       return asHolder ?? notHolder;
     case 'withdraw': {
-      if (status.trail.length === 0 || state === 'dispatched' || state === 'completed') return refuse('forbidden', '没有可撤回的环节');
+      if (status.trail.length === 0 || state === 'dispatched' || state === 'completed') return refuse('forbidden', errorText('workflow.nothingToWithdraw'));
       const self = actor.id === status.enteredBy ? actor : actor.delegators?.find((d) => d.id === status.enteredBy);
-      if (!self) return refuse('forbidden', '只有送出本环节的人可以撤回');
-      if (currentStepTouched(status)) return refuse('forbidden', '下一环节已有人办理，不能撤回');
+      if (!self) return refuse('forbidden', errorText('workflow.withdrawSenderOnly'));
+      if (currentStepTouched(status)) return refuse('forbidden', errorText('workflow.withdrawTooLate'));
       return self;
     }
     case 'number':
-      if (state !== 'numbering') return refuse('forbidden', `只有编号环节可以编号（当前：${workflowStateLabels[state]}）`);
+      if (state !== 'numbering') return refuse('forbidden', errorText('workflow.numberOnlyAtNumbering', { step: workflowStateLabels[state] }));
       return asHolder ?? notHolder;
     case 'seal':
-      if (state !== 'sealing') return refuse('forbidden', `只有用印环节可以用印（当前：${workflowStateLabels[state]}）`);
+      if (state !== 'sealing') return refuse('forbidden', errorText('workflow.sealOnlyAtSealing', { step: workflowStateLabels[state] }));
       return asHolder ?? notHolder;
     case 'dispatch':
-      if (state !== 'dispatching') return refuse('forbidden', `只有分发环节可以分发（当前：${workflowStateLabels[state]}）`);
+      if (state !== 'dispatching') return refuse('forbidden', errorText('workflow.dispatchOnlyAtDispatching', { step: workflowStateLabels[state] }));
       return asHolder ?? notHolder;
     case 'archive': {
-      if (state !== 'dispatched' && state !== 'completed') return refuse('forbidden', `${workflowStateLabels[state]}环节不能归档`);
+      if (state !== 'dispatched' && state !== 'completed') return refuse('forbidden', errorText('workflow.archiveNotAtStep', { step: workflowStateLabels[state] }));
       const clerk = [actor, ...(actor.delegators ?? [])].find((p) => isClerkOfUnit(p, status.unitId));
-      return clerk ?? refuse('forbidden', '只有本单位文书可以归档');
+      return clerk ?? refuse('forbidden', errorText('workflow.archiveClerkOnly'));
     }
     case 'register':
-      if (state !== 'registering') return refuse('forbidden', `只有登记环节可以登记（当前：${workflowStateLabels[state]}）`);
+      if (state !== 'registering') return refuse('forbidden', errorText('workflow.registerOnlyAtRegistering', { step: workflowStateLabels[state] }));
       return asHolder ?? notHolder;
     case 'propose':
-      if (state !== 'proposing') return refuse('forbidden', `只有拟办环节可以拟办（当前：${workflowStateLabels[state]}）`);
+      if (state !== 'proposing') return refuse('forbidden', errorText('workflow.proposeOnlyAtProposing', { step: workflowStateLabels[state] }));
       return asHolder ?? notHolder;
     case 'instruct':
-      if (state !== 'instructing') return refuse('forbidden', `只有批示环节可以批示（当前：${workflowStateLabels[state]}）`);
+      if (state !== 'instructing') return refuse('forbidden', errorText('workflow.instructOnlyAtInstructing', { step: workflowStateLabels[state] }));
       return asHolder ?? notHolder;
     case 'assign':
-      if (state !== 'assigning') return refuse('forbidden', `只有分办环节可以分办（当前：${workflowStateLabels[state]}）`);
+      if (state !== 'assigning') return refuse('forbidden', errorText('workflow.assignOnlyAtAssigning', { step: workflowStateLabels[state] }));
       return asHolder ?? notHolder;
     case 'complete':
-      if (state !== 'handling') return refuse('forbidden', `只有承办环节可以办结（当前：${workflowStateLabels[state]}）`);
+      if (state !== 'handling') return refuse('forbidden', errorText('workflow.completeOnlyAtHandling', { step: workflowStateLabels[state] }));
       return asHolder ?? notHolder;
     case 'circulate': {
       if (status.kind !== 'incoming' || !['instructing', 'assigning', 'handling', 'completed'].includes(state))
-        return refuse('forbidden', '只有收文在批示后可以传阅');
+        return refuse('forbidden', errorText('workflow.circulateAfterInstruction'));
       const who = asHolder ?? [actor, ...(actor.delegators ?? [])].find((p) => isClerkOfUnit(p, status.unitId));
-      return who ?? refuse('forbidden', '只有当前办理人或本单位文书可以传阅');
+      return who ?? refuse('forbidden', errorText('workflow.circulateHolderOrClerk'));
     }
     case 'read': {
       const reader = [actor, ...(actor.delegators ?? [])].find((p) => status.readers.some((r) => r.userId === p.id && !r.readAt));
-      return reader ?? refuse('forbidden', '没有需要您阅知的传阅件');
+      return reader ?? refuse('forbidden', errorText('workflow.nothingToRead'));
     }
     case 'remind': {
-      if (!workingStates.has(state)) return refuse('forbidden', `${workflowStateLabels[state]}环节不需要催办`);
-      if (pending.includes(actor.id)) return refuse('forbidden', '不能催办自己');
+      if (!workingStates.has(state)) return refuse('forbidden', errorText('workflow.remindNotNeeded', { step: workflowStateLabels[state] }));
+      if (pending.includes(actor.id)) return refuse('forbidden', errorText('workflow.remindNotSelf'));
       const clerk = [actor, ...(actor.delegators ?? [])].find((p) => isClerkOfUnit(p, status.unitId));
       if (clerk) return clerk;
       if (actor.id === status.enteredBy) return actor;
-      return refuse('forbidden', '只有本单位文书或送出人可以催办');
+      return refuse('forbidden', errorText('workflow.remindClerkOrSender'));
     }
   }
 }
@@ -428,13 +431,13 @@ function checkTargets(
   self: Participant,
   opts: { allowSelf?: boolean; max?: number } = {},
 ): Participant[] | Refusal {
-  if (!to || to.length === 0) return refuse('invalid', `请选择${workflowStateLabels[state]}环节的办理人`);
-  if (opts.max !== undefined && to.length > opts.max) return refuse('invalid', `${workflowStateLabels[state]}环节只能选择${opts.max}人`);
+  if (!to || to.length === 0) return refuse('invalid', errorText('workflow.chooseHolder', { step: workflowStateLabels[state] }));
+  if (opts.max !== undefined && to.length > opts.max) return refuse('invalid', errorText('workflow.tooManyHolders', { step: workflowStateLabels[state], max: opts.max }));
   const ids = new Set<string>();
   for (const p of to) {
-    if (ids.has(p.id)) return refuse('invalid', `${p.name}重复`);
+    if (ids.has(p.id)) return refuse('invalid', errorText('workflow.duplicatePerson', { name: p.name }));
     ids.add(p.id);
-    if (!opts.allowSelf && p.id === self.id) return refuse('invalid', '不能发送给自己');
+    if (!opts.allowSelf && p.id === self.id) return refuse('invalid', errorText('workflow.notToSelf'));
     const why = eligibleFor(state, unitId, p);
     if (why) return refuse('invalid', why);
   }
@@ -448,7 +451,7 @@ function checkTargets(
  */
 export function applyAction(status: WorkflowStatus, request: ActionRequest, actor: Actor, now: string): ApplyResult {
   if (request.expectedVersion !== undefined && request.expectedVersion !== status.version)
-    return refuse('stale', '公文已被他人办理，请刷新后重试');
+    return refuse('stale', errorText('documents.stale'));
   const who = permission(status, actor, request.action);
   if ('ok' in who) return who;
   const opinion = request.opinion?.trim() || undefined;
@@ -539,26 +542,26 @@ export function applyAction(status: WorkflowStatus, request: ActionRequest, acto
       if (state === 'signoff') {
         // 签发 done: the unit's clerks number it next; any one of them may take it.
         const clerks = request.to?.filter((p) => isClerkOfUnit(p, unitId)) ?? [];
-        if (clerks.length === 0) return refuse('invalid', '请选择编号的文书');
-        if (request.to && clerks.length !== request.to.length) return refuse('invalid', '编号环节只能发给本单位文书');
+        if (clerks.length === 0) return refuse('invalid', errorText('workflow.chooseClerk'));
+        if (request.to && clerks.length !== request.to.length) return refuse('invalid', errorText('workflow.numberingClerksOnly'));
         return advance('numbering', clerks, {}, { signedOffBy: { userId: who.id, name: who.name, at: now, ...(opinion ? { opinion } : {}) } });
       }
       const allowed = forwardTargets[state] ?? [];
       const next = request.step ?? inferNextStep(request.to, unitId);
-      if (!allowed.includes(next)) return refuse('invalid', `不能从${workflowStateLabels[state]}发送到${workflowStateLabels[next]}`);
+      if (!allowed.includes(next)) return refuse('invalid', errorText('workflow.badTransition', { from: workflowStateLabels[state], to: workflowStateLabels[next] }));
       const targets = checkTargets(next, unitId, request.to, who);
       if ('ok' in targets) return targets;
       return advance(next, targets, {}, next === 'countersign' ? { countersignReturnTo: who.id } : {});
     }
 
     case 'return': {
-      if (!reason) return refuse('invalid', '退回必须填写理由');
+      if (!reason) return refuse('invalid', errorText('workflow.reasonRequired'));
       let index = status.trail.length - 1;
       if (request.step) {
         const order = flowOrder[kind];
-        if (order.indexOf(request.step) >= order.indexOf(state)) return refuse('invalid', '只能退回到之前的环节');
+        if (order.indexOf(request.step) >= order.indexOf(state)) return refuse('invalid', errorText('workflow.returnEarlierOnly'));
         index = findLastIndex(status.trail, (t) => t.state === request.step);
-        if (index < 0) return refuse('invalid', `公文未经过${workflowStateLabels[request.step]}环节`);
+        if (index < 0) return refuse('invalid', errorText('workflow.stepNotPassed', { step: workflowStateLabels[request.step] }));
       }
       const target = status.trail[index] as TrailEntry;
       const holders = target.state === 'countersign' ? target.holders : [target.by];
@@ -605,7 +608,7 @@ export function applyAction(status: WorkflowStatus, request: ActionRequest, acto
       const targets = checkTargets(state, unitId, request.to, who, { max: 1 });
       if ('ok' in targets) return targets;
       const target = targets[0] as Participant;
-      if (status.holders.includes(target.id)) return refuse('invalid', `${target.name}已是办理人`);
+      if (status.holders.includes(target.id)) return refuse('invalid', errorText('workflow.alreadyHolder', { name: target.name }));
       const holders = status.holders.map((h) => (h === who.id ? target.id : h));
       return stay(
         { holders, participants: unique([...status.participants, target.id]) },
@@ -616,21 +619,21 @@ export function applyAction(status: WorkflowStatus, request: ActionRequest, acto
     case 'number': {
       // A document numbered once keeps its number (e.g. after a 撤回): serials never repeat or skip.
       const docNumber = status.docNumber ?? request.docNumber;
-      if (!docNumber) return refuse('invalid', '缺少发文字号');
+      if (!docNumber) return refuse('invalid', errorText('workflow.numberMissing'));
       return advance('sealing', [who], { docNumber: formatDocNumber(docNumber) }, { docNumber });
     }
 
     case 'seal': {
       // The signature itself is verified by the server when the PDF is uploaded; here we only
       // insist that it happened, so a 用印 step can never pass without a real seal.
-      if (!status.sealedPdfSha256) return refuse('invalid', '请先上传已加盖电子印章的公文');
+      if (!status.sealedPdfSha256) return refuse('invalid', errorText('workflow.sealedPdfMissing'));
       return advance('dispatching', [who]);
     }
 
     case 'dispatch': {
       const units = unique(request.units ?? []);
-      if (units.length === 0) return refuse('invalid', '请选择分发单位');
-      if (units.includes(unitId)) return refuse('invalid', '不能分发给本单位');
+      if (units.length === 0) return refuse('invalid', errorText('workflow.chooseUnits'));
+      if (units.includes(unitId)) return refuse('invalid', errorText('workflow.notOwnUnit'));
       return advance('dispatched', [who], { units }, { dispatchedTo: units });
     }
 
@@ -641,14 +644,14 @@ export function applyAction(status: WorkflowStatus, request: ActionRequest, acto
       return advance('proposing', [who]);
 
     case 'propose': {
-      if (!hasOpinion) return refuse('invalid', '请填写拟办意见');
+      if (!hasOpinion) return refuse('invalid', errorText('workflow.proposalOpinionRequired'));
       const targets = checkTargets('instructing', unitId, request.to, who);
       if ('ok' in targets) return targets;
       return advance('instructing', targets);
     }
 
     case 'instruct': {
-      if (!hasOpinion) return refuse('invalid', '请填写批示意见');
+      if (!hasOpinion) return refuse('invalid', errorText('workflow.instructionOpinionRequired'));
       if (request.to && request.to.length > 0) {
         const targets = checkTargets('handling', unitId, request.to, who, { allowSelf: true });
         if ('ok' in targets) return targets;
@@ -672,11 +675,11 @@ export function applyAction(status: WorkflowStatus, request: ActionRequest, acto
     }
 
     case 'circulate': {
-      if (!request.to || request.to.length === 0) return refuse('invalid', '请选择传阅人');
+      if (!request.to || request.to.length === 0) return refuse('invalid', errorText('workflow.chooseReaders'));
       const already = new Set(status.readers.map((r) => r.userId));
       const fresh = request.to.filter((p) => !already.has(p.id));
-      if (fresh.length === 0) return refuse('invalid', '所选人员已在传阅名单中');
-      for (const p of fresh) if (p.unitId !== unitId) return refuse('invalid', `${p.name}不是本单位人员，不能传阅`);
+      if (fresh.length === 0) return refuse('invalid', errorText('workflow.alreadyReaders'));
+      for (const p of fresh) if (p.unitId !== unitId) return refuse('invalid', errorText('workflow.readerOtherUnit', { name: p.name }));
       return stay(
         { readers: [...status.readers, ...fresh.map((p) => ({ userId: p.id, name: p.name }))], participants: unique([...status.participants, ...fresh.map((p) => p.id)]) },
         { targets: fresh.map((p) => p.id), targetNames: fresh.map((p) => p.name) },
@@ -712,11 +715,11 @@ function undoneBy(state: WorkflowState): Partial<WorkflowStatus> {
  * item is marked returned by the caller.
  */
 export function returnToSender(status: WorkflowStatus, actor: Actor, reason: string, now: string): ApplyResult {
-  if (status.kind !== 'incoming' || status.state !== 'registering') return refuse('forbidden', '只有待登记的收文可以退回来文单位');
+  if (status.kind !== 'incoming' || status.state !== 'registering') return refuse('forbidden', errorText('workflow.returnOnlyRegistering'));
   const who = actingIdentity(status, actor, pendingHolders(status));
-  if (!who || !who.roles.includes('clerk')) return refuse('forbidden', '只有本单位文书可以退回来文');
+  if (!who || !who.roles.includes('clerk')) return refuse('forbidden', errorText('workflow.returnClerkOnly'));
   const text = reason.trim();
-  if (!text) return refuse('invalid', '退回必须填写理由');
+  if (!text) return refuse('invalid', errorText('workflow.reasonRequired'));
   const entry: HistoryEntry = {
     at: now,
     actor: actor.id,

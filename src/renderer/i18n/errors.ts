@@ -1,0 +1,34 @@
+/**
+ * Errors worded in the person's language. Services and the server send a catalogue key with
+ * parameters (src/shared/errors); the i18n resources take both wordings from that one catalogue,
+ * so a new error needs no edit here. An error without a known key (an older server, a library's
+ * message) is shown as it came.
+ */
+import type { TFunction } from 'i18next';
+import { errorCatalogue, isErrorKey, type ErrorText } from '../../shared/errors';
+
+type Wordings = Record<string, unknown>;
+
+/** The catalogue as nested i18n resources under `errors`, with i18next's `{{name}}` placeholders. */
+export function errorResources(language: 'zh' | 'en'): Wordings {
+  const root: Wordings = {};
+  for (const [key, entry] of Object.entries(errorCatalogue)) {
+    const path = key.split('.');
+    let node = root;
+    for (const part of path.slice(0, -1)) node = (node[part] ??= {}) as Wordings;
+    node[path[path.length - 1] ?? key] = entry[language].replace(/\{(\w+)\}/g, '{{$1}}');
+  }
+  return root;
+}
+
+/** The text of an error in the interface language of `t`. */
+export function describeError(error: ErrorText, t: TFunction): string {
+  if (!isErrorKey(error.key)) return error.message;
+  return t(`errors.${error.key}`, { ...error.params, defaultValue: error.message });
+}
+
+/** The reason a refused command gave (documents:act and the like), worded like any error. */
+export function describeReason(command: { reason?: string; reasonKey?: string; reasonParams?: ErrorText['params'] }, t: TFunction): string {
+  const text: ErrorText = { message: command.reason ?? '', ...(command.reasonKey ? { key: command.reasonKey } : {}), ...(command.reasonParams ? { params: command.reasonParams } : {}) };
+  return describeError(text, t);
+}

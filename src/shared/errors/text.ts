@@ -1,0 +1,95 @@
+/**
+ * Errors cross every boundary (server → main → renderer) as a key with parameters, beside the zh-CN
+ * `message` that the CLI, logs and older clients read. The renderer words the key in the person's
+ * language; the catalogue (catalogue.ts) holds both wordings, so there is one source of truth.
+ */
+import { z } from 'zod';
+import { errorCatalogue } from './catalogue';
+
+export type ErrorKey = keyof typeof errorCatalogue;
+export type ErrorLanguage = 'zh-CN' | 'en';
+
+/** A parameter's value: what the wording shows in place of `{name}` (names, titles, counts). */
+export const ErrorParamsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
+export type ErrorParams = z.infer<typeof ErrorParamsSchema>;
+
+/** The optional key/params an error carries on the wire; old peers send neither. */
+export const ErrorTextFieldsSchema = z.object({
+  key: z.string().min(1).max(100).optional(),
+  params: ErrorParamsSchema.optional(),
+});
+
+/** An error's text: the zh-CN message always, the catalogue key and its parameters when known. */
+export interface ErrorText {
+  readonly message: string;
+  readonly key?: string;
+  readonly params?: ErrorParams;
+}
+
+/** The names of the `{placeholders}` in a wording, as a union of string literal types. */
+type Placeholders<S extends string> = S extends `${string}{${infer Name}}${infer Rest}` ? Name | Placeholders<Rest> : never;
+type ParamsOf<K extends ErrorKey> = { readonly [P in Placeholders<(typeof errorCatalogue)[K]['zh']>]: string | number };
+/** The parameters argument: required exactly when the wording has placeholders. */
+type ParamsArg<K extends ErrorKey> = [Placeholders<(typeof errorCatalogue)[K]['zh']>] extends [never] ? [] : [params: ParamsOf<K>];
+
+export const isErrorKey = (key: unknown): key is ErrorKey => typeof key === 'string' && Object.hasOwn(errorCatalogue, key);
+
+/** Fills `{name}` placeholders; a missing parameter stays visible as `{name}` rather than vanishing. */
+export function fillPlaceholders(template: string, params: ErrorParams | undefined): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params?.[name];
+    return value === undefined ? whole : String(value);
+  });
+}
+
+/** The error text for a catalogue key: what services and routes throw instead of a Chinese literal. */
+export function errorText<K extends ErrorKey>(key: K, ...[params]: ParamsArg<K>): ErrorText {
+  const p = params as ErrorParams | undefined;
+  return p ? { key, params: { ...p }, message: fillPlaceholders(errorCatalogue[key].zh, p) } : { key, message: errorCatalogue[key].zh };
+}
+
+/** A plain message (from a peer or a library) or a keyed text, as one ErrorText. */
+export const asErrorText = (text: string | ErrorText): ErrorText => (typeof text === 'string' ? { message: text } : text);
+
+/** Only the key and params of a text (for spreading into an error body), without undefined fields. */
+export function keyFields(text: ErrorText): { key?: string; params?: ErrorParams } {
+  const fields: { key?: string; params?: ErrorParams } = {};
+  if (text.key !== undefined) fields.key = text.key;
+  if (text.params !== undefined) fields.params = text.params;
+  return fields;
+}
+
+/**
+ * The text of an error in a language: the catalogue's wording when the key is known, else the
+ * message as it came (an older server, or a failure no key describes).
+ */
+export function wordError(text: ErrorText, language: ErrorLanguage): string {
+  if (!isErrorKey(text.key)) return text.message;
+  const entry = errorCatalogue[text.key];
+  return fillPlaceholders(language === 'en' ? entry.en : entry.zh, text.params);
+}
+
+/**
+ * A refusal kept as one text column (the replica's outbox reason): the zh-CN message, then, when the
+ * text has a key, a NUL and its key and params as JSON. A reason written before keys existed is
+ * just its message and decodes as such.
+ */
+const reasonSeparator = '\u0000';
+
+export function encodeReason(text: ErrorText): string {
+  return text.key === undefined ? text.message : `${text.message}${reasonSeparator}${JSON.stringify(keyFields(text))}`;
+}
+
+export function decodeReason(stored: string): ErrorText {
+  const at = stored.indexOf(reasonSeparator);
+  if (at < 0) return { message: stored };
+  const message = stored.slice(0, at);
+  let json: unknown;
+  try {
+    json = JSON.parse(stored.slice(at + 1));
+  } catch {
+    return { message };
+  }
+  const fields = ErrorTextFieldsSchema.safeParse(json);
+  return fields.success ? { message, ...keyFields({ message, ...fields.data }) } : { message };
+}
