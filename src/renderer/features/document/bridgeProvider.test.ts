@@ -20,7 +20,7 @@ function fakeMain(initial: Y.Doc = new Y.Doc()) {
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
-const text = (doc: Y.Doc) => doc.getText('t').toString();
+const text = (doc: Y.Doc): string => doc.getText('t').toJSON();
 /** What main ends up holding: every update it was handed, applied in the order it got them. */
 function mainCopy(calls: { update: Uint8Array }[]): Y.Doc {
   const doc = new Y.Doc();
