@@ -19,6 +19,9 @@ type EventName = 'sync' | 'status' | 'update' | 'reload';
 /** What the provider needs of the API: the room calls and the remote-update event. */
 export type RoomApi = Pick<XietongApi, 'offline' | 'on'>;
 
+/** The page whose lifecycle ends the editor; none when the provider runs in Node (integration tests). */
+const browserPage = (): Window | null => (typeof window === 'undefined' ? null : window);
+
 export class BridgeProvider implements Provider {
   /** y-protocols' Awareness (what y-websocket uses); Lexical types only the user-state fields it reads. */
   readonly awareness: Provider['awareness'];
@@ -77,8 +80,9 @@ export class BridgeProvider implements Provider {
     this.opened = opening.then((r) => r.ok);
     // Local edits made meanwhile wait for the room to be open in main (and for a close still on its way).
     this.sending = Promise.all([this.sending, opening]).then(() => undefined);
-    window.addEventListener('pagehide', this.sendQueuedNow);
-    document.addEventListener('visibilitychange', this.onVisibility);
+    const page = browserPage();
+    page?.addEventListener('pagehide', this.sendQueuedNow);
+    page?.document.addEventListener('visibilitychange', this.onVisibility);
     const opened = await opening;
     if (!opened.ok) {
       this.onError(opened.error.message);
@@ -104,8 +108,9 @@ export class BridgeProvider implements Provider {
     this.offRemote = null;
     this.offRefused?.();
     this.offRefused = null;
-    window.removeEventListener('pagehide', this.sendQueuedNow);
-    document.removeEventListener('visibilitychange', this.onVisibility);
+    const page = browserPage();
+    page?.removeEventListener('pagehide', this.sendQueuedNow);
+    page?.document.removeEventListener('visibilitychange', this.onVisibility);
     // Close after whatever is still being sent, so no edit is cut off.
     this.sending = this.sending.then(async () => {
       await left;
@@ -215,6 +220,6 @@ export class BridgeProvider implements Provider {
   };
 
   private readonly onVisibility = (): void => {
-    if (document.visibilityState === 'hidden') this.sendQueuedNow();
+    if (browserPage()?.document.visibilityState === 'hidden') this.sendQueuedNow();
   };
 }
