@@ -119,6 +119,10 @@ test('li drafts with headings, bold and a table, exports Word and imports Word',
     expect(exported).toContain('<w:b/>');
     expect(exported).toContain('<w:tbl>');
     expect(exported).toContain('任务');
+    // Around the body, what the document has: the red 发文机关标志 of li's unit above the title, and the
+    // unit's name signing it below the text.
+    expect(exported).toMatch(/<w:color w:val="E60012"\/>(?:(?!<\/w:r>).)*<w:t[^>]*>市政府办公室文件<\/w:t>(?:.)*<w:t[^>]*>关于加强/s);
+    expect(exported).toMatch(/任务(?:.)*<w:jc w:val="right"\/>(?:(?!<\/w:p>).)*<w:t[^>]*>市政府办公室<\/w:t>/s);
 
     // 导入 Word: a .docx with headings and a table becomes the body.
     const incoming = join(dir, '来文.docx');

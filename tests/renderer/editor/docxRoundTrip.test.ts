@@ -91,4 +91,37 @@ describe('导出 Word', () => {
     const again = await docxToBody(await bodyToDocx({ title: back.title ?? '', blocks: back.blocks }));
     expect(again.blocks).toEqual(blocks);
   });
+
+  it('carries the 版头 and 落款 the document has: 标志 in red, 发文字号 over the red line, 署名 and 成文日期 — and imports back only the body', async () => {
+    const file = await bodyToDocx({
+      title: '关于做好年度工作的请示',
+      mainRecipients: ['市人民政府'],
+      blocks,
+      frame: { issuingOrgan: '市政府办公室', docNumber: '市政办发〔2026〕12号', signatories: ['王建国'], secrecy: '秘密★1年', urgency: '特急', writtenDate: '2026-12-06', note: '联系人：李文' },
+    });
+    const xml = new TextDecoder().decode(await readZipEntry(file, 'word/document.xml'));
+    const texts = [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]);
+    const at = (text: string) => texts.indexOf(text);
+    // In the order GB/T 9704 prints them: 版头, 标题, 主送机关, 正文, 附件说明, 署名, 成文日期, 附注.
+    for (const text of ['秘密★1年', '特急', '市政府办公室文件', '市政办发〔2026〕12号', '签发人：', '王建国', '关于做好年度工作的请示', '市人民政府：', '市政府办公室', '2026年12月6日', '（联系人：李文）'])
+      expect(at(text), text).toBeGreaterThanOrEqual(0);
+    expect(at('市政府办公室文件')).toBeLessThan(at('关于做好年度工作的请示'));
+    expect(at('市政办发〔2026〕12号')).toBeLessThan(at('关于做好年度工作的请示'));
+    expect(at('进度安排')).toBeLessThan(at('市政府办公室'));
+    expect(at('市政府办公室')).toBeLessThan(at('2026年12月6日'));
+    // The 标志 in red 小标宋; the red separator line under the 发文字号; 署名 and date right-aligned.
+    expect(xml).toMatch(/<w:color w:val="E60012"\/>(?:(?!<\/w:r>).)*<w:t[^>]*>市政府办公室文件/s);
+    expect(xml).toMatch(/<w:bottom w:val="single" w:color="E60012"/);
+    expect(xml).toMatch(/<w:jc w:val="right"\/>(?:(?!<\/w:p>).)*<w:t[^>]*>2026年12月6日/s);
+
+    const back = await docxToBody(file);
+    expect(back.title).toBe('关于做好年度工作的请示');
+    expect(back.blocks).toEqual(blocks);
+  });
+
+  it('writes no 版头 for a document without a 发文机关', async () => {
+    const xml = new TextDecoder().decode(await readZipEntry(await bodyToDocx({ title: '会议纪要', blocks }), 'word/document.xml'));
+    expect(xml).not.toContain('文件<');
+    expect(xml).not.toContain('E60012');
+  });
 });

@@ -20,6 +20,7 @@ import * as Y from 'yjs';
 import { useApi } from '../../app/apiContext';
 import { BodyStructurePlugins, bodyEditorNodes, bodyEditorTheme } from '../editor/BodyStructurePlugins';
 import { BodyToolbar } from '../editor/BodyToolbar';
+import type { DocxFrame } from '../editor/docxExport';
 import { DomSelectionPlugin } from '../editor/DomSelectionPlugin';
 import { BridgeProvider } from './bridgeProvider';
 import { BodyRightsNotice, useBodyRefusals } from './BodyRightsNotice';
@@ -41,6 +42,8 @@ export interface BodyEditorProps {
   /** The document's title and 主送机关, for 导出 Word. */
   title?: string;
   mainRecipients?: readonly string[];
+  /** The 版头 and 落款 the document has, for 导出 Word. */
+  exportFrame?: DocxFrame;
 }
 
 function EditableFollower({ editable }: { editable: boolean }) {
@@ -49,7 +52,7 @@ function EditableFollower({ editable }: { editable: boolean }) {
   return null;
 }
 
-export function BodyEditor({ documentId, editable: mayEdit, bootstrap, username, userId, onDocReady, onFlushReady, title = '', mainRecipients }: BodyEditorProps) {
+export function BodyEditor({ documentId, editable: mayEdit, bootstrap, username, userId, onDocReady, onFlushReady, title = '', mainRecipients, exportFrame }: BodyEditorProps) {
   const { t } = useTranslation();
   const api = useApi();
   const [error, setError] = useState<string | null>(null);
@@ -103,7 +106,7 @@ export function BodyEditor({ documentId, editable: mayEdit, bootstrap, username,
     <div className="doc-body">
       <LexicalCollaboration>
         <LexicalComposer key={documentId} initialConfig={initialConfig}>
-          <BodyToolbar editable={editable} title={title} {...(mainRecipients ? { mainRecipients } : {})} />
+          <BodyToolbar editable={editable} title={title} {...(mainRecipients ? { mainRecipients } : {})} {...(exportFrame ? { frame: exportFrame } : {})} />
           <div className={`doc-body__frame${editable ? ' doc-body__frame--editable' : ''}`}>
             <div ref={cursors} className="doc-body__cursors" />
             <RichTextPlugin

@@ -20,6 +20,7 @@ import { RevisionsPanel } from '../revisions/RevisionsPanel';
 import { CoDraftersPanel } from './CoDraftersPanel';
 import { exchangeStatusLabels, formatTime, typeLabel, urgencyLabel } from './labels';
 import { EditFieldsForm } from './EditFieldsForm';
+import { exportFrameOf } from './exportFrame';
 import { chosenFor, NextHolderPicker, type NextHolderChoice } from './NextHolderPicker';
 import { SealDialog } from './SealDialog';
 import { Timeline } from './Timeline';
@@ -324,6 +325,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                 onFlushReady={setFlush}
                 title={view.title}
                 mainRecipients={fields.mainRecipients.map((r) => r.name)}
+                exportFrame={exportFrameOf(view)}
               />
             ) : null}
             <RevisionsPanel key={`revisions-${view.id}`} documentId={view.id} version={view.updatedAt} bodyDoc={bodyDoc} />

@@ -1,8 +1,10 @@
 /**
  * A Yjs provider for Lexical's CollaborationPlugin that speaks to main instead of the network:
  * main owns the sync connection and the replica (OFFLINE's `offline:*` room calls), so the body can
- * be edited offline and every edit is stored before it is sent. Local updates go to main in order;
- * remote ones arrive as `roomUpdate` events.
+ * be edited offline and every edit is stored before it is sent. Local updates go to main in order,
+ * one call at a time: those made while a call is in flight are merged into the next call (a burst of
+ * keystrokes costs one round trip, not one each), and whatever waits is sent at once when the page is
+ * hidden or unloaded. Remote ones arrive as `roomUpdate` events.
  */
 import type { Provider } from '@lexical/yjs';
 import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
@@ -18,6 +20,9 @@ type EventName = 'sync' | 'status' | 'update' | 'reload';
 /** What the provider needs of the API: the room calls and the remote-update event. */
 export type RoomApi = Pick<XietongApi, 'offline' | 'on'>;
 
+/** The page whose lifecycle ends the editor; none when the provider runs in Node (integration tests). */
+const browserPage = (): Window | null => (typeof window === 'undefined' ? null : window);
+
 export class BridgeProvider implements Provider {
   /** y-protocols' Awareness (what y-websocket uses); Lexical types only the user-state fields it reads. */
   readonly awareness: Provider['awareness'];
@@ -31,6 +36,10 @@ export class BridgeProvider implements Provider {
   /** The last presence sent (closing the room waits for it, so our leaving reaches the others). */
   private presenceSent: Promise<void> = Promise.resolve();
   private sending: Promise<void> = Promise.resolve();
+  /** Local updates not yet handed to main, oldest first. */
+  private queued: Uint8Array[] = [];
+  /** True while a drain of `queued` is scheduled or running (it ends when `queued` is empty). */
+  private draining = false;
   private connected = false;
   /**
    * Called just before a remote edit is applied: the editor adopts the caret the person sees, so
@@ -61,7 +70,7 @@ export class BridgeProvider implements Provider {
     this.offRemote = this.api.on('roomUpdate', (payload) => {
       if (payload.room !== this.room) return;
       this.beforeRemoteUpdate?.();
-      Y.applyUpdate(this.doc, fromBase64(payload.update), this.remoteOrigin);
+      this.applyRemote(fromBase64(payload.update));
     });
     this.offRefused = this.api.on('roomRefused', (payload) => {
       if (payload.room === this.room) this.onRefused?.(payload.reason);
@@ -71,15 +80,18 @@ export class BridgeProvider implements Provider {
     });
     const opening = this.api.offline.openRoom({ room: this.room });
     this.opened = opening.then((r) => r.ok);
-    // Local edits made meanwhile wait for the room to be open in main.
-    this.sending = opening.then(() => undefined);
+    // Local edits made meanwhile wait for the room to be open in main (and for a close still on its way).
+    this.sending = Promise.all([this.sending, opening]).then(() => undefined);
+    const page = browserPage();
+    page?.addEventListener('pagehide', this.sendQueuedNow);
+    page?.document.addEventListener('visibilitychange', this.onVisibility);
     const opened = await opening;
     if (!opened.ok) {
       this.onError(opened.error);
       this.emit('status', { status: 'disconnected' });
       return;
     }
-    Y.applyUpdate(this.doc, fromBase64(opened.value.state), this.remoteOrigin);
+    this.applyRemote(fromBase64(opened.value.state));
     this.emit('status', { status: 'connected' });
     this.emit('sync', true);
     // Our presence as it is now (the editor may have set it before the room was open).
@@ -98,6 +110,9 @@ export class BridgeProvider implements Provider {
     this.offRemote = null;
     this.offRefused?.();
     this.offRefused = null;
+    const page = browserPage();
+    page?.removeEventListener('pagehide', this.sendQueuedNow);
+    page?.document.removeEventListener('visibilitychange', this.onVisibility);
     // Close after whatever is still being sent, so no edit is cut off.
     this.sending = this.sending.then(async () => {
       await left;
@@ -149,13 +164,64 @@ export class BridgeProvider implements Provider {
     }).catch(() => undefined);
   }
 
+  /**
+   * Applies an update from main without our `update` listener attached: Yjs encodes every
+   * transaction again for `update` listeners, and ours ignores main's updates anyway — for a body
+   * with a long history that second encoding was a good part of opening it.
+   */
+  private applyRemote(update: Uint8Array): void {
+    this.doc.off('update', this.handleLocalUpdate);
+    try {
+      Y.applyUpdate(this.doc, update, this.remoteOrigin);
+    } finally {
+      this.doc.on('update', this.handleLocalUpdate);
+    }
+  }
+
   private readonly handleLocalUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === this.remoteOrigin || !this.connected) return;
-    const encoded = toBase64(update);
-    // One at a time, in order: main appends each to the replica before sending it on.
-    this.sending = this.sending.then(async () => {
-      const result = await this.api.offline.updateRoom({ room: this.room, update: encoded });
-      if (!result.ok) this.onError(result.error);
-    });
+    this.queued.push(update);
+    if (this.draining) return;
+    this.draining = true;
+    this.sending = this.sending.then(() => this.drain());
+  };
+
+  /**
+   * Hands the queued updates to main one call at a time, in order: main appends each to the
+   * replica before sending it on. Whatever queued up during a call goes as one merged update.
+   */
+  private async drain(): Promise<void> {
+    try {
+      for (let call = this.takeQueued(); call; call = this.takeQueued()) await this.send(call);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private takeQueued(): Uint8Array | null {
+    const batch = this.queued.splice(0);
+    if (batch.length === 0) return null;
+    return batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
+  }
+
+  private async send(update: Uint8Array): Promise<void> {
+    const result = await this.api.offline.updateRoom({ room: this.room, update: toBase64(update) });
+    if (!result.ok) this.onError(result.error);
+  }
+
+  /**
+   * The page is going away (closed, reloaded, or hidden and maybe never shown again): what waits
+   * behind a call in flight is sent now rather than after its answer, which may never be read.
+   * Yjs does not need the two in order (main holds an update until what it builds on arrives).
+   */
+  private readonly sendQueuedNow = (): void => {
+    const update = this.takeQueued();
+    if (!update) return;
+    const sent = this.opened.then((open) => (open ? this.send(update) : undefined));
+    this.sending = Promise.all([this.sending, sent]).then(() => undefined);
+  };
+
+  private readonly onVisibility = (): void => {
+    if (browserPage()?.document.visibilityState === 'hidden') this.sendQueuedNow();
   };
 }

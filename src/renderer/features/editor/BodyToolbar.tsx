@@ -25,6 +25,7 @@ import { INSERT_TABLE_COMMAND } from '@lexical/table';
 import { $findMatchingParent, $insertNodeToNearestRoot, mergeRegister } from '@lexical/utils';
 import { bodyStatistics, type BodyStatistics } from '../../../shared/domain/documents';
 import { $bodyBlocks, $replaceBody } from './bodyBlocks';
+import type { DocxFrame } from './docxExport';
 import { $createAttachmentNoteNode, $createPageBreakNode, $isAttachmentNoteNode } from './nodes';
 
 export type BlockStyle = 'paragraph' | 'h1' | 'h2' | 'h3' | 'h4' | 'attachment' | 'number' | 'bullet';
@@ -34,6 +35,8 @@ export interface BodyToolbarProps {
   /** The document's title and 主送机关, written at the head of the exported .docx. */
   title: string;
   mainRecipients?: readonly string[];
+  /** The 版头 and 落款 the document has (发文机关, 发文字号, 成文日期 …), around the exported body. */
+  frame?: DocxFrame;
 }
 
 function $currentStyle(): { style: BlockStyle; bold: boolean } {
@@ -80,7 +83,7 @@ function download(bytes: Uint8Array, name: string): void {
 /** A file name without characters Windows refuses. */
 const safeName = (title: string) => (title.replace(/[\\/:*?"<>|\r\n]+/g, ' ').trim() || '正文').slice(0, 120);
 
-export function BodyToolbar({ editable, title, mainRecipients }: BodyToolbarProps) {
+export function BodyToolbar({ editable, title, mainRecipients, frame }: BodyToolbarProps) {
   const { t } = useTranslation();
   const [editor] = useLexicalComposerContext();
   const [style, setStyle] = useState<BlockStyle>('paragraph');
@@ -162,7 +165,7 @@ export function BodyToolbar({ editable, title, mainRecipients }: BodyToolbarProp
     try {
       const blocks = editor.getEditorState().read($bodyBlocks);
       const { bodyToDocx } = await import('./docxExport');
-      const bytes = await bodyToDocx({ title, blocks, ...(mainRecipients ? { mainRecipients } : {}) });
+      const bytes = await bodyToDocx({ title, blocks, ...(mainRecipients ? { mainRecipients } : {}), ...(frame ? { frame } : {}) });
       download(bytes, `${safeName(title)}.docx`);
     } catch (error) {
       setMessage({ kind: 'error', text: t('editor.exportFailed', { reason: error instanceof Error ? error.message : String(error) }) });

@@ -22,7 +22,8 @@ export class DocxImportError extends Error {
 
 /**
  * Word's built-in headings (English and Chinese style names), and the styles our own 导出 Word
- * writes: the title and 主送机关 are fields of the document, not its body; 附件说明 is a block.
+ * writes: the title, 主送机关 and the 版头 / 落款 around the body are fields of the document, not
+ * its body; 附件说明 is a block.
  */
 const styleMap = [
   "p[style-name='标题 1'] => h1:fresh",
@@ -33,6 +34,7 @@ const styleMap = [
   "p[style-name='Title'] => p.doc-title:fresh",
   "p[style-name='主送机关'] => p.doc-recipients:fresh",
   "p[style-name='附件说明'] => p.attachment-note:fresh",
+  "p[style-name='版头落款'] => p.doc-frame:fresh",
   "br[type='page'] => hr.page-break",
 ];
 

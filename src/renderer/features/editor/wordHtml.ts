@@ -211,8 +211,8 @@ export function htmlToBodyBlocks(html: string): BodyBlock[] {
         continue;
       }
       flush();
-      // The document's title and 主送机关 (our own export marks them) are fields, not the body.
-      if (child.classList.contains('doc-title') || child.classList.contains('doc-recipients')) continue;
+      // The document's title, 主送机关, 版头 and 落款 (our own export marks them) are fields, not the body.
+      if (child.classList.contains('doc-title') || child.classList.contains('doc-recipients') || child.classList.contains('doc-frame')) continue;
       const heading = /^h([1-6])$/.exec(tag);
       if (heading) {
         const runs = inlineRuns(child);
