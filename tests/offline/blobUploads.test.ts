@@ -14,6 +14,7 @@ import { createHttpTransport } from '../../src/main/services/outbox/httpTranspor
 import type { DocumentView } from '../../src/shared/http/documents';
 import { startProxy, type CuttableProxy } from './helpers/proxy';
 import { useDemoServer, waitFor as waitUpTo } from './helpers/demoServer';
+import { decodeReason } from '../../src/shared/errors';
 
 const demo = useDemoServer('xt-blob-server-');
 const dirs = demo.dirs;
@@ -154,7 +155,10 @@ describe('blob uploads in the outbox, with the real sync server', () => {
       expect((await voiceTransport.send('2f9c1d8e-4b7a-4c1e-9a55-0d5e3c7b9f10', upload)).kind).toBe('applied');
       // A recording gone from the replica is refused with a reason, never dropped silently.
       const lost = createHttpTransport({ serverUrl: demo.server.url, getToken: () => wang.token, readBlob: () => Promise.resolve(null) });
-      expect(await lost.send('8a1f0e2c-3b4d-4e5f-8a6b-7c8d9e0f1a2b', upload)).toEqual({ kind: 'rejected', reason: '语音签批的录音在本地已不存在，无法上传' });
+      const refused = await lost.send('8a1f0e2c-3b4d-4e5f-8a6b-7c8d9e0f1a2b', upload);
+      expect(refused.kind).toBe('rejected');
+      // Stored with its key, so the window words it in the person's language.
+      expect(refused.kind === 'rejected' && decodeReason(refused.reason)).toEqual({ key: 'outbox.voiceMissing', message: '语音签批的录音在本地已不存在，无法上传' });
     } finally {
       await first?.close();
       await proxy.close();
