@@ -65,6 +65,16 @@ const login = async (base: string, username: string) => (await api<{ token: stri
 /** One line of the body: 28 characters, numbered so every line differs. */
 const line = (n: number): string => `第${String(n).padStart(3, '0')}行：关于做好冬季安全生产工作的有关事项说明`.slice(0, CHARS).padEnd(CHARS, '。');
 
+/**
+ * Destroying a provider leaves its awareness's periodic check running (a live interval each): without
+ * destroying the awareness and the doc too, the process never exits after printing its figures.
+ */
+function closeProvider(provider: WebsocketProvider): void {
+  provider.destroy();
+  provider.awareness.destroy();
+  provider.doc.destroy();
+}
+
 function connect(serverUrl: string, room: string, token: string): Promise<WebsocketProvider> {
   const provider = new WebsocketProvider(`${serverUrl.replace(/^http/, 'ws')}/sync`, room, new Y.Doc(), {
     params: { token },
@@ -228,12 +238,12 @@ async function main(): Promise<void> {
     for (let waited = 0; waited < 600; waited += 1) {
       const probe = await connect(server, `doc:${historyDoc.id}`, li);
       const length = paragraphs(probe.doc)[0]?.length ?? 0;
-      probe.destroy();
+      closeProvider(probe);
       if (length >= HISTORY_EDITS) break;
       await new Promise((r) => setTimeout(r, 500));
     }
     console.log(`wrote ${HISTORY_EDITS} edits in ${round((performance.now() - started) / 1000)} s`);
-    writer.destroy();
+    closeProvider(writer);
 
     const openOnce = async (): Promise<{ fromClick: number; fromRoomLoad: number }> => {
       await page.evaluate((minimum) => {
@@ -295,7 +305,7 @@ async function main(): Promise<void> {
     );
   } finally {
     for (const timer of timers) clearInterval(timer);
-    for (const provider of providers) provider.destroy();
+    for (const provider of providers) closeProvider(provider);
     await browser.close();
     await host.close();
     rmSync(root, { recursive: true, force: true });
