@@ -9,8 +9,8 @@ import { useTranslation } from 'react-i18next';
 import type { DocumentBox, DocumentListItem } from '../../../shared/http/documents';
 import { useApi } from '../../app/apiContext';
 import { EmptyState } from '../../components/EmptyState';
-import { formatTime, typeLabel, urgencyLabel } from './labels';
-import { isOverdue } from './overdue';
+import { LoadMoreButton } from '../../components/LoadMoreButton';
+import { DocumentColumnHeaders, DocumentRowCells, ListNotices } from './DocumentTableParts';
 import { useApiEvent } from './useApiEvent';
 import '../../styles/documents.css';
 import { describeError } from '../../i18n/errors';
@@ -74,68 +74,26 @@ export function DocumentList({ box, empty, query, onOpen }: DocumentListProps) {
   if (items === null) return <p className="loading">{t('app.loading')}</p>;
   return (
     <div className="doc-list">
-      {fromReplica ? (
-        <p className="notice notice--warning" role="status">
-          {t('docs.fromReplica')}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="notice notice--error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ListNotices fromReplica={fromReplica} error={error} />
       {items.length === 0 ? (
         <EmptyState>{query ? t('docs.noMatch') : empty}</EmptyState>
       ) : (
         <table className="doc-table">
           <thead>
             <tr>
-              <th scope="col">{t('docs.column.title')}</th>
-              <th scope="col">{t('docs.column.docNumber')}</th>
-              <th scope="col">{t('docs.column.type')}</th>
-              <th scope="col">{t('docs.column.state')}</th>
-              <th scope="col">{t('docs.column.urgency')}</th>
-              <th scope="col">{t('docs.column.dueDate')}</th>
-              <th scope="col">{t('docs.column.updatedAt')}</th>
+              <DocumentColumnHeaders />
             </tr>
           </thead>
           <tbody>
             {items.map((item) => (
               <tr key={item.id} className={item.urgency !== 'normal' ? 'doc-table__row--urgent' : undefined}>
-                <td>
-                  <button type="button" className="doc-table__open" onClick={() => onOpen(item.id)}>
-                    {item.title}
-                  </button>
-                </td>
-                <td className="doc-table__number">{item.docNumber ?? '—'}</td>
-                <td>{typeLabel(item.type)}</td>
-                <td>
-                  <span className={`state-tag state-tag--${item.state}`}>{item.stateLabel}</span>
-                </td>
-                <td>
-                  <span className={`urgency urgency--${item.urgency}`}>{urgencyLabel(item.urgency)}</span>
-                </td>
-                <td>
-                  {item.dueDate ?? '—'}
-                  {isOverdue(item) && (
-                    <span className="overdue-tag" title={t('docs.overdueTitle', { date: item.dueDate })}>
-                      {t('docs.overdue')}
-                    </span>
-                  )}
-                </td>
-                <td className="doc-table__time">{formatTime(item.updatedAt)}</td>
+                <DocumentRowCells item={item} onOpen={onOpen} />
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {next ? (
-        <div className="doc-list__more">
-          <button type="button" className="button button--secondary" onClick={() => void loadMore()} disabled={loadingMore}>
-            {loadingMore ? t('app.loading') : t('docs.loadMore')}
-          </button>
-        </div>
-      ) : null}
+      {next ? <LoadMoreButton loading={loadingMore} onLoadMore={() => void loadMore()} /> : null}
     </div>
   );
 }

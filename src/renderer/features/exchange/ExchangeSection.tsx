@@ -19,6 +19,7 @@ import { OutgoingTracking } from './OutgoingTracking';
 import '../../styles/documents.css';
 import '../../styles/exchange.css';
 import { describeError, describeReason } from '../../i18n/errors';
+import { LoadMoreButton } from '../../components/LoadMoreButton';
 
 type Box = 'incoming' | 'outgoing';
 
@@ -289,13 +290,7 @@ export function ExchangeSection() {
           </ul>
         </>
       )}
-      {items && next ? (
-        <div className="doc-list__more">
-          <button type="button" className="button button--secondary" onClick={() => void loadMore()} disabled={loadingMore}>
-            {loadingMore ? t('app.loading') : t('docs.loadMore')}
-          </button>
-        </div>
-      ) : null}
+      {items && next ? <LoadMoreButton loading={loadingMore} onLoadMore={() => void loadMore()} /> : null}
     </SectionPage>
   );
 }

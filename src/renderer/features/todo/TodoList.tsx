@@ -10,8 +10,9 @@ import { documentTypeLabels, urgencyLabels, type DocumentType, type Urgency } fr
 import type { DocumentListItem } from '../../../shared/http/documents';
 import { useApi } from '../../app/apiContext';
 import { EmptyState } from '../../components/EmptyState';
-import { formatTime, typeLabel, urgencyLabel } from '../document/labels';
-import { isOverdue } from '../document/overdue';
+import { LoadMoreButton } from '../../components/LoadMoreButton';
+import { DocumentColumnHeaders, DocumentRowCells, ListNotices } from '../document/DocumentTableParts';
+import { urgencyLabel } from '../document/labels';
 import { useApiEvent } from '../document/useApiEvent';
 import '../../styles/documents.css';
 import { describeError } from '../../i18n/errors';
@@ -130,16 +131,7 @@ export function TodoList({ empty, onOpen, selected, onSelectionChange }: TodoLis
           <input type="date" value={dueBy} onChange={(e) => setDueBy(e.target.value)} />
         </label>
       </div>
-      {fromReplica ? (
-        <p className="notice notice--warning" role="status">
-          {t('docs.fromReplica')}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="notice notice--error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ListNotices fromReplica={fromReplica} error={error} />
       {shown.length === 0 ? (
         <EmptyState>{items.length === 0 ? empty : t('docs.noMatch')}</EmptyState>
       ) : (
@@ -149,13 +141,7 @@ export function TodoList({ empty, onOpen, selected, onSelectionChange }: TodoLis
               <th scope="col">
                 <input type="checkbox" aria-label={t('batch.selectAll')} checked={allShownSelected} onChange={toggleAll} />
               </th>
-              <th scope="col">{t('docs.column.title')}</th>
-              <th scope="col">{t('docs.column.docNumber')}</th>
-              <th scope="col">{t('docs.column.type')}</th>
-              <th scope="col">{t('docs.column.state')}</th>
-              <th scope="col">{t('docs.column.urgency')}</th>
-              <th scope="col">{t('docs.column.dueDate')}</th>
-              <th scope="col">{t('docs.column.updatedAt')}</th>
+              <DocumentColumnHeaders />
             </tr>
           </thead>
           <tbody>
@@ -164,40 +150,13 @@ export function TodoList({ empty, onOpen, selected, onSelectionChange }: TodoLis
                 <td>
                   <input type="checkbox" aria-label={t('batch.select', { title: item.title })} checked={selected.has(item.id)} onChange={() => toggle(item)} />
                 </td>
-                <td>
-                  <button type="button" className="doc-table__open" onClick={() => onOpen(item.id)}>
-                    {item.title}
-                  </button>
-                </td>
-                <td className="doc-table__number">{item.docNumber ?? '—'}</td>
-                <td>{typeLabel(item.type)}</td>
-                <td>
-                  <span className={`state-tag state-tag--${item.state}`}>{item.stateLabel}</span>
-                </td>
-                <td>
-                  <span className={`urgency urgency--${item.urgency}`}>{urgencyLabel(item.urgency)}</span>
-                </td>
-                <td>
-                  {item.dueDate ?? '—'}
-                  {isOverdue(item) && (
-                    <span className="overdue-tag" title={t('docs.overdueTitle', { date: item.dueDate })}>
-                      {t('docs.overdue')}
-                    </span>
-                  )}
-                </td>
-                <td className="doc-table__time">{formatTime(item.updatedAt)}</td>
+                <DocumentRowCells item={item} onOpen={onOpen} />
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {next ? (
-        <div className="doc-list__more">
-          <button type="button" className="button button--secondary" onClick={() => void loadMore()} disabled={loadingMore}>
-            {loadingMore ? t('app.loading') : t('docs.loadMore')}
-          </button>
-        </div>
-      ) : null}
+      {next ? <LoadMoreButton loading={loadingMore} onLoadMore={() => void loadMore()} /> : null}
     </div>
   );
 }
