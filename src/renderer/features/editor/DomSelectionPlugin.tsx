@@ -12,22 +12,32 @@ import { useLexicalComposerContext } from '@lexical/react/LexicalComposerContext
 import { $createRangeSelectionFromDom, $getSelection, $setSelection, COMMAND_PRIORITY_CRITICAL, KEY_DOWN_COMMAND, type LexicalEditor } from 'lexical';
 
 /** Inside an update: adopts the DOM's selection when it lies in this editor and differs from Lexical's. */
-export function $adoptDomSelection(editor: LexicalEditor): void {
+/** Inside an update or a read: the DOM's selection when it lies in this editor and differs from Lexical's. */
+function $differingDomSelection(editor: LexicalEditor) {
   const root = editor.getRootElement();
   const dom = root?.ownerDocument.defaultView?.getSelection() ?? null;
   // Only while the caret is in the body: a selection in the 意见 field is none of the editor's business,
   // and an IME composition owns the caret until it ends.
-  if (!root || !dom || dom.rangeCount === 0 || !dom.anchorNode || !root.contains(dom.anchorNode) || editor.isComposing()) return;
+  if (!root || !dom || dom.rangeCount === 0 || !dom.anchorNode || !root.contains(dom.anchorNode) || editor.isComposing()) return null;
   const fromDom = $createRangeSelectionFromDom(dom, editor);
-  if (!fromDom) return;
+  if (!fromDom) return null;
   const current = $getSelection();
-  if (current && fromDom.is(current)) return;
-  $setSelection(fromDom);
+  return current && fromDom.is(current) ? null : fromDom;
 }
 
-/** Adopts the DOM's selection now (outside an update), e.g. before a remote edit is applied. */
+/** Inside an update: adopts the DOM's selection when it lies in this editor and differs from Lexical's. */
+export function $adoptDomSelection(editor: LexicalEditor): void {
+  const fromDom = $differingDomSelection(editor);
+  if (fromDom) $setSelection(fromDom);
+}
+
+/**
+ * Adopts the DOM's selection now (outside an update), e.g. before a remote edit is applied. Compared
+ * in a read first: an update on every remote edit would run every update listener for nothing.
+ */
 export function adoptDomSelection(editor: LexicalEditor): void {
   if (!editor.isEditable()) return;
+  if (!editor.read(() => $differingDomSelection(editor) !== null)) return;
   editor.update(() => $adoptDomSelection(editor), { discrete: true, tag: 'adopt-dom-selection' });
 }
 
