@@ -110,14 +110,20 @@ describe('WebSocket bridge', () => {
     // After reconnecting, the bridge asks for what the lost events would have said, and reports it.
     const sessions: unknown[] = [];
     api.on('sessionChanged', ({ session }) => sessions.push(session));
-    const [askConnection, askSession] = again.requests();
+    const badges: number[] = [];
+    api.on('badgeChanged', (count) => badges.push(count.todo));
+    const [askConnection, askSession, askBadge] = again.requests();
     expect(askConnection).toMatchObject({ channel: 'session:connection' });
     expect(askSession).toMatchObject({ channel: 'session:current' });
+    expect(askBadge).toMatchObject({ channel: 'badge:get' });
     again.receive({ id: askConnection!.id, result: { ok: true, value: { state: 'online' } } });
     again.receive({ id: askSession!.id, result: { ok: true, value: null } });
+    // A 待办 that arrived while the socket was down: the count the lost event carried.
+    again.receive({ id: askBadge!.id, result: { ok: true, value: { todo: 3, unread: 1, total: 4 } } });
     await vi.advanceTimersByTimeAsync(0);
     expect(states).toEqual(['offline', 'online']);
     expect(sessions).toEqual([null]);
+    expect(badges).toEqual([3]);
   });
 
   it('ends a call the host never answers with unavailable', async () => {

@@ -122,16 +122,67 @@ describe('tray and badge', () => {
     expect(reads.slice(-2)).toEqual([4, 6]);
   });
 
+  it('reads again by itself after a failed or offline read, so a new 待办 is not left uncounted', async () => {
+    let todo = 4;
+    let answer: 'fail' | 'replica' | 'server' = 'server';
+    const badge = createBadgeService(
+      {
+        todoCount: () => {
+          if (answer === 'fail') return Promise.reject(new Error('timeout'));
+          return Promise.resolve(answer === 'replica' ? { count: todo - 1, stale: true } : todo);
+        },
+      },
+      () => undefined,
+      { firstMs: 5, maxMs: 20 },
+    );
+    const seen: number[] = [];
+    badge.subscribe((count) => seen.push(count.todo));
+    await badge.refresh();
+    // The server timed out on the read a change asked for; it answers again a moment later.
+    answer = 'fail';
+    todo = 5;
+    await badge.refresh();
+    expect(seen).toEqual([4]);
+    answer = 'server';
+    await vi.waitFor(() => expect(seen).toEqual([4, 5]), { timeout: 1_000, interval: 5 });
+    // Answered from the offline copy: shown, and read again until the server answers.
+    answer = 'replica';
+    todo = 7;
+    await badge.refresh();
+    expect(seen).toEqual([4, 5, 6]);
+    answer = 'server';
+    await vi.waitFor(() => expect(seen).toEqual([4, 5, 6, 7]), { timeout: 1_000, interval: 5 });
+    // Fresh again: no timer keeps reading.
+    const reads = vi.fn(() => Promise.resolve(7));
+    const quiet = createBadgeService({ todoCount: reads }, () => undefined, { firstMs: 5 });
+    await quiet.refresh();
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(reads).toHaveBeenCalledTimes(1);
+    badge.close();
+    quiet.close();
+  });
+
+  it('stops retrying once closed', async () => {
+    const reads = vi.fn(() => Promise.reject(new Error('offline')));
+    const badge = createBadgeService({ todoCount: reads }, () => undefined, { firstMs: 5 });
+    await badge.refresh();
+    badge.close();
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(reads).toHaveBeenCalledTimes(1);
+  });
+
   it('counts 待办 across pages, bounded', async () => {
     const pages = new Map<string | undefined, { items: number[]; next?: string }>([
       [undefined, { items: [1, 2], next: 'b' }],
       ['b', { items: [3, 4], next: 'c' }],
       ['c', { items: [5] }],
     ]);
-    expect(await countByPages((cursor) => Promise.resolve(pages.get(cursor)!))).toBe(5);
+    expect(await countByPages((cursor) => Promise.resolve(pages.get(cursor)!))).toEqual({ count: 5, stale: false });
     const endless = vi.fn(() => Promise.resolve({ items: [1], next: 'again' }));
-    expect(await countByPages(endless, 20)).toBe(20);
+    expect(await countByPages(endless, 20)).toEqual({ count: 20, stale: false });
     expect(endless).toHaveBeenCalledTimes(20);
+    // A page from the offline copy makes the whole count stale.
+    expect(await countByPages(() => Promise.resolve({ items: [1, 2], fromReplica: true }))).toEqual({ count: 2, stale: true });
   });
 
   it('names the tray icon through one helper: the installed copy, or the repository’s in development', () => {

@@ -167,6 +167,7 @@ export function createAppServices(host: AppHost, options: AppServicesOptions = {
     badge,
     async close() {
       offBadgeSession();
+      badge.close();
       documents?.close();
       await messaging?.close();
       await offline.close();

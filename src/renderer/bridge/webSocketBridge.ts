@@ -113,6 +113,10 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): WebSocke
         void api.session.current({}).then((result) => {
           if (result.ok) deliver(apiEvents.sessionChanged.channel, { session: result.value });
         });
+        // The count too: a 待办 that arrived meanwhile still raises the title's badge and notifies.
+        void api.badge.get({}).then((result) => {
+          if (result.ok) deliver(apiEvents.badgeChanged.channel, result.value);
+        });
       }
     };
     ws.onmessage = (event: MessageEvent) => onMessage(event.data);

@@ -1,1 +1,1 @@
-export { countByPages, createBadgeService, type BadgeService, type BadgeSources } from './badgeService';
+export { countByPages, createBadgeService, type BadgeService, type BadgeSources, type SourceFigure } from './badgeService';
