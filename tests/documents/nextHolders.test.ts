@@ -32,6 +32,11 @@ describe('下一步办理人 from the server', () => {
     const submit = recipientsOf(await get('li', id), 'submit')!;
     expect(submit.eligible[0]).toMatchObject({ id: uid('wang'), name: '王建国' });
     expect(submit.eligible.map((p) => p.name)).not.toContain('李文');
+    expect(submit.eligible.map((p) => p.name)).not.toContain('系统管理员');
+    // Named anyway (an old client): refused with the reason, not sent to the administrator.
+    const toAdmin = await act(org, 'li', id, { action: 'submit', to: [uid('admin')] });
+    expect(toAdmin.status).toBe(400);
+    expect(toAdmin.body.error?.message).toContain('系统管理账号');
     expect(submit.defaults).toEqual([uid('wang')]);
     const sent = await act(org, 'li', id, { action: 'submit' });
     expect(sent.body).toMatchObject({ state: 'signoff', holders: [uid('wang')] });
@@ -52,13 +57,15 @@ describe('下一步办理人 from the server', () => {
     expect(signed.body).toMatchObject({ state: 'numbering', holders: [uid('zhao')], holderNames: ['赵敏'] });
   });
 
-  it('编号 chooses nobody; 转办 offers one person who may hold the step', async () => {
+  it('编号 chooses nobody; 转办 is not offered when nobody else may hold the step', async () => {
     const id = await draft();
     await act(org, 'li', id, { action: 'submit', to: [uid('wang')] });
     await act(org, 'wang', id, { action: 'approve' });
     const view = await get('zhao', id);
     expect(view.holders).toEqual([uid('zhao')]);
     expect(recipientsOf(view, 'number')).toBeUndefined();
-    expect(recipientsOf(view, 'transfer')).toMatchObject({ step: 'numbering', max: 1, eligible: [] });
+    // The unit's only clerk: there is nobody to transfer 编号 to, so no 转办 button.
+    expect(view.availableActions.map((a) => a.action)).not.toContain('transfer');
+    expect(view.availableActions.map((a) => a.action)).toContain('number');
   });
 });

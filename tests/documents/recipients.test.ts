@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   actionRecipients,
+  actionsWithRecipients,
   applyAction,
   availableActions,
   startIncoming,
@@ -60,9 +61,14 @@ const atInstructing = () => act(atProposing(), chen, { action: 'propose', opinio
 const atHandling = () => act(atInstructing(), liu, { action: 'instruct', opinion: '请孙磊办理', to: [sun] });
 
 describe('下一步办理人 per step', () => {
-  it('提交 (拟稿): the unit\'s people, its leader first and ticked; nobody of another unit', () => {
+  it('提交 (拟稿): the unit\'s people, its leader first and ticked; nobody of another unit, never 系统管理员', () => {
     const r = offeredIsAccepted(draft(), li, 'submit');
     expect(r.eligible[0]).toMatchObject({ id: 'wang', name: '王建国' });
+    expect(ids(r.eligible)).toEqual(['wang', 'zhao', 'qian']);
+    // The administration account holds no step (三员分立): not offered, and refused when named.
+    const toAdmin = applyAction(draft(), { action: 'submit', to: [admin] }, li, now);
+    expect(toAdmin.ok).toBe(false);
+    expect(toAdmin.ok ? '' : toAdmin.reason).toContain('系统管理账号');
     expect(ids(r.eligible)).not.toContain('li');
     expect(ids(r.eligible)).not.toContain('chen');
     expect(r.defaults).toEqual(['wang']);
@@ -87,7 +93,7 @@ describe('下一步办理人 per step', () => {
     const review = offeredIsAccepted(atReview(), qian, 'transfer');
     expect(review.max).toBe(1);
     expect(review.defaults).toEqual([]);
-    expect(ids(review.eligible)).toEqual(['admin', 'wang', 'li', 'zhao']);
+    expect(ids(review.eligible)).toEqual(['wang', 'li', 'zhao']);
     // At 签发 only another leader of the unit could take it over: there is none.
     expect(offeredIsAccepted(atSignoff(), wang, 'transfer').eligible).toEqual([]);
   });
@@ -142,5 +148,18 @@ describe('下一步办理人 per step', () => {
     expect(withChoice(draft(), li)).toEqual(['submit', 'transfer']);
     expect(withChoice(atSignoff(), wang)).toEqual(['approve', 'transfer']);
     expect(withChoice(atNumbering(), zhao)).toEqual(['transfer']);
+  });
+
+  it('the view offers 转办 and 传阅 only when there is someone to hand to', () => {
+    const offered = (status: WorkflowStatus, actor: Actor) => actionsWithRecipients(status, actor, everyone).map((a) => a.action);
+    // 签发: no other leader in the unit — 转办 could only be refused, so it is not offered.
+    expect(offered(atSignoff(), wang)).not.toContain('transfer');
+    expect(offered(atSignoff(), wang)).toContain('approve');
+    // 审核: others may take it over.
+    expect(offered(atReview(), qian)).toContain('transfer');
+    // 编号 with the unit's only clerk: nobody to transfer to.
+    expect(offered(atNumbering(), zhao)).not.toContain('transfer');
+    // Actions that choose nobody stay offered as they are.
+    expect(actionsWithRecipients(atNumbering(), zhao, everyone).find((a) => a.action === 'number')).toEqual({ action: 'number', label: '编号' });
   });
 });

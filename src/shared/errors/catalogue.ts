@@ -263,6 +263,7 @@ export const errorCatalogue = {
   'workflow.completeOnlyAtHandling': { zh: '只有承办环节可以办结（当前：{step}）', en: 'Completing happens only at the handling step (now: {step})' },
   'workflow.dispatchOnlyAtDispatching': { zh: '只有分发环节可以分发（当前：{step}）', en: 'Dispatch happens only at the dispatch step (now: {step})' },
   'workflow.duplicatePerson': { zh: '{name}重复', en: '{name} is chosen twice' },
+  'workflow.holderAdminOnly': { zh: '{name}是系统管理账号，不办理公文（{step}）', en: '{name} is a system administration account and does not handle documents ({step})' },
   'workflow.holderOtherUnit': { zh: '{name}不是本单位人员，不能办理{step}', en: '{name} is not in your unit and cannot handle {step}' },
   'workflow.holderWrongRole': { zh: '{name}不是{role}，不能办理{step}', en: '{name} is not a {role} and cannot handle {step}' },
   'workflow.instructOnlyAtInstructing': { zh: '只有批示环节可以批示（当前：{step}）', en: 'Instructions are given only at the instructing step (now: {step})' },

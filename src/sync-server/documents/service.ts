@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   actionRecipients,
+  actionsWithRecipients,
   applyAction,
   availableActions,
   bodyEditableStates,
@@ -146,10 +147,7 @@ export class DocumentService {
     const actions = availableActions(doc.workflow, actor);
     if (actions.length === 0) return actions;
     const people = unitPeople ?? (await this.unitPeople(doc.workflow.unitId));
-    return actions.map((a) => {
-      const recipients = actionRecipients(doc.workflow, actor, a.action, people);
-      return recipients ? { ...a, recipients } : a;
-    });
+    return actionsWithRecipients(doc.workflow, actor, people, actions);
   }
 
   /**

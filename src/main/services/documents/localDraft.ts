@@ -4,7 +4,7 @@
  * it opens, its body can be written, and a step can be queued behind its creation. The server's view
  * replaces it as soon as the outbox has delivered the creation.
  */
-import { actionRecipients, availableActions, DocumentFieldsSchema, startWorkflow, workflowStateLabels, type Actor, type DocumentFieldsInput, type DocumentKind, type Participant } from '../../../shared/domain/documents';
+import { actionsWithRecipients, DocumentFieldsSchema, startWorkflow, workflowStateLabels, type Actor, type DocumentFieldsInput, type DocumentKind, type Participant } from '../../../shared/domain/documents';
 import type { DocumentView } from '../../../shared/http/documents';
 
 /** What the list shows in 状态 while the creation waits in the outbox. */
@@ -30,10 +30,7 @@ export function localDraftView({ id, kind, fields: input, creator, people, now }
   }
   const workflow = startWorkflow(kind, creator);
   const actor: Actor = { ...creator, delegators: [] };
-  const actions = availableActions(workflow, actor).map((a) => {
-    const recipients = actionRecipients(workflow, actor, a.action, people);
-    return recipients ? { ...a, recipients } : a;
-  });
+  const actions = actionsWithRecipients(workflow, actor, people);
   const at = now.toISOString();
   return {
     id,

@@ -8,7 +8,9 @@ import { z } from 'zod';
 import { RoleSchema } from '../roles';
 import {
   WorkflowStateSchema,
+  availableActions,
   eligibleFor,
+  handlesDocuments,
   type Actor,
   type Participant,
   type WorkflowAction,
@@ -55,7 +57,8 @@ export function actionRecipients(
   people: readonly Participant[],
 ): ActionRecipients | undefined {
   const { state, unitId } = status;
-  const unit = people.filter((p) => p.unitId === unitId);
+  // 系统管理员 and other administration-only accounts are never offered: the server refuses them.
+  const unit = people.filter((p) => p.unitId === unitId && handlesDocuments(p));
   const self = new Set([actor.id, ...status.holders.filter((h) => actor.delegators?.some((d) => d.id === h))]);
   const others = unit.filter((p) => !self.has(p.id));
   const result = (step: WorkflowState | undefined, eligible: readonly Participant[], defaults: string[], required: boolean, max?: number): ActionRecipients => ({
@@ -103,4 +106,27 @@ export function actionRecipients(
     default:
       return undefined;
   }
+}
+
+/** Actions whose only point is to name someone: with nobody to name they are not offered at all. */
+const choosingOnly: ReadonlySet<WorkflowAction> = new Set(['transfer', 'circulate']);
+
+/**
+ * The actions `actor` may take now (`actions`, from availableActions), each that hands the document
+ * on with whom it may go to — what a document's view offers (the server's and the offline draft's).
+ * 转办 and 传阅 with nobody to hand to are left out rather than shown as a button that can only be
+ * refused.
+ */
+export function actionsWithRecipients(
+  status: WorkflowStatus,
+  actor: Actor,
+  people: readonly Participant[],
+  actions: ReadonlyArray<{ action: WorkflowAction; label: string }> = availableActions(status, actor),
+): Array<{ action: WorkflowAction; label: string; recipients?: ActionRecipients }> {
+  return actions.flatMap((a) => {
+    const recipients = actionRecipients(status, actor, a.action, people);
+    if (!recipients) return [a];
+    if (choosingOnly.has(a.action) && recipients.eligible.length === 0) return [];
+    return [{ ...a, recipients }];
+  });
 }

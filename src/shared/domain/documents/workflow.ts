@@ -256,12 +256,19 @@ const stepRequirement: Partial<Record<WorkflowState, { roles?: readonly Role[]; 
   completed: { roles: ['clerk'], ownUnit: true, label: '本单位文书' },
 };
 
+/**
+ * Whether a person takes part in the business: an account that only administers the system
+ * (系统管理员) holds no step of any document — the administrator is not a reviewer (三员分立).
+ */
+export const handlesDocuments = (person: Pick<Participant, 'roles'>): boolean => person.roles.some((role) => role !== 'admin');
+
 /** Whether `person` may hold `state` of a document owned by `unitId`; the reason if not. */
 export function eligibleFor(state: WorkflowState, unitId: string, person: Participant): ErrorText | null {
   const req = stepRequirement[state];
   if (!req) return errorText('workflow.noHolderStep', { step: workflowStateLabels[state] });
   if (req.ownUnit && person.unitId !== unitId) return errorText('workflow.holderOtherUnit', { name: person.name, step: workflowStateLabels[state] });
   if (req.roles && !req.roles.some((r) => person.roles.includes(r))) return errorText('workflow.holderWrongRole', { name: person.name, role: req.label, step: workflowStateLabels[state] });
+  if (!handlesDocuments(person)) return errorText('workflow.holderAdminOnly', { name: person.name, step: workflowStateLabels[state] });
   return null;
 }
 
