@@ -113,6 +113,9 @@ describe('overdue reminders count the server\'s working days (Asia/Shanghai)', (
     const service = new DocumentService({ ...org.server.deps, now: () => now, exchange });
     const wang = await org.server.deps.accounts.userById(uid('wang'));
     const list = await service.list(wang!, DocumentListQuerySchema.parse({ box: 'todo', overdue: '1' }));
+    // Each row of the whole box carries the same decision as its 已超期 mark.
+    const box = await service.list(wang!, DocumentListQuerySchema.parse({ box: 'todo' }));
+    expect(box.items.filter((i) => i.overdue).map((i) => i.id).sort()).toEqual(list.items.map((i) => i.id).sort());
     return list.items.map((i) => i.id);
   };
 
@@ -147,5 +150,14 @@ describe('overdue reminders count the server\'s working days (Asia/Shanghai)', (
     await later.stop();
     expect((await overdueList(WED2_0030)).sort()).toEqual([dueTuesday, dueSaturday].sort());
     expect(await overdueList(WED2_0030 + 24 * 3_600_000)).toContain(dueOnHoliday);
+  });
+
+  it('never marks a draft 已超期, in the list\'s filter or its rows (拟稿 is not a working step)', async () => {
+    const draft = (await call<DocumentView>(org.server.url, 'POST', '/api/documents', { token: org.tokens.li!, json: { kind: 'outgoing', title: '逾期的草稿', dueDate: '2026-11-02' } })).body.id;
+    const service = new DocumentService({ ...org.server.deps, now: () => WED_0030, exchange });
+    const li = await org.server.deps.accounts.userById(uid('li'));
+    const drafts = await service.list(li!, DocumentListQuerySchema.parse({ box: 'drafts' }));
+    expect(drafts.items.find((i) => i.id === draft)).toMatchObject({ overdue: false });
+    expect((await service.list(li!, DocumentListQuerySchema.parse({ box: 'drafts', overdue: '1' }))).items.map((i) => i.id)).not.toContain(draft);
   });
 });

@@ -17,4 +17,10 @@ describe('isOverdue', () => {
     expect(isOverdue({ state: 'review' }, today)).toBe(false);
     for (const state of ['draft', 'dispatched', 'completed', 'archived'] as const) expect(isOverdue({ dueDate: '2026-11-01', state }, today)).toBe(false);
   });
+
+  it('follows the server\'s decision when the row carries one (its working days: a 办理期限 on Saturday runs to Monday\'s end)', () => {
+    const monday = new Date(2026, 10, 30, 10, 0);
+    expect(isOverdue({ dueDate: '2026-11-28', state: 'signoff', overdue: false }, monday)).toBe(false);
+    expect(isOverdue({ dueDate: '2026-11-28', state: 'signoff', overdue: true }, monday)).toBe(true);
+  });
 });

@@ -201,6 +201,11 @@ export const DocumentListItemSchema = z.object({
   dueDate: z.string().optional(),
   holders: z.array(z.string()),
   updatedAt: z.string(),
+  /**
+   * 已超期: past its 办理期限 in the server's working days and still on a working step — the rule the
+   * server's 催办 follows, decided there (older servers omit it; the client then decides by its day).
+   */
+  overdue: z.boolean().optional(),
 });
 export type DocumentListItem = z.infer<typeof DocumentListItemSchema>;
 

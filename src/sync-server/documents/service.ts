@@ -20,6 +20,7 @@ import {
   startIncoming,
   startWorkflow,
   workflowStateLabels,
+  workingStates,
   type Actor,
   type DocumentFields,
   type Participant,
@@ -53,6 +54,9 @@ import { approvalStatus, assertSealingApproved, storeApproval, type VerifiedAppr
 import { coDraftedBy, coDraftersOf } from './coDrafters';
 import { getBlob, insertDocument, loadDocument, markActed, nextChangeSeq, nextSerial, printedNumber, putBlob, saveDocument, sha256Hex, type StoredDocument } from './repository';
 import { errorText } from '../../shared/errors';
+
+/** The working steps (shared `workingStates`) as SQL parameters for the 催办 filter. */
+const overdueStates = [...workingStates];
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -273,10 +277,12 @@ export class DocumentService {
       where.push('d.due_date IS NOT NULL', 'd.due_date <= ?');
       params.push(query.dueBy);
     }
+    // The last 办理期限 day that has passed, in the server's working days (as the reminders count them).
+    const passedDay = lastPassedDueDay(this.deps.now(), serverCalendar(this.deps));
     if (query.overdue) {
-      // 催办: past the 办理期限 (in the server's days, as the reminders count them) and not finished.
-      where.push('d.due_date IS NOT NULL', 'd.due_date <= ?', "d.state NOT IN ('dispatched', 'completed', 'archived')");
-      params.push(lastPassedDueDay(this.deps.now(), serverCalendar(this.deps)));
+      // 催办: past the 办理期限 and on a working step (the shared rule, as each row's `overdue`).
+      where.push('d.due_date IS NOT NULL', 'd.due_date <= ?', `d.state IN (${overdueStates.map(() => '?').join(', ')})`);
+      params.push(passedDay, ...overdueStates);
     }
     if (query.cursor) {
       const cursor = decodeCursor(query.cursor);
@@ -314,6 +320,7 @@ export class DocumentService {
       ...(r.due_date ? { dueDate: r.due_date } : {}),
       holders: (JSON.parse(r.workflow) as { holders: string[] }).holders,
       updatedAt: iso(Number(r.updated_at)),
+      overdue: r.due_date !== null && r.due_date <= passedDay && workingStates.has(r.state),
     }));
     const last = page[page.length - 1];
     return { items, ...(rows.length > query.limit && last ? { next: encodeCursor(Number(last.updated_at), last.id) } : {}) };

@@ -7,7 +7,12 @@ export function localDay(now: Date): string {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
-/** True when `dueDate` is before today and the document is still on a working step (shared `workingStates`). */
-export function isOverdue(item: { dueDate?: string | undefined; state: WorkflowState }, now: Date = new Date()): boolean {
+/**
+ * 已超期 as the server decides it (`overdue`: its working days and time zone, the rule of its 催办);
+ * from an older server, whether `dueDate` is before the person's today and the document is still on
+ * a working step (shared `workingStates`).
+ */
+export function isOverdue(item: { dueDate?: string | undefined; state: WorkflowState; overdue?: boolean | undefined }, now: Date = new Date()): boolean {
+  if (item.overdue !== undefined) return item.overdue;
   return !!item.dueDate && item.dueDate < localDay(now) && workingStates.has(item.state);
 }
