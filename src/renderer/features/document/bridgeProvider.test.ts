@@ -109,4 +109,78 @@ describe('BridgeProvider: local edits reach main in batches', () => {
     await settle();
     expect(calls).toHaveLength(1);
   });
+
+  it('tries an edit main did not get again, with what was typed meanwhile, until main stores it', async () => {
+    const stored = new Y.Doc();
+    const answers: string[] = [];
+    let failures = 2;
+    const api = {
+      ...fakeMain().api,
+      offline: {
+        ...fakeMain().api.offline,
+        updateRoom: ({ update }: { room: string; update: string }) => {
+          if (failures > 0) {
+            failures -= 1;
+            answers.push('unavailable');
+            return Promise.resolve({ ok: false as const, error: { code: 'unavailable' as const, message: '本地服务连接已断开' } });
+          }
+          answers.push('ok');
+          Y.applyUpdate(stored, fromBase64(update));
+          return Promise.resolve({ ok: true as const, value: {} });
+        },
+      },
+    } as unknown as RoomApi;
+    const errors: string[] = [];
+    const doc = new Y.Doc();
+    const provider = new BridgeProvider(api, 'doc:d1', doc, (error) => errors.push(error.message), undefined, [5, 5]);
+    providers.push(provider);
+    await provider.connect();
+    doc.getText('t').insert(0, '各单位');
+    await settle();
+    doc.getText('t').insert(3, '要高度重视');
+    await provider.flush();
+    expect(answers).toEqual(['unavailable', 'unavailable', 'ok']);
+    expect(text(stored)).toBe('各单位要高度重视');
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps an edit main never got for the next one and says so; a refusal is said once and not repeated', async () => {
+    let answer: 'unavailable' | 'forbidden' | 'ok' = 'unavailable';
+    const stored = new Y.Doc();
+    let calls = 0;
+    const api = {
+      ...fakeMain().api,
+      offline: {
+        ...fakeMain().api.offline,
+        updateRoom: ({ update }: { room: string; update: string }) => {
+          calls += 1;
+          if (answer !== 'ok') return Promise.resolve({ ok: false as const, error: { code: answer, message: answer } });
+          Y.applyUpdate(stored, fromBase64(update));
+          return Promise.resolve({ ok: true as const, value: {} });
+        },
+      },
+    } as unknown as RoomApi;
+    const errors: string[] = [];
+    const doc = new Y.Doc();
+    const provider = new BridgeProvider(api, 'doc:d1', doc, (error) => errors.push(error.message), undefined, [1]);
+    providers.push(provider);
+    await provider.connect();
+    doc.getText('t').insert(0, '第一句。');
+    await provider.flush();
+    expect(calls).toBe(2);
+    expect(errors).toEqual(['unavailable']);
+    // Main is back: the next edit carries the first one with it.
+    answer = 'ok';
+    doc.getText('t').insert(4, '第二句。');
+    await settle();
+    await provider.flush();
+    expect(text(stored)).toBe('第一句。第二句。');
+    // Refused (the body is no longer this person's to edit): reported, not tried again.
+    answer = 'forbidden';
+    doc.getText('t').insert(8, '第三句。');
+    await settle();
+    await provider.flush();
+    expect(errors).toEqual(['unavailable', 'forbidden']);
+    expect(calls).toBe(4);
+  });
 });

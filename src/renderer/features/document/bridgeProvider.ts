@@ -57,6 +57,8 @@ export class BridgeProvider implements Provider {
     private readonly onError: (error: ErrorText) => void,
     /** The server refused this person's edits to the room (the document moved on). */
     private readonly onRefused?: (reason: RoomRefusal) => void,
+    /** Pauses before each new try of an edit main did not get (about 40 s in all by default). */
+    private readonly retryDelaysMs: readonly number[] = [250, 500, 1_000, 2_000, 4_000, 8_000, 10_000, 10_000],
   ) {
     this.yAwareness = new Awareness(doc);
     this.awareness = this.yAwareness as unknown as Provider['awareness'];
@@ -192,7 +194,8 @@ export class BridgeProvider implements Provider {
    */
   private async drain(): Promise<void> {
     try {
-      for (let call = this.takeQueued(); call; call = this.takeQueued()) await this.send(call);
+      // After an edit main could not take, the rest waits for the next edit rather than spinning.
+      for (let call = this.takeQueued(); call; call = this.takeQueued()) if (!(await this.send(call))) break;
     } finally {
       this.draining = false;
     }
@@ -204,9 +207,33 @@ export class BridgeProvider implements Provider {
     return batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
   }
 
-  private async send(update: Uint8Array): Promise<void> {
-    const result = await this.api.offline.updateRoom({ room: this.room, update: toBase64(update) });
-    if (!result.ok) this.onError(result.error);
+  /**
+   * Hands `update` to main. A call that did not get through (the web host's socket dropped, main
+   * busy or restarting) is tried again with backoff, carrying the edits made meanwhile: an edit main
+   * never stored would be lost, and every later one would wait in main for it. After the last try it
+   * goes back to the head of the queue, so the next edit carries it, and the person is told (false:
+   * stop draining). A refusal (the body is no longer theirs to edit, a bad update) is reported at
+   * once and not repeated.
+   */
+  private async send(first: Uint8Array): Promise<boolean> {
+    let update = first;
+    for (let attempt = 0; ; attempt += 1) {
+      const result = await this.api.offline.updateRoom({ room: this.room, update: toBase64(update) });
+      if (result.ok) return true;
+      const transient = result.error.code === 'unavailable' || result.error.code === 'internal';
+      if (!transient) {
+        this.onError(result.error);
+        return true;
+      }
+      if (attempt >= this.retryDelaysMs.length) {
+        this.queued.unshift(update);
+        this.onError(result.error);
+        return false;
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.retryDelaysMs[attempt]));
+      const meanwhile = this.takeQueued();
+      if (meanwhile) update = Y.mergeUpdates([update, meanwhile]);
+    }
   }
 
   /**
