@@ -8,6 +8,7 @@ import { initReactI18next } from 'react-i18next';
 import { en } from './en';
 import { zhCN } from './zh-CN';
 import { errorResources } from './errors';
+import { termResources } from './terms';
 
 export const languages = ['zh-CN', 'en'] as const;
 export type Language = (typeof languages)[number];
@@ -31,8 +32,8 @@ export async function createI18n(language: Language = storedLanguage()): Promise
   const instance = i18next.createInstance();
   await instance.use(initReactI18next).init({
     resources: {
-      'zh-CN': { translation: { ...zhCN, errors: errorResources('zh') } },
-      en: { translation: { ...en, errors: errorResources('en') } },
+      'zh-CN': { translation: { ...zhCN, errors: errorResources('zh'), terms: termResources('zh') } },
+      en: { translation: { ...en, errors: errorResources('en'), terms: termResources('en') } },
     },
     lng: language,
     fallbackLng: defaultLanguage,

@@ -20,6 +20,7 @@ import { InkImage, InkPad, PhrasePicker } from '../signoff';
 import { loadSavedSignature, saveSignature } from './savedSignature';
 import './batch.css';
 import { describeError } from '../../i18n/errors';
+import { termInLanguage } from '../../i18n/terms';
 
 export interface BatchViewProps {
   /** A new batch of these documents… */
@@ -36,7 +37,7 @@ interface Candidate {
 }
 
 export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const api = useApi();
   const [eligible, setEligible] = useState<Candidate[] | null>(documents ? null : []);
   const [skipped, setSkipped] = useState<Array<{ id: string; title: string; reason: string }>>([]);
@@ -315,7 +316,7 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
                 <ul>
                   {opinions.map((h, i) => (
                     <li key={`${h.at}-${i}`}>
-                      {h.label}{'\u3000'}{h.actorName}：{h.opinion ?? ''}
+                      {termInLanguage(h.label, i18n.language)}{'\u3000'}{h.actorName}：{h.opinion ?? ''}
                       {h.opinionInk ? <InkImage drawing={h.opinionInk} label={`${h.actorName}的手写签批`} className="signoff-batch-ink" /> : null}
                     </li>
                   ))}

@@ -4,9 +4,9 @@
  * both find the controls by these labels.
  */
 import { useTranslation } from 'react-i18next';
-import { DocumentTypeSchema, documentTypeLabels, SecrecyLevelSchema, UrgencySchema, type DocumentType, type SecrecyLevel, type Urgency } from '../../../shared/domain/documents/model';
+import { DocumentTypeSchema, SecrecyLevelSchema, UrgencySchema, type DocumentType, type SecrecyLevel, type Urgency } from '../../../shared/domain/documents/model';
 import type { DirectoryUnit } from '../../../shared/http/directory';
-import { secrecyLabel, urgencyLabel } from './labels';
+import { secrecyLabel, typeLabel, urgencyLabel } from './labels';
 
 /** What the inputs edit; `dueDate` is '' when no 办理期限 is set, `recipients` holds unit ids. */
 export interface DocumentFieldValues {
@@ -39,16 +39,16 @@ export function DocumentFieldsInputs({ values, onChange, units, titlePlaceholder
         <input type="text" value={values.title} maxLength={200} onChange={(e) => set({ title: e.target.value })} placeholder={titlePlaceholder} />
       </label>
       <div className="draft-form__row">
-        <SelectField label={t('docs.field.type')} value={values.type} options={DocumentTypeSchema.options} optionLabel={(option) => documentTypeLabels[option]} parse={(raw) => DocumentTypeSchema.parse(raw)} onChange={(type) => set({ type })} />
+        <SelectField label={t('docs.field.type')} value={values.type} options={DocumentTypeSchema.options} optionLabel={(option) => typeLabel(option, t)} parse={(raw) => DocumentTypeSchema.parse(raw)} onChange={(type) => set({ type })} />
         <SelectField
           label={t('docs.field.secrecy')}
           value={values.secrecy}
           options={SecrecyLevelSchema.options}
-          optionLabel={(option) => (option === 'none' ? t('docs.secrecyNone') : secrecyLabel(option))}
+          optionLabel={(option) => (option === 'none' ? t('docs.secrecyNone') : secrecyLabel(option, t))}
           parse={(raw) => SecrecyLevelSchema.parse(raw)}
           onChange={(secrecy) => set({ secrecy })}
         />
-        <SelectField label={t('docs.field.urgency')} value={values.urgency} options={UrgencySchema.options} optionLabel={urgencyLabel} parse={(raw) => UrgencySchema.parse(raw)} onChange={(urgency) => set({ urgency })} />
+        <SelectField label={t('docs.field.urgency')} value={values.urgency} options={UrgencySchema.options} optionLabel={(option) => urgencyLabel(option, t)} parse={(raw) => UrgencySchema.parse(raw)} onChange={(urgency) => set({ urgency })} />
         <label className="field">
           <span>{t('docs.field.dueDate')}</span>
           <input type="date" value={values.dueDate} onChange={(e) => set({ dueDate: e.target.value })} />

@@ -4,7 +4,7 @@
  */
 import { useTranslation } from 'react-i18next';
 import type { DocumentListItem } from '../../../shared/http/documents';
-import { formatTime, typeLabel, urgencyLabel } from './labels';
+import { formatTime, stateLabel, typeLabel, urgencyLabel } from './labels';
 import { isOverdue } from './overdue';
 
 /** 标题, 发文字号, 文种, 环节, 紧急程度, 办理期限, 更新时间. */
@@ -25,7 +25,7 @@ export function DocumentColumnHeaders() {
 
 /** One document's cells under DocumentColumnHeaders; the title opens it. */
 export function DocumentRowCells({ item, onOpen }: { item: DocumentListItem; onOpen: (id: string) => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (
     <>
       <td>
@@ -34,12 +34,12 @@ export function DocumentRowCells({ item, onOpen }: { item: DocumentListItem; onO
         </button>
       </td>
       <td className="doc-table__number">{item.docNumber ?? '—'}</td>
-      <td>{typeLabel(item.type)}</td>
+      <td>{typeLabel(item.type, t)}</td>
       <td>
-        <span className={`state-tag state-tag--${item.state}`}>{item.stateLabel}</span>
+        <span className={`state-tag state-tag--${item.state}`}>{stateLabel(item, t, i18n.language)}</span>
       </td>
       <td>
-        <span className={`urgency urgency--${item.urgency}`}>{urgencyLabel(item.urgency)}</span>
+        <span className={`urgency urgency--${item.urgency}`}>{urgencyLabel(item.urgency, t)}</span>
       </td>
       <td>
         {item.dueDate ?? '—'}

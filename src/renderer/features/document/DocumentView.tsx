@@ -9,7 +9,6 @@ import { useTranslation } from 'react-i18next';
 import type { DirectoryUnit } from '../../../shared/http/directory';
 import type { AuditResponse } from '../../../shared/http/documents';
 import type { WorkflowAction } from '../../../shared/domain/documents/workflow';
-import { formatSecrecy } from '../../../shared/domain/documents/model';
 import type { LocalDocument, Session } from '../../../shared/api';
 import { useApi } from '../../app/apiContext';
 import { fromBase64 } from './base64';
@@ -18,7 +17,7 @@ import { BodyEditor } from './BodyEditor';
 import type * as Y from 'yjs';
 import { RevisionsPanel } from '../revisions/RevisionsPanel';
 import { CoDraftersPanel } from './CoDraftersPanel';
-import { exchangeStatusLabels, formatTime, typeLabel, urgencyLabel } from './labels';
+import { actionLabel, exchangeStatusLabel, formatTime, secrecyText, stateLabel, typeLabel, urgencyLabel } from './labels';
 import { EditFieldsForm } from './EditFieldsForm';
 import { exportFrameOf } from './exportFrame';
 import { chosenFor, NextHolderPicker, type NextHolderChoice } from './NextHolderPicker';
@@ -42,7 +41,7 @@ export interface DocumentViewProps {
 }
 
 export function DocumentView({ id, onBack }: DocumentViewProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const api = useApi();
   const [local, setLocal] = useState<LocalDocument | null>(null);
   const [session, setSession] = useState<Session | null>(null);
@@ -240,10 +239,10 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
       <header className="doc-view__header">
         <div className="doc-view__tags">
           <span className="kind-tag">{view.kind === 'outgoing' ? t('sections.outgoing.label') : t('sections.incoming.label')}</span>
-          <span className="kind-tag kind-tag--type">{typeLabel(view.type)}</span>
-          <span className={`state-tag state-tag--${view.state}`}>{view.stateLabel}</span>
-          {fields.urgency !== 'normal' ? <span className={`urgency urgency--${fields.urgency}`}>{urgencyLabel(fields.urgency)}</span> : null}
-          {fields.secrecy.level !== 'none' ? <span className="secrecy-tag">{formatSecrecy(fields.secrecy)}</span> : null}
+          <span className="kind-tag kind-tag--type">{typeLabel(view.type, t)}</span>
+          <span className={`state-tag state-tag--${view.state}`}>{stateLabel(view, t, i18n.language)}</span>
+          {fields.urgency !== 'normal' ? <span className={`urgency urgency--${fields.urgency}`}>{urgencyLabel(fields.urgency, t)}</span> : null}
+          {fields.secrecy.level !== 'none' ? <span className="secrecy-tag">{secrecyText(fields.secrecy, t)}</span> : null}
           {view.sealed ? <span className="sealed-tag">{t('docs.sealed')}</span> : null}
         </div>
         <h2 id="doc-title" className="doc-view__title">
@@ -283,9 +282,9 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
               <dt>{t('docs.field.ccRecipients')}</dt>
               <dd>{recipients(fields.ccRecipients)}</dd>
               <dt>{t('docs.field.secrecy')}</dt>
-              <dd>{fields.secrecy.level === 'none' ? t('docs.secrecyNone') : formatSecrecy(fields.secrecy)}</dd>
+              <dd>{fields.secrecy.level === 'none' ? t('docs.secrecyNone') : secrecyText(fields.secrecy, t)}</dd>
               <dt>{t('docs.field.urgency')}</dt>
-              <dd>{urgencyLabel(fields.urgency)}</dd>
+              <dd>{urgencyLabel(fields.urgency, t)}</dd>
               <dt>{t('docs.field.dueDate')}</dt>
               <dd>{fields.dueDate ?? '—'}</dd>
               <dt>{t('docs.field.holders')}</dt>
@@ -361,7 +360,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                       disabled={busy !== null || pending.length > 0}
                       onClick={() => void act(a.action)}
                     >
-                      {busy === a.action ? t('docs.working') : a.label}
+                      {busy === a.action ? t('docs.working') : actionLabel(a.action, t)}
                     </button>
                   ))}
                 </div>
@@ -413,7 +412,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                 {view.receipts.map((r) => (
                   <li key={r.exchangeId} className={`receipt receipt--${r.status}`}>
                     <span className="receipt__unit">{r.unitName}</span>
-                    <span className="receipt__status">{exchangeStatusLabels[r.status]}</span>
+                    <span className="receipt__status">{exchangeStatusLabel(r.status, t)}</span>
                     {r.handledByName ? (
                       <span className="receipt__who">
                         {r.handledByName} · {r.handledAt ? formatTime(r.handledAt) : ''}

@@ -4,7 +4,8 @@
  * default ticked. Nothing is guessed here: an action the server routes by itself shows no choice.
  */
 import { useTranslation } from 'react-i18next';
-import { workflowStateLabels, type ActionRecipients, type WorkflowAction } from '../../../shared/domain/documents';
+import type { ActionRecipients, WorkflowAction } from '../../../shared/domain/documents';
+import { terms } from '../../i18n/terms';
 import type { AvailableAction } from '../../../shared/http/documents';
 
 /** The people chosen per action; an action absent here gets its `defaults`. */
@@ -37,8 +38,8 @@ export function NextHolderPicker({ actions, choice, onChange }: NextHolderPicker
             : a.action === 'circulate'
               ? t('nextHolder.legendCirculate')
               : recipients.step
-                ? t('nextHolder.legendStep', { action: a.label, step: workflowStateLabels[recipients.step] })
-                : t('nextHolder.legend', { action: a.label });
+                ? t('nextHolder.legendStep', { action: terms(t).action(a.action), step: terms(t).state(recipients.step) })
+                : t('nextHolder.legend', { action: terms(t).action(a.action) });
         return (
           <fieldset key={a.action} className="field units-picker" aria-label={legend}>
             <legend>{legend}</legend>

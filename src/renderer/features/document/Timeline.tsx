@@ -2,12 +2,13 @@
 import { useTranslation } from 'react-i18next';
 import type { HistoryEntry } from '../../../shared/domain/documents/workflow';
 import { formatTime } from './labels';
+import { termInLanguage } from '../../i18n/terms';
 import { InkImage } from '../signoff/InkImage';
 import { VoiceNotePlayer } from '../signoff';
 
 /** `unitNames`: unit id → name, to say where a 分发 went; `documentId` lets a 语音签批 entry fetch its recording. */
 export function Timeline({ history, unitNames, documentId }: { history: readonly HistoryEntry[]; unitNames: ReadonlyMap<string, string>; documentId?: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   if (history.length === 0) return <p className="muted">{t('docs.history.empty')}</p>;
   return (
     <ol className="timeline" aria-label={t('docs.history.title')}>
@@ -16,7 +17,7 @@ export function Timeline({ history, unitNames, documentId }: { history: readonly
           <div className="timeline__head">
             <span className="timeline__actor">{entry.actorName}</span>
             {entry.onBehalfOfName ? <span className="timeline__behalf">{t('docs.history.onBehalfOf', { name: entry.onBehalfOfName })}</span> : null}
-            <span className="timeline__action">{entry.label}</span>
+            <span className="timeline__action">{termInLanguage(entry.label, i18n.language)}</span>
             <time className="timeline__time" dateTime={entry.at}>
               {formatTime(entry.at)}
             </time>

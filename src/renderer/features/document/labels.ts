@@ -1,17 +1,32 @@
-/** How document facts read in the interface (the domain's own Chinese terms, from src/shared). */
-import {
-  documentTypeLabels,
-  secrecyLevelLabels,
-  urgencyLabels,
-  type DocumentType,
-  type SecrecyLevel,
-  type Urgency,
-} from '../../../shared/domain/documents/model';
+/**
+ * How document facts read in the interface: the domain's words in the interface language
+ * (src/renderer/i18n/terms.ts; the Chinese ones are src/shared's).
+ */
+import type { TFunction } from 'i18next';
+import { workflowStateLabels, type DocumentType, type Urgency, type WorkflowAction, type WorkflowState } from '../../../shared/domain/documents';
+import { SecrecyLevelSchema } from '../../../shared/domain/documents/model';
+import { terms, termInLanguage, type ExchangeStatus } from '../../i18n/terms';
 
-export const typeLabel = (type: DocumentType): string => documentTypeLabels[type];
-/** 平件 for normal: the list shows a word in every row, not a blank. */
-export const urgencyLabel = (urgency: Urgency): string => urgencyLabels[urgency] || '平件';
-export const secrecyLabel = (level: string): string => secrecyLevelLabels[level as SecrecyLevel] || '非密';
+export const typeLabel = (type: DocumentType, t: TFunction): string => terms(t).type(type);
+/** 平件 / Normal for normal: the list shows a word in every row, not a blank. */
+export const urgencyLabel = (urgency: Urgency, t: TFunction): string => terms(t).urgency(urgency);
+export const secrecyLabel = (level: string, t: TFunction): string => {
+  const parsed = SecrecyLevelSchema.safeParse(level);
+  return terms(t).secrecy(parsed.success ? parsed.data : 'none');
+};
+/** 密级 with its 保密期限 as GB/T 9704 writes it (秘密★1年), the level in the interface language. */
+export const secrecyText = (secrecy: { level: string; period?: string | undefined }, t: TFunction): string =>
+  `${secrecyLabel(secrecy.level, t)}${secrecy.period ? `★${secrecy.period}` : ''}`;
+export const exchangeStatusLabel = (status: ExchangeStatus, t: TFunction): string => terms(t).exchangeStatus(status);
+export const actionLabel = (action: WorkflowAction, t: TFunction): string => terms(t).action(action);
+
+/**
+ * A document's step as the interface says it: the step's word, unless the row carries a label of
+ * its own (拟稿（待发送） for a draft still on this computer), shown as it came.
+ */
+export function stateLabel(item: { state: WorkflowState; stateLabel: string }, t: TFunction, language: string): string {
+  return item.stateLabel === workflowStateLabels[item.state] ? terms(t).state(item.state) : termInLanguage(item.stateLabel, language, 'state');
+}
 
 /** `2026-11-22T05:14:00Z` → `2026-11-22 13:14` in the person's time zone. */
 export function formatTime(iso: string): string {
@@ -21,5 +36,4 @@ export function formatTime(iso: string): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
-export const commandStatusLabels = { pending: '待发送', sent: '已发送', rejected: '被拒绝' } as const;
-export const exchangeStatusLabels = { pending: '待签收', received: '已签收', returned: '已退回', withdrawn: '已撤回' } as const;
+

@@ -9,7 +9,7 @@ import type { ExchangeItem } from '../../../shared/http/documents';
 import type { ExchangeVerification } from '../../../shared/http/exchange';
 import { useApi } from '../../app/apiContext';
 import { fromBase64 } from '../document/base64';
-import { exchangeStatusLabels, formatTime, urgencyLabel } from '../document/labels';
+import { exchangeStatusLabel, formatTime, urgencyLabel } from '../document/labels';
 import { PdfPreview, type PdfSource } from '../preview';
 import { VerificationPanel } from './VerificationPanel';
 import { describeError, describeReason } from '../../i18n/errors';
@@ -69,10 +69,10 @@ export function ExchangeItemView({ item, box, onBack, onChanged }: ExchangeItemV
       <h2>{item.title}</h2>
       <p className="exchange-item__meta">
         <span>{item.docNumber ?? '—'}</span>
-        <span>{urgencyLabel(item.urgency)}</span>
+        <span>{urgencyLabel(item.urgency, t)}</span>
         <span>{box === 'incoming' ? t('docs.exchange.from', { unit: item.fromUnitName }) : t('docs.exchange.to', { unit: item.toUnitName })}</span>
         <span>{t('docs.exchange.sent', { name: item.sentByName, time: formatTime(item.sentAt) })}</span>
-        <span className={`receipt__status receipt--${item.status}`}>{exchangeStatusLabels[item.status]}</span>
+        <span className={`receipt__status receipt--${item.status}`}>{exchangeStatusLabel(item.status, t)}</span>
       </p>
       <div className="exchange-view__body">
         <PdfPreview source={source} />

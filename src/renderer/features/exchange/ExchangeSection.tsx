@@ -10,7 +10,7 @@ import type { ExchangeItem } from '../../../shared/http/documents';
 import { useApi } from '../../app/apiContext';
 import { EmptyState } from '../../components/EmptyState';
 import { SectionPage } from '../../components/SectionPage';
-import { exchangeStatusLabels, formatTime, urgencyLabel } from '../document/labels';
+import { exchangeStatusLabel, formatTime, urgencyLabel } from '../document/labels';
 import { useApiEvent } from '../document/useApiEvent';
 import { BatchProgress, type BatchRun } from './BatchProgress';
 import { runBatch } from './batch';
@@ -73,7 +73,7 @@ function ExchangeRow({ item, box, onChanged, onOpen, selected, onSelect }: RowPr
       ) : null}
       <div className="exchange-item__main">
         <div className="exchange-item__title">
-          {item.urgency !== 'normal' ? <span className={`urgency urgency--${item.urgency}`}>{urgencyLabel(item.urgency)}</span> : null}
+          {item.urgency !== 'normal' ? <span className={`urgency urgency--${item.urgency}`}>{urgencyLabel(item.urgency, t)}</span> : null}
           <span>{item.title}</span>
           <button type="button" className="link-button" aria-label={t('exchangeDesk.openLabel', { title: item.title })} onClick={onOpen}>
             {t('exchangeDesk.open')}
@@ -85,7 +85,7 @@ function ExchangeRow({ item, box, onChanged, onOpen, selected, onSelect }: RowPr
           <span>{t('docs.exchange.sent', { name: item.sentByName, time: formatTime(item.sentAt) })}</span>
         </div>
         <div className="exchange-item__status">
-          <span className={`receipt__status receipt--${item.status}`}>{exchangeStatusLabels[item.status]}</span>
+          <span className={`receipt__status receipt--${item.status}`}>{exchangeStatusLabel(item.status, t)}</span>
           {item.handledByName ? <span>{t('docs.exchange.handled', { name: item.handledByName, time: item.handledAt ? formatTime(item.handledAt) : '' })}</span> : null}
           {item.overdue ? <span className="overdue-badge">{t('exchangeDesk.overdue')}</span> : null}
           {item.reminderCount ? <span className="muted">{t('exchangeDesk.reminded', { count: item.reminderCount, time: item.remindedAt ? formatTime(item.remindedAt) : '' })}</span> : null}
@@ -212,7 +212,7 @@ export function ExchangeSection() {
   const receiveSelected = async () => {
     const ids = pendingIds.filter((id) => selected.has(id));
     const label = t('exchangeDesk.batchReceive');
-    const success = exchangeStatusLabels.received;
+    const success = exchangeStatusLabel('received', t);
     setRun({ label, total: ids.length, outcomes: [], success });
     const outcomes = await runBatch(ids, (id) => api.exchange.act({ id, action: 'receive' }), (done) => setRun({ label, total: ids.length, outcomes: done, success }), (error) => describeError(error, t));
     setSelected(new Set(outcomes.filter((o) => !o.ok).map((o) => o.id)));

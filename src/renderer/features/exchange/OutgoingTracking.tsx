@@ -7,7 +7,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ExchangeItem } from '../../../shared/http/documents';
 import { useApi } from '../../app/apiContext';
-import { exchangeStatusLabels, formatTime, urgencyLabel } from '../document/labels';
+import { exchangeStatusLabel, formatTime, urgencyLabel } from '../document/labels';
 import { BatchProgress, type BatchRun } from './BatchProgress';
 import { durationText, runBatch } from './batch';
 import { VerificationPanel } from './VerificationPanel';
@@ -51,7 +51,7 @@ function UnitRow({ item, onChanged }: { item: ExchangeItem; onChanged: () => voi
   return (
     <li className={`receipt receipt--${item.status}`} aria-label={item.toUnitName}>
       <span className="receipt__unit">{item.toUnitName}</span>
-      <span className="receipt__status">{exchangeStatusLabels[item.status]}</span>
+      <span className="receipt__status">{exchangeStatusLabel(item.status, t)}</span>
       {item.overdue ? <span className="overdue-badge">{t('exchangeDesk.overdue')}</span> : null}
       {item.handledByName ? <span className="receipt__who">{t('docs.exchange.handled', { name: item.handledByName, time: item.handledAt ? formatTime(item.handledAt) : '' })}</span> : null}
       {item.signForMinutes !== undefined ? <span>{t('exchangeDesk.signFor', { duration: durationText(item.signForMinutes, t) })}</span> : null}
@@ -88,15 +88,15 @@ function SentDocumentCard({ doc, onChanged }: { doc: SentDocument; onChanged: ()
   const withdrawAll = async () => {
     const label = t('exchangeDesk.batchWithdraw');
     const ids = pending.map((i) => i.id);
-    setRun({ label, total: ids.length, outcomes: [], success: exchangeStatusLabels.withdrawn });
-    await runBatch(ids, (id) => api.exchange.act({ id, action: 'withdraw' }), (outcomes) => setRun({ label, total: ids.length, outcomes, success: exchangeStatusLabels.withdrawn }), (error) => describeError(error, t));
+    setRun({ label, total: ids.length, outcomes: [], success: exchangeStatusLabel('withdrawn', t) });
+    await runBatch(ids, (id) => api.exchange.act({ id, action: 'withdraw' }), (outcomes) => setRun({ label, total: ids.length, outcomes, success: exchangeStatusLabel('withdrawn', t) }), (error) => describeError(error, t));
     onChanged();
   };
 
   return (
     <li className="exchange-item exchange-sent" aria-label={doc.title}>
       <div className="exchange-item__title">
-        {doc.urgency !== 'normal' ? <span className={`urgency urgency--${doc.urgency}`}>{urgencyLabel(doc.urgency)}</span> : null}
+        {doc.urgency !== 'normal' ? <span className={`urgency urgency--${doc.urgency}`}>{urgencyLabel(doc.urgency, t)}</span> : null}
         <span>{doc.title}</span>
         <span className="muted">{doc.docNumber ?? ''}</span>
       </div>

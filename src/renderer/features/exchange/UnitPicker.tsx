@@ -5,7 +5,8 @@
  */
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { UNIT_GROUPS, unitGroupLabels, unitGroupOf, unitMatches } from '../../../shared/domain/exchange/unitGroups';
+import { UNIT_GROUPS, unitGroupOf, unitMatches } from '../../../shared/domain/exchange/unitGroups';
+import { terms } from '../../i18n/terms';
 import type { DirectoryUnit } from '../../../shared/http/directory';
 
 export interface UnitPickerProps {
@@ -36,7 +37,7 @@ export function UnitPicker({ units, chosen, onChange, legend }: UnitPickerProps)
         <div role="group" aria-label={t('exchangeDesk.groups')} className="units-picker__groups">
           {groups.map(({ group, ids }) => (
             <button key={group} type="button" className="button button--secondary" onClick={() => add(ids)}>
-              {t('exchangeDesk.group', { name: unitGroupLabels[group], count: ids.length })}
+              {t('exchangeDesk.group', { name: terms(t).unitGroup(group), count: ids.length })}
             </button>
           ))}
           <button type="button" className="link-button" onClick={() => onChange([])}>

@@ -8,7 +8,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
-import { workflowStateLabels } from '../../../shared/domain/documents';
+import { terms } from '../../i18n/terms';
 import type { BodyVersion, ChangeDecision, RevisionSegment, RevisionsResponse } from '../../../shared/http/revisions';
 import { useApi } from '../../app/apiContext';
 import { revertChange } from './revertChange';
@@ -27,7 +27,7 @@ export interface RevisionsPanelProps {
 type Change = RevisionSegment & { blockId?: string };
 
 function versionLabel(v: BodyVersion, t: (key: string, options?: Record<string, unknown>) => string): string {
-  return t('revisions.versionLabel', { seq: v.seq, step: workflowStateLabels[v.step], name: v.actorName, time: new Date(v.createdAt).toLocaleString('zh-CN', { hour12: false }) });
+  return t('revisions.versionLabel', { seq: v.seq, step: terms(t).state(v.step), name: v.actorName, time: new Date(v.createdAt).toLocaleString('zh-CN', { hour12: false }) });
 }
 
 export function RevisionsPanel({ documentId, version, bodyDoc }: RevisionsPanelProps) {

@@ -9,6 +9,7 @@ import type { HistoryEntry } from '../../../shared/domain/documents/workflow';
 import { sheetBoxes, sheetOpinions } from '../../../shared/domain/documents/sheetOpinions';
 import { formatTime } from '../document/labels';
 import { InkImage } from './InkImage';
+import { termInLanguage } from '../../i18n/terms';
 
 const duration = (ms: number) => {
   const s = Math.round(ms / 1000);
@@ -16,7 +17,7 @@ const duration = (ms: number) => {
 };
 
 export function OpinionsPanel({ kind, history }: { kind: 'outgoing' | 'incoming'; history: readonly HistoryEntry[] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const opinions = useMemo(() => sheetOpinions(history), [history]);
   return (
     <section className="panel" aria-labelledby="doc-opinions">
@@ -40,7 +41,7 @@ export function OpinionsPanel({ kind, history }: { kind: 'outgoing' | 'incoming'
                       {o.ink ? <InkImage drawing={o.ink} label={t('handwriting.inHistory', { name: o.actorName })} className="ink-image opinion-sheet__ink" /> : null}
                       {o.voice ? <p className="opinion-sheet__voice">{t('handwriting.voice', { duration: duration(o.voice.durationMs) })}</p> : null}
                       <p className="opinion-sheet__sign">
-                        {o.label} · {o.actorName}
+                        {termInLanguage(o.label, i18n.language)} · {o.actorName}
                         {o.onBehalfOfName ? t('docs.history.onBehalfOf', { name: o.onBehalfOfName }) : ''} · <time dateTime={o.at}>{formatTime(o.at)}</time>
                       </p>
                     </div>

@@ -12,7 +12,7 @@ import { useApi } from '../../app/apiContext';
 import { EmptyState } from '../../components/EmptyState';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { DocumentColumnHeaders, DocumentRowCells, ListNotices } from '../document/DocumentTableParts';
-import { urgencyLabel } from '../document/labels';
+import { typeLabel, urgencyLabel } from '../document/labels';
 import { useApiEvent } from '../document/useApiEvent';
 import '../../styles/documents.css';
 import { describeError } from '../../i18n/errors';
@@ -110,7 +110,7 @@ export function TodoList({ empty, onOpen, selected, onSelectionChange }: TodoLis
             <option value="">{t('batch.any')}</option>
             {(Object.keys(documentTypeLabels) as DocumentType[]).map((k) => (
               <option key={k} value={k}>
-                {documentTypeLabels[k]}
+                {typeLabel(k, t)}
               </option>
             ))}
           </select>
@@ -121,7 +121,7 @@ export function TodoList({ empty, onOpen, selected, onSelectionChange }: TodoLis
             <option value="">{t('batch.any')}</option>
             {(Object.keys(urgencyLabels) as Urgency[]).map((k) => (
               <option key={k} value={k}>
-                {urgencyLabel(k)}
+                {urgencyLabel(k, t)}
               </option>
             ))}
           </select>

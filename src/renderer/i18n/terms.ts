@@ -1,0 +1,159 @@
+/**
+ * The domain's words — workflow steps and actions, the 15 document types, 紧急程度, 密级, exchange and
+ * verification states — in the interface language. zh-CN takes them from src/shared (the words the
+ * server, the PDF and the 处理笺 use, so the Chinese interface is unchanged); English has its own.
+ * Document content (the PDF, the 处理笺, Word files) always keeps the Chinese terms GB/T 9704 prints.
+ */
+/** What the shorthands need of i18next's `t`: a key in, the text out. */
+type Translate = (key: string) => string;
+import {
+  documentKindLabels,
+  documentTypeLabels,
+  secrecyLevelLabels,
+  urgencyLabels,
+  workflowActionLabels,
+  workflowStateLabels,
+  type DocumentKind,
+  type DocumentType,
+  type SecrecyLevel,
+  type Urgency,
+  type WorkflowAction,
+  type WorkflowState,
+} from '../../shared/domain/documents';
+import { signatureVerdictLabels, unitGroupLabels, type SignatureVerdict, type UnitGroup } from '../../shared/domain/exchange';
+
+export type ExchangeStatus = 'pending' | 'received' | 'returned' | 'withdrawn';
+export type CommandStatus = 'pending' | 'sent' | 'rejected';
+
+interface Terms {
+  readonly action: Record<WorkflowAction, string>;
+  readonly state: Record<WorkflowState, string>;
+  readonly type: Record<DocumentType, string>;
+  readonly kind: Record<DocumentKind, string>;
+  readonly urgency: Record<Urgency, string>;
+  readonly secrecy: Record<SecrecyLevel, string>;
+  readonly exchangeStatus: Record<ExchangeStatus, string>;
+  readonly commandStatus: Record<CommandStatus, string>;
+  readonly verdict: Record<SignatureVerdict, string>;
+  readonly unitGroup: Record<UnitGroup, string>;
+}
+
+const zh: Terms = {
+  action: workflowActionLabels,
+  state: workflowStateLabels,
+  type: documentTypeLabels,
+  kind: documentKindLabels,
+  // A word in every row rather than a blank: 平件, 非密.
+  urgency: { ...urgencyLabels, normal: '平件' },
+  secrecy: { ...secrecyLevelLabels, none: '非密' },
+  exchangeStatus: { pending: '待签收', received: '已签收', returned: '已退回', withdrawn: '已撤回' },
+  commandStatus: { pending: '待发送', sent: '已发送', rejected: '被拒绝' },
+  verdict: signatureVerdictLabels,
+  unitGroup: unitGroupLabels,
+};
+
+const en: Terms = {
+  action: {
+    submit: 'Submit',
+    approve: 'Approve',
+    return: 'Return',
+    withdraw: 'Withdraw',
+    transfer: 'Transfer',
+    number: 'Number',
+    seal: 'Seal',
+    dispatch: 'Dispatch',
+    archive: 'Archive',
+    register: 'Register',
+    propose: 'Propose',
+    instruct: 'Instruct',
+    assign: 'Assign',
+    circulate: 'Circulate',
+    read: 'Mark as read',
+    complete: 'Complete',
+    remind: 'Remind',
+  },
+  state: {
+    draft: 'Drafting',
+    review: 'Review',
+    countersign: 'Countersigning',
+    signoff: 'Sign-off',
+    numbering: 'Numbering',
+    sealing: 'Sealing',
+    dispatching: 'Dispatching',
+    dispatched: 'Dispatched',
+    registering: 'Registering',
+    proposing: 'Proposing',
+    instructing: 'Instructing',
+    assigning: 'Assigning',
+    handling: 'Handling',
+    completed: 'Completed',
+    archived: 'Archived',
+  },
+  type: {
+    resolution: 'Resolution',
+    decision: 'Decision',
+    order: 'Order',
+    communique: 'Communiqué',
+    announcement: 'Announcement',
+    publicNotice: 'Public notice',
+    opinion: 'Opinion',
+    notice: 'Notice',
+    bulletin: 'Bulletin',
+    report: 'Report',
+    request: 'Request',
+    reply: 'Reply',
+    motion: 'Motion',
+    letter: 'Letter',
+    minutes: 'Minutes',
+  },
+  kind: { outgoing: 'Outgoing', incoming: 'Incoming' },
+  urgency: { normal: 'Normal', urgent: 'Urgent', extraUrgent: 'Extra urgent' },
+  secrecy: { none: 'Unclassified', secret: 'Secret', confidential: 'Confidential', topSecret: 'Top secret' },
+  exchangeStatus: { pending: 'Awaiting receipt', received: 'Received', returned: 'Returned', withdrawn: 'Withdrawn' },
+  commandStatus: { pending: 'Waiting to send', sent: 'Sent', rejected: 'Refused' },
+  verdict: { valid: 'Valid', invalid: 'Invalid', revoked: 'Revoked', untrusted: 'Untrusted' },
+  unitGroup: { districts: 'District governments', departments: 'City departments', others: 'Other units' },
+};
+
+/** The terms as i18n resources under `terms` (e.g. `terms.action.submit`). */
+export function termResources(language: 'zh' | 'en'): Terms {
+  return language === 'zh' ? zh : en;
+}
+
+/**
+ * English for a Chinese domain word that arrived as text (an error's `{step}` parameter, a history
+ * entry's label): exact words only, never parts of text; anything else is returned as it is. Words
+ * that name both a step and its action (编号, 用印 …) read as `prefer` says.
+ */
+function englishMap(order: readonly (keyof Terms)[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const group of order) {
+    const words = zh[group] as Record<string, string>;
+    for (const [code, word] of Object.entries(words)) if (word && !map.has(word)) map.set(word, (en[group] as Record<string, string>)[code] ?? word);
+  }
+  return map;
+}
+const groups = Object.keys(zh) as (keyof Terms)[];
+const englishAsStep = englishMap(['state', ...groups]);
+const englishAsAction = englishMap(['action', ...groups]);
+
+export function termInLanguage(word: string, language: string, prefer: 'state' | 'action' = 'action'): string {
+  if (language !== 'en') return word;
+  return (prefer === 'state' ? englishAsStep : englishAsAction).get(word) ?? word;
+}
+
+/** Shorthands for components: `terms(t).action('submit')`. */
+export function terms(t: Translate) {
+  return {
+    action: (action: WorkflowAction) => t(`terms.action.${action}`),
+    state: (state: WorkflowState) => t(`terms.state.${state}`),
+    type: (type: DocumentType) => t(`terms.type.${type}`),
+    kind: (kind: DocumentKind) => t(`terms.kind.${kind}`),
+    urgency: (urgency: Urgency) => t(`terms.urgency.${urgency}`),
+    secrecy: (level: SecrecyLevel) => t(`terms.secrecy.${level}`),
+    exchangeStatus: (status: ExchangeStatus) => t(`terms.exchangeStatus.${status}`),
+    commandStatus: (status: CommandStatus) => t(`terms.commandStatus.${status}`),
+    verdict: (verdict: SignatureVerdict) => t(`terms.verdict.${verdict}`),
+    unitGroup: (group: UnitGroup) => t(`terms.unitGroup.${group}`),
+  };
+}

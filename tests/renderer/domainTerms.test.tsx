@@ -1,0 +1,104 @@
+/**
+ * The domain's words in the interface language: with the interface in English, a document's step,
+ * type, urgency, its action buttons and its 流转记录 read in English (they showed 签发, 通知, 提交);
+ * in Chinese they are exactly the words the server, the PDF and INTERFACES.md use.
+ */
+import { cleanup, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { XietongApi } from '../../src/shared/api';
+import {
+  documentTypeLabels,
+  workflowActionLabels,
+  workflowStateLabels,
+  type HistoryEntry,
+} from '../../src/shared/domain/documents';
+import type { DocumentListItem } from '../../src/shared/http/documents';
+import { Timeline } from '../../src/renderer/features/document/Timeline';
+import { NextHolderPicker } from '../../src/renderer/features/document/NextHolderPicker';
+import { TodoList } from '../../src/renderer/features/todo/TodoList';
+import { termInLanguage, termResources } from '../../src/renderer/i18n/terms';
+import { renderWithApi } from './render';
+
+afterEach(cleanup);
+
+const row: DocumentListItem = {
+  id: 'd1',
+  kind: 'outgoing',
+  type: 'notice',
+  title: '关于做好冬季防火工作的通知',
+  state: 'signoff',
+  stateLabel: '签发',
+  urgency: 'urgent',
+  secrecyLevel: 'none',
+  holders: ['user-wang'],
+  updatedAt: '2026-12-01T08:00:00.000Z',
+};
+
+const api = {
+  on: () => () => undefined,
+  documents: { list: () => Promise.resolve({ ok: true, value: { items: [row], fromReplica: false } }) },
+} as unknown as XietongApi;
+
+const todo = <TodoList empty="—" onOpen={() => undefined} selected={new Map()} onSelectionChange={() => undefined} />;
+
+const history: HistoryEntry[] = [
+  { at: '2026-12-01T08:00:00.000Z', actor: 'user-li', actorName: '李文', action: 'submit', label: '提交', from: 'draft', to: 'signoff', targets: ['user-wang'], targetNames: ['王建国'] },
+  { at: '2026-12-02T08:00:00.000Z', actor: 'system', actorName: '系统', action: 'remind', label: '催办', from: 'signoff', to: 'signoff' },
+];
+
+describe('domain words in the interface language', () => {
+  it('lists a document\'s type, step and urgency in English', async () => {
+    await renderWithApi(todo, api, 'en');
+    const cells = (await screen.findByText('Sign-off')).closest('tr')!;
+    expect(cells.textContent).toContain('Notice');
+    expect(cells.textContent).toContain('Urgent');
+    expect(cells.textContent.replace(row.title, '')).not.toMatch(/签发|通知|加急/);
+    // The filters offer the types in English too.
+    expect(screen.getByRole('option', { name: 'Request' })).toBeTruthy();
+  });
+
+  it('keeps the Chinese words in Chinese', async () => {
+    await renderWithApi(todo, api, 'zh-CN');
+    const cells = (await screen.findByText('签发')).closest('tr')!;
+    expect(cells.textContent).toContain('通知');
+    expect(cells.textContent).toContain('加急');
+  });
+
+  it('words the 流转记录 and the 下一步办理人 legend in English', async () => {
+    await renderWithApi(<Timeline history={history} unitNames={new Map()} />, api, 'en');
+    expect(screen.getByText('Submit')).toBeTruthy();
+    expect(screen.getByText('Remind')).toBeTruthy();
+    cleanup();
+    await renderWithApi(
+      <NextHolderPicker
+        actions={[{ action: 'approve', label: '同意', recipients: { step: 'numbering', eligible: [{ id: 'zhao', name: '赵敏', roles: ['clerk'] }], defaults: ['zhao'], required: true } }]}
+        choice={{}}
+        onChange={() => undefined}
+      />,
+      api,
+      'en',
+    );
+    expect(screen.getByRole('group', { name: 'Approve: next holder (Numbering)' })).toBeTruthy();
+  });
+
+  it('has a word for every code in both languages: the server\'s Chinese, and English without Chinese', () => {
+    const zh = termResources('zh');
+    const en = termResources('en');
+    expect(zh.action).toEqual(workflowActionLabels);
+    expect(zh.state).toEqual(workflowStateLabels);
+    expect(zh.type).toEqual(documentTypeLabels);
+    for (const group of Object.keys(zh) as (keyof typeof zh)[]) {
+      expect(Object.keys(en[group]).sort(), group).toEqual(Object.keys(zh[group]).sort());
+      for (const word of Object.values(en[group] as Record<string, string>)) expect(word, `${group}: ${word}`).not.toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+
+  it('turns a Chinese step or action that came inside a message into English, exact words only', () => {
+    expect(termInLanguage('编号', 'en', 'state')).toBe('Numbering');
+    expect(termInLanguage('编号', 'en', 'action')).toBe('Number');
+    expect(termInLanguage('签发', 'en', 'state')).toBe('Sign-off');
+    expect(termInLanguage('编号', 'zh-CN', 'state')).toBe('编号');
+    expect(termInLanguage('王建国', 'en')).toBe('王建国');
+    expect(termInLanguage('签发文件', 'en')).toBe('签发文件');
+  });
+});
