@@ -20,6 +20,7 @@ import {
   type WorkflowAction,
   type WorkflowState,
 } from '../../shared/domain/documents';
+import { sheetBoxes, type SheetBoxName } from '../../shared/domain/documents/sheetOpinions';
 import { signatureVerdictLabels, unitGroupLabels, type SignatureVerdict, type UnitGroup } from '../../shared/domain/exchange';
 
 export type ExchangeStatus = 'pending' | 'received' | 'returned' | 'withdrawn';
@@ -36,6 +37,8 @@ interface Terms {
   readonly commandStatus: Record<CommandStatus, string>;
   readonly verdict: Record<SignatureVerdict, string>;
   readonly unitGroup: Record<UnitGroup, string>;
+  /** The boxes of the 处理笺 (发文稿纸 / 收文处理笺). */
+  readonly sheetBox: Record<SheetBoxName, string>;
 }
 
 const zh: Terms = {
@@ -50,6 +53,7 @@ const zh: Terms = {
   commandStatus: { pending: '待发送', sent: '已发送', rejected: '被拒绝' },
   verdict: signatureVerdictLabels,
   unitGroup: unitGroupLabels,
+  sheetBox: Object.fromEntries([...sheetBoxes.outgoing, ...sheetBoxes.incoming].map(({ box, label }) => [box, label])) as Record<SheetBoxName, string>,
 };
 
 const en: Terms = {
@@ -113,6 +117,7 @@ const en: Terms = {
   commandStatus: { pending: 'Waiting to send', sent: 'Sent', rejected: 'Refused' },
   verdict: { valid: 'Valid', invalid: 'Invalid', revoked: 'Revoked', untrusted: 'Untrusted' },
   unitGroup: { districts: 'District governments', departments: 'City departments', others: 'Other units' },
+  sheetBox: { draft: 'Drafting', review: 'Review', countersign: 'Countersigning', signoff: 'Sign-off', register: 'Registration', propose: 'Proposal', instruct: 'Instruction', handle: 'Handling' },
 };
 
 /** The terms as i18n resources under `terms` (e.g. `terms.action.submit`). */
@@ -155,5 +160,6 @@ export function terms(t: Translate) {
     commandStatus: (status: CommandStatus) => t(`terms.commandStatus.${status}`),
     verdict: (verdict: SignatureVerdict) => t(`terms.verdict.${verdict}`),
     unitGroup: (group: UnitGroup) => t(`terms.unitGroup.${group}`),
+    sheetBox: (box: SheetBoxName) => t(`terms.sheetBox.${box}`),
   };
 }

@@ -9,7 +9,7 @@ import type { HistoryEntry } from '../../../shared/domain/documents/workflow';
 import { sheetBoxes, sheetOpinions } from '../../../shared/domain/documents/sheetOpinions';
 import { formatTime } from '../document/labels';
 import { InkImage } from './InkImage';
-import { termInLanguage } from '../../i18n/terms';
+import { termInLanguage, terms } from '../../i18n/terms';
 
 const duration = (ms: number) => {
   const s = Math.round(ms / 1000);
@@ -26,7 +26,8 @@ export function OpinionsPanel({ kind, history }: { kind: 'outgoing' | 'incoming'
       </h3>
       <table className="opinion-sheet">
         <tbody>
-          {sheetBoxes[kind].map(({ box, label }) => {
+          {sheetBoxes[kind].map(({ box }) => {
+            const label = terms(t).sheetBox(box);
             const inBox = opinions.filter((o) => o.box === box);
             return (
               <tr key={box}>
