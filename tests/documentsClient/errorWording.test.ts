@@ -87,7 +87,7 @@ describe('server errors worded in the interface language', () => {
     expect(error).toMatchObject({ code: 'forbidden', key: 'workflow.notHolder', params: { step: '拟稿', label: '提交' } });
     expect(error.message).toBe('您不是当前拟稿环节的办理人，不能提交');
     const { en, zh } = await wordings(error);
-    expect(en).toBe('You are not the holder of the current step (拟稿), so you cannot 提交');
+    expect(en).toBe('You are not the holder of the current step (Drafting), so you cannot Submit');
     expect(zh).toBe(error.message);
   });
 

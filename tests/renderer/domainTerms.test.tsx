@@ -17,6 +17,10 @@ import { Timeline } from '../../src/renderer/features/document/Timeline';
 import { NextHolderPicker } from '../../src/renderer/features/document/NextHolderPicker';
 import { TodoList } from '../../src/renderer/features/todo/TodoList';
 import { termInLanguage, termResources } from '../../src/renderer/i18n/terms';
+import { createI18n } from '../../src/renderer/i18n';
+import { describeError } from '../../src/renderer/i18n/errors';
+import { errorText } from '../../src/shared/errors';
+import { eligibleFor } from '../../src/shared/domain/documents';
 import { renderWithApi } from './render';
 
 afterEach(cleanup);
@@ -87,7 +91,7 @@ describe('domain words in the interface language', () => {
     expect(zh.action).toEqual(workflowActionLabels);
     expect(zh.state).toEqual(workflowStateLabels);
     expect(zh.type).toEqual(documentTypeLabels);
-    for (const group of Object.keys(zh) as (keyof typeof zh)[]) {
+    for (const group of (Object.keys(zh) as (keyof typeof zh)[]).filter((key) => key !== 'listSeparator')) {
       expect(Object.keys(en[group]).sort(), group).toEqual(Object.keys(zh[group]).sort());
       for (const word of Object.values(en[group] as Record<string, string>)) expect(word, `${group}: ${word}`).not.toMatch(/[\u4e00-\u9fff]/);
     }
@@ -100,5 +104,22 @@ describe('domain words in the interface language', () => {
     expect(termInLanguage('编号', 'zh-CN', 'state')).toBe('编号');
     expect(termInLanguage('王建国', 'en')).toBe('王建国');
     expect(termInLanguage('签发文件', 'en')).toBe('签发文件');
+  });
+
+  it('words a refusal\'s steps, actions, holders and changed parts in English; names stay, Chinese unchanged', async () => {
+    const en = await createI18n('en');
+    const zh = await createI18n('zh-CN');
+    const notHolder = errorText('workflow.notHolder', { step: '签发', label: '同意' });
+    expect(describeError(notHolder, en.t)).toBe('You are not the holder of the current step (Sign-off), so you cannot Approve');
+    expect(describeError(notHolder, zh.t)).toBe(notHolder.message);
+    // The server's own refusal (its role word comes from the shared rule), read in English.
+    const wrongRole = eligibleFor('signoff', 'unit-1', { id: 'zhao', name: '赵敏', unitId: 'unit-1', roles: ['clerk'] });
+    expect(wrongRole && describeError(wrongRole, en.t)).toBe('赵敏 is not a leader of the unit and cannot handle Sign-off');
+    expect(describeError(errorText('approval.contentChanged', { changed: '正文、公文要素' }), en.t)).toBe(
+      "The approval record does not match the document now (the text, the document's particulars changed). Please sign again.",
+    );
+    expect(describeError(errorText('workflow.badTransition', { from: '编号', to: '用印' }), en.t)).toBe('Cannot send from Numbering to Sealing');
+    // Text that is not wholly domain words (a title, a reason) is left as it came.
+    expect(describeError(errorText('approval.verifyFailed', { reason: '签发文件被改动' }), en.t)).toBe('The approval signature did not verify: 签发文件被改动');
   });
 });

@@ -6,6 +6,7 @@
  */
 import type { TFunction } from 'i18next';
 import { errorCatalogue, isErrorKey, type ErrorText } from '../../shared/errors';
+import { wordsInLanguage } from './terms';
 
 type Wordings = Record<string, unknown>;
 
@@ -21,10 +22,25 @@ export function errorResources(language: 'zh' | 'en'): Wordings {
   return root;
 }
 
+/** Parameters that name a workflow step (签发 as the step Sign-off, not the action Approve). */
+const stepParams = new Set(['step', 'from', 'to', 'stateLabel']);
+
+/**
+ * The parameters with the domain's words in the interface language: the server words `{step}` as
+ * 签发 (the message on the wire stays Chinese for the CLI and older clients), English shows Sign-off.
+ */
+function paramsInLanguage(params: ErrorText['params'], t: TFunction): ErrorText['params'] {
+  if (!params) return params;
+  const translate = (key: string): string => t(key);
+  return Object.fromEntries(
+    Object.entries(params).map(([name, value]) => [name, typeof value === 'string' ? wordsInLanguage(value, translate, stepParams.has(name) ? 'state' : 'action') : value]),
+  );
+}
+
 /** The text of an error in the interface language of `t`. */
 export function describeError(error: ErrorText, t: TFunction): string {
   if (!isErrorKey(error.key)) return error.message;
-  return t(`errors.${error.key}`, { ...error.params, defaultValue: error.message });
+  return t(`errors.${error.key}`, { ...paramsInLanguage(error.params, t), defaultValue: error.message });
 }
 
 /** The reason a refused command gave (documents:act and the like), worded like any error. */

@@ -13,13 +13,16 @@ import {
   urgencyLabels,
   workflowActionLabels,
   workflowStateLabels,
+  stepHolderLabels,
   type DocumentKind,
   type DocumentType,
   type SecrecyLevel,
+  type StepHolder,
   type Urgency,
   type WorkflowAction,
   type WorkflowState,
 } from '../../shared/domain/documents';
+import { approvalPartLabels, type ApprovalPart } from '../../shared/domain/documents/approvalRecord';
 import { sheetBoxes, type SheetBoxName } from '../../shared/domain/documents/sheetOpinions';
 import { signatureVerdictLabels, unitGroupLabels, type SignatureVerdict, type UnitGroup } from '../../shared/domain/exchange';
 
@@ -39,6 +42,10 @@ interface Terms {
   readonly unitGroup: Record<UnitGroup, string>;
   /** The boxes of the 处理笺 (发文稿纸 / 收文处理笺). */
   readonly sheetBox: Record<SheetBoxName, string>;
+  /** Who may hold a step, as a refusal names them. */
+  readonly holder: Record<StepHolder, string>;
+  /** What changed since 签发, as a refusal names it. */
+  readonly part: Record<ApprovalPart, string>;
 }
 
 const zh: Terms = {
@@ -54,6 +61,8 @@ const zh: Terms = {
   verdict: signatureVerdictLabels,
   unitGroup: unitGroupLabels,
   sheetBox: Object.fromEntries([...sheetBoxes.outgoing, ...sheetBoxes.incoming].map(({ box, label }) => [box, label])) as Record<SheetBoxName, string>,
+  holder: stepHolderLabels,
+  part: approvalPartLabels,
 };
 
 const en: Terms = {
@@ -118,11 +127,16 @@ const en: Terms = {
   verdict: { valid: 'Valid', invalid: 'Invalid', revoked: 'Revoked', untrusted: 'Untrusted' },
   unitGroup: { districts: 'District governments', departments: 'City departments', others: 'Other units' },
   sheetBox: { draft: 'Drafting', review: 'Review', countersign: 'Countersigning', signoff: 'Sign-off', register: 'Registration', propose: 'Proposal', instruct: 'Instruction', handle: 'Handling' },
+  holder: { unitMember: 'member of the unit', countersigner: 'countersigner', unitLeader: 'leader of the unit', unitClerk: 'clerk of the unit' },
+  part: { body: 'the text', fields: 'the document\'s particulars' },
 };
 
+/** How a list of terms is joined in each language (a refusal's {changed}: 正文、公文要素). */
+const listSeparator = { zh: '、', en: ', ' } as const;
+
 /** The terms as i18n resources under `terms` (e.g. `terms.action.submit`). */
-export function termResources(language: 'zh' | 'en'): Terms {
-  return language === 'zh' ? zh : en;
+export function termResources(language: 'zh' | 'en'): Terms & { readonly listSeparator: string } {
+  return { ...(language === 'zh' ? zh : en), listSeparator: listSeparator[language] };
 }
 
 /**
@@ -141,6 +155,27 @@ function englishMap(order: readonly (keyof Terms)[]): Map<string, string> {
 const groups = Object.keys(zh) as (keyof Terms)[];
 const englishAsStep = englishMap(['state', ...groups]);
 const englishAsAction = englishMap(['action', ...groups]);
+
+/** The i18n key of a Chinese domain word (`terms.state.signoff` for 签发 when a step is meant). */
+function keyMap(order: readonly (keyof Terms)[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const group of order) {
+    for (const [code, word] of Object.entries(zh[group] as Record<string, string>)) if (word && !map.has(word)) map.set(word, `terms.${group}.${code}`);
+  }
+  return map;
+}
+const keyAsStep = keyMap(['state', ...groups]);
+const keyAsAction = keyMap(['action', ...groups]);
+
+/**
+ * A parameter that arrived as Chinese domain words — one (签发) or a list (正文、公文要素) — in the
+ * language of `t`; a value that is not wholly such words (a name, a title, a reason) is kept as it is.
+ */
+export function wordsInLanguage(value: string, t: Translate, prefer: 'state' | 'action' = 'action'): string {
+  const keys = value.split(listSeparator.zh).map((word) => (prefer === 'state' ? keyAsStep : keyAsAction).get(word));
+  if (keys.some((key) => key === undefined)) return value;
+  return keys.map((key) => t(key ?? '')).join(t('terms.listSeparator'));
+}
 
 export function termInLanguage(word: string, language: string, prefer: 'state' | 'action' = 'action'): string {
   if (language !== 'en') return word;

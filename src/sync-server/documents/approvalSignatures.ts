@@ -18,6 +18,7 @@ import {
   approvalFields,
   canonicalInk,
   canonicalJson,
+  approvalPartLabels,
   changedApprovalFields,
   recordDigestFromReason,
   type ApprovalBasis,
@@ -152,8 +153,8 @@ export async function storeApproval(
 ): Promise<void> {
   const bodySha = approvedBodySha256 ?? sha256(await currentBody(loadRoomUpdates, doc));
   const changed = [
-    ...(bodySha !== approval.record.bodySha256 ? ['正文'] : []),
-    ...(fieldsDigest(doc) !== approval.record.fieldsSha256 ? ['公文要素'] : []),
+    ...(bodySha !== approval.record.bodySha256 ? [approvalPartLabels.body] : []),
+    ...(fieldsDigest(doc) !== approval.record.fieldsSha256 ? [approvalPartLabels.fields] : []),
   ];
   if (changed.length > 0) throw rejected(errorText('approval.contentChanged', { changed: changed.join('、') }));
   const sheetSha = await putBlob(tx, approval.sheet, now);
@@ -207,6 +208,6 @@ export async function approvalStatus(db: Queryable, loadRoomUpdates: LoadRoomUpd
 export async function assertSealingApproved(db: Queryable, loadRoomUpdates: LoadRoomUpdates, doc: StoredDocument): Promise<void> {
   const status = await approvalStatus(db, loadRoomUpdates, doc);
   if (status && !status.consistent) {
-    throw rejected(errorText('sealing.contentChanged', { changed: status.changed.map((c) => (c === 'body' ? '正文' : c)).join('、') }));
+    throw rejected(errorText('sealing.contentChanged', { changed: status.changed.map((c) => (c === 'body' ? approvalPartLabels.body : c)).join('、') }));
   }
 }

@@ -63,6 +63,10 @@ export function approvalFields(fields: DocumentFields): Omit<DocumentFields, 'do
   return rest;
 }
 
+/** What a refusal says changed since 签发 ({changed} of approval.contentChanged / sealing.contentChanged). */
+export type ApprovalPart = 'body' | 'fields';
+export const approvalPartLabels: Record<ApprovalPart, string> = { body: '正文', fields: '公文要素' };
+
 /** The names of the covered fields whose value differs between two versions (for "what changed since 签发"). */
 export function changedApprovalFields(approved: Record<string, unknown>, now: Record<string, unknown>): string[] {
   const keys = new Set([...Object.keys(approved), ...Object.keys(now)]);

@@ -238,22 +238,26 @@ export const workingStates: ReadonlySet<WorkflowState> = new Set<WorkflowState>(
   'handling',
 ]);
 
+/** Who may hold a step, as a refusal names them ({role} of workflow.holderWrongRole). */
+export type StepHolder = 'unitMember' | 'countersigner' | 'unitLeader' | 'unitClerk';
+export const stepHolderLabels: Record<StepHolder, string> = { unitMember: '本单位人员', countersigner: '会签人', unitLeader: '本单位领导', unitClerk: '本单位文书' };
+
 /** Roles the holder of a step must have, and whether they must belong to the owning unit. */
-const stepRequirement: Partial<Record<WorkflowState, { roles?: readonly Role[]; ownUnit: boolean; label: string }>> = {
-  draft: { ownUnit: true, label: '本单位人员' },
-  review: { ownUnit: true, label: '本单位人员' },
-  countersign: { ownUnit: false, label: '会签人' },
-  signoff: { roles: ['leader'], ownUnit: true, label: '本单位领导' },
-  numbering: { roles: ['clerk'], ownUnit: true, label: '本单位文书' },
-  sealing: { roles: ['clerk'], ownUnit: true, label: '本单位文书' },
-  dispatching: { roles: ['clerk'], ownUnit: true, label: '本单位文书' },
-  dispatched: { roles: ['clerk'], ownUnit: true, label: '本单位文书' },
-  registering: { roles: ['clerk'], ownUnit: true, label: '本单位文书' },
-  proposing: { roles: ['clerk'], ownUnit: true, label: '本单位文书' },
-  instructing: { roles: ['leader'], ownUnit: true, label: '本单位领导' },
-  assigning: { roles: ['clerk'], ownUnit: true, label: '本单位文书' },
-  handling: { ownUnit: true, label: '本单位人员' },
-  completed: { roles: ['clerk'], ownUnit: true, label: '本单位文书' },
+const stepRequirement: Partial<Record<WorkflowState, { roles?: readonly Role[]; ownUnit: boolean; holder: StepHolder }>> = {
+  draft: { ownUnit: true, holder: 'unitMember' },
+  review: { ownUnit: true, holder: 'unitMember' },
+  countersign: { ownUnit: false, holder: 'countersigner' },
+  signoff: { roles: ['leader'], ownUnit: true, holder: 'unitLeader' },
+  numbering: { roles: ['clerk'], ownUnit: true, holder: 'unitClerk' },
+  sealing: { roles: ['clerk'], ownUnit: true, holder: 'unitClerk' },
+  dispatching: { roles: ['clerk'], ownUnit: true, holder: 'unitClerk' },
+  dispatched: { roles: ['clerk'], ownUnit: true, holder: 'unitClerk' },
+  registering: { roles: ['clerk'], ownUnit: true, holder: 'unitClerk' },
+  proposing: { roles: ['clerk'], ownUnit: true, holder: 'unitClerk' },
+  instructing: { roles: ['leader'], ownUnit: true, holder: 'unitLeader' },
+  assigning: { roles: ['clerk'], ownUnit: true, holder: 'unitClerk' },
+  handling: { ownUnit: true, holder: 'unitMember' },
+  completed: { roles: ['clerk'], ownUnit: true, holder: 'unitClerk' },
 };
 
 /**
@@ -267,7 +271,7 @@ export function eligibleFor(state: WorkflowState, unitId: string, person: Partic
   const req = stepRequirement[state];
   if (!req) return errorText('workflow.noHolderStep', { step: workflowStateLabels[state] });
   if (req.ownUnit && person.unitId !== unitId) return errorText('workflow.holderOtherUnit', { name: person.name, step: workflowStateLabels[state] });
-  if (req.roles && !req.roles.some((r) => person.roles.includes(r))) return errorText('workflow.holderWrongRole', { name: person.name, role: req.label, step: workflowStateLabels[state] });
+  if (req.roles && !req.roles.some((r) => person.roles.includes(r))) return errorText('workflow.holderWrongRole', { name: person.name, role: stepHolderLabels[req.holder], step: workflowStateLabels[state] });
   if (!handlesDocuments(person)) return errorText('workflow.holderAdminOnly', { name: person.name, step: workflowStateLabels[state] });
   return null;
 }
