@@ -38,6 +38,20 @@ describe('application', () => {
     }
   });
 
+  it('goes back to a section\'s list when its navigation item is chosen again', async () => {
+    const fake = createFakeApi({ current: liSession, connection: 'online' });
+    await renderWithApi(<App />, fake.api);
+    const nav = await screen.findByRole('navigation', { name: '主导航' });
+    fireEvent.click(within(nav).getByRole('button', { name: '发文' }));
+    fireEvent.click(await screen.findByRole('button', { name: '拟稿' }));
+    expect(await screen.findByLabelText('标题')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: '拟稿' })).toBeNull();
+    // 发文 again: the list with 拟稿, not the form it was on.
+    fireEvent.click(within(nav).getByRole('button', { name: '发文' }));
+    expect(await screen.findByRole('button', { name: '拟稿' })).toBeTruthy();
+    expect(screen.queryByLabelText('标题')).toBeNull();
+  });
+
   it('follows the connection state pushed by the services', async () => {
     const fake = createFakeApi({ current: liSession, connection: 'online' });
     await renderWithApi(<App />, fake.api);

@@ -35,6 +35,9 @@ export function MainWindow({ session, connection, onSignedOut, titleBadge = fals
   const { t } = useTranslation();
   const api = useApi();
   const [panel, setPanel] = useState<Panel>({ kind: 'section', id: 'todo' });
+  // Each choice in the navigation opens its section afresh: clicking 发文 while a document of 发文 is
+  // open goes back to the list (it stayed on the document, and 拟稿 could not be found).
+  const [visit, setVisit] = useState(0);
   const [signingOut, setSigningOut] = useState(false);
   /** Confirms a finished action (the password change) above the section that follows it. */
   const [notice, setNotice] = useState<string | null>(null);
@@ -47,6 +50,7 @@ export function MainWindow({ session, connection, onSignedOut, titleBadge = fals
   const show = (next: Panel): void => {
     setNotice(null);
     setPanel(next);
+    setVisit((n) => n + 1);
   };
 
   const signOut = async (): Promise<void> => {
@@ -60,7 +64,7 @@ export function MainWindow({ session, connection, onSignedOut, titleBadge = fals
     switch (panel.kind) {
       case 'section': {
         const Section = sectionComponents[panel.id];
-        return <Section />;
+        return <Section key={visit} />;
       }
       case 'password':
         return (
