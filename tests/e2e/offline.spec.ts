@@ -60,6 +60,9 @@ test('an edit and a step made offline are kept, shown 待发送, and sent when t
   await expect(indicator).toHaveText('在线', { timeout: 60_000 });
   await expect(command).toContainText('已发送', { timeout: 60_000 });
   await expect(page.locator('.command')).toHaveCount(1);
+  // The notice follows the step: no 待发送 left beside a record that says 已发送.
+  await expect(page.getByRole('status').filter({ hasText: '已办理：提交' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: '已保存，待发送' })).toHaveCount(0);
   await page.getByRole('button', { name: '退出登录' }).click();
 
   // wang has it, with what li wrote offline and li's opinion in the 流转记录.

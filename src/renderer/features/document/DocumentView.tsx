@@ -54,6 +54,8 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
   const [dispatchUnits, setDispatchUnits] = useState<string[] | null>(null);
   const [busy, setBusy] = useState<WorkflowAction | null>(null);
   const [message, setMessage] = useState<{ tone: 'success' | 'error' | 'info'; text: string } | null>(null);
+  // The step that was saved while the server could not be told (待发送): its notice follows it.
+  const [queuedClientId, setQueuedClientId] = useState<string | null>(null);
   const [sealing, setSealing] = useState(false);
   const [audit, setAudit] = useState<AuditResponse | null>(null);
   const [pdfBusy, setPdfBusy] = useState(false);
@@ -97,6 +99,19 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
   });
   // Our commands change status (待发送 → 已发送 / 被拒绝) as the outbox works: show it.
   useApiEvent('outboxChanged', () => void load());
+
+  // 待发送 becomes 已办理 (or 被拒绝, with the reason) when the outbox delivers the queued step; the
+  // notice said 已保存，待发送 beside a record already showing 已发送.
+  const queuedCommand = queuedClientId ? local?.commands.find((c) => c.clientId === queuedClientId) : undefined;
+  useEffect(() => {
+    if (!queuedCommand || queuedCommand.status === 'pending') return;
+    setQueuedClientId(null);
+    setMessage(
+      queuedCommand.status === 'rejected'
+        ? { tone: 'error', text: t('docs.rejected', { reason: describeReason(queuedCommand, t) }) }
+        : { tone: 'success', text: t('docs.done', { action: queuedCommand.summary }) },
+    );
+  }, [queuedCommand, t]);
 
   const me = session?.user;
   const view = local?.document;
@@ -192,6 +207,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
     setInk(null);
     setVoice((v) => ({ recording: null, key: v.key + 1 }));
     setMessage(command.status === 'pending' ? { tone: 'info', text: t('docs.queued') } : { tone: 'success', text: t('docs.done', { action: command.summary }) });
+    setQueuedClientId(command.status === 'pending' ? command.clientId : null);
     void load();
   };
 
