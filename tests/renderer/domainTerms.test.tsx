@@ -122,4 +122,12 @@ describe('domain words in the interface language', () => {
     // Text that is not wholly domain words (a title, a reason) is left as it came.
     expect(describeError(errorText('approval.verifyFailed', { reason: '签发文件被改动' }), en.t)).toBe('The approval signature did not verify: 签发文件被改动');
   });
+
+  it('counts pages in English with the right plural, and once in Chinese', async () => {
+    const en = await createI18n('en');
+    const zh = await createI18n('zh-CN');
+    expect(en.t('editor.stats', { characters: 18, count: 1 })).toBe('18 characters · about 1 page');
+    expect(en.t('editor.stats', { characters: 900, count: 2 })).toBe('900 characters · about 2 pages');
+    expect(zh.t('editor.stats', { characters: 18, count: 1 })).toBe('18 字 · 约 1 页');
+  });
 });

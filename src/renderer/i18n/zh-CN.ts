@@ -297,7 +297,9 @@ export const zhCN = {
     importFile: '选择 Word 文件',
     exportWord: '导出 Word',
     statsLabel: '字数与页数',
-    stats: '{{characters}} 字 · 约 {{pages}} 页',
+    // Plural forms for English (1 page / 2 pages); Chinese has one form, used for both.
+    stats_one: '{{characters}} 字 · 约 {{count}} 页',
+    stats_other: '{{characters}} 字 · 约 {{count}} 页',
     imported: '已导入 {{name}}（可按 Ctrl+Z 撤销）',
     importFailed: '导入失败：{{reason}}',
     exportFailed: '导出失败：{{reason}}',

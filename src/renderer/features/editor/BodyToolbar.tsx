@@ -226,7 +226,7 @@ export function BodyToolbar({ editable, title, mainRecipients, frame }: BodyTool
       </button>
       {/* A note, not a live region: a count announced at every keystroke would drown the typing. */}
       <span className="body-toolbar__stats" role="note" aria-label={t('editor.statsLabel')}>
-        {t('editor.stats', { characters: stats.characters, pages: stats.pages })}
+        {t('editor.stats', { characters: stats.characters, count: stats.pages })}
       </span>
       {message ? (
         <p className={`notice ${message.kind === 'error' ? 'notice--error' : 'notice--info'} body-toolbar__message`} role={message.kind === 'error' ? 'alert' : 'status'}>
