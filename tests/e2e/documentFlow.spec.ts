@@ -73,6 +73,8 @@ test('a 通知 goes from 拟稿 to another unit’s 收文 with a real seal', as
   await expect(page.getByRole('status').filter({ hasText: '公文信息已保存' })).toBeVisible();
   await expect(page.locator('.doc-view__tags')).toContainText('加急');
   await expect(page.getByRole('group', { name: '提交：下一步办理人' }).getByRole('checkbox', { name: '王建国（领导）' })).toBeChecked();
+  // 系统管理员 holds no step: not offered.
+  await expect(page.getByRole('group', { name: '提交：下一步办理人' })).not.toContainText('系统管理员');
   await page.getByRole('button', { name: '提交' }).click();
   await expectSent(page, '提交');
   await signOut(page);
@@ -86,6 +88,8 @@ test('a 通知 goes from 拟稿 to another unit’s 收文 with a real seal', as
   const toNumbering = page.getByRole('group', { name: '同意：下一步办理人（编号）' });
   await expect(toNumbering.getByRole('checkbox', { name: '赵敏（文书）' })).toBeChecked();
   await expect(toNumbering.getByRole('checkbox')).toHaveCount(1);
+  // Nobody else in the unit may sign off, so 转办 is not offered.
+  await expect(page.getByRole('button', { name: '转办', exact: true })).toHaveCount(0);
   await page.getByRole('button', { name: '同意' }).click();
   await expectSent(page, '同意');
   await signOut(page);

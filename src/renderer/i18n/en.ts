@@ -6,6 +6,8 @@ export const en: Messages = {
     name: 'XieTong Office',
     tagline: 'Documents · Approval · Electronic seals',
     loading: 'Loading…',
+    /** A remark after a word: （…） in Chinese, (…) in English. */
+    inParentheses: ' ({{text}})',
   },
   language: {
     label: 'Language',

@@ -4,6 +4,8 @@ export const zhCN = {
     name: '协同办公',
     tagline: '公文流转 · 审批签发 · 电子印章',
     loading: '正在加载…',
+    /** A remark after a word: （…） in Chinese, (…) in English. */
+    inParentheses: '（{{text}}）',
   },
   language: {
     label: '界面语言',

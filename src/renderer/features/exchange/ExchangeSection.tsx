@@ -263,7 +263,7 @@ export function ExchangeSection() {
               </label>
               <button type="button" className="button button--primary" disabled={selected.size === 0 || batchRunning} onClick={() => void receiveSelected()}>
                 {t('exchangeDesk.batchReceive')}
-                {selected.size > 0 ? `（${selected.size}）` : ''}
+                {selected.size > 0 ? t('app.inParentheses', { text: selected.size }) : ''}
               </button>
             </div>
           ) : null}

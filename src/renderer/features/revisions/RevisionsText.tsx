@@ -12,13 +12,13 @@ function Mark({ segment }: { segment: RevisionSegment }) {
   const who = segment.personName ?? t('revisions.unknown');
   const what = segment.kind === 'insert' ? t('revisions.inserted', { name: who }) : t('revisions.deleted', { name: who });
   const decided = segment.decision ? t(`revisions.${segment.decision}`) : '';
-  const title = decided ? `${what}（${decided}）` : what;
+  const title = decided ? `${what}${t('app.inParentheses', { text: decided })}` : what;
   const style = { color: segment.kind === 'insert' ? segment.color : undefined, textDecorationColor: segment.color };
   const Tag = segment.kind === 'insert' ? 'ins' : 'del';
   return (
     <Tag className={`revision revision--${segment.kind}${segment.decision ? ` revision--${segment.decision}` : ''}`} style={style} title={title} data-change={segment.changeId}>
       {segment.text}
-      <span className="visually-hidden">（{title}）</span>
+      <span className="visually-hidden">{t('app.inParentheses', { text: title })}</span>
     </Tag>
   );
 }

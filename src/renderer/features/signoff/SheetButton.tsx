@@ -21,7 +21,7 @@ export function SheetButton({ id, title, disabled, onError }: { id: string; titl
     const url = URL.createObjectURL(blob);
     const link = document.createElement('a');
     link.href = url;
-    link.download = `${title}（${t('handwriting.sheetName')}）.pdf`;
+    link.download = `${title}${t('app.inParentheses', { text: t('handwriting.sheetName') })}.pdf`;
     document.body.append(link);
     link.click();
     link.remove();

@@ -237,7 +237,7 @@ export function VoiceRecorder({ maxSeconds, onChange, disabled = false, labels }
           onClick={() => void start()}
         >
           {labels?.record ?? t('voice.record')}
-          {availability.kind === 'unavailable' ? <span className="voice-recorder__why">（{unavailableText}）</span> : null}
+          {availability.kind === 'unavailable' ? <span className="voice-recorder__why">{t('app.inParentheses', { text: unavailableText })}</span> : null}
         </button>
       )}
       {note ? (
