@@ -6,6 +6,7 @@
  * calls end with `unavailable` instead of hanging, and the socket reconnects with backoff.
  */
 import { apiContract, apiEvents, type CallContract, type ContractShape, type EventContract, type Result, type XietongApi } from '../../shared/api';
+import { errorText, type ErrorText } from '../../shared/errors';
 import { BRIDGE_PATH, BridgeServerMessageSchema, type BridgeRequest } from '../../shared/api/bridgeProtocol';
 
 export interface WebSocketBridgeOptions {
@@ -30,7 +31,7 @@ export function bridgeUrlFor(location: Pick<Location, 'protocol' | 'host'>): str
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${BRIDGE_PATH}`;
 }
 
-const unavailable = (message: string): Result<never> => ({ ok: false, error: { code: 'unavailable', message } });
+const unavailable = (text: ErrorText): Result<never> => ({ ok: false, error: { code: 'unavailable', ...text } });
 
 interface Pending {
   call: CallContract;
@@ -58,10 +59,10 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): WebSocke
     for (const listener of [...(listeners.get(channel) ?? [])]) listener(payload);
   };
 
-  const failAll = (message: string): void => {
+  const failAll = (text: ErrorText): void => {
     for (const [id, entry] of pending) {
       clearTimeout(entry.timer);
-      entry.resolve(unavailable(message));
+      entry.resolve(unavailable(text));
       pending.delete(id);
     }
     queue.length = 0;
@@ -94,7 +95,7 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): WebSocke
       return;
     }
     const value = entry.call.output.safeParse(message.result.value);
-    entry.resolve(value.success ? { ok: true, value: value.data } : { ok: false, error: { code: 'internal', message: '本地服务的应答不符合约定' } });
+    entry.resolve(value.success ? { ok: true, value: value.data } : { ok: false, error: { code: 'internal', ...errorText('bridge.answerInvalid') } });
   };
 
   const connect = (): WebSocket => {
@@ -123,7 +124,7 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): WebSocke
     ws.onclose = () => {
       if (socket !== ws) return;
       socket = undefined;
-      failAll('与本地服务的连接已中断，请稍后重试');
+      failAll(errorText('bridge.interrupted'));
       if (everOpened) deliver(apiEvents.connectionChanged.channel, { state: 'offline' });
       if (!closed) scheduleReconnect();
     };
@@ -141,14 +142,14 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): WebSocke
   };
 
   const invoke = (call: CallContract, input: unknown): Promise<Result<unknown>> => {
-    if (closed) return Promise.resolve(unavailable('本地服务连接已关闭'));
+    if (closed) return Promise.resolve(unavailable(errorText('bridge.closed')));
     const id = nextId++;
     const request: BridgeRequest = { id, channel: call.channel, input };
     const text = JSON.stringify(request);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         pending.delete(id);
-        resolve(unavailable('本地服务没有及时应答，请稍后重试'));
+        resolve(unavailable(errorText('bridge.noAnswer')));
       }, callTimeoutMs);
       pending.set(id, { call, resolve, timer });
       const ws = socket ?? connect();
@@ -180,7 +181,7 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): WebSocke
     if (reconnectTimer) clearTimeout(reconnectTimer);
     const ws = socket;
     socket = undefined;
-    failAll('本地服务连接已关闭');
+    failAll(errorText('bridge.closed'));
     ws?.close();
   };
 

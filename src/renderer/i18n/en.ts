@@ -146,6 +146,7 @@ export const en: Messages = {
     print: 'Print',
     printing: 'Preparing to print…',
     notLoaded: 'The PDF has not loaded yet; print again in a moment',
+    pageNotPrintable: 'page {{page}} could not be rendered for printing',
     printFailed: 'Could not print: {{reason}}',
     renderFailed: 'Could not show the PDF: {{reason}}',
     keptCopy: 'Offline: this is the last PDF kept on this computer (fetched {{time}}); it may not be the latest.',

@@ -144,6 +144,7 @@ export const zhCN = {
     print: '打印',
     printing: '正在准备打印…',
     notLoaded: 'PDF 尚未加载完成，请稍后再打印',
+    pageNotPrintable: '第 {{page}} 页无法生成打印图像',
     printFailed: '无法打印：{{reason}}',
     renderFailed: '无法显示 PDF：{{reason}}',
     keptCopy: '离线：显示的是本机保存的最近一份 PDF（获取于 {{time}}），可能不是最新版本。',

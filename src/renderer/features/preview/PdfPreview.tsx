@@ -10,7 +10,7 @@ import { useApi } from '../../app/apiContext';
 import { formatTime } from '../document/labels';
 import { openPdf, preloadPdfJs, type PDFDocumentProxy, type RenderTask } from './pdfEngine';
 import type { PdfCopy, PdfSource } from './pdfSource';
-import { clearPrintLayer, printPdf } from './printPdf';
+import { clearPrintLayer, printPdf, PrintPageError } from './printPdf';
 import { outputScale, pageAtScroll, pageForKey, scaleFor, type ZoomMode } from './previewLogic';
 import '../../styles/preview.css';
 import { describeError } from '../../i18n/errors';
@@ -235,7 +235,8 @@ export function PdfPreview({ source, label, printShortcut = true }: PdfPreviewPr
         },
       });
     } catch (failure) {
-      if (!abort.signal.aborted) setPrintError(t('preview.printFailed', { reason: failure instanceof Error ? failure.message : String(failure) }));
+      const reason = failure instanceof PrintPageError ? t('preview.pageNotPrintable', { page: failure.page }) : failure instanceof Error ? failure.message : String(failure);
+      if (!abort.signal.aborted) setPrintError(t('preview.printFailed', { reason }));
     } finally {
       if (printAbort.current === abort) {
         printAbort.current = null;

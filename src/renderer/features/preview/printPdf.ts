@@ -16,6 +16,14 @@ const BODY_CLASS = 'pdf-printing';
 let current: { root: HTMLElement; urls: string[] } | null = null;
 
 /** Removes the print layer (after printing, before the next one, when the preview goes away). */
+/** A page the browser could not turn into an image for printing; the preview words it. */
+export class PrintPageError extends Error {
+  constructor(readonly page: number) {
+    super(`page ${page} could not be rendered for printing`);
+    this.name = 'PrintPageError';
+  }
+}
+
 export function clearPrintLayer(): void {
   if (!current) return;
   for (const url of current.urls) URL.revokeObjectURL(url);
@@ -45,7 +53,7 @@ export async function printPdf(pdf: PDFDocumentProxy, { signal, hostPrint }: Pri
   current = layer;
   try {
     for (let number = 1; number <= pdf.numPages; number += 1) {
-      if (signal?.aborted) throw new DOMException('打印已取消', 'AbortError');
+      if (signal?.aborted) throw new DOMException('printing cancelled', 'AbortError');
       const page = await pdf.getPage(number);
       const size = page.getViewport({ scale: 1 });
       const viewport = page.getViewport({ scale: PRINT_SCALE });
@@ -57,7 +65,7 @@ export async function printPdf(pdf: PDFDocumentProxy, { signal, hostPrint }: Pri
       // The canvas's memory is released at once rather than when the collector gets to it.
       canvas.width = 0;
       canvas.height = 0;
-      if (!blob) throw new Error(`第 ${number} 页无法生成打印图像`);
+      if (!blob) throw new PrintPageError(number);
       const url = URL.createObjectURL(blob);
       urls.push(url);
       const image = document.createElement('img');
@@ -68,7 +76,7 @@ export async function printPdf(pdf: PDFDocumentProxy, { signal, hostPrint }: Pri
       root.append(image);
       await image.decode();
     }
-    if (signal?.aborted) throw new DOMException('打印已取消', 'AbortError');
+    if (signal?.aborted) throw new DOMException('printing cancelled', 'AbortError');
   } catch (error) {
     if (current === layer) clearPrintLayer();
     throw error;
