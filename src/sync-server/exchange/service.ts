@@ -13,7 +13,7 @@ import type { ChangeFeed } from '../documents/changeFeed';
 import { toParticipant, type DocumentService } from '../documents/service';
 import { getBlob, insertDocument, loadDocument, nextChangeSeq, saveDocument, touchDocument, type StoredDocument } from '../documents/repository';
 import { badRequest, conflict, forbidden, HttpError, notFound, rejected } from '../http/errors';
-import { signForDeadline } from '../../shared/domain/exchange';
+import { exchangeStatusLabels, signForDeadline } from '../../shared/domain/exchange';
 import type { ExchangeVerification } from '../../shared/http/exchange';
 import { exchangeSettings, type ExchangeSettings } from './config';
 import { sealVerifierFor, verificationProblems, type DocumentVerification, type SealVerifier } from './verification';
@@ -248,7 +248,7 @@ export class ExchangeService {
         await nextChangeSeq(tx),
         row.id,
       ]);
-      if (moved.changes !== 1) throw conflict(errorText('exchange.noReminderNeeded', { status: statusLabel(row.status) }));
+      if (moved.changes !== 1) throw conflict(errorText('exchange.reminderNotNeeded', { status: await currentStatusLabel(tx, row) }));
       await appendAudit(tx, { documentId: row.document_id, at: now, actorId: user.id, actorName: user.name, action: 'exchange.remind', payload: { exchangeId: row.id, toUnitId: row.to_unit_id } });
       await recordClientId(tx, row.id, clientId, user.id, now);
     });
@@ -274,7 +274,7 @@ export class ExchangeService {
     let incoming: StoredDocument | undefined;
     let verified: DocumentVerification | undefined;
     if (request.action === 'receive') {
-      if (row.status !== 'pending') throw conflict(errorText('exchange.statusIs', { status: statusLabel(row.status) }));
+      if (row.status !== 'pending') throw conflict(errorText('exchange.statusNow', { status: exchangeStatusLabels[row.status] }));
       // The receiving side checks again what it signs for: a document whose seals do not verify now
       // (altered, revoked, no longer trusted) is refused with the reason, and may be 退回.
       verified = await this.verifier.verifyBlob(row.pdf_sha256);
@@ -295,7 +295,7 @@ export class ExchangeService {
         "UPDATE exchange_items SET status = ?, handled_by = ?, handled_by_name = ?, handled_at = ?, reason = ?, incoming_document_id = ?, change_seq = ? WHERE id = ? AND status = 'pending'",
         [status, user.id, user.name, now, reason ?? null, incoming?.id ?? null, await nextChangeSeq(tx), id],
       );
-      if (moved.changes !== 1) throw conflict(errorText('exchange.statusIs', { status: statusLabel(row.status) }));
+      if (moved.changes !== 1) throw conflict(errorText('exchange.statusNow', { status: await currentStatusLabel(tx, row) }));
       // The sender's open document shows this unit's receipt: it must hear of the change.
       await touchDocument(tx, row.document_id);
       const payload = { exchangeId: id, toUnitId: row.to_unit_id, ...(reason ? { reason } : {}), ...(incoming ? { incomingDocumentId: incoming.id } : {}) };
@@ -342,8 +342,13 @@ async function recordClientId(tx: Queryable, exchangeId: string, clientId: strin
   await tx.run('INSERT INTO exchange_action_ids (exchange_id, client_id, user_id, created_at) VALUES (?, ?, ?, ?)', [exchangeId, clientId, userId, now]);
 }
 
-function statusLabel(status: ExchangeItem['status']): string {
-  return { pending: '待签收', received: '签收', returned: '退回', withdrawn: '撤回' }[status];
+/**
+ * The words of the status another clerk's action just gave the item (a refusal's `{status}`). The
+ * row read before the transaction is stale exactly when the update found nothing to move.
+ */
+async function currentStatusLabel(tx: Queryable, row: ExchangeRow): Promise<string> {
+  const now = await tx.get<{ status: ExchangeItem['status'] }>('SELECT status FROM exchange_items WHERE id = ?', [row.id]);
+  return exchangeStatusLabels[now?.status ?? row.status];
 }
 
 /** The 收文 keeps what the sender printed; its own workflow starts fresh at 登记. */
@@ -368,5 +373,5 @@ function decodeListCursor(cursor: string): { sentAt: number; id: string } {
   } catch {
     // fall through to the 400 below
   }
-  throw badRequest('分页参数无效');
+  throw badRequest(errorText('http.pageInvalid'));
 }
