@@ -19,6 +19,9 @@ export const ErrorTextFieldsSchema = z.object({
   params: ErrorParamsSchema.optional(),
 });
 
+/** An error's or a problem's text on the wire: the zh-CN message, and the key and params when known. */
+export const ErrorTextSchema = z.object({ message: z.string(), ...ErrorTextFieldsSchema.shape });
+
 /** An error's text: the zh-CN message always, the catalogue key and its parameters when known. */
 export interface ErrorText {
   readonly message: string;

@@ -113,7 +113,7 @@ export class ExchangeService {
   async verification(user: AccountUser, id: string): Promise<ExchangeVerification> {
     const row = await this.item(user, id);
     const result = await this.verifier.verifyBlob(row.pdf_sha256);
-    return { exchangeId: row.id, verdict: result.verdict, signatures: result.signatures, problems: result.problems, checkedAt: iso(result.checkedAt), crlCount: result.crlCount };
+    return { exchangeId: row.id, verdict: result.verdict, signatures: result.signatures, problems: result.problems, problemTexts: result.problemTexts, checkedAt: iso(result.checkedAt), crlCount: result.crlCount };
   }
 
   /**
