@@ -51,6 +51,21 @@ export function errorText<K extends ErrorKey>(key: K, ...[params]: ParamsArg<K>)
   return p ? { key, params: { ...p }, message: fillPlaceholders(errorCatalogue[key].zh, p) } : { key, message: errorCatalogue[key].zh };
 }
 
+/** The key of every wording without parameters, by its zh-CN words (the first key, where two share them). */
+const keysOfPlainWordings = new Map<string, ErrorKey>();
+for (const [key, entry] of Object.entries(errorCatalogue) as [ErrorKey, { zh: string }][]) {
+  if (!entry.zh.includes('{') && !keysOfPlainWordings.has(entry.zh)) keysOfPlainWordings.set(entry.zh, key);
+}
+
+/**
+ * A message that is word for word a catalogue wording (a zod contract's own message, written as
+ * `errorCatalogue[key].zh`) as that key's text; any other message as it is.
+ */
+export function textOfWording(message: string): ErrorText {
+  const key = keysOfPlainWordings.get(message);
+  return key ? { key, message } : { message };
+}
+
 /** A plain message (from a peer or a library) or a keyed text, as one ErrorText. */
 export const asErrorText = (text: string | ErrorText): ErrorText => (typeof text === 'string' ? { message: text } : text);
 

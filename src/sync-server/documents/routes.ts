@@ -27,7 +27,7 @@ import { CoDrafterService, coDraftersOf } from './coDrafters';
 import { DocumentService } from './service';
 import { OpinionSheetService } from './sheetService';
 import { approvalBasis, verifyApprovalUpload } from './approvalSignatures';
-import { errorText } from '../../shared/errors';
+import { errorText, textOfWording } from '../../shared/errors';
 
 export interface DocumentRouteOptions {
   /** Replace signature verification (tests of the upload path's own rules). */
@@ -192,7 +192,8 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
       const id = idParam(ctx.params);
       const sha256 = shaParam(ctx.params);
       const type = VoiceMimeTypeSchema.safeParse(ctx.req.headers['content-type'] ?? '');
-      if (!type.success) throw new HttpError('unsupported_media_type', type.error.issues[0]?.message ?? errorText('voice.formatUnsupported'));
+      const issue = type.success ? undefined : type.error.issues[0]?.message;
+      if (!type.success) throw new HttpError('unsupported_media_type', issue ? textOfWording(issue) : errorText('voice.formatUnsupported'));
       await documents.checkVoiceUpload(ctx.user, id, sha256);
       const release = slots.acquire(ctx.user.id);
       try {
