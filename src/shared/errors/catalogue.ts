@@ -306,6 +306,7 @@ export const errorCatalogue = {
   'workflow.numberMissing': { zh: '缺少发文字号', en: 'The document number is missing' },
   'workflow.numberOnlyAtNumbering': { zh: '只有编号环节可以编号（当前：{step}）', en: 'Numbering happens only at the numbering step (now: {step})' },
   'workflow.numberingClerksOnly': { zh: '编号环节只能发给本单位文书', en: 'The numbering step can go only to clerks of the unit' },
+  'workflow.pastDue': { zh: '已超过办理期限（{dueDate}）', en: 'Past the due date ({dueDate})' },
   'workflow.proposalOpinionRequired': { zh: '请填写拟办意见', en: 'Enter the proposed handling opinion' },
   'workflow.proposeOnlyAtProposing': { zh: '只有拟办环节可以拟办（当前：{step}）', en: 'Proposing happens only at the proposing step (now: {step})' },
   'workflow.readerOtherUnit': { zh: '{name}不是本单位人员，不能传阅', en: '{name} is not in your unit and cannot be on the circulation list' },
