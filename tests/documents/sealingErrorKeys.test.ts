@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wordError } from '../../src/shared/errors';
 import { HttpErrorBodySchema } from '../../src/shared/http/errors';
-import { act, draftToNumbering, getPdf, putPdf, sealPdf, startOrg, type Org } from './helpers';
+import { act, call, draftToNumbering, getPdf, putPdf, sealPdf, startOrg, type Org } from './helpers';
 
 describe('sealing refusals carry catalogue keys', () => {
   let org: Org;
@@ -19,6 +19,16 @@ describe('sealing refusals carry catalogue keys', () => {
   });
   afterAll(async () => {
     await org.server.stop();
+  });
+
+  it('an upload by someone who does not hold 用印 is refused with the workflow\'s key, not only its words', async () => {
+    const refused = await putPdf(org, 'li', id, Buffer.concat([pdf.bytes, Buffer.from('\n% nothing signed\n')]));
+    expect(refused.status).toBe(403);
+    expect(HttpErrorBodySchema.parse(refused.body).error.key).toMatch(/^workflow\./);
+    // The same for the approval basis, asked for by someone who may not approve now.
+    const basis = await call(org.server.url, 'GET', `/api/documents/${id}/approval-basis`, { token: org.tokens.li! });
+    expect(basis.status).toBe(403);
+    expect(HttpErrorBodySchema.parse(basis.body).error.key).toMatch(/^workflow\./);
   });
 
   it('an upload that appends no signature: sealing.noSignature', async () => {

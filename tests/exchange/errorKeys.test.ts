@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCatalogue, wordError } from '../../src/shared/errors';
 import { HttpErrorBodySchema, type HttpErrorBody } from '../../src/shared/http/errors';
 import { termResources, wordsInLanguage } from '../../src/renderer/i18n/terms';
-import { call, startOrg, type Org } from '../documents/helpers';
+import { act, call, NDRC, startOrg, type Org } from '../documents/helpers';
+import { box, exchangeAct, sealedDocument, startCaOrg, type CaOrg } from './helpers';
 
 /** The renderer's English terms, as its i18n `t` reads them (`terms.exchangeStatus.received`). */
 const english = termResources('en');
@@ -67,5 +68,29 @@ describe('exchange refusals carry catalogue keys', () => {
     expect(status).toBe(400);
     expect(error).toEqual({ code: 'invalid_input', key: 'http.pageInvalid', message: '分页参数无效' });
     expect(wordError(error, 'en')).toBe(errorCatalogue['http.pageInvalid'].en);
+  });
+});
+
+describe('退回 after 签收 refused by the 收文 workflow', () => {
+  let org: CaOrg;
+  beforeAll(async () => {
+    org = await startCaOrg();
+  });
+  afterAll(async () => {
+    await org.server.stop();
+  });
+
+  it('a 收文 already registered: exchange.inProgressNotRegistering, no Chinese reason in a parameter', async () => {
+    const id = await sealedDocument(org, '关于退回提示的通知');
+    expect((await act(org, 'zhao', id, { action: 'dispatch', units: [NDRC] })).status).toBe(200);
+    const item = (await box(org, 'chen', 'incoming')).find((i) => i.documentId === id)!;
+    const received = await exchangeAct(org, 'chen', item.id, { action: 'receive' });
+    expect(received.status).toBe(200);
+    expect((await act(org, 'chen', received.body.incomingDocumentId!, { action: 'register' })).status).toBe(200);
+    const refused = await exchangeAct(org, 'chen', item.id, { action: 'return', reason: '送错了' });
+    expect(refused.status).toBe(409);
+    const { error } = HttpErrorBodySchema.parse(refused.body);
+    expect(error).toEqual({ code: 'conflict', key: 'exchange.inProgressNotRegistering', message: '该公文已进入办理，不能退回（只有待登记的收文可以退回来文单位）' });
+    expect(wordError(error, 'en')).not.toMatch(/\p{Script=Han}/u);
   });
 });

@@ -143,7 +143,7 @@ export class DocumentPdfService {
     if (clientId && (await this.deps.db.get('SELECT 1 AS seen FROM document_action_ids WHERE document_id = ? AND client_id = ? AND user_id = ?', [id, clientId, user.id]))) return;
     if (doc.workflow.state === 'sealing') {
       const entitled = mayTake(doc.workflow, await this.documents.actorFor(user), 'seal');
-      if (!entitled.ok) throw forbidden(entitled.reason);
+      if (!entitled.ok) throw forbidden(entitled.text);
       return;
     }
     if (doc.workflow.sealedPdfSha256 && (await this.deps.db.get("SELECT 1 AS sealed FROM audit_entries WHERE document_id = ? AND actor_id = ? AND action = 'pdf.seal'", [id, user.id]))) return;
@@ -166,7 +166,7 @@ export class DocumentPdfService {
     if (doc.workflow.state !== 'sealing') throw forbidden(errorText('sealing.uploadOnlyAtSeal'));
     const actor = await this.documents.actorFor(user);
     const entitled = mayTake(doc.workflow, actor, 'seal');
-    if (!entitled.ok) throw forbidden(entitled.reason);
+    if (!entitled.ok) throw forbidden(entitled.text);
     await assertSealingApproved(this.deps.db, this.deps.loadRoomUpdates, doc);
     const current = await this.stored(doc);
     if (!current) throw new Error('frozen PDF missing');

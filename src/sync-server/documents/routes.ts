@@ -112,7 +112,7 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
   router.get('/api/documents/:id/approval-basis', async (ctx) => {
     const doc = await documents.readable(ctx.user, idParam(ctx.params));
     const allowed = mayTake(doc.workflow, await documents.actorFor(ctx.user), 'approve');
-    if (!allowed.ok) throw forbidden(allowed.reason);
+    if (!allowed.ok) throw forbidden(allowed.text);
     return ok(await approvalBasis(deps.loadRoomUpdates, doc));
   });
   router.put('/api/documents/:id/co-drafters', async (ctx) => ok(await coDrafters.set(ctx.user, idParam(ctx.params), (await ctx.json(SetCoDraftersRequestSchema)).userIds)));

@@ -18,7 +18,7 @@ import type { ExchangeVerification } from '../../shared/http/exchange';
 import { exchangeSettings, type ExchangeSettings } from './config';
 import { sealVerifierFor, verificationProblems, type DocumentVerification, type SealVerifier } from './verification';
 import type { Queryable, SqlValue } from '../store/database';
-import { errorText } from '../../shared/errors';
+import { errorText, type ErrorText } from '../../shared/errors';
 
 interface ExchangeRow {
   [key: string]: unknown;
@@ -203,7 +203,7 @@ export class ExchangeService {
       const incoming = await loadDocument(tx, incomingId);
       if (!incoming) throw notFound(errorText('exchange.incomingNotFound'));
       const result = returnToSender(incoming.workflow, actor, reason, new Date(now).toISOString());
-      if (!result.ok) throw result.code === 'invalid' ? badRequest(result.reason) : conflict(errorText('exchange.inProgress', { reason: result.reason }));
+      if (!result.ok) throw result.code === 'invalid' ? badRequest(result.text) : conflict(inProgressText(result.text));
       await saveDocument(tx, { ...incoming, workflow: result.status, updatedAt: now }, incoming.workflow.version);
       const moved = await tx.run(
         "UPDATE exchange_items SET status = 'returned', handled_by = ?, handled_by_name = ?, handled_at = ?, reason = ?, change_seq = ? WHERE id = ? AND status = 'received'",
@@ -329,6 +329,16 @@ export class ExchangeService {
     this.feed?.notify();
     return this.get(user, id);
   }
+}
+
+/**
+ * 退回 after 签收 refused by the 收文's workflow: the workflow's reason inside 不能退回（…）, with a key
+ * of its own for each reason the workflow gives, so no Chinese reason rides in a parameter.
+ */
+function inProgressText(reason: ErrorText): ErrorText {
+  if (reason.key === 'workflow.returnOnlyRegistering') return errorText('exchange.inProgressNotRegistering');
+  if (reason.key === 'workflow.returnClerkOnly') return errorText('exchange.inProgressClerkOnly');
+  return errorText('exchange.inProgress', { reason: reason.message });
 }
 
 /** Whether `userId` already had the action with `clientId` applied to exchange item `exchangeId`. */
