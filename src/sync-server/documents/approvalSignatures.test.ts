@@ -6,7 +6,7 @@ import type { AccountUser } from '../../shared/http/auth';
 import type { DocumentActionRequest } from '../../shared/http/documents';
 import type { PdfVerification, SignatureVerification } from '../../signing';
 import { HttpError } from '../http/errors';
-import { verifyApprovalUpload } from './approvalSignatures';
+import { assertSealingApproved, verifyApprovalUpload } from './approvalSignatures';
 import type { StoredDocument } from './repository';
 
 const wang: AccountUser = { id: 'user-wang', username: 'wang', name: '王建国', unitId: 'unit-szfb', unitName: '市政府办公室', roles: ['leader'], mustChangePassword: false };
@@ -38,5 +38,20 @@ describe('approval signature refusals carry catalogue keys', () => {
     const error = await refusal({ ok: true, signatureCount: 1, signatures: [signature] });
     expect(error).toMatchObject({ key: 'approval.certificateNotSignerUnknown', params: { name: '王建国', unitName: '市政府办公室' }, message: '签批证书不是王建国（市政府办公室）的证书（证书为 未知）' });
     expect(wordError(error, 'en')).toBe('The approval certificate is not 王建国\'s (市政府办公室); whose it is cannot be read');
+  });
+});
+
+describe('用印 refused after changes since 签发', () => {
+  it('names the changed parts as 正文 and 公文要素, never field names, so the terms can word them', async () => {
+    const fields = { kind: 'outgoing', type: 'notice', title: '新标题', body: '正文内容', urgency: 'normal' };
+    const approvedFields = { type: 'notice', title: '旧标题', urgency: 'urgent' };
+    const approval = { record: JSON.stringify({ ...record, bodySha256: 'b'.repeat(64) }), fields: JSON.stringify(approvedFields), sheet_sha256: digest, signer_name: '王建国', created_at: 1 };
+    const db = { get: (sql: string) => Promise.resolve(sql.includes('document_approval_signatures') ? approval : undefined) } as never;
+    const sealing = { ...doc, fields } as unknown as StoredDocument;
+    const error = await assertSealingApproved(db, () => Promise.resolve([]), sealing).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toMatchObject({ key: 'sealing.contentChanged', params: { changed: '正文、公文要素' }, message: '用印内容与签发时不一致：正文、公文要素已变更' });
   });
 });

@@ -212,6 +212,9 @@ export async function approvalStatus(db: Queryable, loadRoomUpdates: LoadRoomUpd
 export async function assertSealingApproved(db: Queryable, loadRoomUpdates: LoadRoomUpdates, doc: StoredDocument): Promise<void> {
   const status = await approvalStatus(db, loadRoomUpdates, doc);
   if (status && !status.consistent) {
-    throw rejected(errorText('sealing.contentChanged', { changed: status.changed.map((c) => (c === 'body' ? approvalPartLabels.body : c)).join('、') }));
+    // Named as parts (正文、公文要素), like approval.contentChanged: the renderer's terms word those,
+    // where field names (title, urgency) were code words in a Chinese sentence.
+    const parts = [...new Set(status.changed.map((c) => (c === 'body' ? approvalPartLabels.body : approvalPartLabels.fields)))];
+    throw rejected(errorText('sealing.contentChanged', { changed: parts.join('、') }));
   }
 }
