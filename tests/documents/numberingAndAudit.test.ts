@@ -3,6 +3,7 @@
  * chain against tampering with direct SQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wordError } from '../../src/shared/errors';
 import type { AuditResponse, DocumentView } from '../../src/shared/http/documents';
 import { act, call, draftToNumbering, login, OFFICE, pgSchema, startOrg, type Org } from './helpers';
 
@@ -89,6 +90,10 @@ describe.each(stores)('on $name', ({ postgresUrl }) => {
     let checked = await audit();
     expect(checked.valid).toBe(false);
     expect(checked.problems.join()).toContain('第3条记录的内容被改动');
+    // Keyed too, so the English interface words it.
+    const changed = checked.problemTexts?.find((text) => text.key === 'audit.entryContentChanged');
+    expect(changed).toEqual({ key: 'audit.entryContentChanged', params: { seq: 3 }, message: '第3条记录的内容被改动' });
+    expect(wordError(changed!, 'en')).toBe('The content of entry 3 was changed');
     await restore();
     expect((await audit()).valid).toBe(true);
 
@@ -109,6 +114,7 @@ describe.each(stores)('on $name', ({ postgresUrl }) => {
     checked = await audit();
     expect(checked.valid).toBe(false);
     expect(checked.problems.join()).toContain('应有4条');
+    expect(checked.problemTexts).toContainEqual({ key: 'audit.lengthMismatch', params: { expected: 4, actual: 3 }, message: '审计记录应有4条，实有3条' });
     await restore();
 
     // A re-hashed forgery of the last entry still breaks against the head. (The first hex digit is

@@ -52,7 +52,17 @@ describe.each([
     expect(await job.runOnce(MONDAY + 60 * 60 * 1000)).toEqual([]);
     const after = await view('wang', id);
     expect(systemReminders(after)).toEqual([
-      expect.objectContaining({ label: '催办', actor: 'system', reason: '已超过办理期限（2026-11-20）', targets: [uid('wang')], from: 'signoff', to: 'signoff' }),
+      expect.objectContaining({
+        label: '催办',
+        actor: 'system',
+        reason: '已超过办理期限（2026-11-20）',
+        // Keyed too, so the English 流转记录 reads 'Past the due date (2026-11-20)'.
+        reasonKey: 'workflow.pastDue',
+        reasonParams: { dueDate: '2026-11-20' },
+        targets: [uid('wang')],
+        from: 'signoff',
+        to: 'signoff',
+      }),
     ]);
     expect(after).toMatchObject({ state: 'signoff', holders: [uid('wang')], version: before.version + 1 });
     expect(systemReminders(await view('wang', notYetDue))).toEqual([]);

@@ -101,6 +101,8 @@ describe.each([
     const mp3 = await put('wang', id, sha(bytes), bytes, 'audio/mpeg');
     expect(mp3.status).toBe(415);
     expect(mp3.body.error?.message).toContain('Opus');
+    // The contract's own message is a catalogue wording, so the refusal carries its key for English.
+    expect(mp3.body.error).toMatchObject({ key: 'voice.opusRequired', message: '录音格式须为 Opus（audio/ogg 或 audio/webm）' });
     const big = recording('big', 70_000);
     const tooLarge = await put('wang', id, sha(big), big);
     expect(tooLarge.status).toBe(413);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCrl, createOrganisationCa } from '../../src/signing';
 import type { ExchangeItem } from '../../src/shared/http/documents';
 import type { ExchangeVerification } from '../../src/shared/http/exchange';
+import { wordError } from '../../src/shared/errors';
 import { loadCrl } from '../../src/sync-server/exchange/crlStore';
 import { ExchangeService } from '../../src/sync-server/exchange/service';
 import { DocumentService } from '../../src/sync-server/documents/service';
@@ -67,6 +68,11 @@ describe.each([
     expect(seen.body.problems[0]).toContain('存储的文件被改动过');
     expect(seen.body.signatures[0]).toMatchObject({ verdict: 'invalid', signerName: '赵敏' });
     expect(seen.body.signatures[0]!.problems).toContain('签章后文件内容被改动');
+    // Each problem comes with its key too, so the English interface words it (the zh list stays for older clients).
+    expect(seen.body.problemTexts?.[0]).toEqual({ key: 'verification.fileAltered', message: seen.body.problems[0] });
+    expect(wordError(seen.body.problemTexts![0]!, 'en')).toBe('The file does not match its digest at dispatch: the stored file was changed');
+    expect(seen.body.signatures[0]!.problemTexts?.map((text) => text.message)).toEqual(seen.body.signatures[0]!.problems);
+    expect(seen.body.signatures[0]!.problemTexts?.map((text) => text.key)).toContain('verification.digest');
     const refused = await exchangeAct(org, 'chen', item.id, { action: 'receive' });
     expect(refused.status).toBe(422);
     expect(refused.body.error?.message).toContain('签章验证未通过，不能签收');

@@ -19,6 +19,9 @@ export const ErrorTextFieldsSchema = z.object({
   params: ErrorParamsSchema.optional(),
 });
 
+/** An error's or a problem's text on the wire: the zh-CN message, and the key and params when known. */
+export const ErrorTextSchema = z.object({ message: z.string(), ...ErrorTextFieldsSchema.shape });
+
 /** An error's text: the zh-CN message always, the catalogue key and its parameters when known. */
 export interface ErrorText {
   readonly message: string;
@@ -46,6 +49,21 @@ export function fillPlaceholders(template: string, params: ErrorParams | undefin
 export function errorText<K extends ErrorKey>(key: K, ...[params]: ParamsArg<K>): ErrorText {
   const p = params as ErrorParams | undefined;
   return p ? { key, params: { ...p }, message: fillPlaceholders(errorCatalogue[key].zh, p) } : { key, message: errorCatalogue[key].zh };
+}
+
+/** The key of every wording without parameters, by its zh-CN words (the first key, where two share them). */
+const keysOfPlainWordings = new Map<string, ErrorKey>();
+for (const [key, entry] of Object.entries(errorCatalogue) as [ErrorKey, { zh: string }][]) {
+  if (!entry.zh.includes('{') && !keysOfPlainWordings.has(entry.zh)) keysOfPlainWordings.set(entry.zh, key);
+}
+
+/**
+ * A message that is word for word a catalogue wording (a zod contract's own message, written as
+ * `errorCatalogue[key].zh`) as that key's text; any other message as it is.
+ */
+export function textOfWording(message: string): ErrorText {
+  const key = keysOfPlainWordings.get(message);
+  return key ? { key, message } : { message };
 }
 
 /** A plain message (from a peer or a library) or a keyed text, as one ErrorText. */

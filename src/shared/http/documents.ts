@@ -23,6 +23,7 @@ import {
   WorkflowStateSchema,
 } from '../domain/documents';
 import { OpinionSchema } from '../domain/documents/opinion';
+import { ErrorTextSchema } from '../errors/text';
 
 /**
  * `POST /api/documents`: the kind plus any document fields (title required). A client that drafted
@@ -224,7 +225,14 @@ export const AuditEntrySchema = z.object({
   prevHash: z.string(),
   hash: z.string(),
 });
-export const AuditResponseSchema = z.object({ entries: z.array(AuditEntrySchema), valid: z.boolean(), problems: z.array(z.string()) });
+export const AuditResponseSchema = z.object({
+  entries: z.array(AuditEntrySchema),
+  valid: z.boolean(),
+  /** What breaks the chain, in Chinese. */
+  problems: z.array(z.string()),
+  /** The same problems with catalogue keys, so a client words them (absent from older servers). */
+  problemTexts: z.array(ErrorTextSchema).optional(),
+});
 export type AuditResponse = z.infer<typeof AuditResponseSchema>;
 
 /** Where the seal goes on the PDF served by `GET /api/documents/:id/pdf` (also in its `x-seal-placement` header). */

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { SignatureVerdictSchema } from '../domain/exchange/verdict';
+import { ErrorTextSchema } from '../errors/text';
 
 export const ExchangeSignatureResultSchema = z.object({
   /** 1-based, in the order the signatures were applied. */
@@ -20,6 +21,8 @@ export const ExchangeSignatureResultSchema = z.object({
   onlySignaturesAppended: z.boolean(),
   /** Why it is not 有效, in Chinese (each failed check). */
   problems: z.array(z.string()),
+  /** The same problems, in order, with the catalogue key a client words in the person's language (absent from older servers). */
+  problemTexts: z.array(ErrorTextSchema).optional(),
 });
 export type ExchangeSignatureResult = z.infer<typeof ExchangeSignatureResultSchema>;
 
@@ -28,8 +31,10 @@ export const ExchangeVerificationSchema = z.object({
   /** The worst verdict of its signatures; 无效 when there is none or the file is not the one sent. */
   verdict: SignatureVerdictSchema,
   signatures: z.array(ExchangeSignatureResultSchema),
-  /** Problems of the file as a whole (not the bytes dispatched, unreadable). */
+  /** Problems of the file as a whole (not the bytes dispatched, unreadable), in Chinese. */
   problems: z.array(z.string()),
+  /** The same problems, in order, with their catalogue keys (absent from older servers). */
+  problemTexts: z.array(ErrorTextSchema).optional(),
   checkedAt: z.string(),
   /** How many CRLs the server checked revocation against. */
   crlCount: z.number().int(),

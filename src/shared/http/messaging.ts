@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { VoiceNoteSchema } from '../domain/documents/opinion';
+import { ErrorTextFieldsSchema } from '../errors/text';
 
 /** Limits every server enforces and every client checks before sending. */
 export const MESSAGE_TEXT_MAX = 4000;
@@ -170,7 +171,14 @@ export const ChatClientMessageSchema = z.discriminatedUnion('type', [
 export type ChatClientMessage = z.infer<typeof ChatClientMessageSchema>;
 export type ChatClientMessageInput = z.input<typeof ChatClientMessageSchema>;
 
-const ChatErrorSchema = z.object({ code: z.string(), message: z.string(), retryAfterSeconds: z.number().int().nonnegative().optional() });
+/** Like the HTTP API's errors: the zh-CN message, and the catalogue key and params to word it in the person's language. */
+const ChatErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  key: ErrorTextFieldsSchema.shape.key,
+  params: ErrorTextFieldsSchema.shape.params,
+  retryAfterSeconds: z.number().int().nonnegative().optional(),
+});
 
 /** What the server writes on the socket. */
 export const ChatServerMessageSchema = z.discriminatedUnion('type', [

@@ -5,6 +5,7 @@
  * always something a browser plays.
  */
 import { z } from 'zod';
+import { errorCatalogue } from '../errors/catalogue';
 
 /** The largest recording the server takes by default: 60 s of Opus is ≈ 0.5 MB, so 5 MB is ample. */
 export const DEFAULT_MAX_VOICE_BYTES = 5 * 1024 * 1024;
@@ -14,7 +15,7 @@ export const VoiceMimeTypeSchema = z
   .string()
   .trim()
   .max(100)
-  .regex(/^audio\/(ogg|webm)(;\s*codecs="?opus"?)?$/i, '录音格式须为 Opus（audio/ogg 或 audio/webm）');
+  .regex(/^audio\/(ogg|webm)(;\s*codecs="?opus"?)?$/i, errorCatalogue['voice.opusRequired'].zh);
 
 /** The answer to an upload: 201 when stored now, 200 when the server already had it for this document. */
 export const VoiceUploadResponseSchema = z.object({

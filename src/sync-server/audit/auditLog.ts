@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../store/database';
+import { errorText, type ErrorText } from '../../shared/errors';
 
 export interface AuditEvent {
   readonly documentId: string;
@@ -35,6 +36,8 @@ export interface AuditVerification {
   readonly valid: boolean;
   /** Chinese descriptions of every problem found (empty when valid). */
   readonly problems: string[];
+  /** The same problems with catalogue keys, so a client words them in the person's language. */
+  readonly problemTexts: ErrorText[];
 }
 
 const GENESIS = '0'.repeat(64);
@@ -101,7 +104,7 @@ export async function readAudit(db: Queryable, documentId: string): Promise<{ en
     [documentId],
   );
   const head = await db.get<{ length: number; head_hash: string }>('SELECT length, head_hash FROM audit_heads WHERE document_id = ?', [documentId]);
-  const problems = verifyRows(documentId, rows, head ? { length: Number(head.length), hash: head.head_hash } : undefined);
+  const problemTexts = verifyRows(documentId, rows, head ? { length: Number(head.length), hash: head.head_hash } : undefined);
   const entries = rows.map((row) => ({
     seq: Number(row.seq),
     at: new Date(Number(row.at)).toISOString(),
@@ -113,7 +116,7 @@ export async function readAudit(db: Queryable, documentId: string): Promise<{ en
     prevHash: row.prev_hash,
     hash: row.hash,
   }));
-  return { entries, valid: problems.length === 0, problems };
+  return { entries, valid: problemTexts.length === 0, problems: problemTexts.map((text) => text.message), problemTexts };
 }
 
 function safeParse(text: string): unknown {
@@ -124,23 +127,23 @@ function safeParse(text: string): unknown {
   }
 }
 
-function verifyRows(documentId: string, rows: readonly EntryRow[], head: { length: number; hash: string } | undefined): string[] {
-  const problems: string[] = [];
+function verifyRows(documentId: string, rows: readonly EntryRow[], head: { length: number; hash: string } | undefined): ErrorText[] {
+  const problems: ErrorText[] = [];
   let prev = GENESIS;
   rows.forEach((row, i) => {
     const seq = Number(row.seq);
-    if (seq !== i + 1) problems.push(`第${i + 1}条记录缺失（下一条序号为${seq}）`);
-    if (sha256(row.payload) !== row.payload_digest) problems.push(`第${seq}条记录的内容被改动`);
-    if (row.prev_hash !== prev) problems.push(`第${seq}条记录与前一条记录不衔接`);
+    if (seq !== i + 1) problems.push(errorText('audit.entryMissing', { missing: i + 1, next: seq }));
+    if (sha256(row.payload) !== row.payload_digest) problems.push(errorText('audit.entryContentChanged', { seq }));
+    if (row.prev_hash !== prev) problems.push(errorText('audit.entryUnlinked', { seq }));
     const expected = entryHash(documentId, seq, Number(row.at), row.actor_id, row.actor_name, row.action, row.payload_digest, row.prev_hash);
-    if (expected !== row.hash) problems.push(`第${seq}条记录的摘要不符（记录被改动）`);
+    if (expected !== row.hash) problems.push(errorText('audit.entryHashMismatch', { seq }));
     prev = row.hash;
   });
   if (!head) {
-    if (rows.length > 0) problems.push('审计链头缺失');
+    if (rows.length > 0) problems.push(errorText('audit.headMissing'));
   } else {
-    if (head.length !== rows.length) problems.push(`审计记录应有${head.length}条，实有${rows.length}条`);
-    if (rows.length > 0 && head.hash !== prev) problems.push('最后一条记录与审计链头不符');
+    if (head.length !== rows.length) problems.push(errorText('audit.lengthMismatch', { expected: head.length, actual: rows.length }));
+    if (rows.length > 0 && head.hash !== prev) problems.push(errorText('audit.headMismatch'));
   }
   return problems;
 }

@@ -117,7 +117,7 @@ export async function verifyApprovalUpload(
   }
   if (!verification.ok) {
     const failing = verification.signatures.flatMap((s) => (Object.values(s.checks) as Array<{ ok: boolean; detail: string } | undefined>).filter((c) => c && !c.ok));
-    throw rejected(errorText('approval.verifyFailed', { reason: failing.map((c) => c?.detail).join('；') || '处理笺没有签名' }));
+    throw rejected(failing.length > 0 ? errorText('approval.verifyFailed', { reason: failing.map((c) => c?.detail).join('；') }) : errorText('approval.sheetUnsigned'));
   }
   const recordSha256 = sha256(canonicalJson(record));
   const signature = verification.signatures.find((s) => recordDigestFromReason(s.reason) === recordSha256);
@@ -125,7 +125,11 @@ export async function verifyApprovalUpload(
   // The certificate must be issued to the acting person: their name as CN, their unit in the subject.
   const unitName = (await deps.accounts.listUnits()).find((u) => u.id === user.unitId)?.name ?? '';
   if (signature.signerName !== user.name || !(signature.signerSubject ?? '').includes(unitName)) {
-    throw rejected(errorText('approval.certificateNotSigner', { name: user.name, unitName, signer: signature.signerName ?? '未知' }));
+    throw rejected(
+      signature.signerName === undefined
+        ? errorText('approval.certificateNotSignerUnknown', { name: user.name, unitName })
+        : errorText('approval.certificateNotSigner', { name: user.name, unitName, signer: signature.signerName }),
+    );
   }
   return {
     record,
@@ -208,6 +212,9 @@ export async function approvalStatus(db: Queryable, loadRoomUpdates: LoadRoomUpd
 export async function assertSealingApproved(db: Queryable, loadRoomUpdates: LoadRoomUpdates, doc: StoredDocument): Promise<void> {
   const status = await approvalStatus(db, loadRoomUpdates, doc);
   if (status && !status.consistent) {
-    throw rejected(errorText('sealing.contentChanged', { changed: status.changed.map((c) => (c === 'body' ? approvalPartLabels.body : c)).join('、') }));
+    // Named as parts (正文、公文要素), like approval.contentChanged: the renderer's terms word those,
+    // where field names (title, urgency) were code words in a Chinese sentence.
+    const parts = [...new Set(status.changed.map((c) => (c === 'body' ? approvalPartLabels.body : approvalPartLabels.fields)))];
+    throw rejected(errorText('sealing.contentChanged', { changed: parts.join('、') }));
   }
 }

@@ -14,7 +14,8 @@
  * and one that falls on a day off runs to the end of the next working day. The system reminds on
  * working days only: nobody is at the desk on a Sunday to read it.
  */
-import { workingStates, type HistoryEntry } from '../../shared/domain/documents';
+import { workflowActionLabels, workingStates, type HistoryEntry } from '../../shared/domain/documents';
+import { errorText } from '../../shared/errors';
 import { dayIn, isDueDayPassed, isWorkingDay, lastPassedDueDay, type WorkingCalendar } from '../../shared/domain/exchange';
 import { appendAudit } from '../audit/auditLog';
 import type { ServerDeps } from '../deps';
@@ -77,15 +78,19 @@ export function createOverdueReminders(
         now,
       ]);
       if (marked.changes !== 1) return false;
+      // The reason is kept in 流转记录 in Chinese, with its key so the English interface words it.
+      const reason = { dueDate: doc.fields.dueDate };
       const entry: HistoryEntry = {
         at: new Date(now).toISOString(),
         actor: SYSTEM_ACTOR.id,
         actorName: SYSTEM_ACTOR.name,
         action: 'remind',
-        label: '催办',
+        label: workflowActionLabels.remind,
         from: workflow.state,
         to: workflow.state,
-        reason: `已超过办理期限（${doc.fields.dueDate}）`,
+        reason: errorText('workflow.pastDue', reason).message,
+        reasonKey: 'workflow.pastDue',
+        reasonParams: reason,
         targets,
       };
       // Like `stay` in the state machine: same state, next version, one more 流转记录 entry.

@@ -143,7 +143,7 @@ export class DocumentPdfService {
     if (clientId && (await this.deps.db.get('SELECT 1 AS seen FROM document_action_ids WHERE document_id = ? AND client_id = ? AND user_id = ?', [id, clientId, user.id]))) return;
     if (doc.workflow.state === 'sealing') {
       const entitled = mayTake(doc.workflow, await this.documents.actorFor(user), 'seal');
-      if (!entitled.ok) throw forbidden(entitled.reason);
+      if (!entitled.ok) throw forbidden(entitled.text);
       return;
     }
     if (doc.workflow.sealedPdfSha256 && (await this.deps.db.get("SELECT 1 AS sealed FROM audit_entries WHERE document_id = ? AND actor_id = ? AND action = 'pdf.seal'", [id, user.id]))) return;
@@ -166,7 +166,7 @@ export class DocumentPdfService {
     if (doc.workflow.state !== 'sealing') throw forbidden(errorText('sealing.uploadOnlyAtSeal'));
     const actor = await this.documents.actorFor(user);
     const entitled = mayTake(doc.workflow, actor, 'seal');
-    if (!entitled.ok) throw forbidden(entitled.reason);
+    if (!entitled.ok) throw forbidden(entitled.text);
     await assertSealingApproved(this.deps.db, this.deps.loadRoomUpdates, doc);
     const current = await this.stored(doc);
     if (!current) throw new Error('frozen PDF missing');
@@ -187,7 +187,8 @@ export class DocumentPdfService {
       const failing = verification.signatures.flatMap((s) =>
         (Object.values(s.checks) as Array<{ ok: boolean; detail: string } | undefined>).filter((c): c is { ok: boolean; detail: string } => !!c && !c.ok),
       );
-      throw rejected(errorText('sealing.verifyFailed', { reason: failing.map((c) => c.detail).join('；') || '没有签章' }));
+      // The checks' details are the signing library's English; a file with no signature has none.
+      throw rejected(failing.length > 0 ? errorText('sealing.verifyFailed', { reason: failing.map((c) => c.detail).join('；') }) : errorText('sealing.noSignature'));
     }
     const fresh = verification.signatures.filter((s) => s.revisionLength > current.bytes.length);
     const unitName = (await this.deps.accounts.listUnits()).find((u) => u.id === doc.workflow.unitId)?.name ?? '';
@@ -196,7 +197,11 @@ export class DocumentPdfService {
     // them, with their own certificate — and the certificate must be of this unit.
     const names = new Set([as.name, user.name]);
     const own = fresh.find((s) => names.has(s.signerName ?? '') && (s.signerSubject ?? '').includes(unitName));
-    if (!own) throw rejected(errorText('sealing.certificateNotSigner', { names: [...names].join('或'), unitName }));
+    if (!own) {
+      // A delegate seals for the holder: either's certificate would do, and the refusal names both.
+      const [name = '', other] = [...names];
+      throw rejected(other === undefined ? errorText('sealing.certificateNotSigner', { names: name, unitName }) : errorText('sealing.certificateNotEither', { name, other, unitName }));
+    }
     const now = this.deps.now();
     // Seal registry (src/sync-server/seals): where the unit has seals, the certificate must be bound
     // to an active seal of the unit that the uploader was granted.

@@ -27,7 +27,7 @@ import { CoDrafterService, coDraftersOf } from './coDrafters';
 import { DocumentService } from './service';
 import { OpinionSheetService } from './sheetService';
 import { approvalBasis, verifyApprovalUpload } from './approvalSignatures';
-import { errorText } from '../../shared/errors';
+import { errorText, textOfWording } from '../../shared/errors';
 
 export interface DocumentRouteOptions {
   /** Replace signature verification (tests of the upload path's own rules). */
@@ -112,7 +112,7 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
   router.get('/api/documents/:id/approval-basis', async (ctx) => {
     const doc = await documents.readable(ctx.user, idParam(ctx.params));
     const allowed = mayTake(doc.workflow, await documents.actorFor(ctx.user), 'approve');
-    if (!allowed.ok) throw forbidden(allowed.reason);
+    if (!allowed.ok) throw forbidden(allowed.text);
     return ok(await approvalBasis(deps.loadRoomUpdates, doc));
   });
   router.put('/api/documents/:id/co-drafters', async (ctx) => ok(await coDrafters.set(ctx.user, idParam(ctx.params), (await ctx.json(SetCoDraftersRequestSchema)).userIds)));
@@ -192,7 +192,8 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
       const id = idParam(ctx.params);
       const sha256 = shaParam(ctx.params);
       const type = VoiceMimeTypeSchema.safeParse(ctx.req.headers['content-type'] ?? '');
-      if (!type.success) throw new HttpError('unsupported_media_type', type.error.issues[0]?.message ?? errorText('voice.formatUnsupported'));
+      const issue = type.success ? undefined : type.error.issues[0]?.message;
+      if (!type.success) throw new HttpError('unsupported_media_type', issue ? textOfWording(issue) : errorText('voice.formatUnsupported'));
       await documents.checkVoiceUpload(ctx.user, id, sha256);
       const release = slots.acquire(ctx.user.id);
       try {

@@ -44,6 +44,7 @@ import { appendAudit, readAudit } from '../audit/auditLog';
 import type { ServerDeps } from '../deps';
 import type { Counter } from '../metrics';
 import type { ChangeFeed } from './changeFeed';
+import type { ZodError } from 'zod';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../http/errors';
 import type { Queryable } from '../store/database';
 import { recordBodyTransition } from './bodySnapshot';
@@ -53,7 +54,7 @@ import { recordBodyVersion } from './revisionVersions';
 import { approvalStatus, assertSealingApproved, storeApproval, type VerifiedApproval } from './approvalSignatures';
 import { coDraftedBy, coDraftersOf } from './coDrafters';
 import { getBlob, insertDocument, loadDocument, markActed, nextChangeSeq, nextSerial, printedNumber, putBlob, saveDocument, sha256Hex, type StoredDocument } from './repository';
-import { errorText } from '../../shared/errors';
+import { errorText, textOfWording, type ErrorText } from '../../shared/errors';
 
 /** The working steps (shared `workingStates`) as SQL parameters for the 催办 filter. */
 const overdueStates = [...workingStates];
@@ -346,7 +347,7 @@ export class DocumentService {
       if (existing) return { view: await this.view(user, existing), repeated: true };
     }
     const parsed = DocumentFieldsSchema.safeParse(rest);
-    if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? errorText('documents.invalid'));
+    if (!parsed.success) throw badRequest(firstIssueText(parsed.error));
     if (kind === 'incoming' && !user.roles.includes('clerk')) throw forbidden(errorText('documents.registerClerkOnly'));
     const creator = toParticipant(user);
     const fields: DocumentFields = { ...parsed.data };
@@ -529,7 +530,7 @@ export class DocumentService {
     // Attachments come and go through their own routes, which store the files.
     if (changes.attachments) throw badRequest(errorText('documents.attachmentsViaApi'));
     const merged = DocumentFieldsSchema.safeParse({ ...doc.fields, ...changes });
-    if (!merged.success) throw badRequest(merged.error.issues[0]?.message ?? errorText('documents.invalid'));
+    if (!merged.success) throw badRequest(firstIssueText(merged.error));
     return this.saveFields(user, doc, merged.data, 'update', { fields: Object.keys(changes).sort() });
   }
 
@@ -727,4 +728,13 @@ function decodeCursor(cursor: string): { updatedAt: number; id: string } {
     // fall through to the 400 below
   }
   throw badRequest(errorText('http.pageInvalid'));
+}
+
+/**
+ * The first problem of the particulars, worded as today (标题不能为空, or zod's own words) and keyed
+ * when it is a catalogue wording, so the English interface words it too.
+ */
+function firstIssueText(error: ZodError): ErrorText {
+  const message = error.issues[0]?.message;
+  return message ? textOfWording(message) : errorText('documents.invalid');
 }

@@ -13,12 +13,12 @@ import type { ChangeFeed } from '../documents/changeFeed';
 import { toParticipant, type DocumentService } from '../documents/service';
 import { getBlob, insertDocument, loadDocument, nextChangeSeq, saveDocument, touchDocument, type StoredDocument } from '../documents/repository';
 import { badRequest, conflict, forbidden, HttpError, notFound, rejected } from '../http/errors';
-import { signForDeadline } from '../../shared/domain/exchange';
+import { exchangeStatusLabels, signForDeadline } from '../../shared/domain/exchange';
 import type { ExchangeVerification } from '../../shared/http/exchange';
 import { exchangeSettings, type ExchangeSettings } from './config';
 import { sealVerifierFor, verificationProblems, type DocumentVerification, type SealVerifier } from './verification';
 import type { Queryable, SqlValue } from '../store/database';
-import { errorText } from '../../shared/errors';
+import { errorText, type ErrorText } from '../../shared/errors';
 
 interface ExchangeRow {
   [key: string]: unknown;
@@ -113,7 +113,7 @@ export class ExchangeService {
   async verification(user: AccountUser, id: string): Promise<ExchangeVerification> {
     const row = await this.item(user, id);
     const result = await this.verifier.verifyBlob(row.pdf_sha256);
-    return { exchangeId: row.id, verdict: result.verdict, signatures: result.signatures, problems: result.problems, checkedAt: iso(result.checkedAt), crlCount: result.crlCount };
+    return { exchangeId: row.id, verdict: result.verdict, signatures: result.signatures, problems: result.problems, problemTexts: result.problemTexts, checkedAt: iso(result.checkedAt), crlCount: result.crlCount };
   }
 
   /**
@@ -203,7 +203,7 @@ export class ExchangeService {
       const incoming = await loadDocument(tx, incomingId);
       if (!incoming) throw notFound(errorText('exchange.incomingNotFound'));
       const result = returnToSender(incoming.workflow, actor, reason, new Date(now).toISOString());
-      if (!result.ok) throw result.code === 'invalid' ? badRequest(result.reason) : conflict(errorText('exchange.inProgress', { reason: result.reason }));
+      if (!result.ok) throw result.code === 'invalid' ? badRequest(result.text) : conflict(inProgressText(result.text));
       await saveDocument(tx, { ...incoming, workflow: result.status, updatedAt: now }, incoming.workflow.version);
       const moved = await tx.run(
         "UPDATE exchange_items SET status = 'returned', handled_by = ?, handled_by_name = ?, handled_at = ?, reason = ?, change_seq = ? WHERE id = ? AND status = 'received'",
@@ -248,7 +248,7 @@ export class ExchangeService {
         await nextChangeSeq(tx),
         row.id,
       ]);
-      if (moved.changes !== 1) throw conflict(errorText('exchange.noReminderNeeded', { status: statusLabel(row.status) }));
+      if (moved.changes !== 1) throw conflict(errorText('exchange.reminderNotNeeded', { status: await currentStatusLabel(tx, row) }));
       await appendAudit(tx, { documentId: row.document_id, at: now, actorId: user.id, actorName: user.name, action: 'exchange.remind', payload: { exchangeId: row.id, toUnitId: row.to_unit_id } });
       await recordClientId(tx, row.id, clientId, user.id, now);
     });
@@ -274,7 +274,7 @@ export class ExchangeService {
     let incoming: StoredDocument | undefined;
     let verified: DocumentVerification | undefined;
     if (request.action === 'receive') {
-      if (row.status !== 'pending') throw conflict(errorText('exchange.statusIs', { status: statusLabel(row.status) }));
+      if (row.status !== 'pending') throw conflict(errorText('exchange.statusNow', { status: exchangeStatusLabels[row.status] }));
       // The receiving side checks again what it signs for: a document whose seals do not verify now
       // (altered, revoked, no longer trusted) is refused with the reason, and may be 退回.
       verified = await this.verifier.verifyBlob(row.pdf_sha256);
@@ -295,7 +295,7 @@ export class ExchangeService {
         "UPDATE exchange_items SET status = ?, handled_by = ?, handled_by_name = ?, handled_at = ?, reason = ?, incoming_document_id = ?, change_seq = ? WHERE id = ? AND status = 'pending'",
         [status, user.id, user.name, now, reason ?? null, incoming?.id ?? null, await nextChangeSeq(tx), id],
       );
-      if (moved.changes !== 1) throw conflict(errorText('exchange.statusIs', { status: statusLabel(row.status) }));
+      if (moved.changes !== 1) throw conflict(errorText('exchange.statusNow', { status: await currentStatusLabel(tx, row) }));
       // The sender's open document shows this unit's receipt: it must hear of the change.
       await touchDocument(tx, row.document_id);
       const payload = { exchangeId: id, toUnitId: row.to_unit_id, ...(reason ? { reason } : {}), ...(incoming ? { incomingDocumentId: incoming.id } : {}) };
@@ -331,6 +331,16 @@ export class ExchangeService {
   }
 }
 
+/**
+ * 退回 after 签收 refused by the 收文's workflow: the workflow's reason inside 不能退回（…）, with a key
+ * of its own for each reason the workflow gives, so no Chinese reason rides in a parameter.
+ */
+function inProgressText(reason: ErrorText): ErrorText {
+  if (reason.key === 'workflow.returnOnlyRegistering') return errorText('exchange.inProgressNotRegistering');
+  if (reason.key === 'workflow.returnClerkOnly') return errorText('exchange.inProgressClerkOnly');
+  return errorText('exchange.inProgress', { reason: reason.message });
+}
+
 /** Whether `userId` already had the action with `clientId` applied to exchange item `exchangeId`. */
 async function appliedBefore(db: Queryable, exchangeId: string, clientId: string, userId: string): Promise<boolean> {
   return !!(await db.get('SELECT 1 AS seen FROM exchange_action_ids WHERE exchange_id = ? AND client_id = ? AND user_id = ?', [exchangeId, clientId, userId]));
@@ -342,8 +352,13 @@ async function recordClientId(tx: Queryable, exchangeId: string, clientId: strin
   await tx.run('INSERT INTO exchange_action_ids (exchange_id, client_id, user_id, created_at) VALUES (?, ?, ?, ?)', [exchangeId, clientId, userId, now]);
 }
 
-function statusLabel(status: ExchangeItem['status']): string {
-  return { pending: '待签收', received: '签收', returned: '退回', withdrawn: '撤回' }[status];
+/**
+ * The words of the status another clerk's action just gave the item (a refusal's `{status}`). The
+ * row read before the transaction is stale exactly when the update found nothing to move.
+ */
+async function currentStatusLabel(tx: Queryable, row: ExchangeRow): Promise<string> {
+  const now = await tx.get<{ status: ExchangeItem['status'] }>('SELECT status FROM exchange_items WHERE id = ?', [row.id]);
+  return exchangeStatusLabels[now?.status ?? row.status];
 }
 
 /** The 收文 keeps what the sender printed; its own workflow starts fresh at 登记. */
@@ -368,5 +383,5 @@ function decodeListCursor(cursor: string): { sentAt: number; id: string } {
   } catch {
     // fall through to the 400 below
   }
-  throw badRequest('分页参数无效');
+  throw badRequest(errorText('http.pageInvalid'));
 }

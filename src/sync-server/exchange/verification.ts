@@ -11,19 +11,22 @@
 import { createHash } from 'node:crypto';
 import { documentVerdict, type SignatureVerdict } from '../../shared/domain/exchange';
 import type { ExchangeSignatureResult } from '../../shared/http/exchange';
-import { signatureVerdict, verifyPdf, type PdfVerification } from '../../signing';
+import { signatureVerdict, verifyPdf, type PdfVerification, type SignatureChecks, type SignatureVerification } from '../../signing';
 import type { ServerDeps } from '../deps';
 import { getBlob, sha256Hex } from '../documents/repository';
 import { normaliseSerialHex } from '../seals/registry';
 import { rejected } from '../http/errors';
 import { storedCrls } from './crlStore';
-import { errorText } from '../../shared/errors';
+import { errorText, type ErrorText } from '../../shared/errors';
 
 /** A document's verification, before it is tied to an exchange item. */
 export interface DocumentVerification {
   readonly verdict: SignatureVerdict;
   readonly signatures: ExchangeSignatureResult[];
+  /** In Chinese, as the CLI and older clients show them. */
   readonly problems: string[];
+  /** The same problems with catalogue keys, so a client words them in the person's language. */
+  readonly problemTexts: ErrorText[];
   readonly crlCount: number;
   readonly checkedAt: number;
 }
@@ -41,19 +44,20 @@ export class SealVerifier {
   /** Verifies the blob filed under `sha256` (a missing blob or bytes not matching it are 无效). */
   async verifyBlob(sha256: string): Promise<DocumentVerification> {
     const bytes = await getBlob(this.deps.db, sha256);
-    if (!bytes) return this.broken('找不到该公文的文件');
+    if (!bytes) return this.broken(errorText('exchange.fileNotFound'));
     const actual = sha256Hex(bytes);
     const result = await this.verifyBytes(bytes, actual);
     if (actual === sha256) return result;
     // The store holds other bytes than were dispatched: whatever their signatures say, not the document sent.
-    return { ...result, verdict: 'invalid', problems: ['文件与分发时的摘要不一致：存储的文件被改动过', ...result.problems] };
+    const altered = errorText('verification.fileAltered');
+    return { ...result, verdict: 'invalid', problems: [altered.message, ...result.problems], problemTexts: [altered, ...result.problemTexts] };
   }
 
   /** Verifies `bytes` (whose SHA-256 is `sha256`). */
   async verifyBytes(bytes: Buffer, sha256: string): Promise<DocumentVerification> {
     const roots = (await this.deps.accounts.trustedRoots()).map((r) => r.pem);
     const crls = await storedCrls(this.deps.db);
-    if (roots.length === 0) return this.broken('服务器未配置受信任的根证书，无法验证签章', crls.length);
+    if (roots.length === 0) return this.broken(errorText('sealing.noTrustedRoots'), crls.length);
     const trust = createHash('sha256').update(roots.join('\n')).update('\0').update(crls.map((c) => c.pem).join('\n')).digest('hex');
     const key = `${sha256}:${trust}`;
     const cached = this.options.cache === false ? undefined : this.cache.get(key);
@@ -62,7 +66,7 @@ export class SealVerifier {
     try {
       verification = await verifyPdf(bytes, { trustedRoots: roots, crls: crls.map((c) => c.pem) });
     } catch (error) {
-      return this.broken(`文件无法读取：${error instanceof Error ? error.message : String(error)}`, crls.length);
+      return this.broken(errorText('verification.unreadable', { reason: error instanceof Error ? error.message : String(error) }), crls.length);
     }
     const sealNames = await this.sealsBySerial(verification.signatures.map((s) => s.signerSerialHex).filter((s): s is string => !!s));
     const unitNames = (await this.deps.accounts.listUnits()).map((u) => u.name).sort((a, b) => b.length - a.length);
@@ -80,12 +84,15 @@ export class SealVerifier {
         ...((seal?.unitName ?? subjectUnit) ? { unitName: seal?.unitName ?? subjectUnit } : {}),
         onlySignaturesAppended: s.checks.modifications.ok,
         problems,
+        problemTexts: failedChecks(s).map((name) => errorText(checkKeys[name])),
       };
     });
+    const whole = signatures.length === 0 ? [errorText('verification.noSignatures')] : [];
     const result: DocumentVerification = {
       verdict: documentVerdict(signatures.map((s) => s.verdict)),
       signatures,
-      problems: signatures.length === 0 ? ['文件中没有签章'] : [],
+      problems: whole.map((text) => text.message),
+      problemTexts: whole,
       crlCount: crls.length,
       checkedAt: this.deps.now(),
     };
@@ -96,8 +103,8 @@ export class SealVerifier {
     return result;
   }
 
-  private broken(problem: string, crlCount = 0): DocumentVerification {
-    return { verdict: 'invalid', signatures: [], problems: [problem], crlCount, checkedAt: this.deps.now() };
+  private broken(problem: ErrorText, crlCount = 0): DocumentVerification {
+    return { verdict: 'invalid', signatures: [], problems: [problem.message], problemTexts: [problem], crlCount, checkedAt: this.deps.now() };
   }
 
   /** Registered seals by their certificate's serial: the seal's name and its unit's name. */
@@ -115,7 +122,28 @@ export class SealVerifier {
   }
 }
 
-/** The reasons a verification is not 有效, one line (for 409/422 messages). */
+/** The catalogue key of each check's failure; its zh wording is the signing library's (a test holds them equal). */
+export const checkKeys = {
+  byteRange: 'verification.byteRange',
+  digest: 'verification.digest',
+  signature: 'verification.signature',
+  pades: 'verification.pades',
+  chain: 'verification.chain',
+  validity: 'verification.validity',
+  revocation: 'verification.revocation',
+  modifications: 'verification.modifications',
+  timestamp: 'verification.timestamp',
+} as const satisfies Record<keyof SignatureChecks, string>;
+
+/** The checks that failed, in the order signatureVerdict lists its problems. */
+export function failedChecks(signature: Pick<SignatureVerification, 'checks'>): (keyof SignatureChecks)[] {
+  return (Object.keys(signature.checks) as (keyof SignatureChecks)[]).filter((name) => signature.checks[name] && !signature.checks[name].ok);
+}
+
+/**
+ * The reasons a verification is not 有效, one line (the `{problems}` of a 409/422). It stays Chinese
+ * in every language: a parameter has one value, and the verification panel words each problem.
+ */
 export function verificationProblems(verification: DocumentVerification): string {
   const lines = [...verification.problems];
   for (const s of verification.signatures) {

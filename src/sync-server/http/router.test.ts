@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { AccountUser } from '../../shared/http/auth';
+import { wordError } from '../../shared/errors';
+import { HttpErrorBodySchema } from '../../shared/http/errors';
 import { createLogger } from '../log';
 import { forbidden } from './errors';
 import { bytes, created, ok, Router } from './router';
@@ -75,5 +77,13 @@ describe('Router', () => {
     const bad = await fetch(`${base}/api/items`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"title":""}' });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: 'invalid_input', message: expect.stringContaining('title') as unknown } });
+  });
+
+  it('gives an invalid body the key http.invalidRequest with the issues as {details}, worded in English too', async () => {
+    const bad = await fetch(`${base}/api/items`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"title":7}' });
+    const body = HttpErrorBodySchema.parse(await bad.json());
+    expect(body.error).toMatchObject({ code: 'invalid_input', key: 'http.invalidRequest', params: { details: expect.stringMatching(/^title: /) as unknown } });
+    expect(body.error.message).toBe(`请求内容无效（${body.error.params?.details}）`);
+    expect(wordError(body.error, 'en')).toMatch(/^The request is not valid \(title: .*[a-z]\)$/);
   });
 });

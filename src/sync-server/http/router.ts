@@ -17,7 +17,7 @@ import type { AccountUser } from '../../shared/http/auth';
 import type { HttpErrorBody } from '../../shared/http/errors';
 import type { Logger } from '../log';
 import { HttpError, badRequest, unauthenticated } from './errors';
-import { errorText, keyFields } from '../../shared/errors';
+import { errorText, keyFields, type ErrorText } from '../../shared/errors';
 
 /** What a handler answers: JSON (the usual), bytes with a content type, or nothing (204). */
 export type Reply =
@@ -102,13 +102,17 @@ function compile(pattern: string): { regex: RegExp; keys: string[] } {
   return { regex: new RegExp(`^${source}/?$`), keys };
 }
 
-/** A readable summary of a zod error, in Chinese, for the 400 message. */
-export function describeZodError(error: ZodError): string {
+/**
+ * A readable summary of a zod error for the 400: at most five issues as `path: message`. The issues'
+ * own words (zod's, or a contract's Chinese ones) go into `{details}` as they are, so the keyed text
+ * reads in English around them; the client's own copy of the contract normally catches them first.
+ */
+export function describeZodError(error: ZodError): ErrorText {
   const parts = error.issues.slice(0, 5).map((issue) => {
     const where = issue.path.length > 0 ? issue.path.join('.') : '请求';
     return `${where}: ${issue.message}`;
   });
-  return `请求内容无效（${parts.join('；')}）`;
+  return errorText('http.invalidRequest', { details: parts.join('；') });
 }
 
 export class Router {

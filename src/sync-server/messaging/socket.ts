@@ -20,7 +20,8 @@ import type { Logger } from '../log';
 import type { ChatConnection, ChatHub } from './hub';
 import type { MessagingLimits } from './limits';
 import type { MessagingService } from './service';
-import { errorText } from '../../shared/errors';
+import { errorText, keyFields, type ErrorText } from '../../shared/errors';
+import type { HttpErrorBody, HttpErrorCode } from '../../shared/http/errors';
 
 /** How often a socket's token is checked again without any message from it. */
 const TOKEN_RECHECK_MS = 15_000;
@@ -157,11 +158,11 @@ export class ChatSocketServer {
       }
     } catch (error) {
       if (error instanceof HttpError) {
-        connection.write({ type: 'error', ...(txnId ? { txnId } : {}), error: { code: error.code, message: error.message, ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}) } });
+        connection.write({ type: 'error', ...(txnId ? { txnId } : {}), error: { code: error.code, message: error.message, ...keyFields(error), ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}) } });
         return;
       }
       this.log.error('chat: message failed', { error: String(error) });
-      connection.write({ type: 'error', ...(txnId ? { txnId } : {}), error: { code: 'internal', message: '服务器内部错误，请稍后重试' } });
+      connection.write({ type: 'error', ...(txnId ? { txnId } : {}), error: { code: 'internal', ...errorText('http.internal') } });
     }
   }
 
@@ -190,8 +191,17 @@ function rawText(data: RawData): string {
   return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
 }
 
-function refuse(socket: Duplex, status: number, text: string): void {
+/** The refusal of an upgrade, in the HTTP API's error shape so a client words it like any other. */
+const refusals: Record<401 | 500 | 503, { code: HttpErrorCode; text: ErrorText }> = {
+  401: { code: 'unauthenticated', text: errorText('http.signInFirst') },
+  500: { code: 'internal', text: errorText('http.internal') },
+  503: { code: 'unavailable', text: errorText('http.unavailable') },
+};
+
+function refuse(socket: Duplex, status: 401 | 500 | 503, text: string): void {
   if (socket.destroyed) return;
-  const body = JSON.stringify({ error: { code: status === 401 ? 'unauthenticated' : 'unavailable', message: status === 401 ? '请先登录' : text } });
+  const { code, text: reason } = refusals[status];
+  const errorBody: HttpErrorBody = { error: { code, message: reason.message, ...keyFields(reason) } };
+  const body = JSON.stringify(errorBody);
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }

@@ -5,6 +5,8 @@
  * Pure data and zod schemas: the server stores these, the client shows them, the renderer prints them.
  */
 import { z } from 'zod';
+// The contract's own messages are catalogue wordings, so a refusal that quotes one carries its key.
+import { errorCatalogue } from '../../errors/catalogue';
 
 /** 发文 (we issue it) or 收文 (we received it). */
 export const DocumentKindSchema = z.enum(['outgoing', 'incoming']);
@@ -193,7 +195,7 @@ export function chinaDateOf(instant: string): string {
  */
 export const DocumentFieldsSchema = z.object({
   type: DocumentTypeSchema.default('notice'),
-  title: z.string().trim().min(1, '标题不能为空').max(200),
+  title: z.string().trim().min(1, errorCatalogue['documents.titleRequired'].zh).max(200),
   /** 发文机关 as printed in the 标志 and 署名, e.g. 某市人民政府办公室. */
   issuingOrgan: z.string().trim().max(60).default(''),
   /** 机关代字 used when the clerk numbers the document, e.g. 某政办发. */
@@ -209,7 +211,7 @@ export const DocumentFieldsSchema = z.object({
   /** 份号: six digits, printed on classified documents. */
   copyNumber: z
     .string()
-    .regex(/^\d{6}$/, '份号为6位阿拉伯数字')
+    .regex(/^\d{6}$/, errorCatalogue['documents.copyNumberDigits'].zh)
     .optional(),
   writtenDate: IsoDateSchema.optional(),
   body: z.string().max(200_000).default(''),

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { RoleSchema, type Role } from '../roles';
 import { formatDocNumber, type DocNumber, type DocumentKind } from './model';
 import { InkDrawingSchema, VoiceNoteSchema, type InkDrawing, type VoiceNote } from './opinion';
-import { errorText, type ErrorText } from '../../errors';
+import { errorText, ErrorTextFieldsSchema, type ErrorText } from '../../errors';
 
 /** Steps of 发文 and 收文. */
 export const WorkflowStateSchema = z.enum([
@@ -137,6 +137,9 @@ export const HistoryEntrySchema = z.object({
   opinionInk: InkDrawingSchema.optional(),
   opinionVoice: VoiceNoteSchema.optional(),
   reason: z.string().optional(),
+  /** When the server wrote `reason` (an automatic 催办), its catalogue key and params, so a client words it. */
+  reasonKey: ErrorTextFieldsSchema.shape.key,
+  reasonParams: ErrorTextFieldsSchema.shape.params,
   /** People the document was sent to, or reminded, or given to read. */
   targets: z.array(z.string()).optional(),
   targetNames: z.array(z.string()).optional(),

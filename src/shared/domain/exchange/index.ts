@@ -2,3 +2,4 @@ export * from './workingDays';
 export * from './deadline';
 export * from './verdict';
 export * from './unitGroups';
+export * from './status';
