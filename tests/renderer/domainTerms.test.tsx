@@ -14,6 +14,8 @@ import {
 } from '../../src/shared/domain/documents';
 import type { DocumentListItem } from '../../src/shared/http/documents';
 import { Timeline } from '../../src/renderer/features/document/Timeline';
+import { VerificationPanel } from '../../src/renderer/features/exchange/VerificationPanel';
+import type { ExchangeVerification } from '../../src/shared/http/exchange';
 import { NextHolderPicker } from '../../src/renderer/features/document/NextHolderPicker';
 import { TodoList } from '../../src/renderer/features/todo/TodoList';
 import { termInLanguage, termResources } from '../../src/renderer/i18n/terms';
@@ -47,7 +49,7 @@ const todo = <TodoList empty="—" onOpen={() => undefined} selected={new Map()}
 
 const history: HistoryEntry[] = [
   { at: '2026-12-01T08:00:00.000Z', actor: 'user-li', actorName: '李文', action: 'submit', label: '提交', from: 'draft', to: 'signoff', targets: ['user-wang'], targetNames: ['王建国'] },
-  { at: '2026-12-02T08:00:00.000Z', actor: 'system', actorName: '系统', action: 'remind', label: '催办', from: 'signoff', to: 'signoff' },
+  { at: '2026-12-02T08:00:00.000Z', actor: 'system', actorName: '系统', action: 'remind', label: '催办', from: 'signoff', to: 'signoff', reason: '已超过办理期限（2026-12-01）', reasonKey: 'workflow.pastDue', reasonParams: { dueDate: '2026-12-01' }, targetNames: ['王建国', '赵敏'] },
 ];
 
 describe('domain words in the interface language', () => {
@@ -72,6 +74,15 @@ describe('domain words in the interface language', () => {
     await renderWithApi(<Timeline history={history} unitNames={new Map()} />, api, 'en');
     expect(screen.getByText('Submit')).toBeTruthy();
     expect(screen.getByText('Remind')).toBeTruthy();
+    // The automatic 催办: by the system, past its due date, to two people — all in English.
+    expect(screen.getByText('System')).toBeTruthy();
+    expect(screen.getByText('Reason: Past the due date (2026-12-01)')).toBeTruthy();
+    expect(screen.getByText('To: 王建国, 赵敏')).toBeTruthy();
+    cleanup();
+    await renderWithApi(<Timeline history={history} unitNames={new Map()} />, api, 'zh-CN');
+    expect(screen.getByText('系统')).toBeTruthy();
+    expect(screen.getByText('理由：已超过办理期限（2026-12-01）')).toBeTruthy();
+    expect(screen.getByText('送：王建国、赵敏')).toBeTruthy();
     cleanup();
     await renderWithApi(
       <NextHolderPicker
@@ -91,7 +102,7 @@ describe('domain words in the interface language', () => {
     expect(zh.action).toEqual(workflowActionLabels);
     expect(zh.state).toEqual(workflowStateLabels);
     expect(zh.type).toEqual(documentTypeLabels);
-    for (const group of (Object.keys(zh) as (keyof typeof zh)[]).filter((key) => key !== 'listSeparator')) {
+    for (const group of (Object.keys(zh) as (keyof typeof zh)[]).filter((key) => key !== 'listSeparator' && key !== 'clauseSeparator')) {
       expect(Object.keys(en[group]).sort(), group).toEqual(Object.keys(zh[group]).sort());
       for (const word of Object.values(en[group] as Record<string, string>)) expect(word, `${group}: ${word}`).not.toMatch(/[\u4e00-\u9fff]/);
     }
@@ -129,5 +140,41 @@ describe('domain words in the interface language', () => {
     expect(en.t('editor.stats', { characters: 18, count: 1 })).toBe('18 characters · about 1 page');
     expect(en.t('editor.stats', { characters: 900, count: 2 })).toBe('900 characters · about 2 pages');
     expect(zh.t('editor.stats', { characters: 18, count: 1 })).toBe('18 字 · 约 1 页');
+  });
+});
+
+describe('a check\'s problems in the interface language', () => {
+  const verification: ExchangeVerification = {
+    exchangeId: 'x1',
+    verdict: 'invalid',
+    signatures: [
+      {
+        index: 1,
+        verdict: 'invalid',
+        signerName: '赵敏',
+        onlySignaturesAppended: false,
+        problems: ['签章后文件内容被改动', '签章后追加了签章以外的改动'],
+        problemTexts: [errorText('verification.digest'), errorText('verification.modifications')],
+      },
+    ],
+    problems: ['文件与分发时的摘要不一致：存储的文件被改动过'],
+    problemTexts: [errorText('verification.fileAltered')],
+    checkedAt: '2026-12-06T08:00:00.000Z',
+    crlCount: 0,
+  };
+  const withVerification = (answer: ExchangeVerification) =>
+    ({ ...api, exchange: { verification: () => Promise.resolve({ ok: true, value: answer }) } }) as unknown as XietongApi;
+
+  it('words 签章验证\'s problems in English, and keeps an older server\'s Chinese list as it came', async () => {
+    await renderWithApi(<VerificationPanel exchangeId="x1" />, withVerification(verification), 'en');
+    expect(await screen.findByText('The file does not match its digest at dispatch: the stored file was changed')).toBeTruthy();
+    expect(screen.getByText('The file\'s content was changed after signing; Changes other than signatures were added after signing')).toBeTruthy();
+    cleanup();
+    const { problemTexts: _overall, ...older } = verification;
+    await renderWithApi(<VerificationPanel exchangeId="x1" />, withVerification({ ...older, signatures: verification.signatures.map(({ problemTexts: _s, ...s }) => s) }), 'en');
+    expect(await screen.findByText('文件与分发时的摘要不一致：存储的文件被改动过')).toBeTruthy();
+    cleanup();
+    await renderWithApi(<VerificationPanel exchangeId="x1" />, withVerification(verification), 'zh-CN');
+    expect(await screen.findByText('签章后文件内容被改动；签章后追加了签章以外的改动')).toBeTruthy();
   });
 });

@@ -361,6 +361,7 @@ export const en: Messages = {
       title: 'History',
       empty: 'No steps yet.',
       onBehalfOf: '(for {{name}})',
+      system: 'System',
       opinion: 'Opinion: {{text}}',
       reason: 'Reason: {{text}}',
       to: 'To: {{names}}',

@@ -48,3 +48,13 @@ export function describeReason(command: { reason?: string; reasonKey?: string; r
   const text: ErrorText = { message: command.reason ?? '', ...(command.reasonKey ? { key: command.reasonKey } : {}), ...(command.reasonParams ? { params: command.reasonParams } : {}) };
   return describeError(text, t);
 }
+
+/**
+ * A check's problems in the interface language: the keyed texts when the server sent them (one per
+ * problem, in order), else the Chinese list as it came from an older server.
+ */
+export function describeProblems(result: { problems: readonly string[]; problemTexts?: readonly ErrorText[] | undefined }, t: TFunction): string[] {
+  const texts = result.problemTexts;
+  if (!texts || texts.length !== result.problems.length) return [...result.problems];
+  return texts.map((text) => describeError(text, t));
+}

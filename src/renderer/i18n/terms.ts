@@ -131,13 +131,20 @@ const en: Terms = {
   part: { body: 'the text', fields: 'the document\'s particulars' },
 };
 
-/** How a list of terms is joined in each language (a refusal's {changed}: 正文、公文要素). */
+/** How a list of terms or names is joined in each language (a refusal's {changed}: 正文、公文要素). */
 const listSeparator = { zh: '、', en: ', ' } as const;
+/** How sentences of a list are joined (the problems of a check): 。/； in Chinese, '; ' in English. */
+const clauseSeparator = { zh: '；', en: '; ' } as const;
 
 /** The terms as i18n resources under `terms` (e.g. `terms.action.submit`). */
-export function termResources(language: 'zh' | 'en'): Terms & { readonly listSeparator: string } {
-  return { ...(language === 'zh' ? zh : en), listSeparator: listSeparator[language] };
+export function termResources(language: 'zh' | 'en'): Terms & { readonly listSeparator: string; readonly clauseSeparator: string } {
+  return { ...(language === 'zh' ? zh : en), listSeparator: listSeparator[language], clauseSeparator: clauseSeparator[language] };
 }
+
+/** Names or words as one list in the language of `t`: 王建国、赵敏 / 王建国, 赵敏. */
+export const joinList = (items: readonly string[], t: Translate): string => items.join(t('terms.listSeparator'));
+/** Sentences as one line in the language of `t` (a check's problems). */
+export const joinClauses = (items: readonly string[], t: Translate): string => items.join(t('terms.clauseSeparator'));
 
 /**
  * English for a Chinese domain word that arrived as text (an error's `{step}` parameter, a history

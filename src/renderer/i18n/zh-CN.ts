@@ -360,6 +360,8 @@ export const zhCN = {
       title: '流转记录',
       empty: '暂无流转记录。',
       onBehalfOf: '（代 {{name}}）',
+      /** Who took a step the server took by itself (the automatic 催办). */
+      system: '系统',
       opinion: '意见：{{text}}',
       reason: '理由：{{text}}',
       to: '送：{{names}}',

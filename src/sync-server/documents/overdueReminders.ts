@@ -14,7 +14,7 @@
  * and one that falls on a day off runs to the end of the next working day. The system reminds on
  * working days only: nobody is at the desk on a Sunday to read it.
  */
-import { workflowActionLabels, workingStates, type HistoryEntry } from '../../shared/domain/documents';
+import { SYSTEM_ACTOR, workflowActionLabels, workingStates, type HistoryEntry } from '../../shared/domain/documents';
 import { errorText } from '../../shared/errors';
 import { dayIn, isDueDayPassed, isWorkingDay, lastPassedDueDay, type WorkingCalendar } from '../../shared/domain/exchange';
 import { appendAudit } from '../audit/auditLog';
@@ -24,7 +24,6 @@ import type { ChangeFeed } from './changeFeed';
 import { loadDocument, saveDocument } from './repository';
 
 /** The system's identity in 流转记录 and the audit chain. */
-export const SYSTEM_ACTOR = { id: 'system', name: '系统' } as const;
 
 /** Default pause between runs. */
 export const DEFAULT_OVERDUE_INTERVAL_MS = 10 * 60 * 1000;

@@ -5,11 +5,15 @@
  */
 import { useTranslation } from 'react-i18next';
 import type { ApprovalStatus } from '../../../shared/http/documents';
+import { joinList } from '../../i18n/terms';
 
 export function ApprovalConsistency({ approval }: { approval: ApprovalStatus | undefined }) {
   const { t } = useTranslation();
   if (!approval) return null;
-  const what = approval.changed.map((name) => (name === 'body' ? t('batch.body') : t(`docs.field.${name}`, { defaultValue: name }))).join('、');
+  const what = joinList(
+    approval.changed.map((name) => (name === 'body' ? t('batch.body') : t(`docs.field.${name}`, { defaultValue: name }))),
+    t,
+  );
   return (
     <>
       <dt>{t('batch.approval')}</dt>

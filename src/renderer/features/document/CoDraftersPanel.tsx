@@ -11,6 +11,7 @@ import type { DirectoryUser } from '../../../shared/http/directory';
 import type { DocumentView } from '../../../shared/http/documents';
 import { useApi } from '../../app/apiContext';
 import { describeError } from '../../i18n/errors';
+import { joinList } from '../../i18n/terms';
 
 export interface CoDraftersPanelProps {
   readonly view: DocumentView;
@@ -56,7 +57,7 @@ export function CoDraftersPanel({ view, meId, onSaved }: CoDraftersPanelProps) {
   return (
     <div className="co-drafters">
       <p className="co-drafters__names">
-        {t('docs.coDrafters.label')}：{current.length > 0 ? current.map((person) => person.name).join('、') : t('docs.coDrafters.none')}
+        {t('docs.coDrafters.label')}：{current.length > 0 ? joinList(current.map((person) => person.name), t) : t('docs.coDrafters.none')}
         {mayChoose && !people ? (
           <button type="button" className="panel__action" onClick={() => void open()}>
             {t('docs.coDrafters.open')}

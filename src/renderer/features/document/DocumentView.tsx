@@ -30,7 +30,8 @@ import { VerificationPanel } from '../exchange/VerificationPanel';
 import { HandwrittenOpinion, keepVoice, OpinionsPanel, PhrasePicker, SheetButton, VoiceSignoff, type VoiceRecording } from '../signoff';
 import type { InkDrawing } from '../../../shared/domain/documents/opinion';
 import '../../styles/documents.css';
-import { describeError, describeReason } from '../../i18n/errors';
+import { describeError, describeProblems, describeReason } from '../../i18n/errors';
+import { joinClauses, joinList } from '../../i18n/terms';
 
 /** States in which the body may still change (the server's room rule agrees). */
 const textMayChange = new Set(['draft', 'review', 'countersign', 'signoff', 'registering', 'proposing']);
@@ -230,7 +231,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
   };
 
-  const recipients = (list: typeof fields.mainRecipients) => (list.length > 0 ? list.map((r) => r.name).join('、') : '—');
+  const recipients = (list: typeof fields.mainRecipients) => (list.length > 0 ? joinList(list.map((r) => r.name), t) : '—');
 
   return (
     <article className="doc-view" aria-labelledby="doc-title">
@@ -304,7 +305,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
               <dt>{t('docs.field.dueDate')}</dt>
               <dd>{fields.dueDate ?? '—'}</dd>
               <dt>{t('docs.field.holders')}</dt>
-              <dd>{view.holderNames.length > 0 ? view.holderNames.join('、') : '—'}</dd>
+              <dd>{view.holderNames.length > 0 ? joinList(view.holderNames, t) : '—'}</dd>
               {view.signedOffBy ? (
                 <>
                   <dt>{t('docs.field.signedOffBy')}</dt>
@@ -353,7 +354,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
               {t('docs.handling')}
             </h3>
             {actions.length === 0 ? (
-              <p className="muted">{iHold ? t('docs.noActionsNow') : t('docs.notHolder', { names: view.holderNames.join('、') || '—' })}</p>
+              <p className="muted">{iHold ? t('docs.noActionsNow') : t('docs.notHolder', { names: joinList(view.holderNames, t) || '—' })}</p>
             ) : (
               <>
                 <label className="field">
@@ -452,7 +453,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                 {t('docs.audit.title')}
               </h3>
               <p className={audit.valid ? 'audit audit--valid' : 'audit audit--invalid'}>
-                {audit.valid ? t('docs.audit.valid', { count: audit.entries.length }) : t('docs.audit.invalid', { problems: audit.problems.join('；') })}
+                {audit.valid ? t('docs.audit.valid', { count: audit.entries.length }) : t('docs.audit.invalid', { problems: joinClauses(describeProblems(audit, t), t) })}
               </p>
             </section>
           ) : null}

@@ -1,8 +1,9 @@
 /** 流转记录: every step of a document — who, what, the opinion or reason, to whom, when. */
 import { useTranslation } from 'react-i18next';
-import type { HistoryEntry } from '../../../shared/domain/documents/workflow';
+import { SYSTEM_ACTOR, type HistoryEntry } from '../../../shared/domain/documents/workflow';
 import { formatTime } from './labels';
-import { termInLanguage } from '../../i18n/terms';
+import { joinList, termInLanguage } from '../../i18n/terms';
+import { describeReason } from '../../i18n/errors';
 import { InkImage } from '../signoff/InkImage';
 import { VoiceNotePlayer } from '../signoff';
 
@@ -15,7 +16,7 @@ export function Timeline({ history, unitNames, documentId }: { history: readonly
       {history.map((entry, index) => (
         <li key={`${entry.at}-${index}`} className={`timeline__item timeline__item--${entry.action}`}>
           <div className="timeline__head">
-            <span className="timeline__actor">{entry.actorName}</span>
+            <span className="timeline__actor">{entry.actor === SYSTEM_ACTOR.id ? t('docs.history.system') : entry.actorName}</span>
             {entry.onBehalfOfName ? <span className="timeline__behalf">{t('docs.history.onBehalfOf', { name: entry.onBehalfOfName })}</span> : null}
             <span className="timeline__action">{termInLanguage(entry.label, i18n.language)}</span>
             <time className="timeline__time" dateTime={entry.at}>
@@ -25,11 +26,11 @@ export function Timeline({ history, unitNames, documentId }: { history: readonly
           {entry.opinion ? <p className="timeline__opinion">{t('docs.history.opinion', { text: entry.opinion })}</p> : null}
           {entry.opinionInk ? <InkImage drawing={entry.opinionInk} label={t('handwriting.inHistory', { name: entry.actorName })} className="ink-image timeline__ink" /> : null}
           {entry.opinionVoice && documentId ? <VoiceNotePlayer documentId={documentId} voice={entry.opinionVoice} speaker={entry.actorName} /> : null}
-          {entry.reason ? <p className="timeline__reason">{t('docs.history.reason', { text: entry.reason })}</p> : null}
+          {entry.reason ? <p className="timeline__reason">{t('docs.history.reason', { text: describeReason(entry, t) })}</p> : null}
           {entry.units && entry.units.length > 0 ? (
-            <p className="timeline__targets">{t('docs.history.toUnits', { names: entry.units.map((id) => unitNames.get(id) ?? id).join('、') })}</p>
+            <p className="timeline__targets">{t('docs.history.toUnits', { names: joinList(entry.units.map((id) => unitNames.get(id) ?? id), t) })}</p>
           ) : entry.targetNames && entry.targetNames.length > 0 ? (
-            <p className="timeline__targets">{t('docs.history.to', { names: entry.targetNames.join('、') })}</p>
+            <p className="timeline__targets">{t('docs.history.to', { names: joinList(entry.targetNames, t) })}</p>
           ) : null}
           {entry.docNumber ? <p className="timeline__targets">{t('docs.history.number', { number: entry.docNumber })}</p> : null}
         </li>

@@ -8,7 +8,8 @@ import { useTranslation } from 'react-i18next';
 import type { ExchangeVerification } from '../../../shared/http/exchange';
 import { useApi } from '../../app/apiContext';
 import { formatTime } from '../document/labels';
-import { describeError } from '../../i18n/errors';
+import { describeError, describeProblems } from '../../i18n/errors';
+import { joinClauses } from '../../i18n/terms';
 
 export interface VerificationPanelProps {
   exchangeId: string;
@@ -58,7 +59,7 @@ export function VerificationPanel({ exchangeId, onResult, version }: Verificatio
       ) : (
         <>
           <p className={`verdict verdict--${result.verdict}`}>{t('exchangeDesk.verdictOverall', { verdict: t(`exchangeDesk.verdict.${result.verdict}`) })}</p>
-          {result.problems.map((problem) => (
+          {describeProblems(result, t).map((problem) => (
             <p key={problem} className="verification__problem">
               {problem}
             </p>
@@ -71,7 +72,7 @@ export function VerificationPanel({ exchangeId, onResult, version }: Verificatio
                 {s.sealName ? <span>{t('exchangeDesk.seal', { name: s.sealName })}</span> : s.unitName ? <span>{t('exchangeDesk.unit', { name: s.unitName })}</span> : null}
                 {s.signedAt ? <span>{t('exchangeDesk.signedAt', { time: formatTime(s.signedAt) })}</span> : null}
                 <span>{s.onlySignaturesAppended ? t('exchangeDesk.onlySignatures') : t('exchangeDesk.otherChanges')}</span>
-                {s.problems.length > 0 ? <span className="verification__problem">{s.problems.join('；')}</span> : null}
+                {s.problems.length > 0 ? <span className="verification__problem">{joinClauses(describeProblems(s, t), t)}</span> : null}
               </li>
             ))}
           </ol>

@@ -19,6 +19,7 @@ import { VoiceAudio, VoiceRecorder, type VoiceRecording } from '../signoff';
 import { searchPeople } from './peopleSearch';
 import '../../styles/messaging.css';
 import { describeError } from '../../i18n/errors';
+import { joinList } from '../../i18n/terms';
 
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
@@ -452,7 +453,7 @@ function MessageItem({ message: m, mine, sender, reads, editing, onEdit, onSaveE
         {mine && m.seq !== null && others.length > 1 && others.length <= READ_NAMES_MAX_MEMBERS && (
           <details className="messaging__readers">
             <summary>{t('messaging.readCount', { n: readers.length, m: others.length })}</summary>
-            {readers.length > 0 ? t('messaging.readBy', { names: readers.map((r) => r.name).join('、') }) : t('messaging.readByNone')}
+            {readers.length > 0 ? t('messaging.readBy', { names: joinList(readers.map((r) => r.name), t) }) : t('messaging.readByNone')}
           </details>
         )}
         {mine && m.seq !== null && others.length > READ_NAMES_MAX_MEMBERS && <span>{t('messaging.readCount', { n: readers.length, m: others.length })}</span>}
