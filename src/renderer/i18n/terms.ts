@@ -24,9 +24,9 @@ import {
 } from '../../shared/domain/documents';
 import { approvalPartLabels, type ApprovalPart } from '../../shared/domain/documents/approvalRecord';
 import { sheetBoxes, type SheetBoxName } from '../../shared/domain/documents/sheetOpinions';
-import { signatureVerdictLabels, unitGroupLabels, type SignatureVerdict, type UnitGroup } from '../../shared/domain/exchange';
+import { exchangeStatusLabels, signatureVerdictLabels, unitGroupLabels, type ExchangeStatus, type SignatureVerdict, type UnitGroup } from '../../shared/domain/exchange';
 
-export type ExchangeStatus = 'pending' | 'received' | 'returned' | 'withdrawn';
+export type { ExchangeStatus };
 export type CommandStatus = 'pending' | 'sent' | 'rejected';
 
 interface Terms {
@@ -56,7 +56,7 @@ const zh: Terms = {
   // A word in every row rather than a blank: 平件, 非密.
   urgency: { ...urgencyLabels, normal: '平件' },
   secrecy: { ...secrecyLevelLabels, none: '非密' },
-  exchangeStatus: { pending: '待签收', received: '已签收', returned: '已退回', withdrawn: '已撤回' },
+  exchangeStatus: exchangeStatusLabels,
   commandStatus: { pending: '待发送', sent: '已发送', rejected: '被拒绝' },
   verdict: signatureVerdictLabels,
   unitGroup: unitGroupLabels,
