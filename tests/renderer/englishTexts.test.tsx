@@ -1,0 +1,67 @@
+/**
+ * In the English interface nothing a person reads comes out Chinese: main sends keys with codes
+ * (the outbox's command summaries, the batch's reasons, transport reasons) and the renderer words
+ * them. The Chinese interface must read exactly as main's Chinese lines did.
+ */
+import { describe, expect, it } from 'vitest';
+import type { OutboxCommand, OutboxEntry } from '../../src/shared/api/offline.contract';
+import { commandOf } from '../../src/main/services/documents/commands';
+import { commandSummary } from '../../src/renderer/features/document/labels';
+import { createI18n } from '../../src/renderer/i18n';
+
+const hasChinese = (text: string): boolean => /[\u4e00-\u9fff]/.test(text);
+
+const entry = (command: OutboxCommand): OutboxEntry => ({
+  seq: 1,
+  clientId: '6f1d2c3b-0a4e-4b5f-8c6d-7e8f9a0b1c2d',
+  command,
+  status: 'sent',
+  reason: null,
+  attempts: 1,
+  createdAt: 1,
+  updatedAt: 2,
+});
+
+const ink = { width: 100, height: 50, strokes: [{ color: 'black' as const, size: 2, points: [[1, 1, 0, 0.5, 0, 0] as [number, number, number, number, number, number]] }] };
+const voice = { sha256: 'a'.repeat(64), durationMs: 75_000, mimeType: 'audio/webm' };
+const commands: OutboxCommand[] = [
+  { type: 'document.create', documentId: '0b7d4b0e-4f0a-4c39-9d57-3f3c1a6d2f10', kind: 'outgoing', fields: { title: 'Budget 2027' } },
+  { type: 'document.action', documentId: 'd1', action: 'number' },
+  { type: 'document.action', documentId: 'd1', action: 'approve', opinion: { text: 'OK' } },
+  { type: 'document.action', documentId: 'd1', action: 'approve', opinion: { ink } },
+  { type: 'document.action', documentId: 'd1', action: 'approve', opinion: { ink, voice } },
+  { type: 'document.action', documentId: 'd1', action: 'return', reason: 'Figures' },
+  { type: 'exchange.action', exchangeId: 'x1', action: 'receive' },
+  { type: 'exchange.action', exchangeId: 'x1', action: 'return', reason: 'Wrong unit' },
+  { type: 'document.signedPdf', documentId: 'd1', pdfSha256: 'b'.repeat(64) },
+  { type: 'document.voice', documentId: 'd1', sha256: 'c'.repeat(64), mimeType: 'audio/webm' },
+  { type: 'document.attachment', documentId: 'd1', sha256: 'd'.repeat(64), name: 'table.xlsx' },
+  { type: 'message.send', conversation: 'c1', text: 'Hello' },
+];
+
+describe('outbox command summaries', () => {
+  it('reads in English, Done: Assign number for a queued 编号', async () => {
+    const en = await createI18n('en');
+    const number = commandOf(entry({ type: 'document.action', documentId: 'd1', action: 'number' }));
+    expect(en.t('docs.done', { action: commandSummary(number, en.t) })).toBe('Done: Assign number');
+    for (const command of commands) {
+      const text = commandSummary(commandOf(entry(command)), en.t);
+      expect(hasChinese(text), text).toBe(false);
+    }
+    const withVoice = commandOf(entry({ type: 'document.action', documentId: 'd1', action: 'approve', opinion: { ink, voice } }));
+    expect(commandSummary(withVoice, en.t)).toBe('Approve: handwritten opinion (with a voice note, 1:15)');
+  });
+
+  it('reads in Chinese exactly as main writes it', async () => {
+    const zh = await createI18n('zh-CN');
+    for (const command of commands) {
+      const view = commandOf(entry(command));
+      expect(commandSummary(view, zh.t)).toBe(view.summary);
+    }
+  });
+
+  it('shows main\'s Chinese line when main sent no key (an older main)', async () => {
+    const en = await createI18n('en');
+    expect(commandSummary({ summary: '编号' }, en.t)).toBe('编号');
+  });
+});
