@@ -3,7 +3,13 @@
  * (the outbox's command summaries, the batch's reasons, transport reasons) and the renderer words
  * them. The Chinese interface must read exactly as main's Chinese lines did.
  */
+import { cleanup, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import type { XietongApi } from '../../src/shared/api';
+import type { BatchStatus } from '../../src/shared/api/batchSignoff.contract';
+import { errorText } from '../../src/shared/errors';
+import { BatchView } from '../../src/renderer/features/batch';
+import { renderWithApi } from './render';
 import type { OutboxCommand, OutboxEntry } from '../../src/shared/api/offline.contract';
 import { commandOf } from '../../src/main/services/documents/commands';
 import { commandSummary } from '../../src/renderer/features/document/labels';
@@ -63,5 +69,51 @@ describe('outbox command summaries', () => {
   it('shows main\'s Chinese line when main sent no key (an older main)', async () => {
     const en = await createI18n('en');
     expect(commandSummary({ summary: '编号' }, en.t)).toBe('编号');
+  });
+});
+
+describe('batch sign-off reasons', () => {
+  const ok = <T,>(value: T) => Promise.resolve({ ok: true as const, value });
+  const fakeMain = (answers: Record<string, unknown>): XietongApi =>
+    ({
+      on: () => () => undefined,
+      session: { connection: () => ok({ state: 'online' }), current: () => ok(null) },
+      batchSignoff: { ukeys: () => ok({ modules: [] }), savedInk: () => ok({ ink: null }), ...answers },
+      documents: { get: () => Promise.resolve({ ok: false, error: { code: 'not_found', message: '' } }) },
+      phrases: { list: () => ok({ phrases: [] }) },
+    }) as unknown as XietongApi;
+
+  it('says in English why a document was left out, the step named in English', async () => {
+    const notAtSignoff = errorText('batch.notAtSignoff', { stateLabel: '核稿' });
+    const skipped = [
+      { id: 'd1', title: 'Budget', reason: notAtSignoff.message, reasonKey: notAtSignoff.key, reasonParams: notAtSignoff.params },
+      { id: 'd2', title: 'd2', reason: '无法读取公文', reasonKey: 'batch.cannotRead' },
+    ];
+    const api = fakeMain({ prepare: () => ok({ eligible: [], skipped }) });
+    await renderWithApi(<BatchView documents={[{ id: 'd1', title: 'Budget' }, { id: 'd2', title: 'd2' }]} onClose={() => undefined} />, api, 'en');
+    expect(await screen.findByText('Budget: The document is at Review; you cannot sign it off')).toBeTruthy();
+    expect(screen.getByText('d2: Cannot read the document')).toBeTruthy();
+    cleanup();
+  });
+
+  it('says in English why a document failed', async () => {
+    const batchId = '0b7d4b0e-4f0a-4c39-9d57-3f3c1a6d2f10';
+    const status: BatchStatus = {
+      batch: {
+        id: batchId,
+        userId: 'user-wang',
+        createdAt: 1,
+        items: [{ documentId: 'd1', title: 'Budget', opinion: 'OK', clientIds: ['6f1d2c3b-0a4e-4b5f-8c6d-7e8f9a0b1c2d'], state: 'failed', reason: '服务器拒绝了签批', reasonKey: 'batch.refused', updatedAt: 1 }],
+      },
+      running: false,
+      needsSecret: false,
+      paused: false,
+      done: 0,
+      failed: 1,
+      total: 1,
+    };
+    await renderWithApi(<BatchView batchId={batchId} onClose={() => undefined} />, fakeMain({ status: () => ok(status) }), 'en');
+    expect(await screen.findByText('Failed: The server refused the approval')).toBeTruthy();
+    cleanup();
   });
 });
