@@ -14,6 +14,7 @@ import type { OutboxCommand, OutboxEntry } from '../../src/shared/api/offline.co
 import { commandOf } from '../../src/main/services/documents/commands';
 import { commandSummary } from '../../src/renderer/features/document/labels';
 import { createI18n } from '../../src/renderer/i18n';
+import { describeReason } from '../../src/renderer/i18n/errors';
 
 const hasChinese = (text: string): boolean => /[\u4e00-\u9fff]/.test(text);
 
@@ -115,5 +116,18 @@ describe('batch sign-off reasons', () => {
     await renderWithApi(<BatchView batchId={batchId} onClose={() => undefined} />, fakeMain({ status: () => ok(status) }), 'en');
     expect(await screen.findByText('Failed: The server refused the approval')).toBeTruthy();
     cleanup();
+  });
+});
+
+describe('outbox reasons', () => {
+  it('says in English why a step waits or was refused', async () => {
+    const en = await createI18n('en');
+    const unreachable = errorText('outbox.unreachable', { reason: 'connect ECONNREFUSED' });
+    const waiting = { reason: unreachable.message, reasonKey: unreachable.key, reasonParams: unreachable.params };
+    expect(describeReason(waiting, en.t)).toBe('Cannot reach the server: connect ECONNREFUSED');
+    const syncing = errorText('outbox.syncingBody');
+    expect(hasChinese(describeReason({ reason: syncing.message, reasonKey: syncing.key }, en.t))).toBe(false);
+    const zh = await createI18n('zh-CN');
+    expect(describeReason(waiting, zh.t)).toBe('无法连接服务器：connect ECONNREFUSED');
   });
 });

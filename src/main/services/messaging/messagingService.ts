@@ -39,7 +39,7 @@ import type { OfflineServices } from '../sync/offlineServices';
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { spoolBody, type UploadSpool } from './uploadSpool';
-import { errorText } from '../../../shared/errors';
+import { errorText, type ErrorText } from '../../../shared/errors';
 
 export type MessagingHandlers = HandlersOf<{ messaging: typeof messagingCalls }, unknown>['messaging'];
 
@@ -55,7 +55,7 @@ export interface MessagingServiceOptions {
   readonly session: {
     token(): string | null;
     current(): { readonly user: { readonly id: string }; readonly mustChangePassword?: boolean } | null;
-    reportUnauthorized(reason?: string): void;
+    reportUnauthorized(reason?: string | ErrorText): void;
     onSessionChange(listener: (session: { readonly user: { readonly id: string } } | null) => void): () => void;
   };
   readonly offline: { current(): OfflineServices | null; ready(): Promise<void>; readonly connection: { reportFailure(): void } };
@@ -283,7 +283,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
       void onServerMessage(parsed).catch(() => undefined);
     });
     ws.on('unexpected-response', (_req, res) => {
-      if (res.statusCode === 401) options.session.reportUnauthorized('登录已失效，请重新登录');
+      if (res.statusCode === 401) options.session.reportUnauthorized(errorText('auth.sessionExpired'));
       ws.terminate();
     });
     ws.on('error', () => undefined);
@@ -291,7 +291,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
       socket = null;
       open = false;
       if (code === CHAT_CLOSE_UNAUTHENTICATED) {
-        options.session.reportUnauthorized('登录已失效，请重新登录');
+        options.session.reportUnauthorized(errorText('auth.sessionExpired'));
         return;
       }
       scheduleReconnect();

@@ -27,10 +27,15 @@ export class ServerHttpError extends Error implements ErrorText {
 }
 
 /** No answer: refused connection, DNS failure, timeout, or a body that was not what we expect. */
-export class ServerUnreachableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+export class ServerUnreachableError extends Error implements ErrorText {
+  readonly key: string | undefined;
+  readonly params: ErrorParams | undefined;
+  constructor(text: string | ErrorText, options?: { cause?: unknown }) {
+    const { message, key, params } = asErrorText(text);
     super(message, options);
     this.name = 'ServerUnreachableError';
+    this.key = key;
+    this.params = params;
   }
 }
 
@@ -111,7 +116,7 @@ export function createServerClient(serverUrl: string, options: ServerClientOptio
       });
       text = await response.text();
     } catch (error) {
-      throw new ServerUnreachableError(`无法连接服务器 ${baseUrl}`, { cause: error });
+      throw new ServerUnreachableError(errorText('client.unreachableAt', { url: baseUrl }), { cause: error });
     }
     const json = parseJson(text);
     if (!response.ok) {

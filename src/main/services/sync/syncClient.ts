@@ -7,6 +7,7 @@
 import type * as Y from 'yjs';
 import type { RoomRefusal } from '../../../shared/api/offline.contract';
 import type { ConnectionState } from '../../../shared/api/session.contract';
+import { errorText, type ErrorText } from '../../../shared/errors';
 import { Backoff, type BackoffOptions } from './backoff';
 import { RoomSync, type RoomReplica, type RoomStatus } from './roomSync';
 import { isForbidden, isUnauthorized } from './syncSocket';
@@ -20,7 +21,8 @@ export interface SyncClientOptions {
   /** Asked once when the server refuses the token; resolves a new one, or null to sign out. */
   readonly refreshToken?: () => Promise<string | null>;
   /** The token is gone for good: the UI must ask the person to sign in (`session:signed-out`). */
-  readonly onSignedOut: (reason: string) => void;
+  /** The token was refused for good; `text` carries the reason's catalogue key (the renderer words it). */
+  readonly onSignedOut: (reason: string, text?: ErrorText) => void;
   /** The server refused a room to this person. */
   readonly onRoomDenied?: (room: string) => void;
   /** The server refused this person's edits to an open room (it stays readable). */
@@ -262,7 +264,8 @@ export class SyncClient {
       }
       if (!this.signedOut) {
         this.pause();
-        this.options.onSignedOut('登录已失效，请重新登录');
+        const expired = errorText('auth.sessionExpired');
+        this.options.onSignedOut(expired.message, expired);
       }
       return;
     }
