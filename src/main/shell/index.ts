@@ -26,6 +26,7 @@ import { createEventSink, registerIpcHandlers } from './ipc';
 import { createMainWindow } from './mainWindow';
 import { buildMenuTemplate } from './menu';
 import { shellTexts, type ShellLanguage, type ShellTexts } from './shellTexts';
+import { wordError } from '../../shared/errors';
 import { openableFilesFromArgv, reportForOpenedFile } from './openFiles';
 import { createSafeStorageBox } from './secrets';
 import { setupAutoUpdates, type AutoUpdates } from './updater';
@@ -118,7 +119,8 @@ async function checkForUpdatesFromMenu(updates: AutoUpdates, texts: ShellTexts):
   await dialog.showMessageBox({ type: outcome.status === 'failed' ? 'warning' : 'info', title: texts.menu.checkForUpdates, message: texts.menu.checkForUpdates, detail, buttons: [texts.dialogs.ok] });
 }
 
-function showAbout(diagnostics: DiagnosticsService, updatesState: () => AutoUpdates | undefined, texts: ShellTexts = shellTexts['zh-CN']): void {
+function showAbout(diagnostics: DiagnosticsService, updatesState: () => AutoUpdates | undefined, language: ShellLanguage = 'zh-CN'): void {
+  const texts = shellTexts[language];
   const d = texts.dialogs;
   const about = diagnostics.about();
   const update = updatesState();
@@ -128,7 +130,7 @@ function showAbout(diagnostics: DiagnosticsService, updatesState: () => AutoUpda
     about.organisationName ? d.aboutUnit(about.organisationName) : undefined,
     about.serverUrl ? d.aboutServer(about.serverUrl) : undefined,
     d.aboutDeployment(about.deploymentFile ?? undefined),
-    d.aboutUpdates(update?.active ?? false, update?.reason),
+    d.aboutUpdates(update?.active ?? false, update?.reasonText ? wordError(update.reasonText, language) : update?.reason),
   ].filter((line): line is string => line !== undefined);
   void dialog.showMessageBox({ type: 'info', title: texts.menu.about, message: texts.productName, detail: lines.join('\n'), buttons: [d.ok] });
 }
@@ -268,7 +270,7 @@ async function start(): Promise<void> {
           {
             exportDiagnostics: () => void exportDiagnosticsFromMenu(diagnostics, log, texts()),
             ...(activeUpdates.active ? { checkForUpdates: () => void checkForUpdatesFromMenu(activeUpdates, texts()) } : {}),
-            showAbout: () => showAbout(diagnostics, () => updates, texts()),
+            showAbout: () => showAbout(diagnostics, () => updates, language),
             developerTools: !app.isPackaged,
           },
           process.platform,
