@@ -7,14 +7,14 @@ import { cleanup, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { XietongApi } from '../../src/shared/api';
 import type { BatchStatus } from '../../src/shared/api/batchSignoff.contract';
-import { errorText } from '../../src/shared/errors';
+import { encodeReason, errorText } from '../../src/shared/errors';
 import { BatchView } from '../../src/renderer/features/batch';
 import { renderWithApi } from './render';
 import type { OutboxCommand, OutboxEntry } from '../../src/shared/api/offline.contract';
 import { commandOf } from '../../src/main/services/documents/commands';
 import { commandSummary } from '../../src/renderer/features/document/labels';
 import { createI18n } from '../../src/renderer/i18n';
-import { describeReason } from '../../src/renderer/i18n/errors';
+import { describeError, describeReason } from '../../src/renderer/i18n/errors';
 
 const hasChinese = (text: string): boolean => /[\u4e00-\u9fff]/.test(text);
 
@@ -129,5 +129,15 @@ describe('outbox reasons', () => {
     expect(hasChinese(describeReason({ reason: syncing.message, reasonKey: syncing.key }, en.t))).toBe(false);
     const zh = await createI18n('zh-CN');
     expect(describeReason(waiting, zh.t)).toBe('无法连接服务器：connect ECONNREFUSED');
+  });
+});
+
+describe('errors inside errors', () => {
+  it('words a keyed failure inside 保存修改失败 in English', async () => {
+    const en = await createI18n('en');
+    const zh = await createI18n('zh-CN');
+    const saveFailed = errorText('sync.saveFailed', { reason: encodeReason(errorText('replica.blobCorrupt', { sha256: 'ab12' })) });
+    expect(describeError(saveFailed, en.t)).toBe('Saving the change failed: A file on this computer is damaged: ab12');
+    expect(describeError(saveFailed, zh.t)).toBe('保存修改失败：本地文件已损坏：ab12');
   });
 });

@@ -14,7 +14,7 @@
  */
 import type { ApprovalRecord } from '../../../shared/domain/documents/approvalRecord';
 import type { BatchItem, BatchSignoff } from '../../../shared/api/batchSignoff.contract';
-import { asErrorText, type ErrorParams, type ErrorText } from '../../../shared/errors';
+import { asErrorText, errorTextOf, type ErrorParams, type ErrorText } from '../../../shared/errors';
 
 /** A step could not be done now (network, server away): the batch pauses and resumes later. */
 export class TransientStepError extends Error implements ErrorText {
@@ -35,13 +35,6 @@ export class TransientStepError extends Error implements ErrorText {
  */
 export function reasonFields(text: ErrorText | undefined): Pick<BatchItem, 'reason' | 'reasonKey' | 'reasonParams'> {
   return { reason: text?.message, reasonKey: text?.key, reasonParams: text?.params };
-}
-
-/** What a failed step said: its key and params when it carries them (ApiFailure, TransientStepError). */
-function textOfError(error: unknown): ErrorText {
-  if (!(error instanceof Error)) return { message: String(error) };
-  const { key, params } = error as Partial<ErrorText>;
-  return { message: error.message, ...(typeof key === 'string' ? { key } : {}), ...(params && typeof params === 'object' ? { params } : {}) };
 }
 
 /** What the machine needs from the world; the service gives real ones, tests give fakes. */
@@ -101,7 +94,7 @@ export async function runBatch(batch: BatchSignoff, options: RunOptions): Promis
     try {
       await step();
     } catch (error) {
-      const reason = reasonFields(textOfError(error));
+      const reason = reasonFields(errorTextOf(error));
       // Once handed to the outbox only the server's answer decides: any other failure waits, never
       // fails the document (a retry under a new id could then apply it twice).
       if (error instanceof TransientStepError || item.state === 'submitted') {

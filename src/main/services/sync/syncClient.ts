@@ -11,6 +11,7 @@ import { errorText, type ErrorText } from '../../../shared/errors';
 import { Backoff, type BackoffOptions } from './backoff';
 import { RoomSync, type RoomReplica, type RoomStatus } from './roomSync';
 import { isForbidden, isUnauthorized } from './syncSocket';
+import { ApiFailure } from '../../../shared/api/result';
 
 export interface SyncClientOptions {
   /** The sync server, `http://HOST:PORT`; rooms connect to `ws://HOST:PORT/sync/<room>`. */
@@ -70,7 +71,7 @@ export class SyncClient {
 
   /** Opens `room` (or shares the already open one); resolves once it is loaded from the replica, online or not. */
   async open(room: string): Promise<RoomSync> {
-    if (this.closed) throw new Error('同步已关闭');
+    if (this.closed) throw new ApiFailure('unavailable', errorText('sync.closed'));
     const existing = this.rooms.get(room);
     if (existing) {
       existing.users += 1;
