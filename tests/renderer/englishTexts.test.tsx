@@ -9,6 +9,8 @@ import type { XietongApi } from '../../src/shared/api';
 import type { BatchStatus } from '../../src/shared/api/batchSignoff.contract';
 import { encodeReason, errorText } from '../../src/shared/errors';
 import { BatchView } from '../../src/renderer/features/batch';
+import { BatchProgress } from '../../src/renderer/features/exchange/BatchProgress';
+import { docxToBody, DocxImportError } from '../../src/renderer/features/editor/docxImport';
 import { renderWithApi } from './render';
 import type { OutboxCommand, OutboxEntry } from '../../src/shared/api/offline.contract';
 import { commandOf } from '../../src/main/services/documents/commands';
@@ -139,5 +141,27 @@ describe('errors inside errors', () => {
     const saveFailed = errorText('sync.saveFailed', { reason: encodeReason(errorText('replica.blobCorrupt', { sha256: 'ab12' })) });
     expect(describeError(saveFailed, en.t)).toBe('Saving the change failed: A file on this computer is damaged: ab12');
     expect(describeError(saveFailed, zh.t)).toBe('保存修改失败：本地文件已损坏：ab12');
+  });
+});
+
+describe('renderer leftovers', () => {
+  it('words a refused Word file in English; the zh-CN message stays', async () => {
+    const en = await createI18n('en');
+    const refusal = await docxToBody(new TextEncoder().encode('not a Word file')).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(DocxImportError);
+    const { problem, params, message } = refusal as DocxImportError;
+    expect(message).toBe('不是有效的 Word 文件（.docx）');
+    expect(en.t(`editor.docx.${problem}`, { ...params })).toBe('Not a valid Word file (.docx)');
+    const tracked = new DocxImportError('trackedChanges', { deletions: 1, insertions: 2 });
+    expect(tracked.message).toMatch(/未处理的修订（1 处删除、2 处插入）/);
+    expect(hasChinese(en.t(`editor.docx.${tracked.problem}`, { ...tracked.params }))).toBe(false);
+  });
+
+  it('names the bulk exchange results in English', async () => {
+    const run = { label: 'Receive all', total: 1, outcomes: [{ id: 'x1', ok: false, detail: 'Refused' }], success: 'Received' };
+    await renderWithApi(<BatchProgress run={run} items={[]} />, {} as XietongApi, 'en');
+    expect(screen.getByRole('list', { name: 'Receive all: results' })).toBeTruthy();
+    expect(screen.getByRole('progressbar', { name: 'Receive all: progress' })).toBeTruthy();
+    cleanup();
   });
 });

@@ -305,6 +305,17 @@ export const zhCN = {
     stats_other: '{{characters}} 字 · 约 {{count}} 页',
     imported: '已导入 {{name}}（可按 Ctrl+Z 撤销）',
     importFailed: '导入失败：{{reason}}',
+    // Why a Word file cannot become the body (docxImport.ts; the error's zh-CN message is worded from here).
+    docx: {
+      tooLarge: 'Word 文件过大（超过 {{mb}} MB），无法导入',
+      invalid: '不是有效的 Word 文件（.docx）',
+      trackedChanges: '该 Word 文件含有未处理的修订（{{deletions}} 处删除、{{insertions}} 处插入）。导入会把删除的文字直接丢掉，请先在 Word 中“审阅”→“接受”或“拒绝”所有修订并保存后再导入。',
+      unreadable: '无法读取 Word 文件：{{reason}}',
+      damagedDirectory: 'Word 文件已损坏（目录不完整）',
+      damagedEntry: 'Word 文件已损坏（条目不完整）',
+      compression: 'Word 文件使用了不支持的压缩方式（{{method}}）',
+      noDocumentXml: '不是有效的 Word 文件（缺少 word/document.xml）',
+    },
     exportFailed: '导出失败：{{reason}}',
   },
   docs: {
@@ -588,6 +599,8 @@ export const zhCN = {
     batchWithdraw: '全部撤回',
     progress: '处理进度',
     progressText: '已处理 {{done}} / {{total}}',
+    progressOf: '{{label}}：处理进度',
+    resultsOf: '{{label}}：结果',
     resultOk: '{{title}}（{{unit}}）：{{status}}',
     resultFailed: '{{title}}（{{unit}}）：未成功 — {{reason}}',
     queued: '已保存，联网后发送',

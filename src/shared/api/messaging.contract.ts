@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { VoiceNoteSchema } from '../domain/documents/opinion';
 import { defineCall, defineEvent } from './contract';
+import { ErrorTextFieldsSchema } from '../errors';
 import {
   ConversationSchema,
   MESSAGE_FILE_MAX_BYTES,
@@ -34,6 +35,9 @@ export const ChatMessageSchema = z.object({
   /** 待发送 / 已发送 / 被拒绝 (with the server's reason). */
   status: z.enum(['pending', 'sent', 'rejected']),
   reason: z.string().optional(),
+  /** The reason's catalogue key and params, so the chat words it in the person's language. */
+  reasonKey: ErrorTextFieldsSchema.shape.key,
+  reasonParams: ErrorTextFieldsSchema.shape.params,
   editedAt: z.number().int().optional(),
   recalled: z.object({ by: z.string(), at: z.number().int() }).optional(),
 });

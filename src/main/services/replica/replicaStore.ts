@@ -96,6 +96,12 @@ const summaryOf = (row: DocumentRow): DocumentSummary => ({
   updatedAt: row.updated_at,
 });
 
+/** A refused message's reason with its key, so the chat words it in the person's language. */
+function chatReasonOf(stored: string): Pick<ChatMessage, 'reason' | 'reasonKey' | 'reasonParams'> {
+  const text = decodeReason(stored);
+  return { reason: text.message, ...(text.key ? { reasonKey: text.key } : {}), ...(text.params ? { reasonParams: text.params } : {}) };
+}
+
 /** The stored reason as the entry's zh-CN reason plus, when it has one, its key and params. */
 function reasonOf(stored: string | null): Pick<OutboxEntry, 'reason' | 'reasonKey' | 'reasonParams'> {
   if (stored === null) return { reason: null };
@@ -161,7 +167,7 @@ const chatMessageOf = (row: ChatRow): LocalChatMessage => {
     content: content ? (content.success ? content.data : null) : recalled ? null : { type: 'text', text: row.text, mentions: [] },
     createdAt: Date.parse(row.sent_at),
     status: row.status,
-    ...(row.status === 'rejected' && row.outbox_reason ? { reason: decodeReason(row.outbox_reason).message } : {}),
+    ...(row.status === 'rejected' && row.outbox_reason ? chatReasonOf(row.outbox_reason) : {}),
     ...(row.edited_at !== null ? { editedAt: row.edited_at } : {}),
     ...(recalled ? { recalled } : {}),
   };

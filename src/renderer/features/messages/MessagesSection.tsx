@@ -18,7 +18,7 @@ import { formatDuration } from '../../../shared/domain/documents/voiceDuration';
 import { VoiceAudio, VoiceRecorder, type VoiceRecording } from '../signoff';
 import { searchPeople } from './peopleSearch';
 import '../../styles/messaging.css';
-import { describeError } from '../../i18n/errors';
+import { describeError, describeReason } from '../../i18n/errors';
 
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
@@ -446,7 +446,7 @@ function MessageItem({ message: m, mine, sender, reads, editing, onEdit, onSaveE
         </span>
       ) : null}
       <span className="messaging__status">
-        {m.status === 'pending' ? t('messaging.pending') : m.status === 'rejected' ? t('messaging.rejected', { reason: m.reason ?? '' }) : null}
+        {m.status === 'pending' ? t('messaging.pending') : m.status === 'rejected' ? t('messaging.rejected', { reason: describeReason(m, t) }) : null}
         {mine && m.seq !== null && others.length === 1 && <span>{readers.length === 1 ? t('messaging.read') : t('messaging.unread')}</span>}
         {/* In a group of up to 50 the sender can see who has read it, not only how many. */}
         {mine && m.seq !== null && others.length > 1 && others.length <= READ_NAMES_MAX_MEMBERS && (
