@@ -169,11 +169,13 @@ async function start(): Promise<void> {
     // A bad file must be fixed by the administrator; starting with half the settings would, say,
     // talk to the wrong server or trust no roots. Show what is wrong instead.
     log.error(error.message);
-    pages.set(ERROR_PAGE_PATH, () => renderDeploymentErrorPage(error.file, error.problems));
+    // The person's saved language, if their own settings file reads (it is not the broken one).
+    const savedLanguage: ShellLanguage = (await settingsStore.load().catch(() => undefined))?.language ?? 'zh-CN';
+    pages.set(ERROR_PAGE_PATH, () => renderDeploymentErrorPage(error.file, error.problems, savedLanguage));
     pages.set(ERROR_STYLE_PATH, () => ERROR_PAGE_CSS);
     const diagnostics = buildDiagnostics(userDataDir, undefined, undefined, undefined, settingsStore.file);
-    Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate({ exportDiagnostics: () => void exportDiagnosticsFromMenu(diagnostics, log), showAbout: () => showAbout(diagnostics, () => undefined), developerTools: !app.isPackaged }, process.platform)));
-    mainWindow = createMainWindow({ url: `${APP_ORIGIN}${ERROR_PAGE_PATH}`, stateFile, title: '协同办公 — 部署配置有误' });
+    Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate({ exportDiagnostics: () => void exportDiagnosticsFromMenu(diagnostics, log, shellTexts[savedLanguage]), showAbout: () => showAbout(diagnostics, () => undefined, savedLanguage), developerTools: !app.isPackaged }, process.platform, shellTexts[savedLanguage])));
+    mainWindow = createMainWindow({ url: `${APP_ORIGIN}${ERROR_PAGE_PATH}`, stateFile, title: shellTexts[savedLanguage].dialogs.deploymentErrorTitle });
     return;
   }
 

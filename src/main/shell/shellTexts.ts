@@ -64,6 +64,13 @@ export interface ShellTexts {
     readonly deploymentErrorTitle: string;
     readonly cannotStart: string;
   };
+  /** The page shown instead of the app when deployment.json is unusable (errorPage.ts). */
+  readonly deploymentError: {
+    readonly heading: string;
+    readonly file: string;
+    readonly problems: string;
+    readonly whatToDo: string;
+  };
   readonly tray: {
     readonly nothingToDo: string;
     readonly todo: (count: number) => string;
@@ -162,6 +169,12 @@ const zhCN: ShellTexts = {
     deploymentErrorTitle: '协同办公 — 部署配置有误',
     cannotStart: '协同办公无法启动',
   },
+  deploymentError: {
+    heading: '部署配置有误，协同办公无法启动',
+    file: '配置文件：',
+    problems: '发现以下问题：',
+    whatToDo: '请联系本单位系统管理员修正该文件后重新启动。您的本地数据未受影响。',
+  },
   tray: {
     nothingToDo: '没有待办',
     todo: (count) => `待办 ${count} 件`,
@@ -259,6 +272,12 @@ const en: ShellTexts = {
     showInFolder: 'Show in Folder',
     deploymentErrorTitle: 'XieTong Office — deployment configuration is wrong',
     cannotStart: 'XieTong Office cannot start',
+  },
+  deploymentError: {
+    heading: 'The deployment configuration is wrong; XieTong Office cannot start',
+    file: 'Configuration file: ',
+    problems: 'Problems found:',
+    whatToDo: 'Please ask your unit\'s system administrator to correct the file, then start again. Your local data is not affected.',
   },
   tray: {
     nothingToDo: 'nothing to do',
