@@ -14,7 +14,7 @@ import { docxToBody, DocxImportError } from '../../src/renderer/features/editor/
 import { renderWithApi } from './render';
 import type { OutboxCommand, OutboxEntry } from '../../src/shared/api/offline.contract';
 import { commandOf } from '../../src/main/services/documents/commands';
-import { commandSummary } from '../../src/renderer/features/document/labels';
+import { commandSummary, stateLabel } from '../../src/renderer/features/document/labels';
 import { createI18n } from '../../src/renderer/i18n';
 import { describeError, describeReason } from '../../src/renderer/i18n/errors';
 
@@ -163,5 +163,15 @@ describe('renderer leftovers', () => {
     expect(screen.getByRole('list', { name: 'Receive all: results' })).toBeTruthy();
     expect(screen.getByRole('progressbar', { name: 'Receive all: progress' })).toBeTruthy();
     cleanup();
+  });
+});
+
+describe('a draft still on this computer', () => {
+  it('reads Drafting (waiting to send) in English and 拟稿（待发送） in Chinese', async () => {
+    const en = await createI18n('en');
+    const zh = await createI18n('zh-CN');
+    const row = { state: 'draft' as const, stateLabel: '拟稿（待发送）' };
+    expect(stateLabel(row, en.t, 'en')).toBe('Drafting (waiting to send)');
+    expect(stateLabel(row, zh.t, 'zh-CN')).toBe('拟稿（待发送）');
   });
 });

@@ -363,6 +363,7 @@ export const en: Messages = {
     rejectedReason: 'Reason: {{reason}}',
     commands: 'Sent from this computer',
     commandStatus: { pending: 'Waiting to send', sent: 'Sent', rejected: 'Refused' },
+    pendingDraft: 'Drafting (waiting to send)',
     summary: {
       create: 'Draft: {{title}}',
       action: '{{action}}{{voice}}',

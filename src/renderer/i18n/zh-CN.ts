@@ -363,6 +363,7 @@ export const zhCN = {
     rejectedReason: '原因：{{reason}}',
     commands: '本机提交记录',
     commandStatus: { pending: '待发送', sent: '已发送', rejected: '被拒绝' },
+    pendingDraft: '拟稿（待发送）',
     // What a command of ours did (main's summaryKey); the words main writes in `summary`, kept as they were.
     summary: {
       create: '拟稿：{{title}}',

@@ -4,7 +4,7 @@
  */
 import type { TFunction } from 'i18next';
 import type { DocumentCommand } from '../../../shared/api/documents.contract';
-import { WorkflowActionSchema, workflowStateLabels, type DocumentType, type Urgency, type WorkflowAction, type WorkflowState } from '../../../shared/domain/documents';
+import { PENDING_DRAFT_LABEL, WorkflowActionSchema, workflowStateLabels, type DocumentType, type Urgency, type WorkflowAction, type WorkflowState } from '../../../shared/domain/documents';
 import { SecrecyLevelSchema } from '../../../shared/domain/documents/model';
 import { terms, termInLanguage, type ExchangeStatus } from '../../i18n/terms';
 
@@ -23,9 +23,10 @@ export const actionLabel = (action: WorkflowAction, t: TFunction): string => ter
 
 /**
  * A document's step as the interface says it: the step's word, unless the row carries a label of
- * its own (拟稿（待发送） for a draft still on this computer), shown as it came.
+ * its own: 拟稿（待发送） for a draft still on this computer is worded here, any other shown as it came.
  */
 export function stateLabel(item: { state: WorkflowState; stateLabel: string }, t: TFunction, language: string): string {
+  if (item.stateLabel === PENDING_DRAFT_LABEL) return t('docs.pendingDraft');
   return item.stateLabel === workflowStateLabels[item.state] ? terms(t).state(item.state) : termInLanguage(item.stateLabel, language, 'state');
 }
 
