@@ -26,6 +26,7 @@ import { createEventSink, registerIpcHandlers } from './ipc';
 import { createMainWindow } from './mainWindow';
 import { buildMenuTemplate } from './menu';
 import { shellTexts, type ShellLanguage, type ShellTexts } from './shellTexts';
+import { messagePreviewText } from '../../shared/api/messaging.contract';
 import { wordError } from '../../shared/errors';
 import { openableFilesFromArgv, reportForOpenedFile } from './openFiles';
 import { createSafeStorageBox } from './secrets';
@@ -229,7 +230,11 @@ async function start(): Promise<void> {
       // on in 设置; a click shows the window.
       notify: (notification) => {
         if (!notificationsOn || !Notification.isSupported()) return;
-        const shown = new Notification({ title: notification.title, body: notification.body });
+        // Worded in the interface language; main's text (zh-CN) only when it came without its parts.
+        const words = texts().message;
+        const title = notification.untitled ? words.newMessage : notification.title;
+        const body = notification.content !== undefined ? messagePreviewText(notification.content, words) : notification.body;
+        const shown = new Notification({ title, body });
         shown.on('click', () => {
           const [window] = windows();
           if (window) {

@@ -3,6 +3,8 @@
  * the settings (`settings:get`'s effective `language`). The renderer's texts live in its i18n
  * resources; errors in src/shared/errors. zh-CN is the default, as everywhere.
  */
+import { previewLabelsZh, type PreviewLabels } from '../../shared/api/messaging.contract';
+
 export type ShellLanguage = 'zh-CN' | 'en';
 
 export interface ShellTexts {
@@ -71,6 +73,8 @@ export interface ShellTexts {
     readonly problems: string;
     readonly whatToDo: string;
   };
+  /** A message notification's words: the brackets of its preview, the title of an unknown conversation. */
+  readonly message: PreviewLabels & { readonly newMessage: string };
   readonly tray: {
     readonly nothingToDo: string;
     readonly todo: (count: number) => string;
@@ -175,6 +179,7 @@ const zhCN: ShellTexts = {
     problems: '发现以下问题：',
     whatToDo: '请联系本单位系统管理员修正该文件后重新启动。您的本地数据未受影响。',
   },
+  message: { ...previewLabelsZh, newMessage: '新消息' },
   tray: {
     nothingToDo: '没有待办',
     todo: (count) => `待办 ${count} 件`,
@@ -279,6 +284,7 @@ const en: ShellTexts = {
     problems: 'Problems found:',
     whatToDo: 'Please ask your unit\'s system administrator to correct the file, then start again. Your local data is not affected.',
   },
+  message: { file: 'File', image: 'Picture', document: 'Document', voice: 'Voice', newMessage: 'New message' },
   tray: {
     nothingToDo: 'nothing to do',
     todo: (count) => `${count} to do`,

@@ -209,6 +209,7 @@ export const en: Messages = {
     documentForbidden: 'You may not view this document',
     recalled: '{{name}} withdrew a message',
     recalledShort: 'Message withdrawn',
+    newMessage: 'New message',
     edited: '(edited)',
     edit: 'Edit',
     editBox: 'Edit message',

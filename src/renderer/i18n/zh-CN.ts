@@ -207,6 +207,7 @@ export const zhCN = {
     documentForbidden: '您无权查看该公文',
     recalled: '{{name}} 撤回了一条消息',
     recalledShort: '消息已撤回',
+    newMessage: '新消息',
     edited: '（已编辑）',
     edit: '编辑',
     editBox: '编辑消息',

@@ -48,6 +48,10 @@ export interface ChatNotification {
   readonly conversationId: string;
   readonly title: string;
   readonly body: string;
+  /** What the preview was made of, so a host that knows the person's language words it again. */
+  readonly content?: ChatMessage['content'];
+  /** The conversation's title was not known: `title` is the zh-CN 新消息, a host words it itself. */
+  readonly untitled?: boolean;
 }
 
 export interface MessagingServiceOptions {
@@ -342,7 +346,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
           local?.conversation ??
           (mine ? undefined : await server.json(`/api/conversations/${seg(message.message.conversationId)}`, { schema: ConversationSchema }).catch(() => undefined));
         if (!mine && !conversation?.muted) {
-          const notification = { conversationId: message.message.conversationId, title: conversation?.title ?? '新消息', body: messagePreviewText(message.message.content) };
+          const notification = { conversationId: message.message.conversationId, title: conversation?.title ?? '新消息', body: messagePreviewText(message.message.content), content: message.message.content, ...(conversation?.title ? {} : { untitled: true }) };
           if (options.notify) options.notify(notification);
           else options.emit('messagingNotify', notification);
         }

@@ -19,6 +19,7 @@ import { VoiceAudio, VoiceRecorder, type VoiceRecording } from '../signoff';
 import { searchPeople } from './peopleSearch';
 import '../../styles/messaging.css';
 import { describeError, describeReason } from '../../i18n/errors';
+import { messagePreview } from './preview';
 
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
@@ -232,7 +233,7 @@ export function MessagesSection() {
                   <span className="messaging__title">{c.title}</span>
                   {c.unread > 0 && <span className="messaging__unread">{c.unread}</span>}
                   {c.muted && <span className="messaging__muted">{t('messaging.muted')}</span>}
-                  <span className="messaging__last">{c.lastMessage ? preview(c.lastMessage.content, t) : ''}</span>
+                  <span className="messaging__last">{c.lastMessage ? messagePreview(c.lastMessage.content, t) : ''}</span>
                 </button>
               </li>
             ))}
@@ -354,24 +355,6 @@ export function MessagesSection() {
       </div>
     </SectionPage>
   );
-}
-
-type TFunction = ReturnType<typeof useTranslation>['t'];
-
-function preview(content: ChatMessage['content'], t: TFunction): string {
-  if (!content) return t('messaging.recalledShort');
-  switch (content.type) {
-    case 'text':
-      return content.text;
-    case 'file':
-      return `[${t('messaging.file')}] ${content.file.name}`;
-    case 'image':
-      return `[${t('messaging.image')}] ${content.file.name}`;
-    case 'document':
-      return `[${t('messaging.document')}] ${content.title}`;
-    case 'voice':
-      return `[${t('messaging.voice')}]`;
-  }
 }
 
 interface MessageItemProps {
