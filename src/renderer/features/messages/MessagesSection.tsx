@@ -191,7 +191,7 @@ export function MessagesSection() {
   const sendVoice = async () => {
     if (!voice || !selected) return;
     const extension = voice.mimeType.includes('ogg') ? 'ogg' : 'webm';
-    if (await sendBlob(selected, voice.blob, `语音-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}.${extension}`, voice.mimeType, voice.durationMs)) {
+    if (await sendBlob(selected, voice.blob, `${t('messaging.voice')}-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}.${extension}`, voice.mimeType, voice.durationMs)) {
       setVoice(null);
       setRecorderKey((key) => key + 1);
     }
