@@ -288,7 +288,8 @@ async function start(): Promise<void> {
   }
   setMenu();
 
-  const title = effective.organisationName ? `协同办公 — ${effective.organisationName}` : '协同办公';
+  // The product's name in the interface language (协同办公 / XieTong Office), as the page's own title says it.
+  const title = effective.organisationName ? `${texts().productName} — ${effective.organisationName}` : texts().productName;
   mainWindow = createMainWindow({ url: APP_INDEX_URL, preload: join(__dirname, '../preload/index.js'), stateFile, title });
   log.info(`main window at ${APP_INDEX_URL} (host ${APP_HOST})`);
   keepInTrayOnClose(mainWindow, () => effective.closeToTray, () => quitting);
