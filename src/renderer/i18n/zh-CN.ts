@@ -573,6 +573,15 @@ export const zhCN = {
       startOnLogin: '单位部署策略统一设定了开机启动',
     },
     ignoredTitle: '以下个人设置未生效',
+    // Why, by the setting (the words src/shared/deployment writes in `reason`).
+    ignoredReason: {
+      serverUrl: '单位部署策略不允许更改服务器地址',
+      autoUpdate: '单位部署策略要求自动更新',
+      rememberPassword: '单位部署策略不允许记住密码',
+      fonts: '单位部署策略不允许更改字体',
+      startOnLoginRequired: '单位部署策略要求开机启动',
+      startOnLoginForbidden: '单位部署策略不允许开机启动',
+    },
     save: '保存',
     saving: '正在保存…',
     saved: '设置已保存',
