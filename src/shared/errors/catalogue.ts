@@ -82,6 +82,8 @@ export const errorCatalogue = {
   'client.protocolMismatch': { zh: '服务器的应答不符合约定（{path}）', en: 'The server\'s answer does not match the contract ({path})' },
   'client.replicaNotReady': { zh: '本地数据库尚未就绪，请稍后重试', en: 'The local database is not ready yet. Please try again shortly.' },
   'client.serverStatus': { zh: '服务器返回错误（HTTP {status}）', en: 'The server answered with an error (HTTP {status})' },
+  'client.serverUrlInvalid': { zh: '服务器地址无效：{url}', en: 'Invalid server address: {url}' },
+  'client.serverUrlScheme': { zh: '服务器地址必须以 http:// 或 https:// 开头：{url}', en: 'The server address must start with http:// or https://: {url}' },
   'client.starting': { zh: '服务正在启动，请稍候', en: 'The service is starting. Please wait.' },
   'client.unknownCall': { zh: '未知的调用：{channel}', en: 'Unknown call: {channel}' },
   'client.unreachable': { zh: '无法连接服务器，请稍后重试', en: 'Cannot reach the server. Please try again later.' },

@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import { HealthResponseSchema, HttpErrorBodySchema } from '../../../shared/http';
+import { ApiFailure } from '../../../shared/api/result';
 import { asErrorText, errorText, type ErrorParams, type ErrorText } from '../../../shared/errors';
 
 /** The server answered, but with an error status; its text's key and params come along for the renderer. */
@@ -87,9 +88,9 @@ export function normaliseServerUrl(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new Error(`服务器地址无效：${raw}`);
+    throw new ApiFailure('invalid_input', errorText('client.serverUrlInvalid', { url: raw }));
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`服务器地址必须以 http:// 或 https:// 开头：${raw}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ApiFailure('invalid_input', errorText('client.serverUrlScheme', { url: raw }));
   return url.toString().replace(/\/+$/, '');
 }
 
