@@ -4,6 +4,7 @@
  * can be tested without it; `index.ts` supplies the two IPC primitives.
  */
 import { apiContract, apiEvents, fail, type ApiEvents, type ContractShape, type EventPayloadOf, type Result, type XietongApi } from '../shared/api';
+import { errorText } from '../shared/errors';
 
 /** Sends one call to main and resolves to its Result (`ipcRenderer.invoke` in the app). */
 export type Invoke = (channel: string, input: unknown) => Promise<unknown>;
@@ -23,9 +24,9 @@ export function createBridgeApi(invoke: Invoke, subscribe: Subscribe): XietongAp
         try {
           const result = await invoke(channel, input ?? {});
           // Main always answers with a Result; anything else means the IPC layer itself broke.
-          return isResult(result) ? result : fail('internal', '内部错误：主进程返回了无法识别的数据');
+          return isResult(result) ? result : fail('internal', errorText('bridge.mainAnswerInvalid'));
         } catch {
-          return fail('unavailable', '无法连接主进程，请重新启动应用');
+          return fail('unavailable', errorText('bridge.mainUnreachable'));
         }
       };
     }

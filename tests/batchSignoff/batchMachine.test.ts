@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { retryFailed, runBatch, TransientStepError, type BatchSteps } from '../../src/main/services/batchSignoff/batchMachine';
 import type { BatchSignoff } from '../../src/shared/api/batchSignoff.contract';
 import type { ApprovalRecord } from '../../src/shared/domain/documents/approvalRecord';
+import { errorText } from '../../src/shared/errors';
 
 class Interrupted extends Error {}
 
@@ -151,5 +152,20 @@ describe('batch state machine', () => {
     expect(retryFailed(batch, randomUUID, 2)).toBe(1);
     expect(batch.items[0]!.clientIds).toHaveLength(2);
     expect(await runBatch(batch, { steps: fake.steps, store: fake.store, canSign: true, now: () => 3 })).toBe('finished');
+  });
+
+  it('keeps a reason\'s catalogue key and params beside its Chinese message, and clears them with it', async () => {
+    const batch = newBatch(2);
+    const fake = world();
+    const offline: BatchSteps = { ...fake.steps, fetch: () => Promise.reject(new TransientStepError(errorText('batch.unreachable'))) };
+    await runBatch(batch, { steps: offline, store: fake.store, canSign: true, now: () => 1 });
+    expect(batch.items[0]).toMatchObject({ state: 'pending', reason: '无法连接服务器，恢复后继续', reasonKey: 'batch.unreachable' });
+    const refused = errorText('approval.certificateNotSigner', { name: '王建国', unitName: '市政府办公室', signer: '李文' });
+    const refusing: BatchSteps = { ...fake.steps, decision: () => Promise.resolve({ status: 'rejected', reason: refused }) };
+    await runBatch(batch, { steps: refusing, store: fake.store, canSign: true, now: () => 2 });
+    expect(batch.items[0]).toMatchObject({ state: 'failed', reason: refused.message, reasonKey: refused.key, reasonParams: refused.params });
+    retryFailed(batch, randomUUID, 3);
+    expect(batch.items[0]!.reasonKey).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(batch.items[0]))).not.toHaveProperty('reasonKey');
   });
 });

@@ -88,9 +88,11 @@ describe('batch sign-off through main', () => {
     const wang = await client('wang');
 
     const notHis = (await li.value<LocalDocument>('documents:create', { kind: 'outgoing', title: '李文的草稿' })).document.id;
-    const prepared = await wang.value<{ eligible: { id: string }[]; skipped: { id: string; reason: string }[] }>('batchSignoff:prepare', { ids: [...ids, notHis] });
+    const prepared = await wang.value<{ eligible: { id: string }[]; skipped: { id: string; reason: string; reasonKey?: string }[] }>('batchSignoff:prepare', { ids: [...ids, notHis] });
     expect(prepared.eligible.map((e) => e.id)).toEqual(ids);
     expect(prepared.skipped).toHaveLength(1);
+    // Keyed, so the batch view words it in the person's language; the Chinese message stays.
+    expect(prepared.skipped[0]?.reasonKey).toMatch(/^(batch\.notAtSignoff|documents\.readForbidden)$/);
 
     const started = await wang.value<BatchStatus>('batchSignoff:start', {
       items: ids.map((id, i) => ({ id, title: `第${i + 1}份`, opinion: i === 0 ? '同意，请按程序印发。' : '同意' })),

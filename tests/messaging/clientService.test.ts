@@ -83,6 +83,8 @@ describe('the messaging client service', () => {
     // A notification was asked of the (web) host for wang, not for li.
     expect(events.wang!.some((e) => e.event === 'messagingNotify')).toBe(true);
     expect(events.li!.some((e) => e.event === 'messagingNotify')).toBe(false);
+    // With its parts, so the host words it in the person's language (the body stays zh-CN).
+    expect(events.wang!.find((e) => e.event === 'messagingNotify')?.payload).toMatchObject({ body: '王主任，请审阅', content: { type: 'text', text: '王主任，请审阅' } });
     await wang.value('messaging:mark-read', { conversationId: DM, seq: 1 });
     await expect.poll(() => events.li!.some((e) => e.event === 'messagingRead' && (e.payload as { userId: string }).userId === 'user-wang'), { timeout: 5000 }).toBe(true);
     const reads = await li.value<{ items: { userId: string; readSeq: number }[] }>('messaging:reads', { conversationId: DM });

@@ -82,6 +82,18 @@ function fakeSettingsApi(view: SettingsView, updates: UpdateStatus = { state: 'i
 }
 
 describe('设置', () => {
+  it('says in English why a personal setting is not in effect', async () => {
+    const view = baseView({ personal: { rememberPassword: true }, ignored: [{ setting: 'rememberPassword', reason: '单位部署策略不允许记住密码' }] });
+    await renderWithApi(<SettingsPanel />, fakeSettingsApi(view).api, 'en');
+    expect(await screen.findByText('Your unit\'s deployment policy does not allow remembering the password', { selector: 'li' })).toBeTruthy();
+  });
+
+  it('says in English why automatic updates are off (main sends the reason keyed)', async () => {
+    const off: UpdateStatus = { state: 'disabled', message: '已按个人设置关闭自动更新', key: 'updates.turnedOff' };
+    await renderWithApi(<SettingsPanel />, fakeSettingsApi(baseView(), off).api, 'en');
+    expect(await screen.findByText('Automatic updates are turned off in your settings')).toBeTruthy();
+  });
+
   it('switches the language at once and saves it with the other choices', async () => {
     const fake = fakeSettingsApi(baseView());
     await renderWithApi(<SettingsPanel />, fake.api);

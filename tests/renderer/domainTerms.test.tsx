@@ -110,7 +110,7 @@ describe('domain words in the interface language', () => {
 
   it('turns a Chinese step or action that came inside a message into English, exact words only', () => {
     expect(termInLanguage('编号', 'en', 'state')).toBe('Numbering');
-    expect(termInLanguage('编号', 'en', 'action')).toBe('Number');
+    expect(termInLanguage('编号', 'en', 'action')).toBe('Assign number');
     expect(termInLanguage('签发', 'en', 'state')).toBe('Sign-off');
     expect(termInLanguage('编号', 'zh-CN', 'state')).toBe('编号');
     expect(termInLanguage('王建国', 'en')).toBe('王建国');

@@ -29,7 +29,8 @@ describe('bridge object', () => {
 
   it('turns IPC failures and malformed answers into errors the UI can show', async () => {
     const broken = createBridgeApi(() => Promise.reject(new Error('ipc down')), () => () => undefined);
-    expect(await broken.session.current({})).toEqual({ ok: false, error: { code: 'unavailable', message: '无法连接主进程，请重新启动应用' } });
+    // Keyed, so the renderer words it in the person's language; the zh-CN message stays.
+    expect(await broken.session.current({})).toEqual({ ok: false, error: { code: 'unavailable', message: '无法连接主进程，请重新启动应用', key: 'bridge.mainUnreachable' } });
     const odd = createBridgeApi(() => Promise.resolve('surprise'), () => () => undefined);
     expect(await odd.session.current({})).toMatchObject({ ok: false, error: { code: 'internal' } });
   });

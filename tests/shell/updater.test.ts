@@ -183,7 +183,9 @@ describe('electron-updater adapter', () => {
   it('says why there is nothing to check when updates are off', async () => {
     const { updater } = fakeUpdater();
     const updates = setupAutoUpdates(base(updater, { updateUrl: undefined }));
-    expect(await updates.service.check()).toEqual({ state: 'disabled', message: '部署配置未设置更新地址（updateUrl）' });
+    expect(await updates.service.check()).toMatchObject({ state: 'disabled', message: '部署配置未设置更新地址（updateUrl）' });
+    // With its key, so 设置 says it in the person's language.
+    expect(await updates.service.check()).toMatchObject({ key: 'updates.noFeed' });
     expect(() => updates.service.restart()).toThrow();
   });
 });

@@ -8,6 +8,7 @@ import type { Dispatcher } from './api/dispatcher';
 import type { ServerClient } from './serverClient';
 import type { SessionService } from './session';
 import type { BadgeService } from './badge';
+import type { ChatNotification } from './messaging/messagingService';
 
 /** Pushes an event to the renderer(s) of this app instance. */
 export type EventSink = <K extends keyof ApiEvents>(event: K, payload: EventPayloadOf<ApiEvents, K>) => void;
@@ -26,7 +27,7 @@ export interface AppHost {
    * Shows a desktop notification (the Electron shell). Without it, new-message notifications go to
    * the renderer as the `messaging:notify` event and the browser shows them (the web host).
    */
-  readonly notify?: (notification: { readonly conversationId: string; readonly title: string; readonly body: string }) => void;
+  readonly notify?: (notification: ChatNotification) => void;
 }
 
 export interface SecretBox {

@@ -3,6 +3,7 @@
  * file, and who can fix it. Served from the app scheme under the same CSP (no script, inline style
  * is not allowed either, so the page links the tiny stylesheet it also generates).
  */
+import { shellTexts, type ShellLanguage } from './shellTexts';
 
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
@@ -15,16 +16,22 @@ main{max-width:720px;margin:64px auto;padding:32px 40px;background:#fff;border-t
 h1{font-size:22px;margin:0 0 16px;color:#b71c1c}code{background:#f2f2f2;padding:2px 6px;word-break:break-all}
 li{margin:6px 0;line-height:1.6}p{line-height:1.7}`;
 
-export function renderDeploymentErrorPage(file: string, problems: readonly string[]): string {
+/**
+ * The page in `language`: the person's saved interface language when their settings file can be
+ * read (the deployment file is what is broken), else zh-CN. The problems are the loader's own words.
+ */
+export function renderDeploymentErrorPage(file: string, problems: readonly string[], language: ShellLanguage = 'zh-CN'): string {
+  const texts = shellTexts[language];
+  const page = texts.deploymentError;
   return `<!doctype html>
-<html lang="zh-CN">
-<head><meta charset="utf-8"><title>协同办公 — 部署配置有误</title><link rel="stylesheet" href="${ERROR_STYLE_PATH}"></head>
+<html lang="${language}">
+<head><meta charset="utf-8"><title>${escapeHtml(texts.dialogs.deploymentErrorTitle)}</title><link rel="stylesheet" href="${ERROR_STYLE_PATH}"></head>
 <body><main role="alert">
-<h1>部署配置有误，协同办公无法启动</h1>
-<p>配置文件：<code>${escapeHtml(file)}</code></p>
-<p>发现以下问题：</p>
+<h1>${escapeHtml(page.heading)}</h1>
+<p>${escapeHtml(page.file)}<code>${escapeHtml(file)}</code></p>
+<p>${escapeHtml(page.problems)}</p>
 <ul>${problems.map((problem) => `<li>${escapeHtml(problem)}</li>`).join('')}</ul>
-<p>请联系本单位系统管理员修正该文件后重新启动。您的本地数据未受影响。</p>
+<p>${escapeHtml(page.whatToDo)}</p>
 </main></body>
 </html>`;
 }

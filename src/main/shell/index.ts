@@ -26,6 +26,8 @@ import { createEventSink, registerIpcHandlers } from './ipc';
 import { createMainWindow } from './mainWindow';
 import { buildMenuTemplate } from './menu';
 import { shellTexts, type ShellLanguage, type ShellTexts } from './shellTexts';
+import { messagePreviewText } from '../../shared/api/messaging.contract';
+import { wordError } from '../../shared/errors';
 import { openableFilesFromArgv, reportForOpenedFile } from './openFiles';
 import { createSafeStorageBox } from './secrets';
 import { setupAutoUpdates, type AutoUpdates } from './updater';
@@ -118,7 +120,8 @@ async function checkForUpdatesFromMenu(updates: AutoUpdates, texts: ShellTexts):
   await dialog.showMessageBox({ type: outcome.status === 'failed' ? 'warning' : 'info', title: texts.menu.checkForUpdates, message: texts.menu.checkForUpdates, detail, buttons: [texts.dialogs.ok] });
 }
 
-function showAbout(diagnostics: DiagnosticsService, updatesState: () => AutoUpdates | undefined, texts: ShellTexts = shellTexts['zh-CN']): void {
+function showAbout(diagnostics: DiagnosticsService, updatesState: () => AutoUpdates | undefined, language: ShellLanguage = 'zh-CN'): void {
+  const texts = shellTexts[language];
   const d = texts.dialogs;
   const about = diagnostics.about();
   const update = updatesState();
@@ -128,7 +131,7 @@ function showAbout(diagnostics: DiagnosticsService, updatesState: () => AutoUpda
     about.organisationName ? d.aboutUnit(about.organisationName) : undefined,
     about.serverUrl ? d.aboutServer(about.serverUrl) : undefined,
     d.aboutDeployment(about.deploymentFile ?? undefined),
-    d.aboutUpdates(update?.active ?? false, update?.reason),
+    d.aboutUpdates(update?.active ?? false, update?.reasonText ? wordError(update.reasonText, language) : update?.reason),
   ].filter((line): line is string => line !== undefined);
   void dialog.showMessageBox({ type: 'info', title: texts.menu.about, message: texts.productName, detail: lines.join('\n'), buttons: [d.ok] });
 }
@@ -167,11 +170,13 @@ async function start(): Promise<void> {
     // A bad file must be fixed by the administrator; starting with half the settings would, say,
     // talk to the wrong server or trust no roots. Show what is wrong instead.
     log.error(error.message);
-    pages.set(ERROR_PAGE_PATH, () => renderDeploymentErrorPage(error.file, error.problems));
+    // The person's saved language, if their own settings file reads (it is not the broken one).
+    const savedLanguage: ShellLanguage = (await settingsStore.load().catch(() => undefined))?.language ?? 'zh-CN';
+    pages.set(ERROR_PAGE_PATH, () => renderDeploymentErrorPage(error.file, error.problems, savedLanguage));
     pages.set(ERROR_STYLE_PATH, () => ERROR_PAGE_CSS);
     const diagnostics = buildDiagnostics(userDataDir, undefined, undefined, undefined, settingsStore.file);
-    Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate({ exportDiagnostics: () => void exportDiagnosticsFromMenu(diagnostics, log), showAbout: () => showAbout(diagnostics, () => undefined), developerTools: !app.isPackaged }, process.platform)));
-    mainWindow = createMainWindow({ url: `${APP_ORIGIN}${ERROR_PAGE_PATH}`, stateFile, title: '协同办公 — 部署配置有误' });
+    Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate({ exportDiagnostics: () => void exportDiagnosticsFromMenu(diagnostics, log, shellTexts[savedLanguage]), showAbout: () => showAbout(diagnostics, () => undefined, savedLanguage), developerTools: !app.isPackaged }, process.platform, shellTexts[savedLanguage])));
+    mainWindow = createMainWindow({ url: `${APP_ORIGIN}${ERROR_PAGE_PATH}`, stateFile, title: shellTexts[savedLanguage].dialogs.deploymentErrorTitle });
     return;
   }
 
@@ -225,7 +230,11 @@ async function start(): Promise<void> {
       // on in 设置; a click shows the window.
       notify: (notification) => {
         if (!notificationsOn || !Notification.isSupported()) return;
-        const shown = new Notification({ title: notification.title, body: notification.body });
+        // Worded in the interface language; main's text (zh-CN) only when it came without its parts.
+        const words = texts().message;
+        const title = notification.untitled ? words.newMessage : notification.title;
+        const body = notification.content !== undefined ? messagePreviewText(notification.content, words) : notification.body;
+        const shown = new Notification({ title, body });
         shown.on('click', () => {
           const [window] = windows();
           if (window) {
@@ -268,7 +277,7 @@ async function start(): Promise<void> {
           {
             exportDiagnostics: () => void exportDiagnosticsFromMenu(diagnostics, log, texts()),
             ...(activeUpdates.active ? { checkForUpdates: () => void checkForUpdatesFromMenu(activeUpdates, texts()) } : {}),
-            showAbout: () => showAbout(diagnostics, () => updates, texts()),
+            showAbout: () => showAbout(diagnostics, () => updates, language),
             developerTools: !app.isPackaged,
           },
           process.platform,
@@ -279,7 +288,8 @@ async function start(): Promise<void> {
   }
   setMenu();
 
-  const title = effective.organisationName ? `协同办公 — ${effective.organisationName}` : '协同办公';
+  // The product's name in the interface language (协同办公 / XieTong Office), as the page's own title says it.
+  const title = effective.organisationName ? `${texts().productName} — ${effective.organisationName}` : texts().productName;
   mainWindow = createMainWindow({ url: APP_INDEX_URL, preload: join(__dirname, '../preload/index.js'), stateFile, title });
   log.info(`main window at ${APP_INDEX_URL} (host ${APP_HOST})`);
   keepInTrayOnClose(mainWindow, () => effective.closeToTray, () => quitting);

@@ -3,6 +3,8 @@
  * the settings (`settings:get`'s effective `language`). The renderer's texts live in its i18n
  * resources; errors in src/shared/errors. zh-CN is the default, as everywhere.
  */
+import { previewLabelsZh, type PreviewLabels } from '../../shared/api/messaging.contract';
+
 export type ShellLanguage = 'zh-CN' | 'en';
 
 export interface ShellTexts {
@@ -64,6 +66,15 @@ export interface ShellTexts {
     readonly deploymentErrorTitle: string;
     readonly cannotStart: string;
   };
+  /** The page shown instead of the app when deployment.json is unusable (errorPage.ts). */
+  readonly deploymentError: {
+    readonly heading: string;
+    readonly file: string;
+    readonly problems: string;
+    readonly whatToDo: string;
+  };
+  /** A message notification's words: the brackets of its preview, the title of an unknown conversation. */
+  readonly message: PreviewLabels & { readonly newMessage: string };
   readonly tray: {
     readonly nothingToDo: string;
     readonly todo: (count: number) => string;
@@ -162,6 +173,13 @@ const zhCN: ShellTexts = {
     deploymentErrorTitle: '协同办公 — 部署配置有误',
     cannotStart: '协同办公无法启动',
   },
+  deploymentError: {
+    heading: '部署配置有误，协同办公无法启动',
+    file: '配置文件：',
+    problems: '发现以下问题：',
+    whatToDo: '请联系本单位系统管理员修正该文件后重新启动。您的本地数据未受影响。',
+  },
+  message: { ...previewLabelsZh, newMessage: '新消息' },
   tray: {
     nothingToDo: '没有待办',
     todo: (count) => `待办 ${count} 件`,
@@ -260,6 +278,13 @@ const en: ShellTexts = {
     deploymentErrorTitle: 'XieTong Office — deployment configuration is wrong',
     cannotStart: 'XieTong Office cannot start',
   },
+  deploymentError: {
+    heading: 'The deployment configuration is wrong; XieTong Office cannot start',
+    file: 'Configuration file: ',
+    problems: 'Problems found:',
+    whatToDo: 'Please ask your unit\'s system administrator to correct the file, then start again. Your local data is not affected.',
+  },
+  message: { file: 'File', image: 'Picture', document: 'Document', voice: 'Voice', newMessage: 'New message' },
   tray: {
     nothingToDo: 'nothing to do',
     todo: (count) => `${count} to do`,

@@ -17,7 +17,7 @@ import type { UpdateProgress, UpdateStatus } from '../../shared/api/updates.cont
 import { ApiFailure } from '../../shared/api/result';
 import type { Logger } from '../services/logging';
 import type { UpdatesService } from '../services/updates';
-import { errorText } from '../../shared/errors';
+import { errorText, type ErrorText } from '../../shared/errors';
 
 /** What this module needs from electron-updater's AppUpdater (see `electronUpdaterAdapter`). */
 export interface UpdaterLike {
@@ -66,8 +66,10 @@ export interface AutoUpdateOptions {
 
 export interface AutoUpdates {
   readonly active: boolean;
-  /** Why updates are off, for the log and the 关于 screen. */
+  /** Why updates are off, in zh-CN for the log. */
   readonly reason: string | undefined;
+  /** The same with its catalogue key, for the 关于 screen in the interface language. */
+  readonly reasonText: ErrorText | undefined;
   /** Looks for an update now (menu 检查更新); never rejects. */
   check(): Promise<UpdateCheckOutcome>;
   /** Where the update stands, for the renderer's `updates:*` calls. */
@@ -85,13 +87,15 @@ const nothingToRestart = (): never => {
   throw new ApiFailure('conflict', errorText('updates.nothingDownloaded'));
 };
 
-const inactive = (reason: string): AutoUpdates => ({
+const inactive = (text: ErrorText): AutoUpdates => ({
   active: false,
-  reason,
-  check: () => Promise.resolve({ status: 'disabled', message: reason }),
+  reason: text.message,
+  reasonText: text,
+  check: () => Promise.resolve({ status: 'disabled', message: text.message }),
   service: {
-    status: () => ({ state: 'disabled', message: reason }),
-    check: () => Promise.resolve({ state: 'disabled', message: reason }),
+    // The renderer's 设置 words the key in the person's language.
+    status: () => ({ state: 'disabled', ...text }),
+    check: () => Promise.resolve({ state: 'disabled', ...text }),
     restart: nothingToRestart,
   },
   dispose: () => undefined,
@@ -99,11 +103,11 @@ const inactive = (reason: string): AutoUpdates => ({
 
 export function setupAutoUpdates(options: AutoUpdateOptions): AutoUpdates {
   const { updater, log } = options;
-  if (options.updateUrl === undefined) return inactive('部署配置未设置更新地址（updateUrl）');
-  if (!options.enabled) return inactive('已按个人设置关闭自动更新');
+  if (options.updateUrl === undefined) return inactive(errorText('updates.noFeed'));
+  if (!options.enabled) return inactive(errorText('updates.turnedOff'));
   if (options.platform === 'win32' && !options.publisherNameKnown()) {
     log.warn('updates disabled: this build has no publisherName in app-update.yml, so installers could not be signature-checked');
-    return inactive('此安装包未签名，无法校验更新的签名，已停用自动更新');
+    return inactive(errorText('updates.unsigned'));
   }
   if (options.updateUrl.startsWith('http://')) {
     log.warn('update feed is plain http: integrity is checked by SHA-512, but authenticity then depends on the network; prefer https');
@@ -174,5 +178,5 @@ export function setupAutoUpdates(options: AutoUpdateOptions): AutoUpdates {
       updater.quitAndInstall();
     },
   };
-  return { active: true, reason: undefined, check, service, dispose: cancel };
+  return { active: true, reason: undefined, reasonText: undefined, check, service, dispose: cancel };
 }

@@ -16,7 +16,7 @@ import {
 } from '../../shared/api/bridgeProtocol';
 import { fail } from '../../shared/api';
 import { describeZodError, type Dispatcher } from '../services/api/dispatcher';
-import { errorText } from '../../shared/errors';
+import { errorText, type ErrorText } from '../../shared/errors';
 
 export interface BridgeServer {
   /** Takes over an HTTP upgrade for the bridge path; refuses it when the Origin is not ours. */
@@ -44,23 +44,23 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
 
-  const answerInvalid = (socket: WebSocket, id: number | null, message: string): void => {
-    send(socket, { id, result: fail('invalid_input', message) });
+  const answerInvalid = (socket: WebSocket, id: number | null, text: ErrorText): void => {
+    send(socket, { id, result: fail('invalid_input', text) });
   };
 
   const onMessage = async (socket: WebSocket, data: RawData, isBinary: boolean): Promise<void> => {
-    if (isBinary) return answerInvalid(socket, null, '桥接消息必须是 JSON 文本');
+    if (isBinary) return answerInvalid(socket, null, errorText('bridge.requestNotText'));
     let json: unknown;
     try {
       json = JSON.parse(rawToString(data));
     } catch {
-      return answerInvalid(socket, null, '桥接消息不是有效的 JSON');
+      return answerInvalid(socket, null, errorText('bridge.requestNotJson'));
     }
     const request = BridgeRequestSchema.safeParse(json);
     if (!request.success) {
       // Answer the request's id when it has a usable one, so the caller's promise settles.
       const id = BridgeRequestIdSchema.safeParse((json as { id?: unknown } | null)?.id);
-      return answerInvalid(socket, id.success ? id.data : null, `桥接消息无效：${describeZodError(request.error)}`);
+      return answerInvalid(socket, id.success ? id.data : null, errorText('bridge.requestInvalid', { issues: describeZodError(request.error) }));
     }
     const dispatcher = options.dispatcher();
     const result = dispatcher

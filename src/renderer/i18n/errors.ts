@@ -5,7 +5,7 @@
  * message) is shown as it came.
  */
 import type { TFunction } from 'i18next';
-import { errorCatalogue, isErrorKey, type ErrorText } from '../../shared/errors';
+import { decodeReason, errorCatalogue, isEncodedReason, isErrorKey, type ErrorText } from '../../shared/errors';
 import { wordsInLanguage } from './terms';
 
 type Wordings = Record<string, unknown>;
@@ -25,6 +25,12 @@ export function errorResources(language: 'zh' | 'en'): Wordings {
 /** Parameters that name a workflow step (签发 as the step Sign-off, not the action Approve). */
 const stepParams = new Set(['step', 'from', 'to', 'stateLabel']);
 
+/** One parameter: an error inside an error (encodeReason) is worded like any error, a domain word as a term. */
+function paramInLanguage(name: string, value: string | number, t: TFunction, translate: (key: string) => string): string | number {
+  if (isEncodedReason(value)) return describeError(decodeReason(value), t);
+  return typeof value === 'string' ? wordsInLanguage(value, translate, stepParams.has(name) ? 'state' : 'action') : value;
+}
+
 /**
  * The parameters with the domain's words in the interface language: the server words `{step}` as
  * 签发 (the message on the wire stays Chinese for the CLI and older clients), English shows Sign-off.
@@ -33,7 +39,7 @@ function paramsInLanguage(params: ErrorText['params'], t: TFunction): ErrorText[
   if (!params) return params;
   const translate = (key: string): string => t(key);
   return Object.fromEntries(
-    Object.entries(params).map(([name, value]) => [name, typeof value === 'string' ? wordsInLanguage(value, translate, stepParams.has(name) ? 'state' : 'action') : value]),
+    Object.entries(params).map(([name, value]) => [name, paramInLanguage(name, value, t, translate)]),
   );
 }
 

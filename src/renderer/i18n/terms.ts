@@ -72,7 +72,7 @@ const en: Terms = {
     return: 'Return',
     withdraw: 'Withdraw',
     transfer: 'Transfer',
-    number: 'Number',
+    number: 'Assign number',
     seal: 'Seal',
     dispatch: 'Dispatch',
     archive: 'Archive',

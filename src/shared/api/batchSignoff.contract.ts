@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { defineCall, defineEvent } from './contract';
 import { ApprovalRecordSchema } from '../domain/documents/approvalRecord';
 import { InkDrawingSchema } from '../domain/documents/opinion';
+import { ErrorTextFieldsSchema } from '../errors';
 
 const IdSchema = z.string().min(1).max(100);
 
@@ -24,8 +25,10 @@ export const BatchItemSchema = z.object({
   /** Client ids of the 同意 command; the first is fixed when the batch is made, a retry adds one. */
   clientIds: z.array(z.uuid()).min(1),
   state: BatchItemStateSchema,
-  /** Why it failed, or why it waits (离线…). */
+  /** Why it failed, or why it waits (离线…), in zh-CN; the batch view words `reasonKey` when there is one. */
   reason: z.string().optional(),
+  reasonKey: ErrorTextFieldsSchema.shape.key,
+  reasonParams: ErrorTextFieldsSchema.shape.params,
   /** The server refused the current client id: a retry must travel under a new one. */
   refused: z.boolean().optional(),
   record: ApprovalRecordSchema.optional(),
@@ -85,7 +88,15 @@ export const BatchSecretSchema = z.discriminatedUnion('kind', [
 ]);
 export type BatchSecret = z.infer<typeof BatchSecretSchema>;
 
-export const SkippedDocumentSchema = z.object({ id: IdSchema, title: z.string(), reason: z.string() });
+/** A document the batch leaves out, and why (zh-CN, with the catalogue key the batch view words). */
+export const SkippedDocumentSchema = z.object({
+  id: IdSchema,
+  title: z.string(),
+  reason: z.string(),
+  reasonKey: ErrorTextFieldsSchema.shape.key,
+  reasonParams: ErrorTextFieldsSchema.shape.params,
+});
+export type SkippedDocument = z.infer<typeof SkippedDocumentSchema>;
 
 /** A UKey driver the deployment allows (deployment.json `ukeyModules`). */
 export const UkeyDriverSchema = z.object({ name: z.string(), path: z.string() });

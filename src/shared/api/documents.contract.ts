@@ -32,6 +32,13 @@ const IdSchema = z.string().min(1).max(100);
 const Base64Schema = z.string().max(64 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, '不是有效的 base64 数据');
 
 /**
+ * What a command did, as the renderer words it (`docs.summary.<key>`); its parameters hold codes
+ * (the workflow action `number`, the exchange action `receive`) and the person's own text.
+ */
+export const CommandSummaryKeySchema = z.enum(['create', 'action', 'actionDetail', 'actionInk', 'exchange', 'exchangeDetail', 'signedPdf', 'voiceUpload', 'attachment', 'message']);
+export type CommandSummaryKey = z.infer<typeof CommandSummaryKeySchema>;
+
+/**
  * One command of ours in the outbox and where it stands: 待发送 (pending), 已发送 (sent), 被拒绝
  * (rejected). A view of OFFLINE's outbox entry made for people: what it concerns and a summary.
  */
@@ -43,6 +50,9 @@ export const DocumentCommandSchema = z.object({
   targetId: z.string(),
   /** What the person did, in Chinese, e.g. "同意：拟同意，请王主任签发". */
   summary: z.string(),
+  /** The summary's key and parameters, so the renderer words it in the person's language. */
+  summaryKey: CommandSummaryKeySchema.optional(),
+  summaryParams: z.record(z.string(), z.string()).optional(),
   status: z.enum(['pending', 'sent', 'rejected']),
   /** The server's reason when rejected. */
   reason: z.string().optional(),

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { VoiceNoteSchema } from '../domain/documents/opinion';
 import { defineCall, defineEvent } from './contract';
+import { ErrorTextFieldsSchema } from '../errors';
 import {
   ConversationSchema,
   MESSAGE_FILE_MAX_BYTES,
@@ -34,6 +35,9 @@ export const ChatMessageSchema = z.object({
   /** 待发送 / 已发送 / 被拒绝 (with the server's reason). */
   status: z.enum(['pending', 'sent', 'rejected']),
   reason: z.string().optional(),
+  /** The reason's catalogue key and params, so the chat words it in the person's language. */
+  reasonKey: ErrorTextFieldsSchema.shape.key,
+  reasonParams: ErrorTextFieldsSchema.shape.params,
   editedAt: z.number().int().optional(),
   recalled: z.object({ by: z.string(), at: z.number().int() }).optional(),
 });
@@ -141,25 +145,35 @@ export const messagingEvents = {
    * host has no notification interface of its own (the web host): the renderer shows it with the
    * browser's Notification API. The Electron shell shows it natively instead.
    */
-  messagingNotify: defineEvent('messaging:notify', z.object({ conversationId: z.string(), title: z.string(), body: z.string() })),
+  /** `body` is the zh-CN preview; `content`, when sent, lets the renderer word it in the person's language. */
+  messagingNotify: defineEvent('messaging:notify', z.object({ conversationId: z.string(), title: z.string(), body: z.string(), content: MessageContentSchema.nullable().optional(), untitled: z.boolean().optional() })),
 } as const;
 
 /**
  * A message as one line of text: what the replica indexes for search and what a notification says
  * (a file by its name, a document card by its title).
  */
-export function messagePreviewText(content: z.input<typeof MessageContentSchema> | null): string {
+/** The words a preview puts in brackets; zh-CN unless a caller that knows the language gives others. */
+export interface PreviewLabels {
+  readonly file: string;
+  readonly image: string;
+  readonly document: string;
+  readonly voice: string;
+}
+export const previewLabelsZh: PreviewLabels = { file: '文件', image: '图片', document: '公文', voice: '语音' };
+
+export function messagePreviewText(content: z.input<typeof MessageContentSchema> | null, labels: PreviewLabels = previewLabelsZh): string {
   if (!content) return '';
   switch (content.type) {
     case 'text':
       return content.text;
     case 'file':
-      return `[文件] ${content.file.name}`;
+      return `[${labels.file}] ${content.file.name}`;
     case 'image':
-      return `[图片] ${content.file.name}`;
+      return `[${labels.image}] ${content.file.name}`;
     case 'document':
-      return `[公文] ${content.title}`;
+      return `[${labels.document}] ${content.title}`;
     case 'voice':
-      return `[语音] ${Math.max(1, Math.round(content.voice.durationMs / 1000))}″`;
+      return `[${labels.voice}] ${Math.max(1, Math.round(content.voice.durationMs / 1000))}″`;
   }
 }

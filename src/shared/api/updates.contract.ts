@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { defineCall, defineEvent } from './contract';
+import { ErrorTextFieldsSchema } from '../errors';
 
 export const UpdateProgressSchema = z.object({
   /** 0–100. */
@@ -18,16 +19,16 @@ export type UpdateProgress = z.infer<typeof UpdateProgressSchema>;
 
 export const UpdateStatusSchema = z.discriminatedUnion('state', [
   /** The web host: the browser version updates with the server. */
-  z.object({ state: z.literal('unsupported'), message: z.string() }),
-  /** No feed deployed, turned off, or an unsigned Windows build; `message` says which. */
-  z.object({ state: z.literal('disabled'), message: z.string() }),
+  z.object({ state: z.literal('unsupported'), message: z.string() }).extend(ErrorTextFieldsSchema.shape),
+  /** No feed deployed, turned off, or an unsigned Windows build; `message` (zh-CN) and `key` say which. */
+  z.object({ state: z.literal('disabled'), message: z.string() }).extend(ErrorTextFieldsSchema.shape),
   z.object({ state: z.literal('idle') }),
   z.object({ state: z.literal('checking') }),
   z.object({ state: z.literal('current'), version: z.string() }),
   z.object({ state: z.literal('downloading'), version: z.string(), progress: UpdateProgressSchema.optional() }),
   /** Ready: installs when the app quits, or now with 重启并更新. */
   z.object({ state: z.literal('downloaded'), version: z.string() }),
-  z.object({ state: z.literal('failed'), message: z.string() }),
+  z.object({ state: z.literal('failed'), message: z.string() }).extend(ErrorTextFieldsSchema.shape),
 ]);
 export type UpdateStatus = z.infer<typeof UpdateStatusSchema>;
 

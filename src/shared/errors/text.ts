@@ -37,11 +37,16 @@ type ParamsArg<K extends ErrorKey> = [Placeholders<(typeof errorCatalogue)[K]['z
 
 export const isErrorKey = (key: unknown): key is ErrorKey => typeof key === 'string' && Object.hasOwn(errorCatalogue, key);
 
-/** Fills `{name}` placeholders; a missing parameter stays visible as `{name}` rather than vanishing. */
-export function fillPlaceholders(template: string, params: ErrorParams | undefined): string {
+/**
+ * Fills `{name}` placeholders; a missing parameter stays visible as `{name}` rather than vanishing. A
+ * parameter may itself be an error kept with `encodeReason` (保存修改失败：{reason} around a keyed
+ * failure): it is worded in the same language, so the inner error is not left in Chinese.
+ */
+export function fillPlaceholders(template: string, params: ErrorParams | undefined, language: ErrorLanguage = 'zh-CN'): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params?.[name];
-    return value === undefined ? whole : String(value);
+    if (value === undefined) return whole;
+    return isEncodedReason(value) ? wordError(decodeReason(value), language) : String(value);
   });
 }
 
@@ -69,6 +74,14 @@ export function textOfWording(message: string): ErrorText {
 /** A plain message (from a peer or a library) or a keyed text, as one ErrorText. */
 export const asErrorText = (text: string | ErrorText): ErrorText => (typeof text === 'string' ? { message: text } : text);
 
+/** The text of anything thrown: an Error's message with its key and params when it carries them (ApiFailure and the like). */
+export function errorTextOf(error: unknown): ErrorText {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const { key, params } = error as Partial<ErrorText>;
+  const parsed = ErrorTextFieldsSchema.safeParse({ key, params });
+  return parsed.success ? { message: error.message, ...keyFields({ message: error.message, ...parsed.data }) } : { message: error.message };
+}
+
 /** Only the key and params of a text (for spreading into an error body), without undefined fields. */
 export function keyFields(text: ErrorText): { key?: string; params?: ErrorParams } {
   const fields: { key?: string; params?: ErrorParams } = {};
@@ -84,7 +97,7 @@ export function keyFields(text: ErrorText): { key?: string; params?: ErrorParams
 export function wordError(text: ErrorText, language: ErrorLanguage): string {
   if (!isErrorKey(text.key)) return text.message;
   const entry = errorCatalogue[text.key];
-  return fillPlaceholders(language === 'en' ? entry.en : entry.zh, text.params);
+  return fillPlaceholders(language === 'en' ? entry.en : entry.zh, text.params, language);
 }
 
 /**
@@ -93,6 +106,9 @@ export function wordError(text: ErrorText, language: ErrorLanguage): string {
  * just its message and decodes as such.
  */
 const reasonSeparator = '\u0000';
+
+/** Whether a parameter's value is an error kept by `encodeReason` with its key. */
+export const isEncodedReason = (value: unknown): value is string => typeof value === 'string' && value.includes(reasonSeparator);
 
 export function encodeReason(text: ErrorText): string {
   return text.key === undefined ? text.message : `${text.message}${reasonSeparator}${JSON.stringify(keyFields(text))}`;

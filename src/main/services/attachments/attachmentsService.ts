@@ -22,13 +22,13 @@ import { targetOf } from '../documents/commands';
 import type { OfflineServices } from '../sync/offlineServices';
 import { failureOf } from '../documents/serverCalls';
 import { ServerHttpError, ServerProtocolError, ServerUnreachableError, type ServerClient } from '../serverClient';
-import { errorText } from '../../../shared/errors';
+import { errorText, type ErrorText } from '../../../shared/errors';
 
 export type AttachmentsHandlers = HandlersOf<{ attachments: typeof attachmentsCalls }, unknown>['attachments'];
 
 export interface AttachmentsServiceOptions {
   readonly serverClient: ServerClient;
-  readonly session: { token(): string | null; reportUnauthorized(reason?: string): void };
+  readonly session: { token(): string | null; reportUnauthorized(reason?: string | ErrorText): void };
   /** The 在线/离线 indicator re-checks at once when the server could not be reached. */
   readonly offline?: { readonly connection: { reportFailure(): void } };
   /** Re-reads the document after a change, so the answer carries this client's unsent commands too; queues commands. */
@@ -72,7 +72,7 @@ export function createAttachmentsHandlers(options: AttachmentsServiceOptions): A
       });
     } catch (error) {
       options.offline?.connection.reportFailure();
-      throw new ServerUnreachableError(`无法连接服务器 ${options.serverClient.baseUrl}`, { cause: error });
+      throw new ServerUnreachableError(errorText('client.unreachableAt', { url: options.serverClient.baseUrl }), { cause: error });
     }
     if (response.ok) return response;
     const text = await response.text().catch(() => '');
@@ -86,7 +86,7 @@ export function createAttachmentsHandlers(options: AttachmentsServiceOptions): A
     const error = parsed.success
       ? new ServerHttpError(response.status, parsed.data.error.code, parsed.data.error)
       : new ServerHttpError(response.status, `http_${response.status}`, response.status === 413 ? errorText('attachments.tooLarge') : errorText('client.serverStatus', { status: response.status }));
-    if (response.status === 401) options.session.reportUnauthorized(error.message);
+    if (response.status === 401) options.session.reportUnauthorized(error);
     throw error;
   };
 

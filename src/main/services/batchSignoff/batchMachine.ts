@@ -14,9 +14,28 @@
  */
 import type { ApprovalRecord } from '../../../shared/domain/documents/approvalRecord';
 import type { BatchItem, BatchSignoff } from '../../../shared/api/batchSignoff.contract';
+import { asErrorText, errorTextOf, type ErrorParams, type ErrorText } from '../../../shared/errors';
 
 /** A step could not be done now (network, server away): the batch pauses and resumes later. */
-export class TransientStepError extends Error {}
+export class TransientStepError extends Error implements ErrorText {
+  readonly key: string | undefined;
+  readonly params: ErrorParams | undefined;
+  constructor(text: string | ErrorText) {
+    const { message, key, params } = asErrorText(text);
+    super(message);
+    this.key = key;
+    this.params = params;
+  }
+}
+
+/**
+ * A document's reason as the batch keeps it: the zh-CN message (older views, logs) with its catalogue
+ * key and params, so the batch view words it in the person's language. Fields absent from the text
+ * are cleared, so a keyed reason never outlives the message it came with.
+ */
+export function reasonFields(text: ErrorText | undefined): Pick<BatchItem, 'reason' | 'reasonKey' | 'reasonParams'> {
+  return { reason: text?.message, reasonKey: text?.key, reasonParams: text?.params };
+}
 
 /** What the machine needs from the world; the service gives real ones, tests give fakes. */
 export interface BatchSteps {
@@ -27,7 +46,7 @@ export interface BatchSteps {
   /** Hands the signed approval to the outbox under `clientId` (idempotent for one client id). */
   submit(item: BatchItem, clientId: string): Promise<void>;
   /** The outbox's word on a submitted client id: still waiting, applied, or refused with the reason. */
-  decision(clientId: string): Promise<{ status: 'pending' } | { status: 'sent' } | { status: 'rejected'; reason: string }>;
+  decision(clientId: string): Promise<{ status: 'pending' } | { status: 'sent' } | { status: 'rejected'; reason: string | ErrorText }>;
 }
 
 export interface BatchStore {
@@ -75,14 +94,14 @@ export async function runBatch(batch: BatchSignoff, options: RunOptions): Promis
     try {
       await step();
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const reason = reasonFields(errorTextOf(error));
       // Once handed to the outbox only the server's answer decides: any other failure waits, never
       // fails the document (a retry under a new id could then apply it twice).
       if (error instanceof TransientStepError || item.state === 'submitted') {
         paused = true;
-        await update(batch, item, { reason: message }, options);
+        await update(batch, item, reason, options);
       } else {
-        await update(batch, item, { state: 'failed', reason: message }, options);
+        await update(batch, item, { state: 'failed', ...reason }, options);
       }
     }
   };
@@ -95,7 +114,7 @@ export async function runBatch(batch: BatchSignoff, options: RunOptions): Promis
       const item = pending[next++]!;
       await guard(item, async () => {
         const { record, title } = await options.steps.fetch(item);
-        await update(batch, item, { state: 'fetched', record, reason: undefined, ...(title ? { title } : {}) }, options);
+        await update(batch, item, { state: 'fetched', record, ...reasonFields(undefined), ...(title ? { title } : {}) }, options);
       });
     }
   };
@@ -114,7 +133,7 @@ export async function runBatch(batch: BatchSignoff, options: RunOptions): Promis
       }
       if (item.state === 'signed') {
         await options.steps.submit(item, currentClientId(item));
-        await update(batch, item, { state: 'submitted', reason: undefined }, options);
+        await update(batch, item, { state: 'submitted', ...reasonFields(undefined) }, options);
       }
       if (item.state === 'submitted') await settleItem(batch, item, options);
     });
@@ -130,8 +149,8 @@ export async function runBatch(batch: BatchSignoff, options: RunOptions): Promis
 export async function settleItem(batch: BatchSignoff, item: BatchItem, options: Pick<RunOptions, 'steps' | 'store' | 'now' | 'onChange'>): Promise<void> {
   if (item.state !== 'submitted') return;
   const decision = await options.steps.decision(currentClientId(item));
-  if (decision.status === 'sent') await update(batch, item, { state: 'done', reason: undefined }, options as RunOptions);
-  else if (decision.status === 'rejected') await update(batch, item, { state: 'failed', reason: decision.reason, refused: true }, options as RunOptions);
+  if (decision.status === 'sent') await update(batch, item, { state: 'done', ...reasonFields(undefined) }, options as RunOptions);
+  else if (decision.status === 'rejected') await update(batch, item, { state: 'failed', ...reasonFields(asErrorText(decision.reason)), refused: true }, options as RunOptions);
 }
 
 /**
@@ -146,7 +165,7 @@ export function retryFailed(batch: BatchSignoff, newClientId: () => string, now:
     const wasSubmitted = item.refused === true;
     item.state = 'pending';
     item.refused = undefined;
-    item.reason = undefined;
+    Object.assign(item, reasonFields(undefined));
     item.record = undefined;
     item.sheetSha256 = undefined;
     if (wasSubmitted) item.clientIds = [...item.clientIds, newClientId()];

@@ -22,6 +22,7 @@ import {
   type BatchSignoff,
   type BatchStatus,
   type batchSignoffCalls,
+  type SkippedDocument,
 } from '../../../shared/api/batchSignoff.contract';
 import type { OutboxEntry } from '../../../shared/api/offline.contract';
 import { ApprovalBasisSchema, type ApprovalRecord } from '../../../shared/domain/documents/approvalRecord';
@@ -176,10 +177,10 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
 
   /** A failed server call: transient when the server cannot be reached or is away, else the reason. */
   const stepError = (error: unknown): Error => {
-    if (isUnreachable(error)) return new TransientStepError('无法连接服务器，恢复后继续');
+    if (isUnreachable(error)) return new TransientStepError(errorText('batch.unreachable'));
     const failure = failureOf(error);
-    if (failure.code === 'unavailable' || failure.code === 'offline') return new TransientStepError(failure.message);
-    return new Error(failure.message);
+    if (failure.code === 'unavailable' || failure.code === 'offline') return new TransientStepError(failure);
+    return failure;
   };
 
   const fetchView = async (id: string): Promise<DocumentView> => {
@@ -200,7 +201,7 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
       }
     },
     async sign(item, record: ApprovalRecord) {
-      if (!signer) throw new TransientStepError('需要证书密码');
+      if (!signer) throw new TransientStepError(errorText('batch.secretNeeded'));
       let view = views.get(item.documentId);
       if (!view) {
         try {
@@ -217,7 +218,7 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
     async submit(item, clientId) {
       const { replica, outbox } = await local();
       const blob = item.sheetSha256 ? await replica.getBlob(item.sheetSha256) : null;
-      if (!blob || !item.record) throw new Error('签批后的处理笺在本地已不存在，请重试');
+      if (!blob || !item.record) throw new ApiFailure('internal', errorText('batch.sheetMissing'));
       const opinion = { ...(item.record.opinion ? { text: item.record.opinion } : {}), ...(batch.ink ? { ink: batch.ink } : {}) };
       await outbox.enqueue(
         {
@@ -235,7 +236,8 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
       const entry = await (await local()).replica.outboxEntry(clientId);
       if (!entry || entry.status === 'pending') return { status: 'pending' };
       if (entry.status === 'sent') return { status: 'sent' };
-      return { status: 'rejected', reason: entry.reason ?? '服务器拒绝了签批' };
+      const { reason, reasonKey, reasonParams } = entry;
+      return { status: 'rejected', reason: reason === null ? errorText('batch.refused') : { message: reason, ...(reasonKey ? { key: reasonKey } : {}), ...(reasonParams ? { params: reasonParams } : {}) } };
     },
   });
 
@@ -293,9 +295,12 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
     async prepare({ ids }) {
       personOrFail();
       const eligible: Array<{ id: string; title: string; dueDate?: string }> = [];
-      const skipped: Array<{ id: string; title: string; reason: string }> = [];
+      const skipped: SkippedDocument[] = [];
+      const skip = (id: string, title: string, text: ErrorText): void => {
+        skipped.push({ id, title, reason: text.message, ...(text.key ? { reasonKey: text.key } : {}), ...(text.params ? { reasonParams: text.params } : {}) });
+      };
       const unique = [...new Set(ids)];
-      const results = new Map<string, { view?: DocumentView; reason?: string }>();
+      const results = new Map<string, { view?: DocumentView; reason?: ErrorText }>();
       let next = 0;
       const worker = async (): Promise<void> => {
         while (next < unique.length) {
@@ -303,15 +308,15 @@ export function createBatchSignoffService(options: BatchSignoffServiceOptions): 
           try {
             results.set(id, { view: await fetchView(id) });
           } catch (error) {
-            results.set(id, { reason: failureOf(error).message });
+            results.set(id, { reason: failureOf(error) });
           }
         }
       };
       await Promise.all(Array.from({ length: Math.min(4, unique.length) }, worker));
       for (const id of unique) {
         const { view, reason } = results.get(id) ?? {};
-        if (!view) skipped.push({ id, title: id, reason: reason ?? '无法读取公文' });
-        else if (!view.availableActions.some((a) => a.action === 'approve')) skipped.push({ id, title: view.title, reason: `当前环节为${view.stateLabel}，您不能签发` });
+        if (!view) skip(id, id, reason ?? errorText('batch.cannotRead'));
+        else if (!view.availableActions.some((a) => a.action === 'approve')) skip(id, view.title, errorText('batch.notAtSignoff', { stateLabel: view.stateLabel }));
         else eligible.push({ id, title: view.title, ...(view.fields.dueDate ? { dueDate: view.fields.dueDate } : {}) });
       }
       return { eligible, skipped };

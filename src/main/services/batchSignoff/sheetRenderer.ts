@@ -12,6 +12,8 @@ import { Worker } from 'node:worker_threads';
 import { bundleWorkerSource } from '../replica/workerScript';
 import type { ApprovalSheetInput } from './approvalSheet';
 import type { SheetRequest, SheetResponse } from './sheetWorker';
+import { ApiFailure } from '../../../shared/api/result';
+import { errorText } from '../../../shared/errors';
 
 export interface SheetRenderer {
   render(input: ApprovalSheetInput): Promise<Uint8Array>;
@@ -40,7 +42,7 @@ export function resolveSheetWorkerScript(): Promise<string> {
     const built = join(here(), 'sheetWorker.mjs');
     if (existsSync(built)) return built;
     const source = [join(here(), 'sheetWorker.ts'), join(process.cwd(), 'src/main/services/batchSignoff/sheetWorker.ts')].find((file) => existsSync(file));
-    if (!source) throw new Error('找不到处理笺排版线程的程序文件（sheetWorker.mjs）');
+    if (!source) throw new ApiFailure('internal', errorText('batch.sheetWorkerMissing'));
     const src = join(dirname(source), '../../..');
     // What the worker imports: this folder, the signing library's renderer and fonts, and shared.
     return bundleWorkerSource(source, [dirname(source), join(src, 'signing'), join(src, 'shared')], 'sheet-worker', '处理笺排版线程的程序文件 sheetWorker.mjs 未随程序构建（scripts/build-node.mjs 的 sheetWorker 入口）');
@@ -66,7 +68,7 @@ export function createSheetRenderer(): SheetRenderer {
 
   const start = async (): Promise<Worker> => {
     const script = await resolveSheetWorkerScript();
-    if (closed) throw new Error('处理笺排版已停止');
+    if (closed) throw new ApiFailure('unavailable', errorText('batch.sheetStopped'));
     const started = new Worker(script);
     started.unref();
     started.on('message', (response: SheetResponse) => {
@@ -74,15 +76,15 @@ export function createSheetRenderer(): SheetRenderer {
       if (!call) return;
       pending.delete(response.id);
       if (response.ok) call.resolve(response.pdf);
-      else call.reject(new Error(`处理笺生成失败：${response.message}`));
+      else call.reject(new ApiFailure('internal', errorText('batch.sheetFailed', { message: response.message })));
     });
-    started.on('error', (error) => failAll(new Error(`处理笺排版线程出错：${error.message}`)));
+    started.on('error', (error) => failAll(new ApiFailure('internal', errorText('batch.sheetWorkerError', { message: error.message }))));
     // A worker that dies is replaced at the next sheet; the sheets it held fail and are retried by the batch.
     started.on('exit', (code) => {
       // Only the current worker's sheets are waiting; one closed or replaced has none left.
       if (worker !== started) return;
       worker = null;
-      failAll(new Error(`处理笺排版线程已退出（${code}）`));
+      failAll(new ApiFailure('internal', errorText('batch.sheetWorkerExited', { code })));
     });
     worker = started;
     return started;
@@ -90,7 +92,7 @@ export function createSheetRenderer(): SheetRenderer {
 
   return {
     async render(input) {
-      if (closed) throw new Error('处理笺排版已停止');
+      if (closed) throw new ApiFailure('unavailable', errorText('batch.sheetStopped'));
       const running = worker ?? (await (starting ??= start().finally(() => (starting = null))));
       return new Promise<Uint8Array>((resolve, reject) => {
         const id = nextId++;
@@ -102,7 +104,7 @@ export function createSheetRenderer(): SheetRenderer {
       closed = true;
       const running = worker;
       worker = null;
-      failAll(new Error('处理笺排版已停止'));
+      failAll(new ApiFailure('unavailable', errorText('batch.sheetStopped')));
       if (running) await running.terminate();
     },
   };

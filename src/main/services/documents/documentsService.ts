@@ -552,7 +552,7 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
             return { items, ...(next ? { next } : {}), fromReplica: false };
           },
           () => {
-            if (cursor) return Promise.reject(new ApiFailure('offline', '离线时不能加载更多，请联网后再试'));
+            if (cursor) return Promise.reject(new ApiFailure('offline', errorText('offline.noMorePages')));
             return Promise.resolve({ items: lastExchange.get(exchangeKey(box)) ?? [], fromReplica: true });
           },
         ),

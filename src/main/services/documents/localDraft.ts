@@ -7,8 +7,8 @@
 import { actionsWithRecipients, DocumentFieldsSchema, startWorkflow, workflowStateLabels, type Actor, type DocumentFieldsInput, type DocumentKind, type Participant } from '../../../shared/domain/documents';
 import type { DocumentView } from '../../../shared/http/documents';
 
-/** What the list shows in 状态 while the creation waits in the outbox. */
-export const PENDING_DRAFT_LABEL = '拟稿（待发送）';
+// What the list shows in 状态 while the creation waits in the outbox (shared: the renderer words it).
+import { PENDING_DRAFT_LABEL } from '../../../shared/domain/documents/pendingDraft';
 
 export interface LocalDraftInput {
   readonly id: string;

@@ -9,7 +9,7 @@ import { SealPlacementSchema } from '../../../shared/http/documents';
 import type { z } from 'zod';
 import type { RequestOptions, ServerClient } from '../serverClient';
 import { ServerHttpError, ServerProtocolError, ServerUnreachableError } from '../serverClient';
-import { errorText } from '../../../shared/errors';
+import { errorText, type ErrorText } from '../../../shared/errors';
 
 /** What a failed server call means to the person, as an ApiFailure the renderer shows as is. */
 export function failureOf(error: unknown): ApiFailure {
@@ -44,7 +44,7 @@ export interface ServerCallsOptions {
   /** The current token; null when signed out. */
   readonly token: () => string | null;
   /** The server refused the token (401): the session ends. */
-  readonly onUnauthorized?: (reason: string) => void;
+  readonly onUnauthorized?: (reason: string | ErrorText) => void;
   /** The server could not be reached: the connection indicator re-checks at once. */
   readonly onUnreachable?: () => void;
   readonly fetch?: typeof fetch;
@@ -80,7 +80,7 @@ export function createServerCalls(options: ServerCallsOptions): ServerCalls {
   };
   const observe = (error: unknown): never => {
     if (error instanceof ServerUnreachableError) options.onUnreachable?.();
-    if (error instanceof ServerHttpError && error.status === 401) options.onUnauthorized?.(error.message);
+    if (error instanceof ServerHttpError && error.status === 401) options.onUnauthorized?.(error);
     throw error;
   };
   const binary = async (path: string, init: RequestInit): Promise<Response> => {
@@ -88,7 +88,7 @@ export function createServerCalls(options: ServerCallsOptions): ServerCalls {
     try {
       response = await doFetch(`${options.client.baseUrl}${path}`, { ...init, redirect: 'error', signal: AbortSignal.timeout(60_000) });
     } catch (error) {
-      return observe(new ServerUnreachableError(`无法连接服务器 ${options.client.baseUrl}`, { cause: error }));
+      return observe(new ServerUnreachableError(errorText('client.unreachableAt', { url: options.client.baseUrl }), { cause: error }));
     }
     if (response.ok) return response;
     const text = await response.text().catch(() => '');

@@ -39,7 +39,7 @@ import type { OfflineServices } from '../sync/offlineServices';
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { spoolBody, type UploadSpool } from './uploadSpool';
-import { errorText } from '../../../shared/errors';
+import { errorText, type ErrorText } from '../../../shared/errors';
 
 export type MessagingHandlers = HandlersOf<{ messaging: typeof messagingCalls }, unknown>['messaging'];
 
@@ -48,6 +48,10 @@ export interface ChatNotification {
   readonly conversationId: string;
   readonly title: string;
   readonly body: string;
+  /** What the preview was made of, so a host that knows the person's language words it again. */
+  readonly content?: ChatMessage['content'];
+  /** The conversation's title was not known: `title` is the zh-CN 新消息, a host words it itself. */
+  readonly untitled?: boolean;
 }
 
 export interface MessagingServiceOptions {
@@ -55,7 +59,7 @@ export interface MessagingServiceOptions {
   readonly session: {
     token(): string | null;
     current(): { readonly user: { readonly id: string }; readonly mustChangePassword?: boolean } | null;
-    reportUnauthorized(reason?: string): void;
+    reportUnauthorized(reason?: string | ErrorText): void;
     onSessionChange(listener: (session: { readonly user: { readonly id: string } } | null) => void): () => void;
   };
   readonly offline: { current(): OfflineServices | null; ready(): Promise<void>; readonly connection: { reportFailure(): void } };
@@ -283,7 +287,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
       void onServerMessage(parsed).catch(() => undefined);
     });
     ws.on('unexpected-response', (_req, res) => {
-      if (res.statusCode === 401) options.session.reportUnauthorized('登录已失效，请重新登录');
+      if (res.statusCode === 401) options.session.reportUnauthorized(errorText('auth.sessionExpired'));
       ws.terminate();
     });
     ws.on('error', () => undefined);
@@ -291,7 +295,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
       socket = null;
       open = false;
       if (code === CHAT_CLOSE_UNAUTHENTICATED) {
-        options.session.reportUnauthorized('登录已失效，请重新登录');
+        options.session.reportUnauthorized(errorText('auth.sessionExpired'));
         return;
       }
       scheduleReconnect();
@@ -342,7 +346,7 @@ export function createMessagingService(options: MessagingServiceOptions): Messag
           local?.conversation ??
           (mine ? undefined : await server.json(`/api/conversations/${seg(message.message.conversationId)}`, { schema: ConversationSchema }).catch(() => undefined));
         if (!mine && !conversation?.muted) {
-          const notification = { conversationId: message.message.conversationId, title: conversation?.title ?? '新消息', body: messagePreviewText(message.message.content) };
+          const notification = { conversationId: message.message.conversationId, title: conversation?.title ?? '新消息', body: messagePreviewText(message.message.content), content: message.message.content, ...(conversation?.title ? {} : { untitled: true }) };
           if (options.notify) options.notify(notification);
           else options.emit('messagingNotify', notification);
         }

@@ -87,7 +87,7 @@ export function createHttpTransport(options: HttpTransportOptions): CommandTrans
   return {
     async send(clientId, command, signal): Promise<SendOutcome> {
       const token = options.getToken();
-      if (!token) return { kind: 'unauthenticated', reason: '尚未登录' };
+      if (!token) return { kind: 'unauthenticated', reason: encodeReason(errorText('outbox.notSignedIn')) };
       const request = await requestFor(clientId, command, options.readBlob);
       if (typeof request === 'string') return { kind: 'rejected', reason: request };
       let response: Response;
@@ -99,17 +99,16 @@ export function createHttpTransport(options: HttpTransportOptions): CommandTrans
           signal: AbortSignal.any([AbortSignal.timeout(options.timeoutMs ?? 15_000), ...(signal ? [signal] : [])]),
         });
       } catch (error) {
-        return { kind: 'unavailable', reason: `无法连接服务器：${error instanceof Error ? error.message : String(error)}` };
+        return { kind: 'unavailable', reason: encodeReason(errorText('outbox.unreachable', { reason: error instanceof Error ? error.message : String(error) })) };
       }
       const body = await readJson(response).catch(() => null);
       if (response.ok) return { kind: 'applied', response: body };
-      const text = serverReasonText(body);
-      const reason = text?.message ?? `服务器返回 ${response.status}`;
+      // Kept with its key, so the reason is worded in the person's language when shown.
+      const reason = encodeReason(serverReasonText(body) ?? errorText('outbox.serverStatus', { status: response.status }));
       if (response.status === 401) return { kind: 'unauthenticated', reason };
       // Timeouts, throttling and server faults decide nothing: the command waits its turn again.
       if (response.status === 408 || response.status === 429 || response.status >= 500) return { kind: 'unavailable', reason };
-      // Kept with its key, so the refusal is worded in the person's language when shown.
-      return { kind: 'rejected', reason: text ? encodeReason(text) : reason };
+      return { kind: 'rejected', reason };
     },
   };
 }

@@ -10,6 +10,7 @@ import type { OutboxCommand, OutboxEntry, OutboxStatus } from '../../../shared/a
 import type { ReplicaApi } from '../replica/protocol';
 import { Backoff, type BackoffOptions } from '../sync/backoff';
 import type { CommandTransport } from './transport';
+import { decodeReason, encodeReason, errorText, type ErrorText } from '../../../shared/errors';
 
 export type OutboxReplica = Pick<ReplicaApi, 'enqueueCommand' | 'nextPendingCommand' | 'recordAttempt' | 'markCommandSent' | 'markCommandRejected' | 'listOutbox'>;
 
@@ -22,8 +23,8 @@ export interface OutboxOptions {
   readonly onChange?: (entry: OutboxEntry) => void;
   /** Whether the server answered (true) or could not be reached (false): feeds the 在线/离线 indicator. */
   readonly onReachability?: (reachable: boolean) => void;
-  /** The server no longer accepts the token; sending pauses until `resume()`. */
-  readonly onUnauthenticated?: (reason: string) => void;
+  /** The server no longer accepts the token; sending pauses until `resume()`. `text` carries the reason's key. */
+  readonly onUnauthenticated?: (reason: string, text?: ErrorText) => void;
   /**
    * Asked before each send; false means "not yet" (e.g. the document's offline edits have not
    * reached the server): the command stays first in line and is retried with backoff.
@@ -135,7 +136,7 @@ export class Outbox {
       if (!head) return;
       if (this.options.beforeSend && !(await this.options.beforeSend(head.command))) {
         if (this.closed) return;
-        this.changed(await this.options.replica.recordAttempt(head.clientId, '正在同步文档内容，稍后发送', this.now()));
+        this.changed(await this.options.replica.recordAttempt(head.clientId, encodeReason(errorText('outbox.syncingBody')), this.now()));
         this.scheduleRetry();
         return;
       }
@@ -157,11 +158,13 @@ export class Outbox {
           this.options.onReachability?.(true);
           this.changed(await this.options.replica.markCommandRejected(head.clientId, outcome.reason, this.now()));
           break;
-        case 'unauthenticated':
+        case 'unauthenticated': {
           this.paused = true;
           this.changed(await this.options.replica.recordAttempt(head.clientId, outcome.reason, this.now()));
-          this.options.onUnauthenticated?.(outcome.reason);
+          const text = decodeReason(outcome.reason);
+          this.options.onUnauthenticated?.(text.message, text);
           return;
+        }
         case 'unavailable':
           this.options.onReachability?.(false);
           this.changed(await this.options.replica.recordAttempt(head.clientId, outcome.reason, this.now()));

@@ -4,6 +4,10 @@
  */
 import type { OutboxCommand } from '../../../shared/api/offline.contract';
 
+/**
+ * Every `reason` is stored as it is in the replica's outbox: an encoded text (src/shared/errors
+ * `encodeReason`), the zh-CN message with its catalogue key, so the renderer can word it.
+ */
 export type SendOutcome =
   /** The server applied it now, or had already (same clientId). */
   | { readonly kind: 'applied'; readonly response: unknown }

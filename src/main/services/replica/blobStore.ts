@@ -6,6 +6,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ApiFailure } from '../../../shared/api/result';
+import { errorText } from '../../../shared/errors';
 
 export const sha256Hex = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
@@ -17,7 +19,7 @@ export class BlobFiles {
   }
 
   private pathOf(sha256: string): string {
-    if (!hashPattern.test(sha256)) throw new Error(`不是有效的 SHA-256：${sha256}`);
+    if (!hashPattern.test(sha256)) throw new ApiFailure('invalid_input', errorText('replica.badDigest', { sha256 }));
     // Two-character fan-out keeps directories small on file systems that slow down with many entries.
     return join(this.dir, sha256.slice(0, 2), sha256);
   }
@@ -54,7 +56,7 @@ export class BlobFiles {
     const path = this.pathOf(sha256);
     if (!existsSync(path)) return null;
     const data = readFileSync(path);
-    if (sha256Hex(data) !== sha256) throw new Error(`本地文件已损坏：${sha256}`);
+    if (sha256Hex(data) !== sha256) throw new ApiFailure('internal', errorText('replica.blobCorrupt', { sha256 }));
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   }
 

@@ -5,6 +5,8 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { bigramTokens } from './textIndex';
+import { ApiFailure } from '../../../shared/api/result';
+import { errorText } from '../../../shared/errors';
 
 export interface Migration {
   readonly version: number;
@@ -190,7 +192,7 @@ export function migrate(db: BetterSqlite3.Database, target: number = latestVersi
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > latestVersion) {
     // A newer app wrote this file; an older one must not guess at its shape.
-    throw new Error(`本地数据库版本 ${current} 比本程序支持的 ${latestVersion} 新，请升级客户端`);
+    throw new ApiFailure('internal', errorText('replica.newerVersion', { current, latest: latestVersion }));
   }
   for (const migration of migrations) {
     if (migration.version <= current || migration.version > target) continue;

@@ -11,6 +11,7 @@ import { replicaMethods, type ReplicaApi, type ReplicaMethod, type WorkerRequest
 import { resolveWorkerScript } from './workerScript';
 
 export type { ReplicaApi } from './protocol';
+import { asErrorText, errorText, errorTextOf, type ErrorParams, type ErrorText } from '../../../shared/errors';
 
 export interface Replica extends ReplicaApi {
   /** Finishes queued calls, then closes the database and stops the worker. */
@@ -18,15 +19,22 @@ export interface Replica extends ReplicaApi {
 }
 
 /** A replica call that failed inside the worker; `message` is fit to show. */
-export class ReplicaError extends Error {
+/** A failed replica call; its text's key and params come along (from the worker too) for the renderer. */
+export class ReplicaError extends Error implements ErrorText {
+  readonly key: string | undefined;
+  readonly params: ErrorParams | undefined;
   constructor(
     readonly method: string,
-    message: string,
+    text: string | ErrorText,
   ) {
+    const { message, key, params } = asErrorText(text);
     super(message);
     this.name = 'ReplicaError';
+    this.key = key;
+    this.params = params;
   }
 }
+
 
 export interface OpenReplicaOptions {
   /** The folder the replica lives in (`replica.sqlite` and `blobs/`), normally `<userData>/replica`. */
@@ -58,7 +66,7 @@ function openInline(options: OpenReplicaOptions): Replica {
       try {
         return Promise.resolve(table[method](...args));
       } catch (error) {
-        return Promise.reject(new ReplicaError(method, error instanceof Error ? error.message : String(error)));
+        return Promise.reject(new ReplicaError(method, errorTextOf(error)));
       }
     };
   }
@@ -90,10 +98,10 @@ async function openWorker(options: OpenReplicaOptions): Promise<Replica> {
     if (!call) return;
     pending.delete(response.id);
     if (response.result.ok) call.resolve(response.result.value);
-    else call.reject(new ReplicaError(call.method, response.result.error.message));
+    else call.reject(new ReplicaError(call.method, response.result.error));
   });
-  worker.on('error', (error) => failAll(new ReplicaError('worker', `本地数据库线程出错：${error.message}`)));
-  worker.on('exit', (code) => failAll(new ReplicaError('worker', `本地数据库线程已退出（${code}）`)));
+  worker.on('error', (error) => failAll(new ReplicaError('worker', errorText('replica.workerError', { message: error.message }))));
+  worker.on('exit', (code) => failAll(new ReplicaError('worker', errorText('replica.workerExited', { code }))));
 
   const send = (method: ReplicaMethod | 'close', args: unknown[]): Promise<unknown> =>
     new Promise((resolve, reject) => {

@@ -27,7 +27,8 @@ import { ConversationSchema, MessageContentSchema, MessageSchema, type Conversat
 import { BlobFiles } from './blobStore';
 import { migrate, registerTextFunctions } from './migrations';
 import { bigramTokens, planQuery, snippetOf, type TermPlan } from './textIndex';
-import { decodeReason } from '../../../shared/errors';
+import { decodeReason, errorText } from '../../../shared/errors';
+import { ApiFailure } from '../../../shared/api/result';
 
 export interface ReplicaStoreOptions {
   /** The SQLite file. */
@@ -95,6 +96,12 @@ const summaryOf = (row: DocumentRow): DocumentSummary => ({
   updatedAt: row.updated_at,
 });
 
+/** A refused message's reason with its key, so the chat words it in the person's language. */
+function chatReasonOf(stored: string): Pick<ChatMessage, 'reason' | 'reasonKey' | 'reasonParams'> {
+  const text = decodeReason(stored);
+  return { reason: text.message, ...(text.key ? { reasonKey: text.key } : {}), ...(text.params ? { reasonParams: text.params } : {}) };
+}
+
 /** The stored reason as the entry's zh-CN reason plus, when it has one, its key and params. */
 function reasonOf(stored: string | null): Pick<OutboxEntry, 'reason' | 'reasonKey' | 'reasonParams'> {
   if (stored === null) return { reason: null };
@@ -160,7 +167,7 @@ const chatMessageOf = (row: ChatRow): LocalChatMessage => {
     content: content ? (content.success ? content.data : null) : recalled ? null : { type: 'text', text: row.text, mentions: [] },
     createdAt: Date.parse(row.sent_at),
     status: row.status,
-    ...(row.status === 'rejected' && row.outbox_reason ? { reason: decodeReason(row.outbox_reason).message } : {}),
+    ...(row.status === 'rejected' && row.outbox_reason ? chatReasonOf(row.outbox_reason) : {}),
     ...(row.edited_at !== null ? { editedAt: row.edited_at } : {}),
     ...(recalled ? { recalled } : {}),
   };
@@ -235,7 +242,7 @@ export class ReplicaStore {
   upsertDocuments(entries: readonly DocumentEntry[]): number {
     const parsed = entries.map((entry) => {
       const result = ReplicaDocumentSchema.safeParse(entry.document);
-      if (!result.success) throw new Error(`服务器返回的公文格式无效：${result.error.issues[0]?.message ?? ''}`);
+      if (!result.success) throw new ApiFailure('internal', errorText('replica.documentInvalid', { issue: result.error.issues[0]?.message ?? '' }));
       return { document: result.data, boxes: entry.boxes };
     });
     const upsert = this.db.prepare<[string, string, string, string | null, string, string, string], { rowid: number }>(
@@ -251,7 +258,7 @@ export class ReplicaStore {
       for (const { document, boxes } of parsed) {
         const docNumber = document.docNumber ?? null;
         const row = upsert.get(document.id, document.kind, document.title, docNumber, document.state, document.updatedAt, JSON.stringify(document));
-        if (!row) throw new Error('写入公文失败');
+        if (!row) throw new ApiFailure('internal', errorText('replica.writeDocumentFailed'));
         if (boxes) {
           clearBoxes.run(document.id);
           for (const box of boxes) addBox.run(box, document.id, document.updatedAt);
@@ -467,7 +474,7 @@ export class ReplicaStore {
     this.db.transaction(() => {
       for (const m of checked) {
         const row = upsert.get(m.id, m.conversation, m.sender, m.text, m.sentAt, m.status);
-        if (!row) throw new Error('写入消息失败');
+        if (!row) throw new ApiFailure('internal', errorText('replica.writeMessageFailed'));
         this.db.prepare('INSERT OR REPLACE INTO message_fts (rowid, text) VALUES (?, ?)').run(row.rowid, m.text);
         this.db.prepare('INSERT OR REPLACE INTO message_fts2 (rowid, grams) VALUES (?, ?)').run(row.rowid, bigramTokens(m.text));
       }
@@ -563,7 +570,7 @@ export class ReplicaStore {
           const own = ownPending(m);
           const inserted = own ? undefined : insert.get(...values, ...extra);
           const existing = own ? (find(m) ?? own) : (inserted ?? find(m));
-          if (!existing) throw new Error('写入消息失败');
+          if (!existing) throw new ApiFailure('internal', errorText('replica.writeMessageFailed'));
           if (!inserted) update.run(...values, ...extra, existing.rowid);
           const rowid = existing.rowid;
           queueForIndex.run(rowid);
@@ -728,7 +735,7 @@ export class ReplicaStore {
 
   private requireEntry(clientId: string): OutboxEntry {
     const row = this.outboxRow(clientId);
-    if (!row) throw new Error(`待发送队列中没有 ${clientId}`);
+    if (!row) throw new ApiFailure('not_found', errorText('replica.outboxEntryMissing', { clientId }));
     return entryOf(row);
   }
 

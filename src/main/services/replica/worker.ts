@@ -7,6 +7,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { ReplicaStore, type ReplicaStoreOptions } from './replicaStore';
 import { isReplicaMethod, type ReplicaMethod, type WorkerRequest, type WorkerResponse } from './protocol';
+import { errorTextOf } from '../../../shared/errors';
 
 const port: MessagePort = (() => {
   if (!parentPort) throw new Error('replica worker must run in a worker thread');
@@ -53,7 +54,8 @@ function run(request: WorkerRequest): WorkerResponse {
   try {
     return { id: request.id, result: { ok: true, value: table[request.method](...request.args) } };
   } catch (error) {
-    return { id: request.id, result: { ok: false, error: { code: 'internal', message: error instanceof Error ? error.message : String(error) } } };
+    // The key goes along, so a keyed failure (本地文件已损坏) is worded in the person's language.
+    return { id: request.id, result: { ok: false, error: { code: 'internal', ...errorTextOf(error) } } };
   }
 }
 

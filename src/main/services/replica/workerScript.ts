@@ -36,8 +36,8 @@ async function locate(): Promise<string> {
 }
 
 async function bundle(source: string): Promise<string> {
-  // The worker's own folder and the shared contract it imports decide what the bundle contains.
-  return bundleWorkerSource(source, [dirname(source), join(dirname(source), '../../../shared/api')], 'replica-worker', '本地数据库线程的程序文件 replicaWorker.mjs 未随程序构建（scripts/build-node.mjs 的 replicaWorker 入口）');
+  // The worker's own folder and the shared contract and error catalogue it imports decide what the bundle contains.
+  return bundleWorkerSource(source, [dirname(source), join(dirname(source), '../../../shared/api'), join(dirname(source), '../../../shared/errors')], 'replica-worker', '本地数据库线程的程序文件 replicaWorker.mjs 未随程序构建（scripts/build-node.mjs 的 replicaWorker 入口）');
 }
 
 /** Every `.ts` file under `folder` (recursively), sorted, for the bundle's content key. */

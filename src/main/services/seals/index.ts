@@ -35,11 +35,11 @@ export function createSealsServices(options: SealsServicesOptions): SealsHandler
     try {
       response = await doFetch(`${serverClient.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` }, redirect: 'error', signal: AbortSignal.timeout(30_000) });
     } catch (error) {
-      throw new ServerUnreachableError(`无法连接服务器 ${serverClient.baseUrl}`, { cause: error });
+      throw new ServerUnreachableError(errorText('client.unreachableAt', { url: serverClient.baseUrl }), { cause: error });
     }
     if (!response.ok) {
       const body = HttpErrorBodySchema.safeParse(await response.json().catch(() => undefined));
-      if (response.status === 401) session.reportUnauthorized(body.success ? body.data.error.message : '登录已失效');
+      if (response.status === 401) session.reportUnauthorized(body.success ? body.data.error : errorText('auth.sessionExpired'));
       throw new ServerHttpError(response.status, body.success ? body.data.error.code : `http_${response.status}`, body.success ? body.data.error : errorText('client.serverStatus', { status: response.status }));
     }
     return new Uint8Array(await response.arrayBuffer());

@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import { HealthResponseSchema, HttpErrorBodySchema } from '../../../shared/http';
+import { ApiFailure } from '../../../shared/api/result';
 import { asErrorText, errorText, type ErrorParams, type ErrorText } from '../../../shared/errors';
 
 /** The server answered, but with an error status; its text's key and params come along for the renderer. */
@@ -27,10 +28,15 @@ export class ServerHttpError extends Error implements ErrorText {
 }
 
 /** No answer: refused connection, DNS failure, timeout, or a body that was not what we expect. */
-export class ServerUnreachableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+export class ServerUnreachableError extends Error implements ErrorText {
+  readonly key: string | undefined;
+  readonly params: ErrorParams | undefined;
+  constructor(text: string | ErrorText, options?: { cause?: unknown }) {
+    const { message, key, params } = asErrorText(text);
     super(message, options);
     this.name = 'ServerUnreachableError';
+    this.key = key;
+    this.params = params;
   }
 }
 
@@ -82,9 +88,9 @@ export function normaliseServerUrl(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new Error(`服务器地址无效：${raw}`);
+    throw new ApiFailure('invalid_input', errorText('client.serverUrlInvalid', { url: raw }));
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`服务器地址必须以 http:// 或 https:// 开头：${raw}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ApiFailure('invalid_input', errorText('client.serverUrlScheme', { url: raw }));
   return url.toString().replace(/\/+$/, '');
 }
 
@@ -111,7 +117,7 @@ export function createServerClient(serverUrl: string, options: ServerClientOptio
       });
       text = await response.text();
     } catch (error) {
-      throw new ServerUnreachableError(`无法连接服务器 ${baseUrl}`, { cause: error });
+      throw new ServerUnreachableError(errorText('client.unreachableAt', { url: baseUrl }), { cause: error });
     }
     const json = parseJson(text);
     if (!response.ok) {

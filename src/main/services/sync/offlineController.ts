@@ -11,13 +11,13 @@ import type { OutboxEntry, RoomRefusal } from '../../../shared/api/offline.contr
 import { ApiFailure } from '../../../shared/api/result';
 import type { ConnectionSource } from '../session/connectionMonitor';
 import { createOfflineServices, type OfflineServices } from './offlineServices';
-import { errorText } from '../../../shared/errors';
+import { errorText, type ErrorText } from '../../../shared/errors';
 
 /** The part of the session service the offline services use. */
 export interface OfflineSession {
   token(): string | null;
   current(): { readonly user: { readonly id: string } } | null;
-  reportUnauthorized(reason?: string): void;
+  reportUnauthorized(reason?: string | ErrorText): void;
   onSessionChange(listener: (session: { readonly user: { readonly id: string } } | null) => void): () => void;
 }
 
@@ -100,7 +100,7 @@ export function createOfflineController(options: OfflineControllerOptions): Offl
       serverUrl: options.serverUrl,
       getToken: () => session?.token() ?? null,
       currentUserId: () => forUser,
-      onSignedOut: (reason) => session?.reportUnauthorized(reason),
+      onSignedOut: (reason, text) => session?.reportUnauthorized(text ?? reason),
       onReachability: (reachable) => (reachable ? options.fallback.reportSuccess() : options.fallback.reportFailure()),
       onOutboxChanged: options.onOutboxChanged,
       onRoomUpdate: options.onRoomUpdate,

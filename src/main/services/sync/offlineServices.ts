@@ -17,7 +17,7 @@ import { createBodyIndexer, type BodyIndexer } from '../search/bodyIndexer';
 import { createSearchService, type SearchService } from '../search/searchService';
 import type { BackoffOptions } from './backoff';
 import { SyncClient } from './syncClient';
-import { errorText } from '../../../shared/errors';
+import { encodeReason, errorText, errorTextOf, type ErrorText } from '../../../shared/errors';
 
 export interface OfflineServicesOptions {
   /** The app's data folder; the replica lives in `<userDataDir>/replica`. */
@@ -28,7 +28,7 @@ export interface OfflineServicesOptions {
   /** The signed-in person's id ('' when signed out). */
   readonly currentUserId: () => string;
   /** The server refused the token for good: end the session, show the login screen. */
-  readonly onSignedOut: (reason: string) => void;
+  readonly onSignedOut: (reason: string, text?: ErrorText) => void;
   /** Whether a request reached the server (from the outbox), for the connection indicator. */
   readonly onReachability?: (reachable: boolean) => void;
   readonly onOutboxChanged?: (entry: OutboxEntry) => void;
@@ -151,7 +151,10 @@ export async function createOfflineServices(options: OfflineServicesOptions): Pr
       try {
         await handle.applyLocal(fromBase64(update));
       } catch (error) {
-        throw new ApiFailure('internal', errorText('sync.saveFailed', { reason: error instanceof Error ? error.message : String(error) }));
+        // A keyed failure goes inside as an encoded text, so it is worded in the person's language too.
+        const text = errorTextOf(error);
+        const reason = text.key === undefined ? text.message : encodeReason(text);
+        throw new ApiFailure('internal', errorText('sync.saveFailed', { reason }));
       } finally {
         await sync.release(room);
       }

@@ -11,6 +11,8 @@ import { WebsocketProvider } from 'y-websocket';
 import { RoomRefusalSchema, type RoomRefusal } from '../../../shared/api/offline.contract';
 import type { ReplicaApi } from '../replica/protocol';
 import { SyncSocket } from './syncSocket';
+import { ApiFailure } from '../../../shared/api/result';
+import { errorText } from '../../../shared/errors';
 
 export type RoomStatus = 'connecting' | 'connected' | 'disconnected';
 
@@ -186,7 +188,7 @@ export class RoomSync {
     try {
       Y.decodeUpdate(update);
     } catch {
-      throw new Error('无效的文档修改数据');
+      throw new ApiFailure('invalid_input', errorText('sync.invalidUpdate'));
     }
     const stored = this.enqueueWrite(update, true);
     await stored;

@@ -7,9 +7,11 @@
 import type * as Y from 'yjs';
 import type { RoomRefusal } from '../../../shared/api/offline.contract';
 import type { ConnectionState } from '../../../shared/api/session.contract';
+import { errorText, type ErrorText } from '../../../shared/errors';
 import { Backoff, type BackoffOptions } from './backoff';
 import { RoomSync, type RoomReplica, type RoomStatus } from './roomSync';
 import { isForbidden, isUnauthorized } from './syncSocket';
+import { ApiFailure } from '../../../shared/api/result';
 
 export interface SyncClientOptions {
   /** The sync server, `http://HOST:PORT`; rooms connect to `ws://HOST:PORT/sync/<room>`. */
@@ -20,7 +22,8 @@ export interface SyncClientOptions {
   /** Asked once when the server refuses the token; resolves a new one, or null to sign out. */
   readonly refreshToken?: () => Promise<string | null>;
   /** The token is gone for good: the UI must ask the person to sign in (`session:signed-out`). */
-  readonly onSignedOut: (reason: string) => void;
+  /** The token was refused for good; `text` carries the reason's catalogue key (the renderer words it). */
+  readonly onSignedOut: (reason: string, text?: ErrorText) => void;
   /** The server refused a room to this person. */
   readonly onRoomDenied?: (room: string) => void;
   /** The server refused this person's edits to an open room (it stays readable). */
@@ -68,7 +71,7 @@ export class SyncClient {
 
   /** Opens `room` (or shares the already open one); resolves once it is loaded from the replica, online or not. */
   async open(room: string): Promise<RoomSync> {
-    if (this.closed) throw new Error('同步已关闭');
+    if (this.closed) throw new ApiFailure('unavailable', errorText('sync.closed'));
     const existing = this.rooms.get(room);
     if (existing) {
       existing.users += 1;
@@ -262,7 +265,8 @@ export class SyncClient {
       }
       if (!this.signedOut) {
         this.pause();
-        this.options.onSignedOut('登录已失效，请重新登录');
+        const expired = errorText('auth.sessionExpired');
+        this.options.onSignedOut(expired.message, expired);
       }
       return;
     }

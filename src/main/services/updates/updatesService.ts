@@ -17,8 +17,8 @@ export interface UpdatesService {
 
 /** What the browser version says: it is always the server's version. */
 export const browserUpdates: UpdatesService = {
-  status: () => ({ state: 'unsupported', message: '浏览器版本随服务器一同更新，无需单独更新' }),
-  check: () => Promise.resolve({ state: 'unsupported', message: '浏览器版本随服务器一同更新，无需单独更新' }),
+  status: () => ({ state: 'unsupported', ...errorText('updates.browserVersion') }),
+  check: () => Promise.resolve({ state: 'unsupported', ...errorText('updates.browserVersion') }),
   restart: () => {
     throw new ApiFailure('conflict', errorText('updates.browserFollowsServer'));
   },

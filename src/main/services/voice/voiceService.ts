@@ -14,14 +14,14 @@ import { VoiceMimeTypeSchema } from '../../../shared/http/voice';
 import type { OfflineServices } from '../sync/offlineServices';
 import { failureOf } from '../documents/serverCalls';
 import { ServerHttpError, ServerUnreachableError } from '../serverClient';
-import { errorText } from '../../../shared/errors';
+import { errorText, type ErrorText } from '../../../shared/errors';
 
 export type VoiceHandlers = HandlersOf<{ voice: typeof voiceCalls }, unknown>['voice'];
 
 export interface VoiceServiceOptions {
   /** e.g. `http://127.0.0.1:8787` */
   readonly serverUrl: string;
-  readonly session: { token(): string | null; reportUnauthorized(reason?: string): void };
+  readonly session: { token(): string | null; reportUnauthorized(reason?: string | ErrorText): void };
   /** The signed-in person's replica (null while signed out or still opening). */
   readonly replica: () => Pick<OfflineServices['replica'], 'putBlob' | 'getBlob'> | null;
   /** The 在线/离线 indicator re-checks at once when the server could not be reached. */
@@ -58,14 +58,14 @@ export function createVoiceHandlers(options: VoiceServiceOptions): VoiceHandlers
       });
     } catch (error) {
       options.reportUnreachable?.();
-      throw new ServerUnreachableError('无法连接服务器', { cause: error });
+      throw new ServerUnreachableError(errorText('client.unreachableBare'), { cause: error });
     }
     if (!response.ok) {
       const body = HttpErrorBodySchema.safeParse(await response.json().catch(() => undefined));
       const error = body.success
         ? new ServerHttpError(response.status, body.data.error.code, body.data.error)
         : new ServerHttpError(response.status, `http_${response.status}`, errorText('client.serverStatus', { status: response.status }));
-      if (response.status === 401) options.session.reportUnauthorized(error.message);
+      if (response.status === 401) options.session.reportUnauthorized(error);
       throw error;
     }
     const bytes = new Uint8Array(await response.arrayBuffer());

@@ -8,7 +8,7 @@
  */
 import { useCallback, useEffect, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BatchSecret, BatchStatus } from '../../../shared/api/batchSignoff.contract';
+import type { BatchSecret, BatchStatus, SkippedDocument } from '../../../shared/api/batchSignoff.contract';
 import type { InkDrawing } from '../../../shared/domain/documents/opinion';
 import type { DocumentView as DocumentViewData } from '../../../shared/http/documents';
 import { useApi } from '../../app/apiContext';
@@ -19,7 +19,7 @@ import { DocumentPdfPreview } from '../preview';
 import { InkImage, InkPad, PhrasePicker } from '../signoff';
 import { loadSavedSignature, saveSignature } from './savedSignature';
 import './batch.css';
-import { describeError } from '../../i18n/errors';
+import { describeError, describeReason } from '../../i18n/errors';
 import { termInLanguage } from '../../i18n/terms';
 
 export interface BatchViewProps {
@@ -40,7 +40,7 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
   const { t, i18n } = useTranslation();
   const api = useApi();
   const [eligible, setEligible] = useState<Candidate[] | null>(documents ? null : []);
-  const [skipped, setSkipped] = useState<Array<{ id: string; title: string; reason: string }>>([]);
+  const [skipped, setSkipped] = useState<SkippedDocument[]>([]);
   const [index, setIndex] = useState(0);
   const [views, setViews] = useState<Record<string, DocumentViewData>>({});
   const [own, setOwn] = useState<Record<string, string>>({});
@@ -250,7 +250,7 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
             <li key={item.documentId} aria-label={item.title}>
               <span className="signoff-batch-results__title">{item.title}</span>
               <span className={`signoff-batch-results__state signoff-batch-results__state--${item.state}`}>
-                {item.state === 'done' ? t('batch.ok') : item.state === 'failed' ? t('batch.failed', { reason: item.reason ?? '' }) : item.state === 'pending' ? t('batch.waiting') : t('batch.working')}
+                {item.state === 'done' ? t('batch.ok') : item.state === 'failed' ? t('batch.failed', { reason: describeReason(item, t) }) : item.state === 'pending' ? t('batch.waiting') : t('batch.working')}
               </span>
             </li>
           ))}
@@ -288,7 +288,7 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
           <h2>{t('batch.skipped')}</h2>
           <ul>
             {skipped.map((s) => (
-              <li key={s.id}>{t('batch.skippedItem', { title: s.title, reason: s.reason })}</li>
+              <li key={s.id}>{t('batch.skippedItem', { title: s.title, reason: describeReason(s, t) })}</li>
             ))}
           </ul>
         </section>
@@ -317,7 +317,7 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
                   {opinions.map((h, i) => (
                     <li key={`${h.at}-${i}`}>
                       {termInLanguage(h.label, i18n.language)}{'\u3000'}{h.actorName}：{h.opinion ?? ''}
-                      {h.opinionInk ? <InkImage drawing={h.opinionInk} label={`${h.actorName}的手写签批`} className="signoff-batch-ink" /> : null}
+                      {h.opinionInk ? <InkImage drawing={h.opinionInk} label={t('handwriting.inHistory', { name: h.actorName })} className="signoff-batch-ink" /> : null}
                     </li>
                   ))}
                 </ul>

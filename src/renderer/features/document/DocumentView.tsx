@@ -17,7 +17,7 @@ import { BodyEditor } from './BodyEditor';
 import type * as Y from 'yjs';
 import { RevisionsPanel } from '../revisions/RevisionsPanel';
 import { CoDraftersPanel } from './CoDraftersPanel';
-import { actionLabel, exchangeStatusLabel, formatTime, secrecyText, stateLabel, typeLabel, urgencyLabel } from './labels';
+import { actionLabel, commandSummary, exchangeStatusLabel, formatTime, secrecyText, stateLabel, typeLabel, urgencyLabel } from './labels';
 import { EditFieldsForm } from './EditFieldsForm';
 import { exportFrameOf } from './exportFrame';
 import { chosenFor, NextHolderPicker, type NextHolderChoice } from './NextHolderPicker';
@@ -110,7 +110,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
     setMessage(
       queuedCommand.status === 'rejected'
         ? { tone: 'error', text: t('docs.rejected', { reason: describeReason(queuedCommand, t) }) }
-        : { tone: 'success', text: t('docs.done', { action: queuedCommand.summary }) },
+        : { tone: 'success', text: t('docs.done', { action: commandSummary(queuedCommand, t) }) },
     );
   }, [queuedCommand, t]);
 
@@ -207,7 +207,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
     setNextHolders({});
     setInk(null);
     setVoice((v) => ({ recording: null, key: v.key + 1 }));
-    setMessage(command.status === 'pending' ? { tone: 'info', text: t('docs.queued') } : { tone: 'success', text: t('docs.done', { action: command.summary }) });
+    setMessage(command.status === 'pending' ? { tone: 'info', text: t('docs.queued') } : { tone: 'success', text: t('docs.done', { action: commandSummary(command, t) }) });
     setQueuedClientId(command.status === 'pending' ? command.clientId : null);
     void load();
   };
@@ -395,7 +395,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                   {local.commands.map((c) => (
                     <li key={c.clientId} className={`command command--${c.status}`}>
                       <span className="command__status">{t(`docs.commandStatus.${c.status}`)}</span>
-                      <span className="command__summary">{c.summary}</span>
+                      <span className="command__summary">{commandSummary(c, t)}</span>
                       <time className="command__time" dateTime={c.createdAt}>
                         {formatTime(c.createdAt)}
                       </time>

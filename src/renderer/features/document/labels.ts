@@ -3,7 +3,8 @@
  * (src/renderer/i18n/terms.ts; the Chinese ones are src/shared's).
  */
 import type { TFunction } from 'i18next';
-import { workflowStateLabels, type DocumentType, type Urgency, type WorkflowAction, type WorkflowState } from '../../../shared/domain/documents';
+import type { DocumentCommand } from '../../../shared/api/documents.contract';
+import { PENDING_DRAFT_LABEL, WorkflowActionSchema, workflowStateLabels, type DocumentType, type Urgency, type WorkflowAction, type WorkflowState } from '../../../shared/domain/documents';
 import { SecrecyLevelSchema } from '../../../shared/domain/documents/model';
 import { terms, termInLanguage, type ExchangeStatus } from '../../i18n/terms';
 
@@ -22,9 +23,10 @@ export const actionLabel = (action: WorkflowAction, t: TFunction): string => ter
 
 /**
  * A document's step as the interface says it: the step's word, unless the row carries a label of
- * its own (拟稿（待发送） for a draft still on this computer), shown as it came.
+ * its own: 拟稿（待发送） for a draft still on this computer is worded here, any other shown as it came.
  */
 export function stateLabel(item: { state: WorkflowState; stateLabel: string }, t: TFunction, language: string): string {
+  if (item.stateLabel === PENDING_DRAFT_LABEL) return t('docs.pendingDraft');
   return item.stateLabel === workflowStateLabels[item.state] ? terms(t).state(item.state) : termInLanguage(item.stateLabel, language, 'state');
 }
 
@@ -36,4 +38,28 @@ export function formatTime(iso: string): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
+const exchangeActions = new Set(['receive', 'return', 'withdraw', 'remind']);
 
+/** A summary's action code as a word: the exchange's 签收 … or the workflow's terms; an unknown code as it came. */
+function actionWord(key: string, action: string, t: TFunction): string {
+  if (key.startsWith('exchange')) return exchangeActions.has(action) ? t(`docs.summary.exchangeAction.${action}`) : action;
+  const parsed = WorkflowActionSchema.safeParse(action);
+  return parsed.success ? terms(t).action(parsed.data) : action;
+}
+
+/**
+ * What a command of ours did, in the interface language: main sends a key with codes and the
+ * person's own text (summaryKey/summaryParams); a command without one (an older main) shows main's
+ * Chinese line as it came.
+ */
+export function commandSummary(command: Pick<DocumentCommand, 'summary' | 'summaryKey' | 'summaryParams'>, t: TFunction): string {
+  const key = command.summaryKey;
+  if (!key) return command.summary;
+  const params = command.summaryParams ?? {};
+  const words = {
+    ...params,
+    action: actionWord(key, params.action ?? '', t),
+    voice: params.voice ? t('docs.summary.voice', { duration: params.voice }) : '',
+  };
+  return t(`docs.summary.${key}`, words);
+}

@@ -24,6 +24,7 @@ import { $isListNode, INSERT_ORDERED_LIST_COMMAND, INSERT_UNORDERED_LIST_COMMAND
 import { INSERT_TABLE_COMMAND } from '@lexical/table';
 import { $findMatchingParent, $insertNodeToNearestRoot, mergeRegister } from '@lexical/utils';
 import { bodyStatistics, type BodyStatistics } from '../../../shared/domain/documents';
+import type { DocxImportError } from './docxImport';
 import { $bodyBlocks, $replaceBody } from './bodyBlocks';
 import type { DocxFrame } from './docxExport';
 import { $createAttachmentNoteNode, $createPageBreakNode, $isAttachmentNoteNode } from './nodes';
@@ -81,7 +82,8 @@ function download(bytes: Uint8Array, name: string): void {
 }
 
 /** A file name without characters Windows refuses. */
-const safeName = (title: string) => (title.replace(/[\\/:*?"<>|\r\n]+/g, ' ').trim() || '正文').slice(0, 120);
+/** A file name from the title; an untitled body is named in the interface language (正文 / Body). */
+const safeName = (title: string, untitled: string) => (title.replace(/[\\/:*?"<>|\r\n]+/g, ' ').trim() || untitled).slice(0, 120);
 
 export function BodyToolbar({ editable, title, mainRecipients, frame }: BodyToolbarProps) {
   const { t } = useTranslation();
@@ -150,8 +152,12 @@ export function BodyToolbar({ editable, title, mainRecipients, frame }: BodyTool
         editor.update(() => $replaceBody(imported.blocks));
         setMessage({ kind: 'info', text: t('editor.imported', { name: file.name }) });
       } catch (error) {
-        const refused = error instanceof Error && error.name === 'DocxImportError';
-        setMessage({ kind: 'error', text: refused ? error.message : t('editor.importFailed', { reason: error instanceof Error ? error.message : String(error) }) });
+        // A refusal says why in the person's language; anything else is a failure with its message.
+        const refused = error instanceof Error && error.name === 'DocxImportError' ? (error as DocxImportError) : null;
+        setMessage({
+          kind: 'error',
+          text: refused ? t(`editor.docx.${refused.problem}`, { ...refused.params, defaultValue: refused.message }) : t('editor.importFailed', { reason: error instanceof Error ? error.message : String(error) }),
+        });
       } finally {
         setBusy(false);
       }
@@ -166,7 +172,7 @@ export function BodyToolbar({ editable, title, mainRecipients, frame }: BodyTool
       const blocks = editor.getEditorState().read($bodyBlocks);
       const { bodyToDocx } = await import('./docxExport');
       const bytes = await bodyToDocx({ title, blocks, ...(mainRecipients ? { mainRecipients } : {}), ...(frame ? { frame } : {}) });
-      download(bytes, `${safeName(title)}.docx`);
+      download(bytes, `${safeName(title, t('docs.body'))}.docx`);
     } catch (error) {
       setMessage({ kind: 'error', text: t('editor.exportFailed', { reason: error instanceof Error ? error.message : String(error) }) });
     } finally {

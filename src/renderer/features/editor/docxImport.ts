@@ -9,15 +9,15 @@
  */
 import mammoth from 'mammoth';
 import type { BodyBlock } from '../../../shared/domain/documents';
-import { trackedChanges } from './docxTrackedChanges';
+import { DocxReadError, trackedChanges } from './docxTrackedChanges';
 import { htmlToBodyBlocks } from './wordHtml';
 
 /** The largest .docx accepted (a body is text; pictures are not imported). */
 export const MAX_DOCX_BYTES = 20 * 1024 * 1024;
 
 /** A .docx that cannot become the body, with the reason to show. */
-export class DocxImportError extends Error {
-  override readonly name = 'DocxImportError';
+export class DocxImportError extends DocxReadError {
+  override readonly name: string = 'DocxImportError';
 }
 
 /**
@@ -45,17 +45,15 @@ export interface ImportedBody {
 }
 
 export async function docxToBody(bytes: Uint8Array): Promise<ImportedBody> {
-  if (bytes.byteLength > MAX_DOCX_BYTES) throw new DocxImportError(`Word 文件过大（超过 ${MAX_DOCX_BYTES / 1024 / 1024} MB），无法导入`);
+  if (bytes.byteLength > MAX_DOCX_BYTES) throw new DocxImportError('tooLarge', { mb: MAX_DOCX_BYTES / 1024 / 1024 });
   let changes;
   try {
     changes = await trackedChanges(bytes);
   } catch (error) {
-    throw new DocxImportError(error instanceof Error ? error.message : '不是有效的 Word 文件（.docx）');
+    throw error instanceof DocxReadError ? new DocxImportError(error.problem, error.params) : new DocxImportError('invalid');
   }
   if (changes.deletions > 0 || changes.insertions > 0) {
-    throw new DocxImportError(
-      `该 Word 文件含有未处理的修订（${changes.deletions} 处删除、${changes.insertions} 处插入）。导入会把删除的文字直接丢掉，请先在 Word 中“审阅”→“接受”或“拒绝”所有修订并保存后再导入。`,
-    );
+    throw new DocxImportError('trackedChanges', { deletions: changes.deletions, insertions: changes.insertions });
   }
   const arrayBuffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   let html: string;
@@ -69,7 +67,7 @@ export async function docxToBody(bytes: Uint8Array): Promise<ImportedBody> {
     );
     html = result.value;
   } catch (error) {
-    throw new DocxImportError(`无法读取 Word 文件：${error instanceof Error ? error.message : String(error)}`);
+    throw new DocxImportError('unreadable', { reason: error instanceof Error ? error.message : String(error) });
   }
   const title = new DOMParser().parseFromString(html, 'text/html').querySelector('.doc-title')?.textContent?.trim();
   return { blocks: htmlToBodyBlocks(html), ...(title ? { title } : {}) };

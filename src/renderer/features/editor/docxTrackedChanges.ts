@@ -8,9 +8,24 @@
  * A .docx is a ZIP; this reads just one entry of it with the platform's DecompressionStream
  * (Chromium, Node ≥ 18), so no ZIP library is needed beside mammoth.
  */
+import { zhCN, type Messages } from '../../i18n/zh-CN';
 
+/** What is wrong with a Word file, as a key of the interface's `editor.docx` wordings. */
+export type DocxProblem = keyof Messages['editor']['docx'];
+type DocxParams = Readonly<Record<string, string | number>>;
+
+/**
+ * A Word file that cannot be read, with the problem as a key and parameters the interface words in
+ * the person's language; `message` is the zh-CN wording (logs, and tests that read it).
+ */
 export class DocxReadError extends Error {
-  override readonly name = 'DocxReadError';
+  override readonly name: string = 'DocxReadError';
+  constructor(
+    readonly problem: DocxProblem,
+    readonly params: DocxParams = {},
+  ) {
+    super(zhCN.editor.docx[problem].replace(/\{\{(\w+)\}\}/g, (whole, name: string) => String(params[name] ?? whole)));
+  }
 }
 
 const u16 = (b: DataView, o: number) => b.getUint16(o, true);
@@ -38,12 +53,12 @@ export async function readZipEntry(zip: Uint8Array, name: string): Promise<Uint8
       break;
     }
   }
-  if (eocd < 0) throw new DocxReadError('不是有效的 Word 文件（.docx）');
+  if (eocd < 0) throw new DocxReadError('invalid');
   const entries = u16(view, eocd + 10);
   let offset = u32(view, eocd + 16);
   const decoder = new TextDecoder();
   for (let i = 0; i < entries; i++) {
-    if (offset + 46 > zip.length || u32(view, offset) !== 0x02014b50) throw new DocxReadError('Word 文件已损坏（目录不完整）');
+    if (offset + 46 > zip.length || u32(view, offset) !== 0x02014b50) throw new DocxReadError('damagedDirectory');
     const method = u16(view, offset + 10);
     const compressedSize = u32(view, offset + 20);
     const nameLength = u16(view, offset + 28);
@@ -53,12 +68,12 @@ export async function readZipEntry(zip: Uint8Array, name: string): Promise<Uint8
     const entryName = decoder.decode(zip.subarray(offset + 46, offset + 46 + nameLength));
     offset += 46 + nameLength + extraLength + commentLength;
     if (entryName !== name) continue;
-    if (u32(view, localOffset) !== 0x04034b50) throw new DocxReadError('Word 文件已损坏（条目不完整）');
+    if (u32(view, localOffset) !== 0x04034b50) throw new DocxReadError('damagedEntry');
     const start = localOffset + 30 + u16(view, localOffset + 26) + u16(view, localOffset + 28);
     const data = zip.subarray(start, start + compressedSize);
     if (method === 0) return data;
     if (method === 8) return inflateRaw(data);
-    throw new DocxReadError(`Word 文件使用了不支持的压缩方式（${method}）`);
+    throw new DocxReadError('compression', { method });
   }
   return undefined;
 }
@@ -72,7 +87,7 @@ export interface TrackedChanges {
 /** Counts `<w:del>` and `<w:ins>` revision marks in word/document.xml. */
 export async function trackedChanges(docx: Uint8Array): Promise<TrackedChanges> {
   const xml = await readZipEntry(docx, 'word/document.xml');
-  if (!xml) throw new DocxReadError('不是有效的 Word 文件（缺少 word/document.xml）');
+  if (!xml) throw new DocxReadError('noDocumentXml');
   const text = new TextDecoder().decode(xml);
   return { deletions: (text.match(/<w:del\b[\s>/]/g) ?? []).length, insertions: (text.match(/<w:ins\b[\s>/]/g) ?? []).length };
 }

@@ -17,9 +17,9 @@ export function BatchProgress({ run, items }: { run: BatchRun; items: readonly E
   const done = run.outcomes.length;
   return (
     <div className="batch-progress">
-      <progress max={run.total} value={done} aria-label={`${run.label}：${t('exchangeDesk.progress')}`} />
+      <progress max={run.total} value={done} aria-label={t('exchangeDesk.progressOf', { label: run.label })} />
       <p role="status">{t('exchangeDesk.progressText', { done, total: run.total })}</p>
-      <ul aria-label={`${run.label}：结果`} className="batch-results">
+      <ul aria-label={t('exchangeDesk.resultsOf', { label: run.label })} className="batch-results">
         {run.outcomes.map((o) => {
           const item = byId.get(o.id);
           const values = { title: item?.title ?? o.id, unit: item ? `${item.fromUnitName} → ${item.toUnitName}` : '' };

@@ -12,7 +12,7 @@ export interface BatchOutcome {
   readonly detail: string;
 }
 
-type CommandAnswer = Result<{ command: { status: string; reason?: string } }>;
+type CommandAnswer = Result<{ command: { status: string; reason?: string | undefined; reasonKey?: string | undefined; reasonParams?: ErrorText['params'] } }>;
 
 /** Runs `act` for every id in order, reporting after each; never throws. `describe` words a refusal in the person's language. */
 export async function runBatch(ids: readonly string[], act: (id: string) => Promise<CommandAnswer>, onProgress: (outcomes: BatchOutcome[]) => void, describe: (error: ErrorText) => string = (error) => error.message): Promise<BatchOutcome[]> {
@@ -22,7 +22,11 @@ export async function runBatch(ids: readonly string[], act: (id: string) => Prom
     try {
       const answer = await act(id);
       if (!answer.ok) outcome = { id, ok: false, detail: describe(answer.error) };
-      else if (answer.value.command.status === 'rejected') outcome = { id, ok: false, detail: answer.value.command.reason ?? '' };
+      else if (answer.value.command.status === 'rejected') {
+        // The server's refusal, worded by its key like any error.
+        const { reason, reasonKey, reasonParams } = answer.value.command;
+        outcome = { id, ok: false, detail: describe({ message: reason ?? '', ...(reasonKey ? { key: reasonKey } : {}), ...(reasonParams ? { params: reasonParams } : {}) }) };
+      }
       else outcome = { id, ok: true, detail: answer.value.command.status === 'pending' ? 'pending' : 'applied' };
     } catch (error) {
       outcome = { id, ok: false, detail: error instanceof Error ? error.message : String(error) };

@@ -18,7 +18,8 @@ import { formatDuration } from '../../../shared/domain/documents/voiceDuration';
 import { VoiceAudio, VoiceRecorder, type VoiceRecording } from '../signoff';
 import { searchPeople } from './peopleSearch';
 import '../../styles/messaging.css';
-import { describeError } from '../../i18n/errors';
+import { describeError, describeReason } from '../../i18n/errors';
+import { messagePreview } from './preview';
 import { joinList } from '../../i18n/terms';
 
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
@@ -191,7 +192,7 @@ export function MessagesSection() {
   const sendVoice = async () => {
     if (!voice || !selected) return;
     const extension = voice.mimeType.includes('ogg') ? 'ogg' : 'webm';
-    if (await sendBlob(selected, voice.blob, `语音-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}.${extension}`, voice.mimeType, voice.durationMs)) {
+    if (await sendBlob(selected, voice.blob, `${t('messaging.voice')}-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}.${extension}`, voice.mimeType, voice.durationMs)) {
       setVoice(null);
       setRecorderKey((key) => key + 1);
     }
@@ -233,7 +234,7 @@ export function MessagesSection() {
                   <span className="messaging__title">{c.title}</span>
                   {c.unread > 0 && <span className="messaging__unread">{c.unread}</span>}
                   {c.muted && <span className="messaging__muted">{t('messaging.muted')}</span>}
-                  <span className="messaging__last">{c.lastMessage ? preview(c.lastMessage.content, t) : ''}</span>
+                  <span className="messaging__last">{c.lastMessage ? messagePreview(c.lastMessage.content, t) : ''}</span>
                 </button>
               </li>
             ))}
@@ -357,24 +358,6 @@ export function MessagesSection() {
   );
 }
 
-type TFunction = ReturnType<typeof useTranslation>['t'];
-
-function preview(content: ChatMessage['content'], t: TFunction): string {
-  if (!content) return t('messaging.recalledShort');
-  switch (content.type) {
-    case 'text':
-      return content.text;
-    case 'file':
-      return `[${t('messaging.file')}] ${content.file.name}`;
-    case 'image':
-      return `[${t('messaging.image')}] ${content.file.name}`;
-    case 'document':
-      return `[${t('messaging.document')}] ${content.title}`;
-    case 'voice':
-      return `[${t('messaging.voice')}]`;
-  }
-}
-
 interface MessageItemProps {
   message: ChatMessage;
   mine: boolean;
@@ -447,7 +430,7 @@ function MessageItem({ message: m, mine, sender, reads, editing, onEdit, onSaveE
         </span>
       ) : null}
       <span className="messaging__status">
-        {m.status === 'pending' ? t('messaging.pending') : m.status === 'rejected' ? t('messaging.rejected', { reason: m.reason ?? '' }) : null}
+        {m.status === 'pending' ? t('messaging.pending') : m.status === 'rejected' ? t('messaging.rejected', { reason: describeReason(m, t) }) : null}
         {mine && m.seq !== null && others.length === 1 && <span>{readers.length === 1 ? t('messaging.read') : t('messaging.unread')}</span>}
         {/* In a group of up to 50 the sender can see who has read it, not only how many. */}
         {mine && m.seq !== null && others.length > 1 && others.length <= READ_NAMES_MAX_MEMBERS && (

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../app/apiContext';
+import { messagePreview } from './preview';
 
 /**
  * The web host's desktop notifications, through the browser's Notification API: a new message in a
@@ -29,7 +30,10 @@ export function useBrowserNotifications(enabled: boolean): void {
       if (live && permission === 'granted') new Notification(title, { body, tag });
     };
 
-    const offMessage = api.on('messagingNotify', (payload) => void show(payload.title, payload.body, `message:${payload.conversationId}`));
+    // Worded here when main sent the parts (its title and body are zh-CN).
+    const offMessage = api.on('messagingNotify', (payload) =>
+      void show(payload.untitled ? t('messaging.newMessage') : payload.title, payload.content !== undefined ? messagePreview(payload.content, t) : payload.body, `message:${payload.conversationId}`),
+    );
     const offBadge = api.on('badgeChanged', (count) => {
       const more = lastTodo === null ? 0 : count.todo - lastTodo;
       lastTodo = count.todo;

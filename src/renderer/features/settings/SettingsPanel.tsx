@@ -6,6 +6,7 @@
  */
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { LockableSetting, SettingsView, UserSettings } from '../../../shared/deployment';
 import { useApi } from '../../app/apiContext';
 import { SectionPage } from '../../components/SectionPage';
@@ -151,7 +152,7 @@ export function SettingsPanel() {
               <p>{t('settings.ignoredTitle')}</p>
               <ul>
                 {view.ignored.map((entry) => (
-                  <li key={entry.setting}>{entry.reason}</li>
+                  <li key={entry.setting}>{ignoredReason(entry, view.effective.startOnLogin, t)}</li>
                 ))}
               </ul>
             </div>
@@ -214,4 +215,16 @@ function Toggle({ label, checked, onChange, note, disabled }: { label: string; c
       ) : null}
     </div>
   );
+}
+
+const ignoredReasons = new Set(['serverUrl', 'autoUpdate', 'rememberPassword', 'fonts']);
+
+/**
+ * Why a personal setting is not in effect, in the interface language. The reason follows from the
+ * setting (and, for 开机启动, from what the policy forces); a setting this list does not know shows
+ * the reason as it came.
+ */
+function ignoredReason(entry: { setting: string; reason: string }, startOnLogin: boolean, t: TFunction): string {
+  if (entry.setting === 'startOnLogin') return t(`settings.ignoredReason.${startOnLogin ? 'startOnLoginRequired' : 'startOnLoginForbidden'}`);
+  return ignoredReasons.has(entry.setting) ? t(`settings.ignoredReason.${entry.setting}`, { defaultValue: entry.reason }) : entry.reason;
 }

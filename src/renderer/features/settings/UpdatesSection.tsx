@@ -53,7 +53,7 @@ export function UpdatesSection() {
       case 'unsupported':
         return t('settings.browserUpdates');
       case 'disabled':
-        return status.message;
+        return describeError(status, t);
       case 'checking':
         return t('settings.checking');
       case 'current':
@@ -63,7 +63,7 @@ export function UpdatesSection() {
       case 'downloaded':
         return t('settings.downloaded', { version: status.version });
       case 'failed':
-        return t('settings.updateFailed', { message: status.message });
+        return t('settings.updateFailed', { message: describeError(status, t) });
       case 'idle':
         return null;
     }
