@@ -130,7 +130,7 @@ export function openSqlite(file: string): SqliteDatabase {
       ),
     startBackgroundCheckpoints: async (options) => {
       if (closed || checkpointer) throw new Error(closed ? 'the store is closed' : 'background checkpoints already run');
-      checkpointer = await startWalCheckpointer(db, file, options);
+      checkpointer = await startWalCheckpointer({ writer: db, file, hold: (work) => queue.run(work) }, options);
       return checkpointer;
     },
     close: () =>
