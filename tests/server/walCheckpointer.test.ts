@@ -107,7 +107,10 @@ describe('WAL checkpoints on a worker thread', () => {
     const server = await startTestServer();
     const running = threads();
     expect(running).toBeGreaterThan(before);
+    const checkpointer = (server.deps.db as SqliteDatabase).backgroundCheckpoints;
+    expect((await checkpointer!.stats()).passive).toBeGreaterThanOrEqual(0);
     await server.stop();
+    await expect(checkpointer!.stats()).rejects.toThrow(/stopped/);
     // The checkpoint thread has ended (it is the only thread a server starts of its own).
     expect(threads()).toBeLessThan(running);
     expect(existsSync(join(server.dataDir, 'xietong.db-wal'))).toBe(false);

@@ -84,6 +84,8 @@ export interface SqliteDatabase extends Database {
    * then stops the thread and truncates the WAL. Short-lived commands leave SQLite's own.
    */
   startBackgroundCheckpoints(options?: WalCheckpointerOptions): Promise<WalCheckpointer>;
+  /** The running checkpoint thread, if started (its figures, for metrics and tests). */
+  readonly backgroundCheckpoints: WalCheckpointer | undefined;
 }
 
 /** Opens (creating if needed) the SQLite store at `file`. */
@@ -128,6 +130,9 @@ export function openSqlite(file: string): SqliteDatabase {
           (row) => row.name,
         ),
       ),
+    get backgroundCheckpoints() {
+      return checkpointer;
+    },
     startBackgroundCheckpoints: async (options) => {
       if (closed || checkpointer) throw new Error(closed ? 'the store is closed' : 'background checkpoints already run');
       checkpointer = await startWalCheckpointer({ writer: db, file, hold: (work) => queue.run(work) }, options);
