@@ -34,13 +34,19 @@ export interface RoomRef {
   name: RoomName;
 }
 
-/** Parses a room name; returns null when it is not a valid `<kind>:<id>`. */
+/** `RoomNameSchema`'s rule, with the kind and id captured (the length limit follows from the id's). */
+const roomNamePattern = /^(doc|chat|user):([A-Za-z0-9._-]{1,128})$/;
+
+/**
+ * Parses a room name; returns null when it is not a valid `<kind>:<id>`. The same rule as
+ * `RoomNameSchema`, matched directly: the server parses a room name on every workflow step and every
+ * sync message, and two zod parses per call were a measurable part of a step.
+ */
 export function parseRoomName(value: string): RoomRef | null {
-  const parsed = RoomNameSchema.safeParse(value);
-  if (!parsed.success) return null;
-  const separator = parsed.data.indexOf(':');
-  const kind = RoomKindSchema.parse(parsed.data.slice(0, separator));
-  return { kind, id: parsed.data.slice(separator + 1), name: parsed.data };
+  if (typeof value !== 'string') return null;
+  const match = roomNamePattern.exec(value);
+  if (!match) return null;
+  return { kind: match[1] as RoomKind, id: match[2]!, name: value as RoomName };
 }
 
 /** Builds a room name from its parts; throws (a zod error) on an invalid id. */

@@ -90,7 +90,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const unlock = lockDataDir(options.dataDir);
   let db: Database;
   try {
-    db = await openStore({ dataDir: options.dataDir, ...(options.postgresUrl ? { postgresUrl: options.postgresUrl } : {}) }, allMigrations());
+    db = await openStore({ dataDir: options.dataDir, ...(options.postgresUrl ? { postgresUrl: options.postgresUrl } : {}) }, allMigrations(), {
+      // WAL checkpoints (copying pages into the database file and syncing it) off the event loop.
+      backgroundCheckpoints: { onError: (error) => log.warn('WAL checkpoint failed (tried again shortly)', { error: error.message }) },
+    });
   } catch (error) {
     unlock();
     throw error;

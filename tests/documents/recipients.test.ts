@@ -11,6 +11,8 @@ import {
   availableActions,
   startIncoming,
   startWorkflow,
+  WorkflowActionSchema,
+  WorkflowStateSchema,
   type ActionRequest,
   type Actor,
   type Participant,
@@ -161,5 +163,24 @@ describe('下一步办理人 per step', () => {
     expect(offered(atNumbering(), zhao)).not.toContain('transfer');
     // Actions that choose nobody stay offered as they are.
     expect(actionsWithRecipients(atNumbering(), zhao, everyone).find((a) => a.action === 'number')).toEqual({ action: 'number', label: '编号' });
+  });
+});
+
+describe('whether an action chooses people', () => {
+  // The server reads the unit's people only when some offered action chooses among them, asking
+  // actionRecipients with nobody: that answer must not depend on who the people are.
+  it('depends on the action and the step, never on the people', () => {
+    for (const kind of ['outgoing', 'incoming'] as const) {
+      const base = kind === 'outgoing' ? startWorkflow('outgoing', li) : startIncoming(zhao, everyone);
+      for (const state of WorkflowStateSchema.options) {
+        const status: WorkflowStatus = { ...base, state, holders: [wang.id, zhao.id], trail: [] };
+        for (const action of WorkflowActionSchema.options) {
+          for (const actor of [li, wang, zhao]) {
+            const withNobody = actionRecipients(status, actor, action, []) === undefined;
+            expect(actionRecipients(status, actor, action, everyone) === undefined, `${kind} ${state} ${action}`).toBe(withNobody);
+          }
+        }
+      }
+    }
   });
 });

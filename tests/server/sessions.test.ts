@@ -106,6 +106,23 @@ describe('sign-out and revocation on one server (SQLite)', () => {
     await server.deps.accounts.setDisabled('zhao', false);
   });
 
+  it('a token used many times stops working at the next request once its account is disabled, and once its session ends', async () => {
+    // The server remembers a token's signature check; whether it still counts is read every time.
+    const token = await login(server.url, 'liu');
+    for (let i = 0; i < 3; i++) expect((await call(server.url, 'GET', '/api/me', { token })).status).toBe(200);
+    await server.deps.accounts.setDisabled('liu', true);
+    expect((await call(server.url, 'GET', '/api/me', { token })).status).toBe(401);
+    expect((await call(server.url, 'GET', '/api/documents?box=todo', { token })).status).toBe(401);
+    await server.deps.accounts.setDisabled('liu', false);
+    // Disabling ended the session: the old token does not come back with the account.
+    expect((await call(server.url, 'GET', '/api/me', { token })).status).toBe(401);
+
+    const fresh = await login(server.url, 'liu');
+    for (let i = 0; i < 3; i++) expect((await call(server.url, 'GET', '/api/me', { token: fresh })).status).toBe(200);
+    expect((await call(server.url, 'POST', '/api/auth/logout', { token: fresh })).status).toBe(204);
+    expect((await call(server.url, 'GET', '/api/me', { token: fresh })).status).toBe(401);
+  });
+
   it('a revocation made by another process (the admin commands) reaches open sockets through the store', async () => {
     const token = await login(server.url, 'chen');
     const socket = await openSocket(server.url, 'user-chen', token);

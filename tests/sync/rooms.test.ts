@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { documentRoom, formatRoomName, parseRoomName } from '../../src/shared/rooms';
+import { documentRoom, formatRoomName, parseRoomName, RoomNameSchema } from '../../src/shared/rooms';
 
 describe('room names', () => {
   it('parses each kind into its parts', () => {
@@ -13,6 +13,11 @@ describe('room names', () => {
     for (const bad of ['', 'doc', 'doc:', 'blob:1', 'doc:a/b', 'doc:a b', 'doc:文件', `doc:${'x'.repeat(129)}`, 'DOC:1']) {
       expect(parseRoomName(bad), bad).toBeNull();
     }
+  });
+
+  it('accepts exactly what RoomNameSchema accepts', () => {
+    const names = ['doc:a', `doc:${'x'.repeat(128)}`, `doc:${'x'.repeat(129)}`, `chat:${'y'.repeat(128)}`, 'user:a.b_c-d', 'doc:a\n', '\ndoc:a', 'doc:a:b', 'doc::a', ' doc:a', 'user:%41'];
+    for (const name of names) expect(parseRoomName(name) !== null, name).toBe(RoomNameSchema.safeParse(name).success);
   });
 
   it('formats names and refuses ids that would not parse back', () => {

@@ -68,3 +68,53 @@ export class TokenSigner {
     return parsed.data;
   }
 }
+
+/** How many verified tokens {@link VerifiedTokens} remembers: a few per person signed in to a large unit. */
+export const VERIFIED_TOKENS_LIMIT = 2_000;
+
+/**
+ * Tokens whose signature was checked, and what they said: every request presents its token, and
+ * checking the HMAC and parsing the payload again each time was a measurable part of a request's
+ * time. Only the signature check and the parse are remembered. Whether the token still counts (the
+ * account, its token version, the session) is read from the store on every request by the caller, so
+ * disabling an account, a password change and signing out take effect at once; and expiry is checked
+ * on every use against the clock. Only tokens that verified are remembered (a stranger's made-up ones
+ * never enter), at most `limit` of them, the least recently used leaving first.
+ */
+export class VerifiedTokens {
+  /** Insertion order is recency order: a hit is moved to the end, the first key is the oldest. */
+  private readonly entries = new Map<string, Readonly<TokenPayload>>();
+
+  constructor(
+    private readonly signer: TokenSigner,
+    readonly limit: number = VERIFIED_TOKENS_LIMIT,
+  ) {
+    if (!Number.isInteger(limit) || limit < 1) throw new Error(`VerifiedTokens limit must be a positive integer (was ${limit})`);
+  }
+
+  /** How many tokens are remembered now (never more than `limit`). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** As {@link TokenSigner.verify}: the payload of a well-formed, untampered, unexpired token; null otherwise. */
+  verify(token: string, nowMs: number): Readonly<TokenPayload> | null {
+    const known = this.entries.get(token);
+    if (known) {
+      this.entries.delete(token);
+      if (known.exp * 1000 <= nowMs) return null;
+      this.entries.set(token, known);
+      return known;
+    }
+    const payload = this.signer.verify(token, nowMs);
+    if (!payload) return null;
+    if (this.entries.size >= this.limit) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    // Frozen: every request holding this token shares the one object.
+    const frozen = Object.freeze(payload);
+    this.entries.set(token, frozen);
+    return frozen;
+  }
+}

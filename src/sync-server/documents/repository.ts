@@ -75,11 +75,12 @@ function columns(doc: StoredDocument): Array<string | number | null> {
 
 /**
  * The next number of the change feed. Call inside the transaction that makes the change: the
- * counter row stays locked until commit, so numbers are handed out in commit order.
+ * counter row stays locked until commit, so numbers are handed out in commit order. One UPSERT
+ * (creating the row at 1 the first time) rather than an insert-if-missing and then an update: a
+ * statement fewer on every change, and on PostgreSQL a round trip fewer inside the transaction.
  */
 export async function nextChangeSeq(tx: Queryable): Promise<number> {
-  await tx.run('INSERT INTO document_change_counter (id, n) VALUES (1, 0) ON CONFLICT (id) DO NOTHING');
-  const row = await tx.get<{ n: number }>('UPDATE document_change_counter SET n = n + 1 WHERE id = 1 RETURNING n');
+  const row = await tx.get<{ n: number }>('INSERT INTO document_change_counter (id, n) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET n = document_change_counter.n + 1 RETURNING n');
   if (!row) throw new Error('change counter missing');
   return Number(row.n);
 }

@@ -43,19 +43,33 @@ const toVersion = (row: VersionRow): BodyVersion => ({
   createdAt: new Date(Number(row.created_at)).toISOString(),
 });
 
-/** The room's state and snapshot now (empty document when nothing was ever written). */
-export async function roomState(loadRoomUpdates: LoadRoomUpdates, documentId: string): Promise<{ state: Uint8Array; snapshot: Uint8Array }> {
-  const room = parseRoomName(`doc:${documentId}`);
-  const updates = room ? await loadRoomUpdates(room.name) : [];
+/** State and snapshot of a document nothing was ever written to, encoded once (see `roomState`). */
+let emptyRoom: { state: Uint8Array; snapshot: Uint8Array } | undefined;
+
+function encodeRoom(guid: string, updates: readonly Uint8Array[]): { state: Uint8Array; snapshot: Uint8Array } {
   // A guid of our own: Yjs makes a random one (31 calls to the system's random source) per doc, a
   // measurable part of a workflow action, which reads the body this way (issue 21).
-  const doc = new Y.Doc({ gc: false, guid: `doc:${documentId}` });
+  const doc = new Y.Doc({ gc: false, guid });
   try {
     applyAll(doc, updates, null);
     return { state: Y.encodeStateAsUpdate(doc), snapshot: Y.encodeSnapshot(Y.snapshot(doc)) };
   } finally {
     doc.destroy();
   }
+}
+
+/** The room's state and snapshot now (empty document when nothing was ever written). */
+export async function roomState(loadRoomUpdates: LoadRoomUpdates, documentId: string): Promise<{ state: Uint8Array; snapshot: Uint8Array }> {
+  const room = parseRoomName(`doc:${documentId}`);
+  const updates = room ? await loadRoomUpdates(room.name) : [];
+  if (updates.length === 0) {
+    // Every step of a document whose body was never opened closes a version of an empty room: the
+    // same bytes each time (no clients, no deletions), which cost a Y.Doc — and its random client
+    // id — per action. Encoded once; each caller gets its own copy, so none can alter another's.
+    emptyRoom ??= encodeRoom('doc:', []);
+    return { state: emptyRoom.state.slice(), snapshot: emptyRoom.snapshot.slice() };
+  }
+  return encodeRoom(`doc:${documentId}`, updates);
 }
 
 /**

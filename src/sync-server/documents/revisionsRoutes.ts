@@ -4,9 +4,9 @@
  * `POST /api/documents/:id/revisions/decisions`, `GET /api/documents/:id/revisions/pdf?from&to`.
  * Every query and body is parsed with the schemas of src/shared/http/revisions.ts.
  */
-import { z } from 'zod';
 import { RevisionDecisionRequestSchema, RevisionsQuerySchema } from '../../shared/http/revisions';
 import type { ServerDeps } from '../deps';
+import { idParam } from '../http/params';
 import { ok, type Reply, type Router } from '../http/router';
 import { changeFeedFor } from './changeFeed';
 import { fontOverridesFromEnv } from './pdfService';
@@ -16,7 +16,6 @@ import { DocumentService } from './service';
 export function registerRevisionRoutes(router: Router, deps: ServerDeps): void {
   const documents = new DocumentService(deps, changeFeedFor(deps.db));
   const revisions = new RevisionsService(deps, documents, { fonts: fontOverridesFromEnv(process.env) });
-  const idParam = (params: Readonly<Record<string, string>>): string => z.string().min(1).max(100).parse(params.id);
 
   router.get('/api/documents/:id/versions', async (ctx) => ok(await revisions.versions(ctx.user, idParam(ctx.params))));
   router.get('/api/documents/:id/revisions', async (ctx) => ok(await revisions.revisions(ctx.user, idParam(ctx.params), ctx.parseQuery(RevisionsQuerySchema))));

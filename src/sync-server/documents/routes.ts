@@ -2,7 +2,6 @@
  * HTTP routes of official documents (INTERFACES.md) and delegation, and the `doc:` room rule.
  * Every body and query is parsed with the schemas of src/shared/http/documents.ts.
  */
-import { z } from 'zod';
 import { canReadDocument, mayEditBody, mayTake, type FontOverrides } from '../../shared/domain/documents';
 import {
   AttachmentUploadQuerySchema,
@@ -18,6 +17,7 @@ import {
 import { DEFAULT_MAX_VOICE_BYTES, VoiceMimeTypeSchema } from '../../shared/http/voice';
 import type { ServerDeps } from '../deps';
 import { badRequest, forbidden, HttpError } from '../http/errors';
+import { idParam, sha256Param } from '../http/params';
 import { created, noContent, ok, type Reply, type Router } from '../http/router';
 import { prepareStagingDir, stageUpload, UploadSlots } from '../http/uploads';
 import { DocumentPdfService, fontOverridesFromEnv, MAX_PDF_BYTES, type PdfVerifier } from './pdfService';
@@ -70,8 +70,6 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
   const pdfs = new DocumentPdfService(deps, documents, { fonts, ...(options.verifier ? { verifier: options.verifier } : {}) });
   const sheets = new OpinionSheetService(deps, documents, { fonts });
   const coDrafters = new CoDrafterService(deps, documents, feed);
-  const idParam = (params: Readonly<Record<string, string>>): string => z.string().min(1).max(100).parse(params.id);
-  const shaParam = (params: Readonly<Record<string, string>>): string => z.string().regex(/^[0-9a-f]{64}$/).parse(params.sha256);
   const maxVoiceBytes = options.maxVoiceBytes ?? maxVoiceBytesFromEnv(process.env);
   const sealUploads = deps.metrics.counter('xietong_document_seal_uploads_total', 'Sealed PDF uploads by result (accepted, repeated, refused).');
   const stagingDir = prepareStagingDir(deps.dataDir);
@@ -178,19 +176,19 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
     { maxBodyBytes: MAX_ATTACHMENT_BYTES },
   );
   router.get('/api/documents/:id/attachments/:sha256', async (ctx): Promise<Reply> => {
-    const file = await documents.attachment(ctx.user, idParam(ctx.params), shaParam(ctx.params));
+    const file = await documents.attachment(ctx.user, idParam(ctx.params), sha256Param(ctx.params));
     // RFC 6266 / 5987: the Chinese file name travels percent-encoded; the ASCII fallback is generic.
     const disposition = `attachment; filename="attachment"; filename*=UTF-8''${encodeURIComponent(file.name)}`;
     return { status: 200, body: file.bytes, contentType: 'application/octet-stream', headers: { 'content-disposition': disposition, 'cache-control': 'no-store' } };
   });
-  router.delete('/api/documents/:id/attachments/:sha256', async (ctx) => ok(await documents.removeAttachment(ctx.user, idParam(ctx.params), shaParam(ctx.params))));
+  router.delete('/api/documents/:id/attachments/:sha256', async (ctx) => ok(await documents.removeAttachment(ctx.user, idParam(ctx.params), sha256Param(ctx.params))));
 
   // 语音签批: the recording goes up first (by its digest), then the action that cites it.
   router.put(
     '/api/documents/:id/voice/:sha256',
     async (ctx): Promise<Reply> => {
       const id = idParam(ctx.params);
-      const sha256 = shaParam(ctx.params);
+      const sha256 = sha256Param(ctx.params);
       const type = VoiceMimeTypeSchema.safeParse(ctx.req.headers['content-type'] ?? '');
       const issue = type.success ? undefined : type.error.issues[0]?.message;
       if (!type.success) throw new HttpError('unsupported_media_type', issue ? textOfWording(issue) : errorText('voice.formatUnsupported'));
@@ -213,7 +211,7 @@ export function registerDocumentRoutes(router: Router, deps: ServerDeps, options
     { maxBodyBytes: maxVoiceBytes },
   );
   router.get('/api/documents/:id/voice/:sha256', async (ctx): Promise<Reply> => {
-    const note = await documents.voiceNote(ctx.user, idParam(ctx.params), shaParam(ctx.params));
+    const note = await documents.voiceNote(ctx.user, idParam(ctx.params), sha256Param(ctx.params));
     return { status: 200, body: note.bytes, contentType: note.mimeType, headers: { 'cache-control': 'no-store' } };
   });
 

@@ -151,6 +151,10 @@ export class DocumentService {
   private async actionsWithRecipients(doc: StoredDocument, actor: Actor, unitPeople?: Participant[]): Promise<DocumentView['availableActions']> {
     const actions = availableActions(doc.workflow, actor);
     if (actions.length === 0) return actions;
+    // The unit's people matter only to actions that hand the document to someone (whether an action
+    // does depends on the action and the step, not on the people: asked with nobody). A sender's
+    // view after 提交 offers 撤回 and 催办 only, and needs no directory read.
+    if (!unitPeople && actions.every((a) => actionRecipients(doc.workflow, actor, a.action, []) === undefined)) return actionsWithRecipients(doc.workflow, actor, [], actions);
     const people = unitPeople ?? (await this.unitPeople(doc.workflow.unitId));
     return actionsWithRecipients(doc.workflow, actor, people, actions);
   }

@@ -3,11 +3,11 @@
  * 签收 / 退回 / 撤回 / 催收. Also starts the module's two bounded background jobs: 催收 of overdue
  * items and the CRL refresh from the config's URLs; the returned function stops both.
  */
-import { z } from 'zod';
 import { ExchangeActionRequestSchema, ExchangeListQuerySchema } from '../../shared/http/documents';
 import type { ServerDeps } from '../deps';
 import { changeFeedFor } from '../documents/changeFeed';
 import { DocumentService } from '../documents/service';
+import { idParam } from '../http/params';
 import { bytes, ok, type Router } from '../http/router';
 import { exchangeSettings } from './config';
 import { startCrlRefresh } from './crlRefresh';
@@ -16,7 +16,6 @@ import { ExchangeService } from './service';
 export function registerExchangeRoutes(router: Router, deps: ServerDeps): () => Promise<void> {
   const feed = changeFeedFor(deps.db);
   const exchange = new ExchangeService(deps, new DocumentService(deps, feed), feed);
-  const idParam = (params: Readonly<Record<string, string>>): string => z.string().min(1).max(100).parse(params.id);
 
   router.get('/api/exchange', async (ctx) => ok(await exchange.list(ctx.user, ctx.parseQuery(ExchangeListQuerySchema))));
   router.get('/api/exchange/:id', async (ctx) => ok(await exchange.get(ctx.user, idParam(ctx.params))));

@@ -52,6 +52,20 @@ describe('Router', () => {
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it('gives every request without an id a fresh one, past a refill of the pool it draws from', async () => {
+    const ids = new Set<string>();
+    for (let round = 0; round < 60; round++) {
+      const responses = await Promise.all(Array.from({ length: 10 }, () => fetch(`${base}/api/items/1`, { headers: auth })));
+      for (const response of responses) {
+        await response.text();
+        const id = response.headers.get('x-request-id') ?? '';
+        expect(id).toMatch(/^[0-9a-f]{16}$/);
+        ids.add(id);
+      }
+    }
+    expect(ids.size).toBe(600);
+  });
+
   it('decodes path parameters and refuses broken encodings with 400', async () => {
     expect(await (await fetch(`${base}/api/items/${encodeURIComponent('发文/1')}`, { headers: auth })).json()).toEqual({ id: '发文/1', by: '李文' });
     expect((await fetch(`${base}/api/items/%E0%A4%A`, { headers: auth })).status).toBe(400);

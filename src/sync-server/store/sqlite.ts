@@ -8,6 +8,7 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Queryable, Row, SqlValue } from './database';
+import { startWalCheckpointer, type WalCheckpointer, type WalCheckpointerOptions } from './walCheckpointer';
 
 export const SQLITE_FILE = 'xietong.db';
 
@@ -78,6 +79,13 @@ export interface SqliteDatabase extends Database {
   /** The underlying connection (online backup, admin tools). */
   readonly raw: BetterSqlite3.Database;
   readonly file: string;
+  /**
+   * Moves WAL checkpoints off this thread (walCheckpointer.ts), for a long-running server; `close()`
+   * then stops the thread and truncates the WAL. Short-lived commands leave SQLite's own.
+   */
+  startBackgroundCheckpoints(options?: WalCheckpointerOptions): Promise<WalCheckpointer>;
+  /** The running checkpoint thread, if started (its figures, for metrics and tests). */
+  readonly backgroundCheckpoints: WalCheckpointer | undefined;
 }
 
 /** Opens (creating if needed) the SQLite store at `file`. */
@@ -95,6 +103,7 @@ export function openSqlite(file: string): SqliteDatabase {
   const commit = db.prepare('COMMIT');
   const rollback = db.prepare('ROLLBACK');
   let closed = false;
+  let checkpointer: WalCheckpointer | undefined;
   return {
     dialect: 'sqlite',
     raw: db,
@@ -121,12 +130,25 @@ export function openSqlite(file: string): SqliteDatabase {
           (row) => row.name,
         ),
       ),
+    get backgroundCheckpoints() {
+      return checkpointer;
+    },
+    startBackgroundCheckpoints: async (options) => {
+      if (closed || checkpointer) throw new Error(closed ? 'the store is closed' : 'background checkpoints already run');
+      checkpointer = await startWalCheckpointer({ writer: db, file, hold: (work) => queue.run(work) }, options);
+      return checkpointer;
+    },
     close: () =>
-      queue.run(() => {
-        if (!closed) {
-          closed = true;
-          db.close();
+      queue.run(async () => {
+        if (closed) return;
+        closed = true;
+        if (checkpointer) {
+          await checkpointer.stop();
+          // Everything into the database file and the WAL emptied: a stopped server's data folder
+          // is small and a copy of the database file alone is complete.
+          db.pragma('wal_checkpoint(TRUNCATE)');
         }
+        db.close();
       }),
   };
 }

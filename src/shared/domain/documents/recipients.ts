@@ -9,8 +9,8 @@ import { RoleSchema } from '../roles';
 import {
   WorkflowStateSchema,
   availableActions,
-  eligibleFor,
   handlesDocuments,
+  mayHold,
   type Actor,
   type Participant,
   type WorkflowAction,
@@ -84,7 +84,7 @@ export function actionRecipients(
       return result(undefined, ordered, onlyOne(leaders), true);
     }
     case 'transfer': {
-      const eligible = others.filter((p) => !status.holders.includes(p.id) && eligibleFor(state, unitId, p) === null);
+      const eligible = others.filter((p) => !status.holders.includes(p.id) && mayHold(state, unitId, p));
       return result(state, eligible, [], true, 1);
     }
     case 'propose': {

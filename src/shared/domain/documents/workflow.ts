@@ -217,6 +217,19 @@ export type ApplyResult = { readonly ok: true; readonly status: WorkflowStatus }
 
 const refuse = (code: RefusalCode, text: ErrorText): Refusal => ({ ok: false, code, reason: text.message, text });
 
+/**
+ * A permission refused, its text not yet written. `availableActions` asks about every action on every
+ * view of a document and only wants yes or no: filling the Chinese wordings of a dozen refusals
+ * nobody reads was a measurable part of a workflow action on the server. The text is made when a
+ * refusal is actually answered (`mayTake`, `applyAction`).
+ */
+interface Denial {
+  readonly ok: false;
+  readonly why: () => ErrorText;
+}
+const deny = (why: () => ErrorText): Denial => ({ ok: false, why });
+const refused = (denial: Denial): Refusal => refuse('forbidden', denial.why());
+
 const terminalStates: ReadonlySet<WorkflowState> = new Set(['archived']);
 
 /** The steps a document can be 退回'd to from its current one (never forward, never the same). */
@@ -272,14 +285,28 @@ const stepRequirement: Partial<Record<WorkflowState, { roles?: readonly Role[]; 
  */
 export const handlesDocuments = (person: Pick<Participant, 'roles'>): boolean => person.roles.some((role) => role !== 'admin');
 
+/**
+ * Why `person` may not hold `state` of a document owned by `unitId`, as a text not yet written; null
+ * when they may. The one copy of the rule behind `eligibleFor` and `mayHold`.
+ */
+function ineligibility(state: WorkflowState, unitId: string, person: Participant): (() => ErrorText) | null {
+  const req = stepRequirement[state];
+  if (!req) return () => errorText('workflow.noHolderStep', { step: workflowStateLabels[state] });
+  if (req.ownUnit && person.unitId !== unitId) return () => errorText('workflow.holderOtherUnit', { name: person.name, step: workflowStateLabels[state] });
+  if (req.roles && !req.roles.some((r) => person.roles.includes(r)))
+    return () => errorText('workflow.holderWrongRole', { name: person.name, role: stepHolderLabels[req.holder], step: workflowStateLabels[state] });
+  if (!handlesDocuments(person)) return () => errorText('workflow.holderAdminOnly', { name: person.name, step: workflowStateLabels[state] });
+  return null;
+}
+
 /** Whether `person` may hold `state` of a document owned by `unitId`; the reason if not. */
 export function eligibleFor(state: WorkflowState, unitId: string, person: Participant): ErrorText | null {
-  const req = stepRequirement[state];
-  if (!req) return errorText('workflow.noHolderStep', { step: workflowStateLabels[state] });
-  if (req.ownUnit && person.unitId !== unitId) return errorText('workflow.holderOtherUnit', { name: person.name, step: workflowStateLabels[state] });
-  if (req.roles && !req.roles.some((r) => person.roles.includes(r))) return errorText('workflow.holderWrongRole', { name: person.name, role: stepHolderLabels[req.holder], step: workflowStateLabels[state] });
-  if (!handlesDocuments(person)) return errorText('workflow.holderAdminOnly', { name: person.name, step: workflowStateLabels[state] });
-  return null;
+  return ineligibility(state, unitId, person)?.() ?? null;
+}
+
+/** Whether `person` may hold `state` (as `eligibleFor`, without wording a reason nobody reads: lists of whom to offer). */
+export function mayHold(state: WorkflowState, unitId: string, person: Participant): boolean {
+  return ineligibility(state, unitId, person) === null;
 }
 
 /**
@@ -314,82 +341,82 @@ function currentStepTouched(status: WorkflowStatus): boolean {
 }
 
 /** The identity for a permission check of `action`, or a refusal saying why not. */
-function permission(status: WorkflowStatus, actor: Actor, action: WorkflowAction): Participant | Refusal {
+function permission(status: WorkflowStatus, actor: Actor, action: WorkflowAction): Participant | Denial {
   const { state } = status;
   const label = workflowActionLabels[action];
-  if (terminalStates.has(state)) return refuse('forbidden', errorText('workflow.archived'));
+  if (terminalStates.has(state)) return deny(() => errorText('workflow.archived'));
   const pending = pendingHolders(status);
   const asHolder = actingIdentity(status, actor, pending);
-  const notHolder = refuse('forbidden', errorText('workflow.notHolder', { step: workflowStateLabels[state], label }));
+  const notHolder = deny(() => errorText('workflow.notHolder', { step: workflowStateLabels[state], label }));
 
   switch (action) {
     case 'submit':
-      if (state !== 'draft') return refuse('forbidden', errorText('workflow.submitOnlyDraft', { step: workflowStateLabels[state] }));
+      if (state !== 'draft') return deny(() => errorText('workflow.submitOnlyDraft', { step: workflowStateLabels[state] }));
       return asHolder ?? notHolder;
     case 'approve':
-      if (!['review', 'countersign', 'signoff'].includes(state)) return refuse('forbidden', errorText('workflow.notAtStep', { step: workflowStateLabels[state], label }));
+      if (!['review', 'countersign', 'signoff'].includes(state)) return deny(() => errorText('workflow.notAtStep', { step: workflowStateLabels[state], label }));
       return asHolder ?? notHolder;
     case 'return':
       // 登记 is the first step of a 收文: there is nothing before it to go back to.
-      if ((!workingStates.has(state) && state !== 'dispatched') || state === 'registering') return refuse('forbidden', errorText('workflow.notAtStep', { step: workflowStateLabels[state], label }));
-      if (status.trail.length === 0) return refuse('forbidden', errorText('workflow.nothingToReturnTo'));
+      if ((!workingStates.has(state) && state !== 'dispatched') || state === 'registering') return deny(() => errorText('workflow.notAtStep', { step: workflowStateLabels[state], label }));
+      if (status.trail.length === 0) return deny(() => errorText('workflow.nothingToReturnTo'));
       return asHolder ?? notHolder;
     case 'transfer':
-      if (!workingStates.has(state) && state !== 'draft') return refuse('forbidden', errorText('workflow.notAtStep', { step: workflowStateLabels[state], label }));
+      if (!workingStates.has(state) && state !== 'draft') return deny(() => errorText('workflow.notAtStep', { step: workflowStateLabels[state], label }));
       return asHolder ?? notHolder;
     case 'withdraw': {
-      if (status.trail.length === 0 || state === 'dispatched' || state === 'completed') return refuse('forbidden', errorText('workflow.nothingToWithdraw'));
+      if (status.trail.length === 0 || state === 'dispatched' || state === 'completed') return deny(() => errorText('workflow.nothingToWithdraw'));
       const self = actor.id === status.enteredBy ? actor : actor.delegators?.find((d) => d.id === status.enteredBy);
-      if (!self) return refuse('forbidden', errorText('workflow.withdrawSenderOnly'));
-      if (currentStepTouched(status)) return refuse('forbidden', errorText('workflow.withdrawTooLate'));
+      if (!self) return deny(() => errorText('workflow.withdrawSenderOnly'));
+      if (currentStepTouched(status)) return deny(() => errorText('workflow.withdrawTooLate'));
       return self;
     }
     case 'number':
-      if (state !== 'numbering') return refuse('forbidden', errorText('workflow.numberOnlyAtNumbering', { step: workflowStateLabels[state] }));
+      if (state !== 'numbering') return deny(() => errorText('workflow.numberOnlyAtNumbering', { step: workflowStateLabels[state] }));
       return asHolder ?? notHolder;
     case 'seal':
-      if (state !== 'sealing') return refuse('forbidden', errorText('workflow.sealOnlyAtSealing', { step: workflowStateLabels[state] }));
+      if (state !== 'sealing') return deny(() => errorText('workflow.sealOnlyAtSealing', { step: workflowStateLabels[state] }));
       return asHolder ?? notHolder;
     case 'dispatch':
-      if (state !== 'dispatching') return refuse('forbidden', errorText('workflow.dispatchOnlyAtDispatching', { step: workflowStateLabels[state] }));
+      if (state !== 'dispatching') return deny(() => errorText('workflow.dispatchOnlyAtDispatching', { step: workflowStateLabels[state] }));
       return asHolder ?? notHolder;
     case 'archive': {
-      if (state !== 'dispatched' && state !== 'completed') return refuse('forbidden', errorText('workflow.archiveNotAtStep', { step: workflowStateLabels[state] }));
+      if (state !== 'dispatched' && state !== 'completed') return deny(() => errorText('workflow.archiveNotAtStep', { step: workflowStateLabels[state] }));
       const clerk = [actor, ...(actor.delegators ?? [])].find((p) => isClerkOfUnit(p, status.unitId));
-      return clerk ?? refuse('forbidden', errorText('workflow.archiveClerkOnly'));
+      return clerk ?? deny(() => errorText('workflow.archiveClerkOnly'));
     }
     case 'register':
-      if (state !== 'registering') return refuse('forbidden', errorText('workflow.registerOnlyAtRegistering', { step: workflowStateLabels[state] }));
+      if (state !== 'registering') return deny(() => errorText('workflow.registerOnlyAtRegistering', { step: workflowStateLabels[state] }));
       return asHolder ?? notHolder;
     case 'propose':
-      if (state !== 'proposing') return refuse('forbidden', errorText('workflow.proposeOnlyAtProposing', { step: workflowStateLabels[state] }));
+      if (state !== 'proposing') return deny(() => errorText('workflow.proposeOnlyAtProposing', { step: workflowStateLabels[state] }));
       return asHolder ?? notHolder;
     case 'instruct':
-      if (state !== 'instructing') return refuse('forbidden', errorText('workflow.instructOnlyAtInstructing', { step: workflowStateLabels[state] }));
+      if (state !== 'instructing') return deny(() => errorText('workflow.instructOnlyAtInstructing', { step: workflowStateLabels[state] }));
       return asHolder ?? notHolder;
     case 'assign':
-      if (state !== 'assigning') return refuse('forbidden', errorText('workflow.assignOnlyAtAssigning', { step: workflowStateLabels[state] }));
+      if (state !== 'assigning') return deny(() => errorText('workflow.assignOnlyAtAssigning', { step: workflowStateLabels[state] }));
       return asHolder ?? notHolder;
     case 'complete':
-      if (state !== 'handling') return refuse('forbidden', errorText('workflow.completeOnlyAtHandling', { step: workflowStateLabels[state] }));
+      if (state !== 'handling') return deny(() => errorText('workflow.completeOnlyAtHandling', { step: workflowStateLabels[state] }));
       return asHolder ?? notHolder;
     case 'circulate': {
       if (status.kind !== 'incoming' || !['instructing', 'assigning', 'handling', 'completed'].includes(state))
-        return refuse('forbidden', errorText('workflow.circulateAfterInstruction'));
+        return deny(() => errorText('workflow.circulateAfterInstruction'));
       const who = asHolder ?? [actor, ...(actor.delegators ?? [])].find((p) => isClerkOfUnit(p, status.unitId));
-      return who ?? refuse('forbidden', errorText('workflow.circulateHolderOrClerk'));
+      return who ?? deny(() => errorText('workflow.circulateHolderOrClerk'));
     }
     case 'read': {
       const reader = [actor, ...(actor.delegators ?? [])].find((p) => status.readers.some((r) => r.userId === p.id && !r.readAt));
-      return reader ?? refuse('forbidden', errorText('workflow.nothingToRead'));
+      return reader ?? deny(() => errorText('workflow.nothingToRead'));
     }
     case 'remind': {
-      if (!workingStates.has(state)) return refuse('forbidden', errorText('workflow.remindNotNeeded', { step: workflowStateLabels[state] }));
-      if (pending.includes(actor.id)) return refuse('forbidden', errorText('workflow.remindNotSelf'));
+      if (!workingStates.has(state)) return deny(() => errorText('workflow.remindNotNeeded', { step: workflowStateLabels[state] }));
+      if (pending.includes(actor.id)) return deny(() => errorText('workflow.remindNotSelf'));
       const clerk = [actor, ...(actor.delegators ?? [])].find((p) => isClerkOfUnit(p, status.unitId));
       if (clerk) return clerk;
       if (actor.id === status.enteredBy) return actor;
-      return refuse('forbidden', errorText('workflow.remindClerkOrSender'));
+      return deny(() => errorText('workflow.remindClerkOrSender'));
     }
   }
 }
@@ -397,7 +424,7 @@ function permission(status: WorkflowStatus, actor: Actor, action: WorkflowAction
 /** Whether `actor` holds the step on which `action` is taken (used for the 用印 upload). */
 export function mayTake(status: WorkflowStatus, actor: Actor, action: WorkflowAction): { ok: true; as: Participant } | Refusal {
   const who = permission(status, actor, action);
-  return 'ok' in who ? who : { ok: true, as: who };
+  return 'ok' in who ? refused(who) : { ok: true, as: who };
 }
 
 /**
@@ -470,7 +497,7 @@ export function applyAction(status: WorkflowStatus, request: ActionRequest, acto
   if (request.expectedVersion !== undefined && request.expectedVersion !== status.version)
     return refuse('stale', errorText('documents.stale'));
   const who = permission(status, actor, request.action);
-  if ('ok' in who) return who;
+  if ('ok' in who) return refused(who);
   const opinion = request.opinion?.trim() || undefined;
   const reason = request.reason?.trim() || undefined;
   /** 拟办 and 批示 need an opinion: typed, handwritten or spoken. */
