@@ -185,13 +185,20 @@ export async function startWalCheckpointer(store: CheckpointedStore, options: Wa
   worker.unref();
   const onError = options.onError ?? (() => undefined);
   let stopping: Promise<void> | null = null;
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  const statsWaiters: Array<(stats: WalCheckpointerStats) => void> = [];
+  const statsWaiters: Array<{ resolve: (stats: WalCheckpointerStats) => void; reject: (error: Error) => void }> = [];
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', (code) => {
+      // Ended unasked (a crash): the writer's backstop checkpoints from now on; say so.
+      if (!stopping) onError(new Error(`the WAL checkpoint thread ended (exit ${code}); the store checkpoints by itself from now on`));
+      for (const waiter of statsWaiters.splice(0)) waiter.reject(new Error('the WAL checkpoint thread is stopped'));
+      resolve();
+    }),
+  );
   let released: (() => void) | undefined;
   worker.on('error', (error) => onError(error));
   worker.on('message', (message: WorkerMessage) => {
     if (message.type === 'error') onError(new Error(`WAL checkpoint failed: ${message.message}`));
-    if (message.type === 'stats') statsWaiters.shift()?.(message.stats);
+    if (message.type === 'stats') statsWaiters.shift()?.resolve(message.stats);
     if (message.type === 'release') released?.();
     if (message.type === 'hold') {
       // The thread has copied nearly everything; the server's statements wait while it copies the
@@ -225,7 +232,7 @@ export async function startWalCheckpointer(store: CheckpointedStore, options: Wa
           reject(new Error('the WAL checkpoint thread is stopped'));
           return;
         }
-        statsWaiters.push(resolve);
+        statsWaiters.push({ resolve, reject });
         worker.postMessage('stats');
       }),
     stop: () => {
