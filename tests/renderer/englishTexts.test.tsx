@@ -10,6 +10,7 @@ import type { BatchStatus } from '../../src/shared/api/batchSignoff.contract';
 import { encodeReason, errorText } from '../../src/shared/errors';
 import { BatchView } from '../../src/renderer/features/batch';
 import { BatchProgress } from '../../src/renderer/features/exchange/BatchProgress';
+import { runBatch as runExchangeBatch } from '../../src/renderer/features/exchange/batch';
 import { docxToBody, DocxImportError } from '../../src/renderer/features/editor/docxImport';
 import { renderWithApi } from './render';
 import type { OutboxCommand, OutboxEntry } from '../../src/shared/api/offline.contract';
@@ -173,5 +174,15 @@ describe('a draft still on this computer', () => {
     const row = { state: 'draft' as const, stateLabel: '拟稿（待发送）' };
     expect(stateLabel(row, en.t, 'en')).toBe('Drafting (waiting to send)');
     expect(stateLabel(row, zh.t, 'zh-CN')).toBe('拟稿（待发送）');
+  });
+});
+
+describe('bulk exchange refusals', () => {
+  it('words a refused command by its key', async () => {
+    const en = await createI18n('en');
+    const refused = errorText('exchange.statusIs', { status: '已签收' });
+    const answer = { ok: true as const, value: { command: { status: 'rejected', reason: refused.message, reasonKey: refused.key, reasonParams: refused.params } } };
+    const [outcome] = await runExchangeBatch(['x1'], () => Promise.resolve(answer), () => undefined, (error) => describeError(error, en.t));
+    expect(outcome?.detail).toBe('The document is already Received. Please refresh.');
   });
 });

@@ -6,23 +6,24 @@
 import { z } from 'zod';
 import { defineCall } from './contract';
 import { LocalDocumentSchema } from './documents.contract';
+import { issueMessage } from '../errors';
 
 /** The server takes at most 50 MB per attachment. */
 export const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024;
 
 const IdSchema = z.string().min(1).max(100);
-const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, '附件标识无效');
+const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, issueMessage('input.attachmentIdInvalid'));
 /** base64 of at most MAX_ATTACHMENT_BYTES (4 characters per 3 bytes). */
 const AttachmentBase64Schema = z
   .string()
-  .max(Math.ceil(MAX_ATTACHMENT_BYTES / 3) * 4, '附件不能超过 50 MB')
-  .regex(/^[A-Za-z0-9+/]*={0,2}$/, '不是有效的 base64 数据');
+  .max(Math.ceil(MAX_ATTACHMENT_BYTES / 3) * 4, issueMessage('input.attachmentTooLarge'))
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, issueMessage('input.encodingInvalid'));
 
 export const attachmentsCalls = {
   /** The holder adds a 附件 while the text may change; answers the document as `documents:get` does. */
   add: defineCall(
     'attachments:add',
-    z.object({ documentId: IdSchema, name: z.string().trim().min(1, '请提供附件名称').max(120, '附件名称不能超过 120 个字'), base64: AttachmentBase64Schema }),
+    z.object({ documentId: IdSchema, name: z.string().trim().min(1, issueMessage('input.attachmentNameMissing')).max(120, issueMessage('input.attachmentNameTooLong')), base64: AttachmentBase64Schema }),
     LocalDocumentSchema,
   ),
   /** Downloads one 附件 for anyone who may read the document. */

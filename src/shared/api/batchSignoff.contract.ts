@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { defineCall, defineEvent } from './contract';
 import { ApprovalRecordSchema } from '../domain/documents/approvalRecord';
 import { InkDrawingSchema } from '../domain/documents/opinion';
-import { ErrorTextFieldsSchema } from '../errors';
+import { ErrorTextFieldsSchema, issueMessage } from '../errors';
 
 const IdSchema = z.string().min(1).max(100);
 
@@ -70,10 +70,10 @@ export const BatchSecretSchema = z.discriminatedUnion('kind', [
     kind: z.literal('p12'),
     p12: z
       .string()
-      .min(1, '请选择证书文件')
-      .max(4 * 1024 * 1024, '证书文件过大')
-      .regex(/^[A-Za-z0-9+/]*={0,2}$/, '证书文件读取失败'),
-    password: z.string().min(1, '请输入证书密码').max(200),
+      .min(1, issueMessage('input.certificateFileMissing'))
+      .max(4 * 1024 * 1024, issueMessage('input.certificateFileTooLarge'))
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, issueMessage('input.certificateFileUnreadable')),
+    password: z.string().min(1, issueMessage('input.certificatePasswordMissing')).max(200),
   }),
   z.object({
     kind: z.literal('pkcs11'),
@@ -81,8 +81,8 @@ export const BatchSecretSchema = z.discriminatedUnion('kind', [
      * The UKey driver, by the path of one of the deployment's `ukeyModules` (`batchSignoff:ukeys`);
      * main loads no other library.
      */
-    module: z.string().min(1, '请选择 UKey 驱动').max(500),
-    pin: z.string().min(1, '请输入 UKey 口令').max(200),
+    module: z.string().min(1, issueMessage('input.ukeyDriverMissing')).max(500),
+    pin: z.string().min(1, issueMessage('input.ukeyPinMissing')).max(200),
     tokenLabel: z.string().max(200).optional(),
   }),
 ]);
@@ -114,7 +114,7 @@ export const batchSignoffCalls = {
   /** Which of the chosen documents the person may approve now; the others with why. */
   prepare: defineCall(
     'batchSignoff:prepare',
-    z.object({ ids: z.array(IdSchema).min(1, '请至少选择一份公文').max(500) }),
+    z.object({ ids: z.array(IdSchema).min(1, issueMessage('input.chooseDocuments')).max(500) }),
     z.object({
       eligible: z.array(z.object({ id: IdSchema, title: z.string(), dueDate: z.string().optional() })),
       skipped: z.array(SkippedDocumentSchema),
@@ -124,7 +124,7 @@ export const batchSignoffCalls = {
   start: defineCall(
     'batchSignoff:start',
     z.object({
-      items: z.array(z.object({ id: IdSchema, title: z.string().max(500), opinion: z.string().trim().max(2000) })).min(1, '没有可签批的公文').max(500),
+      items: z.array(z.object({ id: IdSchema, title: z.string().max(500), opinion: z.string().trim().max(2000) })).min(1, issueMessage('input.nothingToSign')).max(500),
       ink: InkDrawingSchema.optional(),
       secret: BatchSecretSchema,
     }),

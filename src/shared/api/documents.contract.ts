@@ -25,11 +25,11 @@ import {
 } from '../http/documents';
 import { DirectoryUnitSchema, DirectoryUserSchema } from '../http/directory';
 import { PhrasesSchema } from '../http/phrases';
-import { ErrorTextFieldsSchema } from '../errors';
+import { ErrorTextFieldsSchema, issueMessage } from '../errors';
 
 const IdSchema = z.string().min(1).max(100);
 /** Binary payloads cross the bridge as base64 (IPC and the web host's JSON both carry strings). */
-const Base64Schema = z.string().max(64 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, '不是有效的 base64 数据');
+const Base64Schema = z.string().max(64 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, issueMessage('input.encodingInvalid'));
 
 /**
  * What a command did, as the renderer words it (`docs.summary.<key>`); its parameters hold codes
@@ -90,7 +90,7 @@ export const documentCalls = {
     z.object({ items: z.array(DocumentListItemSchema), next: z.string().optional(), fromReplica: z.boolean() }),
   ),
   get: defineCall('documents:get', z.object({ id: IdSchema }), LocalDocumentSchema),
-  create: defineCall('documents:create', DocumentFieldsSchema.partial().extend({ kind: DocumentKindSchema, title: z.string().trim().min(1, '标题不能为空').max(200) }), LocalDocumentSchema),
+  create: defineCall('documents:create', DocumentFieldsSchema.partial().extend({ kind: DocumentKindSchema, title: z.string().trim().min(1, issueMessage('documents.titleRequired')).max(200) }), LocalDocumentSchema),
   update: defineCall('documents:update', z.object({ id: IdSchema, fields: UpdateDocumentRequestSchema }), LocalDocumentSchema),
   /**
    * Queues a workflow step in the outbox; resolves once it is durably queued and, when online, once

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { VoiceNoteSchema } from '../domain/documents/opinion';
 import { defineCall, defineEvent } from './contract';
-import { ErrorTextFieldsSchema } from '../errors';
+import { ErrorTextFieldsSchema, issueMessage } from '../errors';
 import {
   ConversationSchema,
   MESSAGE_FILE_MAX_BYTES,
@@ -55,7 +55,7 @@ export type ChatHistory = z.infer<typeof ChatHistorySchema>;
 export const ComposeContentSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('text'),
-    text: z.string().trim().min(1, '消息不能为空').max(MESSAGE_TEXT_MAX, `消息不能超过 ${MESSAGE_TEXT_MAX} 字`),
+    text: z.string().trim().min(1, issueMessage('input.messageEmpty')).max(MESSAGE_TEXT_MAX, issueMessage('input.messageTooLong', { max: MESSAGE_TEXT_MAX })),
     mentions: z.array(IdSchema).max(50).default([]),
   }),
   z.object({ type: z.literal('document'), documentId: IdSchema, title: z.string().trim().min(1).max(200) }),
@@ -63,8 +63,8 @@ export const ComposeContentSchema = z.discriminatedUnion('type', [
 
 const FileBase64Schema = z
   .string()
-  .max(Math.ceil(MESSAGE_FILE_MAX_BYTES / 3) * 4, '文件不能超过 50 MB')
-  .regex(/^[A-Za-z0-9+/]*={0,2}$/, '不是有效的 base64 数据');
+  .max(Math.ceil(MESSAGE_FILE_MAX_BYTES / 3) * 4, issueMessage('input.fileTooLarge'))
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, issueMessage('input.encodingInvalid'));
 
 /** One piece of a chunked upload: small enough for any bridge message, many of them show progress. */
 export const UPLOAD_CHUNK_BYTES = 512 * 1024;
@@ -72,8 +72,8 @@ export const UPLOAD_CHUNK_BYTES = 512 * 1024;
 const ChunkBase64Schema = z
   .string()
   .min(1)
-  .max(Math.ceil(UPLOAD_CHUNK_BYTES / 3) * 4 + 4, '分块过大')
-  .regex(/^[A-Za-z0-9+/]*={0,2}$/, '不是有效的 base64 数据');
+  .max(Math.ceil(UPLOAD_CHUNK_BYTES / 3) * 4 + 4, issueMessage('input.chunkTooLarge'))
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, issueMessage('input.encodingInvalid'));
 
 const UploadIdSchema = z.string().uuid();
 
@@ -85,7 +85,7 @@ export const messagingCalls = {
     'messaging:create',
     z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('direct'), userId: IdSchema }),
-      z.object({ kind: z.literal('group'), title: z.string().trim().min(1, '群聊名称不能为空').max(60), memberIds: z.array(IdSchema).min(1, '请至少选择一位成员').max(499) }),
+      z.object({ kind: z.literal('group'), title: z.string().trim().min(1, issueMessage('input.groupTitleMissing')).max(60), memberIds: z.array(IdSchema).min(1, issueMessage('input.groupMembersMissing')).max(499) }),
     ]),
     ConversationSchema,
   ),
@@ -110,7 +110,7 @@ export const messagingCalls = {
       conversationId: IdSchema,
       name: z.string().trim().min(1).max(255),
       mimeType: z.string().min(1).max(100),
-      size: z.number().int().positive('文件是空的'),
+      size: z.number().int().positive(issueMessage('input.fileEmpty')),
       /** A recorded voice message (Opus), sent as `voice` content with this duration instead of as a file. */
       voiceDurationMs: VoiceNoteSchema.shape.durationMs.optional(),
     }),
@@ -122,7 +122,7 @@ export const messagingCalls = {
   uploadCancel: defineCall('messaging:upload-cancel', z.object({ uploadId: UploadIdSchema }), z.object({})),
   /** A file of the conversation, for members only. */
   file: defineCall('messaging:file', z.object({ conversationId: IdSchema, sha256: z.string().regex(/^[0-9a-f]{64}$/) }), z.object({ name: z.string(), mimeType: z.string(), base64: z.string() })),
-  edit: defineCall('messaging:edit', z.object({ conversationId: IdSchema, messageId: IdSchema, text: z.string().trim().min(1, '消息不能为空').max(MESSAGE_TEXT_MAX) }), ChatMessageSchema),
+  edit: defineCall('messaging:edit', z.object({ conversationId: IdSchema, messageId: IdSchema, text: z.string().trim().min(1, issueMessage('input.messageEmpty')).max(MESSAGE_TEXT_MAX) }), ChatMessageSchema),
   /** 撤回 (within 2 minutes of sending). */
   recall: defineCall('messaging:recall', z.object({ conversationId: IdSchema, messageId: IdSchema }), ChatMessageSchema),
   /** Moves the person's "read up to" mark. */

@@ -7,13 +7,14 @@
 import { z } from 'zod';
 import { defineCall } from './contract';
 import { DocumentCommandSchema, LocalDocumentSchema } from './documents.contract';
+import { issueMessage } from '../errors';
 
 /** A PKCS#12 file is a few KB; 1 MB leaves room for long chains without inviting abuse. */
 const P12Base64Schema = z
   .string()
-  .min(1, '请选择证书文件')
-  .max(1024 * 1024 * 4, '证书文件过大')
-  .regex(/^[A-Za-z0-9+/]*={0,2}$/, '证书文件读取失败');
+  .min(1, issueMessage('input.certificateFileMissing'))
+  .max(1024 * 1024 * 4, issueMessage('input.certificateFileTooLarge'))
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, issueMessage('input.certificateFileUnreadable'));
 
 export const sealingCalls = {
   /** Signs and uploads the PDF, then queues 用印; fails with the server's reason when it refuses the upload. */
@@ -23,7 +24,7 @@ export const sealingCalls = {
       id: z.string().min(1).max(100),
       p12: P12Base64Schema,
       /** Held only for this call: it opens the key, the key signs once and is dropped. */
-      password: z.string().min(1, '请输入证书密码').max(200),
+      password: z.string().min(1, issueMessage('input.certificatePasswordMissing')).max(200),
       opinion: z.string().trim().max(2000).optional(),
     }),
     z.object({

@@ -6,17 +6,18 @@
 import { z } from 'zod';
 import { defineCall } from './contract';
 import { VoiceMimeTypeSchema } from '../http/voice';
+import { issueMessage } from '../errors';
 
 /** What main keeps of one recording at most: the server's default cap (5 MB, ≈ 10 min of Opus). */
 export const MAX_VOICE_BYTES = 5 * 1024 * 1024;
 
 const IdSchema = z.string().min(1).max(100);
-const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, '录音标识无效');
+const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, issueMessage('input.recordingIdInvalid'));
 const VoiceBase64Schema = z
   .string()
-  .min(1, '录音是空的')
-  .max(Math.ceil(MAX_VOICE_BYTES / 3) * 4, '录音不能超过 5 MB')
-  .regex(/^[A-Za-z0-9+/]*={0,2}$/, '不是有效的 base64 数据');
+  .min(1, issueMessage('voice.empty'))
+  .max(Math.ceil(MAX_VOICE_BYTES / 3) * 4, issueMessage('voice.tooLargeClient'))
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, issueMessage('input.encodingInvalid'));
 
 export const voiceCalls = {
   /**

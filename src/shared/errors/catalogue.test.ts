@@ -56,4 +56,10 @@ describe('error catalogue', () => {
     expect(decodeReason('旧的理由')).toEqual({ message: '旧的理由' });
     expect(decodeReason('理由\u0000{not json')).toEqual({ message: '理由' });
   });
+
+  it('gives every Chinese wording one key, so a message found word for word names one key', () => {
+    const byWording = new Map<string, string[]>();
+    for (const [key, entry] of Object.entries(errorCatalogue)) byWording.set(entry.zh, [...(byWording.get(entry.zh) ?? []), key]);
+    expect([...byWording.values()].filter((keys) => keys.length > 1)).toEqual([]);
+  });
 });

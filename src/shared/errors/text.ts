@@ -82,6 +82,14 @@ export function errorTextOf(error: unknown): ErrorText {
   return parsed.success ? { message: error.message, ...keyFields({ message: error.message, ...parsed.data }) } : { message: error.message };
 }
 
+/**
+ * A validation message (a zod issue in an IPC contract) that keeps its catalogue key: the dispatcher
+ * sends it keyed, so the renderer words it like any error; its zh-CN message reads as before.
+ */
+export function issueMessage<K extends ErrorKey>(key: K, ...params: ParamsArg<K>): string {
+  return encodeReason(errorText(key, ...params));
+}
+
 /** Only the key and params of a text (for spreading into an error body), without undefined fields. */
 export function keyFields(text: ErrorText): { key?: string; params?: ErrorParams } {
   const fields: { key?: string; params?: ErrorParams } = {};

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ApiFailure, defineCall } from '../../../shared/api';
 import { createDispatcher } from './dispatcher';
+import { issueMessage, wordError } from '../../../shared/errors';
 
 const contract = {
   notes: {
     add: defineCall('notes:add', z.object({ text: z.string().min(1) }), z.object({ length: z.number() })),
     broken: defineCall('notes:broken', z.object({}), z.object({ length: z.number() })),
     refuse: defineCall('notes:refuse', z.object({}), z.object({})),
+    sign: defineCall('notes:sign', z.object({ password: z.string().min(1, issueMessage('input.certificatePasswordMissing')) }), z.object({})),
   },
 };
 
@@ -18,6 +20,7 @@ const dispatcher = createDispatcher(
       add: ({ text }) => Promise.resolve({ length: text.length }),
       broken: () => Promise.resolve({ length: 'not a number' } as unknown as { length: number }),
       refuse: () => Promise.reject(new ApiFailure('forbidden', '无权操作')),
+      sign: () => Promise.resolve({}),
     },
   },
   {},
@@ -36,6 +39,12 @@ describe('dispatcher', () => {
       expect(result.error.code).toBe('invalid_input');
       expect(result.error.message).toContain('text');
     }
+  });
+
+  it('sends a keyed validation message with its key: the same zh-CN text, worded in English too', async () => {
+    const result = await dispatcher.dispatch('notes:sign', { password: '' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', key: 'client.invalidField', message: '输入无效：password: 请输入证书密码' } });
+    if (!result.ok) expect(wordError(result.error, 'en')).toBe('Invalid input: password: Enter the certificate password');
   });
 
   it('refuses unknown channels', async () => {

@@ -5,7 +5,7 @@
  */
 import type { ZodError } from 'zod';
 import { ApiFailure, channelsOf, fail, ok, type ContractShape, type HandlersOf, type Result } from '../../../shared/api';
-import { errorText } from '../../../shared/errors';
+import { decodeReason, errorText, isEncodedReason, type ErrorText } from '../../../shared/errors';
 
 export interface Dispatcher {
   /** Runs the call named by `channel` with `rawInput`; never throws. */
@@ -18,8 +18,21 @@ export interface DispatcherOptions {
   logError?: (channel: string, error: unknown) => void;
 }
 
-export const describeZodError = (error: ZodError): string =>
-  error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(input)'}: ${issue.message}`).join('; ');
+const issuePath = (issue: ZodError['issues'][number]): string => (issue.path.length > 0 ? issue.path.join('.') : '(input)');
+/** An issue's zh-CN text: a keyed one (issueMessage in the contracts) reads as its message. */
+const issueText = (message: string): string => (isEncodedReason(message) ? decodeReason(message).message : message);
+
+export const describeZodError = (error: ZodError): string => error.issues.map((issue) => `${issuePath(issue)}: ${issueText(issue.message)}`).join('; ');
+
+/**
+ * Invalid input as an error text. One keyed issue (请输入证书密码) goes with its key inside, so the
+ * renderer words it in the person's language; the zh-CN message reads as it always did.
+ */
+function invalidInput(error: ZodError): ErrorText {
+  const [only] = error.issues;
+  if (error.issues.length === 1 && only && isEncodedReason(only.message)) return errorText('client.invalidField', { path: issuePath(only), issue: only.message });
+  return errorText('client.invalidInput', { issues: describeZodError(error) });
+}
 
 export function createDispatcher<C extends ContractShape, Ctx>(
   contract: C,
@@ -36,7 +49,7 @@ export function createDispatcher<C extends ContractShape, Ctx>(
       const entry = channels.get(channel);
       if (!entry) return fail('invalid_input', errorText('client.unknownCall', { channel }));
       const parsed = entry.call.input.safeParse(rawInput ?? {});
-      if (!parsed.success) return fail('invalid_input', errorText('client.invalidInput', { issues: describeZodError(parsed.error) }));
+      if (!parsed.success) return fail('invalid_input', invalidInput(parsed.error));
       const handler = table[entry.domain]?.[entry.name];
       if (!handler) return fail('internal', errorText('client.notImplemented', { channel }));
       try {

@@ -366,7 +366,7 @@ export function BatchView({ documents, batchId, onClose }: BatchViewProps) {
               setInk(d);
               setUseInk(d !== null);
               void saveSignature(api, d).then((failure) => {
-                if (failure) setError(failure);
+                if (failure) setError(describeError(failure, t));
               });
             }}
             onCancel={() => setDrawing(false)}

@@ -8,6 +8,7 @@
  */
 import { InkDrawingSchema, type InkDrawing } from '../../../shared/domain/documents/opinion';
 import type { XietongApi } from '../../../shared/api';
+import type { ErrorText } from '../../../shared/errors';
 
 const legacyKeyFor = (userId: string) => `xietong.batchSignature.${userId}`;
 
@@ -52,8 +53,8 @@ export async function loadSavedSignature(api: XietongApi): Promise<InkDrawing | 
   return saved.value.ink ?? legacy.drawing;
 }
 
-/** Keeps the drawing in main for this person (null forgets it); the message when main could not. */
-export async function saveSignature(api: XietongApi, drawing: InkDrawing | null): Promise<string | null> {
+/** Keeps the drawing in main for this person (null forgets it); the error when main could not (the view words it). */
+export async function saveSignature(api: XietongApi, drawing: InkDrawing | null): Promise<ErrorText | null> {
   const result = await api.batchSignoff.saveInk({ ink: drawing });
-  return result.ok ? null : result.error.message;
+  return result.ok ? null : result.error;
 }
