@@ -3,7 +3,7 @@
  * number" once the outbox delivers it (it said Done: 编号), and the list of our commands words them.
  */
 import { act, cleanup, fireEvent, screen } from '@testing-library/react';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import type { LocalDocument, XietongApi } from '../../src/shared/api';
 import type { DocumentCommand } from '../../src/shared/api/documents.contract';
 import { DocumentView } from '../../src/renderer/features/document/DocumentView';
@@ -11,12 +11,11 @@ import { renderWithApi } from './render';
 
 afterEach(cleanup);
 
-// jsdom has no ResizeObserver; the PDF preview only measures its width with it.
-globalThis.ResizeObserver ??= class {
-  observe(): void {}
-  unobserve(): void {}
-  disconnect(): void {}
-} as unknown as typeof ResizeObserver;
+// pdf.js cannot start its worker in jsdom (an unhandled rejection after the test); the preview is not what this test is about.
+vi.mock('../../src/renderer/features/preview', async (importOriginal) => ({
+  ...(await importOriginal<Record<string, unknown>>()),
+  DocumentPdfPreview: () => null,
+}));
 
 const numberCommand = (status: DocumentCommand['status']): DocumentCommand => ({
   clientId: '6f1d2c3b-0a4e-4b5f-8c6d-7e8f9a0b1c2d',
