@@ -102,6 +102,26 @@ describe('loading deployment.json', () => {
     expect(text).toMatch(/fonts\.fangsong/);
     expect(text).toMatch(/colour/);
     expect(failure.message).toContain(bad);
+    // The error page in English lists the same problems in English, field by field.
+    const english = failure.problemsIn('en');
+    expect(english).toHaveLength(failure.problems.length);
+    expect(english.join('\n')).toMatch(/serverUrl: must be a web address beginning with http:\/\/ or https:\/\//);
+    expect(english.join('\n')).toMatch(/policies\.offlineDays: /);
+    expect(english.join('\n')).not.toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it('words a file that is not JSON or holds a root that is not a CA in English too', () => {
+    const problemsOf = (text: string): DeploymentConfigError => {
+      try {
+        parseDeploymentConfig(text, 'f.json');
+      } catch (error) {
+        return error as DeploymentConfigError;
+      }
+      throw new Error('accepted');
+    };
+    expect(problemsOf('{ "serverUrl": ').problemsIn('en')[0]).toMatch(/^Not valid JSON: /);
+    expect(problemsOf(JSON.stringify({ trustedRoots: [certificatePem(false)] })).problemsIn('en')[0]).toMatch(/^trustedRoots\.0: this certificate is not a CA certificate/);
+    expect(problemsOf(JSON.stringify({ trustedRoots: ['hello'] })).problemsIn('en')[0]).toMatch(/^trustedRoots\.0: must be one certificate in PEM format/);
   });
 
   it('explains a file that is not JSON', () => {

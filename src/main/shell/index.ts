@@ -172,7 +172,7 @@ async function start(): Promise<void> {
     log.error(error.message);
     // The person's saved language, if their own settings file reads (it is not the broken one).
     const savedLanguage: ShellLanguage = (await settingsStore.load().catch(() => undefined))?.language ?? 'zh-CN';
-    pages.set(ERROR_PAGE_PATH, () => renderDeploymentErrorPage(error.file, error.problems, savedLanguage));
+    pages.set(ERROR_PAGE_PATH, () => renderDeploymentErrorPage(error.file, error.problemsIn(savedLanguage), savedLanguage));
     pages.set(ERROR_STYLE_PATH, () => ERROR_PAGE_CSS);
     const diagnostics = buildDiagnostics(userDataDir, undefined, undefined, undefined, settingsStore.file);
     Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate({ exportDiagnostics: () => void exportDiagnosticsFromMenu(diagnostics, log, shellTexts[savedLanguage]), showAbout: () => showAbout(diagnostics, () => undefined, savedLanguage), developerTools: !app.isPackaged }, process.platform, shellTexts[savedLanguage])));

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { FontOverridesSchema } from '../domain/documents/fontRoles';
+import { errorCatalogue } from '../errors/catalogue';
 
 /**
  * An http(s) URL without credentials: the server, the TSA and the update feed are all HTTP. Checked with
@@ -17,7 +18,7 @@ export const HttpUrlSchema = z
   .string()
   .trim()
   .max(2048)
-  .regex(HTTP_URL, '必须是 http:// 或 https:// 开头、不含用户名密码的网址');
+  .regex(HTTP_URL, errorCatalogue['deployment.httpUrl'].zh);
 
 const PEM_CERTIFICATE = /^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/;
 
@@ -25,7 +26,7 @@ const PEM_CERTIFICATE = /^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+---
 export const PemCertificateSchema = z
   .string()
   .trim()
-  .regex(PEM_CERTIFICATE, '必须是一张 PEM 格式的证书（-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----）');
+  .regex(PEM_CERTIFICATE, errorCatalogue['deployment.pemCertificate'].zh);
 
 /** What the administrator allows each person to change, and for how long the client may work offline. */
 export const DeploymentPoliciesSchema = z
