@@ -16,6 +16,8 @@ import type { DocumentListItem } from '../../src/shared/http/documents';
 import { Timeline } from '../../src/renderer/features/document/Timeline';
 import { VerificationPanel } from '../../src/renderer/features/exchange/VerificationPanel';
 import type { ExchangeVerification } from '../../src/shared/http/exchange';
+import type { RevisionParagraph } from '../../src/shared/http/revisions';
+import { RevisionsText } from '../../src/renderer/features/revisions/RevisionsText';
 import { NextHolderPicker } from '../../src/renderer/features/document/NextHolderPicker';
 import { TodoList } from '../../src/renderer/features/todo/TodoList';
 import { termInLanguage, termResources } from '../../src/renderer/i18n/terms';
@@ -176,5 +178,22 @@ describe('a check\'s problems in the interface language', () => {
     cleanup();
     await renderWithApi(<VerificationPanel exchangeId="x1" />, withVerification(verification), 'zh-CN');
     expect(await screen.findByText('签章后文件内容被改动；签章后追加了签章以外的改动')).toBeTruthy();
+  });
+});
+
+describe('修订 marks in the interface language', () => {
+  it('names an author the server does not know as unknown, not 未知', async () => {
+    const paragraphs: RevisionParagraph[] = [
+      {
+        kind: 'changed',
+        segments: [
+          { kind: 'insert', text: '新增', changeId: 'i:1:0:2', personId: '', personName: '未知', color: '#555555' },
+          { kind: 'delete', text: '删去', changeId: 'd:2:0:2', personId: 'user-li', personName: '李文', color: '#aa0000' },
+        ],
+      },
+    ];
+    await renderWithApi(<RevisionsText paragraphs={paragraphs} />, api, 'en');
+    expect(screen.getByTitle('Inserted by unknown')).toBeTruthy();
+    expect(screen.getByTitle('Deleted by 李文')).toBeTruthy();
   });
 });

@@ -176,7 +176,7 @@ export function RevisionsPanel({ documentId, version, bodyDoc }: RevisionsPanelP
           {changes.length > 0 ? (
             <ul className="revisions__changes" aria-label={t('revisions.changes')}>
               {changes.map((change) => {
-                const what = t(change.kind === 'insert' ? 'revisions.inserted' : 'revisions.deleted', { name: change.personName ?? t('revisions.unknown') });
+                const what = t(change.kind === 'insert' ? 'revisions.inserted' : 'revisions.deleted', { name: (change.personId && change.personName) || t('revisions.unknown') });
                 return (
                   <li key={change.changeId} aria-label={`${what}“${change.text}”`} className="revisions__change">
                     <span className="revisions__swatch" style={{ background: change.color }} aria-hidden="true" />

@@ -9,7 +9,8 @@ import type { RevisionParagraph, RevisionSegment } from '../../../shared/http/re
 function Mark({ segment }: { segment: RevisionSegment }) {
   const { t } = useTranslation();
   if (segment.kind === 'same') return <>{segment.text}</>;
-  const who = segment.personName ?? t('revisions.unknown');
+  // No person id: the server does not know who (its name then is 未知, for its Chinese PDF); say so in the interface language.
+  const who = (segment.personId && segment.personName) || t('revisions.unknown');
   const what = segment.kind === 'insert' ? t('revisions.inserted', { name: who }) : t('revisions.deleted', { name: who });
   const decided = segment.decision ? t(`revisions.${segment.decision}`) : '';
   const title = decided ? `${what}${t('app.inParentheses', { text: decided })}` : what;
