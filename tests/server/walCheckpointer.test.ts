@@ -6,14 +6,14 @@
  * committed.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite, type SqliteDatabase } from '../../src/sync-server/store/sqlite';
 import type { WalCheckpointerStats } from '../../src/sync-server/store/walCheckpointer';
 import { startTestServer, tempDir } from './helpers';
+import { fixtureBundle } from '../sync/helpers';
 
 const threads = (): number => readdirSync('/proc/self/task').length;
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -130,24 +130,13 @@ describe('WAL checkpoints on a worker thread', () => {
 
 describe('a process killed while writing', () => {
   const tmp = tempDir('xt-wal-kill-');
-  const bundleDir = mkdtempSync(join(process.cwd(), '.tmp', 'walWriter-'));
-  const script = join(bundleDir, 'walWriter.mjs');
+  const writer = fixtureBundle('walWriter', join(__dirname, 'fixtures'));
+  const script = writer.script;
 
-  beforeAll(async () => {
-    await build({
-      entryPoints: [join(__dirname, 'fixtures', 'walWriter.ts')],
-      outfile: script,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      packages: 'external',
-      logLevel: 'warning',
-      banner: { js: "import { createRequire as __xtCreateRequire } from 'node:module'; const require = __xtCreateRequire(import.meta.url);" },
-    });
-  });
+  beforeAll(() => writer.build());
   afterAll(() => {
     tmp.cleanup();
-    rmSync(bundleDir, { recursive: true, force: true });
+    writer.remove();
   });
 
   it('loses nothing it committed when SIGKILLed mid-stream of writes and checkpoints', async () => {

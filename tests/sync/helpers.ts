@@ -153,10 +153,10 @@ export function closed(ws: WebSocket): Promise<{ code: number; reason: string }>
 }
 
 /**
- * Bundles a fixture under `tests/sync/fixtures/` into a runnable `.mjs` for a child process. The
- * bundle sits inside the repository (`.tmp/`) so its bare imports resolve from node_modules.
+ * Bundles a fixture (by default under `tests/sync/fixtures/`) into a runnable `.mjs` for a child
+ * process. The bundle sits inside the repository (`.tmp/`) so its bare imports resolve from node_modules.
  */
-export function fixtureBundle(fixture: string): { script: string; build(): Promise<void>; remove(): void } {
+export function fixtureBundle(fixture: string, fixturesDir = join(__dirname, 'fixtures')): { script: string; build(): Promise<void>; remove(): void } {
   const root = join(__dirname, '../../.tmp');
   mkdirSync(root, { recursive: true });
   const dir = mkdtempSync(join(root, `${fixture}-`));
@@ -165,7 +165,7 @@ export function fixtureBundle(fixture: string): { script: string; build(): Promi
     script,
     async build() {
       await esbuild({
-        entryPoints: [join(__dirname, 'fixtures', `${fixture}.ts`)],
+        entryPoints: [join(fixturesDir, `${fixture}.ts`)],
         outfile: script,
         bundle: true,
         platform: 'node',
