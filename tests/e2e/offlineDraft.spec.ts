@@ -37,6 +37,12 @@ test('a draft made offline is kept, written and submitted, and reaches the serve
   await page.getByRole('button', { name: '登录' }).click();
   await nav.getByRole('button', { name: '发文' }).click();
   await expect(indicator).toHaveText('在线');
+  // The directory is kept on this computer in the background after sign-in; the 拟稿 form's units
+  // come from the same call, so once they show, 提交's recipients are there for an offline draft.
+  // (Stopping the server within that call left the draft with nobody to submit to: a flaky run.)
+  await page.getByRole('button', { name: '拟稿' }).click();
+  await expect(page.getByRole('checkbox', { name: '市发展和改革委员会' })).toBeVisible();
+  await nav.getByRole('button', { name: '发文' }).click();
 
   // The server goes away before the draft exists.
   await stop(server);
