@@ -128,6 +128,7 @@ export const en: Messages = {
     leader: ' (leader)',
     clerk: ' (clerk)',
     nobody: 'Nobody in this unit can hold this step; ask the administrator.',
+    nobodyKept: 'This computer has no list of your unit’s people yet; choose once the connection is back.',
     hintMany: 'One leader: sign-off; several people: countersign; anyone else: review.',
     hintOptional: 'Choose nobody and the step goes its default way.',
     choose: 'Choose who receives “{{action}}”',

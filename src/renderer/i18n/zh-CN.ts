@@ -126,6 +126,8 @@ export const zhCN = {
     leader: '（领导）',
     clerk: '（文书）',
     nobody: '本单位没有可以办理这一步的人员，请联系管理员。',
+    /** Offline, with no list of the unit's people kept on this computer yet. */
+    nobodyKept: '本机还没有保存本单位的人员名单，联网后即可选择办理人。',
     hintMany: '选择一位领导即送签发；选择多人即为会签；其他人员为审核。',
     hintOptional: '不选择时按流程默认办理。',
     choose: '请为“{{action}}”选择办理人',

@@ -361,7 +361,7 @@ export function DocumentView({ id, onBack }: DocumentViewProps) {
                   <span>{t('docs.opinion')}</span>
                   <textarea rows={3} value={opinion} onChange={(e) => setOpinion(e.target.value)} placeholder={t('docs.opinionPlaceholder')} />
                 </label>
-                <NextHolderPicker actions={actions} choice={nextHolders} onChange={(action, ids) => setNextHolders((c) => ({ ...c, [action]: ids }))} />
+                <NextHolderPicker actions={actions} choice={nextHolders} fromReplica={local.fromReplica} onChange={(action, ids) => setNextHolders((c) => ({ ...c, [action]: ids }))} />
                 <PhrasePicker onPick={(phrase) => setOpinion((current) => current + phrase)} disabled={busy !== null} />
                 <HandwrittenOpinion value={ink} onChange={setInk} disabled={busy !== null} />
                 <VoiceSignoff key={voice.key} onChange={(recording) => setVoice((v) => ({ ...v, recording }))} disabled={busy !== null} />

@@ -16,13 +16,13 @@ const atSignoff: AvailableAction[] = [
   { action: 'transfer', label: '转办', recipients: { step: 'signoff', eligible: [{ id: 'liu2', name: '刘副市长', roles: ['leader'] }], defaults: [], required: true, max: 1 } },
 ];
 
-async function renderPicker(actions: AvailableAction[]) {
+async function renderPicker(actions: AvailableAction[], fromReplica = false) {
   const i18n = await createI18n('zh-CN');
   const seen: { choice: NextHolderChoice } = { choice: {} };
   function Owner() {
     const [choice, setChoice] = useState<NextHolderChoice>({});
     seen.choice = choice;
-    return <NextHolderPicker actions={actions} choice={choice} onChange={(action: WorkflowAction, ids) => setChoice((c) => ({ ...c, [action]: ids }))} />;
+    return <NextHolderPicker actions={actions} choice={choice} fromReplica={fromReplica} onChange={(action: WorkflowAction, ids) => setChoice((c) => ({ ...c, [action]: ids }))} />;
   }
   render(
     <I18nextProvider i18n={i18n}>
@@ -59,5 +59,14 @@ describe('NextHolderPicker', () => {
   it('shows nothing when no action hands the document to people', async () => {
     await renderPicker([{ action: 'number', label: '编号' }]);
     expect(screen.queryByRole('group')).toBeNull();
+  });
+
+  it('offline, with no people kept on this computer, says so instead of blaming the unit', async () => {
+    const nobody: AvailableAction[] = [{ action: 'submit', label: '提交', recipients: { eligible: [], defaults: [], required: true } }];
+    await renderPicker(nobody, true);
+    expect(screen.getByText('本机还没有保存本单位的人员名单，联网后即可选择办理人。')).toBeTruthy();
+    cleanup();
+    await renderPicker(nobody, false);
+    expect(screen.getByText('本单位没有可以办理这一步的人员，请联系管理员。')).toBeTruthy();
   });
 });

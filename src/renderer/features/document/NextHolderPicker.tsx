@@ -20,9 +20,11 @@ export interface NextHolderPickerProps {
   readonly actions: readonly AvailableAction[];
   readonly choice: NextHolderChoice;
   readonly onChange: (action: WorkflowAction, ids: readonly string[]) => void;
+  /** The view is this computer's copy (offline): an empty list may only mean the unit's people were never kept here. */
+  readonly fromReplica?: boolean;
 }
 
-export function NextHolderPicker({ actions, choice, onChange }: NextHolderPickerProps) {
+export function NextHolderPicker({ actions, choice, onChange, fromReplica = false }: NextHolderPickerProps) {
   const { t } = useTranslation();
   const choosing = actions.filter((a): a is AvailableAction & { recipients: ActionRecipients } => a.recipients !== undefined);
   if (choosing.length === 0) return null;
@@ -43,7 +45,7 @@ export function NextHolderPicker({ actions, choice, onChange }: NextHolderPicker
         return (
           <fieldset key={a.action} className="field units-picker" aria-label={legend}>
             <legend>{legend}</legend>
-            {recipients.eligible.length === 0 ? <span className="field__hint">{t('nextHolder.nobody')}</span> : null}
+            {recipients.eligible.length === 0 ? <span className="field__hint">{t(fromReplica ? 'nextHolder.nobodyKept' : 'nextHolder.nobody')}</span> : null}
             {recipients.eligible.map((person) => (
               <label key={person.id} className="check">
                 <input
