@@ -4,7 +4,7 @@
  * language (src/shared/errors), falling back to the zh-CN `message` when there is no key.
  */
 import { z } from 'zod';
-import { ErrorTextFieldsSchema, asErrorText, keyFields, type ErrorParams, type ErrorText } from '../errors';
+import { ErrorTextFieldsSchema, KeyedError, asErrorText, keyFields, type ErrorText } from '../errors';
 
 export const ApiErrorCodeSchema = z.enum([
   'invalid_input',
@@ -32,17 +32,12 @@ export const fail = (code: ApiErrorCode, text: string | ErrorText): Result<never
 };
 
 /** Thrown by a service to end a call with a specific error code; the dispatcher turns it into data. */
-export class ApiFailure extends Error implements ErrorText {
-  readonly key: string | undefined;
-  readonly params: ErrorParams | undefined;
+export class ApiFailure extends KeyedError {
   constructor(
     readonly code: ApiErrorCode,
     text: string | ErrorText,
   ) {
-    const { message, key, params } = asErrorText(text);
-    super(message);
+    super(text);
     this.name = 'ApiFailure';
-    this.key = key;
-    this.params = params;
   }
 }

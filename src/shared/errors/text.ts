@@ -74,6 +74,22 @@ export function textOfWording(message: string): ErrorText {
 /** A plain message (from a peer or a library) or a keyed text, as one ErrorText. */
 export const asErrorText = (text: string | ErrorText): ErrorText => (typeof text === 'string' ? { message: text } : text);
 
+/**
+ * An Error that carries its text's catalogue key and params, so whoever catches it (`errorTextOf`, a
+ * route, the IPC dispatcher) passes them on and the renderer words it; `message` is the zh-CN text.
+ * The errors of each service extend it rather than repeating these fields.
+ */
+export class KeyedError extends Error implements ErrorText {
+  readonly key: string | undefined;
+  readonly params: ErrorParams | undefined;
+  constructor(text: string | ErrorText, options?: ErrorOptions) {
+    const { message, key, params } = asErrorText(text);
+    super(message, options);
+    this.key = key;
+    this.params = params;
+  }
+}
+
 /** The text of anything thrown: an Error's message with its key and params when it carries them (ApiFailure and the like). */
 export function errorTextOf(error: unknown): ErrorText {
   if (!(error instanceof Error)) return { message: String(error) };

@@ -3,23 +3,18 @@
  * with a generic message (details go to the log, never to the client).
  */
 import { httpStatusOfCode, type HttpErrorCode } from '../../shared/http/errors';
-import { asErrorText, errorText, type ErrorParams, type ErrorText } from '../../shared/errors';
+import { KeyedError, errorText, type ErrorText } from '../../shared/errors';
 
 /** `text` is a catalogue text (errorText(…)) so clients can word it in the person's language. */
-export class HttpError extends Error implements ErrorText {
+export class HttpError extends KeyedError {
   readonly status: number;
-  readonly key: string | undefined;
-  readonly params: ErrorParams | undefined;
   constructor(
     readonly code: HttpErrorCode,
     text: string | ErrorText,
     options: { status?: number; retryAfterSeconds?: number; headers?: Record<string, string> } = {},
   ) {
-    const { message, key, params } = asErrorText(text);
-    super(message);
+    super(text);
     this.name = 'HttpError';
-    this.key = key;
-    this.params = params;
     this.status = options.status ?? httpStatusOfCode[code];
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.headers = options.headers;

@@ -14,19 +14,10 @@
  */
 import type { ApprovalRecord } from '../../../shared/domain/documents/approvalRecord';
 import type { BatchItem, BatchSignoff } from '../../../shared/api/batchSignoff.contract';
-import { asErrorText, errorTextOf, type ErrorParams, type ErrorText } from '../../../shared/errors';
+import { KeyedError, asErrorText, errorTextOf, type ErrorText } from '../../../shared/errors';
 
 /** A step could not be done now (network, server away): the batch pauses and resumes later. */
-export class TransientStepError extends Error implements ErrorText {
-  readonly key: string | undefined;
-  readonly params: ErrorParams | undefined;
-  constructor(text: string | ErrorText) {
-    const { message, key, params } = asErrorText(text);
-    super(message);
-    this.key = key;
-    this.params = params;
-  }
-}
+export class TransientStepError extends KeyedError {}
 
 /**
  * A document's reason as the batch keeps it: the zh-CN message (older views, logs) with its catalogue

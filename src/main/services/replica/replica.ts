@@ -11,27 +11,21 @@ import { replicaMethods, type ReplicaApi, type ReplicaMethod, type WorkerRequest
 import { resolveWorkerScript } from './workerScript';
 
 export type { ReplicaApi } from './protocol';
-import { asErrorText, errorText, errorTextOf, type ErrorParams, type ErrorText } from '../../../shared/errors';
+import { KeyedError, errorText, errorTextOf, type ErrorText } from '../../../shared/errors';
 
 export interface Replica extends ReplicaApi {
   /** Finishes queued calls, then closes the database and stops the worker. */
   close(): Promise<void>;
 }
 
-/** A replica call that failed inside the worker; `message` is fit to show. */
 /** A failed replica call; its text's key and params come along (from the worker too) for the renderer. */
-export class ReplicaError extends Error implements ErrorText {
-  readonly key: string | undefined;
-  readonly params: ErrorParams | undefined;
+export class ReplicaError extends KeyedError {
   constructor(
     readonly method: string,
     text: string | ErrorText,
   ) {
-    const { message, key, params } = asErrorText(text);
-    super(message);
+    super(text);
     this.name = 'ReplicaError';
-    this.key = key;
-    this.params = params;
   }
 }
 

@@ -7,49 +7,34 @@
 import type { z } from 'zod';
 import { HealthResponseSchema, HttpErrorBodySchema } from '../../../shared/http';
 import { ApiFailure } from '../../../shared/api/result';
-import { asErrorText, errorText, type ErrorParams, type ErrorText } from '../../../shared/errors';
+import { KeyedError, errorText, type ErrorText } from '../../../shared/errors';
 
 /** The server answered, but with an error status; its text's key and params come along for the renderer. */
-export class ServerHttpError extends Error implements ErrorText {
-  readonly key: string | undefined;
-  readonly params: ErrorParams | undefined;
+export class ServerHttpError extends KeyedError {
   constructor(
     readonly status: number,
     /** The server's error code (`unauthenticated`, `too_many_requests`, …) or `http_<status>` if it sent none. */
     readonly code: string,
     text: string | ErrorText,
   ) {
-    const { message, key, params } = asErrorText(text);
-    super(message);
+    super(text);
     this.name = 'ServerHttpError';
-    this.key = key;
-    this.params = params;
   }
 }
 
 /** No answer: refused connection, DNS failure, timeout, or a body that was not what we expect. */
-export class ServerUnreachableError extends Error implements ErrorText {
-  readonly key: string | undefined;
-  readonly params: ErrorParams | undefined;
+export class ServerUnreachableError extends KeyedError {
   constructor(text: string | ErrorText, options?: { cause?: unknown }) {
-    const { message, key, params } = asErrorText(text);
-    super(message, options);
+    super(text, options);
     this.name = 'ServerUnreachableError';
-    this.key = key;
-    this.params = params;
   }
 }
 
 /** The server answered 2xx with a body that does not match the contract (e.g. a version mismatch). */
-export class ServerProtocolError extends Error implements ErrorText {
-  readonly key: string | undefined;
-  readonly params: ErrorParams | undefined;
+export class ServerProtocolError extends KeyedError {
   constructor(text: string | ErrorText) {
-    const { message, key, params } = asErrorText(text);
-    super(message);
+    super(text);
     this.name = 'ServerProtocolError';
-    this.key = key;
-    this.params = params;
   }
 }
 

@@ -121,10 +121,10 @@ export const TrailEntrySchema = z.object({
 });
 export type TrailEntry = z.infer<typeof TrailEntrySchema>;
 
-/** One line of the 流转记录. */
 /** The actor of a step the server takes by itself (the automatic 催办); clients word it in their language. */
 export const SYSTEM_ACTOR = { id: 'system', name: '系统' } as const;
 
+/** One line of the 流转记录. */
 export const HistoryEntrySchema = z.object({
   at: z.string(),
   actor: z.string(),
