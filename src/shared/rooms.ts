@@ -19,11 +19,14 @@ export const RoomIdSchema = z
   .max(128)
   .regex(/^[A-Za-z0-9._-]+$/, '房间标识只能包含字母、数字、点、下划线和连字符');
 
+/** A room name's rule, with the kind and id captured (`parseRoomName` matches it directly). */
+const roomNamePattern = /^(doc|chat|user):([A-Za-z0-9._-]{1,128})$/;
+
 /** A room name as it travels in URLs and storage, e.g. `doc:4f1c…`. */
 export const RoomNameSchema = z
   .string()
   .max(134)
-  .regex(/^(doc|chat|user):[A-Za-z0-9._-]{1,128}$/, '房间名格式应为 doc:<id>、chat:<id> 或 user:<id>')
+  .regex(roomNamePattern, '房间名格式应为 doc:<id>、chat:<id> 或 user:<id>')
   .brand<'RoomName'>();
 export type RoomName = z.infer<typeof RoomNameSchema>;
 
@@ -34,12 +37,9 @@ export interface RoomRef {
   name: RoomName;
 }
 
-/** `RoomNameSchema`'s rule, with the kind and id captured (the length limit follows from the id's). */
-const roomNamePattern = /^(doc|chat|user):([A-Za-z0-9._-]{1,128})$/;
-
 /**
- * Parses a room name; returns null when it is not a valid `<kind>:<id>`. The same rule as
- * `RoomNameSchema`, matched directly: the server parses a room name on every workflow step and every
+ * Parses a room name; returns null when it is not a valid `<kind>:<id>`. `RoomNameSchema`'s own
+ * pattern, matched directly: the server parses a room name on every workflow step and every
  * sync message, and two zod parses per call were a measurable part of a step.
  */
 export function parseRoomName(value: string): RoomRef | null {
