@@ -149,10 +149,6 @@ export const messagingEvents = {
   messagingNotify: defineEvent('messaging:notify', z.object({ conversationId: z.string(), title: z.string(), body: z.string(), content: MessageContentSchema.nullable().optional(), untitled: z.boolean().optional() })),
 } as const;
 
-/**
- * A message as one line of text: what the replica indexes for search and what a notification says
- * (a file by its name, a document card by its title).
- */
 /** The words a preview puts in brackets; zh-CN unless a caller that knows the language gives others. */
 export interface PreviewLabels {
   readonly file: string;
@@ -162,6 +158,10 @@ export interface PreviewLabels {
 }
 export const previewLabelsZh: PreviewLabels = { file: '文件', image: '图片', document: '公文', voice: '语音' };
 
+/**
+ * A message as one line of text: what the replica indexes for search and what a notification says
+ * (a file by its name, a document card by its title).
+ */
 export function messagePreviewText(content: z.input<typeof MessageContentSchema> | null, labels: PreviewLabels = previewLabelsZh): string {
   if (!content) return '';
   switch (content.type) {
