@@ -105,6 +105,42 @@ describe('change feed recovery', () => {
     }
   });
 
+  it('has the lists and the badge re-read once when it starts from a fresh cursor, not when it resumes its own', async () => {
+    // A 待办 that arrived between the sign-in's first reads and the feed's first cursor is in no
+    // answer of the feed: without a re-read it stayed uncounted and un-notified.
+    let user = 'user-wang';
+    const server = scriptedServer(() => ({ cursor: 5, documents: [], exchange: [] }));
+    const events: { event: string; payload: unknown }[] = [];
+    const documents = createDocumentsService({
+      server,
+      offline: () => ({ replica: {}, outbox: {}, search: {} }) as never,
+      emit: (event, payload) => events.push({ event, payload }),
+      isOnline: () => true,
+      isSignedIn: () => true,
+      userId: () => user,
+      feedWaitSeconds: 0,
+    });
+    const rereads = () => events.filter((e) => e.event === 'documentsChanged');
+    try {
+      await until(() => rereads().length === 1, 'the re-read after the first cursor');
+      expect(rereads()[0]!.payload).toEqual({ ids: [], boxes: expect.arrayContaining(['todo', 'drafts', 'outgoing', 'incoming']) });
+      expect(events.filter((e) => e.event === 'exchangeChanged').map((e) => e.payload)).toEqual([{ box: 'incoming' }, { box: 'outgoing' }]);
+
+      // Reconnecting as the same person resumes from the cursor: what changed arrives as changes.
+      const before = server.paths.length;
+      documents.refresh();
+      await until(() => server.paths.slice(before).some((p) => p.includes('since=5')), 'the resumed long-poll');
+      expect(rereads()).toHaveLength(1);
+
+      // Someone else signs in on this computer: a fresh cursor, one more re-read.
+      user = 'user-li';
+      documents.refresh();
+      await until(() => rereads().length === 2, 'the re-read for the next person');
+    } finally {
+      documents.close();
+    }
+  });
+
   it('falls back to re-reading 待办 when the server has no change feed', async () => {
     let todo = [{ id: 'doc-1', updatedAt: '2026-01-01T00:00:00Z' }];
     const server = scriptedServer((path) => {

@@ -36,7 +36,17 @@ const recordNotifications = (): void => {
     close(): void {}
   }
   (window as unknown as { Notification: unknown }).Notification = Recorded;
+  // The page title's badge as it changes, with times: printed when a notification does not come.
+  const started = Date.now();
+  const titles: string[] = [];
+  (window as unknown as { __titles: typeof titles }).__titles = titles;
+  const timer = setInterval(() => {
+    if (titles.length >= 200) clearInterval(timer);
+    else if (titles.at(-1)?.endsWith(` ${document.title}`) !== true) titles.push(`${Date.now() - started} ms ${document.title}`);
+  }, 20);
 };
+
+const titles = (page: Page) => page.evaluate(() => (window as unknown as { __titles: string[] }).__titles.join(' · '));
 
 const shown = (page: Page) => page.evaluate(() => (window as unknown as { __notifications: { title: string; body: string }[] }).__notifications.slice());
 
@@ -75,9 +85,18 @@ test('wang is notified of new messages and new 待办, not with 免打扰 nor wi
   await say('王主任，请看一下会议纪要');
   await expect.poll(() => shown(wang), { timeout: 30_000 }).toContainEqual({ title: '李文', body: '王主任，请看一下会议纪要' });
 
+  // The unread message is counted in the title: wang's 待办 count is known (0) before a document
+  // comes — what was there at sign-in is no news.
+  await expect(wang).toHaveTitle('(1) 协同办公');
+
   // A new 待办: one notification when the count rises.
   await createThreePageDocument(serverUrl, `关于通知测试${Date.now() % 100000}的请示`);
-  await expect.poll(() => shown(wang), { timeout: 30_000 }).toContainEqual({ title: '协同办公', body: '新的待办 1 件' });
+  await expect
+    .poll(() => shown(wang), { timeout: 30_000 })
+    .toContainEqual({ title: '协同办公', body: '新的待办 1 件' })
+    .catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\nthe page title meanwhile: ${await titles(wang)}`);
+    });
   expect((await shown(wang)).filter((n) => n.body.startsWith('新的待办'))).toHaveLength(1);
 
   // 免打扰 on the conversation: the message arrives, no notification.

@@ -22,6 +22,11 @@ export interface ChangeFeedOptions {
   /** The signed-in person's id: the cursor is theirs and starts over for someone else. */
   readonly userId: () => string | null;
   readonly onChanges: (changes: FeedChanges) => void;
+  /**
+   * The feed starts from the server's current cursor (a sign-in, another person): whatever changed
+   * between the lists the caller last read and that cursor is in no answer, so re-read once.
+   */
+  readonly onFreshCursor?: () => void;
   /** The server has no change feed (an older server): the caller falls back to polling. */
   readonly onUnavailable: () => void;
   /** Seconds the server may hold one request (0–25, default 25). */
@@ -109,7 +114,8 @@ export function createChangeFeed(options: ChangeFeedOptions): ChangeFeed {
       const first = cursor === null;
       cursor = answer.cursor;
       const changed = answer.documents.length > 0 || answer.exchange.length > 0;
-      if (!first && changed) options.onChanges({ documents: answer.documents, exchange: answer.exchange });
+      if (first) options.onFreshCursor?.();
+      else if (changed) options.onChanges({ documents: answer.documents, exchange: answer.exchange });
       // Straight on after changes; a short pause after an empty answer, so a server that does not
       // hold the request (wait=0, a proxy cutting it short) is never asked in a tight loop.
       schedule(changed ? 0 : QUIET_PAUSE_MS);

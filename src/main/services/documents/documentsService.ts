@@ -385,6 +385,13 @@ export function createDocumentsService(options: DocumentsServiceOptions): Docume
         if (documents.length === 0) emit('documentsChanged', { ids: [], boxes: ['incoming', 'todo'] });
       }
     },
+    // A 待办 that arrived while the feed was starting (just after sign-in) would otherwise stay out
+    // of the lists and the badge — and un-notified — until something else changed.
+    onFreshCursor: () => {
+      emit('documentsChanged', { ids: [], boxes: allBoxes });
+      emit('exchangeChanged', { box: 'incoming' });
+      emit('exchangeChanged', { box: 'outgoing' });
+    },
     onUnavailable: () => {
       if (closed || fallbackTimer) return;
       todoSignature = null;
