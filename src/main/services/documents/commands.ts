@@ -28,32 +28,35 @@ export function targetOf(entry: OutboxEntry): string {
   }
 }
 
-export function summaryOf(entry: OutboxEntry): string {
-  const command = entry.command;
-  switch (command.type) {
-    case 'document.create':
-      return `拟稿：${command.fields.title}`;
-    case 'document.action': {
-      const action = WorkflowActionSchema.safeParse(command.action);
-      const label = action.success ? workflowActionLabels[action.data] : command.action;
-      const detail = command.opinion?.text || (command.opinion?.ink ? '手写意见' : undefined) || command.reason;
-      const voice = command.opinion?.voice ? `（附语音 ${formatDuration(command.opinion.voice.durationMs)}）` : '';
-      return detail ? `${label}：${detail}${voice}` : `${label}${voice}`;
-    }
-    case 'exchange.action':
-      return command.reason ? `${exchangeLabels[command.action]}：${command.reason}` : exchangeLabels[command.action];
-    case 'document.signedPdf':
-      return '上传用印文件';
-    case 'document.voice':
-      return '上传语音签批录音';
-    case 'document.attachment':
-      return `添加附件：${command.name}`;
-    case 'message.send':
-      return `发送消息：${command.text.slice(0, 40)}`;
-  }
+/** How each summary reads in Chinese: the zh-CN wording of the renderer's `docs.summary.*` keys. */
+const zhSummaries: Record<CommandSummaryKey, (params: Readonly<Record<string, string>>, action: string, voice: string) => string> = {
+  create: (p) => `拟稿：${p.title ?? ''}`,
+  action: (_p, action, voice) => `${action}${voice}`,
+  actionDetail: (p, action, voice) => `${action}：${p.detail ?? ''}${voice}`,
+  actionInk: (_p, action, voice) => `${action}：手写意见${voice}`,
+  exchange: (_p, action) => action,
+  exchangeDetail: (p, action) => `${action}：${p.detail ?? ''}`,
+  signedPdf: () => '上传用印文件',
+  voiceUpload: () => '上传语音签批录音',
+  attachment: (p) => `添加附件：${p.name ?? ''}`,
+  message: (p) => `发送消息：${p.text ?? ''}`,
+};
+
+/** The action's Chinese word: a workflow step (同意, 编号 …) or an exchange step (签收 …); an unknown code as it is. */
+function zhActionWord(key: CommandSummaryKey, code: string): string {
+  if (key === 'exchange' || key === 'exchangeDetail') return exchangeLabels[code as keyof typeof exchangeLabels] ?? code;
+  const action = WorkflowActionSchema.safeParse(code);
+  return action.success ? workflowActionLabels[action.data] : code;
 }
 
-/** What `summaryOf` says, as a key and parameters; action codes stay codes, so the renderer can word them. */
+/** What was done, in one Chinese line ("同意：拟同意"), for logs and older clients: `summaryKeyOf` worded. */
+export function summaryOf(entry: OutboxEntry): string {
+  const { summaryKey, summaryParams = {} } = summaryKeyOf(entry);
+  const voice = summaryParams.voice ? `（附语音 ${summaryParams.voice}）` : '';
+  return zhSummaries[summaryKey](summaryParams, zhActionWord(summaryKey, summaryParams.action ?? ''), voice);
+}
+
+/** What was done, as a key and parameters; action codes stay codes, so the renderer can word them. */
 export function summaryKeyOf(entry: OutboxEntry): { summaryKey: CommandSummaryKey; summaryParams?: Record<string, string> } {
   const command = entry.command;
   switch (command.type) {
