@@ -45,7 +45,7 @@ describe('automatic updates', () => {
     const updates = setupAutoUpdates(base(updater, { updateUrl: undefined }));
     expect(await updates.check()).toMatchObject({ status: 'disabled' });
     expect(updates.active).toBe(false);
-    expect(updates.reason).toMatch(/updateUrl/);
+    expect(updates.reasonText?.message).toMatch(/updateUrl/);
     expect(updater.configure).not.toHaveBeenCalled();
     expect(updater.checkForUpdates).not.toHaveBeenCalled();
   });
@@ -60,7 +60,7 @@ describe('automatic updates', () => {
     const { updater } = fakeUpdater();
     const updates = setupAutoUpdates(base(updater, { platform: 'win32', publisherNameKnown: () => false }));
     expect(updates.active).toBe(false);
-    expect(updates.reason).toMatch(/签名/);
+    expect(updates.reasonText?.message).toMatch(/签名/);
     expect(updater.checkForUpdates).not.toHaveBeenCalled();
     expect(setupAutoUpdates(base(fakeUpdater().updater, { platform: 'win32', publisherNameKnown: () => true })).active).toBe(true);
   });

@@ -131,7 +131,7 @@ function showAbout(diagnostics: DiagnosticsService, updatesState: () => AutoUpda
     about.organisationName ? d.aboutUnit(about.organisationName) : undefined,
     about.serverUrl ? d.aboutServer(about.serverUrl) : undefined,
     d.aboutDeployment(about.deploymentFile ?? undefined),
-    d.aboutUpdates(update?.active ?? false, update?.reasonText ? wordError(update.reasonText, language) : update?.reason),
+    d.aboutUpdates(update?.active ?? false, update?.reasonText && wordError(update.reasonText, language)),
   ].filter((line): line is string => line !== undefined);
   void dialog.showMessageBox({ type: 'info', title: texts.menu.about, message: texts.productName, detail: lines.join('\n'), buttons: [d.ok] });
 }
@@ -215,7 +215,7 @@ async function start(): Promise<void> {
       return response === 1 ? 'restart' : 'later';
     },
   });
-  if (!updates.active) updaterLog.info(`automatic updates off: ${updates.reason ?? ''}`);
+  if (!updates.active) updaterLog.info(`automatic updates off: ${updates.reasonText?.message ?? ''}`);
 
   const startOnLogin = createStartOnLogin(app, process.platform, log.child('login-item'));
   startOnLogin.apply(effective.startOnLogin);

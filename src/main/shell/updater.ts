@@ -66,9 +66,7 @@ export interface AutoUpdateOptions {
 
 export interface AutoUpdates {
   readonly active: boolean;
-  /** Why updates are off, in zh-CN for the log. */
-  readonly reason: string | undefined;
-  /** The same with its catalogue key, for the 关于 screen in the interface language. */
+  /** Why updates are off: its catalogue key for the 关于 screen, its zh-CN `message` for the log. */
   readonly reasonText: ErrorText | undefined;
   /** Looks for an update now (menu 检查更新); never rejects. */
   check(): Promise<UpdateCheckOutcome>;
@@ -89,7 +87,6 @@ const nothingToRestart = (): never => {
 
 const inactive = (text: ErrorText): AutoUpdates => ({
   active: false,
-  reason: text.message,
   reasonText: text,
   check: () => Promise.resolve({ status: 'disabled', message: text.message }),
   service: {
@@ -178,5 +175,5 @@ export function setupAutoUpdates(options: AutoUpdateOptions): AutoUpdates {
       updater.quitAndInstall();
     },
   };
-  return { active: true, reason: undefined, reasonText: undefined, check, service, dispose: cancel };
+  return { active: true, reasonText: undefined, check, service, dispose: cancel };
 }
