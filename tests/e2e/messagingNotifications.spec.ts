@@ -87,7 +87,7 @@ test('wang is notified of new messages and new 待办, not with 免打扰 nor wi
 
   // The unread message is counted in the title: wang's 待办 count is known (0) before a document
   // comes — what was there at sign-in is no news.
-  await expect(wang).toHaveTitle('(1) 协同办公');
+  await expect(wang).toHaveTitle('(1) 协同办公', { timeout: 30_000 });
 
   // A new 待办: one notification when the count rises.
   await createThreePageDocument(serverUrl, `关于通知测试${Date.now() % 100000}的请示`);
