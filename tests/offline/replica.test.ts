@@ -192,6 +192,27 @@ describe('replica store', () => {
     store.close();
   });
 
+  it('keeps a sent message in its place in the thread as soon as the server answers, once', () => {
+    const { store } = open();
+    const mine = '00000000-0000-4000-8000-0000000000a1';
+    store.putChatMessages([{ id: 'srv-1', conversationId: 'c1', seq: 1, senderId: 'u2', txnId: 't-1', createdAt: 1, content: { type: 'text', text: '请报送值班表', mentions: [] } }]);
+    store.enqueueCommand(mine, { type: 'message.send', conversation: 'c1', text: '收到' }, 'u1', 2);
+    expect(store.chatHistory('c1', 10).items.map((m) => [m.seq, m.status])).toEqual([
+      [1, 'sent'],
+      [null, 'pending'],
+    ]);
+    // The server's answer is the stored message: 已发送 and its seq come together, before any catch-up.
+    store.markCommandSent(mine, { id: 'srv-2', conversationId: 'c1', seq: 2, senderId: 'u1', txnId: mine, createdAt: 3, content: { type: 'text', text: '收到', mentions: [] } }, 4);
+    expect(store.chatHistory('c1', 10).items.map((m) => [m.id, m.seq, m.status])).toEqual([
+      ['srv-1', 1, 'sent'],
+      ['srv-2', 2, 'sent'],
+    ]);
+    // The catch-up brings the same message again: still one row.
+    store.putChatMessages([{ id: 'srv-2', conversationId: 'c1', seq: 2, senderId: 'u1', txnId: mine, createdAt: 3, content: { type: 'text', text: '收到', mentions: [] } }]);
+    expect(store.chatHistory('c1', 10).items).toHaveLength(2);
+    store.close();
+  });
+
   it('keeps the directory and message history', () => {
     const { store } = open();
     store.replaceDirectory([{ id: 'u-gov', name: '市政府办公室' }], [{ id: 'wang', unitId: 'u-gov', name: '王建国', roles: ['leader'] }]);

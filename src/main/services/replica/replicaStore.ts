@@ -703,7 +703,14 @@ export class ReplicaStore {
 
   /** The server applied the command (or had already applied it: same clientId). */
   markCommandSent(clientId: string, response: unknown, now: number): OutboxEntry {
-    return this.settle(clientId, 'sent', null, JSON.stringify(response ?? null), now);
+    const entry = this.settle(clientId, 'sent', null, JSON.stringify(response ?? null), now);
+    // A message's answer is the message as the server stored it: kept in the same call, so the thread
+    // never shows it 已发送 without its place (seq) — until the catch-up it sat after newer messages.
+    if (entry.command.type === 'message.send') {
+      const stored = MessageSchema.safeParse(response);
+      if (stored.success && stored.data.txnId === clientId && stored.data.conversationId === entry.command.conversation) this.putChatMessages([stored.data]);
+    }
+    return entry;
   }
 
   /** The server refused the command; `reason` is its explanation, shown to the person. */
