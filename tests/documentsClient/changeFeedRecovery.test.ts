@@ -42,6 +42,22 @@ async function until(done: () => boolean, what: string): Promise<void> {
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** A signed-in, online documents service against `server`, recording what it emits. */
+function onlineDocuments(server: ServerCalls, userId: () => string, options: { feedWaitSeconds?: number; pollIntervalMs?: number }) {
+  const events: { event: string; payload: unknown }[] = [];
+  const documents = createDocumentsService({
+    server,
+    // A replica whose every use fails: keeping copies is best-effort, neither the feed nor the fallback needs it.
+    offline: () => ({ replica: {}, outbox: {}, search: {} }) as never,
+    emit: (event, payload) => events.push({ event, payload }),
+    isOnline: () => true,
+    isSignedIn: () => true,
+    userId,
+    ...options,
+  });
+  return { documents, events };
+}
+
 describe('change feed recovery', () => {
   it('retries after server errors and reports what changed since its cursor', async () => {
     let failuresLeft = 2;
@@ -110,16 +126,7 @@ describe('change feed recovery', () => {
     // answer of the feed: without a re-read it stayed uncounted and un-notified.
     let user = 'user-wang';
     const server = scriptedServer(() => ({ cursor: 5, documents: [], exchange: [] }));
-    const events: { event: string; payload: unknown }[] = [];
-    const documents = createDocumentsService({
-      server,
-      offline: () => ({ replica: {}, outbox: {}, search: {} }) as never,
-      emit: (event, payload) => events.push({ event, payload }),
-      isOnline: () => true,
-      isSignedIn: () => true,
-      userId: () => user,
-      feedWaitSeconds: 0,
-    });
+    const { documents, events } = onlineDocuments(server, () => user, { feedWaitSeconds: 0 });
     const rereads = () => events.filter((e) => e.event === 'documentsChanged');
     try {
       await until(() => rereads().length === 1, 'the re-read after the first cursor');
@@ -161,17 +168,7 @@ describe('change feed recovery', () => {
         })),
       };
     });
-    const events: { event: string; payload: unknown }[] = [];
-    const documents = createDocumentsService({
-      server,
-      // A replica whose every use fails: keeping copies is best-effort, the fallback must not need it.
-      offline: () => ({ replica: {}, outbox: {}, search: {} }) as never,
-      emit: (event, payload) => events.push({ event, payload }),
-      isOnline: () => true,
-      isSignedIn: () => true,
-      userId: () => 'user-li',
-      pollIntervalMs: 30,
-    });
+    const { documents, events } = onlineDocuments(server, () => 'user-li', { pollIntervalMs: 30 });
     try {
       await until(() => server.paths.some((p) => p.startsWith('/api/documents?box=todo')), 'the first 待办 read');
       todo = [{ id: 'doc-2', updatedAt: '2026-01-02T00:00:00Z' }, ...todo];
